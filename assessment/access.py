@@ -1,0 +1,64 @@
+"""The one place that decides who may see or change a team's data.
+
+Every view that takes a team or assessment id reaches its object through these
+helpers, so team isolation is enforced in one spot: outsiders get a 404, as if
+the object did not exist.
+"""
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessment.models import Assessment, Executive, Membership, Team
+
+
+def executive_agency_id(user) -> int | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.executive.agency_id
+    except Executive.DoesNotExist:
+        return None
+
+
+def role_in_team(user, team: Team) -> str | None:
+    """'member', 'viewer', 'executive' or None for a user and a team."""
+    if not user.is_authenticated:
+        return None
+    role = Membership.objects.filter(team=team, user=user).values_list("role", flat=True).first()
+    if role:
+        return role
+    if executive_agency_id(user) == team.agency_id:
+        return "executive"
+    return None
+
+
+def team_for_user(user, team_id) -> tuple[Team, bool]:
+    """The team and whether the user may write to it; 404 for everyone else."""
+    team = get_object_or_404(Team, pk=team_id)
+    role = role_in_team(user, team)
+    if role is None:
+        raise Http404("No such team.")
+    return team, role == Membership.MEMBER
+
+
+def assessment_for_user(user, assessment_id, *, for_update: bool = False) -> tuple[Assessment, bool]:
+    """The assessment and whether the user may change it (members, while it is a draft)."""
+    queryset = Assessment.objects.select_related("team", "team__agency", "questionnaire")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    assessment = get_object_or_404(queryset, pk=assessment_id)
+    role = role_in_team(user, assessment.team)
+    if role is None:
+        raise Http404("No such assessment.")
+    return assessment, role == Membership.MEMBER and not assessment.is_submitted
+
+
+def teams_visible_to(user):
+    """Teams the user belongs to, plus every team of the agency for an executive."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    agency_id = executive_agency_id(user)
+    if agency_id is not None:
+        return Team.objects.filter(agency_id=agency_id)
+    return Team.objects.filter(memberships__user=user).distinct()

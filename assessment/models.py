@@ -1,0 +1,302 @@
+"""Database models: questionnaire versions and their content, teams, assessments.
+
+The questionnaire tables mirror the YAML format (questionnaire-format.md); the
+YAML `id` of an area, question or practice is stored as `key`, since `id` is
+the database's own primary key.
+"""
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+key_validator = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
+
+
+class QuestionnaireVersion(models.Model):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    STATUS_CHOICES = [(DRAFT, "Draft"), (PUBLISHED, "Published")]
+
+    slug = models.CharField(max_length=100, validators=[key_validator])
+    version = models.CharField(max_length=50)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    format = models.PositiveSmallIntegerField(default=1)
+    default_target = models.IntegerField()
+    source_title = models.CharField(max_length=300, blank=True)
+    source_publisher = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PUBLISHED)
+    # Digest of the canonical content, to tell "loaded again unchanged" from "changed".
+    content_digest = models.CharField(max_length=64, blank=True, editable=False)
+    loaded_from = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug", "-published_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="unique_questionnaire_slug_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.slug} {self.version})"
+
+
+class ScaleLevel(models.Model):
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="scale_levels")
+    level = models.IntegerField()
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["questionnaire", "level"]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "level"], name="unique_scale_level")]
+
+    def __str__(self):
+        return f"{self.level} {self.name}"
+
+
+class Practice(models.Model):
+    EFFORT_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="practices")
+    key = models.CharField("id", max_length=100, validators=[key_validator])
+    title = models.CharField(max_length=300)
+    summary = models.TextField()
+    url = models.URLField(max_length=500)
+    note = models.TextField(blank=True)
+    effort = models.CharField(max_length=10, choices=EFFORT_CHOICES)
+    requires = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="required_by", through="PracticeRequirement"
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["questionnaire", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "key"], name="unique_practice_key")]
+
+    def __str__(self):
+        return self.title
+
+
+class PracticeRequirement(models.Model):
+    """`requires`: a practice that should come before another, in the file's order."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="requirement_links")
+    required = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["practice", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["practice", "required"], name="unique_practice_requirement")]
+
+    def __str__(self):
+        return f"{self.practice.key} requires {self.required.key}"
+
+
+class PracticeReference(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["practice", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Area(models.Model):
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="areas")
+    key = models.CharField("id", max_length=100, validators=[key_validator])
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    weight = models.FloatField(default=1, validators=[MinValueValidator(0.000001)])
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["questionnaire", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "key"], name="unique_area_key")]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
+    key = models.CharField("id", max_length=100, validators=[key_validator])
+    text = models.TextField()
+    help = models.TextField(blank=True)
+    weight = models.FloatField(default=1, validators=[MinValueValidator(0.000001)])
+    not_applicable = models.BooleanField("offer Not applicable", default=False)
+    practices = models.ManyToManyField(Practice, blank=True, related_name="questions", through="QuestionPractice")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__position", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class QuestionPractice(models.Model):
+    """A practice that closes a gap on a question, in the file's order."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="practice_links")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="question_links")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "practice"], name="unique_question_practice")]
+
+    def __str__(self):
+        return f"{self.question.key} -> {self.practice.key}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    level = models.IntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "level"]
+        constraints = [models.UniqueConstraint(fields=["question", "level"], name="unique_choice_level")]
+
+    def __str__(self):
+        return f"{self.level}: {self.text}"
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    MEMBER = "member"
+    VIEWER = "viewer"
+    ROLE_CHOICES = [(MEMBER, "Member (answers and edits)"), (VIEWER, "Viewer (reads only)")]
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=ROLE_CHOICES, default=MEMBER)
+
+    class Meta:
+        ordering = ["team", "user"]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} in {self.team} ({self.role})"
+
+
+class Executive(models.Model):
+    """An agency-wide role: reads every team's assessments and the portfolio."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="executives")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="executive")
+
+    def __str__(self):
+        return f"{self.user} (executive, {self.agency})"
+
+
+class Assessment(models.Model):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    STATUS_CHOICES = [(DRAFT, "Draft"), (SUBMITTED, "Submitted")]
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assessments")
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="assessments")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=DRAFT)
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every service that changes the assessment or its answers; keys the PDF cache.
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "-created_at"]
+        indexes = [models.Index(fields=["team", "status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.team}: {self.title}"
+
+    @property
+    def is_submitted(self):
+        return self.status == self.SUBMITTED
+
+    def get_absolute_url(self):
+        return reverse("assessment-results", args=[self.pk])
+
+
+class AreaTarget(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="area_targets")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    target = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "area"], name="unique_area_target")]
+
+
+class Answer(models.Model):
+    CHOICE = "choice"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_SURE = "not_sure"
+    KIND_CHOICES = [(CHOICE, "Choice"), (NOT_APPLICABLE, "Not applicable"), (NOT_SURE, "Not sure")]
+    NOTE_MAX_LENGTH = 2000
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="unique_answer_per_question"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="choice", choice__isnull=False) | ~models.Q(kind="choice") & models.Q(choice__isnull=True)),
+                name="answer_choice_iff_kind_choice",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question.key}: {self.kind}"

@@ -1,0 +1,18 @@
+"""Reads of assessments as the plain data that scoring and the roadmap take."""
+from __future__ import annotations
+
+from assessment import models
+from assessment.domain import model as domain
+
+
+def answers_domain(assessment: models.Assessment) -> dict[str, domain.Answer]:
+    """The assessment's answers keyed by question id (the YAML id), in one query."""
+    rows = models.Answer.objects.filter(assessment=assessment).values_list(
+        "question__key", "kind", "choice__level", "note"
+    )
+    return {key: domain.Answer(kind=kind, level=level, note=note) for key, kind, level, note in rows}
+
+
+def area_targets(assessment: models.Assessment) -> dict[str, int]:
+    """Targets set on the assessment, keyed by area id; areas without one use the default."""
+    return dict(models.AreaTarget.objects.filter(assessment=assessment).values_list("area__key", "target"))

@@ -1,0 +1,128 @@
+"""Reads of questionnaire content, rebuilt as the pure domain dataclasses."""
+from __future__ import annotations
+
+import threading
+
+from django.db.models import Prefetch
+
+from assessment import models
+from assessment.domain import model as domain
+
+_cache: dict[tuple[int, object], domain.Questionnaire] = {}
+_cache_lock = threading.Lock()
+
+
+def questionnaire_domain(version: models.QuestionnaireVersion) -> domain.Questionnaire:
+    """The content of a questionnaire version as plain data.
+
+    Built with a fixed number of queries, then kept in memory for as long as the
+    version's `updated_at` is unchanged (every edit goes through a save that
+    bumps it), so pages do not pay for it on each request.
+    """
+    cache_key = (version.pk, version.updated_at)
+    with _cache_lock:
+        cached = _cache.get(cache_key)
+    if cached is not None:
+        return cached
+    built = _build(version)
+    with _cache_lock:
+        for key in [k for k in _cache if k[0] == version.pk]:
+            del _cache[key]
+        _cache[cache_key] = built
+    return built
+
+
+def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
+    scale = tuple(
+        domain.ScaleLevel(level=s.level, name=s.name, description=s.description)
+        for s in models.ScaleLevel.objects.filter(questionnaire=version).order_by("level")
+    )
+    practices = (
+        models.Practice.objects.filter(questionnaire=version)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("references", queryset=models.PracticeReference.objects.order_by("position", "id")),
+            Prefetch(
+                "requirement_links",
+                queryset=models.PracticeRequirement.objects.select_related("required").order_by("position", "id"),
+            ),
+        )
+    )
+    practice_list = tuple(
+        domain.Practice(
+            id=p.key,
+            title=p.title,
+            summary=p.summary,
+            url=p.url,
+            effort=p.effort,
+            references=tuple(domain.Reference(title=r.title, url=r.url) for r in p.references.all()),
+            note=p.note,
+            requires=tuple(link.required.key for link in p.requirement_links.all()),
+        )
+        for p in practices
+    )
+    areas = (
+        models.Area.objects.filter(questionnaire=version)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=models.Question.objects.order_by("position", "id").prefetch_related(
+                    Prefetch("choices", queryset=models.Choice.objects.order_by("level")),
+                    Prefetch(
+                        "practice_links",
+                        queryset=models.QuestionPractice.objects.select_related("practice").order_by("position", "id"),
+                    ),
+                ),
+            )
+        )
+    )
+    area_list = tuple(
+        domain.Area(
+            id=a.key,
+            title=a.title,
+            summary=a.summary,
+            weight=a.weight,
+            questions=tuple(
+                domain.Question(
+                    id=q.key,
+                    text=q.text,
+                    help=q.help,
+                    weight=q.weight,
+                    not_applicable=q.not_applicable,
+                    choices=tuple(domain.Choice(level=c.level, text=c.text) for c in q.choices.all()),
+                    practices=tuple(link.practice.key for link in q.practice_links.all()),
+                )
+                for q in a.questions.all()
+            ),
+        )
+        for a in areas
+    )
+    source = None
+    if version.source_title:
+        source = domain.Source(title=version.source_title, publisher=version.source_publisher, url=version.source_url)
+    return domain.Questionnaire(
+        slug=version.slug,
+        version=version.version,
+        title=version.title,
+        summary=version.summary,
+        format=version.format,
+        source=source,
+        scale=scale,
+        default_target=version.default_target,
+        practices=practice_list,
+        areas=area_list,
+    )
+
+
+def default_questionnaire_versions():
+    """The version new assessments use for each slug: the latest published one."""
+    published = models.QuestionnaireVersion.objects.filter(status=models.QuestionnaireVersion.PUBLISHED).order_by(
+        "slug", "-published_at", "-created_at"
+    )
+    seen, result = set(), []
+    for version in published:
+        if version.slug not in seen:
+            seen.add(version.slug)
+            result.append(version)
+    return result

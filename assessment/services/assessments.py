@@ -1,0 +1,162 @@
+"""Writes of assessments and answers. Views and commands call these; nothing else writes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import models
+
+
+class AssessmentLocked(Exception):
+    """The assessment was submitted: answers can no longer change."""
+
+
+class AnswerInvalid(Exception):
+    """An answer that does not fit its question (unknown level, N/A not offered, ...)."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer as posted: kind is choice / not_applicable / not_sure, or "" to clear."""
+
+    question_id: int
+    kind: str
+    level: int | None = None
+    note: str = ""
+
+
+def _clean_note(note: str) -> str:
+    # Control characters other than newline and tab have no place in a note.
+    cleaned = "".join(ch for ch in note if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+    if len(cleaned) > models.Answer.NOTE_MAX_LENGTH:
+        raise AnswerInvalid(f"The note is {len(cleaned)} characters long; the limit is {models.Answer.NOTE_MAX_LENGTH}.")
+    return cleaned
+
+
+def _lock(assessment: models.Assessment) -> models.Assessment:
+    """Re-read the assessment under a row lock, so a submit and a save cannot interleave."""
+    locked = models.Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_submitted:
+        raise AssessmentLocked("This assessment has been submitted and can no longer be changed.")
+    return locked
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    team: models.Team,
+    questionnaire: models.QuestionnaireVersion,
+    title: str,
+    user,
+    targets: dict[str, int] | None = None,
+    copy_from: models.Assessment | None = None,
+) -> models.Assessment:
+    """A new draft. With copy_from, answers and targets of questions that still exist are copied."""
+    if copy_from is not None and copy_from.team_id != team.pk:
+        raise AnswerInvalid("An assessment can only be copied from the same team.")
+    assessment = models.Assessment.objects.create(
+        team=team, questionnaire=questionnaire, title=title.strip(), created_by=user, copied_from=copy_from
+    )
+    areas = {a.key: a for a in models.Area.objects.filter(questionnaire=questionnaire)}
+    scale = set(models.ScaleLevel.objects.filter(questionnaire=questionnaire).values_list("level", flat=True))
+    if targets is None and copy_from is not None:
+        targets = dict(copy_from.area_targets.values_list("area__key", "target"))
+    rows = []
+    for key, target in (targets or {}).items():
+        if key not in areas:
+            raise AnswerInvalid(f'Unknown area "{key}".')
+        if target not in scale:
+            raise AnswerInvalid(f'Target {target} for area "{key}" is not on the scale.')
+        rows.append(models.AreaTarget(assessment=assessment, area=areas[key], target=target))
+    models.AreaTarget.objects.bulk_create(rows)
+    if copy_from is not None:
+        _copy_answers(source=copy_from, target=assessment, user=user)
+    return assessment
+
+
+def _copy_answers(*, source: models.Assessment, target: models.Assessment, user) -> None:
+    """Copy answers by question key and level, so a copy across versions keeps what still fits."""
+    questions = {
+        q.key: q
+        for q in models.Question.objects.filter(area__questionnaire=target.questionnaire).prefetch_related("choices")
+    }
+    copied = []
+    for old in source.answers.select_related("question", "choice"):
+        question = questions.get(old.question.key)
+        if question is None:
+            continue
+        choice = None
+        if old.kind == models.Answer.CHOICE:
+            choice = next((c for c in question.choices.all() if c.level == old.choice.level), None)
+            if choice is None:
+                continue
+        if old.kind == models.Answer.NOT_APPLICABLE and not question.not_applicable:
+            continue
+        copied.append(
+            models.Answer(
+                assessment=target, question=question, kind=old.kind, choice=choice, note=old.note, answered_by=user
+            )
+        )
+    models.Answer.objects.bulk_create(copied)
+
+
+@transaction.atomic
+def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInput]) -> int:
+    """Store several answers at once, all or nothing. Returns how many changed."""
+    assessment = _lock(assessment)
+    question_ids = [a.question_id for a in answers]
+    questions = {
+        q.pk: q
+        for q in models.Question.objects.filter(
+            pk__in=question_ids, area__questionnaire_id=assessment.questionnaire_id
+        ).prefetch_related("choices")
+    }
+    existing = {a.question_id: a for a in assessment.answers.filter(question_id__in=question_ids)}
+    changed = 0
+    for given in answers:
+        question = questions.get(given.question_id)
+        if question is None:
+            raise AnswerInvalid(f"Question {given.question_id} is not part of this assessment.")
+        note = _clean_note(given.note)
+        current = existing.get(question.pk)
+        if given.kind == "":
+            if current is not None:
+                current.delete()
+                changed += 1
+            continue
+        choice = None
+        if given.kind == models.Answer.CHOICE:
+            choice = next((c for c in question.choices.all() if c.level == given.level), None)
+            if choice is None:
+                raise AnswerInvalid(f'Level {given.level} is not a choice of question "{question.key}".')
+        elif given.kind == models.Answer.NOT_APPLICABLE:
+            if not question.not_applicable:
+                raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
+        elif given.kind != models.Answer.NOT_SURE:
+            raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
+        if current is not None:
+            if current.kind == given.kind and current.choice_id == (choice and choice.pk) and current.note == note:
+                continue
+            current.kind, current.choice, current.note, current.answered_by = given.kind, choice, note, user
+            current.save()
+        else:
+            models.Answer.objects.create(
+                assessment=assessment, question=question, kind=given.kind, choice=choice, note=note, answered_by=user
+            )
+        changed += 1
+    if changed:
+        assessment.save(update_fields=["updated_at"])
+    return changed
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: models.Assessment, user) -> models.Assessment:
+    """Lock the assessment for everyone. Unanswered questions are allowed; they stay listed."""
+    assessment = _lock(assessment)
+    assessment.status = models.Assessment.SUBMITTED
+    assessment.submitted_by = user
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    return assessment

@@ -1,0 +1,147 @@
+"""Writes of questionnaire content: loading a parsed file into the database."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import models
+from assessment.domain import model as domain
+
+CREATED = "created"
+UNCHANGED = "unchanged"
+REPLACED = "replaced"
+
+
+class QuestionnaireConflict(Exception):
+    """The database refuses a file: its (slug, version) is in use with other content."""
+
+
+@dataclass
+class LoadOutcome:
+    action: str  # CREATED | UNCHANGED | REPLACED
+    version: models.QuestionnaireVersion | None
+
+    def describe(self, questionnaire: domain.Questionnaire) -> str:
+        counts = (
+            f"{len(questionnaire.areas)} areas, "
+            f"{sum(len(a.questions) for a in questionnaire.areas)} questions, "
+            f"{len(questionnaire.practices)} practices"
+        )
+        what = {CREATED: "created", UNCHANGED: "unchanged, already loaded", REPLACED: "replaced (no assessment used it)"}
+        return f"{questionnaire.slug} {questionnaire.version}: {what[self.action]} ({counts})"
+
+
+def content_digest(questionnaire: domain.Questionnaire) -> str:
+    canonical = json.dumps(dataclasses.asdict(questionnaire), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def questionnaire_plan(questionnaire: domain.Questionnaire) -> LoadOutcome:
+    """What loading would do, without writing. Raises QuestionnaireConflict when refused."""
+    existing = models.QuestionnaireVersion.objects.filter(
+        slug=questionnaire.slug, version=questionnaire.version
+    ).first()
+    if existing is None:
+        return LoadOutcome(CREATED, None)
+    if existing.content_digest == content_digest(questionnaire):
+        return LoadOutcome(UNCHANGED, existing)
+    if existing.assessments.exists():
+        raise QuestionnaireConflict(
+            f'version "{questionnaire.version}" of "{questionnaire.slug}" is already loaded with different '
+            f"content and {existing.assessments.count()} assessment(s) use it; give the changed file a new version"
+        )
+    return LoadOutcome(REPLACED, existing)
+
+
+@transaction.atomic
+def questionnaire_load(
+    questionnaire: domain.Questionnaire, *, loaded_from: str = "", status: str = models.QuestionnaireVersion.PUBLISHED
+) -> LoadOutcome:
+    """Store a validated questionnaire. Identical content already loaded is a no-op."""
+    outcome = questionnaire_plan(questionnaire)
+    if outcome.action == UNCHANGED:
+        return outcome
+    if outcome.action == REPLACED:
+        version = outcome.version
+        version.areas.all().delete()
+        version.practices.all().delete()
+        version.scale_levels.all().delete()
+    else:
+        version = models.QuestionnaireVersion(slug=questionnaire.slug, version=questionnaire.version)
+    source = questionnaire.source or domain.Source(title="")
+    version.title = questionnaire.title
+    version.summary = questionnaire.summary
+    version.format = questionnaire.format
+    version.default_target = questionnaire.default_target
+    version.source_title = source.title
+    version.source_publisher = source.publisher
+    version.source_url = source.url
+    version.status = status
+    version.loaded_from = loaded_from
+    version.content_digest = content_digest(questionnaire)
+    if status == models.QuestionnaireVersion.PUBLISHED and version.published_at is None:
+        version.published_at = timezone.now()
+    version.save()
+    _write_content(version, questionnaire)
+    return LoadOutcome(outcome.action, version)
+
+
+def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Questionnaire) -> None:
+    models.ScaleLevel.objects.bulk_create(
+        models.ScaleLevel(questionnaire=version, level=s.level, name=s.name, description=s.description)
+        for s in questionnaire.scale
+    )
+    practices = {}
+    for position, p in enumerate(questionnaire.practices):
+        practices[p.id] = models.Practice(
+            questionnaire=version,
+            key=p.id,
+            title=p.title,
+            summary=p.summary,
+            url=p.url,
+            note=p.note,
+            effort=p.effort,
+            position=position,
+        )
+    models.Practice.objects.bulk_create(practices.values())
+    models.PracticeReference.objects.bulk_create(
+        models.PracticeReference(practice=practices[p.id], title=r.title, url=r.url, position=i)
+        for p in questionnaire.practices
+        for i, r in enumerate(p.references)
+    )
+    models.PracticeRequirement.objects.bulk_create(
+        models.PracticeRequirement(practice=practices[p.id], required=practices[r], position=i)
+        for p in questionnaire.practices
+        for i, r in enumerate(p.requires)
+    )
+    links = []
+    choices = []
+    for area_position, a in enumerate(questionnaire.areas):
+        area = models.Area.objects.create(
+            questionnaire=version, key=a.id, title=a.title, summary=a.summary, weight=a.weight, position=area_position
+        )
+        questions = models.Question.objects.bulk_create(
+            models.Question(
+                area=area,
+                key=q.id,
+                text=q.text,
+                help=q.help,
+                weight=q.weight,
+                not_applicable=q.not_applicable,
+                position=i,
+            )
+            for i, q in enumerate(a.questions)
+        )
+        for row, q in zip(questions, a.questions):
+            choices.extend(models.Choice(question=row, level=c.level, text=c.text) for c in q.choices)
+            links.extend(
+                models.QuestionPractice(question=row, practice=practices[key], position=i)
+                for i, key in enumerate(q.practices)
+            )
+    models.Choice.objects.bulk_create(choices)
+    models.QuestionPractice.objects.bulk_create(links)

@@ -1,0 +1,22 @@
+"""Error pages in the site's layout, so a visitor always has a way back."""
+from django.shortcuts import render
+
+
+def _error(request, status, title, message):
+    return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+
+
+def not_found(request, exception=None):
+    return _error(request, 404, "Page not found", "This page does not exist, or you do not have access to it.")
+
+
+def forbidden(request, exception=None):
+    return _error(request, 403, "Not allowed", "You are not allowed to do this.")
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "Bad request", "The request could not be understood. Go back and try again.")
+
+
+def server_error(request):
+    return _error(request, 500, "Something went wrong", "The error has been logged. Please try again later.")
