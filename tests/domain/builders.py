@@ -1,0 +1,74 @@
+"""Small questionnaires for the domain tests, built in a line or two.
+
+Defaults follow the format: weights 1, every scale level offered as a choice,
+practices of medium effort, default target 4 on a 1..5 scale.
+"""
+from __future__ import annotations
+
+from assessment.domain.model import (
+    CHOICE,
+    NOT_APPLICABLE,
+    NOT_SURE,
+    Answer,
+    Area,
+    Choice,
+    Practice,
+    Question,
+    Questionnaire,
+    ScaleLevel,
+)
+
+SCALE_1_TO_5 = (
+    ScaleLevel(1, "Initial"),
+    ScaleLevel(2, "Developing"),
+    ScaleLevel(3, "Defined"),
+    ScaleLevel(4, "Managed"),
+    ScaleLevel(5, "Optimized"),
+)
+
+
+def question(id, *, weight=1, practices=(), not_applicable=False, scale=SCALE_1_TO_5):
+    choices = tuple(Choice(s.level, f"{id} at {s.name}") for s in scale)
+    return Question(
+        id=id,
+        text=f"Question {id}?",
+        choices=choices,
+        weight=weight,
+        not_applicable=not_applicable,
+        practices=tuple(practices),
+    )
+
+
+def area(id, *questions, weight=1):
+    return Area(id=id, title=f"Area {id}", questions=tuple(questions), weight=weight)
+
+
+def practice(id, *, effort="medium", requires=()):
+    return Practice(
+        id=id,
+        title=f"Practice {id}",
+        summary=f"Do {id}.",
+        url=f"https://example.org/{id}",
+        effort=effort,
+        requires=tuple(requires),
+    )
+
+
+def questionnaire(*areas, practices=(), default_target=4, scale=SCALE_1_TO_5):
+    return Questionnaire(
+        slug="test",
+        version="1",
+        title="Test questionnaire",
+        scale=tuple(scale),
+        areas=tuple(areas),
+        default_target=default_target,
+        practices=tuple(practices),
+    )
+
+
+def chose(level):
+    return Answer(CHOICE, level)
+
+
+NOT_APPLICABLE_ANSWER = Answer(NOT_APPLICABLE)
+NOT_SURE_ANSWER = Answer(NOT_SURE)
