@@ -1,0 +1,89 @@
+"""Shared fixtures: a small questionnaire, an agency with teams, and users in every role.
+
+Test data is made here, in the test, not by migrations: pytest-django's
+live_server flushes tables between tests.
+"""
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessment import models
+from assessment.domain.schema import parse_questionnaire
+from assessment.services.questionnaires import questionnaire_load
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+PASSWORD = "correct-horse-battery-staple"
+
+
+def load_questionnaire_file(path: Path) -> models.QuestionnaireVersion:
+    questionnaire = parse_questionnaire(path.read_bytes(), str(path))
+    return questionnaire_load(questionnaire, loaded_from=path.name).version
+
+
+@pytest.fixture
+def questionnaire_version(db):
+    """The small valid questionnaire of tests/data, loaded and published."""
+    return load_questionnaire_file(DATA / "good_questionnaire.yaml")
+
+
+@pytest.fixture
+def full_questionnaire_version(db):
+    """The product's real seven-area questionnaire."""
+    return load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
+
+
+@pytest.fixture
+def agency(db):
+    return models.Agency.objects.create(name="Test Agency")
+
+
+@pytest.fixture
+def team(agency):
+    return models.Team.objects.create(agency=agency, name="Data Platform", slug="data-platform")
+
+
+@pytest.fixture
+def other_team(agency):
+    return models.Team.objects.create(agency=agency, name="Other Team", slug="other-team")
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+@pytest.fixture
+def member(team):
+    user = make_user("member", first_name="Mia", last_name="Member")
+    models.Membership.objects.create(team=team, user=user, role=models.Membership.MEMBER)
+    return user
+
+
+@pytest.fixture
+def viewer(team):
+    user = make_user("viewer")
+    models.Membership.objects.create(team=team, user=user, role=models.Membership.VIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(other_team):
+    """A member of another team of the same agency."""
+    user = make_user("outsider")
+    models.Membership.objects.create(team=other_team, user=user, role=models.Membership.MEMBER)
+    return user
+
+
+@pytest.fixture
+def executive(agency):
+    user = make_user("executive")
+    models.Executive.objects.create(user=user, agency=agency)
+    return user
+
+
+@pytest.fixture
+def assessment(team, member, questionnaire_version):
+    return models.Assessment.objects.create(
+        team=team, questionnaire=questionnaire_version, title="Q1 assessment", created_by=member
+    )
