@@ -1,8 +1,11 @@
-"""URLs of the app. Each feature area adds its own patterns in its own block."""
-from django.urls import path
+"""URLs of the app. Each feature keeps its patterns in its own module."""
+from django.urls import include, path
 
 from assessment.views import home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("", include("assessment.urls_answering")),
+    path("", include("assessment.urls_results")),
+    path("", include("assessment.urls_pdf")),
 ]
