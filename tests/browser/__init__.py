@@ -1,0 +1,1 @@
+"""Browser tests: whole journeys in headless Chromium (Debian's, never downloaded)."""
