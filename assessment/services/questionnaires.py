@@ -36,8 +36,17 @@ class LoadOutcome:
         return f"{questionnaire.slug} {questionnaire.version}: {what[self.action]} ({counts})"
 
 
+def _normalized(value):
+    # Weights read back from the database are floats; 1 and 1.0 are the same content.
+    if isinstance(value, dict):
+        return {k: float(v) if k == "weight" else _normalized(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_normalized(v) for v in value]
+    return value
+
+
 def content_digest(questionnaire: domain.Questionnaire) -> str:
-    canonical = json.dumps(dataclasses.asdict(questionnaire), sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(_normalized(dataclasses.asdict(questionnaire)), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -11,6 +11,11 @@ from assessment.selectors.questionnaires import questionnaire_domain
 class Command(BaseCommand):
     help = "Export a questionnaire version as YAML that loads back to identical content."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Our --version names a questionnaire version; it replaces Django's own --version flag.
+        kwargs.setdefault("conflict_handler", "resolve")
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--version", dest="qversion", help="version to export (default: the newest)")

@@ -122,8 +122,14 @@ def _ensure_user(username, full_name, role, team, agency, saved) -> str:
 def _demo_assessments(team, version, lead) -> int:
     """Two submitted quarters and, for some teams, a draft in progress."""
     rng = random.Random(team.slug)
-    questions = list(models.Question.objects.filter(area__questionnaire=version).order_by("area__position", "position"))
-    base = {q.pk: rng.randint(1, 3) for q in questions}
+    questions = list(
+        models.Question.objects.filter(area__questionnaire=version)
+        .order_by("area__position", "position")
+        .prefetch_related("choices")
+    )
+    levels = {q.pk: sorted(c.level for c in q.choices.all()) for q in questions}
+    # Start each question in the lower half of its choices; later quarters improve.
+    base = {q.pk: rng.randint(0, max(0, len(levels[q.pk]) // 2 - 1)) for q in questions}
     now = timezone.now()
     created = 0
     previous = None
@@ -137,7 +143,8 @@ def _demo_assessments(team, version, lead) -> int:
         )
         answers = []
         for q in questions[: int(len(questions) * fraction)]:
-            level = min(5, base[q.pk] + quarter + (1 if rng.random() < 0.3 else 0))
+            step = min(len(levels[q.pk]) - 1, base[q.pk] + quarter + (1 if rng.random() < 0.3 else 0))
+            level = levels[q.pk][step]
             roll = rng.random()
             if roll < 0.05 and q.not_applicable:
                 answers.append(AnswerInput(q.pk, models.Answer.NOT_APPLICABLE))
