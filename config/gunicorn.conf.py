@@ -1,0 +1,50 @@
+"""Gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py config.wsgi`.
+
+Every value comes from the environment (see README "Deployment"), so the same
+file serves a laptop benchmark and a fleet of app servers behind a proxy.
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+# Bind to loopback by default: a reverse proxy (nginx, a load balancer) sits in
+# front and terminates TLS. Set GUNICORN_BIND=0.0.0.0:8000 in a container.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Synchronous workers: pages are short and the database does the waiting.
+# 2 * cores + 1 is gunicorn's own rule of thumb.
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# A PDF can take a few seconds to render; anything slower is stuck.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# WeasyPrint keeps fonts and layout caches that grow with every PDF. Recycling a
+# worker after a number of requests gives that memory back; the jitter keeps all
+# workers from restarting at the same moment.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# Load the app before forking so a broken setting fails at start, once.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
+
+# Logs to stdout/stderr for the service manager; "-" means the stream itself.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Request time in microseconds (%(D)s) helps spot slow pages in the access log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)sus'
+
+# The proxy on this host (or the load balancer's addresses) may set X-Forwarded-*.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Keep the worker heartbeat files in memory, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -1,0 +1,214 @@
+"""Walk every URL pattern of the project and turn each into a concrete URL.
+
+Used by the isolation and hardening tests so that a page added by any feature
+is checked the moment its pattern lands, without anyone editing a list. A
+pattern whose parameter has no rule here is reported, never skipped.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.urls import get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern, URLPattern, URLResolver
+
+# Parameters that name a team's own data: only the team (and its agency's
+# executives) may see what is behind them; everyone else gets a 404.
+TEAM_PARAMS = {"assessment_id", "team_id", "answer_id", "question_id"}
+# Parameters that name questionnaire content, which any logged-in user may read.
+CONTENT_PARAMS = {"version_id", "area_key", "practice_key", "question_key"}
+# Pages anyone may open without logging in.
+PUBLIC_NAMES = {"healthz", "login", "logout", "admin:login", "admin:logout"}
+
+TEAM = "team data"
+CONTENT = "questionnaire content"
+PLAIN = "no id"
+STAFF = "administration (staff only)"
+
+
+@dataclass
+class Route:
+    name: str | None  # "assessment-area", "admin:index", None for unnamed
+    route: str  # the whole pattern as text, for messages
+    params: list[str]
+    pieces: list  # the pattern objects from the root down, to build a URL
+    namespace: str | None
+
+    @property
+    def kind(self) -> str | None:
+        """The rule this pattern falls under, or None when no rule covers it."""
+        if self.namespace == "admin":
+            return STAFF
+        unknown = [p for p in self.params if p not in TEAM_PARAMS | CONTENT_PARAMS]
+        if unknown:
+            return None
+        if any(p in TEAM_PARAMS for p in self.params):
+            return TEAM
+        if self.params:
+            return CONTENT
+        return PLAIN
+
+    def url(self, values: dict[str, object]) -> str:
+        parts = []
+        for piece in self.pieces:
+            if isinstance(piece, RoutePattern):
+                parts.append(_fill_route(str(piece), values))
+            elif isinstance(piece, RegexPattern):
+                parts.append(_fill_regex(piece.regex.pattern, values))
+            else:  # pragma: no cover - Django has only these two kinds
+                raise TypeError(f"Unknown pattern type {type(piece)!r} in {self.route}")
+        return "/" + "".join(parts)
+
+
+def _fill_route(route: str, values) -> str:
+    def replace(match):
+        name = match.group(2)
+        if name not in values:
+            raise KeyError(f'No value for parameter "{name}"')
+        return str(values[name])
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", replace, route)
+
+
+def _fill_regex(pattern: str, values) -> str:
+    text = pattern.removeprefix("^").removesuffix("$").removesuffix("\\Z")
+
+    def replace(match):
+        name, body = match.group(1), match.group(2)
+        if name in values:
+            return str(values[name])
+        if re.fullmatch(r"[\w-]+(\|[\w-]+)*", body):  # an alternation of words: take the first
+            return body.split("|")[0]
+        return "no-such-page"
+
+    filled = re.sub(r"\(\?P<(\w+)>((?:[^()]|\([^()]*\))*)\)", replace, text)
+    return filled.replace("\\", "")
+
+
+def all_routes() -> list[Route]:
+    routes: list[Route] = []
+
+    def walk(resolver, pieces, namespace):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or namespace
+                if entry.namespace and namespace:
+                    inner = f"{namespace}:{entry.namespace}"
+                walk(entry, pieces + [entry.pattern], inner)
+            elif isinstance(entry, URLPattern):
+                chain = pieces + [entry.pattern]
+                params = []
+                for piece in chain:
+                    if isinstance(piece, RoutePattern):
+                        params += [m.group(2) for m in re.finditer(r"<(?:(\w+):)?(\w+)>", str(piece))]
+                    else:
+                        params += list(piece.regex.groupindex)
+                name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+                routes.append(
+                    Route(name=name, route="".join(str(p) for p in chain), params=params, pieces=chain, namespace=namespace)
+                )
+
+    walk(get_resolver(), [], None)
+    return routes
+
+
+def body_text(response) -> str:
+    """What a person (or a script) could read in the response, PDFs included."""
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)
+    else:
+        raw = response.content
+    if response.get("Content-Type", "").startswith("application/pdf") and raw.startswith(b"%PDF"):
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(raw))
+        return "\n".join(page.extract_text() or "" for page in reader.pages) + raw.decode("latin-1")
+    return raw.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Form:
+    method: str
+    action: str | None
+    fields: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (tag/type, name, value, checked)
+    options: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)  # select name -> (value, selected)
+
+
+class FormParser(HTMLParser):
+    """The forms of a page with their fields, enough to post them back."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._select: str | None = None
+        self._textarea: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self.forms.append(Form(method=a.get("method", "get").lower(), action=a.get("action")))
+            return
+        if not self.forms:
+            return
+        form = self.forms[-1]
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            form.fields.append((kind, a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else ""), "checked" in a))
+        elif tag == "button" and a.get("name"):
+            form.fields.append(("button", a["name"], a.get("value", ""), False))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            form.options.setdefault(self._select, [])
+        elif tag == "option" and self._select:
+            form.options[self._select].append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = (a["name"], [])
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea and self.forms:
+            self.forms[-1].fields.append(("textarea", self._textarea[0], "".join(self._textarea[1]), False))
+            self._textarea = None
+
+
+def page_forms(html: str) -> list[Form]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+def changed_post_data(form: Form, note: str = "Changed by a test") -> dict[str, list[str]]:
+    """A submission of the form that changes what it can: other radio choices, a note, boxes ticked."""
+    data: dict[str, list[str]] = {}
+    radios: dict[str, list[tuple[str, bool]]] = {}
+    button_seen = False
+    for kind, name, value, checked in form.fields:
+        if kind == "radio":
+            radios.setdefault(name, []).append((value, checked))
+        elif kind == "checkbox":
+            data.setdefault(name, []).append(value)
+        elif kind in ("submit", "button"):
+            if not button_seen:
+                data.setdefault(name, []).append(value)
+                button_seen = True
+        elif kind == "textarea":
+            data.setdefault(name, []).append(note)
+        elif kind in ("text", "search", "email", "url") and not value:
+            data.setdefault(name, []).append(note)
+        elif kind != "file":
+            data.setdefault(name, []).append(value)
+    for name, options in radios.items():
+        unchecked = [v for v, c in options if not c]
+        data[name] = [unchecked[0] if unchecked else options[0][0]]
+    for name, options in form.options.items():
+        values = [v for v, selected in options if v and not selected] or [v for v, _ in options]
+        if values:
+            data[name] = [values[0]]
+    return data
