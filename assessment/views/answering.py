@@ -1,0 +1,303 @@
+"""The questionnaire journey: start an assessment, answer one area per page, review, submit.
+
+Every view reaches its team or assessment through assessment.access (outsiders
+get a 404); every write goes through assessment.services.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from assessment import models
+from assessment.access import assessment_for_user, team_for_user
+from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
+from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
+from assessment.selectors.reports import assessment_report
+from assessment.services.assessments import (
+    AnswerInvalid,
+    AssessmentLocked,
+    answers_save,
+    assessment_create,
+    assessment_submit,
+)
+
+READ_ONLY_MESSAGE = "You can read this team's assessments but not change them. Ask a team member to make changes."
+LOCKED_MESSAGE = "This assessment has been submitted and can no longer be changed."
+
+
+def results_url(assessment_id: int) -> str:
+    # The results page belongs to another feature; its path is agreed even before it exists.
+    try:
+        return reverse("assessment-results", args=[assessment_id])
+    except NoReverseMatch:
+        return f"/assessments/{assessment_id}/"
+
+
+def _forbidden(request, message):
+    return render(
+        request, "error.html", {"title": "Not allowed", "message": message, "status": 403}, status=403
+    )
+
+
+def _previous_assessment(team: models.Team) -> models.Assessment | None:
+    """The assessment a new one can copy: the latest submitted, else the latest at all."""
+    assessments = models.Assessment.objects.filter(team=team)
+    return (
+        assessments.filter(status=models.Assessment.SUBMITTED).order_by("-submitted_at", "-pk").first()
+        or assessments.order_by("-created_at", "-pk").first()
+    )
+
+
+# --- start ------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_new(request, team_id):
+    team, can_write = team_for_user(request.user, team_id)
+    if not can_write:
+        return _forbidden(request, "Only members of this team can start an assessment. " + READ_ONLY_MESSAGE)
+    versions = default_questionnaire_versions()
+    if not versions:
+        messages.error(request, "No questionnaire has been published yet. Ask your administrator to load one.")
+        return redirect("home")
+    published = list(
+        models.QuestionnaireVersion.objects.filter(status=models.QuestionnaireVersion.PUBLISHED).order_by(
+            "title", "-published_at", "-created_at"
+        )
+    )
+    chosen_id = request.POST.get("questionnaire") or request.GET.get("questionnaire")
+    version = versions[0]
+    if chosen_id:
+        version = next((v for v in published if str(v.pk) == str(chosen_id)), None)
+        if version is None:
+            messages.error(request, "That questionnaire is not available. Choose one from the list.")
+            return redirect("assessment-new", team_id=team.pk)
+    questionnaire = questionnaire_domain(version)
+    previous = _previous_assessment(team)
+    initial_targets = {}
+    if previous is not None:
+        initial_targets = dict(previous.area_targets.values_list("area__key", "target"))
+        scale = {s.level for s in questionnaire.scale}
+        initial_targets = {k: v for k, v in initial_targets.items() if v in scale}
+
+    form_kwargs = {"questionnaire": questionnaire, "previous": previous, "initial_targets": initial_targets}
+    if request.method == "POST":
+        form = AssessmentNewForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                assessment = assessment_create(
+                    team=team,
+                    questionnaire=version,
+                    title=form.cleaned_data["title"],
+                    user=request.user,
+                    targets=form.targets(),
+                    copy_from=form.copy_from(),
+                )
+            except AnswerInvalid as error:
+                form.add_error(None, str(error))
+            else:
+                copied = assessment.answers.count() if assessment.copied_from_id else 0
+                if copied:
+                    messages.success(
+                        request,
+                        f"Assessment started with {copied} answers copied from “{previous.title}”. "
+                        "Check each area and change what has moved on.",
+                    )
+                else:
+                    messages.success(request, "Assessment started. Your answers are saved every time you move on.")
+                return redirect("assessment-resume", assessment_id=assessment.pk)
+    else:
+        form = AssessmentNewForm(initial={"title": default_title()}, **form_kwargs)
+    return render(
+        request,
+        "assessment/assessment_new.html",
+        {
+            "team": team,
+            "form": form,
+            "version": version,
+            "questionnaire": questionnaire,
+            "published": published if len(published) > 1 else [],
+        },
+    )
+
+
+# --- answering --------------------------------------------------------------------------
+
+
+def _area_index(questionnaire, area_key):
+    for index, area in enumerate(questionnaire.areas):
+        if area.id == area_key:
+            return index
+    raise Http404("No such area.")
+
+
+def _question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[str, int]:
+    return dict(
+        models.Question.objects.filter(area__questionnaire=version, area__key=area_key).values_list("key", "pk")
+    )
+
+
+@login_required
+def assessment_resume(request, assessment_id):
+    """Back to the first area with unanswered questions, or to the review when none is left."""
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    if assessment.is_submitted:
+        return redirect(results_url(assessment.pk))
+    report = assessment_report(assessment)
+    for area_score in report.score.areas:
+        if area_score.unanswered:
+            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_id)
+    return redirect("assessment-review", assessment_id=assessment.pk)
+
+
+def _journey_context(report, current_index=None):
+    score = report.score
+    areas = [
+        {"area": area, "score": area_score, "index": i + 1}
+        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas))
+    ]
+    return {
+        "report": report,
+        "score": score,
+        "journey_areas": areas,
+        "area_count": len(areas),
+        "current_index": current_index,
+    }
+
+
+@login_required
+def assessment_area(request, assessment_id, area_key):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    report = assessment_report(assessment)
+    questionnaire = report.questionnaire
+    index = _area_index(questionnaire, area_key)
+    area = questionnaire.areas[index]
+    form_kwargs = {
+        "questionnaire": questionnaire,
+        "area": area,
+        "answers": report.answers,
+        "question_pks": _question_pks(assessment.questionnaire, area.id),
+    }
+
+    if request.method == "POST":
+        if assessment.is_submitted:
+            messages.error(request, LOCKED_MESSAGE)
+            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area.id)
+        if not can_write:
+            return _forbidden(request, READ_ONLY_MESSAGE)
+        form = AreaAnswersForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                answers_save(assessment=assessment, user=request.user, answers=form.answer_inputs())
+            except AssessmentLocked:
+                messages.error(request, LOCKED_MESSAGE)
+                return redirect("assessment-area", assessment_id=assessment.pk, area_key=area.id)
+            except AnswerInvalid as error:
+                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
+            else:
+                return _after_save(request, assessment, questionnaire, index)
+    else:
+        form = AreaAnswersForm(**form_kwargs)
+
+    context = _journey_context(report, current_index=index + 1)
+    context.update(
+        {
+            "assessment": assessment,
+            "area": area,
+            "area_score": report.score.areas[index],
+            "form": form,
+            "can_write": can_write,
+            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
+            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
+            "read_only_answers": _read_only_answers(report, area) if not can_write else None,
+        }
+    )
+    return render(request, "assessment/area.html", context)
+
+
+def _after_save(request, assessment, questionnaire, index):
+    action = request.POST.get("action", "continue")
+    if action == "exit":
+        messages.success(
+            request, f"Your answers to “{assessment.title}” are saved. Choose Continue to pick up where you left off."
+        )
+        return redirect("home")
+    if action == "back":
+        if index > 0:
+            return redirect("assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
+        return redirect("home")
+    if index + 1 < len(questionnaire.areas):
+        return redirect("assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
+    return redirect("assessment-review", assessment_id=assessment.pk)
+
+
+def _read_only_answers(report, area):
+    """Each question with its answer in words, for readers and submitted assessments."""
+    questionnaire = report.questionnaire
+    rows = []
+    for question in area.questions:
+        answer = report.answers.get(question.id)
+        if answer is None:
+            text = "No answer yet"
+        elif answer.kind == "choice":
+            choice_text = next((c.text for c in question.choices if c.level == answer.level), "")
+            text = f"Level {answer.level}, {questionnaire.level_name(answer.level)}: {choice_text}"
+        elif answer.kind == "not_sure":
+            text = "Not sure (to verify)"
+        else:
+            text = "Not applicable"
+        rows.append({"question": question, "answer": text, "note": answer.note if answer else ""})
+    return rows
+
+
+# --- review and submit ------------------------------------------------------------------
+
+
+@login_required
+def assessment_review(request, assessment_id):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    report = assessment_report(assessment)
+    groups = []
+    for area, area_score in zip(report.questionnaire.areas, report.score.areas):
+        by_id = {q.id: q for q in area.questions}
+        if area_score.unanswered or area_score.to_verify:
+            groups.append(
+                {
+                    "area": area,
+                    "unanswered": [by_id[q] for q in area_score.unanswered],
+                    "to_verify": [by_id[q] for q in area_score.to_verify],
+                }
+            )
+    context = _journey_context(report)
+    context.update(
+        {
+            "assessment": assessment,
+            "can_write": can_write,
+            "groups": groups,
+            "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
+            "results_url": results_url(assessment.pk),
+        }
+    )
+    return render(request, "assessment/review.html", context)
+
+
+@login_required
+@require_POST
+def assessment_submit_view(request, assessment_id):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    if assessment.is_submitted:
+        messages.info(request, "This assessment was already submitted.")
+        return redirect(results_url(assessment.pk))
+    if not can_write:
+        return _forbidden(request, READ_ONLY_MESSAGE)
+    try:
+        assessment_submit(assessment=assessment, user=request.user)
+    except AssessmentLocked:
+        messages.info(request, "This assessment was already submitted.")
+        return redirect(results_url(assessment.pk))
+    messages.success(request, f"“{assessment.title}” is submitted and locked. Here are your results.")
+    return redirect(results_url(assessment.pk))
