@@ -1,4 +1,18 @@
-"""URL patterns of the results pages."""
-from django.urls import path  # noqa: F401
+"""URL patterns of the results pages: results, roadmap, practice, exports, history, portfolio."""
+from django.urls import path
 
-urlpatterns = []
+from assessment.views import portfolio, results
+
+urlpatterns = [
+    path("assessments/<int:assessment_id>/", results.results, name="assessment-results"),
+    path("assessments/<int:assessment_id>/roadmap/", results.roadmap, name="assessment-roadmap"),
+    path("assessments/<int:assessment_id>/export.json", results.export_json, name="assessment-export-json"),
+    path("assessments/<int:assessment_id>/export.csv", results.export_csv, name="assessment-export-csv"),
+    path(
+        "questionnaires/<int:version_id>/practices/<str:practice_key>/",
+        results.practice_detail,
+        name="practice-detail",
+    ),
+    path("teams/<int:team_id>/history/", results.history, name="team-history"),
+    path("portfolio/", portfolio.portfolio, name="portfolio"),
+]

@@ -1,0 +1,145 @@
+"""One assessment as a JSON document (section 5 of the format) and as CSV.
+
+Both are built from an AssessmentReport, so they carry exactly the numbers the
+results page and the roadmap page show.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from assessment.domain import model as domain
+from assessment.selectors.reports import AssessmentReport
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_file_name(report: AssessmentReport, extension: str) -> str:
+    """`<team>_<questionnaire>-<version>_<date>.<ext>`: what, whose and when."""
+    assessment = report.assessment
+    when = assessment.submitted_at or assessment.updated_at
+    version = re.sub(r"[^A-Za-z0-9.-]+", "-", report.questionnaire.version)
+    return f"{assessment.team.slug}_{report.questionnaire.slug}-{version}_{when:%Y-%m-%d}.{extension}"
+
+
+def assessment_to_dict(report: AssessmentReport) -> dict:
+    """The machine-readable export of section 5, plus a few descriptive keys."""
+    assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
+    answers = []
+    for _area, question in questionnaire.questions():
+        answer = report.answers.get(question.id)
+        answers.append(
+            {
+                "question": question.id,
+                "answer": answer.kind if answer else domain.UNANSWERED,
+                "level": answer.level if answer and answer.kind == domain.CHOICE else None,
+                "note": answer.note if answer else "",
+            }
+        )
+    return {
+        "questionnaire": {"slug": questionnaire.slug, "version": questionnaire.version, "title": questionnaire.title},
+        "team": assessment.team.slug,
+        "team_name": assessment.team.name,
+        "title": assessment.title,
+        "status": assessment.status,
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
+        "updated_at": assessment.updated_at.isoformat(),
+        "overall": {
+            "score": score.score,
+            "percent": score.percent,
+            "level": score.level,
+            "level_name": score.level_name,
+            "completeness": score.completeness,
+            "progress_to_target": score.progress_to_target,
+            "answered": score.answered,
+            "total": score.total,
+        },
+        "areas": [
+            {
+                "id": area.area_id,
+                "title": area.title,
+                "score": area.score,
+                "percent": area.percent,
+                "level": area.level,
+                "level_name": area.level_name,
+                "completeness": area.completeness,
+                "target": area.target,
+                "progress_to_target": area.progress_to_target,
+                "answered": area.answered,
+                "total": area.total,
+            }
+            for area in score.areas
+        ],
+        "answers": answers,
+        "to_verify": list(score.to_verify),
+        "roadmap": [
+            {
+                "practice": item.practice_id,
+                "title": report.practices_by_id[item.practice_id].title,
+                "position": item.position + 1,
+                "phase": item.phase,
+                "priority": item.priority,
+                "impact": item.impact,
+                "effort": item.effort,
+                "gaps": [
+                    {"question": gap.question_id, "level": gap.level, "target": gap.target, "not_sure": gap.not_sure}
+                    for gap in item.gaps
+                ],
+            }
+            for item in report.roadmap
+        ],
+    }
+
+
+def csv_safe(value) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _level_name(questionnaire: domain.Questionnaire, level: int | None) -> str:
+    return questionnaire.level_name(level) if level is not None else ""
+
+
+def assessment_to_csv(report: AssessmentReport) -> str:
+    """Two tables in one file: the answers, then the roadmap, each under a title row."""
+    questionnaire = report.questionnaire
+    kinds = {
+        domain.CHOICE: "Choice",
+        domain.NOT_APPLICABLE: "Not applicable",
+        domain.NOT_SURE: "Not sure",
+        domain.UNANSWERED: "Unanswered",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def row(*cells):
+        writer.writerow([csv_safe(c) for c in cells])
+
+    assessment = report.assessment
+    row("Assessment", assessment.title, "Team", assessment.team.name, "Questionnaire",
+        f"{questionnaire.title} {questionnaire.version}", "Status", assessment.get_status_display())
+    row()
+    row("Answers")
+    row("Area", "Question id", "Question", "Answer", "Level", "Level name", "Note")
+    for area, question in questionnaire.questions():
+        answer = report.answers.get(question.id)
+        kind = answer.kind if answer else domain.UNANSWERED
+        level = answer.level if answer and kind == domain.CHOICE else None
+        row(area.title, question.id, question.text, kinds.get(kind, kind),
+            "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "")
+    row()
+    row("Roadmap")
+    row("Position", "Phase", "Practice id", "Practice", "Priority", "Impact", "Effort", "Gap questions")
+    for item in report.roadmap:
+        gaps = "; ".join(
+            f"{gap.question_id} ({'not sure' if gap.not_sure else f'level {gap.level}'} -> target {gap.target})"
+            for gap in item.gaps
+        )
+        row(item.position + 1, item.phase.capitalize(), item.practice_id,
+            report.practices_by_id[item.practice_id].title, f"{item.priority:.4f}", f"{item.impact:.4f}",
+            item.effort, gaps)
+    return out.getvalue()

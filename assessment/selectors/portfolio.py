@@ -1,0 +1,222 @@
+"""The executive portfolio: every team's latest submitted assessment, side by side.
+
+Built with a fixed number of queries whatever the number of teams: the latest
+submitted assessment of each team in one query, all their answers in one, all
+their targets in one, the questionnaire content once per version (cached);
+then the pure scoring and roadmap functions run per team in Python.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from assessment import models
+from assessment.domain import model as domain
+from assessment.domain.roadmap import NOW, RoadmapItem, roadmap_for
+from assessment.domain.scoring import AreaScore, AssessmentScore, display_level, display_percent, level_name_for, score_assessment
+from assessment.selectors.questionnaires import questionnaire_domain
+
+TOP_PRACTICES = 10
+
+
+def answers_for_assessments(assessment_ids) -> dict[int, dict[str, domain.Answer]]:
+    """Answers of many assessments in one query, keyed by assessment id then question id."""
+    answers: dict[int, dict[str, domain.Answer]] = defaultdict(dict)
+    rows = models.Answer.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "assessment_id", "question__key", "kind", "choice__level"
+    )
+    for assessment_id, key, kind, level in rows:
+        answers[assessment_id][key] = domain.Answer(kind=kind, level=level)
+    return answers
+
+
+def targets_for_assessments(assessment_ids) -> dict[int, dict[str, int]]:
+    """Area targets set on many assessments in one query, keyed by assessment id then area id."""
+    targets: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = models.AreaTarget.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "assessment_id", "area__key", "target"
+    )
+    for assessment_id, key, target in rows:
+        targets[assessment_id][key] = target
+    return targets
+
+
+def heat_band(questionnaire: domain.Questionnaire, score: float | None) -> int | None:
+    """Color band 1..5 of a score, from the whole level it has reached.
+
+    On a 1..5 scale the band is the level; other scales are spread over five bands.
+    """
+    if score is None:
+        return None
+    lo, hi = questionnaire.lo, questionnaire.hi
+    level = min(hi, max(lo, math.floor(lo + score * (hi - lo) + 1e-9)))
+    return 1 + round((level - lo) * 4 / (hi - lo))
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    area_id: str
+    score: float | None
+    level: float | None
+    percent: int | None
+    level_name: str | None
+    band: int | None
+
+
+@dataclass
+class TeamRow:
+    team: models.Team
+    assessment: models.Assessment
+    score: AssessmentScore
+    cells: list[HeatCell]
+    band: int | None  # of the overall score
+
+
+@dataclass(frozen=True)
+class AreaMean:
+    area: domain.Area
+    score: float | None  # mean of the area's score over the teams that have one
+    level: float | None
+    percent: int | None
+    level_name: str | None
+    teams: int  # how many teams have a score in the area
+
+
+@dataclass(frozen=True)
+class PracticeCount:
+    practice: domain.Practice
+    teams: int  # teams whose roadmap has the practice
+    now: int  # of which in the Now phase
+
+
+@dataclass
+class PortfolioGroup:
+    """The teams whose latest assessment uses one questionnaire (by slug)."""
+
+    questionnaire: domain.Questionnaire  # the newest version among them: its areas are the columns
+    version: models.QuestionnaireVersion
+    rows: list[TeamRow] = field(default_factory=list)
+    weakest_areas: list[AreaMean] = field(default_factory=list)
+    top_practices: list[PracticeCount] = field(default_factory=list)
+
+
+@dataclass
+class Portfolio:
+    agency: models.Agency
+    groups: list[PortfolioGroup]
+    teams_without_submitted: list[models.Team]
+    team_count: int
+
+
+def _latest_submitted(agency_id: int) -> list[models.Team]:
+    latest = (
+        models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    return list(models.Team.objects.filter(agency_id=agency_id).annotate(latest_id=Subquery(latest)).order_by("name", "pk"))
+
+
+def agency_portfolio(agency: models.Agency) -> Portfolio:
+    teams = _latest_submitted(agency.pk)
+    ids = [t.latest_id for t in teams if t.latest_id is not None]
+    assessments = {
+        a.pk: a
+        for a in models.Assessment.objects.filter(pk__in=ids)
+        .select_related("questionnaire")
+        .only("pk", "title", "status", "submitted_at", "updated_at", "team_id", "questionnaire")
+    }
+    answers = answers_for_assessments(ids)
+    targets = targets_for_assessments(ids)
+
+    # The newest version of each questionnaire slug gives the columns.
+    versions = {a.questionnaire_id: a.questionnaire for a in assessments.values()}
+    newest: dict[str, models.QuestionnaireVersion] = {}
+    for version in versions.values():
+        current = newest.get(version.slug)
+        if current is None or (version.created_at, version.pk) > (current.created_at, current.pk):
+            newest[version.slug] = version
+    domains = {pk: questionnaire_domain(version) for pk, version in versions.items()}
+    groups = {
+        slug: PortfolioGroup(questionnaire=domains[version.pk], version=version) for slug, version in newest.items()
+    }
+    roadmaps: dict[str, list[list[RoadmapItem]]] = defaultdict(list)
+
+    without = []
+    for team in teams:
+        assessment = assessments.get(team.latest_id)
+        if assessment is None:
+            without.append(team)
+            continue
+        questionnaire = domains[assessment.questionnaire_id]
+        group = groups[assessment.questionnaire.slug]
+        team_answers = answers.get(assessment.pk, {})
+        team_targets = targets.get(assessment.pk, {})
+        score = score_assessment(questionnaire, team_answers, team_targets)
+        roadmaps[assessment.questionnaire.slug].append(roadmap_for(questionnaire, team_answers, team_targets))
+        by_area: dict[str, AreaScore] = {a.area_id: a for a in score.areas}
+        cells = []
+        for area in group.questionnaire.areas:
+            area_score = by_area.get(area.id)
+            value = area_score.score if area_score else None
+            cells.append(
+                HeatCell(
+                    area_id=area.id,
+                    score=value,
+                    level=area_score.level if area_score else None,
+                    percent=area_score.percent if area_score else None,
+                    level_name=area_score.level_name if area_score else None,
+                    band=heat_band(questionnaire, value),
+                )
+            )
+        group.rows.append(
+            TeamRow(team=team, assessment=assessment, score=score, cells=cells, band=heat_band(questionnaire, score.score))
+        )
+
+    for slug, group in groups.items():
+        group.weakest_areas = _weakest_areas(group)
+        group.top_practices = _top_practices(group.questionnaire, roadmaps[slug])
+    ordered = sorted(groups.values(), key=lambda g: (-len(g.rows), g.questionnaire.title))
+    return Portfolio(agency=agency, groups=ordered, teams_without_submitted=without, team_count=len(teams))
+
+
+def _weakest_areas(group: PortfolioGroup) -> list[AreaMean]:
+    """Each area's mean score over the teams, lowest first; areas nobody scored come last."""
+    questionnaire = group.questionnaire
+    means = []
+    for index, area in enumerate(questionnaire.areas):
+        values = [row.cells[index].score for row in group.rows if row.cells[index].score is not None]
+        mean = sum(values) / len(values) if values else None
+        means.append(
+            AreaMean(
+                area=area,
+                score=mean,
+                level=display_level(questionnaire, mean),
+                percent=display_percent(mean),
+                level_name=level_name_for(questionnaire, mean),
+                teams=len(values),
+            )
+        )
+    return sorted(means, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
+
+
+def _top_practices(questionnaire: domain.Questionnaire, roadmaps: list[list[RoadmapItem]]) -> list[PracticeCount]:
+    """Practices on the most teams' roadmaps; ties go to the one more teams must do now."""
+    teams: dict[str, int] = defaultdict(int)
+    now: dict[str, int] = defaultdict(int)
+    for roadmap in roadmaps:
+        for item in roadmap:
+            teams[item.practice_id] += 1
+            if item.phase == NOW:
+                now[item.practice_id] += 1
+    practices = {p.id: p for p in questionnaire.practices}
+    counts = [
+        PracticeCount(practice=practices[key], teams=count, now=now[key])
+        for key, count in teams.items()
+        if key in practices  # a practice only an older version has is not shown
+    ]
+    counts.sort(key=lambda c: (-c.teams, -c.now, c.practice.title))
+    return counts[:TOP_PRACTICES]

@@ -1,0 +1,75 @@
+"""Formatting of scores in templates: one place for "2.8", "44%", "Not scored", "+0.4"."""
+from django import template
+from django.utils.html import format_html
+
+from assessment.domain.scoring import display_percent
+
+register = template.Library()
+
+NOT_SCORED = "Not scored"
+
+
+@register.filter
+def level_display(value):
+    """A level on the scale to one decimal, or "Not scored"."""
+    if value is None:
+        return NOT_SCORED
+    return f"{value:.1f}"
+
+
+@register.filter
+def percent_display(value):
+    """A whole percentage (already rounded by the scoring), or "Not scored"."""
+    if value is None:
+        return NOT_SCORED
+    return f"{value}%"
+
+
+@register.filter
+def ratio_percent(value):
+    """A ratio in [0, 1] (completeness, progress to target) as a whole percentage."""
+    if value is None:
+        return ""
+    return f"{display_percent(value)}%"
+
+
+@register.filter
+def signed_change(delta):
+    """+0.4, −0.2 (a real minus sign), 0.0; "—" when there is nothing to compare with."""
+    if delta is None:
+        return "—"
+    if delta > 0:
+        return f"+{delta:.1f}"
+    if delta < 0:
+        return f"\u2212{abs(delta):.1f}"
+    return "0.0"
+
+
+@register.filter
+def two_decimals(value):
+    return f"{value:.2f}"
+
+
+@register.inclusion_tag("partials/results_score_badge.html")
+def score_badge(level, level_name, percent=None):
+    """The level with its name (and percent), the way every page shows a score."""
+    return {"level": level, "level_name": level_name, "percent": percent}
+
+
+@register.inclusion_tag("partials/results_change.html")
+def level_change(change):
+    """A change against the previous assessment, with an arrow and words, not color alone."""
+    return {"change": change}
+
+
+@register.simple_tag
+def heat_cell(level, level_name, band):
+    """One cell of the portfolio heatmap: the number and the level's name always printed,
+    the color band a class (a simple tag, not an include: the table can have thousands of cells)."""
+    if level is None:
+        return format_html('<td class="heat heat-none"><span class="heat-value">–</span>'
+                           '<span class="heat-label">{}</span></td>', NOT_SCORED)
+    return format_html(
+        '<td class="heat heat-{}"><span class="heat-value">{}</span><span class="heat-label">{}</span></td>',
+        band, f"{level:.1f}", level_name,
+    )

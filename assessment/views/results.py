@@ -1,0 +1,169 @@
+"""Results, roadmap, practice page, exports and team history.
+
+Every view that takes an id reaches its object through assessment.access, so a
+user who may not see a team's data gets a 404.
+"""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from assessment import models
+from assessment.access import assessment_for_user, team_for_user
+from assessment.charts import RadarAxis, radar_svg
+from assessment.domain.roadmap import LATER, NEXT, NOW
+from assessment.exports import assessment_to_csv, assessment_to_dict, export_file_name
+from assessment.selectors.history import team_history
+from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.reports import assessment_report
+
+PHASES = [
+    (NOW, "Now", "Start with these: the largest gaps for the least effort."),
+    (NEXT, "Next", "Plan these once the first items are under way."),
+    (LATER, "Later", "Keep these on the horizon."),
+]
+
+
+def _question_list(report, question_ids):
+    """(area, question) pairs for a list of question ids, in display order."""
+    return [report.questions_by_id[q] for q in question_ids]
+
+
+@login_required
+def results(request, assessment_id):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    report = assessment_report(assessment)
+    score = report.score
+    areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas)]
+    chart = radar_svg(
+        [RadarAxis(a.title, a.level, a.target) for a in score.areas],
+        lo=report.questionnaire.lo,
+        hi=report.questionnaire.hi,
+        title=f"Maturity by area: current level against target for {assessment.team.name}",
+        chart_id="results-radar",
+    )
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "assessment": assessment,
+            "report": report,
+            "questionnaire": report.questionnaire,
+            "score": score,
+            "areas": areas,
+            "chart": chart,
+            "to_verify": _question_list(report, score.to_verify),
+            "unanswered": _question_list(report, score.unanswered),
+            "can_write": can_write,
+            "roadmap_count": len(report.roadmap),
+        },
+    )
+
+
+@login_required
+def roadmap(request, assessment_id):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    report = assessment_report(assessment)
+    questionnaire = report.questionnaire
+    phases = OrderedDict((key, {"key": key, "title": title, "intro": intro, "items": []}) for key, title, intro in PHASES)
+    for item in report.roadmap:
+        gaps = []
+        for gap in item.gaps:
+            area, question = report.questions_by_id[gap.question_id]
+            gaps.append(
+                {
+                    "gap": gap,
+                    "area": area,
+                    "question": question,
+                    "level_name": None if gap.not_sure else questionnaire.level_name(gap.level),
+                    "target_name": questionnaire.level_name(gap.target),
+                }
+            )
+        practice = report.practices_by_id[item.practice_id]
+        requires = [report.practices_by_id[key] for key in practice.requires if key in report.practices_by_id]
+        phases[item.phase]["items"].append({"item": item, "practice": practice, "gaps": gaps, "requires": requires})
+    return render(
+        request,
+        "assessment/roadmap.html",
+        {
+            "assessment": assessment,
+            "report": report,
+            "questionnaire": questionnaire,
+            "phases": list(phases.values()),
+            "item_count": len(report.roadmap),
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+def practice_detail(request, version_id, practice_key):
+    """A best practice as the questionnaire describes it: readable by any signed-in user."""
+    version = get_object_or_404(models.QuestionnaireVersion, pk=version_id)
+    if version.status != models.QuestionnaireVersion.PUBLISHED and not request.user.is_staff:
+        # Draft content is for the editors until it is published, unless an assessment uses it.
+        if not version.assessments.exists():
+            raise Http404("No such practice.")
+    questionnaire = questionnaire_domain(version)
+    practices = {p.id: p for p in questionnaire.practices}
+    practice = practices.get(practice_key)
+    if practice is None:
+        raise Http404("No such practice.")
+    by_area = []
+    for area in questionnaire.areas:
+        questions = [q for q in area.questions if practice.id in q.practices]
+        if questions:
+            by_area.append((area, questions))
+    return render(
+        request,
+        "assessment/practice.html",
+        {
+            "version": version,
+            "questionnaire": questionnaire,
+            "practice": practice,
+            "requires": [practices[key] for key in practice.requires if key in practices],
+            "required_by": [p for p in questionnaire.practices if practice.id in p.requires],
+            "questions_by_area": by_area,
+            "back_assessment_id": _back_assessment(request),
+        },
+    )
+
+
+def _back_assessment(request) -> int | None:
+    """The assessment the visitor came from (`?from=<id>`), for a link back; never trusted beyond an int."""
+    value = request.GET.get("from", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+@login_required
+def export_json(request, assessment_id):
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    report = assessment_report(assessment)
+    body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "json")}"'
+    return response
+
+
+@login_required
+def export_csv(request, assessment_id):
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    report = assessment_report(assessment)
+    # A byte-order mark, so spreadsheet programs read the file as UTF-8.
+    response = HttpResponse("\ufeff" + assessment_to_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "csv")}"'
+    return response
+
+
+@login_required
+def history(request, team_id):
+    team, can_write = team_for_user(request.user, team_id)
+    return render(
+        request,
+        "assessment/history.html",
+        {"team": team, "history": team_history(team), "can_write": can_write},
+    )

@@ -1,0 +1,55 @@
+"""Helpers for the results, roadmap, export, history and portfolio tests.
+
+EXAMPLE_ANSWERS on tests/data/good_questionnaire.yaml (scale 1..5, default
+target 4), worked by hand:
+
+- data (weight 1): streaming-data (w 2) level 3 -> 0.5; data-discovery (w 1)
+  Not sure -> 0. S = (2 * 0.5 + 0) / 3 = 1/3: 33 %, level 2.3 Developing;
+  progress 1 - (2*1 + 1*3) / (2*3 + 1*3) = 4/9: 44 %.
+- models (weight 1.5): model-versions level 2 -> 0.25: 25 %, level 2.0
+  Developing; progress 1 - 2/3: 33 %.
+- operations (weight 1): production-monitoring unanswered: not scored, 0 of 1.
+- overall: (1/3 + 1.5 * 0.25) / 2.5 = 0.28333: 28 %, level 2.1 Developing;
+  completeness 3 of 4 (75 %); progress 1 - (5 + 1.5*2) / (9 + 1.5*3) = 0.4074: 41 %.
+- roadmap: data-catalog impact 0.75 / low -> 0.75 (Now); model-registry
+  impact 1.5 * 2 / 4 = 0.75 / medium -> 0.375 (Next); streaming-ingestion
+  impact 2 * 1 / 4 = 0.5 / medium -> 0.25 (Later).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone as dt_timezone
+
+from assessment import models
+from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
+
+EXAMPLE_ANSWERS = {
+    "streaming-data": ("choice", 3),
+    "data-discovery": ("not_sure", None),
+    "model-versions": ("choice", 2),
+}
+
+
+def answer(assessment, user, answers: dict[str, tuple[str, int | None]], notes: dict[str, str] | None = None):
+    """Store answers given by question key as (kind, level), through the service."""
+    keys = dict(
+        models.Question.objects.filter(area__questionnaire=assessment.questionnaire).values_list("key", "pk")
+    )
+    notes = notes or {}
+    answers_save(
+        assessment=assessment,
+        user=user,
+        answers=[AnswerInput(keys[key], kind, level, notes.get(key, "")) for key, (kind, level) in answers.items()],
+    )
+
+
+def submitted_assessment(team, user, version, answers, *, title="Assessment", when=None, targets=None):
+    """A submitted assessment with the given answers, submitted at `when` (a datetime or ISO date)."""
+    assessment = assessment_create(team=team, questionnaire=version, title=title, user=user, targets=targets)
+    answer(assessment, user, answers)
+    assessment_submit(assessment=assessment, user=user)
+    if when is not None:
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when).replace(tzinfo=dt_timezone.utc)
+        models.Assessment.objects.filter(pk=assessment.pk).update(submitted_at=when)
+        assessment.refresh_from_db()
+    return assessment
