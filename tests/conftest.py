@@ -87,3 +87,23 @@ def assessment(team, member, questionnaire_version):
     return models.Assessment.objects.create(
         team=team, questionnaire=questionnaire_version, title="Q1 assessment", created_by=member
     )
+
+
+@pytest.fixture
+def editor(db):
+    """Staff user in the "Questionnaire editors" group (the group comes from a data migration)."""
+    from django.contrib.auth.models import Group
+
+    user = make_user("editor", first_name="Eli", last_name="Editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Questionnaire editors"))
+    return user
+
+
+@pytest.fixture
+def team_manager(db):
+    """Staff user in the "Team managers" group."""
+    from django.contrib.auth.models import Group
+
+    user = make_user("manager", first_name="Max", last_name="Manager", is_staff=True)
+    user.groups.add(Group.objects.get(name="Team managers"))
+    return user
