@@ -2,7 +2,7 @@
 from django import template
 from django.utils.html import format_html
 
-from assessment.domain.scoring import display_percent
+from assessment.domain.scoring import display_percent, round_half_up
 
 register = template.Library()
 
@@ -47,7 +47,8 @@ def signed_change(delta):
 
 @register.filter
 def two_decimals(value):
-    return f"{value:.2f}"
+    """Priority and impact, halves rounded up like every other figure."""
+    return f"{round_half_up(value, 2):.2f}"
 
 
 @register.inclusion_tag("partials/results_score_badge.html")

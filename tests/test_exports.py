@@ -1,0 +1,136 @@
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from assessment import models
+
+from .results_helpers import EXAMPLE_ANSWERS, answer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(assessment, member):
+    answer(assessment, member, EXAMPLE_ANSWERS, notes={"model-versions": "Registry planned for Q3"})
+    return assessment
+
+
+def get_json(client, assessment):
+    response = client.get(reverse("assessment-export-json", args=[assessment.pk]))
+    assert response.status_code == 200
+    return response, json.loads(response.content)
+
+
+def test_it_exports_the_section_5_shape_with_hand_worked_figures(client, member, answered):
+    client.force_login(member)
+    response, data = get_json(client, answered)
+    assert data["questionnaire"]["slug"] == "small-ml" and data["questionnaire"]["version"] == "2026.1"
+    assert data["team"] == "data-platform"
+    assert data["status"] == "draft"
+    overall = data["overall"]
+    assert overall["score"] == pytest.approx((1 / 3 + 1.5 * 0.25) / 2.5)  # unrounded
+    assert overall["percent"] == 28 and overall["level"] == 2.1 and overall["level_name"] == "Developing"
+    assert overall["completeness"] == 0.75
+    assert overall["progress_to_target"] == pytest.approx(1 - 8 / 13.5)
+    areas = {a["id"]: a for a in data["areas"]}
+    assert list(areas) == ["data", "models", "operations"]
+    assert areas["data"]["score"] == pytest.approx(1 / 3)
+    assert areas["data"]["percent"] == 33 and areas["data"]["level"] == 2.3 and areas["data"]["target"] == 4
+    assert areas["data"]["progress_to_target"] == pytest.approx(4 / 9)
+    assert areas["operations"]["score"] is None and areas["operations"]["percent"] is None
+    assert areas["operations"]["completeness"] == 0.0
+
+
+def test_it_exports_every_question_including_unanswered(client, member, answered):
+    client.force_login(member)
+    _, data = get_json(client, answered)
+    assert data["answers"] == [
+        {"question": "streaming-data", "answer": "choice", "level": 3, "note": ""},
+        {"question": "data-discovery", "answer": "not_sure", "level": None, "note": ""},
+        {"question": "model-versions", "answer": "choice", "level": 2, "note": "Registry planned for Q3"},
+        {"question": "production-monitoring", "answer": "unanswered", "level": None, "note": ""},
+    ]
+
+
+def test_it_exports_the_roadmap_in_order_with_gaps(client, member, answered):
+    client.force_login(member)
+    _, data = get_json(client, answered)
+    roadmap = data["roadmap"]
+    assert [(r["practice"], r["phase"]) for r in roadmap] == [
+        ("data-catalog", "now"),
+        ("model-registry", "next"),
+        ("streaming-ingestion", "later"),
+    ]
+    registry = roadmap[1]
+    assert registry["priority"] == pytest.approx(0.375) and registry["impact"] == pytest.approx(0.75)
+    assert registry["effort"] == "medium"
+    assert [(g["question"], g["level"], g["target"]) for g in registry["gaps"]] == [("model-versions", 2, 4)]
+    assert roadmap[0]["gaps"][0]["not_sure"] is True
+
+
+def test_it_names_the_file_after_team_questionnaire_and_date(client, member, answered):
+    client.force_login(member)
+    response, _ = get_json(client, answered)
+    disposition = response["Content-Disposition"]
+    day = answered.updated_at.strftime("%Y-%m-%d")
+    assert disposition == f'attachment; filename="data-platform_small-ml-2026.1_{day}.json"'
+
+
+def read_csv(client, assessment):
+    response = client.get(reverse("assessment-export-csv", args=[assessment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="data-platform_small-ml-2026.1_')
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_it_exports_answers_and_roadmap_as_csv(client, member, answered):
+    client.force_login(member)
+    rows = read_csv(client, answered)
+    header = rows.index(["Area", "Question id", "Question", "Answer", "Level", "Level name", "Note"])
+    assert rows[header + 1] == [
+        "Data Ingestion and Preparation", "streaming-data", "How does your organization collect streaming data for ML?",
+        "Choice", "3", "Defined", "",
+    ]
+    assert rows[header + 2][3:5] == ["Not sure", ""]
+    assert rows[header + 3][6] == "Registry planned for Q3"
+    assert rows[header + 4][3] == "Unanswered"
+    start = rows.index(["Position", "Phase", "Practice id", "Practice", "Priority", "Impact", "Effort", "Gap questions"])
+    assert [r[:3] for r in rows[start + 1:start + 4]] == [
+        ["1", "Now", "data-catalog"], ["2", "Next", "model-registry"], ["3", "Later", "streaming-ingestion"],
+    ]
+    assert rows[start + 2][7] == "model-versions (level 2 -> target 4)"
+    assert rows[start + 1][7] == "data-discovery (not sure -> target 4)"
+
+
+@pytest.mark.parametrize("note", ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)"])
+def test_it_keeps_spreadsheets_from_running_a_note_as_a_formula(client, member, assessment, note):
+    answer(assessment, member, {"model-versions": ("choice", 2)}, notes={"model-versions": note})
+    client.force_login(member)
+    rows = read_csv(client, assessment)
+    row = next(r for r in rows if len(r) > 1 and r[1] == "model-versions")
+    assert row[6] == "'" + note
+
+
+@pytest.mark.parametrize("name", ["assessment-export-json", "assessment-export-csv"])
+def test_it_hides_exports_from_other_teams(client, outsider, answered, name):
+    client.force_login(outsider)
+    assert client.get(reverse(name, args=[answered.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["viewer", "executive"])
+def test_it_lets_viewers_and_executives_export(client, request, who, answered):
+    client.force_login(request.getfixturevalue(who))
+    response, data = get_json(client, answered)
+    assert data["team"] == "data-platform"
+
+
+def test_it_marks_a_submitted_export(client, member, answered):
+    answered.status = models.Assessment.SUBMITTED
+    answered.save()
+    client.force_login(member)
+    _, data = get_json(client, answered)
+    assert data["status"] == "submitted"
