@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("assessment.urls_answering")),
     path("", include("assessment.urls_results")),
     path("", include("assessment.urls_pdf")),
+    path("", include("assessment.urls_history")),
 ]

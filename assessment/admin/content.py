@@ -1,0 +1,193 @@
+"""What every admin page of questionnaire content shares: the lock, the checks after a save, history.
+
+Each save of a version or of anything inside it runs in one transaction:
+Django saves the form and inlines, then `version_content_changed` bumps the
+version, recomputes its digest and checks the whole questionnaire with the
+loader's rules. If the edit broke a rule, the transaction is rolled back and
+the same form is shown again, with the posted values kept and the problems
+listed at the top.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessment import models
+from assessment.services.versions import VersionLocked, version_content_changed, version_ensure_editable, version_is_locked
+
+web_url_validator = URLValidator(schemes=["http", "https"], message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...")
+
+
+class QuestionnaireRulesBroken(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def locked(request, version: models.QuestionnaireVersion | None) -> bool:
+    """version_is_locked, asked once per request and version."""
+    if version is None or version.pk is None:
+        return False
+    cache = request.__dict__.setdefault("_versions_locked", {})
+    if version.pk not in cache:
+        cache[version.pk] = version_is_locked(version)
+    return cache[version.pk]
+
+
+class PositiveWeightMixin:
+    """Field-level messages for the rules a single field can break."""
+
+    def clean_weight(self):
+        weight = self.cleaned_data.get("weight")
+        if weight is not None and not weight > 0:
+            raise forms.ValidationError(f"Weight must be a positive number such as 1 or 2.5; {weight:g} is not.")
+        return weight
+
+
+def web_url_field(form_field):
+    if form_field is not None:
+        form_field.validators.append(web_url_validator)
+    return form_field
+
+
+class ContentInline:
+    """An inline inside questionnaire content: read-only when its version is locked."""
+
+    def parent_version(self, obj):
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_obj = obj  # inline instances are made per request
+        return super().get_formset(request, obj, **kwargs)
+
+    def _editable(self, request, obj):
+        return obj is None or not locked(request, self.parent_version(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """Admin of a questionnaire version or something inside one."""
+
+    save_as = False
+
+    def version_of(self, obj) -> models.QuestionnaireVersion | None:
+        raise NotImplementedError
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deletes go through the delete page, which checks the result
+        return actions
+
+    # -- the lock
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and locked(request, self.version_of(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and locked(request, self.version_of(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False  # history is for reading; "revert" would skip the checks
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Reverting from the history is turned off: edit the fields instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        version = self.version_of(obj) if obj is not None else None
+        if version is not None and locked(request, version):
+            context["version_locked"] = version
+            context["version_locked_count"] = version.assessments.count()
+            context["version_locked_url"] = reverse("admin:assessment_questionnaireversion_change", args=[version.pk])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    # -- saving, checked as a whole
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        problems = getattr(request, "_questionnaire_problems", None)
+        if not problems:
+            return form_class
+
+        class FormWithProblems(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for problem in problems:
+                    self.add_error(None, f"Not saved: {problem}")
+                return cleaned
+
+        FormWithProblems.__name__ = form_class.__name__
+        return FormWithProblems
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except QuestionnaireRulesBroken as broken:
+            # Everything was rolled back; show the same form again with the posted values and the problems.
+            request._questionnaire_problems = broken.problems
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except VersionLocked as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        version = self.version_of(obj)
+        if version is not None:
+            version_ensure_editable(version)
+        original = self.version_of(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        if original is not None and version is not None and original.pk != version.pk:
+            version_ensure_editable(original)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.check_version(request, self.version_of(form.instance))
+
+    def check_version(self, request, version):
+        if version is None:
+            return
+        check = version_content_changed(version)
+        blocking = check.blocking(version)
+        if blocking:
+            raise QuestionnaireRulesBroken(blocking)
+        for item in check.unfinished:
+            messages.warning(request, f"To finish before publishing: {item}.")
+
+    # -- deleting, checked as a whole
+
+    def delete_model(self, request, obj):
+        version = self.version_of(obj)
+        version_ensure_editable(version)
+        super().delete_model(request, obj)
+        self.check_version(request, version)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except QuestionnaireRulesBroken as broken:
+            for problem in broken.problems:
+                messages.error(request, f"Not deleted: {problem}.")
+        except VersionLocked as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(reverse(f"admin:assessment_{self.opts.model_name}_change", args=[object_id]))

@@ -1,0 +1,299 @@
+"""Admin pages of questionnaire content: areas, questions, choices, practices and their links.
+
+Django's admin does not nest inlines, so each level has its page: a version
+lists its scale, areas and practices; an area its questions; a question its
+choices and practice links; a practice its references and `requires`.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.text import Truncator
+
+from assessment import models
+
+from .content import ContentAdmin, ContentInline, PositiveWeightMixin, web_url_field
+
+TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2, "cols": 60})
+
+
+def _editable_versions():
+    """Versions whose content may change: those no assessment uses."""
+    return models.QuestionnaireVersion.objects.annotate(used=Count("assessments")).filter(used=0)
+
+
+def _practice_label(practice):
+    return f"{practice.key} ({practice.questionnaire.slug} {practice.questionnaire.version})"
+
+
+class WeightForm(PositiveWeightMixin, forms.ModelForm):
+    pass
+
+
+# --- Inlines -------------------------------------------------------------------
+
+class QuestionInline(ContentInline, admin.TabularInline):
+    model = models.Question
+    form = WeightForm
+    fields = ["key", "text", "weight", "not_applicable", "position"]
+    extra = 0
+    show_change_link = True
+    formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
+
+    def parent_version(self, obj):
+        return obj.questionnaire
+
+
+class ChoiceInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        area = getattr(self.instance, "area", None) if self.instance.area_id else None
+        if area is None:
+            return
+        scale = list(models.ScaleLevel.objects.filter(questionnaire_id=area.questionnaire_id).values_list("level", flat=True))
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            level = form.cleaned_data.get("level")
+            if level is None:
+                continue
+            if scale and level not in scale:
+                form.add_error("level", f"Level {level} is not on the scale ({min(scale)}-{max(scale)}).")
+            elif level in seen:
+                form.add_error("level", f"Level {level} is used by another choice of this question.")
+            seen.add(level)
+
+
+class ChoiceInline(ContentInline, admin.TabularInline):
+    model = models.Choice
+    formset = ChoiceInlineFormSet
+    fields = ["level", "text"]
+    extra = 0
+    formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
+
+    def parent_version(self, obj):
+        return obj.area.questionnaire
+
+
+class SameVersionLinkFormSet(forms.BaseInlineFormSet):
+    """Links must point at a practice of the same version as the owner."""
+
+    link_field = "practice"
+
+    def owner_version_id(self):
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        version_id = self.owner_version_id()
+        if version_id is None:
+            return
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            practice = form.cleaned_data.get(self.link_field)
+            if practice is not None and practice.questionnaire_id != version_id:
+                form.add_error(self.link_field, f'Practice "{practice.key}" belongs to another questionnaire version.')
+
+
+class QuestionPracticeFormSet(SameVersionLinkFormSet):
+    def owner_version_id(self):
+        return self.instance.area.questionnaire_id if self.instance.area_id else None
+
+
+class PracticeRequirementFormSet(SameVersionLinkFormSet):
+    link_field = "required"
+
+    def owner_version_id(self):
+        return self.instance.questionnaire_id
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE"):
+                if form.cleaned_data.get("required") is not None and form.cleaned_data["required"].pk == self.instance.pk:
+                    form.add_error("required", "A practice cannot require itself.")
+
+
+class _PracticeChoiceInline(ContentInline):
+    """Offers only the practices of the owner's version (of editable versions on an add page)."""
+
+    def owner_version(self):
+        raise NotImplementedError
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("practice", "required"):
+            version = self.owner_version()
+            queryset = models.Practice.objects.select_related("questionnaire")
+            if version is not None:
+                queryset = queryset.filter(questionnaire=version)
+            else:
+                queryset = queryset.filter(questionnaire__in=_editable_versions())
+            kwargs["queryset"] = queryset.order_by("questionnaire__slug", "questionnaire__version", "key")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = _practice_label
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionPracticeInline(_PracticeChoiceInline, admin.TabularInline):
+    model = models.QuestionPractice
+    formset = QuestionPracticeFormSet
+    fields = ["practice", "position"]
+    extra = 0
+    verbose_name = "practice that closes a gap here"
+    verbose_name_plural = "practices (links to the roadmap)"
+
+    def parent_version(self, obj):
+        return obj.area.questionnaire
+
+    def owner_version(self):
+        question = self.parent_obj
+        return question.area.questionnaire if question is not None else None
+
+
+class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
+    model = models.PracticeRequirement
+    formset = PracticeRequirementFormSet
+    fk_name = "practice"
+    fields = ["required", "position"]
+    extra = 0
+    verbose_name = "required practice (comes first)"
+    verbose_name_plural = "requires"
+
+    def parent_version(self, obj):
+        return obj.questionnaire
+
+    def owner_version(self):
+        practice = self.parent_obj
+        return practice.questionnaire if practice is not None else None
+
+
+class PracticeReferenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        web_url_field(self.fields.get("url"))
+
+
+class PracticeReferenceInline(ContentInline, admin.TabularInline):
+    model = models.PracticeReference
+    form = PracticeReferenceForm
+    fields = ["title", "url", "position"]
+    extra = 0
+
+    def parent_version(self, obj):
+        return obj.questionnaire
+
+
+# --- Areas, questions, practices ----------------------------------------------
+
+class AreaForm(PositiveWeightMixin, forms.ModelForm):
+    pass
+
+
+@admin.register(models.Area)
+class AreaAdmin(ContentAdmin):
+    form = AreaForm
+    list_display = ["key", "title", "weight", "position", "questionnaire"]
+    list_filter = ["questionnaire__slug", "questionnaire__status", "questionnaire"]
+    search_fields = ["key", "title", "summary"]
+    list_select_related = ["questionnaire"]
+    fields = ["questionnaire", "key", "title", "summary", "weight", "position"]
+    inlines = [QuestionInline]
+
+    def version_of(self, obj):
+        return obj.questionnaire if obj is not None and obj.questionnaire_id else None
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["questionnaire"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire":
+            kwargs["queryset"] = _editable_versions()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionForm(PositiveWeightMixin, forms.ModelForm):
+    pass
+
+
+@admin.register(models.Question)
+class QuestionAdmin(ContentAdmin):
+    form = QuestionForm
+    list_display = ["key", "short_text", "area", "version", "weight", "choice_count"]
+    list_filter = ["area__questionnaire__slug", "area__questionnaire", "area__key", "not_applicable"]
+    search_fields = ["key", "text", "help", "area__key", "area__title"]
+    list_select_related = ["area__questionnaire"]
+    fields = ["area", "key", "text", "help", "weight", "not_applicable", "position"]
+    inlines = [ChoiceInline, QuestionPracticeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(choice_total=Count("choices"))
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(80)
+
+    @admin.display(description="version", ordering="area__questionnaire__version")
+    def version(self, obj):
+        return f"{obj.area.questionnaire.slug} {obj.area.questionnaire.version}"
+
+    @admin.display(description="choices", ordering="choice_total")
+    def choice_count(self, obj):
+        return obj.choice_total
+
+    def version_of(self, obj):
+        return obj.area.questionnaire if obj is not None and obj.area_id else None
+
+    def get_changeform_initial_data(self, request):
+        return {"area": request.GET.get("area")} if request.GET.get("area") else {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._question_being_edited = obj
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "area":
+            editing = getattr(request, "_question_being_edited", None)
+            if editing is not None:  # a question may move between areas of its own version only
+                kwargs["queryset"] = models.Area.objects.filter(questionnaire_id=editing.area.questionnaire_id)
+            else:
+                kwargs["queryset"] = models.Area.objects.filter(questionnaire__in=_editable_versions())
+            kwargs["queryset"] = kwargs["queryset"].select_related("questionnaire")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda a: f"{a.key}: {a.title} ({a.questionnaire.slug} {a.questionnaire.version})"
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PracticeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        web_url_field(self.fields.get("url"))
+
+
+@admin.register(models.Practice)
+class PracticeAdmin(ContentAdmin):
+    form = PracticeForm
+    list_display = ["key", "title", "effort", "questionnaire"]
+    list_filter = ["questionnaire__slug", "questionnaire", "effort"]
+    search_fields = ["key", "title", "summary", "note", "url"]
+    list_select_related = ["questionnaire"]
+    fields = ["questionnaire", "key", "title", "summary", "url", "note", "effort", "position"]
+    inlines = [PracticeReferenceInline, PracticeRequirementInline]
+
+    def version_of(self, obj):
+        return obj.questionnaire if obj is not None and obj.questionnaire_id else None
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["questionnaire"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire":
+            kwargs["queryset"] = _editable_versions()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+__all__ = ["AreaAdmin", "QuestionAdmin", "PracticeAdmin"]

@@ -1,0 +1,98 @@
+"""Reads of an assessment's answer history: who changed which answer, when, from what to what."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from assessment import models
+from assessment.selectors.questionnaires import questionnaire_domain
+
+ADDED, CHANGED, CLEARED = "+", "~", "-"
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    when: datetime
+    who: str
+    area_title: str
+    question_key: str
+    question_text: str
+    old_value: str
+    new_value: str
+    old_note: str
+    new_note: str
+
+    @property
+    def note_changed(self) -> bool:
+        return self.old_note != self.new_note
+
+    @property
+    def value_changed(self) -> bool:
+        return self.old_value != self.new_value
+
+
+def _person(user) -> str:
+    if user is None:
+        return "Unknown"
+    return user.get_full_name() or user.username
+
+
+def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
+    """Every recorded change to the assessment's answers, newest first. A fixed number of queries."""
+    questionnaire = questionnaire_domain(assessment.questionnaire)
+    questions = {
+        q.pk: q for q in models.Question.objects.filter(area__questionnaire_id=assessment.questionnaire_id).select_related("area")
+    }
+    choices = dict(
+        models.Choice.objects.filter(question__area__questionnaire_id=assessment.questionnaire_id).values_list("pk", "level")
+    )
+    records = (
+        models.Answer.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "answered_by")
+        .order_by("history_date", "history_id")
+    )
+
+    def value_of(record) -> str:
+        if record is None or record.history_type == CLEARED:
+            return "Unanswered"
+        if record.kind == models.Answer.NOT_APPLICABLE:
+            return "Not applicable"
+        if record.kind == models.Answer.NOT_SURE:
+            return "Not sure"
+        level = choices.get(record.choice_id)
+        if level is None:
+            return "A choice no longer in the questionnaire"
+        try:
+            return f"Level {level}: {questionnaire.level_name(level)}"
+        except KeyError:
+            return f"Level {level}"
+
+    latest: dict[int, object] = {}  # question id -> its latest record
+    changes = []
+    for record in records:
+        before = latest.get(record.question_id)
+        if before is not None and before.history_type == CLEARED:
+            before = None
+        latest[record.question_id] = record
+        old_value, new_value = value_of(before), value_of(record)
+        old_note = before.note if before is not None else ""
+        new_note = record.note if record.history_type != CLEARED else ""
+        if old_value == new_value and old_note == new_note:
+            continue  # saved again unchanged
+        question = questions.get(record.question_id)
+        who = record.history_user or (record.answered_by if record.history_type != CLEARED else None)
+        changes.append(
+            AnswerChange(
+                when=record.history_date,
+                who=_person(who),
+                area_title=question.area.title if question else "",
+                question_key=question.key if question else "",
+                question_text=question.text if question else "A question no longer in the questionnaire",
+                old_value=old_value,
+                new_value=new_value,
+                old_note=old_note,
+                new_note=new_note,
+            )
+        )
+    changes.reverse()
+    return changes

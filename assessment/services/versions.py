@@ -1,0 +1,279 @@
+"""Writes of questionnaire versions: the edit guard, checks after an edit, new drafts, publish, import.
+
+The rules of a questionnaire live in one place, the file loader
+(domain/schema.py). To check a version edited in the admin, its content is
+written out as the file format and read back through that same loader, so an
+edit is held to exactly the rules a file is.
+
+Rules of this module (also in the README, "Editing questionnaires"):
+
+- A version that any assessment uses is *locked*: nothing in it may change,
+  text included, so an old assessment always shows the questions it answered
+  and keeps its scores. Changes go into a new draft version.
+- A draft may be unfinished while it is built (an area with no questions yet, a
+  question with fewer than two choices); every other rule refuses the edit.
+  Publishing refuses a draft with any problem.
+- An unused published version may be edited, but only to another complete,
+  valid questionnaire.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import models
+from assessment.domain import model as domain
+from assessment.domain.schema import QuestionnaireInvalid, parse_questionnaire, questionnaire_to_yaml
+from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.questionnaires import (
+    CREATED,
+    REPLACED,
+    UNCHANGED,
+    LoadOutcome,
+    QuestionnaireConflict,
+    content_digest,
+    questionnaire_load,
+    questionnaire_plan,
+)
+
+IMPORT_MAX_BYTES = 1024 * 1024
+_LOCATION = re.compile(r"^.*?:\d+: ")
+
+
+class VersionLocked(Exception):
+    """The version is used by assessments, so its content may not change."""
+
+
+class VersionInvalid(Exception):
+    """A version breaks the rules of the questionnaire format; `problems` says how."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class ImportRefused(Exception):
+    """An uploaded file that is valid but may not be loaded from the admin."""
+
+
+@dataclass
+class VersionCheck:
+    """The problems of a version's content after an edit."""
+
+    problems: list[str] = field(default_factory=list)  # broken rules
+    unfinished: list[str] = field(default_factory=list)  # allowed in a draft, refused at publish
+
+    def blocking(self, version: models.QuestionnaireVersion) -> list[str]:
+        if version.status == models.QuestionnaireVersion.DRAFT:
+            return self.problems
+        return self.problems + self.unfinished
+
+
+# --- The guard ----------------------------------------------------------------
+
+def version_is_locked(version: models.QuestionnaireVersion) -> bool:
+    """True when any assessment uses the version: its content is then frozen."""
+    return version.pk is not None and models.Assessment.objects.filter(questionnaire_id=version.pk).exists()
+
+
+def version_ensure_editable(version: models.QuestionnaireVersion) -> None:
+    """Raise VersionLocked unless the version's content may change. Locks the row for the transaction."""
+    if version.pk is None:
+        return
+    models.QuestionnaireVersion.objects.select_for_update().filter(pk=version.pk).first()
+    count = models.Assessment.objects.filter(questionnaire_id=version.pk).count()
+    if count:
+        raise VersionLocked(
+            f'"{version.slug} {version.version}" is used by {count} assessment(s), so it cannot change: '
+            "their scores and questions must stay as they were. Use \"New draft version\" to make an editable copy."
+        )
+
+
+# --- Checks -------------------------------------------------------------------
+
+def questionnaire_problems(questionnaire: domain.Questionnaire) -> list[str]:
+    """Every rule of the file format that `questionnaire` breaks, as messages naming the item and key.
+
+    The content goes through the loader itself, so admin edits and files obey one set of rules.
+    """
+    if not questionnaire.scale:
+        return ["scale: the questionnaire has no scale levels; add at least two"]
+    text = questionnaire_to_yaml(questionnaire)
+    try:
+        parse_questionnaire(text, "questionnaire")
+    except QuestionnaireInvalid as error:
+        # Line numbers would point into a file the editor never saw; the messages name the item.
+        return list(dict.fromkeys(_LOCATION.sub("", str(problem)) for problem in error.problems))
+    return []
+
+
+def _finished_part(questionnaire: domain.Questionnaire) -> tuple[domain.Questionnaire, list[str]]:
+    """The questionnaire without the pieces a draft may still lack, and a message for each."""
+    unfinished = []
+    areas = []
+    for area in questionnaire.areas:
+        questions = []
+        for question in area.questions:
+            if len(question.choices) < 2:
+                unfinished.append(
+                    f'question "{question.id}" (area "{area.id}") has {len(question.choices)} choice(s); '
+                    "it needs at least two"
+                )
+            else:
+                questions.append(question)
+        if not questions and area.questions:
+            unfinished.append(f'area "{area.id}" has no question with at least two choices yet')
+        elif not area.questions:
+            unfinished.append(f'area "{area.id}" has no questions yet')
+        if questions:
+            areas.append(dataclasses.replace(area, questions=tuple(questions)))
+    if not areas:
+        return questionnaire, []  # nothing finished to check apart: the loader reports it
+    return dataclasses.replace(questionnaire, areas=tuple(areas)), unfinished
+
+
+def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
+    """Links to practices of another version: the domain rebuild would hide them, so look in the tables."""
+    problems = [
+        f'question "{link.question.key}": practices links to practice "{link.practice.key}" '
+        f'of another version ("{link.practice.questionnaire.version}")'
+        for link in models.QuestionPractice.objects.filter(question__area__questionnaire=version)
+        .exclude(practice__questionnaire=version)
+        .select_related("question", "practice__questionnaire")
+    ]
+    problems += [
+        f'practice "{link.practice.key}": requires names practice "{link.required.key}" '
+        f'of another version ("{link.required.questionnaire.version}")'
+        for link in models.PracticeRequirement.objects.filter(practice__questionnaire=version)
+        .exclude(required__questionnaire=version)
+        .select_related("practice", "required__questionnaire")
+    ]
+    return problems
+
+
+def version_check(version: models.QuestionnaireVersion) -> VersionCheck:
+    """The problems of the version's content as stored now."""
+    questionnaire = questionnaire_domain(version)
+    finished, unfinished = _finished_part(questionnaire)
+    return VersionCheck(problems=_cross_version_links(version) + questionnaire_problems(finished), unfinished=unfinished)
+
+
+def version_content_changed(version: models.QuestionnaireVersion) -> VersionCheck:
+    """Call after any write to a version's content: bumps updated_at, recomputes the digest, checks.
+
+    `updated_at` keys the in-memory questionnaire cache and the PDF cache, and the
+    digest lets a reloaded file be compared with the edited content.
+    """
+    version = models.QuestionnaireVersion.objects.get(pk=version.pk)
+    version.updated_at = timezone.now()  # a fresh cache key, so the rebuild sees this transaction's rows
+    questionnaire = questionnaire_domain(version)
+    version.content_digest = content_digest(questionnaire)
+    version.save(update_fields=["content_digest", "updated_at"])
+    return version_check(version)
+
+
+# --- New draft, publish -------------------------------------------------------
+
+_DRAFT_SUFFIX = re.compile(r"-draft(-\d+)?$")
+
+
+def next_draft_version_string(version: models.QuestionnaireVersion) -> str:
+    """ "2026.1" -> "2026.1-draft", then "2026.1-draft-2", ...: the first one not taken."""
+    base = _DRAFT_SUFFIX.sub("", version.version)[:40] + "-draft"
+    taken = set(models.QuestionnaireVersion.objects.filter(slug=version.slug).values_list("version", flat=True))
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+@transaction.atomic
+def version_new_draft(version: models.QuestionnaireVersion, *, new_version: str = "") -> models.QuestionnaireVersion:
+    """A draft copy of `version` (all its content), under a new version string, for editing."""
+    new_version = new_version.strip() or next_draft_version_string(version)
+    if models.QuestionnaireVersion.objects.filter(slug=version.slug, version=new_version).exists():
+        raise VersionInvalid([f'version "{new_version}" of "{version.slug}" already exists; choose another'])
+    copy = dataclasses.replace(questionnaire_domain(version), version=new_version)
+    outcome = questionnaire_load(
+        copy, loaded_from=f"copy of {version.slug} {version.version}", status=models.QuestionnaireVersion.DRAFT
+    )
+    return outcome.version
+
+
+@transaction.atomic
+def version_publish(version: models.QuestionnaireVersion) -> models.QuestionnaireVersion:
+    """Make a complete, valid draft the version new assessments start with."""
+    version = models.QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status == models.QuestionnaireVersion.PUBLISHED:
+        raise VersionInvalid([f'"{version.slug} {version.version}" is already published'])
+    check = version_check(version)
+    problems = check.problems + check.unfinished
+    if problems:
+        raise VersionInvalid(problems)
+    version.status = models.QuestionnaireVersion.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at", "updated_at"])
+    return version
+
+
+# --- Import from an uploaded file ---------------------------------------------
+
+@dataclass
+class ImportPreview:
+    questionnaire: domain.Questionnaire
+    outcome: LoadOutcome
+
+    @property
+    def action(self) -> str:
+        return self.outcome.action
+
+    @property
+    def counts(self) -> dict[str, int]:
+        q = self.questionnaire
+        return {
+            "areas": len(q.areas),
+            "questions": sum(len(a.questions) for a in q.areas),
+            "practices": len(q.practices),
+        }
+
+
+def questionnaire_import_preview(data: bytes | str, filename: str) -> ImportPreview:
+    """What importing the file would do, writing nothing.
+
+    Raises QuestionnaireInvalid (located problems), QuestionnaireConflict or ImportRefused.
+    """
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > IMPORT_MAX_BYTES:
+        raise ImportRefused(f"{filename} is {size} bytes; files over 1 MiB ({IMPORT_MAX_BYTES} bytes) are refused")
+    questionnaire = parse_questionnaire(data, filename)
+    outcome = questionnaire_plan(questionnaire)
+    if outcome.action == REPLACED and outcome.version.status == models.QuestionnaireVersion.PUBLISHED:
+        raise ImportRefused(
+            f'version "{questionnaire.version}" of "{questionnaire.slug}" is already published with other '
+            "content; give the file a new version (it will be imported as a draft)"
+        )
+    return ImportPreview(questionnaire, outcome)
+
+
+@transaction.atomic
+def questionnaire_import(data: bytes | str, filename: str) -> ImportPreview:
+    """Validate the file again and load it as a draft (or do nothing when already loaded unchanged)."""
+    preview = questionnaire_import_preview(data, filename)
+    if preview.action == UNCHANGED:
+        return preview
+    outcome = questionnaire_load(preview.questionnaire, loaded_from=filename, status=models.QuestionnaireVersion.DRAFT)
+    return ImportPreview(preview.questionnaire, outcome)
+
+
+__all__ = [
+    "CREATED", "REPLACED", "UNCHANGED", "IMPORT_MAX_BYTES", "ImportPreview", "ImportRefused",
+    "QuestionnaireConflict", "QuestionnaireInvalid", "VersionCheck", "VersionInvalid", "VersionLocked",
+    "next_draft_version_string", "questionnaire_import", "questionnaire_import_preview", "questionnaire_problems",
+    "version_check", "version_content_changed", "version_ensure_editable", "version_is_locked",
+    "version_new_draft", "version_publish",
+]

@@ -1,0 +1,168 @@
+"""Services of questionnaire versions: the lock, checks after edits, new drafts, publish."""
+import pytest
+
+from assessment import models
+from assessment.domain.scoring import score_assessment
+from assessment.selectors.assessments import answers_domain
+from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
+from assessment.services.assessments import AnswerInput, answers_save
+from assessment.services.questionnaires import content_digest
+from assessment.services.versions import (
+    VersionInvalid,
+    VersionLocked,
+    next_draft_version_string,
+    version_check,
+    version_content_changed,
+    version_ensure_editable,
+    version_is_locked,
+    version_new_draft,
+    version_publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer_all(assessment, member, level=2):
+    questions = models.Question.objects.filter(area__questionnaire=assessment.questionnaire)
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[AnswerInput(q.pk, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
+                 for q in questions.prefetch_related("choices")],
+    )
+
+
+def test_it_locks_a_version_that_an_assessment_uses(questionnaire_version, assessment):
+    assert version_is_locked(questionnaire_version)
+    with pytest.raises(VersionLocked, match="used by 1 assessment"):
+        version_ensure_editable(questionnaire_version)
+
+
+def test_it_leaves_an_unused_version_editable(questionnaire_version):
+    assert not version_is_locked(questionnaire_version)
+    version_ensure_editable(questionnaire_version)  # no exception
+
+
+def test_it_copies_every_piece_of_content_into_a_new_draft(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    assert draft.pk != questionnaire_version.pk
+    assert draft.status == models.QuestionnaireVersion.DRAFT
+    assert draft.version == "2026.1-draft"
+    original, copy = questionnaire_domain(questionnaire_version), questionnaire_domain(draft)
+    assert copy.areas == original.areas
+    assert copy.practices == original.practices
+    assert copy.scale == original.scale
+    assert copy.version == "2026.1-draft"
+
+
+def test_it_picks_the_next_free_draft_version_string(questionnaire_version):
+    first = version_new_draft(questionnaire_version)
+    second = version_new_draft(questionnaire_version)
+    third = version_new_draft(first)
+    assert [first.version, second.version, third.version] == ["2026.1-draft", "2026.1-draft-2", "2026.1-draft-3"]
+    assert next_draft_version_string(questionnaire_version) == "2026.1-draft-4"
+
+
+def test_it_refuses_a_draft_version_string_already_taken(questionnaire_version):
+    with pytest.raises(VersionInvalid, match='"2026.1" of "small-ml" already exists'):
+        version_new_draft(questionnaire_version, new_version="2026.1")
+
+
+def test_it_publishes_a_draft_and_makes_it_the_default_for_new_assessments(questionnaire_version):
+    draft = version_new_draft(questionnaire_version, new_version="2026.2")
+    assert default_questionnaire_versions() == [questionnaire_version]
+    published = version_publish(draft)
+    assert published.status == models.QuestionnaireVersion.PUBLISHED
+    assert published.published_at is not None
+    assert default_questionnaire_versions() == [published]
+
+
+def test_it_refuses_to_publish_a_draft_with_problems(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    question = models.Question.objects.get(area__questionnaire=draft, key="data-discovery")
+    question.choices.exclude(level=1).delete()
+    with pytest.raises(VersionInvalid) as refused:
+        version_publish(draft)
+    assert any('question "data-discovery"' in p and "at least two" in p for p in refused.value.problems)
+    draft.refresh_from_db()
+    assert draft.status == models.QuestionnaireVersion.DRAFT
+
+
+def test_it_refuses_to_publish_twice(questionnaire_version):
+    with pytest.raises(VersionInvalid, match="already published"):
+        version_publish(questionnaire_version)
+
+
+def test_it_finds_a_requires_cycle_with_the_loaders_rules(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    catalog = models.Practice.objects.get(questionnaire=draft, key="data-catalog")
+    streaming = models.Practice.objects.get(questionnaire=draft, key="streaming-ingestion")
+    models.PracticeRequirement.objects.create(practice=catalog, required=streaming)
+    check = version_content_changed(draft)
+    assert any("requires forms a cycle" in p and "data-catalog" in p for p in check.problems), check.problems
+
+
+def test_it_finds_a_choice_level_off_the_scale(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    models.Choice.objects.create(question=question, level=9, text="Beyond the scale")
+    check = version_content_changed(draft)
+    assert any('question "model-versions"' in p and "choice level 9 is not on the scale" in p for p in check.problems)
+
+
+def test_it_finds_a_link_to_a_practice_of_another_version(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    foreign = models.Practice.objects.get(questionnaire=questionnaire_version, key="data-catalog")
+    models.QuestionPractice.objects.create(question=question, practice=foreign, position=9)
+    check = version_check(draft)
+    assert any("another version" in p and "data-catalog" in p for p in check.problems)
+
+
+def test_it_reports_nothing_for_a_valid_version(questionnaire_version):
+    check = version_check(questionnaire_version)
+    assert check.problems == [] and check.unfinished == []
+
+
+def test_it_lets_a_draft_be_unfinished_but_not_a_published_version(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    area = models.Area.objects.get(questionnaire=draft, key="models")
+    models.Question.objects.create(area=area, key="new-question", text="A question without choices yet", position=5)
+    check = version_content_changed(draft)
+    assert check.problems == []
+    assert check.blocking(draft) == []
+    assert any('"new-question"' in item for item in check.unfinished)
+    draft.status = models.QuestionnaireVersion.PUBLISHED
+    assert check.blocking(draft) == check.unfinished
+
+
+def test_it_bumps_updated_at_and_recomputes_the_digest_after_an_edit(questionnaire_version):
+    before = questionnaire_version.updated_at
+    old_digest = questionnaire_version.content_digest
+    models.Question.objects.filter(area__questionnaire=questionnaire_version, key="model-versions").update(
+        text="How are trained models stored?"
+    )
+    version_content_changed(questionnaire_version)
+    questionnaire_version.refresh_from_db()
+    assert questionnaire_version.updated_at > before
+    assert questionnaire_version.content_digest != old_digest
+    fresh = questionnaire_domain(questionnaire_version)
+    assert fresh.areas[1].questions[0].text == "How are trained models stored?"
+    assert questionnaire_version.content_digest == content_digest(fresh)
+
+
+def test_it_keeps_old_scores_when_a_new_version_is_published(questionnaire_version, assessment, member):
+    _answer_all(assessment, member, level=2)
+    before = score_assessment(questionnaire_domain(questionnaire_version), answers_domain(assessment), {})
+    draft = version_new_draft(questionnaire_version, new_version="2026.2")
+    # The new version weighs a question differently and drops a choice: scores would differ under it.
+    models.Question.objects.filter(area__questionnaire=draft, key="streaming-data").update(weight=5)
+    version_content_changed(draft)
+    version_publish(draft)
+    answers = answers_domain(assessment)
+    assert score_assessment(questionnaire_domain(draft), answers, {}) != before  # the new version would score it otherwise
+    assessment.refresh_from_db()
+    assert assessment.questionnaire_id == questionnaire_version.pk
+    after = score_assessment(questionnaire_domain(assessment.questionnaire), answers_domain(assessment), {})
+    assert after == before
+    assert questionnaire_domain(assessment.questionnaire).areas[0].questions[0].weight == 2
