@@ -1,0 +1,293 @@
+"""What the PDF templates show, worked out from an AssessmentReport.
+
+Templates stay free of logic: every label, level name and sentence a reader
+sees is prepared here from the report's score and roadmap, so the PDF says
+exactly what the results pages and the JSON export say.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from assessment.charts import RadarAxis, radar_svg
+from assessment.domain import model as domain
+from assessment.domain.roadmap import LATER, NEXT, NOW, RoadmapItem
+from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
+from assessment.selectors.reports import AssessmentReport
+
+PHASES = [
+    (NOW, "Now", "Start these first: they close the largest gaps for the effort."),
+    (NEXT, "Next", "Plan these once the Now items are under way."),
+    (LATER, "Later", "Worth doing after the earlier phases."),
+]
+EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
+
+
+def _percent(x: float) -> str:
+    return f"{display_percent(x)}%"
+
+
+@dataclass(frozen=True)
+class GapLine:
+    question_number: str  # e.g. "2.3", as numbered in the appendix
+    question_text: str
+    area_title: str
+    current: str  # "level 2 (Developing)" or "Not sure, counted as level 1"
+    target: str
+
+
+@dataclass(frozen=True)
+class RoadmapEntry:
+    number: int  # from 1, in roadmap order
+    practice: domain.Practice
+    phase: str
+    effort: str
+    priority: str
+    impact: str
+    gaps: list[GapLine]
+
+
+@dataclass(frozen=True)
+class PhaseBlock:
+    key: str
+    title: str
+    intro: str
+    entries: list[RoadmapEntry]
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    title: str
+    score: str
+    level: str
+    level_name: str
+    target: str
+    progress: str
+    answered: str
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    number: str
+    text: str
+    answer: str
+    kind: str  # choice | not_applicable | not_sure | unanswered, for styling
+    note: str
+
+
+@dataclass(frozen=True)
+class AppendixArea:
+    number: int
+    title: str
+    answers: list[AnswerLine]
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    number: str
+    text: str
+    area_title: str
+
+
+@dataclass
+class AssessmentPdfContext:
+    """Everything templates/pdf/assessment.html shows."""
+
+    document_title: str
+    author: str
+    agency: str
+    team: str
+    assessment_title: str
+    questionnaire_title: str
+    questionnaire_version: str
+    questionnaire_summary: str
+    source: domain.Source | None
+    status: str
+    date_label: str  # "Submitted on" / "Last changed on"
+    date: object  # a date
+    overall: AreaRow
+    overall_level_sentence: str
+    scale: tuple[domain.ScaleLevel, ...]
+    lowest: domain.ScaleLevel
+    highest: domain.ScaleLevel
+    radar: str
+    radar_alt: str
+    areas: list[AreaRow]
+    phases: list[PhaseBlock]
+    now_entries: list[RoadmapEntry]
+    roadmap_count: int
+    appendix: list[AppendixArea]
+    to_verify: list[QuestionRef]
+    unanswered: list[QuestionRef]
+    completeness: str
+    answered: int
+    total: int
+
+
+def report_date(assessment) -> tuple[str, object]:
+    """The date the figures are as of: the submission, else the last change."""
+    if assessment.is_submitted and assessment.submitted_at:
+        return "Submitted on", timezone.localdate(assessment.submitted_at)
+    return "Last changed on", timezone.localdate(assessment.updated_at)
+
+
+def _level_text(questionnaire: domain.Questionnaire, level: int) -> str:
+    return f"level {level} ({questionnaire.level_name(level)})"
+
+
+def _area_row(questionnaire: domain.Questionnaire, area: AreaScore | AssessmentScore, title: str, target) -> AreaRow:
+    return AreaRow(
+        title=title,
+        score="Not scored" if area.score is None else _percent(area.score),
+        level="–" if area.level is None else f"{area.level:.1f}",
+        level_name=area.level_name or "Not scored",
+        target=target,
+        progress=_percent(area.progress_to_target),
+        answered=f"{area.answered} of {area.total}",
+    )
+
+
+def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
+    """"area.question" numbers, from 1, as the appendix shows them."""
+    numbers = {}
+    for a, area in enumerate(questionnaire.areas, start=1):
+        for q, question in enumerate(area.questions, start=1):
+            numbers[question.id] = f"{a}.{q}"
+    return numbers
+
+
+def _roadmap_entry(report: AssessmentReport, item: RoadmapItem, numbers: dict[str, str]) -> RoadmapEntry:
+    questionnaire = report.questionnaire
+    gaps = []
+    for gap in item.gaps:
+        area, question = report.questions_by_id[gap.question_id]
+        current = (
+            f"Not sure, counted as {_level_text(questionnaire, gap.level)}"
+            if gap.not_sure
+            else _level_text(questionnaire, gap.level)
+        )
+        gaps.append(
+            GapLine(
+                question_number=numbers[question.id],
+                question_text=question.text,
+                area_title=area.title,
+                current=current,
+                target=_level_text(questionnaire, gap.target),
+            )
+        )
+    return RoadmapEntry(
+        number=item.position + 1,
+        practice=report.practices_by_id[item.practice_id],
+        phase=item.phase,
+        effort=EFFORT_LABELS.get(item.effort, item.effort),
+        priority=f"{item.priority:.2f}",
+        impact=f"{item.impact:.2f}",
+        gaps=gaps,
+    )
+
+
+def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question, answer, number: str) -> AnswerLine:
+    if answer is None:
+        return AnswerLine(number, question.text, "Unanswered", domain.UNANSWERED, "")
+    if answer.kind == domain.CHOICE:
+        choice_text = next((c.text for c in question.choices if c.level == answer.level), "")
+        text = f"{_level_text(questionnaire, answer.level).capitalize()}: {choice_text}"
+    elif answer.kind == domain.NOT_SURE:
+        text = f"Not sure – to verify (counted as {_level_text(questionnaire, questionnaire.lo)})"
+    else:
+        text = "Not applicable"
+    return AnswerLine(number, question.text, text, answer.kind, answer.note)
+
+
+def radar_for(report: AssessmentReport, *, chart_id: str = "radar") -> tuple[str, str]:
+    """The radar chart and its text alternative (which WeasyPrint takes from <title>)."""
+    questionnaire, score = report.questionnaire, report.score
+    axes = [RadarAxis(label=a.title, current=a.level, target=a.target) for a in score.areas]
+    figures = "; ".join(
+        f"{a.title}: {'not scored' if a.level is None else f'{a.level:.1f}'} of target {a.target}" for a in score.areas
+    )
+    alt = (
+        f"Radar chart of the maturity level per area, current against target, on a scale of "
+        f"{questionnaire.lo} to {questionnaire.hi}. {figures}."
+    )
+    return radar_svg(axes, lo=questionnaire.lo, hi=questionnaire.hi, title=alt, chart_id=chart_id), alt
+
+
+def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
+    assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
+    team, agency = assessment.team, assessment.team.agency
+    numbers = question_numbers(questionnaire)
+
+    entries = [_roadmap_entry(report, item, numbers) for item in report.roadmap]
+    phases = [
+        PhaseBlock(key=key, title=title, intro=intro, entries=[e for e in entries if e.phase == key])
+        for key, title, intro in PHASES
+    ]
+
+    areas = [
+        _area_row(questionnaire, area, area.title, _level_text(questionnaire, area.target).capitalize())
+        for area in score.areas
+    ]
+    overall = _area_row(questionnaire, score, "Overall", "")
+    if score.level is None:
+        sentence = "No question has been answered with a level yet, so there is no overall level."
+    else:
+        sentence = (
+            f"Overall maturity level {score.level:.1f} of {questionnaire.hi} ({score.level_name}), "
+            f"a score of {_percent(score.score)}, and {_percent(score.progress_to_target)} of the way to the targets."
+        )
+
+    appendix = []
+    for a, area in enumerate(questionnaire.areas, start=1):
+        appendix.append(
+            AppendixArea(
+                number=a,
+                title=area.title,
+                answers=[
+                    _answer_line(questionnaire, question, report.answers.get(question.id), numbers[question.id])
+                    for question in area.questions
+                ],
+            )
+        )
+
+    def refs(question_ids):
+        result = []
+        for question_id in question_ids:
+            area, question = report.questions_by_id[question_id]
+            result.append(QuestionRef(numbers[question_id], question.text, area.title))
+        return result
+
+    radar, radar_alt = radar_for(report)
+    date_label, date = report_date(assessment)
+    return AssessmentPdfContext(
+        document_title=f"ML readiness report: {team.name} – {questionnaire.title} {questionnaire.version}",
+        author=f"{agency.name} – {team.name}",
+        agency=agency.name,
+        team=team.name,
+        assessment_title=assessment.title,
+        questionnaire_title=questionnaire.title,
+        questionnaire_version=questionnaire.version,
+        questionnaire_summary=questionnaire.summary,
+        source=questionnaire.source,
+        status=assessment.get_status_display(),
+        date_label=date_label,
+        date=date,
+        overall=overall,
+        overall_level_sentence=sentence,
+        scale=questionnaire.scale,
+        lowest=questionnaire.scale[0],
+        highest=questionnaire.scale[-1],
+        radar=radar,
+        radar_alt=radar_alt,
+        areas=areas,
+        phases=phases,
+        now_entries=phases[0].entries,
+        roadmap_count=len(entries),
+        appendix=appendix,
+        to_verify=refs(score.to_verify),
+        unanswered=refs(score.unanswered),
+        completeness=_percent(score.completeness),
+        answered=score.answered,
+        total=score.total,
+    )

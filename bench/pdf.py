@@ -1,0 +1,191 @@
+"""Benchmark of the assessment PDF: time, peak memory, and the app's overhead.
+
+    .venv/bin/python bench/pdf.py [--runs 10] [--questionnaire PATH] [--write out.pdf]
+
+Builds a throwaway SQLite database, loads the seven-area questionnaire
+(questionnaires/public-sector-ml.yaml; the small test questionnaire if that
+file is missing), answers every question with a note, then renders the PDF
+`--runs` times in two child processes, so each one's peak memory is its own:
+
+- app: assessment_pdf(assessment_report(assessment)) -- the database read,
+  scoring, roadmap, template and WeasyPrint; the PDF cache is not involved;
+- raw: WeasyPrint alone on the same HTML string, with the same options
+  (the stylesheet link pointed at the file on disk, fetched by WeasyPrint's
+  own fetcher), without Django.
+
+Peak memory is each child's peak resident set size (getrusage ru_maxrss), so
+it includes the Python interpreter and, for the app, Django. Overhead is
+median(app) / median(raw) - 1. Prints the figures; exits 1 if a target is
+missed. Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = ROOT / "questionnaires" / "public-sector-ml.yaml"
+SMALL = ROOT / "tests" / "data" / "good_questionnaire.yaml"
+TARGET_MEDIAN_S, TARGET_PEAK_MB, TARGET_OVERHEAD = 1.5, 200, 0.15
+
+
+def setup_django(db_path: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def build_assessment(questionnaire_path: Path) -> int:
+    """A fully answered assessment: mixed levels, some Not sure and Not applicable, a note on each."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from assessment import models
+    from assessment.domain.schema import parse_questionnaire
+    from assessment.services.assessments import AnswerInput, answers_save, assessment_create
+    from assessment.services.questionnaires import questionnaire_load
+
+    call_command("migrate", verbosity=0)
+    version = questionnaire_load(
+        parse_questionnaire(questionnaire_path.read_bytes(), str(questionnaire_path)), loaded_from=questionnaire_path.name
+    ).version
+    agency = models.Agency.objects.create(name="Department of Benchmarks")
+    team = models.Team.objects.create(agency=agency, name="Data Platform", slug="data-platform")
+    user = get_user_model().objects.create_user(username="bench", password="not-used-for-login-0")
+    models.Membership.objects.create(team=team, user=user, role=models.Membership.MEMBER)
+    assessment = assessment_create(team=team, questionnaire=version, title="Benchmark assessment", user=user)
+    rng = random.Random(6)
+    answers = []
+    for question in models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices"):
+        levels = [c.level for c in question.choices.all()]
+        roll = rng.random()
+        note = (
+            f"Checked with the {question.area.title} lead. "
+            + "We rely on a few people and documented the current process in the team wiki. " * rng.randint(1, 3)
+        )
+        if roll < 0.1:
+            answers.append(AnswerInput(question.pk, "not_sure", note=note))
+        elif roll < 0.15 and question.not_applicable:
+            answers.append(AnswerInput(question.pk, "not_applicable", note=note))
+        else:
+            answers.append(AnswerInput(question.pk, "choice", level=rng.choice(levels[:-1] or levels), note=note))
+    answers_save(assessment=assessment, user=user, answers=answers)
+    return assessment.pk
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child_app(db_path: str, assessment_id: int, runs: int) -> dict:
+    setup_django(db_path)
+    from assessment.models import Assessment
+    from assessment.pdf.render import assessment_pdf
+    from assessment.selectors.reports import assessment_report
+
+    times, size = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        assessment = Assessment.objects.select_related("team__agency", "questionnaire").get(pk=assessment_id)
+        pdf = assessment_pdf(assessment_report(assessment))
+        times.append(time.perf_counter() - start)
+        size = len(pdf)
+    return {"times": times, "peak_mb": _peak_mb(), "bytes": size}
+
+
+def child_raw(html_path: str, runs: int) -> dict:
+    from weasyprint import HTML
+
+    sys.path.insert(0, str(ROOT))
+    html = Path(html_path).read_text()
+    times, size = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")  # the options of assessment.pdf.render.PDF_OPTIONS
+        times.append(time.perf_counter() - start)
+        size = len(pdf)
+    return {"times": times, "peak_mb": _peak_mb(), "bytes": size}
+
+
+def _run_child(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--questionnaire", type=Path, default=FULL if FULL.exists() else SMALL)
+    parser.add_argument("--write", type=Path, help="also save one PDF here, to look at")
+    parser.add_argument("--child", choices=["app", "raw"], help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--assessment", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--html", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child == "app":
+        print(json.dumps(child_app(args.db, args.assessment, args.runs)))
+        return 0
+    if args.child == "raw":
+        print(json.dumps(child_raw(args.html, args.runs)))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="pdf-bench-") as tmp:
+        db_path = str(Path(tmp) / "bench.sqlite3")
+        setup_django(db_path)
+        from assessment.models import Assessment
+        from assessment.pdf.fetcher import static_url
+        from assessment.pdf.render import STYLESHEET, assessment_pdf_html, html_to_pdf
+        from assessment.selectors.reports import assessment_report
+
+        assessment_id = build_assessment(args.questionnaire)
+        report = assessment_report(Assessment.objects.get(pk=assessment_id))
+        html = assessment_pdf_html(report)
+        if args.write:
+            args.write.write_bytes(html_to_pdf(html))
+            print(f"wrote {args.write}")
+        # The same HTML, with the stylesheet read from disk by WeasyPrint's own fetcher.
+        raw_html = html.replace(static_url(STYLESHEET), (ROOT / "static" / STYLESHEET).as_uri())
+        html_path = Path(tmp) / "report.html"
+        html_path.write_text(raw_html)
+
+        app = _run_child(["--child", "app", "--db", db_path, "--assessment", str(assessment_id), "--runs", str(args.runs)])
+        raw = _run_child(["--child", "raw", "--html", str(html_path), "--runs", str(args.runs)])
+
+    questions = len(report.questionnaire and list(report.questionnaire.questions()))
+    app_median, raw_median = statistics.median(app["times"]), statistics.median(raw["times"])
+    overhead = app_median / raw_median - 1
+    print(f"questionnaire: {args.questionnaire.name} ({len(report.questionnaire.areas)} areas, {questions} questions, "
+          f"{len(report.roadmap)} roadmap items); {args.runs} renders each; PDF {app['bytes'] / 1024:.0f} KiB")
+    print(f"app  median {app_median:.3f} s  (min {min(app['times']):.3f}, max {max(app['times']):.3f})  "
+          f"peak RSS {app['peak_mb']:.0f} MB")
+    print(f"raw  median {raw_median:.3f} s  (min {min(raw['times']):.3f}, max {max(raw['times']):.3f})  "
+          f"peak RSS {raw['peak_mb']:.0f} MB")
+    print(f"app overhead over WeasyPrint alone: {100 * overhead:+.1f} %")
+    print("peak memory is each child process's peak resident set size (getrusage ru_maxrss)")
+    missed = []
+    if app_median >= TARGET_MEDIAN_S:
+        missed.append(f"median {app_median:.2f} s >= {TARGET_MEDIAN_S} s")
+    if app["peak_mb"] >= TARGET_PEAK_MB:
+        missed.append(f"peak {app['peak_mb']:.0f} MB >= {TARGET_PEAK_MB} MB")
+    if overhead >= TARGET_OVERHEAD:
+        missed.append(f"overhead {100 * overhead:.1f} % >= {100 * TARGET_OVERHEAD:.0f} %")
+    print("targets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
