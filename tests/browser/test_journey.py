@@ -1,0 +1,208 @@
+"""The whole questionnaire journey in headless Chromium, with the keyboard alone.
+
+A new team member logs in, starts an assessment, answers with Tab, arrow keys
+and Enter, leaves half-way, comes back through Continue, finishes, submits and
+lands on the results. axe-core checks every page on the way, and no page may
+ask anything from another host (checked by the `page` fixture).
+
+Set SCREENSHOT_DIR to keep a screenshot of every page, to look at them.
+"""
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from assessment import models
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
+
+
+def look(page, name):
+    """Check the page with axe and, when asked, keep a screenshot of it."""
+    assert_accessible(page)
+    if SCREENSHOT_DIR:
+        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {tag: el.tagName.toLowerCase(), name: el.getAttribute('name') || '',
+                    value: el.value || '', text: (el.tagName === 'INPUT' ? (el.type === 'submit' ? el.value : '') : (el.innerText || '')).trim()};
+        }"""
+    )
+
+
+def tab_until(page, matches, limit=80, key="Tab"):
+    """Press Tab until the focused element matches; fail when it never does."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        element = focused(page)
+        if matches(element):
+            return element
+    raise AssertionError(f"Tab never reached the element; focus ended on {focused(page)}")
+
+
+def tab_to_text(page, text):
+    return tab_until(page, lambda el: el["text"].startswith(text))
+
+
+def answer_with_keyboard(page, question_key, option_index):
+    """Tab into a question's radio group and pick its option_index-th answer with the arrow keys.
+
+    An unanswered question has "No answer yet" checked, the last radio; one
+    ArrowDown wraps to the first answer.
+    """
+    tab_until(page, lambda el: el["name"] == f"answer_{question_key}")
+    page.keyboard.press("ArrowDown")
+    for _ in range(option_index):
+        page.keyboard.press("ArrowDown")
+    checked = page.locator(f'input[name="answer_{question_key}"]:checked')
+    return checked.get_attribute("value")
+
+
+def results_page_exists():
+    try:
+        reverse("assessment-results", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(page, live_server, member, team,
+                                                                          questionnaire_version):
+    base = live_server.url
+
+    page.goto(f"{base}/")
+    page.wait_for_url(f"{base}/login/?next=/")
+    look(page, "01-login")
+    login(page, live_server, member)
+    assert page.get_by_role("heading", name="Your teams").is_visible()
+    assert page.get_by_text("No assessment yet").is_visible()
+    look(page, "02-home-empty")
+
+    # Start a new assessment with the keyboard alone.
+    tab_to_text(page, "Start a new assessment")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/teams/{team.pk}/assessments/new/")
+    look(page, "03-new")
+    tab_until(page, lambda el: el["name"] == "title")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Quarterly check")
+    tab_to_text(page, "Start the assessment")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/assessments/*/areas/data/")
+    assessment = models.Assessment.objects.get(team=team)
+    assert assessment.title == "Quarterly check"
+    assert page.get_by_text("Area 1 of 3").is_visible()
+    assert page.get_by_text("0 of 4 questions answered").is_visible()
+    look(page, "04-area-1")
+
+    # Area 1: level 3 for streaming data, with a note; level 5 (third choice) for discovery.
+    assert answer_with_keyboard(page, "streaming-data", 2) == "level-3"
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "note_streaming-data"
+    page.keyboard.type("Pipeline runbook on the wiki")
+    assert answer_with_keyboard(page, "data-discovery", 2) == "level-5"
+    tab_to_text(page, "Save and continue")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/assessments/{assessment.pk}/areas/models/")
+    assert page.get_by_text("2 of 4 questions answered").is_visible()
+    look(page, "05-area-2")
+
+    # Area 2: answer, then leave half-way with "Save and exit".
+    assert answer_with_keyboard(page, "model-versions", 1) == "level-2"
+    tab_to_text(page, "Save and exit")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_text("are saved").is_visible()
+    assert page.get_by_text("3 of 4 answered").is_visible()
+    look(page, "06-home-draft")
+
+    # Nothing was lost on the way out.
+    answers = {a.question.key: a for a in assessment.answers.select_related("question", "choice")}
+    assert answers["streaming-data"].choice.level == 3
+    assert answers["streaming-data"].note == "Pipeline runbook on the wiki"
+    assert answers["data-discovery"].choice.level == 5
+    assert answers["model-versions"].choice.level == 2
+
+    # Come back later: Continue lands on the first area with an unanswered question.
+    page.context.clear_cookies()
+    login(page, live_server, member)
+    tab_to_text(page, "Continue")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/assessments/{assessment.pk}/areas/operations/")
+    assert page.get_by_text("Area 3 of 3").is_visible()
+
+    # Area 3: "Not sure" is the sixth option here (five levels, then Not sure).
+    assert answer_with_keyboard(page, "production-monitoring", 5) == "not_sure"
+    page.keyboard.press("Enter")  # Enter in a form submits with its first button, "Save and continue"
+    page.wait_for_url(f"{base}/assessments/{assessment.pk}/review/")
+    assert page.get_by_role("heading", name="Review and submit").is_visible()
+    verify = page.get_by_role("region", name="“Not sure” answers to verify (1)")
+    assert verify.get_by_role("link", name="How do you know a model in production still performs well?").is_visible()
+    assert page.get_by_text("Every question is answered").count() == 0
+    look(page, "07-review")
+
+    tab_to_text(page, "Submit and see results")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/assessments/{assessment.pk}/")
+    assessment.refresh_from_db()
+    assert assessment.is_submitted
+    if results_page_exists():
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert "Page not found" not in page.title()
+        look(page, "08-results")
+
+    # Submitted: the area pages are read-only for everybody.
+    page.goto(f"{base}/assessments/{assessment.pk}/areas/data/")
+    assert page.get_by_text("is locked").is_visible()
+    assert page.locator('input[type="radio"]').count() == 0
+    look(page, "09-area-locked")
+
+
+def test_it_shows_an_error_summary_that_links_to_the_field(page, live_server, member, assessment):
+    login(page, live_server, member)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/areas/data/")
+    page.get_by_label("Not sure").first.check()
+    # Bypass the browser's maxlength to post a note that is too long, as a script could.
+    page.evaluate("() => { const t = document.querySelector('#id_note_streaming-data'); t.removeAttribute('maxlength'); t.value = 'x'.repeat(2001); }")
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.get_by_role("alert")
+    assert summary.get_by_text("There is a problem").is_visible()
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    link = summary.get_by_role("link", name="the note is 2001 characters long")
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_note_streaming-data"
+    # What the user chose is kept.
+    assert page.get_by_label("Not sure").first.is_checked()
+    assert assessment.answers.count() == 0
+    look(page, "10-area-error")
+
+
+def test_it_works_without_javascript(page_without_js, live_server, member, assessment):
+    page = page_without_js
+    login(page, live_server, member)
+    page.get_by_role("link", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/assessments/{assessment.pk}/areas/data/")
+    page.get_by_label("Defined: A documented shared pipeline").check()
+    page.get_by_label("Note or evidence (optional)").first.fill("Ask Sam")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url(f"{live_server.url}/assessments/{assessment.pk}/areas/models/")
+    answer = assessment.answers.get(question__key="streaming-data")
+    assert (answer.choice.level, answer.note) == (3, "Ask Sam")
+    assert_accessible(page)
+
+
+def test_it_reports_axe_violations(page, live_server, member):
+    """The accessibility check can fail: an image without text must be caught."""
+    login(page, live_server, member)
+    page.evaluate("() => { const i = document.createElement('img'); i.src = '/static/none.png'; document.querySelector('main').append(i); }")
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page)
