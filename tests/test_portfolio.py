@@ -1,0 +1,109 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessment import models
+
+from .conftest import make_user
+from .results_helpers import answer, submitted_assessment
+from .test_results import row_text, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agency_data(team, other_team, member, outsider, questionnaire_version):
+    """Data Platform: an older and a newer submission and a newer draft; Other Team: one submission."""
+    submitted_assessment(team, member, questionnaire_version, {"streaming-data": ("choice", 5)},
+                         title="Old", when="2026-01-15")
+    # data 0.5 (3.0 Defined), models 0.25 (2.0), operations 0 (1.0 Initial), overall 0.25 (2.0)
+    submitted_assessment(
+        team, member, questionnaire_version,
+        {"streaming-data": ("choice", 3), "data-discovery": ("choice", 3), "model-versions": ("choice", 2),
+         "production-monitoring": ("choice", 1)},
+        title="Latest", when="2026-06-30",
+    )
+    draft = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="Draft")
+    answer(draft, member, {"streaming-data": ("choice", 1)})
+    # data 1.0 (5.0), models 1.0 (5.0), operations 0.25 (2.0), overall 2.75 / 3.5 (4.1 Managed)
+    submitted_assessment(
+        other_team, outsider, questionnaire_version,
+        {"streaming-data": ("choice", 5), "data-discovery": ("choice", 5), "model-versions": ("choice", 5),
+         "production-monitoring": ("choice", 2)},
+        title="Baseline", when="2026-05-01",
+    )
+    models.Team.objects.create(agency=team.agency, name="Newcomers", slug="newcomers")
+
+
+def test_it_shows_each_teams_latest_submitted_assessment(client, executive, agency_data):
+    client.force_login(executive)
+    response = client.get(reverse("portfolio"))
+    assert response.status_code == 200
+    # Team, submitted, overall, data, models, operations: number and level name in every cell.
+    assert row_text(response, "Data Platform") == (
+        "Data Platform 30 Jun 2026 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial"
+    )
+    assert row_text(response, "Other Team") == "Other Team 1 May 2026 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing"
+
+
+def test_it_colors_cells_by_level_band(client, executive, agency_data):
+    client.force_login(executive)
+    html = client.get(reverse("portfolio")).content.decode()
+    row = re.search(r"<tr>\s*<th scope=\"row\"><a [^>]*>Other Team</a>.*?</tr>", html, flags=re.S).group(0)
+    assert re.findall(r'class="heat heat-(\w+)"', row) == ["4", "5", "5", "2"]
+    assert '<th scope="col">Data Ingestion and Preparation</th>' in html
+    assert "<caption>Maturity level of each team" in html
+
+
+def test_it_lists_teams_without_a_submitted_assessment(client, executive, agency_data):
+    client.force_login(executive)
+    text = text_of(client.get(reverse("portfolio")))
+    assert "Teams without a submitted assessment (1) Newcomers" in text
+
+
+def test_it_ranks_the_weakest_areas_by_mean_level(client, executive, agency_data):
+    client.force_login(executive)
+    text = text_of(client.get(reverse("portfolio")))
+    weakest = text.split("Weakest areas")[1].split("Practices most teams need")[0]
+    # operations (0 + 0.25) / 2 -> 1.5; models (0.25 + 1) / 2 -> 3.5; data (0.5 + 1) / 2 -> 4.0
+    assert re.findall(r"(Operations|Model Development|Data Ingestion and Preparation)\s*: (\d\.\d)", weakest) == [
+        ("Operations", "1.5"), ("Model Development", "3.5"), ("Data Ingestion and Preparation", "4.0"),
+    ]
+
+
+def test_it_counts_the_practices_on_most_roadmaps(client, executive, agency_data):
+    client.force_login(executive)
+    response = client.get(reverse("portfolio"))
+    # Data Platform: registry, catalog (Now), streaming (Next), monitoring (Later); Other Team: registry (Now), monitoring.
+    assert row_text(response, "Register models before deployment") == "Register models before deployment 2 of 2 2"
+    assert row_text(response, "Monitor models in production") == "Monitor models in production 2 of 2 0"
+    assert row_text(response, "Keep a data catalog") == "Keep a data catalog 1 of 2 1"
+    html = response.content.decode()
+    assert html.index("Register models before deployment") < html.index("Monitor models in production") < html.index(
+        "Keep a data catalog</a>"
+    )
+
+
+def test_it_says_so_when_nobody_has_submitted(client, executive, team):
+    client.force_login(executive)
+    text = text_of(client.get(reverse("portfolio")))
+    assert "No team has submitted an assessment yet." in text
+    assert "Data Platform" in text.split("Teams without a submitted assessment")[1]
+
+
+def test_it_leaves_out_other_agencies(client, agency_data):
+    other = models.Agency.objects.create(name="Elsewhere")
+    models.Team.objects.create(agency=other, name="Far Team", slug="far-team")
+    user = make_user("far-exec")
+    models.Executive.objects.create(user=user, agency=other)
+    client.force_login(user)
+    text = text_of(client.get(reverse("portfolio")))
+    assert "Far Team" in text
+    assert "Data Platform" not in text and "Other Team" not in text
+
+
+@pytest.mark.parametrize("who", ["member", "viewer", "outsider"])
+def test_it_is_for_executives_only(client, request, who, agency_data):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("portfolio")).status_code == 404
