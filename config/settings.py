@@ -166,6 +166,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] if env("SECURE_HSTS_PRELOAD") not in 
 if envbool("BEHIND_PROXY_TLS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# How many reverse proxies in front append to X-Forwarded-For (nginx: 1). Login
+# throttling then keys on the real client address instead of the proxy's.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 
 CACHES = {
     "default": {

@@ -1,0 +1,373 @@
+"""Production settings: Django's deploy check, security headers, CSP, login throttling.
+
+The production checks run `manage.py` in a subprocess with the environment a
+real deployment sets (DEBUG off, a long random SECRET_KEY, TLS on, PostgreSQL),
+because settings are read once per process.
+"""
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from assessment import models
+from assessment.services.assessments import AnswerInput, answers_save
+from tests.conftest import PASSWORD
+from tests.urlwalk import STAFF, all_routes, body_text
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "ml.agency.example"
+
+
+def production_env(**extra) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": HOST,
+        "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+        "SECURE_SSL": "1",
+        "BEHIND_PROXY_TLS": "1",
+        # `.invalid` never resolves: if the check tried to connect, it would fail loudly.
+        "DATABASE_URL": "postgres://mlready:not-a-real-password@db.invalid:5432/mlready",
+    }
+    env.update(extra)
+    return env
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_it_passes_the_deploy_check_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)" in output, output
+
+
+def test_it_fails_the_deploy_check_when_debug_is_on():
+    """The control: the same check does complain about an unsafe setting."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=production_env(DEBUG="1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr  # "You should not have DEBUG set to True"
+
+
+def test_it_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = run_python("import django; django.setup()", env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_does_not_connect_to_the_database_during_the_check():
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from django.db import connections\n"
+        "call_command('check', '--deploy', verbosity=0)\n"
+        "print('connected' if connections['default'].connection is not None else 'not connected')\n"
+    )
+    result = run_python(code, production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("not connected")
+
+
+# The production response headers, read through Django's test client in a process with
+# production settings. The login page needs no database; static files come from the finders
+# so the check does not depend on a collectstatic run.
+HEADERS_SCRIPT = r"""
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="%(host)s")
+plain = client.get("/login/")
+tls = client.get("/login/", secure=True)
+proxied = client.get("/login/", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({
+    "plain": {"status": plain.status_code, "location": plain.get("Location", "")},
+    "tls": {"status": tls.status_code, "headers": dict(tls.headers.items()),
+            "cookies": {name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"]), "samesite": c["samesite"]}
+                        for name, c in tls.cookies.items()}},
+    "proxied": {"status": proxied.status_code},
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_responses():
+    result = run_python(HEADERS_SCRIPT % {"host": HOST}, production_env(STATIC_USE_FINDERS="1"))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_it_redirects_plain_http_to_https(production_responses):
+    assert production_responses["plain"]["status"] == 301
+    assert production_responses["plain"]["location"] == f"https://{HOST}/login/"
+
+
+def test_it_trusts_the_proxy_when_told_it_terminates_tls(production_responses):
+    assert production_responses["proxied"]["status"] == 200
+
+
+def test_it_sends_the_security_headers_in_production(production_responses):
+    headers = {k.lower(): v for k, v in production_responses["tls"]["headers"].items()}
+    assert production_responses["tls"]["status"] == 200
+    hsts = headers["strict-transport-security"]
+    max_age = int(re.search(r"max-age=(\d+)", hsts).group(1))
+    assert max_age >= 31536000
+    assert "includeSubDomains" in hsts
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    csp = headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_it_marks_cookies_secure_in_production(production_responses):
+    cookies = production_responses["tls"]["cookies"]
+    assert "csrftoken" in cookies
+    for name, flags in cookies.items():
+        assert flags["secure"], f"cookie {name} is not Secure"
+
+
+def test_it_keeps_the_session_cookie_secure_and_http_only():
+    code = "import django; django.setup()\nfrom django.conf import settings as s\nprint(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE)"
+    result = run_python(code, production_env())
+    assert result.stdout.split() == ["True", "True", "True"], result.stderr
+
+
+# --- Content-Security-Policy in the running app -------------------------------------------------
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+@pytest.mark.django_db
+def test_it_sends_a_csp_with_no_inline_script_or_style(client):
+    response = client.get(reverse("login"))
+    directives = csp_directives(response["Content-Security-Policy"])
+    assert directives["default-src"] == ["'self'"]
+    for name in ("script-src", "style-src"):
+        sources = directives.get(name, directives["default-src"])
+        assert "'unsafe-inline'" not in sources and "'unsafe-eval'" not in sources, name
+        assert all(s == "'self'" or s.startswith("'nonce-") for s in sources), f"{name} allows another host: {sources}"
+    assert directives["object-src"] == ["'none'"]
+
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<[a-zA-Z][^>]*\sstyle\s*=", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
+JS_URL = re.compile(r"""href\s*=\s*["']\s*javascript:""", re.IGNORECASE)
+
+
+def inline_code(html: str) -> list[str]:
+    """Everything in a page that the CSP would block: users would lose a script or a style."""
+    found = []
+    for label, pattern in [
+        ("inline <script>", INLINE_SCRIPT),
+        ("<style> element", STYLE_ELEMENT),
+        ("style= attribute", STYLE_ATTRIBUTE),
+        ("on...= event handler", EVENT_HANDLER),
+        ("javascript: link", JS_URL),
+    ]:
+        for match in pattern.finditer(html):
+            # JSON data islands are not executed, so the CSP does not block them.
+            if label == "inline <script>" and "application/json" in match.group(0):
+                continue
+            found.append(f"{label}: {html[match.start():match.start() + 120]!r}")
+    return found
+
+
+def test_it_detects_inline_code():
+    """The control for the page scan below."""
+    assert inline_code('<p style="color:red">x</p>')
+    assert inline_code("<script>alert(1)</script>")
+    assert inline_code("<style>p{}</style>")
+    assert inline_code('<button onclick="go()">')
+    assert not inline_code('<script src="/static/app.js" defer></script><p class="x">styled</p>')
+    assert not inline_code('<script type="application/json" id="data">{}</script>')
+
+
+@pytest.fixture
+def filled_assessment(assessment, member, questionnaire_version):
+    questions = list(models.Question.objects.filter(area__questionnaire=questionnaire_version))
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[AnswerInput(q.pk, models.Answer.CHOICE, level=q.choices.first().level, note="A note") for q in questions[:2]]
+        + [AnswerInput(questions[2].pk, models.Answer.NOT_SURE)],
+    )
+    return assessment
+
+
+@pytest.mark.django_db
+def test_it_serves_every_page_without_inline_script_or_style(filled_assessment, member, executive, questionnaire_version):
+    """Every page a member or an executive can open, found by walking the URL patterns."""
+    area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
+    values = {
+        "assessment_id": filled_assessment.pk,
+        "team_id": filled_assessment.team_id,
+        "version_id": questionnaire_version.pk,
+        "area_key": area.key,
+        "practice_key": models.Practice.objects.filter(questionnaire=questionnaire_version).first().key,
+        "question_key": models.Question.objects.filter(area=area).first().key,
+        "question_id": models.Question.objects.filter(area=area).first().pk,
+        "answer_id": filled_assessment.answers.first().pk,
+    }
+    pages = {}
+    anonymous = Client()
+    pages["login"] = anonymous.get(reverse("login"))
+    pages["404"] = anonymous.get("/no-such-page/")
+    for user in (member, executive):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        for route in all_routes():
+            if route.kind == STAFF or route.name in ("logout", "login"):
+                continue
+            response = client.get(route.url(values))
+            pages[f"{route.name} as {user.username}"] = response
+    problems = []
+    html_pages = 0
+    for label, response in pages.items():
+        assert response.status_code < 500, f"{label} failed with {response.status_code}"
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            html_pages += 1
+            problems += [f"{label}: {p}" for p in inline_code(body_text(response))]
+    assert html_pages >= 3
+    assert not problems, "The CSP would block these:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_it_uses_no_other_host_in_pages(filled_assessment, member):
+    """Locked-down networks: every script, style sheet, image and font comes from this host."""
+    client = Client()
+    client.force_login(member)
+    urls = [reverse("home")]
+    for name in ("assessment-results", "assessment-review", "assessment-roadmap"):
+        try:
+            urls.append(reverse(name, kwargs={"assessment_id": filled_assessment.pk}))
+        except NoReverseMatch:
+            pass
+    for url in urls:
+        html = body_text(client.get(url))
+        for match in re.finditer(r"<(?:script|link|img|source|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']([^\"']+)", html):
+            target = match.group(1)
+            assert not re.match(r"(?:https?:)?//", target), f"{url} loads {target} from another host"
+
+
+# --- Login throttling ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_locks_a_user_out_after_five_wrong_passwords(member):
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for attempt in range(5):
+        response = client.post(reverse("login"), {"username": member.username, "password": f"guess-{attempt}"})
+        assert response.status_code in (200, 429)
+    response = client.post(reverse("login"), {"username": member.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("home")).status_code == 302  # still not logged in
+
+
+@pytest.mark.django_db
+def test_it_still_accepts_the_right_password_after_a_few_typos(member):
+    client = Client(REMOTE_ADDR="203.0.113.8")
+    for attempt in range(4):
+        response = client.post(reverse("login"), {"username": member.username, "password": f"typo-{attempt}"})
+        assert response.status_code == 200
+        assert "did not match" in response.content.decode()
+    response = client.post(reverse("login"), {"username": member.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_it_locks_only_the_guessed_username_from_that_address(member, viewer):
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    for attempt in range(5):
+        guesser.post(reverse("login"), {"username": member.username, "password": f"guess-{attempt}"})
+    assert guesser.post(reverse("login"), {"username": member.username, "password": PASSWORD}).status_code == 429
+    # The real owner, from the office, and another user are not locked out by someone else's guessing.
+    office = Client(REMOTE_ADDR="198.51.100.20")
+    assert office.post(reverse("login"), {"username": member.username, "password": PASSWORD}).status_code == 302
+    colleague = Client(REMOTE_ADDR="203.0.113.9")
+    assert colleague.post(reverse("login"), {"username": viewer.username, "password": PASSWORD}).status_code == 302
+
+
+
+@pytest.mark.django_db
+def test_it_throttles_by_client_address_behind_a_proxy(member, settings):
+    """Behind nginx every request comes from the proxy: a guesser must not lock out the office."""
+    settings.PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    guesser = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50")
+    for attempt in range(5):
+        guesser.post(reverse("login"), {"username": member.username, "password": f"guess-{attempt}"})
+    assert guesser.post(reverse("login"), {"username": member.username, "password": PASSWORD}).status_code == 429
+    # A forged X-Forwarded-For from the guesser does not help: the proxy appends the real address last.
+    forged = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20, 203.0.113.50")
+    assert forged.post(reverse("login"), {"username": member.username, "password": PASSWORD}).status_code == 429
+    office = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert office.post(reverse("login"), {"username": member.username, "password": PASSWORD}).status_code == 302
+
+
+def test_it_documents_gunicorn_with_postgresql_for_production():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    deployment = readme[readme.index("## Deployment"):]
+    assert "gunicorn -c config/gunicorn.conf.py" in deployment
+    assert "postgres://" in deployment
+    for setting in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BEHIND_PROXY_TLS", "CACHE_DIR", "collectstatic"):
+        assert setting in deployment, setting
+
+
+def test_it_reads_gunicorn_settings_from_the_environment():
+    code = (
+        "import runpy, json\n"
+        "conf = runpy.run_path('config/gunicorn.conf.py')\n"
+        "print(json.dumps({k: conf[k] for k in ('bind', 'workers', 'max_requests', 'max_requests_jitter', 'accesslog')}))"
+    )
+    env = production_env(GUNICORN_BIND="127.0.0.1:9123", GUNICORN_WORKERS="3", GUNICORN_MAX_REQUESTS="500")
+    result = run_python(code, env)
+    conf = json.loads(result.stdout)
+    assert conf["bind"] == "127.0.0.1:9123"
+    assert conf["workers"] == 3
+    assert conf["max_requests"] == 500 and conf["max_requests_jitter"] > 0
+    assert conf["accesslog"] == "-"
+
