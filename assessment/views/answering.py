@@ -214,6 +214,7 @@ def assessment_area(request, assessment_id, area_key):
             "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
             "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
             "read_only_answers": _read_only_answers(report, area) if not can_write else None,
+            "results_url": results_url(assessment.pk),
         }
     )
     return render(request, "assessment/area.html", context)

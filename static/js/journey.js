@@ -19,7 +19,11 @@
     textarea.insertAdjacentElement("afterend", counter);
     function update() {
       var left = limit - textarea.value.length;
-      counter.textContent = left <= 200 ? left + " characters left" : "";
+      if (left < 0) {
+        counter.textContent = -left + (left === -1 ? " character" : " characters") + " over the limit";
+      } else {
+        counter.textContent = left <= 200 ? left + (left === 1 ? " character" : " characters") + " left" : "";
+      }
     }
     textarea.addEventListener("input", update);
     update();
