@@ -1,0 +1,185 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessment import models
+from assessment.selectors.reports import assessment_report
+
+from .conftest import DATA, load_questionnaire_file
+from .results_helpers import EXAMPLE_ANSWERS, answer, submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agency_data(team, other_team, member, outsider, questionnaire_version):
+    submitted_assessment(
+        team, member, questionnaire_version,
+        {"streaming-data": ("choice", 3), "data-discovery": ("choice", 3), "model-versions": ("not_sure", None),
+         "production-monitoring": ("choice", 1)},
+        title="Q1 review", when="2026-03-31", targets={"data": 5, "models": 3},
+    )
+    draft = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="Q2 draft")
+    answer(draft, member, EXAMPLE_ANSWERS, notes={"model-versions": "Ask Sam"})
+    submitted_assessment(
+        other_team, outsider, questionnaire_version,
+        {"streaming-data": ("not_applicable", None), "model-versions": ("choice", 5)}, title="Baseline",
+    )
+
+
+def scores_by_assessment():
+    """Every figure a user sees, keyed by team and title (database ids change across instances)."""
+    result = {}
+    for assessment in models.Assessment.objects.select_related("team", "questionnaire"):
+        report = assessment_report(assessment)
+        result[(assessment.team.slug, assessment.title)] = {
+            "status": assessment.status,
+            "submitted_at": assessment.submitted_at,
+            "created_at": assessment.created_at,
+            "score": report.score,
+            "roadmap": report.roadmap,
+            "answers": report.answers,
+            "targets": report.targets,
+        }
+    return result
+
+
+def empty_the_database():
+    models.Answer.objects.all().delete()
+    models.AreaTarget.objects.all().delete()
+    models.Assessment.objects.all().delete()
+    models.Membership.objects.all().delete()
+    models.Executive.objects.all().delete()
+    models.Team.objects.all().delete()
+    models.Agency.objects.all().delete()
+    models.QuestionnaireVersion.objects.all().delete()
+
+
+def test_it_round_trips_into_an_empty_database_with_identical_scores(agency_data, tmp_path, capsys):
+    before = scores_by_assessment()
+    assert len(before) == 3
+    out = tmp_path / "backup.json"
+    call_command("export_assessments", "-o", str(out))
+
+    empty_the_database()
+    assert not models.Team.objects.exists()
+    load_questionnaire_file(DATA / "good_questionnaire.yaml")  # new database ids for every question
+    call_command("import_assessments", str(out))
+
+    assert scores_by_assessment() == before
+    assert models.Agency.objects.get().name == "Test Agency"
+    assert set(models.Team.objects.values_list("slug", "name")) == {
+        ("data-platform", "Data Platform"), ("other-team", "Other Team"),
+    }
+    assert "3 assessment(s) with 9 answer(s) imported; 2 team(s) created" in capsys.readouterr().out
+
+
+def test_it_skips_assessments_already_present(agency_data, tmp_path, capsys):
+    out = tmp_path / "backup.json"
+    call_command("export_assessments", "-o", str(out))
+    call_command("import_assessments", str(out))
+    assert models.Assessment.objects.count() == 3
+    assert "3 already present and skipped" in capsys.readouterr().out
+
+
+def test_it_exports_one_team(agency_data, capsys):
+    call_command("export_assessments", "--team", "other-team")
+    data = json.loads(capsys.readouterr().out)
+    assert [t["slug"] for t in data["teams"]] == ["other-team"]
+    assert [a["title"] for a in data["assessments"]] == ["Baseline"]
+    assert data["assessments"][0]["answers"] == [
+        {"question": "streaming-data", "answer": "not_applicable", "level": None, "note": ""},
+        {"question": "model-versions", "answer": "choice", "level": 5, "note": ""},
+    ]
+
+
+def test_it_refuses_an_unknown_team_to_export(agency_data):
+    with pytest.raises(CommandError, match='No team with slug "nope". Teams: data-platform, other-team.'):
+        call_command("export_assessments", "--team", "nope")
+
+
+def broken_export(tmp_path, change):
+    call_command("export_assessments", "-o", str(tmp_path / "good.json"))
+    data = json.loads((tmp_path / "good.json").read_text())
+    change(data)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def refuse(path, capsys) -> str:
+    count = models.Assessment.objects.count()
+    with pytest.raises(CommandError) as info:
+        call_command("import_assessments", str(path))
+    assert info.value.returncode == 1
+    assert "nothing was imported" in str(info.value)
+    assert models.Assessment.objects.count() == count
+    return capsys.readouterr().err
+
+
+def test_it_refuses_everything_when_one_answer_is_wrong_and_says_where(agency_data, tmp_path, capsys):
+    def change(data):
+        for team in data["teams"]:
+            team["slug"] = "new-" + team["slug"]  # so the import would create teams
+        for assessment in data["assessments"]:
+            assessment["team"] = "new-" + assessment["team"]
+        data["assessments"][1]["answers"][2]["level"] = 3  # model-versions offers 1, 2, 4, 5
+
+    path = broken_export(tmp_path, change)
+    err = refuse(path, capsys)
+    assert (
+        f'{path}: assessments[1] (team "new-data-platform", "Q2 draft"): answers[2] (question "model-versions"): '
+        "level 3 is not a choice of this question (choices: [1, 2, 4, 5])"
+    ) in err
+    assert not models.Team.objects.filter(slug__startswith="new-").exists()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["assessments"][0]["answers"][0].update(question="nope"),
+         "answers[0]: question 'nope' is not in small-ml 2026.1"),
+        (lambda d: d["assessments"][0]["questionnaire"].update(version="9.9"),
+         'questionnaire "small-ml" version "9.9" is not loaded here'),
+        (lambda d: d["assessments"][0].update(status="done"), "status 'done' is not draft or submitted"),
+        (lambda d: d["assessments"][0]["targets"].update(data=9), "targets: data: level 9 is not on the scale"),
+        (lambda d: d["assessments"][0]["answers"][0].update(answer="maybe"), "answer 'maybe' is not one of"),
+        (lambda d: d["assessments"][2]["answers"][1].update(answer="not_applicable", level=None),
+         '"Not applicable" is not offered for this question'),
+        (lambda d: d["assessments"][0].update(submitted_at="yesterday"), "'yesterday' is not a date and time"),
+        (lambda d: d["assessments"][0].update(team="ghost"), "team 'ghost' is neither in the file's teams"),
+        (lambda d: d.update(format="something-else"), "format: expected 'ml-readiness-assessments'"),
+        (lambda d: d["assessments"][0].update(colour="red"), "unknown key 'colour'"),
+    ],
+)
+def test_it_refuses_bad_documents_with_clear_messages(agency_data, tmp_path, capsys, change, message):
+    err = refuse(broken_export(tmp_path, change), capsys)
+    assert message in err
+
+
+def test_it_refuses_a_file_that_is_not_json(db, tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"format": \n oops}')
+    with pytest.raises(CommandError, match=r"x.json:2:2: not valid JSON"):
+        call_command("import_assessments", str(path))
+
+
+def test_it_refuses_a_missing_file(db, tmp_path):
+    with pytest.raises(CommandError, match="cannot read the file"):
+        call_command("import_assessments", str(tmp_path / "missing.json"))
+
+
+def test_it_writes_nothing_on_a_dry_run(agency_data, tmp_path, capsys):
+    out = tmp_path / "backup.json"
+    call_command("export_assessments", "-o", str(out))
+    empty = json.loads(out.read_text())
+    for team in empty["teams"]:
+        team["slug"] += "-copy"
+    for assessment in empty["assessments"]:
+        assessment["team"] += "-copy"
+    out.write_text(json.dumps(empty))
+    call_command("import_assessments", str(out), "--dry-run")
+    assert "Dry run, nothing was written" in capsys.readouterr().out
+    assert not models.Team.objects.filter(slug__endswith="-copy").exists()
