@@ -21,7 +21,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessment import models
 from assessment.services.versions import VersionLocked, version_content_changed, version_ensure_editable, version_is_locked
 
-web_url_validator = URLValidator(schemes=["http", "https"], message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...")
+web_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...", code="not_web_url"
+)
 
 
 class QuestionnaireRulesBroken(Exception):

@@ -202,7 +202,23 @@ def version_new_draft(version: models.QuestionnaireVersion, *, new_version: str 
     outcome = questionnaire_load(
         copy, loaded_from=f"copy of {version.slug} {version.version}", status=models.QuestionnaireVersion.DRAFT
     )
+    _record_initial_history(outcome.version, f"Copied from {version.slug} {version.version}")
     return outcome.version
+
+
+def _record_initial_history(version: models.QuestionnaireVersion, reason: str) -> None:
+    """History rows for content written with bulk_create (which skips history), so later edits show "from what"."""
+    content = [
+        models.ScaleLevel.objects.filter(questionnaire=version),
+        models.Practice.objects.filter(questionnaire=version),
+        models.PracticeReference.objects.filter(practice__questionnaire=version),
+        models.PracticeRequirement.objects.filter(practice__questionnaire=version),
+        models.Question.objects.filter(area__questionnaire=version),
+        models.QuestionPractice.objects.filter(question__area__questionnaire=version),
+        models.Choice.objects.filter(question__area__questionnaire=version),
+    ]  # areas are saved one by one, so they have theirs already
+    for queryset in content:
+        queryset.model.history.bulk_history_create(list(queryset), default_change_reason=reason)
 
 
 @transaction.atomic
@@ -267,6 +283,7 @@ def questionnaire_import(data: bytes | str, filename: str) -> ImportPreview:
     if preview.action == UNCHANGED:
         return preview
     outcome = questionnaire_load(preview.questionnaire, loaded_from=filename, status=models.QuestionnaireVersion.DRAFT)
+    _record_initial_history(outcome.version, f"Imported from {filename}")
     return ImportPreview(preview.questionnaire, outcome)
 
 

@@ -1,0 +1,377 @@
+"""The admin: every page loads, the version lock, checks on save, new draft and publish, history, permissions."""
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from assessment import models
+from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
+from assessment.services.versions import version_new_draft
+from tests.admin_forms import add_inline_row, error_texts, form_data, inline_prefix
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj):
+    return reverse(f"admin:assessment_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def draft(questionnaire_version):
+    return version_new_draft(questionnaire_version)
+
+
+@pytest.fixture
+def everything(questionnaire_version, assessment, member, executive, draft):
+    """One object of every admin-registered model."""
+    return {
+        models.QuestionnaireVersion: questionnaire_version,
+        models.Area: models.Area.objects.filter(questionnaire=draft).first(),
+        models.Question: models.Question.objects.filter(area__questionnaire=draft).first(),
+        models.Practice: models.Practice.objects.filter(questionnaire=draft).first(),
+        models.Agency: assessment.team.agency,
+        models.Team: assessment.team,
+        models.Membership: models.Membership.objects.get(user=member),
+        models.Executive: models.Executive.objects.get(user=executive),
+        models.Assessment: assessment,
+    }
+
+
+# --- Every page loads --------------------------------------------------------
+
+def test_it_loads_every_admin_list_change_form_and_history_page(client, superuser, everything):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:index")).status_code == 200
+    ours = [m for m in admin.site._registry if m._meta.app_label == "assessment"]
+    assert set(ours) == set(everything)
+    for model, obj in everything.items():
+        name = model._meta.model_name
+        listing = client.get(reverse(f"admin:assessment_{name}_changelist"))
+        assert listing.status_code == 200, name
+        assert client.get(reverse(f"admin:assessment_{name}_changelist"), {"q": "data"}).status_code == 200, name
+        page = client.get(change_url(obj))
+        assert page.status_code == 200, name
+        if hasattr(model, "history"):
+            assert client.get(reverse(f"admin:assessment_{name}_history", args=[obj.pk])).status_code == 200, name
+
+
+def test_it_loads_the_add_forms_that_exist(client, superuser, everything):
+    client.force_login(superuser)
+    for name in ["area", "question", "practice", "agency", "team", "membership", "executive"]:
+        assert client.get(reverse(f"admin:assessment_{name}_add")).status_code == 200, name
+
+
+def test_it_lets_an_editor_reach_every_questionnaire_page(client, editor, everything):
+    client.force_login(editor)
+    for model in [models.QuestionnaireVersion, models.Area, models.Question, models.Practice]:
+        name = model._meta.model_name
+        assert client.get(reverse(f"admin:assessment_{name}_changelist")).status_code == 200, name
+        assert client.get(change_url(everything[model])).status_code == 200, name
+    assert client.get(reverse("admin:assessment_questionnaireversion_import")).status_code == 200
+
+
+def test_it_filters_questions_by_version_and_searches_their_text(client, editor, questionnaire_version, draft):
+    client.force_login(editor)
+    url = reverse("admin:assessment_question_changelist")
+    response = client.get(url, {"area__questionnaire__id__exact": draft.pk, "q": "streaming"})
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert [q.key for q in rows] == ["streaming-data"]
+    assert rows[0].area.questionnaire_id == draft.pk
+
+
+# --- Permissions -------------------------------------------------------------
+
+def test_it_keeps_non_staff_users_out_of_the_admin(client, member, executive):
+    for user in [member, executive]:
+        client.force_login(user)
+        response = client.get(reverse("admin:assessment_questionnaireversion_changelist"))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+
+def test_it_lets_team_managers_manage_teams_but_not_questionnaires(client, team_manager, team, questionnaire_version):
+    client.force_login(team_manager)
+    assert client.get(reverse("admin:assessment_team_change", args=[team.pk])).status_code == 200
+    assert client.get(reverse("admin:assessment_membership_add")).status_code == 200
+    assert client.get(reverse("admin:assessment_assessment_changelist")).status_code == 200
+    assert client.get(reverse("admin:assessment_questionnaireversion_changelist")).status_code == 403
+    assert client.get(change_url(questionnaire_version)).status_code == 403
+    assert client.get(reverse("admin:assessment_questionnaireversion_import")).status_code == 403
+
+
+def test_it_lets_a_team_manager_add_a_member(client, team_manager, team):
+    newcomer = make_user("newcomer")
+    client.force_login(team_manager)
+    response = client.post(
+        reverse("admin:assessment_membership_add"), {"team": team.pk, "user": newcomer.pk, "role": "viewer"}
+    )
+    assert response.status_code == 302
+    assert models.Membership.objects.get(user=newcomer).role == "viewer"
+
+
+def test_it_creates_the_two_groups_with_their_permissions(db):
+    from django.contrib.auth.models import Group
+
+    editors = set(Group.objects.get(name="Questionnaire editors").permissions.values_list("codename", flat=True))
+    managers = set(Group.objects.get(name="Team managers").permissions.values_list("codename", flat=True))
+    assert {"change_question", "add_choice", "delete_practicerequirement", "view_questionnaireversion"} <= editors
+    assert "change_team" not in editors
+    assert {"add_membership", "change_team", "view_assessment", "delete_executive"} <= managers
+    assert "change_assessment" not in managers and "change_question" not in managers
+
+
+# --- The lock on used versions -----------------------------------------------
+
+def test_it_shows_a_used_version_read_only(client, editor, questionnaire_version, assessment):
+    client.force_login(editor)
+    response = client.get(change_url(questionnaire_version))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert b"This content is read-only" in response.content
+    assert b"New draft version" in response.content
+    question = models.Question.objects.filter(area__questionnaire=questionnaire_version).first()
+    assert client.get(change_url(question)).context["has_change_permission"] is False
+
+
+def test_it_refuses_a_post_that_edits_a_used_published_version(client, editor, questionnaire_version, assessment):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=questionnaire_version, key="streaming-data")
+    choice = question.choices.get(level=3)
+    # Forge the posts a browser would send for an editable version.
+    for obj, field, value in [
+        (questionnaire_version, "title", "Renamed"),
+        (question, "weight", "7"),
+    ]:
+        data = {field: value, "_save": "Save"}
+        response = client.post(change_url(obj), data)
+        assert response.status_code == 403
+    response = client.post(reverse("admin:assessment_question_delete", args=[question.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    questionnaire_version.refresh_from_db()
+    question.refresh_from_db()
+    assert questionnaire_version.title == "Small ML Readiness Check"
+    assert question.weight == 2
+    assert models.Choice.objects.filter(pk=choice.pk).exists()
+
+
+def test_it_refuses_the_save_when_an_assessment_starts_using_the_version_meanwhile(
+    client, editor, questionnaire_version, team, member, monkeypatch
+):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=questionnaire_version, key="streaming-data")
+    page = client.get(change_url(question))
+    data = form_data(page)
+    data["weight"] = "7"
+    models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="Started", created_by=member)
+    # The page's permission check ran before the assessment existed (a race): the save itself must still refuse.
+    monkeypatch.setattr("assessment.admin.content.version_is_locked", lambda version: False)
+    response = client.post(change_url(question), data, follow=True)
+    assert response.status_code == 200
+    assert "used by 1 assessment" in response.content.decode()
+    question.refresh_from_db()
+    assert question.weight == 2
+
+
+# --- Editing a draft: checks on save -------------------------------------------
+
+def test_it_saves_a_typo_fix_in_a_draft_and_bumps_the_version(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    before = draft.updated_at
+    data = form_data(client.get(change_url(question)))
+    data["text"] = "How are trained models kept and versioned?"
+    response = client.post(change_url(question), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.updated_at > before
+    assert questionnaire_domain(draft).areas[1].questions[0].text == "How are trained models kept and versioned?"
+
+
+def test_it_refuses_a_choice_level_off_the_scale_at_the_field(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    page = client.get(change_url(question))
+    data = form_data(page)
+    add_inline_row(data, inline_prefix(page, "choice"), {"level": "9", "text": "Beyond"})
+    response = client.post(change_url(question), data)
+    assert response.status_code == 200
+    assert "Level 9 is not on the scale (1-5)" in error_texts(response)
+    assert not question.choices.filter(level=9).exists()
+
+
+def test_it_refuses_a_requires_cycle_and_keeps_what_was_typed(client, editor, draft):
+    client.force_login(editor)
+    catalog = models.Practice.objects.get(questionnaire=draft, key="data-catalog")
+    streaming = models.Practice.objects.get(questionnaire=draft, key="streaming-ingestion")
+    page = client.get(change_url(catalog))
+    data = form_data(page)
+    data["title"] = "Keep a data catalogue"
+    add_inline_row(data, inline_prefix(page, "practicerequirement"), {"required": str(streaming.pk), "position": "0"})
+    response = client.post(change_url(catalog), data)
+    assert response.status_code == 200
+    errors = error_texts(response)
+    assert "requires forms a cycle" in errors and "data-catalog" in errors
+    assert 'value="Keep a data catalogue"' in response.content.decode()  # nothing typed is lost
+    catalog.refresh_from_db()
+    assert catalog.title == "Keep a data catalog"
+    assert not models.PracticeRequirement.objects.filter(practice=catalog).exists()
+
+
+def test_it_refuses_a_zero_weight_with_a_clear_message(client, editor, draft):
+    client.force_login(editor)
+    area = models.Area.objects.get(questionnaire=draft, key="models")
+    data = form_data(client.get(change_url(area)))
+    data["weight"] = "0"
+    response = client.post(change_url(area), data)
+    assert response.status_code == 200
+    assert "Weight must be a positive number" in error_texts(response)
+
+
+def test_it_refuses_a_non_web_url_for_a_practice(client, editor, draft):
+    client.force_login(editor)
+    practice = models.Practice.objects.get(questionnaire=draft, key="data-catalog")
+    data = form_data(client.get(change_url(practice)))
+    data["url"] = "ftp://example.org/catalog"
+    response = client.post(change_url(practice), data)
+    assert response.status_code == 200
+    assert "absolute http(s) URL" in error_texts(response)
+
+
+def test_it_refuses_a_default_target_off_the_scale(client, editor, draft):
+    client.force_login(editor)
+    data = form_data(client.get(change_url(draft)))
+    data["default_target"] = "8"
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "default_target 8 is not on the scale" in error_texts(response)
+    draft.refresh_from_db()
+    assert draft.default_target == 4
+
+
+def test_it_warns_about_an_unfinished_question_in_a_draft_and_refuses_to_publish_it(client, editor, draft):
+    client.force_login(editor)
+    area = models.Area.objects.get(questionnaire=draft, key="models")
+    page = client.get(change_url(area))
+    data = form_data(page)
+    add_inline_row(data, inline_prefix(page, "question"),
+                   {"key": "model-approval", "text": "Who approves a model?", "weight": "1", "position": "3"})
+    response = client.post(change_url(area), data, follow=True)
+    assert "To finish before publishing" in response.content.decode()
+    assert models.Question.objects.filter(area=area, key="model-approval").exists()
+    response = client.post(reverse("admin:assessment_questionnaireversion_publish", args=[draft.pk]), follow=True)
+    assert "was not published" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == models.QuestionnaireVersion.DRAFT
+
+
+def test_it_refuses_deleting_the_last_question_of_a_published_unused_version(client, editor, questionnaire_version):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=questionnaire_version, key="model-versions")
+    response = client.post(reverse("admin:assessment_question_delete", args=[question.pk]), {"post": "yes"}, follow=True)
+    assert "Not deleted" in response.content.decode()
+    assert models.Question.objects.filter(pk=question.pk).exists()
+
+
+# --- New draft and publish: the editor's journey ---------------------------------
+
+def test_it_lets_an_editor_fix_a_typo_in_a_new_draft_publish_it_and_keep_old_assessments(
+    client, editor, member, questionnaire_version, assessment
+):
+    client.force_login(editor)
+    response = client.post(reverse("admin:assessment_questionnaireversion_new_draft", args=[questionnaire_version.pk]))
+    new = models.QuestionnaireVersion.objects.get(slug="small-ml", status="draft")
+    assert response["Location"] == change_url(new)
+    page = client.get(response["Location"])
+    assert b"Publish" in page.content and b"passes every check" in page.content
+
+    # Rename the version, then fix a typo in a question of the draft.
+    data = form_data(page)
+    data["version"] = "2026.2"
+    assert client.post(change_url(new), data).status_code == 302
+    question = models.Question.objects.get(area__questionnaire=new, key="data-discovery")
+    data = form_data(client.get(change_url(question)))
+    data["text"] = "How do teams find the datasets they need?"
+    assert client.post(change_url(question), data).status_code == 302
+
+    response = client.post(reverse("admin:assessment_questionnaireversion_publish", args=[new.pk]), follow=True)
+    assert "is published" in response.content.decode()
+    new.refresh_from_db()
+    assert new.status == "published" and new.version == "2026.2"
+    assert default_questionnaire_versions() == [new]
+
+    assessment.refresh_from_db()
+    assert assessment.questionnaire_id == questionnaire_version.pk
+    old = questionnaire_domain(assessment.questionnaire)
+    assert old.areas[0].questions[1].text == "How do teams find the data they need?"
+    client.force_login(member)
+    results = client.get(reverse("assessment-results", args=[assessment.pk]))
+    assert results.status_code == 200
+    assert "2026.1" in results.content.decode()
+
+
+def test_it_runs_the_new_draft_and_publish_actions_from_the_list(client, editor, questionnaire_version):
+    client.force_login(editor)
+    url = reverse("admin:assessment_questionnaireversion_changelist")
+    response = client.post(url, {"action": "new_draft_action", "_selected_action": [questionnaire_version.pk]})
+    new = models.QuestionnaireVersion.objects.get(version="2026.1-draft")
+    assert response["Location"] == change_url(new)
+    response = client.post(url, {"action": "publish_action", "_selected_action": [new.pk]}, follow=True)
+    assert any('still says "2026.1-draft"' in str(m) for m in response.context["messages"])
+    new.refresh_from_db()
+    assert new.status == "published"
+
+
+# --- History -------------------------------------------------------------------
+
+def test_it_records_who_changed_a_question_and_from_what(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    data = form_data(client.get(change_url(question)))
+    data["text"] = "How are trained models stored?"
+    client.post(change_url(question), data)
+    latest = question.history.order_by("-history_id").first()
+    previous = latest.prev_record
+    assert latest.history_user == editor
+    assert latest.text == "How are trained models stored?"
+    assert previous.text == "How are trained models kept?"
+    page = client.get(reverse("admin:assessment_question_history", args=[question.pk]))
+    assert page.status_code == 200
+    assert "editor" in page.content.decode()
+
+
+def test_it_records_choice_edits_and_version_bumps_with_the_editor(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    page = client.get(change_url(question))
+    data = form_data(page)
+    prefix = inline_prefix(page, "choice")
+    data[f"{prefix}-0-text"] = "On personal laptops"
+    assert client.post(change_url(question), data).status_code == 302
+    choice_record = models.Choice.history.filter(question_id=question.pk, level=1).order_by("-history_id").first()
+    assert choice_record.text == "On personal laptops" and choice_record.history_user == editor
+    version_record = draft.history.order_by("-history_id").first()
+    assert version_record.history_user == editor
+
+
+def test_it_does_not_revert_from_history(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    record = question.history.first()
+    url = reverse("admin:assessment_question_simple_history", args=[question.pk, record.history_id])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"text": "Sneaky"}).status_code == 403
+    question.refresh_from_db()
+    assert question.text == "How are trained models kept?"
+
+
+def test_it_counts_users_in_no_group_as_outside_the_admin(client):
+    user = get_user_model().objects.create_user("plainstaff", password="x" * 16, is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:assessment_question_changelist")).status_code == 403
