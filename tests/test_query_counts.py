@@ -1,0 +1,98 @@
+"""Every page of results, roadmap, exports, history and portfolio runs a fixed number
+of queries, whatever the number of questions, answers, assessments or teams."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment import models
+
+from .results_helpers import answer, submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def all_answers(version, pattern=(1, 2, 3, "not_sure")):
+    """An answer to every question of a version: levels taken in turn from its choices, some Not sure."""
+    answers = {}
+    questions = models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices")
+    for i, question in enumerate(questions.order_by("area__position", "position")):
+        pick = pattern[i % len(pattern)]
+        if pick == "not_sure":
+            answers[question.key] = ("not_sure", None)
+        else:
+            levels = [c.level for c in question.choices.all()]
+            answers[question.key] = ("choice", levels[min(pick, len(levels)) - 1])
+    return answers
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # warm the questionnaire cache, as in a running server
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+ASSESSMENT_PAGES = ["assessment-results", "assessment-roadmap", "assessment-export-json", "assessment-export-csv"]
+
+
+@pytest.mark.parametrize("name", ASSESSMENT_PAGES)
+def test_it_runs_the_same_queries_for_small_and_full_questionnaires(
+    client, member, team, questionnaire_version, full_questionnaire_version, name
+):
+    small = submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version), title="S")
+    full = submitted_assessment(
+        team, member, full_questionnaire_version, all_answers(full_questionnaire_version), title="F",
+        targets={models.Area.objects.filter(questionnaire=full_questionnaire_version).first().key: 5},
+    )
+    assert full.answers.count() > 4 * small.answers.count()
+    client.force_login(member)
+    small_count = count_queries(client, reverse(name, args=[small.pk]))
+    full_count = count_queries(client, reverse(name, args=[full.pk]))
+    assert small_count == full_count
+    assert small_count <= 10
+
+
+def test_it_runs_the_same_queries_for_practice_pages_of_any_size(
+    client, member, questionnaire_version, full_questionnaire_version
+):
+    client.force_login(member)
+    small_key = models.Practice.objects.filter(questionnaire=questionnaire_version).first().key
+    full_key = models.Practice.objects.filter(questionnaire=full_questionnaire_version).first().key
+    small = count_queries(client, reverse("practice-detail", args=[questionnaire_version.pk, small_key]))
+    full = count_queries(client, reverse("practice-detail", args=[full_questionnaire_version.pk, full_key]))
+    assert small == full
+
+
+def test_it_runs_the_same_queries_for_short_and_long_histories(client, member, team, other_team, questionnaire_version):
+    answers = all_answers(questionnaire_version)
+    submitted_assessment(team, member, questionnaire_version, answers, title="Only one")
+    for i in range(6):
+        submitted_assessment(other_team, member, questionnaire_version, answers, title=f"Quarter {i}")
+    models.Membership.objects.create(team=other_team, user=member, role=models.Membership.VIEWER)
+    client.force_login(member)
+    short = count_queries(client, reverse("team-history", args=[team.pk]))
+    long = count_queries(client, reverse("team-history", args=[other_team.pk]))
+    assert short == long
+
+
+def test_it_runs_the_same_queries_for_2_and_10_teams_in_the_portfolio(
+    client, executive, agency, member, questionnaire_version
+):
+    def add_teams(start, count):
+        for i in range(start, start + count):
+            team = models.Team.objects.create(agency=agency, name=f"Team {i:02d}", slug=f"team-{i}")
+            answers = all_answers(questionnaire_version, pattern=(1 + i % 3, 2, "not_sure", 4))
+            submitted_assessment(team, member, questionnaire_version, answers, title="Old", when="2026-01-01")
+            submitted_assessment(team, member, questionnaire_version, answers, title="New", when="2026-04-01",
+                                 targets={"data": 5})
+
+    client.force_login(executive)
+    add_teams(0, 2)
+    two = count_queries(client, reverse("portfolio"))
+    add_teams(2, 8)
+    models.Team.objects.create(agency=agency, name="No submission", slug="none-yet")
+    ten = count_queries(client, reverse("portfolio"))
+    assert two == ten
+    assert two <= 10
