@@ -98,7 +98,10 @@ class AssessmentNewForm(forms.Form):
         return title
 
     def targets(self) -> dict[str, int]:
-        return {area.id: self.cleaned_data[f"target_{area.id}"] for area in self.questionnaire.areas}
+        """Targets that differ from the questionnaire's default; the others follow the default."""
+        default = self.questionnaire.default_target
+        chosen = {area.id: self.cleaned_data[f"target_{area.id}"] for area in self.questionnaire.areas}
+        return {key: target for key, target in chosen.items() if target != default}
 
     def copy_from(self) -> models.Assessment | None:
         if self.previous is not None and self.cleaned_data.get("start_from") == "copy":

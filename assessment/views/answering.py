@@ -104,7 +104,7 @@ def assessment_new(request, team_id):
                 if copied:
                     messages.success(
                         request,
-                        f"Assessment started with {copied} answers copied from “{previous.title}”. "
+                        f"Assessment started with {copied} answer{'s' if copied != 1 else ''} copied from “{previous.title}”. "
                         "Check each area and change what has moved on.",
                     )
                 else:

@@ -1,0 +1,126 @@
+"""The home page: each visible team with its assessments, and what the user may do next."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment import models
+from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(assessment, user, key, level):
+    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
+    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.pk, "choice", level)])
+
+
+def test_it_sends_anonymous_users_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_the_login_form(client):
+    html = client.get(reverse("login")).content.decode()
+    assert '<label class="form-label" for="id_username">Username</label>' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_it_logs_in_and_out(client, member):
+    from tests.conftest import PASSWORD
+
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert response["Location"] == reverse("home")
+    assert "Log out" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_it_says_what_went_wrong_at_login(client, member):
+    html = client.post(reverse("login"), {"username": "member", "password": "wrong"}).content.decode()
+    assert "did not match" in html
+
+
+def test_it_lists_the_team_with_its_assessments(client, member, assessment):
+    answer(assessment, member, "streaming-data", 3)
+    answer(assessment, member, "data-discovery", 5)
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert "Data Platform" in html
+    assert "Q1 assessment" in html
+    assert "Draft" in html
+    assert "2 of 4 answered" in html
+    # Only "data" is scored: (2 * 0.5 + 1 * 1) / 3 = 0.667, level 1 + 0.667 * 4 = 3.7, Defined.
+    assert "3.7 <span class=\"level-name\">Defined</span>" in html
+    assert f'href="{reverse("assessment-resume", args=[assessment.pk])}"' in html
+    assert f'href="{reverse("assessment-new", args=[assessment.team_id])}"' in html
+    assert f'href="/assessments/{assessment.pk}/"' in html
+
+
+def test_it_says_when_nothing_is_scored_yet(client, member, assessment):
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert "0 of 4 answered" in html
+    assert "Not scored yet" in html
+
+
+def test_it_offers_no_continue_for_a_submitted_assessment(client, member, assessment):
+    assessment_submit(assessment=assessment, user=member)
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert "Submitted" in html
+    assert reverse("assessment-resume", args=[assessment.pk]) not in html
+    assert f'href="/assessments/{assessment.pk}/"' in html
+
+
+@pytest.mark.parametrize("reader", ["viewer", "executive"])
+def test_it_shows_readers_no_edit_buttons(client, reader, request, assessment):
+    client.force_login(request.getfixturevalue(reader))
+    html = client.get(reverse("home")).content.decode()
+    assert "Q1 assessment" in html
+    assert "Start a new assessment" not in html
+    assert reverse("assessment-resume", args=[assessment.pk]) not in html
+    assert f'href="/assessments/{assessment.pk}/"' in html
+
+
+def test_it_shows_executives_every_team_of_their_agency(client, executive, assessment, other_team):
+    models.Assessment.objects.create(team=other_team, questionnaire=assessment.questionnaire, title="Other's check")
+    client.force_login(executive)
+    html = client.get(reverse("home")).content.decode()
+    assert "Data Platform" in html and "Q1 assessment" in html
+    assert "Other Team" in html and "Other&#x27;s check" in html
+
+
+def test_it_hides_other_teams(client, outsider, assessment):
+    client.force_login(outsider)
+    html = client.get(reverse("home")).content.decode()
+    assert "Other Team" in html
+    assert "Data Platform" not in html
+    assert "Q1 assessment" not in html
+
+
+def test_it_tells_a_user_without_a_team_what_to_do(client, db):
+    from tests.conftest import make_user
+
+    client.force_login(make_user("loner"))
+    assert "Ask your administrator" in client.get(reverse("home")).content.decode()
+
+
+def test_it_keeps_queries_bounded_however_many_assessments(client, member, team, questionnaire_version):
+    client.force_login(member)
+
+    def home_queries():
+        client.get(reverse("home"))  # warm the questionnaire cache
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    first = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="One")
+    answer(first, member, "streaming-data", 3)
+    one = home_queries()
+    for n in range(5):
+        extra = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title=f"More {n}")
+        answer(extra, member, "model-versions", 2)
+    assert home_queries() == one

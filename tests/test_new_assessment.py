@@ -1,0 +1,163 @@
+"""Starting an assessment: title, targets, questionnaire version, copy of the previous one."""
+import pytest
+from django.urls import reverse
+
+from assessment import models
+from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def new_url(team):
+    return reverse("assessment-new", args=[team.pk])
+
+
+def post_new(client, team, version, **overrides):
+    data = {"questionnaire": version.pk, "title": "Spring check", "target_data": "4", "target_models": "4",
+            "target_operations": "4"}
+    data.update(overrides)
+    return client.post(new_url(team), data)
+
+
+def test_it_offers_a_title_and_targets_that_default_to_the_questionnaire(client, member, team,
+                                                                         questionnaire_version):
+    client.force_login(member)
+    response = client.get(new_url(team))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Start a new assessment" in html
+    assert response.context["form"]["title"].value().startswith("Assessment ")
+    for key in ("data", "models", "operations"):
+        assert response.context["form"][f"target_{key}"].value() == "4"
+    assert "Each defaults to 4 – Managed" in html
+    # Only one questionnaire is published: nothing to choose, no copy to offer.
+    assert 'name="questionnaire" id="questionnaire-choice"' not in html
+    assert "previous assessment" not in html
+
+
+def test_it_starts_an_assessment_and_goes_to_its_first_area(client, member, team, questionnaire_version):
+    client.force_login(member)
+    response = post_new(client, team, questionnaire_version, target_models="5")
+    assessment = models.Assessment.objects.get(team=team)
+    assert response["Location"] == reverse("assessment-resume", args=[assessment.pk])
+    assert assessment.title == "Spring check"
+    assert assessment.questionnaire == questionnaire_version
+    assert assessment.created_by == member
+    assert not assessment.is_submitted
+    # Targets equal to the default follow it; the one changed is stored.
+    assert dict(assessment.area_targets.values_list("area__key", "target")) == {"models": 5}
+    assert client.get(response["Location"])["Location"] == reverse("assessment-area", args=[assessment.pk, "data"])
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": "   "}, "Enter a title for the assessment."),
+        ({"target_data": "9"}, "Choose a target level from the list."),
+        ({"target_data": "high"}, "Choose a target level from the list."),
+    ],
+)
+def test_it_refuses_a_bad_form_and_says_where(client, member, team, questionnaire_version, overrides, message):
+    client.force_login(member)
+    response = post_new(client, team, questionnaire_version, **overrides)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert message in html
+    field = next(iter(overrides))
+    assert f'href="#id_{field}"' in html
+    assert not models.Assessment.objects.exists()
+
+
+def test_it_refuses_an_unknown_questionnaire(client, member, team, questionnaire_version):
+    client.force_login(member)
+    response = post_new(client, team, questionnaire_version, questionnaire="99999")
+    assert response["Location"] == new_url(team)
+    assert "That questionnaire is not available" in client.get(response["Location"]).content.decode()
+    assert not models.Assessment.objects.exists()
+
+
+def test_it_refuses_a_draft_questionnaire(client, member, team, questionnaire_version, full_questionnaire_version):
+    full_questionnaire_version.status = models.QuestionnaireVersion.DRAFT
+    full_questionnaire_version.save()
+    client.force_login(member)
+    response = post_new(client, team, full_questionnaire_version)
+    assert response["Location"] == new_url(team)
+    assert not models.Assessment.objects.exists()
+
+
+def test_it_lets_the_user_choose_among_several_published_questionnaires(client, member, team, questionnaire_version,
+                                                                         full_questionnaire_version):
+    client.force_login(member)
+    html = client.get(new_url(team)).content.decode()
+    assert 'id="questionnaire-choice"' in html
+    assert "Small ML Readiness Check (version 2026.1)" in html
+    assert f"{full_questionnaire_version.title} (version {full_questionnaire_version.version})" in html
+
+    response = client.get(new_url(team), {"questionnaire": full_questionnaire_version.pk})
+    form = response.context["form"]
+    area_keys = list(full_questionnaire_version.areas.values_list("key", flat=True))
+    assert [name.removeprefix("target_") for name in form.target_field_names] == area_keys
+    data = {"questionnaire": full_questionnaire_version.pk, "title": "Full check"}
+    data.update({f"target_{key}": str(full_questionnaire_version.default_target) for key in area_keys})
+    response = client.post(new_url(team), data)
+    assert response.status_code == 302
+    assert models.Assessment.objects.get(title="Full check").questionnaire == full_questionnaire_version
+
+
+def test_it_starts_from_a_copy_of_the_previous_assessment(client, member, team, assessment):
+    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="data-discovery")
+    answers_save(assessment=assessment, user=member,
+                 answers=[AnswerInput(question.pk, "choice", 3, "Catalog in the wiki")])
+    models.AreaTarget.objects.create(assessment=assessment, area=question.area, target=5)
+    assessment_submit(assessment=assessment, user=member)
+    client.force_login(member)
+
+    response = client.get(new_url(team))
+    html = response.content.decode()
+    assert "Start from the team&#x27;s previous assessment, “Q1 assessment”" in html
+    assert response.context["form"]["start_from"].value() == "copy"
+    assert response.context["form"]["target_data"].value() == "5"
+
+    response = post_new(client, team, assessment.questionnaire, start_from="copy", target_data="5")
+    copy = models.Assessment.objects.get(title="Spring check")
+    assert copy.copied_from == assessment
+    assert [(a.question.key, a.choice.level, a.note) for a in copy.answers.all()] == [
+        ("data-discovery", 3, "Catalog in the wiki")
+    ]
+    assert dict(copy.area_targets.values_list("area__key", "target")) == {"data": 5}
+    messages = client.get(response["Location"], follow=True).content.decode()
+    assert "1 answer copied from “Q1 assessment”" in messages
+
+
+def test_it_starts_empty_when_asked(client, member, team, assessment):
+    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="data-discovery")
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", 3)])
+    client.force_login(member)
+    post_new(client, team, assessment.questionnaire, start_from="empty")
+    fresh = models.Assessment.objects.get(title="Spring check")
+    assert fresh.copied_from is None
+    assert fresh.answers.count() == 0
+
+
+@pytest.mark.parametrize("reader", ["viewer", "executive"])
+def test_it_refuses_readers(client, reader, request, team, questionnaire_version):
+    client.force_login(request.getfixturevalue(reader))
+    response = client.get(new_url(team))
+    assert response.status_code == 403
+    assert "Only members of this team can start an assessment" in response.content.decode()
+    assert post_new(client, team, questionnaire_version).status_code == 403
+    assert not models.Assessment.objects.exists()
+
+
+def test_it_hides_the_team_from_outsiders(client, outsider, team, questionnaire_version):
+    client.force_login(outsider)
+    assert client.get(new_url(team)).status_code == 404
+    assert post_new(client, team, questionnaire_version).status_code == 404
+    assert not models.Assessment.objects.exists()
+
+
+def test_it_sends_anonymous_users_to_login(client, team):
+    response = client.get(new_url(team))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
