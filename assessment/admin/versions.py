@@ -287,8 +287,8 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         }
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirm(request, context)
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+        if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
             filename = _safe_filename(upload.name)
             data = upload.read(IMPORT_MAX_BYTES + 1)
