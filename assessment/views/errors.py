@@ -20,3 +20,19 @@ def bad_request(request, exception=None):
 
 def server_error(request):
     return _error(request, 500, "Something went wrong", "The error has been logged. Please try again later.")
+
+
+def csrf_failure(request, reason=""):
+    """A form posted with a missing or stale security token (settings.CSRF_FAILURE_VIEW).
+
+    Usually the page was open a long time or the user logged in again in another
+    tab; say so in the site's layout instead of Django's bare page.
+    """
+    return _error(
+        request,
+        403,
+        "Your form could not be accepted",
+        "Nothing was saved: the form's security check (CSRF) failed, which happens when a page stays open "
+        "for a long time or you log in again in another tab. Go back, copy anything you typed, reload the "
+        "page and submit it again.",
+    )

@@ -1,0 +1,416 @@
+"""Hostile and broken input to the answering service and pages.
+
+Every bad input is refused with a message that says what is wrong and where (or
+a 400/403/404), and nothing is changed; none of it is a 500. The small test
+questionnaire has: area "data" with "streaming-data" (levels 1-5, Not applicable
+offered) and "data-discovery" (levels 1, 3, 5 only, no Not applicable); area
+"models" with "model-versions"; area "operations".
+"""
+import string
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from assessment import models
+from assessment.services.assessments import AnswerInput, AnswerInvalid, AssessmentLocked, answers_save, assessment_submit
+from tests.urlwalk import db_snapshot
+
+ERROR_SUMMARY = 'id="error-summary"'
+
+
+def question(version, key) -> models.Question:
+    return models.Question.objects.get(area__questionnaire=version, key=key)
+
+
+@pytest.fixture
+def streaming(questionnaire_version):
+    return question(questionnaire_version, "streaming-data")
+
+
+@pytest.fixture
+def discovery(questionnaire_version):
+    return question(questionnaire_version, "data-discovery")
+
+
+@pytest.fixture
+def answered(assessment, member, streaming, discovery):
+    """A draft with one answer on the data page, so "nothing changed" has something to lose."""
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[AnswerInput(streaming.pk, models.Answer.CHOICE, level=2, note="Kept note")],
+    )
+    return assessment
+
+
+# --- The service --------------------------------------------------------------------------------
+
+
+def refused(assessment, member, answers) -> str:
+    before = db_snapshot()
+    with pytest.raises(AnswerInvalid) as error:
+        answers_save(assessment=assessment, user=member, answers=answers)
+    assert db_snapshot() == before, "a refused save changed data"
+    return str(error.value)
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_level_that_is_not_a_choice_of_the_question(answered, member, discovery):
+    # Level 2 exists on the scale and on other questions, but not on this one.
+    message = refused(answered, member, [AnswerInput(discovery.pk, models.Answer.CHOICE, level=2)])
+    assert "Level 2" in message and "data-discovery" in message
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_level(answered, member, streaming):
+    message = refused(answered, member, [AnswerInput(streaming.pk, models.Answer.CHOICE, level=9)])
+    assert "Level 9" in message and "streaming-data" in message
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_choice_without_a_level(answered, member, streaming):
+    message = refused(answered, member, [AnswerInput(streaming.pk, models.Answer.CHOICE, level=None)])
+    assert "streaming-data" in message
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_question_id(answered, member):
+    message = refused(answered, member, [AnswerInput(987654, models.Answer.NOT_SURE)])
+    assert "987654" in message
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_question_of_another_questionnaire(answered, member, team, full_questionnaire_version_or_copy):
+    foreign = models.Question.objects.filter(area__questionnaire=full_questionnaire_version_or_copy).first()
+    message = refused(answered, member, [AnswerInput(foreign.pk, models.Answer.NOT_SURE)])
+    assert str(foreign.pk) in message and "not part of this assessment" in message
+
+
+@pytest.fixture
+def full_questionnaire_version_or_copy(questionnaire_version):
+    """Another questionnaire whose question ids are valid, just not for this assessment."""
+    from assessment.domain.schema import parse_questionnaire
+    from assessment.services.questionnaires import questionnaire_load
+    from tests.conftest import DATA
+
+    text = (DATA / "good_questionnaire.yaml").read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "other"')
+    return questionnaire_load(parse_questionnaire(text, "other.yaml"), loaded_from="other.yaml").version
+
+
+@pytest.mark.django_db
+def test_it_refuses_not_applicable_where_it_is_not_offered(answered, member, discovery):
+    message = refused(answered, member, [AnswerInput(discovery.pk, models.Answer.NOT_APPLICABLE)])
+    assert "Not applicable" in message and "data-discovery" in message
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_kind_of_answer(answered, member, discovery):
+    message = refused(answered, member, [AnswerInput(discovery.pk, "maybe")])
+    assert '"maybe"' in message and "data-discovery" in message
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_oversize_note_and_accepts_the_limit(answered, member, discovery):
+    message = refused(answered, member, [AnswerInput(discovery.pk, models.Answer.NOT_SURE, note="x" * 2001)])
+    assert "2001" in message and "2000" in message
+    answers_save(assessment=answered, user=member, answers=[AnswerInput(discovery.pk, models.Answer.NOT_SURE, note="x" * 2000)])
+    assert len(answered.answers.get(question=discovery).note) == 2000
+
+
+@pytest.mark.django_db
+def test_it_saves_nothing_of_a_batch_with_one_bad_answer(answered, member, streaming, discovery):
+    refused(
+        answered,
+        member,
+        [
+            AnswerInput(streaming.pk, models.Answer.CHOICE, level=5, note="Would be lost"),
+            AnswerInput(discovery.pk, models.Answer.CHOICE, level=4),
+        ],
+    )
+    kept = answered.answers.get(question=streaming)
+    assert (kept.choice.level, kept.note) == (2, "Kept note")
+
+
+@pytest.mark.django_db
+def test_it_strips_control_characters_from_notes_but_keeps_lines(answered, member, discovery):
+    answers_save(
+        assessment=answered,
+        user=member,
+        answers=[AnswerInput(discovery.pk, models.Answer.NOT_SURE, note="Ask\x00 the\x1b[31m owner\x7f\nthen\tcheck\x08")],
+    )
+    note = answered.answers.get(question=discovery).note
+    assert note == "Ask the[31m owner\nthen\tcheck"
+    assert not any(ch in note for ch in "\x00\x1b\x7f\x08")
+
+
+@pytest.mark.django_db
+def test_it_refuses_every_write_to_a_submitted_assessment(answered, member, streaming, discovery):
+    assessment_submit(assessment=answered, user=member)
+    before = db_snapshot()
+    for answers in (
+        [AnswerInput(discovery.pk, models.Answer.NOT_SURE)],
+        [AnswerInput(streaming.pk, "")],  # clearing is a change too
+    ):
+        with pytest.raises(AssessmentLocked, match="submitted"):
+            answers_save(assessment=answered, user=member, answers=answers)
+    with pytest.raises(AssessmentLocked):
+        assessment_submit(assessment=answered, user=member)
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_stale_object_of_an_assessment_submitted_meanwhile(answered, member, discovery):
+    """A page loaded the draft; someone submitted it; the stale object must not write."""
+    stale = models.Assessment.objects.get(pk=answered.pk)
+    assessment_submit(assessment=answered, user=member)
+    with pytest.raises(AssessmentLocked):
+        answers_save(assessment=stale, user=member, answers=[AnswerInput(discovery.pk, models.Answer.NOT_SURE)])
+
+
+# --- The answering page -------------------------------------------------------------------------
+
+
+def area_url(assessment, area_key="data"):
+    return reverse("assessment-area", kwargs={"assessment_id": assessment.pk, "area_key": area_key})
+
+
+def page_post(streaming_value="level-2", discovery_value="", streaming_note="Kept note", discovery_note="", **extra):
+    data = {
+        "answer_streaming-data": streaming_value,
+        "note_streaming-data": streaming_note,
+        "answer_data-discovery": discovery_value,
+        "note_data-discovery": discovery_note,
+        "action": "continue",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def member_client(member):
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    return client
+
+
+def post_refused(client, url, data, *expected_in_page) -> str:
+    """Post, and check the page comes back with the error summary, the messages, and no change."""
+    before = db_snapshot()
+    response = client.post(url, data)
+    assert response.status_code == 200, f"expected the form back with errors, got {response.status_code}"
+    page = response.content.decode()
+    assert ERROR_SUMMARY in page and "There is a problem" in page
+    for text in expected_in_page:
+        assert text in page, f"{text!r} not in the error page"
+    assert db_snapshot() == before, "a refused post changed data"
+    return page
+
+
+@pytest.mark.django_db
+def test_it_saves_a_valid_page(answered, member_client, discovery):
+    """The control for the refusals below: the same post with valid values is saved."""
+    response = member_client.post(area_url(answered), page_post(discovery_value="level-3", discovery_note="Fine"))
+    assert response.status_code == 302
+    saved = answered.answers.get(question=discovery)
+    assert (saved.choice.level, saved.note) == (3, "Fine")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_choice_that_belongs_to_another_question(answered, member_client):
+    # level-2 is a choice of streaming-data, not of data-discovery.
+    page = post_refused(member_client, area_url(answered), page_post(discovery_value="level-2"), "How do teams find the data they need?")
+    assert "not offered for this question" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["level-9", "level-0", "level--1", "level-abc", "choice", "3", "NOT_SURE", "level-3 "])
+def test_it_refuses_unknown_answer_values(answered, member_client, value):
+    post_refused(member_client, area_url(answered), page_post(discovery_value=value), "not offered for this question")
+
+
+@pytest.mark.django_db
+def test_it_refuses_not_applicable_where_the_page_does_not_offer_it(answered, member_client):
+    post_refused(member_client, area_url(answered), page_post(discovery_value="not_applicable"), "not offered for this question")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["answer_no-such-question", "note_no-such-question", "answer_model-versions", "answer_", "answer_12"])
+def test_it_refuses_answers_to_questions_not_on_the_page(answered, member_client, field):
+    page = post_refused(member_client, area_url(answered), page_post(**{field: "not_sure"}), "not on this page")
+    assert "Nothing was saved" in page
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_oversize_note_and_keeps_what_was_typed(answered, member_client):
+    long_note = "Evidence: " + "e" * 2100
+    page = post_refused(
+        member_client,
+        area_url(answered),
+        page_post(discovery_value="level-3", discovery_note=long_note, streaming_note="Typed but not yet saved"),
+        "2110 characters",
+        "2000",
+    )
+    # Nothing typed is lost: the page comes back with both notes as they were posted.
+    assert long_note in page and "Typed but not yet saved" in page
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_note_with_a_null_character(answered, member_client):
+    post_refused(member_client, area_url(answered), page_post(discovery_value="level-3", discovery_note="a\x00b"), "Null characters")
+
+
+@pytest.mark.django_db
+def test_it_saves_a_note_with_other_control_characters_cleaned(answered, member_client, discovery):
+    response = member_client.post(area_url(answered), page_post(discovery_value="not_sure", discovery_note="Call\x1b[0m Ana\x07\r\nTuesday"))
+    assert response.status_code == 302
+    note = answered.answers.get(question=discovery).note
+    assert note.startswith("Call[0m Ana") and "Tuesday" in note
+    assert "\x1b" not in note and "\x07" not in note
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_note_without_an_answer(answered, member_client):
+    post_refused(member_client, area_url(answered), page_post(discovery_value="", discovery_note="Orphan"), "you wrote a note but chose no answer")
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_unknown_ids(answered, member_client):
+    before = db_snapshot()
+    for url in (
+        area_url(answered, "no-such-area"),
+        area_url(answered, "models").replace(str(answered.pk), "987654"),
+        reverse("assessment-submit", kwargs={"assessment_id": 987654}),
+        reverse("assessment-new", kwargs={"team_id": 987654}),
+    ):
+        response = member_client.post(url, page_post())
+        assert response.status_code == 404, url
+        assert "This page does not exist, or you do not have access to it." in response.content.decode()
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_writes_to_a_submitted_assessment_with_a_message(answered, member, member_client):
+    assessment_submit(assessment=answered, user=member)
+    before = db_snapshot()
+    response = member_client.post(area_url(answered), page_post(discovery_value="level-5"), follow=True)
+    assert response.status_code == 200
+    assert "has been submitted and can no longer be changed" in response.content.decode()
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_posts_without_a_csrf_token(answered, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    before = db_snapshot()
+    for url in (area_url(answered), reverse("assessment-submit", kwargs={"assessment_id": answered.pk})):
+        response = client.post(url, page_post(discovery_value="level-5"))
+        assert response.status_code == 403, url
+        page = response.content.decode()
+        assert "Your form could not be accepted" in page and "Nothing was saved" in page
+    assert db_snapshot() == before
+    answered.refresh_from_db()
+    assert answered.status == models.Assessment.DRAFT
+
+
+@pytest.mark.django_db
+def test_it_accepts_the_post_with_the_csrf_token_of_the_page(answered, member, discovery):
+    """The control for the CSRF test: the token from the form is enough."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    client.get(area_url(answered))
+    token = client.cookies["csrftoken"].value
+    response = client.post(area_url(answered), page_post(discovery_value="level-5", csrfmiddlewaretoken=token))
+    assert response.status_code == 302
+    assert answered.answers.get(question=discovery).choice.level == 5
+
+
+@pytest.mark.django_db
+def test_it_answers_400_to_an_oversize_request(answered, member_client):
+    before = db_snapshot()
+    response = member_client.post(area_url(answered), page_post(discovery_note="x" * 3_000_000))
+    assert response.status_code == 400
+    response = member_client.post(area_url(answered), {f"field{i}": "x" for i in range(1200)})
+    assert response.status_code == 400
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_survives_a_body_that_is_not_utf8(answered, member_client):
+    before = db_snapshot()
+    response = member_client.generic(
+        "POST",
+        area_url(answered),
+        b"answer_data-discovery=level-%FF%FE&note_data-discovery=%C3%28&action=continue",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert ERROR_SUMMARY in response.content.decode()
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_bad_input_when_starting_an_assessment(team, member, member_client, questionnaire_version):
+    url = reverse("assessment-new", kwargs={"team_id": team.pk})
+    cases = [
+        ({"title": ""}, "Enter a title"),
+        ({"title": "   "}, "Enter a title"),
+        ({"title": "t" * 201}, "at most 200 characters"),
+        ({"title": "Fine", "target_data": "9"}, "Choose a target level from the list"),
+        ({"title": "Fine", "target_data": "abc"}, "Choose a target level from the list"),
+    ]
+    before = db_snapshot()
+    for data, message in cases:
+        full = {f"target_{a.key}": "4" for a in models.Area.objects.filter(questionnaire=questionnaire_version)}
+        full.update(data)
+        response = member_client.post(url, full)
+        assert response.status_code == 200, data
+        page = response.content.decode()
+        assert ERROR_SUMMARY in page and message in page, data
+    response = member_client.post(url, {"title": "Fine", "questionnaire": "987654"}, follow=True)
+    assert "That questionnaire is not available" in response.content.decode()
+    assert db_snapshot() == before
+
+
+# --- Property test ------------------------------------------------------------------------------
+
+FIELD_NAMES = [
+    "answer_streaming-data",
+    "note_streaming-data",
+    "answer_data-discovery",
+    "note_data-discovery",
+    "action",
+    "csrfmiddlewaretoken",
+]
+VALID_VALUES = ["level-1", "level-2", "level-3", "level-4", "level-5", "not_sure", "not_applicable", "", "continue", "exit", "back"]
+text_values = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
+hostile_values = st.one_of(
+    st.sampled_from(VALID_VALUES),
+    text_values,
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.sampled_from(["x" * 2001, "\x00", "\x1b[2J", "<script>alert(1)</script>", "' OR 1=1 --", "level-" + "9" * 50, "é" * 1999 + "\u202e"]),
+)
+field_names = st.one_of(
+    st.sampled_from(FIELD_NAMES),
+    st.text(alphabet=string.ascii_letters + string.digits + "_-[]", min_size=1, max_size=30),
+    st.sampled_from(["answer_model-versions", "answer_987654", "note_", "answer_"]),
+)
+post_bodies = st.dictionaries(field_names, st.one_of(hostile_values, st.lists(hostile_values, min_size=2, max_size=3)), max_size=8)
+
+
+@pytest.mark.django_db
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=post_bodies)
+def test_it_never_fails_on_arbitrary_answer_posts(answered, member_client, data):
+    before = db_snapshot()
+    response = member_client.post(area_url(answered), data)
+    assert response.status_code in (200, 302, 400, 403, 404), f"{response.status_code} for {data!r}"
+    if response.status_code == 200:
+        # The form came back: it says what is wrong, and nothing was saved.
+        assert ERROR_SUMMARY in response.content.decode(), f"no error summary for {data!r}"
+        assert db_snapshot() == before
+    if response.status_code == 302:
+        assert models.Assessment.objects.get(pk=answered.pk).status == models.Assessment.DRAFT
