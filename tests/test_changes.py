@@ -1,0 +1,123 @@
+"""The change log of an assessment's answers: who, when, question, before and after."""
+import pytest
+from django.urls import reverse
+
+from assessment import models
+from assessment.selectors.changes import answer_changes
+from assessment.services.assessments import AnswerInput, answers_save, assessment_create
+
+pytestmark = pytest.mark.django_db
+
+
+def question(version, key):
+    return models.Question.objects.get(area__questionnaire=version, key=key)
+
+
+def changes_url(assessment):
+    return reverse("assessment-changes", args=[assessment.pk])
+
+
+def test_it_lists_each_change_with_who_before_and_after(client, assessment, member, viewer, questionnaire_version):
+    discovery = question(questionnaire_version, "data-discovery")
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=1)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=3)])
+    client.force_login(viewer)
+    response = client.get(changes_url(assessment))
+    assert response.status_code == 200
+    changes = list(response.context["page"].object_list)
+    assert [(c.old_value, c.new_value) for c in changes] == [
+        ("Level 1: Initial", "Level 3: Defined"),
+        ("Unanswered", "Level 1: Initial"),
+    ]
+    assert all(c.who == "Mia Member" for c in changes)
+    text = response.content.decode()
+    assert "How do teams find the data they need?" in text and "Mia Member" in text
+    assert "2 changes to answers" in text
+
+
+def test_it_records_the_signed_in_user_when_answers_change_through_the_answering_page(
+    client, assessment, member, questionnaire_version
+):
+    client.force_login(member)
+    area_url = reverse("assessment-area", args=[assessment.pk, "data"])
+    response = client.post(area_url, {"answer_streaming-data": "", "answer_data-discovery": "level-3",
+                                      "note_streaming-data": "", "note_data-discovery": "See the wiki"})
+    assert response.status_code == 302
+    record = models.Answer.history.filter(assessment_id=assessment.pk).latest("history_id")
+    assert record.history_user == member
+    change = answer_changes(assessment)[0]
+    assert (change.who, change.old_value, change.new_value, change.new_note) == (
+        "Mia Member", "Unanswered", "Level 3: Defined", "See the wiki"
+    )
+
+
+def test_it_shows_cleared_answers_and_note_changes(client, assessment, member, questionnaire_version):
+    streaming = question(questionnaire_version, "streaming-data")
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.pk, "not_applicable")])
+    answers_save(assessment=assessment, user=member,
+                 answers=[AnswerInput(streaming.pk, "not_applicable", note="No sensors in our agency")])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.pk, "")])
+    client.force_login(member)
+    response = client.get(changes_url(assessment))
+    cleared, noted, added = response.context["page"].object_list
+    assert (added.old_value, added.new_value) == ("Unanswered", "Not applicable")
+    assert noted.note_changed and not noted.value_changed and noted.new_note == "No sensors in our agency"
+    assert (cleared.old_value, cleared.new_value) == ("Not applicable", "Unanswered")
+    assert "No sensors in our agency" in response.content.decode()
+
+
+def test_it_skips_saves_that_changed_nothing(assessment, member, questionnaire_version):
+    discovery = question(questionnaire_version, "data-discovery")
+    for _ in range(3):
+        answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=5)])
+    assert len(answer_changes(assessment)) == 1
+
+
+def test_it_says_when_there_is_no_change_yet(client, assessment, member):
+    client.force_login(member)
+    response = client.get(changes_url(assessment))
+    assert "No answer has been changed yet" in response.content.decode()
+
+
+def test_it_notes_that_copied_answers_are_not_listed(client, assessment, member, questionnaire_version, team):
+    discovery = question(questionnaire_version, "data-discovery")
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=3)])
+    copy = assessment_create(team=team, questionnaire=questionnaire_version, title="Next quarter", user=member,
+                             copy_from=assessment)
+    client.force_login(member)
+    response = client.get(changes_url(copy))
+    assert "copied from an earlier assessment" in response.content.decode()
+
+
+def test_it_shows_the_log_to_executives(client, assessment, executive):
+    client.force_login(executive)
+    assert client.get(changes_url(assessment)).status_code == 200
+
+
+def test_it_hides_the_log_from_other_teams(client, assessment, outsider):
+    client.force_login(outsider)
+    assert client.get(changes_url(assessment)).status_code == 404
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client, assessment):
+    response = client.get(changes_url(assessment))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_it_answers_with_a_fixed_number_of_queries(client, assessment, member, questionnaire_version,
+                                                     django_assert_max_num_queries):
+    client.force_login(member)
+    questions = list(models.Question.objects.filter(area__questionnaire=questionnaire_version).prefetch_related("choices"))
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(questions[0].pk, "not_sure")])
+    client.get(changes_url(assessment))  # warm the questionnaire cache
+    with django_assert_max_num_queries(12) as few:
+        client.get(changes_url(assessment))
+    for level in (1, 2, 3, 4, 5, 1, 2):
+        answers_save(assessment=assessment, user=member, answers=[
+            AnswerInput(q.pk, "choice", level=min(c.level for c in q.choices.all() if c.level >= min(level, 5)))
+            if any(c.level >= level for c in q.choices.all()) else AnswerInput(q.pk, "not_sure")
+            for q in questions
+        ])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(changes_url(assessment))
+    assert response.context["page"].paginator.count > 10
