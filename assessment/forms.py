@@ -64,6 +64,8 @@ class AssessmentNewForm(forms.Form):
                 label=area.title,
                 choices=level_choices,
                 coerce=int,
+                required=False,
+                empty_value=None,
                 initial=str(initial_targets.get(area.id, default)),
                 error_messages={"invalid_choice": "Choose a target level from the list."},
             )
@@ -100,8 +102,8 @@ class AssessmentNewForm(forms.Form):
     def targets(self) -> dict[str, int]:
         """Targets that differ from the questionnaire's default; the others follow the default."""
         default = self.questionnaire.default_target
-        chosen = {area.id: self.cleaned_data[f"target_{area.id}"] for area in self.questionnaire.areas}
-        return {key: target for key, target in chosen.items() if target != default}
+        chosen = {area.id: self.cleaned_data.get(f"target_{area.id}") for area in self.questionnaire.areas}
+        return {key: target for key, target in chosen.items() if target is not None and target != default}
 
     def copy_from(self) -> models.Assessment | None:
         if self.previous is not None and self.cleaned_data.get("start_from") == "copy":

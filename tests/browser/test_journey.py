@@ -206,3 +206,41 @@ def test_it_reports_axe_violations(page, live_server, member):
     page.evaluate("() => { const i = document.createElement('img'); i.src = '/static/none.png'; document.querySelector('main').append(i); }")
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+def test_it_keeps_the_other_pages_accessible(page, live_server, member, viewer, team, full_questionnaire_version,
+                                             questionnaire_version):
+    """The pages off the main path: two questionnaires, a copy, form errors, read-only views."""
+    from assessment.services.assessments import assessment_create, assessment_submit
+
+    base = live_server.url
+    previous = assessment_create(team=team, questionnaire=full_questionnaire_version, title="Q1 2026", user=member)
+    assessment_submit(assessment=previous, user=member)
+    login(page, live_server, member)
+    page.goto(f"{base}/teams/{team.pk}/assessments/new/?questionnaire={full_questionnaire_version.pk}")
+    assert page.get_by_label("Questionnaire").is_visible()
+    assert page.get_by_label("Start from the team's previous assessment", exact=False).is_checked()
+    look(page, "11-new-full")
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Start the assessment").click()
+    assert page.get_by_role("alert").get_by_role("link", name="Enter a title for the assessment.").is_visible()
+    look(page, "12-new-error")
+    page.get_by_label("Title").fill("Q2 2026")
+    page.get_by_role("button", name="Start the assessment").click()
+    page.wait_for_url(f"{base}/assessments/*/areas/*/")
+    assert page.get_by_text("Area 1 of 7").is_visible()
+    look(page, "13-area-full")
+    draft = models.Assessment.objects.get(title="Q2 2026")
+
+    page.context.clear_cookies()
+    login(page, live_server, viewer)
+    look(page, "14-home-viewer")
+    first_area = full_questionnaire_version.areas.first().key
+    page.goto(f"{base}/assessments/{draft.pk}/areas/{first_area}/")
+    assert page.get_by_text("only members of Data Platform can change it").is_visible()
+    look(page, "15-area-viewer")
+    page.goto(f"{base}/assessments/{draft.pk}/review/")
+    look(page, "16-review-viewer")
+    response = page.goto(f"{base}/teams/{team.pk}/assessments/new/")
+    assert response.status == 403
+    look(page, "17-forbidden")
