@@ -1,8 +1,9 @@
 """A team's submitted assessments over time, each area against the previous one.
 
 A fixed number of queries whatever the number of assessments: the assessments,
-all their answers and all their targets in one query each, the questionnaire
-content once per version (cached).
+all their answers and all their targets in one query each (only for those not
+summarized yet: see selectors.portfolio.assessment_summaries), the
+questionnaire content once per version (cached).
 """
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.scoring import AssessmentScore, round_half_up, score_assessment
-from assessment.selectors.portfolio import answers_for_assessments, targets_for_assessments
+from assessment.domain.scoring import AssessmentScore, round_half_up
+from assessment.selectors.portfolio import assessment_summaries
 from assessment.selectors.questionnaires import questionnaire_domain
 
 
@@ -68,9 +69,7 @@ def team_history(team: models.Team) -> TeamHistory:
         .select_related("questionnaire")
         .order_by("submitted_at", "pk")
     )
-    ids = [a.pk for a in assessments]
-    answers = answers_for_assessments(ids)
-    targets = targets_for_assessments(ids)
+    summaries = assessment_summaries(assessments)
     rows: list[HistoryRow] = []
     previous_levels: dict[str, float | None] = {}
     previous_overall: float | None = None
@@ -78,7 +77,7 @@ def team_history(team: models.Team) -> TeamHistory:
     for assessment in assessments:
         questionnaire = questionnaire_domain(assessment.questionnaire)
         columns = list(questionnaire.areas)  # the newest assessment's areas, after the loop
-        score = score_assessment(questionnaire, answers.get(assessment.pk, {}), targets.get(assessment.pk, {}))
+        score = summaries[assessment.pk].score
         overall = score.level
         cells = []
         levels = {}

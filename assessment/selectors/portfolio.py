@@ -3,11 +3,13 @@
 Built with a fixed number of queries whatever the number of teams: the latest
 submitted assessment of each team in one query, all their answers in one, all
 their targets in one, the questionnaire content once per version (cached);
-then the pure scoring and roadmap functions run per team in Python.
+then the pure scoring and roadmap functions run per team in Python, and their
+results are kept in memory per assessment (see assessment_summaries).
 """
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,7 +17,7 @@ from django.db.models import OuterRef, Subquery
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.roadmap import NOW, RoadmapItem, roadmap_for
+from assessment.domain.roadmap import NOW, roadmap_for
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_level, display_percent, level_name_for, score_assessment
 from assessment.selectors.questionnaires import questionnaire_domain
 
@@ -120,6 +122,65 @@ def _latest_submitted(agency_id: int) -> list[models.Team]:
     return list(models.Team.objects.filter(agency_id=agency_id).annotate(latest_id=Subquery(latest)).order_by("name", "pk"))
 
 
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """What the portfolio and the history need of one assessment: its scores and roadmap."""
+
+    score: AssessmentScore
+    roadmap: tuple[tuple[str, str], ...]  # (practice id, phase) in roadmap order
+
+
+# Summaries of assessments by (assessment id, updated_at, version id, version updated_at).
+# Every service that changes an assessment bumps its updated_at, every change of a
+# questionnaire its version's; the portfolio shows submitted assessments, which no
+# longer change. Scoring and ordering roadmaps for hundreds of teams on every
+# request took most of the page's time (see bench/portfolio.py), hence the cache.
+_summaries: dict[tuple, AssessmentSummary] = {}
+_summaries_lock = threading.Lock()
+SUMMARY_CACHE_SIZE = 20000
+
+
+def clear_summary_cache() -> None:
+    with _summaries_lock:
+        _summaries.clear()
+
+
+def _summary_key(assessment: models.Assessment) -> tuple:
+    return (assessment.pk, assessment.updated_at, assessment.questionnaire_id, assessment.questionnaire.updated_at)
+
+
+def assessment_summaries(assessments: list[models.Assessment]) -> dict[int, AssessmentSummary]:
+    """Scores and roadmaps of many assessments (questionnaire selected with them).
+
+    Answers and targets are read, in one query each, only for assessments not
+    already summarized; then the pure scoring and roadmap functions run on them.
+    """
+    with _summaries_lock:
+        found = {a.pk: _summaries.get(_summary_key(a)) for a in assessments}
+    missing = [a for a in assessments if found[a.pk] is None]
+    if missing:
+        ids = [a.pk for a in missing]
+        answers = answers_for_assessments(ids)
+        targets = targets_for_assessments(ids)
+        computed = {}
+        for assessment in missing:
+            questionnaire = questionnaire_domain(assessment.questionnaire)
+            team_answers, team_targets = answers.get(assessment.pk, {}), targets.get(assessment.pk, {})
+            summary = AssessmentSummary(
+                score=score_assessment(questionnaire, team_answers, team_targets),
+                roadmap=tuple(
+                    (item.practice_id, item.phase) for item in roadmap_for(questionnaire, team_answers, team_targets)
+                ),
+            )
+            found[assessment.pk] = summary
+            computed[_summary_key(assessment)] = summary
+        with _summaries_lock:
+            if len(_summaries) + len(computed) > SUMMARY_CACHE_SIZE:
+                _summaries.clear()
+            _summaries.update(computed)
+    return found
+
+
 def agency_portfolio(agency: models.Agency) -> Portfolio:
     teams = _latest_submitted(agency.pk)
     ids = [t.latest_id for t in teams if t.latest_id is not None]
@@ -129,8 +190,7 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
         .select_related("questionnaire")
         .only("pk", "title", "status", "submitted_at", "updated_at", "team_id", "questionnaire")
     }
-    answers = answers_for_assessments(ids)
-    targets = targets_for_assessments(ids)
+    summaries = assessment_summaries(list(assessments.values()))
 
     # The newest version of each questionnaire slug gives the columns.
     versions = {a.questionnaire_id: a.questionnaire for a in assessments.values()}
@@ -143,7 +203,7 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
     groups = {
         slug: PortfolioGroup(questionnaire=domains[version.pk], version=version) for slug, version in newest.items()
     }
-    roadmaps: dict[str, list[list[RoadmapItem]]] = defaultdict(list)
+    roadmaps: dict[str, list[tuple[tuple[str, str], ...]]] = defaultdict(list)
 
     without = []
     for team in teams:
@@ -153,10 +213,9 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
             continue
         questionnaire = domains[assessment.questionnaire_id]
         group = groups[assessment.questionnaire.slug]
-        team_answers = answers.get(assessment.pk, {})
-        team_targets = targets.get(assessment.pk, {})
-        score = score_assessment(questionnaire, team_answers, team_targets)
-        roadmaps[assessment.questionnaire.slug].append(roadmap_for(questionnaire, team_answers, team_targets))
+        summary = summaries[assessment.pk]
+        score = summary.score
+        roadmaps[assessment.questionnaire.slug].append(summary.roadmap)
         by_area: dict[str, AreaScore] = {a.area_id: a for a in score.areas}
         cells = []
         for area in group.questionnaire.areas:
@@ -203,15 +262,15 @@ def _weakest_areas(group: PortfolioGroup) -> list[AreaMean]:
     return sorted(means, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
 
 
-def _top_practices(questionnaire: domain.Questionnaire, roadmaps: list[list[RoadmapItem]]) -> list[PracticeCount]:
+def _top_practices(questionnaire: domain.Questionnaire, roadmaps) -> list[PracticeCount]:
     """Practices on the most teams' roadmaps; ties go to the one more teams must do now."""
     teams: dict[str, int] = defaultdict(int)
     now: dict[str, int] = defaultdict(int)
     for roadmap in roadmaps:
-        for item in roadmap:
-            teams[item.practice_id] += 1
-            if item.phase == NOW:
-                now[item.practice_id] += 1
+        for practice_id, phase in roadmap:
+            teams[practice_id] += 1
+            if phase == NOW:
+                now[practice_id] += 1
     practices = {p.id: p for p in questionnaire.practices}
     counts = [
         PracticeCount(practice=practices[key], teams=count, now=now[key])
