@@ -58,7 +58,31 @@ def web_url_field(form_field):
     return form_field
 
 
-class ContentInline:
+class LabelledInline:
+    """A tabular inline whose inputs carry their own accessible names.
+
+    Django's tabular inlines label columns only through the table header, which
+    screen readers do not announce for form fields; each field gets an
+    aria-label such as "Level (scale level, row 2)".
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        item = str(self.opts.verbose_name)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = "new row" if index is None else f"row {index + 1}"
+                for name, form_field in form.fields.items():
+                    label = "Delete" if name == "DELETE" else (form_field.label or name)
+                    form_field.widget.attrs["aria-label"] = f"{label} ({item}, {row})"
+
+        LabelledFormSet.__name__ = formset.__name__
+        return LabelledFormSet
+
+
+class ContentInline(LabelledInline):
     """An inline inside questionnaire content: read-only when its version is locked."""
 
     def parent_version(self, obj):

@@ -182,6 +182,7 @@ class PracticeReferenceInline(ContentInline, admin.TabularInline):
     form = PracticeReferenceForm
     fields = ["title", "url", "position"]
     extra = 0
+    formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}}
 
     def parent_version(self, obj):
         return obj.questionnaire

@@ -3,8 +3,10 @@ from django.contrib import admin
 
 from assessment import models
 
+from .content import LabelledInline
 
-class MembershipInline(admin.TabularInline):
+
+class MembershipInline(LabelledInline, admin.TabularInline):
     model = models.Membership
     fields = ["user", "role"]
     extra = 0

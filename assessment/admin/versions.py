@@ -76,7 +76,10 @@ class PracticeInline(ContentInline, admin.TabularInline):
     fields = ["key", "title", "effort", "url", "summary", "position"]
     extra = 0
     show_change_link = True
-    formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
+    formfield_overrides = {
+        models.models.TextField: {"widget": TEXTAREA_SMALL},
+        models.models.URLField: {"widget": forms.URLInput(attrs={"size": 40})},
+    }
 
     def parent_version(self, obj):
         return obj
