@@ -70,8 +70,8 @@ class HeatCell:
 
 @dataclass
 class TeamRow:
-    team: models.Team
-    assessment: models.Assessment
+    team: "TeamRef"
+    assessment: "AssessmentRef"
     score: AssessmentScore
     cells: list[HeatCell]
     band: int | None  # of the overall score
@@ -109,17 +109,53 @@ class PortfolioGroup:
 class Portfolio:
     agency: models.Agency
     groups: list[PortfolioGroup]
-    teams_without_submitted: list[models.Team]
+    teams_without_submitted: list["TeamRef"]
     team_count: int
 
 
-def _latest_submitted(agency_id: int) -> list[models.Team]:
+@dataclass(frozen=True)
+class TeamRef:
+    """A team as the portfolio shows it (plain rows: hundreds of model instances cost time)."""
+
+    pk: int
+    name: str
+    slug: str
+    latest_id: int | None  # its latest submitted assessment
+
+
+@dataclass(frozen=True)
+class AssessmentRef:
+    pk: int
+    title: str
+    submitted_at: object
+    updated_at: object
+    team_id: int
+    questionnaire: models.QuestionnaireVersion
+
+
+def _latest_submitted(agency_id: int) -> list[TeamRef]:
     latest = (
         models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
         .order_by("-submitted_at", "-pk")
         .values("pk")[:1]
     )
-    return list(models.Team.objects.filter(agency_id=agency_id).annotate(latest_id=Subquery(latest)).order_by("name", "pk"))
+    rows = (
+        models.Team.objects.filter(agency_id=agency_id)
+        .annotate(latest_id=Subquery(latest))
+        .order_by("name", "pk")
+        .values_list("pk", "name", "slug", "latest_id")
+    )
+    return [TeamRef(*row) for row in rows]
+
+
+def _assessments(ids: list[int]) -> dict[int, AssessmentRef]:
+    rows = list(
+        models.Assessment.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "submitted_at", "updated_at", "team_id", "questionnaire_id"
+        )
+    )
+    versions = models.QuestionnaireVersion.objects.in_bulk({row[5] for row in rows})
+    return {row[0]: AssessmentRef(*row[:5], questionnaire=versions[row[5]]) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -146,11 +182,11 @@ def clear_summary_cache() -> None:
 
 
 def _summary_key(assessment: models.Assessment) -> tuple:
-    return (assessment.pk, assessment.updated_at, assessment.questionnaire_id, assessment.questionnaire.updated_at)
+    return (assessment.pk, assessment.updated_at, assessment.questionnaire.pk, assessment.questionnaire.updated_at)
 
 
-def assessment_summaries(assessments: list[models.Assessment]) -> dict[int, AssessmentSummary]:
-    """Scores and roadmaps of many assessments (questionnaire selected with them).
+def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
+    """Scores and roadmaps of many assessments (models or AssessmentRefs, with their questionnaire).
 
     Answers and targets are read, in one query each, only for assessments not
     already summarized; then the pure scoring and roadmap functions run on them.
@@ -184,16 +220,11 @@ def assessment_summaries(assessments: list[models.Assessment]) -> dict[int, Asse
 def agency_portfolio(agency: models.Agency) -> Portfolio:
     teams = _latest_submitted(agency.pk)
     ids = [t.latest_id for t in teams if t.latest_id is not None]
-    assessments = {
-        a.pk: a
-        for a in models.Assessment.objects.filter(pk__in=ids)
-        .select_related("questionnaire")
-        .only("pk", "title", "status", "submitted_at", "updated_at", "team_id", "questionnaire")
-    }
+    assessments = _assessments(ids)
     summaries = assessment_summaries(list(assessments.values()))
 
     # The newest version of each questionnaire slug gives the columns.
-    versions = {a.questionnaire_id: a.questionnaire for a in assessments.values()}
+    versions = {a.questionnaire.pk: a.questionnaire for a in assessments.values()}
     newest: dict[str, models.QuestionnaireVersion] = {}
     for version in versions.values():
         current = newest.get(version.slug)
@@ -211,7 +242,7 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
         if assessment is None:
             without.append(team)
             continue
-        questionnaire = domains[assessment.questionnaire_id]
+        questionnaire = domains[assessment.questionnaire.pk]
         group = groups[assessment.questionnaire.slug]
         summary = summaries[assessment.pk]
         score = summary.score
