@@ -1,4 +1,9 @@
-"""URL patterns of the pdf pages."""
-from django.urls import path  # noqa: F401
+"""URL patterns of the PDF reports."""
+from django.urls import path
 
-urlpatterns = []
+from assessment.views import pdf
+
+urlpatterns = [
+    path("assessments/<int:assessment_id>/report.pdf", pdf.assessment_pdf, name="assessment-pdf"),
+    path("portfolio/report.pdf", pdf.portfolio_pdf, name="portfolio-pdf"),
+]

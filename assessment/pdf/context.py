@@ -132,8 +132,8 @@ def report_date(assessment) -> tuple[str, object]:
     return "Last changed on", timezone.localdate(assessment.updated_at)
 
 
-def _level_text(questionnaire: domain.Questionnaire, level: int) -> str:
-    return f"level {level} ({questionnaire.level_name(level)})"
+def _level_text(questionnaire: domain.Questionnaire, level: int, *, start: bool = False) -> str:
+    return f"{'Level' if start else 'level'} {level} ({questionnaire.level_name(level)})"
 
 
 def _area_row(questionnaire: domain.Questionnaire, area: AreaScore | AssessmentScore, title: str, target) -> AreaRow:
@@ -192,7 +192,7 @@ def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question,
         return AnswerLine(number, question.text, "Unanswered", domain.UNANSWERED, "")
     if answer.kind == domain.CHOICE:
         choice_text = next((c.text for c in question.choices if c.level == answer.level), "")
-        text = f"{_level_text(questionnaire, answer.level).capitalize()}: {choice_text}"
+        text = f"{_level_text(questionnaire, answer.level, start=True)}: {choice_text}"
     elif answer.kind == domain.NOT_SURE:
         text = f"Not sure – to verify (counted as {_level_text(questionnaire, questionnaire.lo)})"
     else:
@@ -226,7 +226,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
     ]
 
     areas = [
-        _area_row(questionnaire, area, area.title, _level_text(questionnaire, area.target).capitalize())
+        _area_row(questionnaire, area, area.title, f"{area.target} {questionnaire.level_name(area.target)}")
         for area in score.areas
     ]
     overall = _area_row(questionnaire, score, "Overall", "")
