@@ -121,3 +121,9 @@ def test_it_answers_with_a_fixed_number_of_queries(client, assessment, member, q
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(changes_url(assessment))
     assert response.context["page"].paginator.count > 10
+
+
+def test_it_is_linked_from_the_assessment_results(client, assessment, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("assessment-results", args=[assessment.pk]))
+    assert f'href="{changes_url(assessment)}"' in response.content.decode()
