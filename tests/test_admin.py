@@ -375,3 +375,50 @@ def test_it_counts_users_in_no_group_as_outside_the_admin(client):
     user = get_user_model().objects.create_user("plainstaff", password="x" * 16, is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:assessment_question_changelist")).status_code == 403
+
+
+def test_it_adds_a_question_with_its_choices_and_practice_to_a_draft(client, editor, draft):
+    client.force_login(editor)
+    area = models.Area.objects.get(questionnaire=draft, key="operations")
+    practice = models.Practice.objects.get(questionnaire=draft, key="model-monitoring")
+    url = reverse("admin:assessment_question_add")
+    page = client.get(url, {"area": area.pk})
+    assert page.status_code == 200
+    data = form_data(page)
+    assert data["area"] == str(area.pk)
+    data.update({"key": "incident-response", "text": "What happens when a model misbehaves?", "weight": "1",
+                 "position": "1"})
+    choices, links = inline_prefix(page, "choice"), inline_prefix(page, "questionpractice")
+    add_inline_row(data, choices, {"level": "1", "text": "Nothing planned"})
+    add_inline_row(data, choices, {"level": "4", "text": "A tested runbook"})
+    add_inline_row(data, links, {"practice": str(practice.pk), "position": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 302, error_texts(response)
+    question = questionnaire_domain(draft).areas[2].questions[-1]
+    assert question.id == "incident-response"
+    assert [c.level for c in question.choices] == [1, 4]
+    assert question.practices == ("model-monitoring",)
+
+
+def test_it_refuses_a_question_id_used_elsewhere_in_the_version(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    data = form_data(client.get(change_url(question)))
+    data["key"] = "streaming-data"
+    response = client.post(change_url(question), data)
+    assert response.status_code == 200
+    assert 'question id "streaming-data" is used twice' in error_texts(response)
+    question.refresh_from_db()
+    assert question.key == "model-versions"
+
+
+def test_it_refuses_a_link_to_a_practice_of_another_version(client, editor, questionnaire_version, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    foreign = models.Practice.objects.get(questionnaire=questionnaire_version, key="data-catalog")
+    page = client.get(change_url(question))
+    data = form_data(page)
+    add_inline_row(data, inline_prefix(page, "questionpractice"), {"practice": str(foreign.pk), "position": "5"})
+    response = client.post(change_url(question), data)
+    assert response.status_code == 200
+    assert not question.practice_links.filter(practice=foreign).exists()

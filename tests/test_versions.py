@@ -166,3 +166,11 @@ def test_it_keeps_old_scores_when_a_new_version_is_published(questionnaire_versi
     after = score_assessment(questionnaire_domain(assessment.questionnaire), answers_domain(assessment), {})
     assert after == before
     assert questionnaire_domain(assessment.questionnaire).areas[0].questions[0].weight == 2
+
+
+def test_it_finds_no_problem_in_the_real_questionnaire_after_loading(full_questionnaire_version):
+    check = version_check(full_questionnaire_version)
+    assert check.problems == [] and check.unfinished == []
+    draft = version_new_draft(full_questionnaire_version)
+    assert questionnaire_domain(draft).areas == questionnaire_domain(full_questionnaire_version).areas
+    assert version_publish(draft).status == models.QuestionnaireVersion.PUBLISHED
