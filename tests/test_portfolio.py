@@ -41,10 +41,10 @@ def test_it_shows_each_teams_latest_submitted_assessment(client, executive, agen
     response = client.get(reverse("portfolio"))
     assert response.status_code == 200
     # Team, submitted, overall, data, models, operations: number and level name in every cell.
-    assert row_text(response, "Data Platform") == (
+    assert row_text(response, "Data Platform 30 Jun 2026") == (
         "Data Platform 30 Jun 2026 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial"
     )
-    assert row_text(response, "Other Team") == "Other Team 1 May 2026 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing"
+    assert row_text(response, "Other Team 1 May 2026") == "Other Team 1 May 2026 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing"
 
 
 def test_it_colors_cells_by_level_band(client, executive, agency_data):

@@ -21,7 +21,10 @@ def row_text(response, header: str) -> str:
     """The text of the table row whose header cell is `header`."""
     html = response.content.decode()
     for row in re.findall(r"<tr>.*?</tr>", html, flags=re.S):
-        headers = [re.sub(r"<[^>]+>", "", th).strip() for th in re.findall(r"<th[^>]*>(.*?)</th>", row, flags=re.S)]
+        headers = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", th)).strip()
+            for th in re.findall(r"<th[^>]*>(.*?)</th>", row, flags=re.S)
+        ]
         if header in headers:
             return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
     raise AssertionError(f"no row {header!r}")

@@ -108,8 +108,8 @@ def heatmap_rows(group):
             cell(c.level, c.level_name, c.band) for c in row.cells
         )
         rows.append(
-            f'<tr><th scope="row"><a href="{url_pattern.format(int(row.assessment.pk))}">{escape(row.team.name)}</a></th>'
-            f'<td class="text-nowrap">{submitted}</td>{cells}</tr>'
+            f'<tr><th scope="row"><a href="{url_pattern.format(int(row.assessment.pk))}">{escape(row.team.name)}</a>'
+            f'<span class="heat-submitted">{submitted}</span></th>{cells}</tr>'
         )
     return mark_safe("\n".join(rows))
 
