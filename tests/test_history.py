@@ -32,15 +32,15 @@ def test_it_shows_each_area_against_the_previous_assessment(client, member, team
     client.force_login(member)
     response = client.get(reverse("team-history", args=[team.pk]))
     assert response.status_code == 200
-    first = row_text(response, "31 Mar 2026")
-    second = row_text(response, "30 Jun 2026")
+    first = row_text(response, "Q1 review 31 Mar 2026")
+    second = row_text(response, "Q2 review 30 Jun 2026")
     # Columns: overall, data, models, operations.
     assert first == (
-        "31 Mar 2026 Q1 review 2.1 — no earlier figure to compare 2.3 — no earlier figure to compare "
+        "Q1 review 31 Mar 2026 2.1 — no earlier figure to compare 2.3 — no earlier figure to compare "
         "2.0 — no earlier figure to compare Not scored — no earlier figure to compare"
     )
     assert second == (
-        "30 Jun 2026 Q2 review 2.0 ▼ −0.1 (down) 3.0 ▲ +0.7 (up) 2.0 = 0.0 (no change) "
+        "Q2 review 30 Jun 2026 2.0 ▼ −0.1 (down) 3.0 ▲ +0.7 (up) 2.0 = 0.0 (no change) "
         "1.0 — no earlier figure to compare"
     )
 
