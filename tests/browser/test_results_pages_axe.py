@@ -24,7 +24,7 @@ def look(page, url, name):
     assert_accessible(page)
     if SCREENSHOT_DIR:
         Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True, timeout=60_000)
 
 
 @pytest.fixture
