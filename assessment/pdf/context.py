@@ -60,7 +60,8 @@ class PhaseBlock:
 class AreaRow:
     title: str
     score: str
-    level: str
+    level: str  # "3.2 Defined" or "Not scored"
+    level_number: str
     level_name: str
     target: str
     progress: str
@@ -140,7 +141,8 @@ def _area_row(questionnaire: domain.Questionnaire, area: AreaScore | AssessmentS
     return AreaRow(
         title=title,
         score="Not scored" if area.score is None else _percent(area.score),
-        level="–" if area.level is None else f"{area.level:.1f}",
+        level="Not scored" if area.level is None else f"{area.level:.1f} {area.level_name}",
+        level_number="–" if area.level is None else f"{area.level:.1f}",
         level_name=area.level_name or "Not scored",
         target=target,
         progress=_percent(area.progress_to_target),
