@@ -1,0 +1,500 @@
+"""Questionnaire files: reading them with every check of the format, writing them back.
+
+`parse_questionnaire` applies the rules of questionnaire-format.md, section 2
+(all but the database rule on an already loaded (slug, version)), reports every
+problem it finds at the line of the offending node, and builds the dataclasses
+of `model.py`. `questionnaire_to_yaml` writes a file that reads back equal.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import (
+    EFFORT_POINTS,
+    Area,
+    Choice,
+    Practice,
+    Question,
+    Questionnaire,
+    Reference,
+    ScaleLevel,
+    Source,
+)
+from .yaml_nodes import Fields, Keys, UnreadableYaml, describe, did_you_mean, is_text, kind_of, line_of, load_document
+
+SUPPORTED_FORMAT = 1
+ID_PATTERN = re.compile(r"[a-z0-9-]+")
+
+QUESTIONNAIRE_KEYS = Keys(
+    ("format", "slug", "version", "title", "scale", "areas"),
+    ("summary", "source", "default_target", "practices"),
+)
+SOURCE_KEYS = Keys(("title",), ("publisher", "url"))
+SCALE_LEVEL_KEYS = Keys(("level", "name"), ("description",))
+PRACTICE_KEYS = Keys(("id", "title", "summary", "url", "effort"), ("references", "note", "requires"))
+REFERENCE_KEYS = Keys(("title", "url"))
+AREA_KEYS = Keys(("id", "title", "questions"), ("weight", "summary"))
+QUESTION_KEYS = Keys(("id", "text", "choices"), ("help", "weight", "not_applicable", "practices"))
+CHOICE_KEYS = Keys(("level", "text"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class QuestionnaireInvalid(Exception):
+    """A questionnaire file was refused; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def parse_questionnaire(data: str | bytes, filename: str) -> Questionnaire:
+    """The questionnaire in `data`, or QuestionnaireInvalid listing all its problems."""
+    try:
+        root = load_document(data)
+    except UnreadableYaml as error:
+        raise QuestionnaireInvalid([Problem(filename, line, message) for line, message in error.problems]) from None
+    reader = _QuestionnaireReader(filename)
+    questionnaire = reader.questionnaire(root)
+    if reader.problems:
+        raise QuestionnaireInvalid(sorted(reader.problems, key=lambda problem: problem.line))
+    return questionnaire
+
+
+class _QuestionnaireReader:
+    """Walks the nodes of one file, recording a problem for each broken rule.
+
+    It always builds a whole Questionnaire, with None where a value was
+    refused; the caller discards it when any problem was recorded.
+    """
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self.levels: list[int] | None = None  # None when the scale is unusable
+        self.requires: dict[str, list[tuple[str, Node]]] = {}  # practice id -> ids and nodes
+        self.first_lines: dict[str, dict[str, int]] = {"practice": {}, "area": {}, "question": {}}
+
+    def report(self, node: Node | None, message: str) -> None:
+        line = line_of(node) if node is not None else 1
+        self.problems.append(Problem(self.filename, line, message))
+
+    def fields(self, node: Node, where: str, keys: Keys) -> Fields:
+        return Fields(node, where, keys, self.report)
+
+    def questionnaire(self, root: Node | None) -> Questionnaire | None:
+        if root is None:
+            self.report(None, "the file is empty: expected format, slug, version, title, scale and areas")
+            return None
+        if not isinstance(root, MappingNode):
+            self.report(root, f"the file must be a mapping of keys (format, slug, ...), got {kind_of(root)}")
+            return None
+        top = self.fields(root, "", QUESTIONNAIRE_KEYS)
+        file_format = top.integer("format")
+        if file_format is not None and file_format != SUPPORTED_FORMAT:
+            self.report(top.node_of("format"), f"format {file_format} is not supported: only format 1 exists")
+        slug = _identifier(top, "slug")
+        version = self.version(top)
+        title = top.text("title")
+        summary = top.text("summary", "")
+        source = self.source(top.node_of("source"))
+        scale = self.scale(top)
+        default_target = self.default_target(top)
+        practices = tuple(
+            self.practice(node, number) for number, node in enumerate(top.sequence("practices", allow_empty=True), 1)
+        )
+        self.check_requires()
+        areas = tuple(self.area(node, number) for number, node in enumerate(top.sequence("areas"), 1))
+        return Questionnaire(
+            slug=slug, version=version, title=title, scale=scale, areas=areas,
+            default_target=default_target, summary=summary, source=source,
+            practices=practices, format=file_format,
+        )
+
+    def version(self, top: Fields) -> str | None:
+        node = top.node_of("version")
+        if isinstance(node, ScalarNode) and not is_text(node) and node.value:
+            self.report(node, f'version must be text: quote it, as in version: "{node.value}"')
+            return None
+        return top.text("version")
+
+    def source(self, node: Node | None) -> Source | None:
+        if node is None:
+            return None
+        source = self.fields(node, "source", SOURCE_KEYS)
+        return Source(title=source.text("title"), publisher=source.text("publisher", ""), url=_url(source, "url", ""))
+
+    def scale(self, top: Fields) -> tuple[ScaleLevel, ...]:
+        nodes = top.sequence("scale", allow_empty=True)
+        scale = tuple(self.scale_level(node, number) for number, node in enumerate(nodes, 1))
+        if not isinstance(top.node_of("scale"), SequenceNode):
+            return scale
+        if len(nodes) < 2:
+            self.report(top.node_of("scale"), f"scale needs at least two levels, got {len(nodes)}")
+            return scale
+        levels = [level.level for level in scale]
+        if None in levels:
+            return scale
+        for number in range(1, len(levels)):
+            level, previous = levels[number], levels[number - 1]
+            if level != previous + 1:
+                # One report: after the first break, later levels cannot be judged.
+                problem = "appears twice" if level in levels[:number] else (
+                    f"follows level {previous}; levels must be consecutive integers, lowest first")
+                self.report(_value_of(nodes[number], "level"), f"scale: level {level} {problem}")
+                break
+        else:
+            self.levels = levels
+        level_of_name: dict[str, int] = {}
+        for level, node in zip(scale, nodes):
+            if level.name in level_of_name:
+                levels_named = f"{level_of_name[level.name]} and {level.level}"
+                self.report(_value_of(node, "name"), f'scale: name "{level.name}" is used by levels {levels_named}')
+            elif level.name is not None:
+                level_of_name[level.name] = level.level
+        return scale
+
+    def scale_level(self, node: Node, number: int) -> ScaleLevel:
+        level = self.fields(node, f"scale level {number}", SCALE_LEVEL_KEYS)
+        return ScaleLevel(level=level.integer("level"), name=level.text("name"),
+                          description=level.text("description", ""))
+
+    def default_target(self, top: Fields) -> int | None:
+        node = top.node_of("default_target")
+        target = top.integer("default_target")
+        if self.levels is None:
+            return target
+        if node is None:
+            return self.levels[-1]
+        if target is not None and target not in self.levels:
+            self.report(node, f"default_target {target} is not on the scale ({self.scale_range()})")
+        return target
+
+    def practice(self, node: Node, number: int) -> Practice:
+        practice = self.fields(node, _label(node, "practice", f"practice {number}"), PRACTICE_KEYS)
+        practice_id = self.unique_id(practice, "practice")
+        effort = practice.text("effort")
+        if effort is not None and effort not in EFFORT_POINTS:
+            practice.report(practice.node_of("effort"), f'effort must be low, medium or high, got "{effort}"')
+        requires = _identifiers(practice, "requires")
+        if practice_id is not None:
+            self.requires[practice_id] = requires
+        references = tuple(
+            self.reference(reference, f"{practice.where}, reference {number}")
+            for number, reference in enumerate(practice.sequence("references", allow_empty=True), 1)
+        )
+        return Practice(
+            id=practice_id, title=practice.text("title"), summary=practice.text("summary"),
+            url=_url(practice, "url"), effort=effort, references=references,
+            note=practice.text("note", ""), requires=tuple(value for value, _ in requires),
+        )
+
+    def reference(self, node: Node, where: str) -> Reference:
+        reference = self.fields(node, where, REFERENCE_KEYS)
+        return Reference(title=reference.text("title"), url=_url(reference, "url"))
+
+    def check_requires(self) -> None:
+        """Refuse requires naming unknown practices, and any cycle among them."""
+        graph: dict[str, list[tuple[str, Node]]] = {}
+        for practice_id, requires in self.requires.items():
+            where = f'practice "{practice_id}": requires'
+            for required, node in requires:
+                self.check_practice_known(required, node, where)
+            graph[practice_id] = [(required, node) for required, node in requires if required in self.requires]
+        for path, node in _cycles(graph):
+            self.report(node, f'practice "{path[-2]}": requires forms a cycle: {" -> ".join(path)}')
+
+    def check_practice_known(self, practice_id: str, node: Node, where: str) -> None:
+        known = self.first_lines["practice"]
+        if practice_id not in known:
+            hint = did_you_mean(practice_id, known)
+            self.report(node, f'{where} names unknown practice "{practice_id}"{hint}')
+
+    def area(self, node: Node, number: int) -> Area:
+        area = self.fields(node, _label(node, "area", f"area {number}"), AREA_KEYS)
+        area_id = self.unique_id(area, "area")
+        questions = tuple(
+            self.question(question, _label(question, "question", f"question {number} of {area.where}"))
+            for number, question in enumerate(area.sequence("questions"), 1)
+        )
+        return Area(id=area_id, title=area.text("title"), questions=questions,
+                    summary=area.text("summary", ""), weight=_weight(area))
+
+    def question(self, node: Node, where: str) -> Question:
+        question = self.fields(node, where, QUESTION_KEYS)
+        question_id = self.unique_id(question, "question")
+        choice_nodes = question.sequence("choices")
+        choices = tuple(
+            self.choice(choice, f"{where}, choice {number}") for number, choice in enumerate(choice_nodes, 1)
+        )
+        if len(choices) == 1:
+            question.report(question.node_of("choices"), "needs at least two choices, got 1")
+        self.check_choice_levels(question, choices, choice_nodes)
+        practices = _identifiers(question, "practices")
+        for practice_id, practice_node in practices:
+            self.check_practice_known(practice_id, practice_node, f"{where}: practices")
+        return Question(
+            id=question_id, text=question.text("text"), choices=choices,
+            help=question.text("help", ""), weight=_weight(question),
+            not_applicable=question.boolean("not_applicable", False),
+            practices=tuple(value for value, _ in practices),
+        )
+
+    def choice(self, node: Node, where: str) -> Choice:
+        choice = self.fields(node, where, CHOICE_KEYS)
+        return Choice(level=choice.integer("level"), text=choice.text("text"))
+
+    def check_choice_levels(self, question: Fields, choices: tuple[Choice, ...], nodes: list[Node]) -> None:
+        seen: set[int] = set()
+        for choice, node in zip(choices, nodes):
+            if choice.level is None:
+                continue
+            if choice.level in seen:
+                question.report(_value_of(node, "level"), f"choice level {choice.level} is used twice")
+            elif self.levels is not None and choice.level not in self.levels:
+                question.report(_value_of(node, "level"),
+                                f"choice level {choice.level} is not on the scale ({self.scale_range()})")
+            seen.add(choice.level)
+
+    def unique_id(self, fields: Fields, kind: str) -> str | None:
+        """The `id` of a practice, area or question, refused when already used."""
+        value = _identifier(fields, "id")
+        if value is None:
+            return None
+        node, first_lines = fields.node_of("id"), self.first_lines[kind]
+        if value in first_lines:
+            scope = "in the file" if kind == "question" else f"among {kind}s"
+            self.report(node, f'{kind} id "{value}" is used twice {scope} (first on line {first_lines[value]})')
+        else:
+            first_lines[value] = line_of(node)
+        return value
+
+    def scale_range(self) -> str:
+        return f"{self.levels[0]}-{self.levels[-1]}"
+
+
+def _identifier(fields: Fields, key: str) -> str | None:
+    value, node = fields.text(key), fields.node_of(key)
+    if value is not None and not ID_PATTERN.fullmatch(node.value):
+        fields.report(node, f'{key} "{node.value}" may only use a-z, 0-9 and -')
+        return None
+    return value
+
+
+def _identifiers(fields: Fields, key: str) -> list[tuple[str, Node]]:
+    """The ids listed under `key`, each with its node; a repeated id is refused."""
+    found: dict[str, Node] = {}
+    for node in fields.sequence(key, allow_empty=True):
+        if not is_text(node) or not ID_PATTERN.fullmatch(node.value):
+            fields.report(node, f"{key} must list ids (a-z, 0-9 and -), got {describe(node)}")
+        elif node.value in found:
+            fields.report(node, f'{key} lists "{node.value}" twice')
+        else:
+            found[node.value] = node
+    return list(found.items())
+
+
+def _url(fields: Fields, key: str, default=None) -> str | None:
+    value = fields.text(key, default)
+    if value and not _is_web_url(value):
+        fields.report(fields.node_of(key), f'{key} must be an absolute http(s) URL, got "{value}"')
+        return None
+    return value
+
+
+def _is_web_url(value: str) -> bool:
+    if re.search(r"\s", value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(host)
+
+
+def _weight(fields: Fields) -> int | float | None:
+    weight = fields.number("weight", 1)
+    if weight is not None and not (math.isfinite(weight) and weight > 0):
+        node = fields.node_of("weight")
+        fields.report(node, f"weight must be a positive finite number, got {node.value}")
+        return None
+    return weight
+
+
+def _label(node: Node, kind: str, fallback: str) -> str:
+    """How messages name an item: `question "streaming-data"`, else by position."""
+    id_node = _value_of(node, "id")
+    if is_text(id_node) and id_node.value.strip():
+        return f'{kind} "{id_node.value.strip()}"'
+    return fallback
+
+
+def _value_of(node: Node, key: str) -> Node:
+    """The value node of `key` in a mapping node, else the node itself (to locate problems)."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value_node
+    return node
+
+
+def _cycles(graph: dict[str, list[tuple[str, Node]]]):
+    """Yield (path, node) for each cycle, e.g. (["a", "b", "a"], node of b's "a")."""
+    active, done = "active", "done"
+    state: dict[str, str] = {}
+    for start in graph:
+        if start in state:
+            continue
+        path, pending = [start], [iter(graph[start])]
+        state[start] = active
+        while pending:
+            for required, node in pending[-1]:
+                if state.get(required) == active:
+                    yield path[path.index(required):] + [required], node
+                elif required not in state:
+                    state[required] = active
+                    path.append(required)
+                    pending.append(iter(graph[required]))
+                    break
+            else:  # every requirement of path[-1] explored
+                state[path.pop()] = done
+                pending.pop()
+
+
+# --- Writing ----------------------------------------------------------------
+
+def questionnaire_to_dict(q: Questionnaire) -> dict:
+    """The questionnaire as plain data in the file format, defaults left out."""
+    return _compact({
+        "format": q.format,
+        "slug": q.slug,
+        "version": q.version,
+        "title": q.title,
+        "summary": q.summary,
+        "source": q.source and _compact({"title": q.source.title, "publisher": q.source.publisher,
+                                         "url": q.source.url}),
+        "scale": [_compact({"level": s.level, "name": s.name, "description": s.description}) for s in q.scale],
+        "default_target": None if q.default_target == q.hi else q.default_target,
+        "practices": [_practice_to_dict(practice) for practice in q.practices],
+        "areas": [_area_to_dict(area) for area in q.areas],
+    })
+
+
+def _practice_to_dict(practice: Practice) -> dict:
+    return _compact({
+        "id": practice.id,
+        "title": practice.title,
+        "summary": practice.summary,
+        "url": practice.url,
+        "references": [{"title": r.title, "url": r.url} for r in practice.references],
+        "note": practice.note,
+        "effort": practice.effort,
+        "requires": list(practice.requires),
+    })
+
+
+def _area_to_dict(area: Area) -> dict:
+    return _compact({
+        "id": area.id,
+        "title": area.title,
+        "weight": None if area.weight == 1 else area.weight,
+        "summary": area.summary,
+        "questions": [_question_to_dict(question) for question in area.questions],
+    })
+
+
+def _question_to_dict(question: Question) -> dict:
+    return _compact({
+        "id": question.id,
+        "text": question.text,
+        "help": question.help,
+        "weight": None if question.weight == 1 else question.weight,
+        "not_applicable": question.not_applicable or None,
+        "choices": [{"level": c.level, "text": c.text} for c in question.choices],
+        "practices": list(question.practices),
+    })
+
+
+def _compact(data: dict) -> dict:
+    """`data` without its optional keys left at their default (None, "" or [])."""
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def questionnaire_to_yaml(q: Questionnaire) -> str:
+    """A readable file for `q` that parse_questionnaire reads back equal to `q`."""
+    data = questionnaire_to_dict(q)
+    data["version"] = _Quoted(data["version"])
+    data["scale"] = [_one_line_if_short(level) for level in data["scale"]]
+    for practice in data.get("practices", []):
+        if "requires" in practice:
+            practice["requires"] = _OneLine(practice["requires"])
+    for area in data["areas"]:
+        for question in area["questions"]:
+            question["choices"] = [_one_line_if_short(choice) for choice in question["choices"]]
+            if "practices" in question:
+                question["practices"] = _OneLine(question["practices"])
+    return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, width=80)
+
+
+class _Quoted(str):
+    """Text always written in double quotes (the version, so "2026.1" stays text)."""
+
+
+class _OneLine(list):
+    """A list written on one line: [a, b]."""
+
+
+class _OneLineMapping(dict):
+    """A mapping written on one line: {level: 1, text: ...}."""
+
+
+def _one_line_if_short(mapping: dict) -> dict:
+    short = sum(len(str(value)) + len(key) + 4 for key, value in mapping.items()) <= 72
+    return _OneLineMapping(mapping) if short else mapping
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):
+        # Indent lists under their key, as people write them.
+        return super().increase_indent(flow, False)
+
+
+# Characters written as they are in plain, quoted and block text. Text with any
+# other (control characters, and \x85 or \u2028 that YAML reads as line breaks)
+# is written in double quotes, where the dumper escapes them.
+_NOT_AS_IS = re.compile(r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd]")
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = None
+    if _NOT_AS_IS.search(value):
+        style = '"'
+    elif "\n" in value:
+        style = "|"
+    elif len(value) > 72 and " " in value:
+        style = ">"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ReadableDumper.add_representer(str, _represent_text)
+_ReadableDumper.add_representer(
+    _Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
+_ReadableDumper.add_representer(
+    _OneLine, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True))
+_ReadableDumper.add_representer(
+    _OneLineMapping, lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True))
