@@ -60,9 +60,16 @@ class RequestLog:
     def __init__(self):
         self.urls: list[str] = []
         self.allowed_origin: str | None = None
+        self.csp_violations: list[str] = []
 
     def record(self, request):
         self.urls.append(request.url)
+
+    def record_console(self, message):
+        # Chromium reports what the Content-Security-Policy blocked (inline style or script) here.
+        # Scripts run through page.evaluate (axe-core) have no URL: what they do is not the page's.
+        if "Content Security Policy" in message.text and message.location.get("url"):
+            self.csp_violations.append(f"{message.location['url']}: {message.text}")
 
     def foreign(self) -> list[str]:
         bad = []
@@ -82,6 +89,7 @@ def _new_page(browser, request, **context_options):
     page = context.new_page()
     log = RequestLog()
     page.on("request", log.record)
+    page.on("console", log.record_console)
     page.request_log = log
     page.js_enabled = context_options.get("java_script_enabled", True)
     if "live_server" in request.fixturenames:
@@ -97,6 +105,8 @@ def _origin(url: str) -> str:
 def _check_requests(page):
     foreign = page.request_log.foreign()
     assert not foreign, "The page asked for something from another host:\n" + "\n".join(foreign)
+    blocked = page.request_log.csp_violations
+    assert not blocked, "The Content-Security-Policy blocked part of the page:\n" + "\n".join(blocked)
 
 
 @pytest.fixture
@@ -142,7 +152,8 @@ def format_violations(violations) -> str:
 def assert_accessible(page, *, context=None):
     """Run axe-core's WCAG 2.1 A/AA rules on the current page; fail with a readable list.
 
-    Also fails when anything the page asked for so far came from another host.
+    Also fails when anything the page asked for so far came from another host, or
+    when the Content-Security-Policy blocked an inline style or script.
     A page with JavaScript disabled cannot run axe; only the host check applies.
     """
     _check_requests(page)

@@ -244,3 +244,18 @@ def test_it_keeps_the_other_pages_accessible(page, live_server, member, viewer, 
     response = page.goto(f"{base}/teams/{team.pk}/assessments/new/")
     assert response.status == 403
     look(page, "17-forbidden")
+
+
+def test_it_reports_what_the_content_security_policy_blocks(page, live_server):
+    """The CSP check can fail: a page of the live server with an inline style attribute must be caught."""
+    url = f"{live_server.url}/csp-self-test/"
+    page.route(url, lambda route: route.fulfill(
+        status=200,
+        headers={"Content-Type": "text/html", "Content-Security-Policy": "style-src 'self'"},
+        body='<!DOCTYPE html><html lang="en"><title>t</title><main><p style="color: red">Red</p></main></html>',
+    ))
+    page.goto(url)
+    page.wait_for_timeout(200)
+    with pytest.raises(AssertionError, match="Content-Security-Policy"):
+        assert_accessible(page)
+    page.request_log.csp_violations.clear()
