@@ -31,9 +31,13 @@ def test_it_orders_the_practices_into_now_next_and_later(client, member, answere
     now = html.index('id="phase-now"')
     nxt = html.index('id="phase-next"')
     later = html.index('id="phase-later"')
-    assert now < html.index("Keep a data catalog") < nxt
-    assert nxt < html.index("Register models before deployment") < later
-    assert later < html.index("Ingest streaming data with a managed stream")
+    assert now < html.index("Keep a data catalog", now) < nxt
+    assert nxt < html.index("Register models before deployment", now) < later
+    assert later < html.index("Ingest streaming data with a managed stream", now)
+    # The summary table at the top lists the same order.
+    glance = html[html.index("at a glance"):now]
+    titles = ["Keep a data catalog", "Register models before deployment", "Ingest streaming data with a managed stream"]
+    assert sorted(titles, key=glance.index) == titles
 
 
 def test_it_shows_priority_impact_effort_and_why(client, member, answered):
