@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
@@ -64,10 +65,10 @@ def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_serve
     page.get_by_role("link", name="Questionnaire versions").first.click()
     shot(page, "01-version-list")
     page.get_by_role("link", name="small-ml").first.click()
-    assert page.get_by_text("This content is read-only").is_visible()
+    expect(page.get_by_text("This content is read-only")).to_be_visible()
     shot(page, "02-used-version")
     page.get_by_role("button", name="New draft version").click()
-    assert page.get_by_text('Draft "2026.1-draft" created').is_visible()
+    expect(page.get_by_text('Draft "2026.1-draft" created')).to_be_visible()
     shot(page, "03-new-draft")
     assert_accessible(page, context="#content")
 
@@ -79,13 +80,13 @@ def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_serve
     page.locator("#questions-group a.inlinechangelink").nth(1).click()
     page.get_by_label("Text:").fill("How do teams find the datasets they need?")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("was changed successfully").is_visible()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
 
     draft = models.QuestionnaireVersion.objects.get(version="2026.2")
     page.goto(f"{live_server.url}/admin/assessment/questionnaireversion/{draft.pk}/change/")
-    assert page.get_by_text("It passes every check").is_visible()
+    expect(page.get_by_text("It passes every check")).to_be_visible()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("is published: new assessments start with it").is_visible()
+    expect(page.get_by_text("is published: new assessments start with it")).to_be_visible()
     shot(page, "04-published")
 
     draft.refresh_from_db()
@@ -110,8 +111,8 @@ def test_it_shows_import_errors_and_a_preview_accessibly(page, live_server, tmp_
     bad.write_bytes((DATA / "bad_questionnaires" / "requires-cycle.yaml").read_bytes())
     page.get_by_label("Questionnaire file (YAML)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("bad.yaml was not imported").is_visible()
-    assert page.get_by_text("requires forms a cycle").first.is_visible()
+    expect(page.get_by_text("bad.yaml was not imported")).to_be_visible()
+    expect(page.get_by_text("requires forms a cycle").first).to_be_visible()
     shot(page, "05-import-errors")
     assert_accessible(page, context="#content")
 
@@ -119,11 +120,11 @@ def test_it_shows_import_errors_and_a_preview_accessibly(page, live_server, tmp_
     good.write_text((DATA / "good_questionnaire.yaml").read_text().replace('version: "2026.1"', 'version: "2027.1"'))
     page.get_by_label("Questionnaire file (YAML)").set_input_files(str(good))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("created as a new draft").is_visible()
+    expect(page.get_by_text("created as a new draft")).to_be_visible()
     shot(page, "06-import-preview")
     assert_accessible(page, context="#content")
     page.get_by_role("button", name="Import as draft").click()
-    assert page.get_by_text('Imported "small-ml 2027.1"').is_visible()
+    expect(page.get_by_text('Imported "small-ml 2027.1"')).to_be_visible()
     assert models.QuestionnaireVersion.objects.get(version="2027.1").status == "draft"
     assert not csp, csp
 
@@ -134,8 +135,8 @@ def test_it_shows_the_answer_change_log_accessibly(page, live_server):
     csp = watch_csp(page)
     login(page, live_server, member)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/changes/")
-    assert page.get_by_role("heading", name="Changes to answers").is_visible()
-    assert page.get_by_role("cell", name="Level 3: Defined", exact=True).first.is_visible()
+    expect(page.get_by_role("heading", name="Changes to answers")).to_be_visible()
+    expect(page.get_by_role("cell", name="Level 3: Defined", exact=True).first).to_be_visible()
     shot(page, "07-changes")
     assert_accessible(page)
     assert not csp, csp
