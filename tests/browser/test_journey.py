@@ -21,9 +21,19 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
 
 
+def assert_headings_in_order(page):
+    """One h1, first, and no level skipped on the way down (axe leaves this to best practice)."""
+    levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
+                           ".map(h => Number(h.tagName[1]))")
+    assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page.url}: headings {levels}"
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, f"{page.url}: heading levels skip from {before} to {after}: {levels}"
+
+
 def look(page, name):
-    """Check the page with axe and, when asked, keep a screenshot of it."""
+    """Check the page with axe and the heading order and, when asked, keep a screenshot of it."""
     assert_accessible(page)
+    assert_headings_in_order(page)
     if SCREENSHOT_DIR:
         Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
