@@ -107,3 +107,25 @@ def test_it_leaves_out_other_agencies(client, agency_data):
 def test_it_is_for_executives_only(client, request, who, agency_data):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("portfolio")).status_code == 404
+
+
+def test_it_puts_teams_on_two_versions_of_a_questionnaire_in_one_table(
+    client, executive, team, other_team, member, outsider, questionnaire_version
+):
+    import dataclasses
+
+    from assessment.selectors.questionnaires import questionnaire_domain
+    from assessment.services.questionnaires import questionnaire_load
+
+    newer = questionnaire_load(dataclasses.replace(questionnaire_domain(questionnaire_version), version="2026.2")).version
+    submitted_assessment(team, member, questionnaire_version, {"streaming-data": ("choice", 2)}, title="Old version")
+    submitted_assessment(other_team, outsider, newer, {"streaming-data": ("choice", 4)}, title="New version")
+    client.force_login(executive)
+    response = client.get(reverse("portfolio"))
+    html = response.content.decode()
+    assert html.count("<table class=\"table table-bordered portfolio-heatmap\">") == 1
+    # data: streaming-data only (w 2): level 2 -> 2.0, level 4 -> 4.0; models and operations not scored.
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if "heat-value" in r]
+    texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
+    assert any(t.startswith("Data Platform") and "2.0 Developing 2.0 Developing – Not scored – Not scored" in t for t in texts)
+    assert any(t.startswith("Other Team") and "4.0 Managed 4.0 Managed – Not scored – Not scored" in t for t in texts)
