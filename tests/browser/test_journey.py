@@ -269,3 +269,15 @@ def test_it_reports_what_the_content_security_policy_blocks(page, live_server):
     with pytest.raises(AssertionError, match="Content-Security-Policy"):
         assert_accessible(page)
     page.request_log.csp_violations.clear()
+
+
+def test_it_says_clearly_when_the_login_fails(page, live_server, member):
+    page.request_log.allowed_origin = live_server.url
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("member")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("alert").get_by_text("did not match").is_visible()
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert page.get_by_label("Username").get_attribute("aria-invalid") == "true"
+    look(page, "18-login-error")
