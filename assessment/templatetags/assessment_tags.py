@@ -71,7 +71,7 @@ def heat_cell(level, level_name, band):
     """One cell of the portfolio heatmap: the number and the level's name always printed,
     the color band a class (a simple tag, not an include: the table can have thousands of cells)."""
     if level is None:
-        return format_html('<td class="heat heat-none"><span class="heat-value">–</span>'
+        return format_html('<td class="heat heat-none"><span class="heat-value" aria-hidden="true">–</span>'
                            '<span class="heat-label">{}</span></td>', NOT_SCORED)
     return format_html(
         '<td class="heat heat-{}"><span class="heat-value">{}</span><span class="heat-label">{}</span></td>',
@@ -115,5 +115,5 @@ def heatmap_rows(group):
 
 
 _NOT_SCORED_CELL = (
-    f'<td class="heat heat-none"><span class="heat-value">–</span><span class="heat-label">{NOT_SCORED}</span></td>'
+    f'<td class="heat heat-none"><span class="heat-value" aria-hidden="true">–</span><span class="heat-label">{NOT_SCORED}</span></td>'
 )
