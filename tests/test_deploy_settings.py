@@ -8,8 +8,13 @@ import json
 import os
 import re
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -233,8 +238,8 @@ def filled_assessment(assessment, member, questionnaire_version):
 
 
 @pytest.mark.django_db
-def test_it_serves_every_page_without_inline_script_or_style(filled_assessment, member, executive, questionnaire_version):
-    """Every page a member or an executive can open, found by walking the URL patterns."""
+def test_it_serves_every_page_without_inline_script_or_style(filled_assessment, member, viewer, executive, questionnaire_version):
+    """Every page a member, a viewer or an executive can open, found by walking the URL patterns."""
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     values = {
         "assessment_id": filled_assessment.pk,
@@ -250,7 +255,7 @@ def test_it_serves_every_page_without_inline_script_or_style(filled_assessment, 
     anonymous = Client()
     pages["login"] = anonymous.get(reverse("login"))
     pages["404"] = anonymous.get("/no-such-page/")
-    for user in (member, executive):
+    for user in (member, viewer, executive):
         client = Client(raise_request_exception=False)
         client.force_login(user)
         for route in all_routes():
@@ -352,6 +357,55 @@ def test_it_documents_gunicorn_with_postgresql_for_production():
     assert "postgres://" in deployment
     for setting in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BEHIND_PROXY_TLS", "CACHE_DIR", "collectstatic"):
         assert setting in deployment, setting
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_it_serves_through_gunicorn_with_the_production_config(tmp_path):
+    """gunicorn with config/gunicorn.conf.py boots the app; plain-HTTP health checks pass, pages redirect to HTTPS."""
+    port = free_port()
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",  # healthz only runs SELECT 1
+        STATIC_USE_FINDERS="1",
+        ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+        GUNICORN_ACCESS_LOG=str(tmp_path / "access.log"),
+        GUNICORN_ERROR_LOG=str(tmp_path / "error.log"),
+    )
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=REPO, env=env, start_new_session=True,
+    )
+    try:
+        health = None
+        deadline = time.time() + 60
+        while time.time() < deadline and server.poll() is None:
+            try:
+                health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert health is not None, (tmp_path / "error.log").read_text() if (tmp_path / "error.log").exists() else "no log"
+        assert health.status == 200 and json.loads(health.read()) == {"status": "ok"}
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(f"http://127.0.0.1:{port}/login/", timeout=5)
+        assert redirect.value.code == 301
+        assert redirect.value.headers["Location"] == f"https://127.0.0.1:{port}/login/"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert "GET /healthz" in (tmp_path / "access.log").read_text()
 
 
 def test_it_reads_gunicorn_settings_from_the_environment():
