@@ -344,3 +344,26 @@ def test_it_refuses_posts_without_csrf_token(member, assessment):
     response = client.post(area_url(assessment, "data"), data_post(**{"answer_data-discovery": "level-5"}))
     assert response.status_code == 403
     assert assessment.answers.count() == 0
+
+
+def test_it_warns_how_many_questions_stay_unanswered_before_submitting(client, member, assessment):
+    save(assessment, member, "data-discovery", "choice", 3)
+    client.force_login(member)
+    html = client.get(reverse("assessment-review", args=[assessment.pk])).content.decode()
+    assert "3 questions are still unanswered and will be left out of the scores." in html
+
+
+def test_it_keeps_the_area_page_queries_bounded(client, member, assessment, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member)
+    url = area_url(assessment, "data")
+    client.get(url)  # warm the questionnaire cache
+    with CaptureQueriesContext(connection) as empty:
+        client.get(url)
+    for key, level in [("streaming-data", 3), ("data-discovery", 3), ("model-versions", 2),
+                       ("production-monitoring", 4)]:
+        save(assessment, member, key, "choice", level)
+    with django_assert_max_num_queries(len(empty)):
+        assert client.get(url).status_code == 200
