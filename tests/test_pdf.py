@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from assessment import models
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.pdf import cache as pdf_cache
-from assessment.pdf.render import assessment_pdf
+from assessment.pdf.render import assessment_pdf, assessment_pdf_html, html_to_pdf
 from assessment.selectors.reports import assessment_report
 from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
 
@@ -76,9 +76,17 @@ def struct_elements(node, found=None):
     return found
 
 
+_rendered: dict[str, bytes] = {}
+
+
 @pytest.fixture
 def report_pdf(answered):
-    return assessment_pdf(assessment_report(answered))
+    """The PDF of the answered assessment. The same HTML is rendered once per
+    test run (WeasyPrint takes a while); every test still reads a real PDF."""
+    html = assessment_pdf_html(assessment_report(answered))
+    if html not in _rendered:
+        _rendered[html] = html_to_pdf(html)
+    return _rendered[html]
 
 
 def test_it_puts_the_sections_in_order(report_pdf):
