@@ -262,15 +262,26 @@ def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
 
 @pytest.mark.django_db
 def test_it_shows_the_team_its_own_data(zebra):
-    """The control for the outsider test: the secrets are on the team's own pages when those exist."""
+    """The control for the outsider test: the secrets are readable on the team's own pages and files.
+
+    This proves that the leak check would see them, in HTML, JSON, CSV and PDF text alike.
+    """
     client = client_for(zebra["member"])
-    response = client.get(reverse("home"))
-    assert SECRET_TEAM_NAME in body_text(response)
-    try:
-        url = reverse("assessment-results", kwargs={"assessment_id": zebra["assessment"].pk})
-    except NoReverseMatch:
-        return
-    assert SECRET_TITLE in body_text(client.get(url))
+    assert SECRET_TEAM_NAME in body_text(client.get(reverse("home")))
+    expectations = {
+        "assessment-results": SECRET_TITLE,
+        "assessment-area": SECRET_NOTE,
+        "assessment-export-json": SECRET_NOTE,
+        "assessment-export-csv": SECRET_NOTE,
+        "assessment-pdf": SECRET_TITLE,
+    }
+    for name, secret in expectations.items():
+        route = next((r for r in all_routes() if r.name == name), None)
+        if route is None:
+            continue  # that feature has not landed yet
+        response = client.get(route.url(zebra["values"]))
+        assert response.status_code == 200, name
+        assert secret in body_text(response), f"{name} does not show {secret!r} to the team itself"
 
 
 @pytest.mark.django_db
