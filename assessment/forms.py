@@ -34,7 +34,10 @@ class AssessmentNewForm(forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="A name your team will recognise, for example the quarter it covers.",
-        error_messages={"required": "Enter a title for the assessment."},
+        error_messages={
+            "required": "Enter a title for the assessment.",
+            "max_length": "Shorten the title to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
     )
 
     def __init__(self, *args, questionnaire: domain.Questionnaire, previous: models.Assessment | None,
@@ -70,6 +73,11 @@ class AssessmentNewForm(forms.Form):
                 error_messages={"invalid_choice": "Choose a target level from the list."},
             )
         self.target_field_names = target_names
+        self.targets_help = (
+            f"The level your team aims to reach. Each defaults to {default} – {default_name}, the questionnaire's "
+            "recommendation" + (", or to the target of your previous assessment" if previous is not None else "")
+            + ". Leave them as they are if you are unsure."
+        )
 
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -80,12 +88,8 @@ class AssessmentNewForm(forms.Form):
         layout.append(
             Fieldset(
                 "Target level for each area (optional)",
-                HTML(
-                    '<p class="form-text mt-0" id="targets-help">The level your team aims to reach. '
-                    f"Each defaults to {default} – {default_name}, the questionnaire's recommendation"
-                    f"{', or to the target of your previous assessment' if previous is not None else ''}."
-                    " Leave them as they are if you are unsure.</p>"
-                ),
+                # Rendered as a template: only a reference here, so content is escaped, never parsed.
+                HTML('<p class="form-text mt-0" id="targets-help">{{ form.targets_help }}</p>'),
                 *target_names,
                 css_class="targets",
             )

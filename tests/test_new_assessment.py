@@ -161,3 +161,21 @@ def test_it_sends_anonymous_users_to_login(client, team):
     response = client.get(new_url(team))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_escapes_questionnaire_text_in_the_form(client, member, team, questionnaire_version):
+    level = questionnaire_version.scale_levels.get(level=4)
+    level.name = "<b>Managed</b> {{ form }}"
+    level.save()
+    questionnaire_version.save()  # bumps updated_at, so the cached content is rebuilt
+    client.force_login(member)
+    html = client.get(new_url(team)).content.decode()
+    assert "Each defaults to 4 – &lt;b&gt;Managed&lt;/b&gt; {{ form }}" in html
+    assert "<b>Managed</b>" not in html
+
+
+def test_it_refuses_a_title_that_is_too_long(client, member, team, questionnaire_version):
+    client.force_login(member)
+    response = post_new(client, team, questionnaire_version, title="x" * 201)
+    assert "Shorten the title to 200 characters or fewer (it has 201)." in response.content.decode()
+    assert not models.Assessment.objects.exists()
