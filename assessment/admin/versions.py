@@ -64,25 +64,22 @@ class AreaInline(ContentInline, admin.TabularInline):
         return obj
 
 
-class PracticeInlineForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        web_url_field(self.fields.get("url"))
-
-
 class PracticeInline(ContentInline, admin.TabularInline):
+    """A compact list: a questionnaire has dozens of practices, each edited on its own page."""
+
     model = models.Practice
-    form = PracticeInlineForm
-    fields = ["key", "title", "effort", "url", "summary", "position"]
+    fields = ["key", "title", "effort", "position"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
-    formfield_overrides = {
-        models.models.TextField: {"widget": TEXTAREA_SMALL},
-        models.models.URLField: {"widget": forms.URLInput(attrs={"size": 40})},
-    }
+    can_delete = False
+    verbose_name_plural = "practices (open one to edit it, its references and requires)"
 
     def parent_version(self, obj):
         return obj
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class QuestionnaireVersionForm(forms.ModelForm):
