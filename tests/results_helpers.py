@@ -51,5 +51,5 @@ def submitted_assessment(team, user, version, answers, *, title="Assessment", wh
         if isinstance(when, str):
             when = datetime.fromisoformat(when).replace(tzinfo=dt_timezone.utc)
         models.Assessment.objects.filter(pk=assessment.pk).update(submitted_at=when)
-        assessment.refresh_from_db()
+    assessment.refresh_from_db()
     return assessment

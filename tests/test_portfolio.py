@@ -129,3 +129,18 @@ def test_it_puts_teams_on_two_versions_of_a_questionnaire_in_one_table(
     texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
     assert any(t.startswith("Data Platform") and "2.0 Developing 2.0 Developing – Not scored – Not scored" in t for t in texts)
     assert any(t.startswith("Other Team") and "4.0 Managed 4.0 Managed – Not scored – Not scored" in t for t in texts)
+
+
+def test_it_shows_new_figures_once_an_assessment_changes(client, executive, team, member, questionnaire_version):
+    latest = submitted_assessment(team, member, questionnaire_version, {"model-versions": ("choice", 2)})
+    client.force_login(executive)
+    header = f"Data Platform {latest.submitted_at:%-d %b %Y}"
+    assert row_text(client.get(reverse("portfolio")), header).startswith(f"{header} 2.0 Developing")
+    # An administrator corrects the answer; saving the assessment bumps updated_at, as every service does.
+    level_5 = models.Choice.objects.get(question__key="model-versions", question__area__questionnaire=questionnaire_version,
+                                        level=5)
+    models.Answer.objects.filter(assessment=latest).update(choice=level_5)
+    latest.save()
+    assert row_text(client.get(reverse("portfolio")), header).startswith(
+        f"{header} 5.0 Optimized – Not scored 5.0 Optimized"
+    )
