@@ -303,3 +303,23 @@ def test_it_leaves_drafts_out_of_the_portfolio(client, executive, answered):
 def test_it_hides_the_portfolio_from_non_executives(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("portfolio-pdf")).status_code == 404
+
+
+def test_it_renders_an_assessment_nobody_has_answered_yet(assessment):
+    text = pdf_text(assessment_pdf(assessment_report(assessment)))
+    assert "No question has been answered with a level yet, so there is no overall level." in text
+    assert "No practice is needed" in text
+    assert "0 of 4 questions" in text
+
+
+def test_it_keeps_long_and_multiline_notes_on_the_page(assessment, member):
+    long_word = "x" * 1500
+    answer(assessment, member, "streaming-data", "choice", 2, f"First line\nSecond line {long_word}")
+    pdf = assessment_pdf(assessment_report(assessment))
+    text = pdf_text(pdf)
+    assert "Note: First line Second line" in text
+    assert long_word in "".join(text.split())  # all of it is there
+    reader = PdfReader(io.BytesIO(pdf))
+    longest = max(len(line) for page in reader.pages for line in page.extract_text().splitlines())
+    assert longest < 160, "a line runs off the page instead of wrapping"
+    assert all(float(page.mediabox.width) == 612 for page in reader.pages)
