@@ -9,7 +9,7 @@ from assessment import models
 
 from assessment.selectors.portfolio import clear_summary_cache
 
-from .results_helpers import answer, submitted_assessment
+from .results_helpers import submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
