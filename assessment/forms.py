@@ -4,6 +4,8 @@ Forms only check what was posted; writes go through assessment.services.
 """
 from __future__ import annotations
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
@@ -200,11 +202,29 @@ class AreaAnswersForm(forms.Form):
                 )
         return cleaned
 
+    def shown(self, question_id: str) -> str:
+        """What the page showed for a question when it was loaded, carried in a hidden field.
+
+        A bound form keeps the value posted with it, so a page shown again after an
+        error still compares with what the user first saw.
+        """
+        if self.is_bound and f"shown_{question_id}" in self.data:
+            return self.data[f"shown_{question_id}"]
+        return _shown_token(self.initial[f"answer_{question_id}"], self.initial[f"note_{question_id}"])
+
     def answer_inputs(self) -> list[AnswerInput]:
+        """The answers this user changed on the page.
+
+        Questions left as they were shown are not sent, so a colleague's answer saved
+        meanwhile on the same page is not overwritten with the stale value.
+        """
         inputs = []
         for question in self.area.questions:
             value = self.cleaned_data.get(f"answer_{question.id}") or NO_ANSWER
             note = self.cleaned_data.get(f"note_{question.id}") or ""
+            shown = self.data.get(f"shown_{question.id}")
+            if shown is not None and shown == _shown_token(value, note):
+                continue
             level = None
             kind = value
             if value.startswith("level-"):
@@ -213,6 +233,12 @@ class AreaAnswersForm(forms.Form):
         return inputs
 
     def questions_with_fields(self):
-        """(question, answer bound field, note bound field) for the template."""
+        """(question, answer bound field, note bound field, shown token) for the template."""
         for question in self.area.questions:
-            yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"]
+            yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], self.shown(question.id)
+
+
+def _shown_token(value: str, note: str) -> str:
+    # Browsers post a textarea's line breaks as CRLF; stored notes keep LF only.
+    note = note.replace("\r", "").strip()
+    return f"{value}|{hashlib.sha256(note.encode()).hexdigest()[:16]}"

@@ -367,3 +367,35 @@ def test_it_keeps_the_area_page_queries_bounded(client, member, assessment, djan
         save(assessment, member, key, "choice", level)
     with django_assert_max_num_queries(len(empty)):
         assert client.get(url).status_code == 200
+
+
+def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, member, team, assessment):
+    import re
+
+    from tests.conftest import make_user
+
+    colleague = make_user("colleague")
+    models.Membership.objects.create(team=team, user=colleague, role=models.Membership.MEMBER)
+    client.force_login(member)
+    html = client.get(area_url(assessment, "data")).content.decode()
+    shown = dict(re.findall(r'name="(shown_[a-z-]+)" value="([^"]*)"', html))
+    assert set(shown) == {"shown_streaming-data", "shown_data-discovery"}
+
+    # While the page is open, a colleague answers the first question.
+    save(assessment, colleague, "streaming-data", "choice", 4, note="Checked with ops")
+    # The member answers only the second question, leaving the first as it was shown.
+    response = client.post(area_url(assessment, "data"), data_post(**shown, **{"answer_data-discovery": "level-3",
+                                                                               "note_data-discovery": "Line 1\r\nLine 2"}))
+    assert response.status_code == 302
+    assert answers_of(assessment) == {
+        "streaming-data": ("choice", 4, "Checked with ops"),
+        "data-discovery": ("choice", 3, "Line 1\nLine 2"),
+    }
+    # Coming back and saving unchanged answers changes nothing, line breaks included.
+    html = client.get(area_url(assessment, "data")).content.decode()
+    shown = dict(re.findall(r'name="(shown_[a-z-]+)" value="([^"]*)"', html))
+    before = assessment.answers.get(question__key="data-discovery").answered_at
+    client.post(area_url(assessment, "data"), data_post(**shown, **{
+        "answer_streaming-data": "level-4", "note_streaming-data": "Checked with ops",
+        "answer_data-discovery": "level-3", "note_data-discovery": "Line 1\r\nLine 2"}))
+    assert assessment.answers.get(question__key="data-discovery").answered_at == before
