@@ -278,6 +278,7 @@ class PracticeForm(forms.ModelForm):
 @admin.register(models.Practice)
 class PracticeAdmin(ContentAdmin):
     form = PracticeForm
+    formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["key", "title", "effort", "questionnaire"]
     list_filter = ["questionnaire__slug", "questionnaire", "effort"]
     search_fields = ["key", "title", "summary", "note", "url"]

@@ -117,6 +117,7 @@ ACTION_TEXT = {
 @admin.register(models.QuestionnaireVersion)
 class QuestionnaireVersionAdmin(ContentAdmin):
     form = QuestionnaireVersionForm
+    formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["slug", "version", "title", "status", "published_at", "assessment_total", "updated_at"]
     list_display_links = ["slug", "version"]
     list_filter = ["status", "slug"]
