@@ -81,6 +81,13 @@ def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_serve
     page.get_by_label("Text:").fill("How do teams find the datasets they need?")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
+    # The question's history names the editor and shows the old text.
+    fixed = models.Question.objects.get(text="How do teams find the datasets they need?")
+    page.goto(f"{live_server.url}/admin/assessment/question/{fixed.pk}/history/")
+    expect(page.get_by_text("How do teams find the data they need?").first).to_be_visible()
+    expect(page.get_by_role("cell", name="editor").first).to_be_visible()
+    shot(page, "03b-question-history")
+    assert_accessible(page, context="#content")
 
     draft = models.QuestionnaireVersion.objects.get(version="2026.2")
     page.goto(f"{live_server.url}/admin/assessment/questionnaireversion/{draft.pk}/change/")
