@@ -7,6 +7,7 @@ exactly what the results pages and the JSON export say.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 
@@ -38,6 +39,12 @@ class GapLine:
 
 
 @dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class RoadmapEntry:
     number: int  # from 1, in roadmap order
     practice: domain.Practice
@@ -46,6 +53,7 @@ class RoadmapEntry:
     priority: str
     impact: str
     gaps: list[GapLine]
+    links: list[Link]
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,20 @@ def _roadmap_entry(report: AssessmentReport, item: RoadmapItem, numbers: dict[st
         priority=f"{item.priority:.2f}",
         impact=f"{item.impact:.2f}",
         gaps=gaps,
+        links=_links(report.practices_by_id[item.practice_id]),
     )
+
+
+def _links(practice: domain.Practice) -> list[Link]:
+    """The reference and further sources, labelled by title and host.
+
+    Labels rather than full URLs: the links are clickable, and printing every
+    URL in full made the roadmap a third longer (and slower to render).
+    """
+    host = urlsplit(practice.url).hostname or practice.url
+    links = [Link(f"Reference ({host})", practice.url)]
+    links += [Link(reference.title, reference.url) for reference in practice.references]
+    return links
 
 
 def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question, answer, number: str) -> AnswerLine:
