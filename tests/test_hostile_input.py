@@ -355,12 +355,13 @@ def test_it_survives_a_body_that_is_not_utf8(answered, member_client):
 @pytest.mark.django_db
 def test_it_refuses_bad_input_when_starting_an_assessment(team, member, member_client, questionnaire_version):
     url = reverse("assessment-new", kwargs={"team_id": team.pk})
+    # The error summary links to the field in error (where), and the message says what.
     cases = [
-        ({"title": ""}, "Enter a title"),
-        ({"title": "   "}, "Enter a title"),
-        ({"title": "t" * 201}, "at most 200 characters"),
-        ({"title": "Fine", "target_data": "9"}, "Choose a target level from the list"),
-        ({"title": "Fine", "target_data": "abc"}, "Choose a target level from the list"),
+        ({"title": ""}, 'href="#id_title"'),
+        ({"title": "   "}, 'href="#id_title"'),
+        ({"title": "t" * 201}, "200 characters"),
+        ({"title": "Fine", "target_data": "9"}, 'href="#id_target_data"'),
+        ({"title": "Fine", "target_data": "abc"}, 'href="#id_target_data"'),
     ]
     before = db_snapshot()
     for data, message in cases:
