@@ -6,6 +6,7 @@ rebuilds from its rows, and what scoring and the roadmap take as input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
 
@@ -101,11 +102,29 @@ class Questionnaire:
                 return s.name
         raise KeyError(level)
 
+    # cached_property writes to the instance __dict__, which a frozen dataclass
+    # allows; these are derived once per questionnaire, not per roadmap.
+    @cached_property
+    def practices_by_id(self) -> dict[str, Practice]:
+        return {p.id: p for p in self.practices}
+
+    @cached_property
+    def prerequisites(self) -> dict[str, frozenset[str]]:
+        """For each practice, every practice it requires, directly or through others."""
+        closure = {}
+        for practice in self.practices:
+            found: set[str] = set()
+            stack = list(practice.requires)
+            while stack:
+                required = stack.pop()
+                if required not in found:
+                    found.add(required)
+                    stack.extend(self.practices_by_id[required].requires if required in self.practices_by_id else ())
+            closure[practice.id] = frozenset(found)
+        return closure
+
     def practice(self, practice_id: str) -> Practice:
-        for p in self.practices:
-            if p.id == practice_id:
-                return p
-        raise KeyError(practice_id)
+        return self.practices_by_id[practice_id]
 
     def questions(self):
         """Every question with its area, in display order."""

@@ -54,19 +54,6 @@ def _compare(a: tuple[str, float, float], b: tuple[str, float, float]) -> int:
     return (a[0] > b[0]) - (a[0] < b[0])
 
 
-def _prerequisites(questionnaire: Questionnaire, practice_id: str) -> set[str]:
-    """Every practice ``practice_id`` requires, directly or through others."""
-    requires = {p.id: p.requires for p in questionnaire.practices}
-    found: set[str] = set()
-    stack = list(requires.get(practice_id, ()))
-    while stack:
-        required = stack.pop()
-        if required not in found:
-            found.add(required)
-            stack.extend(requires.get(required, ()))
-    return found
-
-
 def _respect_requires(questionnaire: Questionnaire, ranked: list[str]) -> list[str]:
     """Repeatedly take the first practice whose prerequisites are taken.
 
@@ -75,7 +62,7 @@ def _respect_requires(questionnaire: Questionnaire, ranked: list[str]) -> list[s
     roadmap, C still comes before A.
     """
     on_roadmap = set(ranked)
-    waits_for = {p: _prerequisites(questionnaire, p) & on_roadmap for p in ranked}
+    waits_for = {p: questionnaire.prerequisites.get(p, frozenset()) & on_roadmap for p in ranked}
     remaining, taken, ordered = list(ranked), set(), []
     while remaining:
         # remaining[0] only on a cycle in requires, which the loader refuses.
