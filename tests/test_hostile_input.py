@@ -465,3 +465,25 @@ def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(asse
             assert any("HYPERLINK" in cell for cell in cells), "the note is missing from the CSV"
             assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], "a CSV cell would run as a formula"
     assert html_pages >= 3
+
+
+new_assessment_bodies = st.dictionaries(
+    st.one_of(
+        st.sampled_from(["title", "start_from", "target_data", "target_models", "target_operations", "questionnaire"]),
+        st.text(alphabet=string.ascii_letters + "_", min_size=1, max_size=20),
+    ),
+    hostile_values,
+    max_size=7,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=new_assessment_bodies)
+def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, questionnaire_version, data):
+    before = models.Assessment.objects.count()
+    response = member_client.post(reverse("assessment-new", kwargs={"team_id": team.pk}), data)
+    assert response.status_code in (200, 302, 400, 403, 404), f"{response.status_code} for {data!r}"
+    if response.status_code == 200:
+        assert ERROR_SUMMARY in response.content.decode(), f"no error summary for {data!r}"
+        assert models.Assessment.objects.count() == before
