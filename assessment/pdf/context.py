@@ -145,7 +145,7 @@ def _level_text(questionnaire: domain.Questionnaire, level: int, *, start: bool 
     return f"{'Level' if start else 'level'} {level} ({questionnaire.level_name(level)})"
 
 
-def _area_row(questionnaire: domain.Questionnaire, area: AreaScore | AssessmentScore, title: str, target) -> AreaRow:
+def _area_row(area: AreaScore | AssessmentScore, title: str, target: str) -> AreaRow:
     return AreaRow(
         title=title,
         score="Not scored" if area.score is None else _percent(area.score),
@@ -249,10 +249,10 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
     ]
 
     areas = [
-        _area_row(questionnaire, area, area.title, f"{area.target} {questionnaire.level_name(area.target)}")
+        _area_row(area, area.title, f"{area.target} {questionnaire.level_name(area.target)}")
         for area in score.areas
     ]
-    overall = _area_row(questionnaire, score, "Overall", "")
+    overall = _area_row(score, "Overall", "")
     if score.level is None:
         sentence = "No question has been answered with a level yet, so there is no overall level."
     else:

@@ -8,16 +8,12 @@ static files is ever read.
 """
 from __future__ import annotations
 
-import logging
-
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from assessment.pdf.context import assessment_pdf_context
 from assessment.pdf.fetcher import BASE_URL, SafeURLFetcher, static_url
 from assessment.selectors.reports import AssessmentReport
-
-logger = logging.getLogger(__name__)
 
 # PDF/UA-1 makes WeasyPrint tag the structure (headings, lists, tables, links,
 # figures with alt text), write /Lang and the title, and embed every font.
