@@ -422,3 +422,24 @@ def test_it_refuses_a_link_to_a_practice_of_another_version(client, editor, ques
     response = client.post(change_url(question), data)
     assert response.status_code == 200
     assert not question.practice_links.filter(practice=foreign).exists()
+
+
+def test_it_keeps_the_query_count_of_the_big_pages_bounded(
+    client, editor, full_questionnaire_version, django_assert_max_num_queries
+):
+    """On the real questionnaire (44 questions, 64 practices) the pages do not pay a query per row."""
+    client.force_login(editor)
+    draft = version_new_draft(full_questionnaire_version)
+    question = models.Question.objects.filter(area__questionnaire=draft).first()
+    pages = [
+        change_url(draft),
+        change_url(full_questionnaire_version),
+        reverse("admin:assessment_question_changelist") + "?all=",
+        reverse("admin:assessment_practice_changelist"),
+        change_url(question),
+        change_url(models.Area.objects.filter(questionnaire=draft).first()),
+    ]
+    for url in pages:
+        client.get(url)  # warm caches (questionnaire domain, content types)
+        with django_assert_max_num_queries(25):
+            assert client.get(url).status_code == 200
