@@ -207,6 +207,14 @@ def test_it_works_without_javascript(page_without_js, live_server, member, asses
     page.wait_for_url(f"{live_server.url}/assessments/{assessment.pk}/areas/models/")
     answer = assessment.answers.get(question__key="streaming-data")
     assert (answer.choice.level, answer.note) == (3, "Ask Sam")
+    page.get_by_role("button", name="Save and exit").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_text("1 of 4 answered").is_visible()
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/review/")
+    page.get_by_role("button", name="Submit and see results").click()
+    page.wait_for_url(f"{live_server.url}/assessments/{assessment.pk}/")
+    assessment.refresh_from_db()
+    assert assessment.is_submitted
     assert_accessible(page)
 
 
