@@ -443,3 +443,15 @@ def test_it_keeps_the_query_count_of_the_big_pages_bounded(
         client.get(url)  # warm caches (questionnaire domain, content types)
         with django_assert_max_num_queries(25):
             assert client.get(url).status_code == 200
+
+
+def test_it_marks_the_version_new_assessments_start_with(client, editor, questionnaire_version):
+    client.force_login(editor)
+    newer = version_new_draft(questionnaire_version, new_version="2026.2")
+    url = reverse("admin:assessment_questionnaireversion_changelist")
+    column = admin.site._registry[models.QuestionnaireVersion].offered
+    offered = {v.version: column(v) for v in client.get(url).context["cl"].result_list}
+    assert offered == {"2026.1": True, "2026.2": False}
+    client.post(reverse("admin:assessment_questionnaireversion_publish", args=[newer.pk]))
+    offered = {v.version: column(v) for v in client.get(url).context["cl"].result_list}
+    assert offered == {"2026.1": False, "2026.2": True}

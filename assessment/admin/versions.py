@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -118,7 +118,7 @@ ACTION_TEXT = {
 class QuestionnaireVersionAdmin(ContentAdmin):
     form = QuestionnaireVersionForm
     formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
-    list_display = ["slug", "version", "title", "status", "published_at", "assessment_total", "updated_at"]
+    list_display = ["slug", "version", "title", "status", "offered", "published_at", "assessment_total", "updated_at"]
     list_display_links = ["slug", "version"]
     list_filter = ["status", "slug"]
     search_fields = ["slug", "version", "title", "summary"]
@@ -137,7 +137,14 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         return obj
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(assessment_count=Count("assessments"))
+        newer = models.QuestionnaireVersion.objects.filter(
+            slug=OuterRef("slug"), status=models.QuestionnaireVersion.PUBLISHED, published_at__gt=OuterRef("published_at")
+        )
+        return super().get_queryset(request).annotate(assessment_count=Count("assessments"), newer_published=Exists(newer))
+
+    @admin.display(description="new assessments start with it", boolean=True)
+    def offered(self, obj):
+        return obj.status == models.QuestionnaireVersion.PUBLISHED and not obj.newer_published
 
     def get_readonly_fields(self, request, obj=None):
         return self.ALWAYS_READ_ONLY
