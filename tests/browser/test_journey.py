@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -92,10 +93,23 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(page, l
     page.goto(f"{base}/")
     page.wait_for_url(f"{base}/login/?next=/")
     look(page, "01-login")
-    login(page, live_server, member)
+    # Log in with the keyboard: the skip link comes first, then the form.
+    tab_until(page, lambda el: el["name"] == "username")
+    page.keyboard.type(member.username)
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
     assert page.get_by_role("heading", name="Your teams").is_visible()
     assert page.get_by_text("No assessment yet").is_visible()
     look(page, "02-home-empty")
+
+    # The skip link is the first stop and moves focus to the main content.
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
 
     # Start a new assessment with the keyboard alone.
     tab_to_text(page, "Start a new assessment")
