@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assessment.access import assessment_for_user, executive_agency_id
 from assessment.models import Agency
@@ -35,14 +35,14 @@ def assessment_pdf_filename(assessment) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def assessment_pdf(request, assessment_id: int):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     return _pdf_response(assessment_pdf_cached(assessment), assessment_pdf_filename(assessment))
 
 
 @login_required
-@require_GET
+@require_safe
 def portfolio_pdf(request):
     agency_id = executive_agency_id(request.user)
     if agency_id is None:
