@@ -219,3 +219,18 @@ def test_it_keeps_the_import_and_export_from_team_managers(client, team_manager,
     assert upload(client, GOOD).status_code == 403
     response = client.get(reverse("admin:assessment_questionnaireversion_export", args=[questionnaire_version.pk]))
     assert response.status_code == 403
+
+
+def test_it_lists_what_a_new_version_changes_from_the_previous_one(client, editor, questionnaire_version):
+    client.force_login(editor)
+    text = (GOOD.replace('version: "2026.1"', 'version: "2026.2"')
+            .replace("How are trained models kept?", "Where are trained models kept?")
+            .replace("  - id: operations\n    title: Operations", "  - id: operations\n    title: Operations\n    weight: 2"))
+    preview = upload(client, text)
+    assert preview.context["preview"].action == "created"
+    assert preview.context["preview"].differences == [
+        'area "operations": weight changed',
+        'question "model-versions": text changed',
+    ]
+    page = preview.content.decode()
+    assert "Differences from version 2026.1" in page and "question &quot;model-versions&quot;: text changed" in page

@@ -174,3 +174,31 @@ def test_it_finds_no_problem_in_the_real_questionnaire_after_loading(full_questi
     draft = version_new_draft(full_questionnaire_version)
     assert questionnaire_domain(draft).areas == questionnaire_domain(full_questionnaire_version).areas
     assert version_publish(draft).status == models.QuestionnaireVersion.PUBLISHED
+
+
+def test_it_describes_added_removed_and_changed_items(questionnaire_version):
+    import dataclasses
+
+    from assessment.services.versions import content_differences
+
+    old = questionnaire_domain(questionnaire_version)
+    data, models_area, operations = old.areas
+    new = dataclasses.replace(
+        old,
+        title="Renamed",
+        practices=old.practices[1:],  # data-catalog removed
+        areas=(
+            dataclasses.replace(data, questions=data.questions[:1]),  # data-discovery removed
+            dataclasses.replace(models_area, weight=3),
+            operations,
+            dataclasses.replace(operations, id="ethics", title="Ethics"),
+        ),
+    )
+    assert content_differences(old, new) == [
+        "questionnaire: title changed",
+        'practice "data-catalog" removed',
+        'area "models": weight changed',
+        'area "ethics" added',
+        'question "data-discovery" removed',
+    ]
+    assert content_differences(old, old) == []

@@ -243,10 +243,43 @@ def version_publish(version: models.QuestionnaireVersion) -> models.Questionnair
 
 # --- Import from an uploaded file ---------------------------------------------
 
+def _changed_fields(old, new, names) -> list[str]:
+    return [name for name in names if getattr(old, name) != getattr(new, name)]
+
+
+def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) -> list[str]:
+    """What changes from `old` to `new`, one line per added, removed or changed item, in file order."""
+    lines = []
+    top = _changed_fields(old, new, ["title", "summary", "source", "default_target"])
+    if old.scale != new.scale:
+        top.append("scale")
+    if top:
+        lines.append(f"questionnaire: {', '.join(top)} changed")
+    for kind, old_items, new_items, fields in [
+        ("practice", old.practices, new.practices, ["title", "summary", "url", "effort", "references", "note", "requires"]),
+        ("area", old.areas, new.areas, ["title", "summary", "weight"]),
+        ("question", [q for _, q in old.questions()], [q for _, q in new.questions()],
+         ["text", "help", "weight", "not_applicable", "choices", "practices"]),
+    ]:
+        before = {item.id: item for item in old_items}
+        after = {item.id: item for item in new_items}
+        for item in new_items:
+            if item.id not in before:
+                lines.append(f'{kind} "{item.id}" added')
+            else:
+                changed = _changed_fields(before[item.id], item, fields)
+                if changed:
+                    lines.append(f'{kind} "{item.id}": {", ".join(changed)} changed')
+        lines += [f'{kind} "{item.id}" removed' for item in old_items if item.id not in after]
+    return lines
+
+
 @dataclass
 class ImportPreview:
     questionnaire: domain.Questionnaire
     outcome: LoadOutcome
+    compared_with: models.QuestionnaireVersion | None = None
+    differences: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> str:
@@ -277,7 +310,16 @@ def questionnaire_import_preview(data: bytes | str, filename: str) -> ImportPrev
             f'version "{questionnaire.version}" of "{questionnaire.slug}" is already published with other '
             "content; give the file a new version (it will be imported as a draft)"
         )
-    return ImportPreview(questionnaire, outcome)
+    preview = ImportPreview(questionnaire, outcome)
+    if outcome.action != UNCHANGED:
+        # Against the version it replaces, else the newest version of the same questionnaire.
+        base = outcome.version or models.QuestionnaireVersion.objects.filter(slug=questionnaire.slug).order_by(
+            "-created_at", "-pk"
+        ).first()
+        if base is not None:
+            preview.compared_with = base
+            preview.differences = content_differences(questionnaire_domain(base), questionnaire)
+    return preview
 
 
 @transaction.atomic
