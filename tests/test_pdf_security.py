@@ -119,3 +119,18 @@ def test_it_blocks_raw_markup_that_reaches_weasyprint(listener):
     text = pdf_text(pdf)
     assert "Visible" in text
     assert "root:x:0:0" not in text
+
+
+@pytest.mark.django_db
+def test_it_renders_any_script_and_symbol_people_type(assessment, member):
+    note = "Données ✓ – 数据目录 – بيانات – 🚀 – \u202eevil\u202c – &amp; <b>bold</b> {{ x }} {% if %}"
+    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", level=2, note=note)])
+    assessment.refresh_from_db()
+    pdf = assessment_pdf(assessment_report(assessment))
+    # Glyphs no installed font has (CJK, emoji) are drawn as empty boxes, but
+    # nothing fails. pypdf reads the fallback-font run as UTF-16 here, hence the
+    # NUL bytes it leaves; poppler's pdftotext reads the same text cleanly.
+    text = pdf_text(pdf).replace("\x00", "")
+    assert "Note: Données" in text
+    assert "&amp; <b>bold</b> {{ x }} {% if %}" in text
