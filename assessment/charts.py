@@ -45,11 +45,15 @@ def _wrap(label: str, width: int = 18) -> list[str]:
     return lines
 
 
-def radar_svg(axes: list[RadarAxis], *, lo: int, hi: int, title: str, chart_id: str = "radar") -> SafeString:
+def radar_svg(
+    axes: list[RadarAxis], *, lo: int, hi: int, title: str, chart_id: str = "radar", legend: bool = True
+) -> SafeString:
     """A radar chart of current against target level per area.
 
     The chart is an image with a title and description; pages put a data table
-    next to it as its full text alternative.
+    next to it as its full text alternative. Without `legend`, the caption
+    must say which line is which (the PDF does: every text in an SVG costs
+    WeasyPrint a text layout).
     """
     size, margin = 520, 120
     cx = cy = size / 2
@@ -108,11 +112,12 @@ def radar_svg(axes: list[RadarAxis], *, lo: int, hi: int, title: str, chart_id: 
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{CURRENT_COLOR}"/>')
     # Legend: line styles differ (solid vs dashed), so it reads without color too.
     ly = size - 22
-    parts.append(
-        f'<line x1="20" y1="{ly}" x2="50" y2="{ly}" stroke="{CURRENT_COLOR}" stroke-width="2.5"/>'
-        f'<text x="56" y="{ly + 4}" font-size="12" fill="#212529" font-family="sans-serif">Current level (solid)</text>'
-        f'<line x1="220" y1="{ly}" x2="250" y2="{ly}" stroke="{TARGET_COLOR}" stroke-width="2.5" stroke-dasharray="7 4"/>'
-        f'<text x="256" y="{ly + 4}" font-size="12" fill="#212529" font-family="sans-serif">Target level (dashed)</text>'
-    )
+    if legend:
+        parts.append(
+            f'<line x1="20" y1="{ly}" x2="50" y2="{ly}" stroke="{CURRENT_COLOR}" stroke-width="2.5"/>'
+            f'<text x="56" y="{ly + 4}" font-size="12" fill="#212529" font-family="sans-serif">Current level (solid)</text>'
+            f'<line x1="220" y1="{ly}" x2="250" y2="{ly}" stroke="{TARGET_COLOR}" stroke-width="2.5" stroke-dasharray="7 4"/>'
+            f'<text x="256" y="{ly + 4}" font-size="12" fill="#212529" font-family="sans-serif">Target level (dashed)</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))

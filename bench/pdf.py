@@ -11,9 +11,12 @@ peak memory:
 
 - app: assessment_pdf(assessment_report(assessment)) -- the database read,
   scoring, roadmap, template and WeasyPrint; the PDF cache is not involved;
-- raw: WeasyPrint alone on the same HTML string, with the same options
-  (the stylesheet link pointed at the file on disk, fetched by WeasyPrint's
-  own fetcher), without Django.
+- raw: WeasyPrint alone on the same HTML string with the app's WeasyPrint
+  settings (assessment/pdf/engine.py), without Django; the stylesheet link
+  points at the file on disk, fetched by WeasyPrint's own fetcher;
+- plain: the same, with WeasyPrint's defaults instead of engine.py's settings
+  (a new font configuration per render, level 9 compression): what those
+  settings save, shown for information.
 
 Peak memory is each child's peak resident set size (getrusage ru_maxrss), so
 it includes the Python interpreter and, for the app, Django. Overhead is
@@ -118,10 +121,23 @@ def child_app(db_path: str, assessment_id: int) -> None:
 
 
 def child_raw(html_path: str) -> None:
+    """WeasyPrint with the app's settings (assessment/pdf/engine.py: options, kept
+    font configuration, compression level), no Django, WeasyPrint's own fetcher."""
+    sys.path.insert(0, str(ROOT))
+    from assessment.pdf import engine
+
+    assert "django" not in sys.modules, "the raw child must run without Django"
+    html = Path(html_path).read_text()
+    _serve(lambda: engine.write_pdf(html))
+
+
+def child_plain(html_path: str) -> None:
+    """WeasyPrint with its defaults and the same options: what the app's settings save."""
     from weasyprint import HTML
 
+    from_engine = {"pdf_variant": "pdf/ua-1"}  # assessment.pdf.engine.PDF_OPTIONS, without importing it
     html = Path(html_path).read_text()
-    _serve(lambda: HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))  # assessment.pdf.render.PDF_OPTIONS
+    _serve(lambda: HTML(string=html).write_pdf(**from_engine))
 
 
 class Child:
@@ -156,7 +172,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--questionnaire", type=Path, default=FULL if FULL.exists() else SMALL)
     parser.add_argument("--write", type=Path, help="also save one PDF here, to look at")
-    parser.add_argument("--child", choices=["app", "raw"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["app", "raw", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--assessment", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--html", help=argparse.SUPPRESS)
@@ -167,6 +183,9 @@ def main() -> int:
         return 0
     if args.child == "raw":
         child_raw(args.html)
+        return 0
+    if args.child == "plain":
+        child_plain(args.html)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="pdf-bench-") as tmp:
@@ -188,21 +207,26 @@ def main() -> int:
         html_path = Path(tmp) / "report.html"
         html_path.write_text(raw_html)
 
-        # Both children stay up and take turns, render by render, so a change
-        # in the machine's load hits both the same way.
+        # The children stay up and take turns, render by render (rotating who
+        # goes first), so a change in the machine's load hits all of them alike.
         load_before = os.getloadavg()[0]
-        app_child = Child(["--child", "app", "--db", db_path, "--assessment", str(assessment_id)])
-        raw_child = Child(["--child", "raw", "--html", str(html_path)])
+        child_args = {
+            "app": ["--db", db_path, "--assessment", str(assessment_id)],
+            "raw": ["--html", str(html_path)],
+            "plain": ["--html", str(html_path)],
+        }
+        children = {name: Child(["--child", name, *extra]) for name, extra in child_args.items()}
+        order = list(children.values())
         for run in range(args.runs):
-            for child in (app_child, raw_child) if run % 2 == 0 else (raw_child, app_child):
+            for child in order[run % 3:] + order[:run % 3]:
                 child.render()
-        app = {"peak_mb": app_child.finish(), "results": app_child.results}
-        raw = {"peak_mb": raw_child.finish(), "results": raw_child.results}
+        results = {name: {"peak_mb": child.finish(), "results": child.results} for name, child in children.items()}
         load_after = os.getloadavg()[0]
-    for result in (app, raw):
+    for result in results.values():
         result["times"] = [r["wall"] for r in result["results"]]
         result["cpu"] = [r["cpu"] for r in result["results"]]
         result["bytes"] = result["results"][-1]["bytes"]
+    app, raw, plain = results["app"], results["raw"], results["plain"]
 
     questions = len(list(report.questionnaire.questions()))
     app_median, raw_median = statistics.median(app["times"]), statistics.median(raw["times"])
@@ -211,10 +235,13 @@ def main() -> int:
     print(f"questionnaire: {args.questionnaire.name} ({len(report.questionnaire.areas)} areas, {questions} questions, "
           f"{len(report.roadmap)} roadmap items); {args.runs} renders each, taking turns; PDF {app['bytes'] / 1024:.0f} KiB")
     print(f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before, {load_after:.1f} after")
-    for name, result in (("app", app), ("raw", raw)):
+    for name, result in results.items():
         print(f"{name}  median {statistics.median(result['times']):.3f} s wall, {statistics.median(result['cpu']):.3f} s CPU "
               f"(wall min {min(result['times']):.3f}, max {max(result['times']):.3f})  peak RSS {result['peak_mb']:.0f} MB")
-    print(f"app overhead over WeasyPrint alone: {100 * overhead:+.1f} % wall, {100 * cpu_overhead:+.1f} % CPU")
+    print(f"app overhead over WeasyPrint alone (raw): {100 * overhead:+.1f} % wall, {100 * cpu_overhead:+.1f} % CPU")
+    plain_median = statistics.median(plain["times"])
+    print(f"engine.py settings against WeasyPrint's defaults (raw / plain): {statistics.median(raw['times']) / plain_median:.2f} "
+          f"(PDF {raw['bytes'] / 1024:.0f} against {plain['bytes'] / 1024:.0f} KiB)")
     print("peak memory is each child process's peak resident set size (getrusage ru_maxrss); "
           "CPU is time.process_time, less disturbed than wall time by other load on the machine")
     missed = []

@@ -29,3 +29,13 @@ def test_it_places_a_full_score_on_the_outer_ring():
     polygons = root.findall("svg:polygon", NS)
     outer_ring, current = polygons[4], polygons[-1]
     assert outer_ring.get("points").split()[0] == current.get("points").split()[0]
+
+
+def test_it_leaves_the_legend_to_the_caption_when_asked():
+    axes = [RadarAxis("A", 3, 4), RadarAxis("B", 2, 4), RadarAxis("C", 1, 4)]
+    texts = lambda svg: [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]  # noqa: E731
+    with_legend = texts(radar_svg(axes, lo=1, hi=5, title="t"))
+    without = texts(radar_svg(axes, lo=1, hi=5, title="t", legend=False))
+    assert "Current level (solid)" in with_legend and "Target level (dashed)" in with_legend
+    assert "Current level (solid)" not in without and "Target level (dashed)" not in without
+    assert len(with_legend) == len(without) + 2

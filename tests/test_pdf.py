@@ -144,20 +144,44 @@ def test_it_lists_roadmap_items_under_their_phase_in_order(report_pdf, answered)
         assert phase_starts[item.phase] < position < min(later_phases, default=len(roadmap)), heading
 
 
-def test_it_explains_why_with_current_and_target_levels(report_pdf):
+def test_it_explains_why_with_current_and_target_levels(report_pdf, answered):
     text = pdf_text(report_pdf)
-    assert "How does your organization collect streaming data for ML? – now level 2 (Developing), target level 4 (Managed)" in text
-    assert "now Not sure, counted as level 1 (Initial)" in text
+    report = assessment_report(answered)
+    streaming = next(i for i in report.roadmap if any(g.question_id == "streaming-data" for g in i.gaps))
+    others = [g for g in streaming.gaps if g.question_id != "streaming-data"]
+    assert not others, "the test expects the streaming practice to close one gap"
+    assert "Why: it closes the gap of question 1.1 (now 2, target 4)." in text
+    assert "(now Not sure (counted as 1), target 4)" in text
+    # The levels are named once, in the roadmap's introduction, and the
+    # questions' text is in the appendix under the same numbers.
+    assert "(1 Initial, 2 Developing, 3 Defined, 4 Managed, 5 Optimized)" in text
+    assert "1.1 How does your organization collect streaming data for ML?" in text
 
 
-def test_it_links_every_practice_reference(report_pdf, answered):
+def test_it_links_each_item_title_to_its_reference(report_pdf, answered):
     uris = link_uris(report_pdf)
     report = assessment_report(answered)
+    assert report.roadmap
     for item in report.roadmap:
-        practice = report.practices_by_id[item.practice_id]
-        assert practice.url in uris
-        for reference in practice.references:
-            assert reference.url in uris
+        assert report.practices_by_id[item.practice_id].url in uris
+
+
+def test_it_lists_the_source_sections_once(report_pdf, answered):
+    report = assessment_report(answered)
+    folder = report.questionnaire.source.url.rsplit("/", 1)[0] + "/"
+    sections = {
+        reference.url
+        for item in report.roadmap
+        for reference in report.practices_by_id[item.practice_id].references
+        if reference.url.startswith(folder)
+    }
+    assert sections, "the test questionnaire should cite a section of its source"
+    uris = link_uris(report_pdf)
+    for url in sections:
+        assert uris.count(url) == 1, url
+    text = pdf_text(report_pdf)
+    assert "Sources The sections of “Machine Learning Best Practices for Public Sector Organizations”" in text
+    assert text.index("Sources The sections") < text.index("Appendix: questions and answers Every question")
 
 
 def test_it_summarises_now_items_and_figures(report_pdf, answered):
@@ -201,7 +225,7 @@ def test_it_is_tagged_with_language_metadata_and_outline(report_pdf):
     assert reader.metadata.author == "Test Agency – Data Platform"
     outline = reader.outline
     roadmap = next(i for i, item in enumerate(outline) if not isinstance(item, list) and item.title == "Roadmap")
-    assert [item.title for item in outline[roadmap + 1]] == ["Now", "Next", "Later"]
+    assert [item.title for item in outline[roadmap + 1]] == ["Now", "Next", "Later", "Sources"]
 
 
 def test_it_gives_the_chart_a_text_alternative(report_pdf):

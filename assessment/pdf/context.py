@@ -7,7 +7,6 @@ exactly what the results pages and the JSON export say.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.utils import timezone
 
@@ -31,11 +30,9 @@ def _percent(x: float) -> str:
 
 @dataclass(frozen=True)
 class GapLine:
-    question_number: str  # e.g. "2.3", as numbered in the appendix
-    question_text: str
-    area_title: str
-    current: str  # "level 2 (Developing)" or "Not sure, counted as level 1"
-    target: str
+    question_number: str  # e.g. "2.3", as numbered in the appendix, which gives the question's text
+    current: str  # "2", or "Not sure (counted as 1)"
+    target: str  # "4"
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ class RoadmapEntry:
     priority: str
     impact: str
     gaps: list[GapLine]
-    links: list[Link]
+    reference: Link  # the practice's own reference; its further sources are listed once, after the roadmap
 
 
 @dataclass(frozen=True)
@@ -126,6 +123,7 @@ class AssessmentPdfContext:
     phases: list[PhaseBlock]
     now_entries: list[RoadmapEntry]
     roadmap_count: int
+    sources: list[Link]
     appendix: list[AppendixArea]
     to_verify: list[QuestionRef]
     unanswered: list[QuestionRef]
@@ -168,46 +166,50 @@ def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
 
 
 def _roadmap_entry(report: AssessmentReport, item: RoadmapItem, numbers: dict[str, str]) -> RoadmapEntry:
-    questionnaire = report.questionnaire
     gaps = []
     for gap in item.gaps:
-        area, question = report.questions_by_id[gap.question_id]
-        current = (
-            f"Not sure, counted as {_level_text(questionnaire, gap.level)}"
-            if gap.not_sure
-            else _level_text(questionnaire, gap.level)
-        )
+        # Numbers only: the appendix gives each question's text and the
+        # roadmap's introduction names the levels, once each.
+        current = f"Not sure (counted as {gap.level})" if gap.not_sure else str(gap.level)
         gaps.append(
             GapLine(
-                question_number=numbers[question.id],
-                question_text=question.text,
-                area_title=area.title,
+                question_number=numbers[gap.question_id],
                 current=current,
-                target=_level_text(questionnaire, gap.target),
+                target=str(gap.target),
             )
         )
+    practice = report.practices_by_id[item.practice_id]
     return RoadmapEntry(
         number=item.position + 1,
-        practice=report.practices_by_id[item.practice_id],
+        practice=practice,
         phase=item.phase,
         effort=EFFORT_LABELS.get(item.effort, item.effort),
         priority=f"{item.priority:.2f}",
         impact=f"{item.impact:.2f}",
         gaps=gaps,
-        links=_links(report.practices_by_id[item.practice_id]),
+        reference=Link(practice.title, practice.url),
     )
 
 
-def _links(practice: domain.Practice) -> list[Link]:
-    """The reference and further sources, labelled by title and host.
+def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) -> list[Link]:
+    """The pages of the questionnaire's source (the whitepaper's sections) that the roadmap's practices cite.
 
-    Labels rather than full URLs: the links are clickable, and printing every
-    URL in full made the roadmap a third longer (and slower to render).
+    Each once, in roadmap order, after the roadmap: under every item the same
+    few section pages would repeat, and every link is a box WeasyPrint lays
+    out and tags. A page of the source is a URL in the same folder as the
+    source's own URL. The practices' other references are on their pages in
+    the app; in the PDF each item's title links to its main reference.
     """
-    host = urlsplit(practice.url).hostname or practice.url
-    links = [Link(f"Reference ({host})", practice.url)]
-    links += [Link(reference.title, reference.url) for reference in practice.references]
-    return links
+    if source is None or not source.url:
+        return []
+    folder = source.url.rsplit("/", 1)[0] + "/"
+    seen, sections = set(), []
+    for entry in entries:
+        for reference in entry.practice.references:
+            if reference.url.startswith(folder) and reference.url not in seen:
+                seen.add(reference.url)
+                sections.append(Link(reference.title, reference.url))
+    return sections
 
 
 def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question, answer, number: str) -> AnswerLine:
@@ -234,7 +236,8 @@ def radar_for(report: AssessmentReport, *, chart_id: str = "radar") -> tuple[str
         f"Radar chart of the maturity level per area, current against target, on a scale of "
         f"{questionnaire.lo} to {questionnaire.hi}. {figures}."
     )
-    return radar_svg(axes, lo=questionnaire.lo, hi=questionnaire.hi, title=alt, chart_id=chart_id), alt
+    chart = radar_svg(axes, lo=questionnaire.lo, hi=questionnaire.hi, title=alt, chart_id=chart_id, legend=False)
+    return chart, alt
 
 
 def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
@@ -307,6 +310,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         phases=phases,
         now_entries=phases[0].entries,
         roadmap_count=len(entries),
+        sources=_source_sections(entries, questionnaire.source),
         appendix=appendix,
         to_verify=refs(score.to_verify),
         unanswered=refs(score.unanswered),
