@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessment import models
 
@@ -114,7 +115,12 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
         ).prefetch_related("choices")
     }
     existing = {a.question_id: a for a in assessment.answers.filter(question_id__in=question_ids)}
-    changed = 0
+    # New answers are inserted in bulk, and the history rows of all changes go
+    # in one INSERT: a page of seven changed answers costs eight writes instead
+    # of fourteen. Changed answers are still updated one by one: bulk_update's
+    # CASE expressions cost more Python time than the queries they save.
+    now = timezone.now()
+    to_update, to_create, removed = [], [], 0
     for given in answers:
         question = questions.get(given.question_id)
         if question is None:
@@ -124,7 +130,7 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
         if given.kind == "":
             if current is not None:
                 current.delete()
-                changed += 1
+                removed += 1
             continue
         choice = None
         if given.kind == models.Answer.CHOICE:
@@ -140,12 +146,21 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
             if current.kind == given.kind and current.choice_id == (choice and choice.pk) and current.note == note:
                 continue
             current.kind, current.choice, current.note, current.answered_by = given.kind, choice, note, user
-            current.save()
+            current.skip_history_when_saving = True  # its history row is written below, with the others
+            current.save(update_fields=["kind", "choice", "note", "answered_by", "answered_at"])
+            del current.skip_history_when_saving
+            to_update.append(current)
         else:
-            models.Answer.objects.create(
-                assessment=assessment, question=question, kind=given.kind, choice=choice, note=note, answered_by=user
+            to_create.append(
+                models.Answer(
+                    assessment=assessment, question=question, kind=given.kind, choice=choice, note=note, answered_by=user
+                )
             )
-        changed += 1
+    if to_update:
+        models.Answer.history.bulk_history_create(to_update, update=True, default_user=user, default_date=now)
+    if to_create:
+        bulk_create_with_history(to_create, models.Answer, default_user=user, default_date=now)
+    changed = len(to_update) + len(to_create) + removed
     if changed:
         assessment.save(update_fields=["updated_at"])
     return changed

@@ -117,3 +117,33 @@ def heatmap_rows(group):
 _NOT_SCORED_CELL = (
     f'<td class="heat heat-none"><span class="heat-value" aria-hidden="true">–</span><span class="heat-label">{NOT_SCORED}</span></td>'
 )
+
+
+_CHECKED = mark_safe(" checked")
+_OTHER_ANSWERS = {"not_sure": " choice-other", "not_applicable": " choice-other", "": " choice-none"}
+
+
+@register.filter
+def radio_options(field):
+    """The radios of a RadioSelect field, each in a Bootstrap form-check div.
+
+    The same markup as looping over the bound field in the template
+    (`{% for radio in field %}`: ids `<auto_id>_<n>`, the checked one from the
+    field's value), built here in one pass: that loop was most of an area
+    page's template time, about a dozen variable lookups per radio.
+    """
+    selected = field.value()
+    selected = "" if selected is None else str(selected)
+    rows = []
+    for index, (value, label) in enumerate(field.field.choices):
+        value = str(value)
+        radio_id = f"{field.auto_id}_{index}"
+        rows.append(
+            format_html(
+                '<div class="form-check choice{}"><input class="form-check-input" type="radio" name="{}" value="{}" '
+                'id="{}"{}><label class="form-check-label" for="{}">{}</label></div>',
+                _OTHER_ANSWERS.get(value, ""), field.html_name, value, radio_id,
+                _CHECKED if value == selected else "", radio_id, label,
+            )
+        )
+    return mark_safe("".join(rows))
