@@ -5,7 +5,7 @@ outside the app and measure what the app itself adds.
 
 1. One FontConfiguration per thread, kept between renders. WeasyPrint makes a
    new one per render by default, and with it a new Pango font map, so every
-   render loads DejaVu again and shapes its text with cold HarfBuzz and Pango
+   render loads its fonts again and shapes its text with cold HarfBuzz and Pango
    caches. Keeping it cut the full report's render by about 13 % (median CPU
    time, six renders each, alternating; the Python work is unchanged, the
    saving is in Pango and HarfBuzz). Per thread, because Pango objects must not
