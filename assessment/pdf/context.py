@@ -36,12 +36,6 @@ class GapLine:
 
 
 @dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
 class RoadmapEntry:
     number: int  # from 1, in roadmap order
     practice: domain.Practice
@@ -50,7 +44,6 @@ class RoadmapEntry:
     priority: str
     impact: str
     gaps: list[GapLine]
-    reference: Link  # the practice's own reference; its further sources are listed once, after the roadmap
 
 
 @dataclass(frozen=True)
@@ -123,7 +116,7 @@ class AssessmentPdfContext:
     phases: list[PhaseBlock]
     now_entries: list[RoadmapEntry]
     roadmap_count: int
-    sources: list[Link]
+    sources: list[domain.Reference]  # sections of the questionnaire's source, see _source_sections
     appendix: list[AppendixArea]
     to_verify: list[QuestionRef]
     unanswered: list[QuestionRef]
@@ -187,11 +180,10 @@ def _roadmap_entry(report: AssessmentReport, item: RoadmapItem, numbers: dict[st
         priority=f"{item.priority:.2f}",
         impact=f"{item.impact:.2f}",
         gaps=gaps,
-        reference=Link(practice.title, practice.url),
     )
 
 
-def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) -> list[Link]:
+def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) -> list[domain.Reference]:
     """The pages of the questionnaire's source (the whitepaper's sections) that the roadmap's practices cite.
 
     Each once, in roadmap order, after the roadmap: under every item the same
@@ -208,7 +200,7 @@ def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) 
         for reference in entry.practice.references:
             if reference.url.startswith(folder) and reference.url not in seen:
                 seen.add(reference.url)
-                sections.append(Link(reference.title, reference.url))
+                sections.append(reference)
     return sections
 
 
