@@ -283,17 +283,30 @@ class ProviderGroupMapping(models.Model):
             models.CheckConstraint(
                 condition=models.Q(team__isnull=True, role="") | models.Q(team__isnull=False) & ~models.Q(role=""),
                 name="provider_mapping_team_iff_role",
+                violation_error_message="A team needs a role, and a role needs a team.",
             ),
             models.CheckConstraint(
                 condition=models.Q(team__isnull=False)
                 | models.Q(executive_agency__isnull=False)
                 | models.Q(admin_group__isnull=False),
                 name="provider_mapping_grants_something",
+                violation_error_message="Choose what this group gives: a team and role, the executive role, or an admin group.",
             ),
         ]
 
     def __str__(self):
         return self.claim_value
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.claim_value = (self.claim_value or "").strip()
+        if self.team_id and not self.role:
+            raise ValidationError({"role": "Choose the role this group gives in the team."})
+        if self.role and not self.team_id:
+            raise ValidationError({"team": "Choose the team this role is in, or clear the role."})
+        if not (self.team_id or self.executive_agency_id or self.admin_group_id):
+            raise ValidationError("Choose what this group gives: a team and role, the executive role, or an admin group.")
 
 
 class ProviderIdentity(models.Model):

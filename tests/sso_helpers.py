@@ -106,7 +106,7 @@ def sso_on(settings, oidc_provider):
     oidc_provider.setup()
     made = settings_from_environment(sso_environment(oidc_provider))
     for name, value in made.items():
-        if name.startswith("OIDC_") or name in ("AUTHENTICATION_BACKENDS", "LOCAL_PASSWORDS"):
+        if name.startswith("OIDC_") or name in ("AUTHENTICATION_BACKENDS", "LOCAL_PASSWORDS", "CONTENT_SECURITY_POLICY"):
             setattr(settings, name, value)
     forget_provider_documents()
     yield oidc_provider

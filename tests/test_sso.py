@@ -291,3 +291,32 @@ def test_the_deploy_check_stays_clean_with_single_sign_on(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert CLIENT_SECRET not in result.stdout + result.stderr
+
+
+def test_the_admin_keeps_mappings_and_says_what_is_missing(client, benefits):
+    client.force_login(get_user_model().objects.create_superuser("root", password=PASSWORD))
+    url = "/admin/assessment/providergroupmapping/add/"
+    response = client.post(url, {"claim_value": "ml-benefits-members", "team": benefits.pk, "role": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"role": ["Choose the role this group gives in the team."]}
+    assert not models.ProviderGroupMapping.objects.exists()
+    response = client.post(url, {"claim_value": "ml-nothing"})
+    assert "Choose what this group gives" in response.content.decode()
+    assert not models.ProviderGroupMapping.objects.exists()
+    response = client.post(url, {"claim_value": " ml-benefits-members ", "team": benefits.pk, "role": "member"})
+    assert response.status_code == 302
+    assert models.ProviderGroupMapping.objects.get().claim_value == "ml-benefits-members"
+    assert client.get("/admin/assessment/provideridentity/").status_code == 200
+
+
+def test_team_managers_cannot_edit_mappings(client, benefits):
+    manager = make_user("manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Team managers"))
+    client.force_login(manager)
+    assert client.get("/admin/assessment/providergroupmapping/add/").status_code == 403
+    listing = client.get("/admin/assessment/membership/?source__exact=manual")
+    assert listing.status_code == 200
+    newcomer = make_user("newcomer")
+    client.post("/admin/assessment/membership/add/", {"team": benefits.pk, "user": newcomer.pk, "role": "viewer",
+                                                      "source": "provider"})
+    assert models.Membership.objects.get(user=newcomer).source == models.SOURCE_MANUAL

@@ -2,7 +2,8 @@
 
 Makes a fresh RSA signing key and a throw-away database, serves on 127.0.0.1,
 and prints one JSON line with the issuer and the setup key once it is ready.
---demo registers the application at http://127.0.0.1:8000 and a few users (README
+--demo listens on port 9000 and registers the application at http://127.0.0.1:8000 (--app)
+and a few users (README
 "Single sign-on", "Try it with the test provider").
 """
 import argparse
@@ -17,16 +18,23 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-DEMO = {
-    "clients": [
-        {
-            "client_id": "ml-readiness",
-            "client_secret": "demo-client-secret-for-the-test-provider",
-            "redirect_uris": ["http://127.0.0.1:8000/sso/callback/", "http://localhost:8000/sso/callback/"],
-            "post_logout_redirect_uris": ["http://127.0.0.1:8000/login/", "http://localhost:8000/login/"],
-        }
-    ],
-    "users": [
+def demo_setup(app_url: str) -> dict:
+    """The demo application (at app_url) and users, for trying single sign-on by hand."""
+    hosts = {app_url.rstrip("/"), app_url.rstrip("/").replace("127.0.0.1", "localhost")}
+    return {
+        "clients": [
+            {
+                "client_id": "ml-readiness",
+                "client_secret": "demo-client-secret-for-the-test-provider",
+                "redirect_uris": [f"{host}/sso/callback/" for host in sorted(hosts)],
+                "post_logout_redirect_uris": [f"{host}/login/" for host in sorted(hosts)],
+            }
+        ],
+        "users": DEMO_USERS,
+    }
+
+
+DEMO_USERS = [
         {"username": "bea", "password": "bea-provider-password", "name": "Bea Benefits",
          "email": "bea@agency.example", "groups": ["ml-benefits-members"]},
         {"username": "ben", "password": "ben-provider-password", "name": "Ben Benefits",
@@ -35,8 +43,7 @@ DEMO = {
          "email": "erin@agency.example", "groups": ["ml-executives"]},
         {"username": "eli", "password": "eli-provider-password", "name": "Eli Editor",
          "email": "eli@agency.example", "groups": ["ml-questionnaire-editors"]},
-    ],
-}
+]
 
 
 def _rsa_private_key_pem() -> str:
@@ -53,6 +60,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.oidc_provider", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     parser.add_argument("--demo", action="store_true", help="register the demo application and users")
+    parser.add_argument("--app", default="http://127.0.0.1:8000", help="the application's address, for --demo")
     args = parser.parse_args(argv)
     if args.demo and not args.port:
         args.port = 9000  # the address the README gives to the application
@@ -76,7 +84,8 @@ def main(argv=None):
         if args.demo:
             from tests.oidc_provider.views import provider_setup
 
-            provider_setup(DEMO)
+            demo = demo_setup(args.app)
+            provider_setup(demo)
 
         class QuietHandler(WSGIRequestHandler):
             def log_message(self, format, *args):  # the request log would show codes and tokens
@@ -90,13 +99,13 @@ def main(argv=None):
                  "setup_key": os.environ["OIDC_TEST_PROVIDER_SETUP_KEY"]}
         print(json.dumps(ready), flush=True)
         if args.demo:
-            client = DEMO["clients"][0]
+            client = demo["clients"][0]
             print(
                 "\nTest provider ready. Start the application with:\n\n"
                 f"  OIDC_ISSUER={ready['issuer']} OIDC_CLIENT_ID={client['client_id']} "
                 f"OIDC_CLIENT_SECRET={client['client_secret']} OIDC_DISPLAY_NAME='Test provider' make run\n\n"
                 "Provider users (password): "
-                + ", ".join(f"{u['username']} ({u['password']}) in {', '.join(u['groups'])}" for u in DEMO["users"])
+                + ", ".join(f"{u['username']} ({u['password']}) in {', '.join(u['groups'])}" for u in DEMO_USERS)
                 + "\nStop with Ctrl+C.",
                 flush=True,
             )
