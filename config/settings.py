@@ -232,10 +232,13 @@ AGENCY_DEFAULT_NAME = env("AGENCY_NAME", "Your Agency")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_query_string": {"()": "config.logfilters.DropQueryString"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The development server's request log, without query strings (the sign-in code).
+        "django.server": {"handlers": ["console"], "filters": ["no_query_string"], "propagate": False},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

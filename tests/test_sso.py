@@ -320,3 +320,12 @@ def test_team_managers_cannot_edit_mappings(client, benefits):
     client.post("/admin/assessment/membership/add/", {"team": benefits.pk, "user": newcomer.pk, "role": "viewer",
                                                       "source": "provider"})
     assert models.Membership.objects.get(user=newcomer).source == models.SOURCE_MANUAL
+
+
+def test_the_request_log_leaves_the_sign_in_code_out():
+    from config.logfilters import DropQueryString
+
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+                               ("GET /sso/callback/?code=secret-code&state=s HTTP/1.1", "302", "0"), None)
+    assert DropQueryString().filter(record)
+    assert record.getMessage() == '"GET /sso/callback/ HTTP/1.1" 302 0'
