@@ -113,13 +113,15 @@ def sso_on(settings, oidc_provider):
     forget_provider_documents()
 
 
-def provider_callback_url(client, provider: TestProvider, username: str, *, password: str | None = None) -> str:
+def provider_callback_url(
+    client, provider: TestProvider, username: str, *, password: str | None = None, next_url: str | None = None
+) -> str:
     """Start a sign-in in the Django test client, sign in on the provider's own login page, return the callback URL.
 
     The provider part runs over real HTTP (requests) with the provider's login
     form and CSRF token, as a browser without JavaScript would.
     """
-    start = client.get("/sso/start/")
+    start = client.get("/sso/start/", {"next": next_url} if next_url else {})
     assert start.status_code == 302, start.content[:500]
     browser = requests.Session()
     answer = browser.get(start["Location"], allow_redirects=False, timeout=30)

@@ -329,3 +329,22 @@ def test_the_request_log_leaves_the_sign_in_code_out():
                                ("GET /sso/callback/?code=secret-code&state=s HTTP/1.1", "302", "0"), None)
     assert DropQueryString().filter(record)
     assert record.getMessage() == '"GET /sso/callback/ HTTP/1.1" 302 0'
+
+
+def test_it_refuses_a_deactivated_account(sso_on, mappings):
+    sign_in(Client(), sso_on, "gone", groups=["ml-benefits-members"])
+    get_user_model().objects.filter(username="gone").update(is_active=False)
+    client = Client()
+    response = sign_in(client, sso_on, "gone", groups=["ml-benefits-members"])
+    assert response.status_code == 403 and b"You were not signed in" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_lands_on_the_page_asked_for_on_this_site_only(sso_on, mappings):
+    sso_on.setup(users=[{"username": "deep", "groups": ["ml-benefits-members"]}])
+    client = Client()
+    callback = provider_callback_url(client, sso_on, "deep", next_url="/portfolio/")
+    assert client.get(callback)["Location"] == "/portfolio/"
+    client = Client()
+    callback = provider_callback_url(client, sso_on, "deep", next_url="https://evil.example/")
+    assert client.get(callback)["Location"] == "/"

@@ -55,6 +55,10 @@ class ProviderBackend(OIDCAuthenticationBackend):
     def OIDC_OP_JWKS_ENDPOINT(self):
         return provider_configuration()["jwks_uri"]
 
+    def get_user(self, user_id):
+        # The library's get_user skips the is_active check; Django's does it.
+        return ModelBackend.get_user(self, user_id)
+
     def authenticate(self, request, **kwargs):
         # Only the callback view passes a nonce; a password login reaches the next backend.
         if request is None or "nonce" not in kwargs:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_POST
@@ -161,6 +162,14 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
         except (requests.RequestException, ProviderUnavailable) as error:
             logger.warning("single sign-on: the provider could not be used: %s", error)
             return _unreachable(request)
+        except IntegrityError:
+            # The same person's first sign-in finished at the same moment in another tab.
+            return sso_failure(
+                request,
+                title="Sign-in clashed with another one",
+                message="Your account was being set up by another sign-in at the same moment. Start again.",
+                status=409,
+            )
 
     def login_failure(self):
         return sso_failure(
