@@ -119,8 +119,8 @@ if OIDC_ENABLED:
     OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
     OIDC_DISPLAY_NAME = env("OIDC_DISPLAY_NAME", "your agency account")
     OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGORITHM", "RS256")
-    if OIDC_RP_SIGN_ALGO[:2] not in ("RS", "ES", "PS"):
-        raise ImproperlyConfigured("OIDC_SIGN_ALGORITHM must be an asymmetric algorithm such as RS256 or ES256.")
+    if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"):
+        raise ImproperlyConfigured("OIDC_SIGN_ALGORITHM must be RS256, RS384, RS512, ES256, ES384 or ES512.")
     OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10)
     OIDC_USE_PKCE = True
     OIDC_USE_NONCE = True

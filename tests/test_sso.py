@@ -265,6 +265,10 @@ def test_settings_refuse_what_cannot_work(oidc_provider):
         settings_from_environment(sso_environment(oidc_provider, OIDC_ISSUER="http://idp.agency.example/realms/x"))
     with pytest.raises(ImproperlyConfigured, match="OIDC_CLIENT_SECRET"):
         settings_from_environment(sso_environment(oidc_provider, OIDC_CLIENT_SECRET=""))
+    with pytest.raises(ImproperlyConfigured, match="OIDC_SIGN_ALGORITHM"):
+        settings_from_environment(sso_environment(oidc_provider, OIDC_SIGN_ALGORITHM="HS256"))
+    with pytest.raises(ImproperlyConfigured, match="openid"):
+        settings_from_environment(sso_environment(oidc_provider, OIDC_SCOPES="email profile"))
 
 
 def test_it_is_off_without_settings(client):
