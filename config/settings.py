@@ -122,6 +122,8 @@ if OIDC_ENABLED:
     if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"):
         raise ImproperlyConfigured("OIDC_SIGN_ALGORITHM must be RS256, RS384, RS512, ES256, ES384 or ES512.")
     OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10)
+    # A session from the provider ends after this long, so the groups are read again at least daily.
+    OIDC_SESSION_HOURS = envint("OIDC_SESSION_HOURS", 10)
     OIDC_USE_PKCE = True
     OIDC_USE_NONCE = True
     OIDC_STORE_ID_TOKEN = True  # server-side session only: the hint for logging out at the provider

@@ -69,6 +69,7 @@ def test_it_signs_in_a_new_user_onto_the_mapped_team(sso_on, mappings, benefits)
     assert user.provider_identity.groups == ["ml-benefits-members", "unrelated-group"]
     home = client.get("/")
     assert home.status_code == 200 and b"Benefits Analytics" in home.content
+    assert 9.9 * 3600 < client.session.get_expiry_age() <= 10 * 3600
 
 
 def test_it_gives_the_strongest_role_when_two_groups_map_to_one_team(sso_on, mappings, benefits):
@@ -352,3 +353,16 @@ def test_it_lands_on_the_page_asked_for_on_this_site_only(sso_on, mappings):
     client = Client()
     callback = provider_callback_url(client, sso_on, "deep", next_url="https://evil.example/")
     assert client.get(callback)["Location"] == "/"
+
+
+def test_it_explains_a_refused_token_request_without_showing_the_secret(sso_on, mappings, settings, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = Client()
+    sso_on.setup(users=[{"username": "late", "groups": ["ml-benefits-members"]}])
+    callback = provider_callback_url(client, sso_on, "late")
+    settings.OIDC_RP_CLIENT_SECRET = "a-secret-the-provider-does-not-know"
+    response = client.get(callback)
+    assert response.status_code == 502 and b"The sign-in service cannot be reached" in response.content
+    assert "token endpoint answered 401" in caplog.text
+    assert "a-secret-the-provider-does-not-know" not in caplog.text + response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -171,6 +171,11 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
                 status=409,
             )
 
+    def login_success(self):
+        response = super().login_success()
+        self.request.session.set_expiry(settings.OIDC_SESSION_HOURS * 3600)
+        return response
+
     def login_failure(self):
         return sso_failure(
             self.request,

@@ -60,3 +60,7 @@ def test_it_signs_in_through_the_provider_onto_the_team_and_out_of_both(
     assert page.get_by_label("Provider password").is_visible()
     page.goto(f"{live_server.url}/")
     page.wait_for_url(f"{live_server.url}/login/**")
+    # A provider's refusal gets a page in the site's layout that passes axe too.
+    page.goto(f"{live_server.url}/sso/callback/?error=access_denied&state=unknown")
+    assert page.get_by_role("heading", name="Sign-in was not completed").is_visible()
+    assert_accessible(page)
