@@ -1,11 +1,10 @@
 """Authentication backends: the provider's ID token, and the emergency superuser's password."""
 from __future__ import annotations
 
-import logging
-
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.utils.encoding import smart_str
@@ -13,8 +12,6 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from assessment.services.sign_in import ProviderClaims, provider_user_sign_in
 from assessment.sso.discovery import provider_configuration, provider_signing_keys
-
-logger = logging.getLogger(__name__)
 
 # Clocks of the provider and this server may differ a little.
 CLOCK_SKEW_SECONDS = 60
@@ -39,8 +36,6 @@ class ProviderBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
-        from django.contrib.auth import get_user_model
-
         self.UserModel = get_user_model()
 
     @property
