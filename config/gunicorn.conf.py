@@ -40,8 +40,9 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Request time in microseconds (%(D)s) helps spot slow pages in the access log.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)sus'
+# Request time in microseconds (%(D)s) helps spot slow pages in the access log. The path is
+# logged without its query string, which carries the single sign-on code on /sso/callback/.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)sus'
 
 # The proxy on this host (or the load balancer's addresses) may set X-Forwarded-*.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

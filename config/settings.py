@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; production sets DEBUG off,
 SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -97,6 +98,46 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Single sign-on through the agency's OpenID Connect provider (README "Single sign-on"),
+# on when OIDC_ISSUER is set. Endpoints and signing keys come from the issuer's
+# discovery document (assessment/sso/discovery.py).
+OIDC_ISSUER = (env("OIDC_ISSUER") or "").rstrip("/")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+# LOCAL_PASSWORDS=0: nobody signs in with a password except superusers, and they only on
+# the admin's login page (the emergency account, for when the provider is down).
+LOCAL_PASSWORDS = envbool("LOCAL_PASSWORDS", True)
+if OIDC_ENABLED:
+    if not OIDC_ISSUER.startswith("https://") and urlsplit(OIDC_ISSUER).hostname not in ("127.0.0.1", "localhost"):
+        raise ImproperlyConfigured("OIDC_ISSUER must be an https:// address (plain http only on 127.0.0.1 or localhost).")
+    OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (or OIDC_CLIENT_SECRET_FILE) too.")
+    OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+    OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_DISPLAY_NAME = env("OIDC_DISPLAY_NAME", "your agency account")
+    OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGORITHM", "RS256")
+    if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"):
+        raise ImproperlyConfigured("OIDC_SIGN_ALGORITHM must be RS256, RS384, RS512, ES256, ES384 or ES512.")
+    OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10)
+    # A session from the provider ends after this long, so the groups are read again at least daily.
+    OIDC_SESSION_HOURS = envint("OIDC_SESSION_HOURS", 10)
+    OIDC_USE_PKCE = True
+    OIDC_USE_NONCE = True
+    OIDC_STORE_ID_TOKEN = True  # server-side session only: the hint for logging out at the provider
+    OIDC_CREATE_USER = True
+    OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+    OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+    AUTHENTICATION_BACKENDS.append("assessment.sso.backend.ProviderBackend")
+elif not LOCAL_PASSWORDS:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS=0 needs single sign-on: set OIDC_ISSUER (README \"Single sign-on\").")
+if not LOCAL_PASSWORDS:
+    AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend")] = (
+        "assessment.sso.backend.SuperuserPasswordBackend"
+    )
+
 # Login throttling: five failures lock the username from that address for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
@@ -149,6 +190,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if OIDC_ENABLED:
+    # Logging out is a form posted here that redirects to the provider: the CSP must allow that.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER)))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -190,10 +234,13 @@ AGENCY_DEFAULT_NAME = env("AGENCY_NAME", "Your Agency")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_query_string": {"()": "config.logfilters.DropQueryString"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The development server's request log, without query strings (the sign-in code).
+        "django.server": {"handlers": ["console"], "filters": ["no_query_string"], "propagate": False},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

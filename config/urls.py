@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessment.sso import views as sso_views
 from assessment.views import health
 
 admin.site.site_header = "ML Readiness administration"
@@ -9,8 +9,9 @@ admin.site.site_title = "ML Readiness admin"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso_views.login, name="login"),
+    path("logout/", sso_views.logout, name="logout"),
+    path("sso/", include("assessment.sso.urls")),
     path("admin/", admin.site.urls),
     path("", include("assessment.urls")),
 ]

@@ -40,6 +40,12 @@ def everything(questionnaire_version, assessment, member, executive, draft):
         models.Membership: models.Membership.objects.get(user=member),
         models.Executive: models.Executive.objects.get(user=executive),
         models.Assessment: assessment,
+        models.ProviderGroupMapping: models.ProviderGroupMapping.objects.create(
+            claim_value="ml-data-members", team=assessment.team, role="member"
+        ),
+        models.ProviderIdentity: models.ProviderIdentity.objects.create(
+            user=member, issuer="https://idp.agency.example", subject="member-at-idp", groups=["ml-data-members"]
+        ),
     }
 
 

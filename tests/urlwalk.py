@@ -23,7 +23,7 @@ TEAM_PARAMS = {"assessment_id", "team_id", "answer_id", "question_id"}
 # Parameters that name questionnaire content, which any logged-in user may read.
 CONTENT_PARAMS = {"version_id", "area_key", "practice_key", "question_key"}
 # Pages anyone may open without logging in.
-PUBLIC_NAMES = {"healthz", "login", "logout", "admin:login", "admin:logout"}
+PUBLIC_NAMES = {"healthz", "login", "logout", "admin:login", "admin:logout", "sso-start", "sso-callback"}
 
 TEAM = "team data"
 CONTENT = "questionnaire content"

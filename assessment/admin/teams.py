@@ -8,7 +8,8 @@ from .content import LabelledInline
 
 class MembershipInline(LabelledInline, admin.TabularInline):
     model = models.Membership
-    fields = ["user", "role"]
+    fields = ["user", "role", "source"]
+    readonly_fields = ["source"]
     extra = 0
 
 
@@ -30,16 +31,18 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(models.Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "team", "role"]
-    list_filter = ["role", "team__agency", "team"]
+    list_display = ["user", "team", "role", "source"]
+    list_filter = ["role", "source", "team__agency", "team"]
+    readonly_fields = ["source"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
     list_select_related = ["user", "team"]
 
 
 @admin.register(models.Executive)
 class ExecutiveAdmin(admin.ModelAdmin):
-    list_display = ["user", "agency"]
-    list_filter = ["agency"]
+    list_display = ["user", "agency", "source"]
+    list_filter = ["agency", "source"]
+    readonly_fields = ["source"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "agency"]
 

@@ -1,0 +1,10 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tests.oidc_provider import views
+
+urlpatterns = [
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="provider-login"),
+    path("testing/setup", views.setup, name="provider-testing-setup"),
+]
