@@ -171,7 +171,6 @@ def django_env(database_url: str, port: int, workers: int) -> dict[str, str]:
             "SECURE_SSL": "0",  # no TLS on loopback; everything else as in production
             "DATABASE_URL": database_url,
             "DATA_DIR": str(OUT / "data"),
-            "CACHE_DIR": str(OUT / "cache"),
             "LOG_LEVEL": "WARNING",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": str(workers),
