@@ -388,7 +388,6 @@ def main() -> int:
     print("targets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
     if not args.keep:
         shutil.rmtree(OUT / "data", ignore_errors=True)
-        shutil.rmtree(OUT / "cache", ignore_errors=True)
     return 1 if missed else 0
 
 
