@@ -416,6 +416,19 @@ def test_it_offers_a_team_manager_their_own_agency_in_lists_and_choices(home_man
 
 
 @pytest.mark.django_db
+def test_it_completes_a_team_managers_search_with_their_own_agencys_teams_only(foreign_objects, home_manager):
+    """The admin's autocomplete answers for any searchable model, whatever the form uses."""
+    client = client_for(home_manager["user"])
+    for term, expected in (("Zebra", []), ("Manager", [HOME_TEAM_NAME])):
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "assessment", "model_name": "membership", "field_name": "team", "term": term},
+        )
+        assert response.status_code == 200
+        assert [r["text"] for r in response.json()["results"]] == expected
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_team_managers_posts_with_another_agencys_ids(zebra, foreign_objects, home_manager):
     """Every add and change form, as a superuser sees it, posted by the manager with the foreign agency's ids."""
     superuser = client_for(make_user("root", is_staff=True, is_superuser=True))
