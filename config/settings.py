@@ -180,10 +180,10 @@ AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 
 # The cache is a database table (made by the assessment migration
 # database_cache_table, so `migrate` alone is enough): shared by every worker and
-# app server, with nothing else to run. What
-# it holds may be invalidated from any process. A per-process cache (a dict in a
-# module) may hold only values keyed by something that never changes, such as an
-# `updated_at`; see assessment/selectors/questionnaires.py.
+# app server, with nothing else to run. What it holds may be invalidated from any
+# process. A per-process cache (a dict in a module) may hold only values keyed by
+# something that never changes, such as an `updated_at`; see
+# assessment/selectors/questionnaires.py.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
