@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Assessment, Executive, Membership, Team
+from assessment.models import Agency, Assessment, Executive, Membership, Team
 
 
 def executive_agency_id(user) -> int | None:
@@ -62,3 +62,17 @@ def teams_visible_to(user):
     if agency_id is not None:
         return Team.objects.filter(agency_id=agency_id)
     return Team.objects.filter(memberships__user=user).distinct()
+
+
+def agencies_managed_by(user):
+    """The agencies whose teams, memberships and executives the user manages in the admin.
+
+    Superusers manage every agency; anyone else only the agencies that list them
+    in `Agency.managers` (set by a superuser). Being in the "Team managers" group
+    gives the admin permissions; this decides where they apply.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if user.is_superuser:
+        return Agency.objects.all()
+    return Agency.objects.filter(managers=user)

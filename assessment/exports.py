@@ -12,8 +12,12 @@ import re
 from assessment.domain import model as domain
 from assessment.selectors.reports import AssessmentReport
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with = + - @ (or tab/CR before one) as a
+# formula. A cell starts at the start of a value, but also, for a program that
+# splits on another separator than ours (`;` in many European locales, tab) or
+# ignores quotes, after any `,` `;` tab or line break inside a value, possibly
+# after quote marks. Each such start gets a `'`, which spreadsheets show as text.
+_FORMULA_START = re.compile(r'(^|[,;\t\r\n])("*)(?=[=+\-@\t\r])')
 
 
 def export_file_name(report: AssessmentReport, extension: str) -> str:
@@ -94,10 +98,24 @@ def assessment_to_dict(report: AssessmentReport) -> dict:
 
 
 def csv_safe(value) -> object:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A cell a spreadsheet shows as text, never runs as a formula, whatever separator it splits on."""
+    if isinstance(value, str):
+        return _FORMULA_START.sub(r"\1\2'", value)
     return value
+
+
+class CsvWriter:
+    """The one CSV writer of the app: every field quoted, every formula start defused (csv_safe).
+
+    Quoting every field keeps a `;` or a tab inside a value from splitting the
+    cell in a spreadsheet that honours quotes; csv_safe covers those that do not.
+    """
+
+    def __init__(self, out):
+        self._writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells) -> None:
+        self._writer.writerow([csv_safe(cell) for cell in cells])
 
 
 def _level_name(questionnaire: domain.Questionnaire, level: int | None) -> str:
@@ -114,10 +132,10 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         domain.UNANSWERED: "Unanswered",
     }
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
 
     def row(*cells):
-        writer.writerow([csv_safe(c) for c in cells])
+        writer.writerow(cells)
 
     assessment = report.assessment
     row("Assessment", assessment.title, "Team", assessment.team.name, "Questionnaire",

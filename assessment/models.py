@@ -182,6 +182,15 @@ class Choice(models.Model):
 
 class Agency(models.Model):
     name = models.CharField(max_length=200)
+    # Who may manage this agency's teams, memberships and executives in the admin
+    # (staff in the "Team managers" group). Only superusers set it; see access.agencies_managed_by.
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_agencies",
+        help_text='Staff users of the "Team managers" group who manage this agency\'s teams, '
+        "memberships and executives. Only superusers can change this list.",
+    )
 
     class Meta:
         verbose_name_plural = "agencies"

@@ -171,7 +171,6 @@ def django_env(database_url: str, port: int, workers: int) -> dict[str, str]:
             "SECURE_SSL": "0",  # no TLS on loopback; everything else as in production
             "DATABASE_URL": database_url,
             "DATA_DIR": str(OUT / "data"),
-            "CACHE_DIR": str(OUT / "cache"),
             "LOG_LEVEL": "WARNING",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": str(workers),
@@ -389,7 +388,6 @@ def main() -> int:
     print("targets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
     if not args.keep:
         shutil.rmtree(OUT / "data", ignore_errors=True)
-        shutil.rmtree(OUT / "cache", ignore_errors=True)
     return 1 if missed else 0
 
 

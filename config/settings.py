@@ -198,8 +198,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache and written through to the database: one query less per page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only, which every worker and app server shares: a
+# logout or a password change ends a session everywhere at once. (A cache-backed
+# session engine on a per-process cache kept logged-out sessions alive on other workers.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Behind TLS (production), cookies are secure and HSTS is on.
 SECURE_SSL = envbool("SECURE_SSL", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_SSL
@@ -220,12 +222,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 PROXY_COUNT = envint("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 
+# The cache is a database table (made by the assessment migration
+# database_cache_table, so `migrate` alone is enough): shared by every worker and
+# app server, with nothing else to run. What it holds may be invalidated from any
+# process. A per-process cache (a dict in a module) may hold only values keyed by
+# something that never changes, such as an `updated_at`; see
+# assessment/selectors/questionnaires.py.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
-        if env("CACHE_DIR")
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": env("CACHE_DIR", "ml-readiness"),
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mlready_cache",
     }
 }
 

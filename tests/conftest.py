@@ -100,10 +100,11 @@ def editor(db):
 
 
 @pytest.fixture
-def team_manager(db):
-    """Staff user in the "Team managers" group."""
+def team_manager(agency):
+    """Staff user in the "Team managers" group, managing the test agency."""
     from django.contrib.auth.models import Group
 
     user = make_user("manager", first_name="Max", last_name="Manager", is_staff=True)
     user.groups.add(Group.objects.get(name="Team managers"))
+    agency.managers.add(user)
     return user

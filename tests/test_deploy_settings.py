@@ -355,7 +355,7 @@ def test_it_documents_gunicorn_with_postgresql_for_production():
     deployment = readme[readme.index("## Deployment"):]
     assert "gunicorn -c config/gunicorn.conf.py" in deployment
     assert "postgres://" in deployment
-    for setting in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BEHIND_PROXY_TLS", "CACHE_DIR", "collectstatic"):
+    for setting in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BEHIND_PROXY_TLS", "collectstatic"):
         assert setting in deployment, setting
 
 

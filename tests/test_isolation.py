@@ -6,7 +6,13 @@ for it as people who must not see or change that team's data: a member of
 another team, an executive of another agency, someone not logged in, and (for
 writes) a viewer of the Zebra team itself. Outsiders get a 404 (or a redirect
 to log in), never the team's data; a viewer's POST changes nothing.
+
+A team manager of another agency walks every administration page (lists,
+change, add, delete and history pages) and posts every admin form with the
+Zebra agency's ids: nothing of that agency shows, and nothing is written.
 """
+import re
+
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -15,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
+from tests.admin_forms import form_data
 from tests.conftest import make_user
 from tests.urlwalk import CONTENT, PLAIN, PUBLIC_NAMES, STAFF, TEAM, all_routes, body_text, db_snapshot, changed_post_data, page_forms
 
@@ -295,3 +302,198 @@ def test_it_lets_an_executive_of_the_agency_read_but_not_write(zebra, executive)
             assert response.status_code < 500, route.route
     assert db_snapshot() == before
 
+
+
+# --- Team managers in the administration -------------------------------------------------------
+#
+# A team manager of one agency ("Home") walks every admin page: lists, change, add, delete and
+# history pages, with the ids of the Zebra team's agency filled in. Nothing of that agency may
+# show (not in lists, not as a choice in a foreign-key field), and forms posted with its ids
+# must write nothing.
+
+FOREIGN_AGENCY_NAME = "Zebra Home Agency"
+MANAGER_SECRETS = SECRETS + [FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
+HOME_AGENCY_NAME = "Manager Home Agency"
+HOME_TEAM_NAME = "Manager Home Team"
+
+
+@pytest.fixture
+def foreign_objects(zebra, strangers, executive, agency):
+    """Agency B (the Zebra team's) and one object of each kind a team manager handles there."""
+    agency.name = FOREIGN_AGENCY_NAME
+    agency.save()
+    return {
+        "agency": agency,
+        "team": zebra["team"],
+        "membership": models.Membership.objects.get(team=zebra["team"], user=zebra["member"]),
+        "executive": models.Executive.objects.get(user=executive),
+        "assessment": zebra["assessment"],
+    }
+
+
+@pytest.fixture
+def home_manager(db):
+    """A team manager of agency A, which has a team, a member and an executive of its own."""
+    from django.contrib.auth.models import Group
+
+    home = models.Agency.objects.create(name=HOME_AGENCY_NAME)
+    home_team = models.Team.objects.create(agency=home, name=HOME_TEAM_NAME, slug="manager-home-team")
+    manager = make_user("home-manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Team managers"))
+    home.managers.add(manager)
+    models.Membership.objects.create(team=home_team, user=make_user("home-colleague"))
+    models.Executive.objects.create(user=make_user("home-executive"), agency=home)
+    return {"user": manager, "agency": home, "team": home_team}
+
+
+def admin_model(route) -> str | None:
+    """"team" for admin:assessment_team_change, None for pages of no model of this app."""
+    match = re.fullmatch(r"admin:assessment_([a-z]+)_[a-z_]+", route.name or "")
+    return match.group(1) if match else None
+
+
+def admin_values(zebra, foreign_objects, route) -> dict:
+    """The walker's values, with the object id of the foreign agency's object of the route's model."""
+    values = dict(zebra["values"])
+    obj = foreign_objects.get(admin_model(route))
+    if obj is not None:
+        values["object_id"] = obj.pk
+    return values
+
+
+def admin_routes():
+    return [r for r in all_routes() if r.kind == STAFF and r.name not in ("admin:logout", "admin:login")]
+
+
+def with_foreign_choices(data: dict, foreign_objects, manager) -> dict:
+    """A form's data with every agency, team and user field pointing into the foreign agency."""
+    wanted = {"agency": foreign_objects["agency"].pk, "team": foreign_objects["team"].pk, "user": manager.pk}
+    for name in list(data):
+        for suffix, value in wanted.items():
+            if name == suffix or name.endswith(f"-{suffix}"):
+                data[name] = [str(value)]
+    return data
+
+
+@pytest.mark.django_db
+def test_it_shows_a_team_manager_nothing_of_another_agency_on_any_admin_page(zebra, foreign_objects, home_manager):
+    client = client_for(home_manager["user"])
+    problems, opened = [], 0
+    for route in admin_routes():
+        url = route.url(admin_values(zebra, foreign_objects, route))
+        response = client.get(url)
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"GET {url} ({route.name}) failed with {status}")
+            continue
+        opened += status == 200
+        shown = [s for s in MANAGER_SECRETS if s in body_text(response)]
+        if shown:
+            problems.append(f"GET {url} ({route.name}) shows {shown}")
+        if admin_model(route) in foreign_objects and route.params and status == 200:
+            problems.append(f"GET {url} ({route.name}) opened another agency's {admin_model(route)}")
+    assert opened > 5
+    assert not problems, "A team manager reached another agency in the admin:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_it_offers_a_team_manager_their_own_agency_in_lists_and_choices(home_manager):
+    """The control for the walk above: the manager's own agency does show, so the check would see a leak."""
+    client = client_for(home_manager["user"])
+    pages = {
+        "admin:assessment_team_changelist": HOME_TEAM_NAME,
+        "admin:assessment_team_add": HOME_AGENCY_NAME,
+        "admin:assessment_membership_add": HOME_TEAM_NAME,
+        "admin:assessment_membership_changelist": "home-colleague",
+        "admin:assessment_executive_changelist": "home-executive",
+        "admin:assessment_executive_add": HOME_AGENCY_NAME,
+        "admin:assessment_agency_changelist": HOME_AGENCY_NAME,
+    }
+    for name, expected in pages.items():
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert expected in body_text(response), f"{name} does not show {expected!r}"
+
+
+@pytest.mark.django_db
+def test_it_completes_a_team_managers_search_with_their_own_agencys_teams_only(foreign_objects, home_manager):
+    """The admin's autocomplete answers for any searchable model, whatever the form uses."""
+    client = client_for(home_manager["user"])
+    for term, expected in (("Zebra", []), ("Manager", [HOME_TEAM_NAME])):
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "assessment", "model_name": "membership", "field_name": "team", "term": term},
+        )
+        assert response.status_code == 200
+        assert [r["text"] for r in response.json()["results"]] == expected
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_team_managers_posts_with_another_agencys_ids(zebra, foreign_objects, home_manager):
+    """Every add and change form, as a superuser sees it, posted by the manager with the foreign agency's ids."""
+    superuser = client_for(make_user("root", is_staff=True, is_superuser=True))
+    manager_client = client_for(home_manager["user"])
+    problems, posted = [], 0
+    for route in admin_routes():
+        if not (route.name or "").endswith(("_add", "_change", "_delete", "_changelist")):
+            continue
+        url = route.url(admin_values(zebra, foreign_objects, route))
+        if route.name.endswith("_delete"):
+            submissions = [{"post": "yes"}]
+        elif route.name.endswith("_changelist"):
+            obj = foreign_objects.get(admin_model(route))
+            submissions = [{"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}] if obj else []
+        else:
+            page = superuser.get(url)
+            forms = page_forms(page.content.decode()) if page.status_code == 200 else []
+            submissions = [
+                with_foreign_choices(changed_post_data(f, note="Written by a team manager"), foreign_objects, home_manager["user"])
+                for f in forms
+                if f.method == "post"
+            ]
+        for data in submissions:
+            before = db_snapshot()
+            response = manager_client.post(url, data)
+            posted += 1
+            status = response.status_code
+            if status >= 500:
+                problems.append(f"POST {url} ({route.name}) failed with {status}")
+            elif status == 200 and route.name.endswith(("_add", "_change")) and "errorlist" not in body_text(response):
+                problems.append(f"POST {url} ({route.name}) answered 200 without saying what is wrong")
+            if db_snapshot() != before:
+                problems.append(f"POST {url} ({route.name}) by a team manager of another agency changed data ({data})")
+    assert posted > 10
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_it_refuses_the_membership_a_team_manager_gives_themselves_in_another_agency(foreign_objects, home_manager):
+    """The reproduction of the issue: a manager adds themselves as member of another agency's team."""
+    client = client_for(home_manager["user"])
+    data = {"team": foreign_objects["team"].pk, "user": home_manager["user"].pk, "role": models.Membership.MEMBER}
+    response = client.post(reverse("admin:assessment_membership_add"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in body_text(response)
+    assert not models.Membership.objects.filter(user=home_manager["user"]).exists()
+    response = client.post(
+        reverse("admin:assessment_executive_add"), {"user": home_manager["user"].pk, "agency": foreign_objects["agency"].pk}
+    )
+    assert response.status_code == 200 and "Select a valid choice" in body_text(response)
+    assert not models.Executive.objects.filter(user=home_manager["user"]).exists()
+    # Their own team cannot be moved into the other agency either: a located error, nothing saved.
+    team_url = reverse("admin:assessment_team_change", args=[home_manager["team"].pk])
+    data_moved = dict(form_data(client.get(team_url)), agency=str(foreign_objects["agency"].pk))
+    response = client.post(team_url, data_moved)
+    assert response.status_code == 200 and "agency" in response.context["adminform"].form.errors
+    assert models.Team.objects.get(pk=home_manager["team"].pk).agency == home_manager["agency"]
+    # Nor can they name other managers of their agency: only a superuser can.
+    helper = make_user("would-be-manager", is_staff=True)
+    agency_url = reverse("admin:assessment_agency_change", args=[home_manager["agency"].pk])
+    assert client.post(agency_url, {"name": HOME_AGENCY_NAME, "managers": [helper.pk]}).status_code == 302
+    assert list(home_manager["agency"].managers.all()) == [home_manager["user"]]
+    # The control: in their own agency the same form works, and a superuser may cross agencies.
+    response = client.post(reverse("admin:assessment_membership_add"), dict(data, team=home_manager["team"].pk))
+    assert response.status_code == 302
+    superuser = client_for(make_user("root", is_staff=True, is_superuser=True))
+    assert superuser.post(reverse("admin:assessment_membership_add"), data).status_code == 302
+    assert models.Membership.objects.filter(user=home_manager["user"], team=foreign_objects["team"]).exists()

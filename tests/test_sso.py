@@ -317,6 +317,7 @@ def test_the_admin_keeps_mappings_and_says_what_is_missing(client, benefits):
 def test_team_managers_cannot_edit_mappings(client, benefits):
     manager = make_user("manager", is_staff=True)
     manager.groups.add(Group.objects.get(name="Team managers"))
+    benefits.agency.managers.add(manager)
     client.force_login(manager)
     assert client.get("/admin/assessment/providergroupmapping/add/").status_code == 403
     listing = client.get("/admin/assessment/membership/?source__exact=manual")

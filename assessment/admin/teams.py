@@ -1,9 +1,45 @@
-"""Admin of agencies, teams, memberships and executives (the "Team managers" group), and assessments, read-only."""
+"""Admin of agencies, teams, memberships and executives (the "Team managers" group), and assessments, read-only.
+
+A team manager works only inside the agencies that list them as managers
+(access.agencies_managed_by): the lists, the objects they can open, and the
+choices of every agency or team field are cut to those agencies, so a form
+posted with another agency's id fails validation and writes nothing. Only
+superusers cross agencies, add or delete agencies and name their managers.
+"""
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from assessment import models
+from assessment.access import agencies_managed_by
 
 from .content import LabelledInline
+
+
+def _choices_within_agencies(db_field, request):
+    """The agencies or teams a user may pick in a foreign-key field; None when not scoped."""
+    if db_field.related_model is models.Agency:
+        return agencies_managed_by(request.user)
+    if db_field.related_model is models.Team:
+        return models.Team.objects.filter(agency__in=agencies_managed_by(request.user))
+    return None
+
+
+class AgencyScopedAdmin(admin.ModelAdmin):
+    """Objects of the agencies the user manages, reached through `agency_lookup`."""
+
+    agency_lookup: str  # from the model to its agency, e.g. "team__agency"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.agency_lookup}__in": agencies_managed_by(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = _choices_within_agencies(db_field, request)
+        if choices is not None and not request.user.is_superuser:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MembershipInline(LabelledInline, admin.TabularInline):
@@ -14,15 +50,31 @@ class MembershipInline(LabelledInline, admin.TabularInline):
 
 
 @admin.register(models.Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AgencyScopedAdmin):
+    agency_lookup = "pk"
     list_display = ["name"]
     search_fields = ["name"]
 
+    def get_fields(self, request, obj=None):
+        return ["name", "managers"] if request.user.is_superuser else ["name"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AgencyScopedAdmin):
+    agency_lookup = "agency"
     list_display = ["name", "slug", "agency"]
-    list_filter = ["agency"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "memberships__user__username"]
     list_select_related = ["agency"]
     prepopulated_fields = {"slug": ["name"]}
@@ -30,29 +82,42 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AgencyScopedAdmin):
+    agency_lookup = "team__agency"
     list_display = ["user", "team", "role", "source"]
-    list_filter = ["role", "source", "team__agency", "team"]
+    list_filter = [
+        "role",
+        "source",
+        ("team__agency", admin.RelatedOnlyFieldListFilter),
+        ("team", admin.RelatedOnlyFieldListFilter),
+    ]
     readonly_fields = ["source"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
     list_select_related = ["user", "team"]
 
 
 @admin.register(models.Executive)
-class ExecutiveAdmin(admin.ModelAdmin):
+class ExecutiveAdmin(AgencyScopedAdmin):
+    agency_lookup = "agency"
     list_display = ["user", "agency", "source"]
-    list_filter = ["agency", "source"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter), "source"]
     readonly_fields = ["source"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "agency"]
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AgencyScopedAdmin):
     """Read-only: assessments change only through the app, whose services keep scores and history right."""
 
+    agency_lookup = "team__agency"
     list_display = ["title", "team", "questionnaire", "status", "created_at", "submitted_at"]
-    list_filter = ["status", "team__agency", "team", "questionnaire"]
+    list_filter = [
+        "status",
+        ("team__agency", admin.RelatedOnlyFieldListFilter),
+        ("team", admin.RelatedOnlyFieldListFilter),
+        "questionnaire",
+    ]
     search_fields = ["title", "team__name"]
     list_select_related = ["team", "questionnaire"]
     date_hierarchy = "created_at"

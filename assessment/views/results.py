@@ -139,14 +139,20 @@ def _back_assessment(request) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
+def _download(body: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A team's answers: never kept by a shared proxy or in the browser's cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "json")}"'
-    return response
+    return _download(body, "application/json; charset=utf-8", export_file_name(report, "json"))
 
 
 @login_required
@@ -154,9 +160,7 @@ def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    response = HttpResponse("\ufeff" + assessment_to_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "csv")}"'
-    return response
+    return _download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(report, "csv"))
 
 
 @login_required
