@@ -3,7 +3,6 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from pdfua import validate
@@ -14,17 +13,10 @@ from assessment.pdf.portfolio import portfolio_fill, portfolio_teams
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.reports import assessment_report
 
-from .test_pdf import page_texts, struct_elements
+from .test_pdf import empty_cache, page_texts, struct_elements  # noqa: F401 (an autouse fixture)
 from .test_portfolio import agency_data  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def table_headers(pdf: bytes) -> list[dict]:
