@@ -34,14 +34,20 @@ def assessment_to_dict(report: AssessmentReport) -> dict:
     answers = []
     for _area, question in questionnaire.questions():
         answer = report.answers.get(question.id)
-        answers.append(
-            {
-                "question": question.id,
-                "answer": answer.kind if answer else domain.UNANSWERED,
-                "level": answer.level if answer and answer.kind == domain.CHOICE else None,
-                "note": answer.note if answer else "",
-            }
-        )
+        item = {
+            "question": question.id,
+            "answer": answer.kind if answer else domain.UNANSWERED,
+            "level": answer.level if answer and answer.kind == domain.CHOICE else None,
+            "note": answer.note if answer else "",
+        }
+        if answer is not None and answer.kind == domain.NOT_APPLICABLE:
+            # Why: a key of the reasons list, null for answers saved before reasons were asked.
+            item.update(
+                na_reason=answer.na_reason or None,
+                na_reason_detail=answer.na_reason_detail,
+                na_reason_text=answer.na_reason_text,
+            )
+        answers.append(item)
     return {
         "questionnaire": {"slug": questionnaire.slug, "version": questionnaire.version, "title": questionnaire.title},
         "team": assessment.team.slug,
@@ -142,13 +148,14 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         f"{questionnaire.title} {questionnaire.version}", "Status", assessment.get_status_display())
     row()
     row("Answers")
-    row("Area", "Question id", "Question", "Answer", "Level", "Level name", "Note")
+    row("Area", "Question id", "Question", "Answer", "Level", "Level name", "Note", "Reason for Not applicable")
     for area, question in questionnaire.questions():
         answer = report.answers.get(question.id)
         kind = answer.kind if answer else domain.UNANSWERED
         level = answer.level if answer and kind == domain.CHOICE else None
         row(area.title, question.id, question.text, kinds.get(kind, kind),
-            "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "")
+            "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "",
+            answer.na_reason_text if kind == domain.NOT_APPLICABLE else "")
     row()
     row("Roadmap")
     row("Position", "Phase", "Practice id", "Practice", "Priority", "Impact", "Effort", "Gap questions")

@@ -19,6 +19,12 @@ from assessment.services.assessments import AnswerInput
 # Value of the radio that leaves (or makes) a question unanswered.
 NO_ANSWER = ""
 NOTE_MAX_LENGTH = models.Answer.NOTE_MAX_LENGTH
+NA_DETAIL_MAX_LENGTH = domain.NA_REASON_DETAIL_MAX_LENGTH
+NA_REASON_CHOICES = [("", "Choose a reason")] + [
+    (key, "Other (say what)" if key == domain.NA_OTHER else label) for key, label in domain.NA_REASONS.items()
+]
+# Every field of a question is named <prefix><question id>; question ids have no underscore.
+QUESTION_FIELD_PREFIXES = ("answer_", "note_", "na_reason_", "na_other_")
 
 
 def default_title(now=None) -> str:
@@ -129,8 +135,11 @@ def answer_value(answer: domain.Answer | None) -> str:
 class AreaAnswersForm(forms.Form):
     """The answers to one area's questions: a radio group and a note per question.
 
-    Field names are `answer_<question id>` and `note_<question id>`; the page
-    renders them through templates/partials/question_fieldset.html.
+    Field names are `answer_<question id>` and `note_<question id>`; a question
+    that offers Not applicable also has `na_reason_<question id>` (why) and
+    `na_other_<question id>` (what "other" means), required only when Not
+    applicable is chosen. The page renders them through
+    templates/partials/question_fieldset.html.
     """
 
     def __init__(self, *args, questionnaire: domain.Questionnaire, area: domain.Area,
@@ -140,6 +149,9 @@ class AreaAnswersForm(forms.Form):
             answer = answers.get(question.id)
             initial[f"answer_{question.id}"] = answer_value(answer)
             initial[f"note_{question.id}"] = answer.note if answer else ""
+            if question.not_applicable:
+                initial[f"na_reason_{question.id}"] = answer.na_reason if answer else ""
+                initial[f"na_other_{question.id}"] = answer.na_reason_detail if answer else ""
         super().__init__(*args, initial=initial, **kwargs)
         self.area = area
         self.question_pks = question_pks
@@ -178,11 +190,40 @@ class AreaAnswersForm(forms.Form):
                     )
                 },
             )
+            if question.not_applicable:
+                self._add_na_fields(question)
+
+    def _add_na_fields(self, question: domain.Question) -> None:
+        self.fields[f"na_reason_{question.id}"] = forms.ChoiceField(
+            label="If not applicable, why?",
+            help_text="Needed only when you choose “Not applicable”.",
+            choices=NA_REASON_CHOICES,
+            required=False,
+            error_messages={
+                "invalid_choice": f"“{question.text}”: that reason is not in the list. Choose one of the reasons listed."
+            },
+        )
+        self.fields[f"na_other_{question.id}"] = forms.CharField(
+            label="Other reason",
+            help_text=f"Needed only for “Other”. Up to {NA_DETAIL_MAX_LENGTH} characters.",
+            required=False,
+            max_length=NA_DETAIL_MAX_LENGTH,
+            strip=True,
+            error_messages={
+                "max_length": (
+                    f"“{question.text}”: the other reason is %(show_value)d characters long; "
+                    f"shorten it to {NA_DETAIL_MAX_LENGTH} characters or fewer."
+                )
+            },
+        )
 
     def clean(self):
         cleaned = super().clean()
         posted_questions = {
-            name.split("_", 1)[1] for name in self.data if name.startswith(("answer_", "note_"))
+            name.removeprefix(prefix)
+            for name in self.data
+            for prefix in QUESTION_FIELD_PREFIXES
+            if name.startswith(prefix)
         }
         unknown = sorted(posted_questions - {q.id for q in self.area.questions})
         if unknown:
@@ -200,7 +241,33 @@ class AreaAnswersForm(forms.Form):
                     f"“{question.text}”: you wrote a note but chose no answer. Choose an answer "
                     "(or “Not sure”) to keep the note, or empty the note.",
                 )
+            if answer == domain.NOT_APPLICABLE and question.not_applicable:
+                self._clean_na_reason(question, cleaned)
         return cleaned
+
+    def _clean_na_reason(self, question: domain.Question, cleaned: dict) -> None:
+        reason_field, other_field = f"na_reason_{question.id}", f"na_other_{question.id}"
+        if reason_field in self.errors or other_field in self.errors:
+            return
+        reason = cleaned.get(reason_field)
+        note = cleaned.get(f"note_{question.id}") or ""
+        if not reason and self.data.get(f"shown_{question.id}") == _shown_token(domain.NOT_APPLICABLE, note):
+            return  # saved before reasons were asked and left as it was: "reason not given"
+        if not reason:
+            self.add_error(
+                reason_field,
+                f"“{question.text}”: you chose “Not applicable”. Choose why from the list under the answers.",
+            )
+        elif reason == domain.NA_OTHER and not cleaned.get(other_field):
+            self.add_error(other_field, f"“{question.text}”: you chose “Other” as the reason; say what it is.")
+
+    def _na_reason(self, question: domain.Question, value: str) -> tuple[str, str]:
+        """The cleaned reason and detail of a question, empty unless its answer is Not applicable."""
+        if value != domain.NOT_APPLICABLE or not question.not_applicable:
+            return "", ""
+        reason = self.cleaned_data.get(f"na_reason_{question.id}") or ""
+        detail = (self.cleaned_data.get(f"na_other_{question.id}") or "") if reason == domain.NA_OTHER else ""
+        return reason, detail
 
     def shown(self, question_id: str) -> str:
         """What the page showed for a question when it was loaded, carried in a hidden field.
@@ -210,7 +277,10 @@ class AreaAnswersForm(forms.Form):
         """
         if self.is_bound and f"shown_{question_id}" in self.data:
             return self.data[f"shown_{question_id}"]
-        return _shown_token(self.initial[f"answer_{question_id}"], self.initial[f"note_{question_id}"])
+        value = self.initial[f"answer_{question_id}"]
+        reason = self.initial.get(f"na_reason_{question_id}", "") if value == domain.NOT_APPLICABLE else ""
+        detail = self.initial.get(f"na_other_{question_id}", "") if reason == domain.NA_OTHER else ""
+        return _shown_token(value, self.initial[f"note_{question_id}"], reason, detail)
 
     def answer_inputs(self) -> list[AnswerInput]:
         """The answers this user changed on the page.
@@ -222,23 +292,34 @@ class AreaAnswersForm(forms.Form):
         for question in self.area.questions:
             value = self.cleaned_data.get(f"answer_{question.id}") or NO_ANSWER
             note = self.cleaned_data.get(f"note_{question.id}") or ""
+            reason, detail = self._na_reason(question, value)
             shown = self.data.get(f"shown_{question.id}")
-            if shown is not None and shown == _shown_token(value, note):
+            if shown is not None and shown == _shown_token(value, note, reason, detail):
                 continue
             level = None
             kind = value
             if value.startswith("level-"):
                 kind, level = domain.CHOICE, int(value.removeprefix("level-"))
-            inputs.append(AnswerInput(question_id=self.question_pks[question.id], kind=kind, level=level, note=note))
+            inputs.append(
+                AnswerInput(
+                    question_id=self.question_pks[question.id], kind=kind, level=level, note=note,
+                    na_reason=reason, na_reason_detail=detail,
+                )
+            )
         return inputs
 
     def questions_with_fields(self):
-        """(question, answer bound field, note bound field, shown token) for the template."""
+        """(question, answer, note, N/A reason, N/A other, shown token) for the template.
+
+        The two reason fields are None when the question does not offer Not applicable.
+        """
         for question in self.area.questions:
-            yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], self.shown(question.id)
+            na = (self[f"na_reason_{question.id}"], self[f"na_other_{question.id}"]) if question.not_applicable else (None, None)
+            yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], *na, self.shown(question.id)
 
 
-def _shown_token(value: str, note: str) -> str:
+def _shown_token(value: str, note: str, reason: str = "", detail: str = "") -> str:
     # Browsers post a textarea's line breaks as CRLF; stored notes keep LF only.
     note = note.replace("\r", "").strip()
-    return f"{value}|{hashlib.sha256(note.encode()).hexdigest()[:16]}"
+    text = f"{note}\x1f{reason}\x1f{detail.strip()}" if reason else note
+    return f"{value}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"

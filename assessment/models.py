@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from assessment.domain import model as domain
+
 key_validator = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
 
 
@@ -385,6 +387,7 @@ class Answer(models.Model):
     NOT_APPLICABLE = "not_applicable"
     NOT_SURE = "not_sure"
     KIND_CHOICES = [(CHOICE, "Choice"), (NOT_APPLICABLE, "Not applicable"), (NOT_SURE, "Not sure")]
+    NA_REASON_CHOICES = list(domain.NA_REASONS.items())
     NOTE_MAX_LENGTH = 2000
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
@@ -392,6 +395,11 @@ class Answer(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
     note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    # Why "Not applicable": required by the answering form, empty on answers saved before it asked.
+    na_reason = models.CharField("reason for Not applicable", max_length=20, choices=NA_REASON_CHOICES, blank=True)
+    na_reason_detail = models.CharField(
+        "what the other reason is", max_length=domain.NA_REASON_DETAIL_MAX_LENGTH, blank=True
+    )
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -1,4 +1,6 @@
 """The area pages, resume, review and submit: roles, every answer kind, refused posts."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -128,12 +130,103 @@ def test_it_refuses_posts_from_readers(client, reader, request, assessment):
 # --- saving ----------------------------------------------------------------------------
 
 
+def na_reasons_of(assessment):
+    return {a.question.key: (a.na_reason, a.na_reason_detail) for a in assessment.answers.select_related("question")}
+
+
+def test_it_asks_why_a_question_is_not_applicable(client, member, assessment):
+    client.force_login(member)
+    html = client.get(area_url(assessment, "data")).content.decode()
+    # Only where Not applicable is offered, as a select in the page (hidden by CSS until N/A is checked).
+    assert '<label for="id_na_reason_streaming-data" class="form-label">If not applicable, why?</label>' in html
+    assert "na_reason_data-discovery" not in html
+    for label in ("Does not apply to our work", "Decided not to do it (business priority)",
+                  "Provided by another agency or a shared service", "Other (say what)"):
+        assert f">{label}</option>" in html
+    assert 'name="na_other_streaming-data"' in html
+
+
+def test_it_refuses_not_applicable_without_a_reason(client, member, assessment):
+    client.force_login(member)
+    response = client.post(area_url(assessment, "data"), data_post(**{
+        "answer_streaming-data": "not_applicable", "na_reason_streaming-data": "", "answer_data-discovery": "level-5",
+    }))
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = "“How does your organization collect streaming data for ML?”: you chose “Not applicable”. Choose why from the list under the answers."
+    # In the summary, linked to the select, and next to it.
+    assert f'<a href="#id_na_reason_streaming-data">{message}</a>' in html
+    assert f'id="id_na_reason_streaming-data-error"><span class="visually-hidden">Error: </span>{message}' in html
+    assert 'aria-invalid="true"' in html
+    # What was typed is kept, nothing is saved.
+    assert re.search(r'value="level-5" id="id_answer_data-discovery_\d" checked', html)
+    assert assessment.answers.count() == 0
+
+
+def test_it_asks_what_the_other_reason_is(client, member, assessment):
+    client.force_login(member)
+    response = client.post(area_url(assessment, "data"), data_post(**{
+        "answer_streaming-data": "not_applicable", "na_reason_streaming-data": "other", "na_other_streaming-data": "  ",
+    }))
+    assert response.status_code == 200
+    assert "you chose “Other” as the reason; say what it is." in response.content.decode()
+    assert assessment.answers.count() == 0
+    response = client.post(area_url(assessment, "data"), data_post(**{
+        "answer_streaming-data": "not_applicable", "na_reason_streaming-data": "other",
+        "na_other_streaming-data": "  Streams are run by the state  ",
+    }))
+    assert response.status_code == 302
+    assert na_reasons_of(assessment) == {"streaming-data": ("other", "Streams are run by the state")}
+
+
+def test_it_ignores_a_reason_for_an_answer_that_is_not_na(client, member, assessment):
+    client.force_login(member)
+    response = client.post(area_url(assessment, "data"), data_post(**{
+        "answer_streaming-data": "level-2", "na_reason_streaming-data": "other", "na_other_streaming-data": "stale",
+    }))
+    assert response.status_code == 302
+    assert na_reasons_of(assessment) == {"streaming-data": ("", "")}
+
+
+def test_it_saves_a_changed_reason_alone(client, member, assessment):
+    client.force_login(member)
+    post = data_post(**{"answer_streaming-data": "not_applicable", "na_reason_streaming-data": "shared_service"})
+    assert client.post(area_url(assessment, "data"), post).status_code == 302
+    # The page as shown now, with only the reason changed.
+    html = client.get(area_url(assessment, "data")).content.decode()
+    shown = html.split('name="shown_streaming-data" value="', 1)[1].split('"', 1)[0]
+    assert '<option value="shared_service" selected>' in html
+    post.update({"shown_streaming-data": shown, "na_reason_streaming-data": "business_priority"})
+    assert client.post(area_url(assessment, "data"), post).status_code == 302
+    assert na_reasons_of(assessment) == {"streaming-data": ("business_priority", "")}
+
+
+def test_it_keeps_an_old_na_answer_without_a_reason_when_the_page_is_saved(client, member, assessment):
+    save(assessment, member, "streaming-data", "not_applicable", note="Old answer")
+    client.force_login(member)
+    html = client.get(area_url(assessment, "data")).content.decode()
+    shown = html.split('name="shown_streaming-data" value="', 1)[1].split('"', 1)[0]
+    response = client.post(area_url(assessment, "data"), data_post(**{
+        "answer_streaming-data": "not_applicable", "note_streaming-data": "Old answer", "shown_streaming-data": shown,
+        "answer_data-discovery": "level-3",
+    }))
+    assert response.status_code == 302
+    assert na_reasons_of(assessment) == {"streaming-data": ("", ""), "data-discovery": ("", "")}
+    # Changing it asks for the reason.
+    response = client.post(area_url(assessment, "data"), data_post(**{
+        "answer_streaming-data": "not_applicable", "note_streaming-data": "New note", "shown_streaming-data": shown,
+    }))
+    assert response.status_code == 200
+    assert "Choose why from the list" in response.content.decode()
+
+
 def test_it_saves_each_answer_kind(client, member, assessment):
     client.force_login(member)
     response = client.post(
         area_url(assessment, "data"),
         data_post(**{
             "answer_streaming-data": "not_applicable",
+            "na_reason_streaming-data": "does_not_apply",
             "note_streaming-data": "  We have no streams  ",
             "answer_data-discovery": "level-5",
         }),

@@ -53,16 +53,18 @@ def test_it_records_the_signed_in_user_when_answers_change_through_the_answering
 
 def test_it_shows_cleared_answers_and_note_changes(client, assessment, member, questionnaire_version):
     streaming = question(questionnaire_version, "streaming-data")
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.pk, "not_applicable")])
     answers_save(assessment=assessment, user=member,
-                 answers=[AnswerInput(streaming.pk, "not_applicable", note="No sensors in our agency")])
+                 answers=[AnswerInput(streaming.pk, "not_applicable", na_reason="does_not_apply")])
+    answers_save(assessment=assessment, user=member, answers=[
+        AnswerInput(streaming.pk, "not_applicable", note="No sensors in our agency", na_reason="does_not_apply"),
+    ])
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.pk, "")])
     client.force_login(member)
     response = client.get(changes_url(assessment))
     cleared, noted, added = response.context["page"].object_list
-    assert (added.old_value, added.new_value) == ("Unanswered", "Not applicable")
+    assert (added.old_value, added.new_value) == ("Unanswered", "Not applicable (does not apply to our work)")
     assert noted.note_changed and not noted.value_changed and noted.new_note == "No sensors in our agency"
-    assert (cleared.old_value, cleared.new_value) == ("Not applicable", "Unanswered")
+    assert (cleared.old_value, cleared.new_value) == ("Not applicable (does not apply to our work)", "Unanswered")
     assert "No sensors in our agency" in response.content.decode()
 
 

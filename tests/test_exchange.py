@@ -27,6 +27,8 @@ def agency_data(team, other_team, member, outsider, questionnaire_version):
         other_team, outsider, questionnaire_version,
         {"streaming-data": ("not_applicable", None), "model-versions": ("choice", 5)}, title="Baseline",
     )
+    # Submitted, so set directly: the reason the form would have asked for.
+    models.Answer.objects.filter(kind="not_applicable").update(na_reason="other", na_reason_detail="Run by the state")
 
 
 def scores_by_assessment():
@@ -90,9 +92,25 @@ def test_it_exports_one_team(agency_data, capsys):
     assert [t["slug"] for t in data["teams"]] == ["other-team"]
     assert [a["title"] for a in data["assessments"]] == ["Baseline"]
     assert data["assessments"][0]["answers"] == [
-        {"question": "streaming-data", "answer": "not_applicable", "level": None, "note": ""},
+        {"question": "streaming-data", "answer": "not_applicable", "level": None, "note": "",
+         "na_reason": "other", "na_reason_detail": "Run by the state"},
         {"question": "model-versions", "answer": "choice", "level": 5, "note": ""},
     ]
+
+
+def test_it_imports_na_answers_exported_before_reasons_were_asked(agency_data, tmp_path, capsys):
+    def change(data):
+        data["assessments"] = [a for a in data["assessments"] if a["title"] == "Baseline"]
+        data["assessments"][0]["team"] = data["teams"][0]["slug"] = "old-team"
+        for item in data["assessments"][0]["answers"]:
+            item.pop("na_reason", None)
+            item.pop("na_reason_detail", None)
+
+    call_command("import_assessments", str(broken_export(tmp_path, change)))
+    imported = models.Answer.objects.get(assessment__team__slug="old-team", kind="not_applicable")
+    assert (imported.na_reason, imported.na_reason_detail) == ("", "")
+    report = assessment_report(imported.assessment)
+    assert report.answers["streaming-data"].not_applicable_text == "Not applicable (reason not given)"
 
 
 def test_it_refuses_an_unknown_team_to_export(agency_data):
@@ -148,6 +166,17 @@ def test_it_refuses_everything_when_one_answer_is_wrong_and_says_where(agency_da
         (lambda d: d["assessments"][0]["answers"][0].update(answer="maybe"), "answer 'maybe' is not one of"),
         (lambda d: d["assessments"][2]["answers"][1].update(answer="not_applicable", level=None),
          '"Not applicable" is not offered for this question'),
+        (lambda d: d["assessments"][2]["answers"][0].update(na_reason="lazy"),
+         ("answers[0] (question \"streaming-data\"): na_reason 'lazy' is not one of does_not_apply, business_priority, "
+          "shared_service, other (or null)")),
+        (lambda d: d["assessments"][2]["answers"][0].update(na_reason_detail=""),
+         "answers[0] (question \"streaming-data\"): na_reason_detail: expected a non-empty text, got ''"),
+        (lambda d: d["assessments"][2]["answers"][0].update(na_reason_detail="x" * 201),
+         "na_reason_detail: 201 characters long; the limit is 200"),
+        (lambda d: d["assessments"][2]["answers"][0].update(na_reason="does_not_apply"),
+         'na_reason_detail is only for na_reason "other"'),
+        (lambda d: d["assessments"][2]["answers"][1].update(na_reason="does_not_apply"),
+         'answers[1] (question "model-versions"): na_reason is only for an answer "not_applicable", not \'choice\''),
         (lambda d: d["assessments"][0].update(submitted_at="yesterday"), "'yesterday' is not a date and time"),
         (lambda d: d["assessments"][0].update(team="ghost"), "team 'ghost' is neither in the file's teams"),
         (lambda d: d.update(format="something-else"), "format: expected 'ml-readiness-assessments'"),

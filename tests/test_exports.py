@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessment import models
+from assessment.services.assessments import AnswerInput, answers_save
 
 from .results_helpers import EXAMPLE_ANSWERS, answer
 
@@ -90,10 +91,12 @@ def read_csv(client, assessment):
 def test_it_exports_answers_and_roadmap_as_csv(client, member, answered):
     client.force_login(member)
     rows = read_csv(client, answered)
-    header = rows.index(["Area", "Question id", "Question", "Answer", "Level", "Level name", "Note"])
+    header = rows.index(
+        ["Area", "Question id", "Question", "Answer", "Level", "Level name", "Note", "Reason for Not applicable"]
+    )
     assert rows[header + 1] == [
         "Data Ingestion and Preparation", "streaming-data", "How does your organization collect streaming data for ML?",
-        "Choice", "3", "Defined", "",
+        "Choice", "3", "Defined", "", "",
     ]
     assert rows[header + 2][3:5] == ["Not sure", ""]
     assert rows[header + 3][6] == "Registry planned for Q3"
@@ -134,3 +137,34 @@ def test_it_marks_a_submitted_export(client, member, answered):
     client.force_login(member)
     _, data = get_json(client, answered)
     assert data["status"] == "submitted"
+
+
+def na_answer(assessment, member, reason, detail=""):
+    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
+    answers_save(assessment=assessment, user=member, answers=[
+        AnswerInput(question.pk, "not_applicable", na_reason=reason, na_reason_detail=detail),
+    ])
+
+
+@pytest.mark.parametrize("reason, detail, text", [
+    ("shared_service", "", "Provided by another agency or a shared service"),
+    ("other", "Streams are run by the state", "Other: Streams are run by the state"),
+    ("", "", "Reason not given"),  # saved before reasons were asked
+])
+def test_it_exports_why_an_answer_is_not_applicable(client, member, assessment, reason, detail, text):
+    na_answer(assessment, member, reason, detail)
+    client.force_login(member)
+    _, data = get_json(client, assessment)
+    assert data["answers"][0] == {
+        "question": "streaming-data", "answer": "not_applicable", "level": None, "note": "",
+        "na_reason": reason or None, "na_reason_detail": detail, "na_reason_text": text,
+    }
+    row = next(r for r in read_csv(client, assessment) if len(r) > 1 and r[1] == "streaming-data")
+    assert row[3:] == ["Not applicable", "", "", "", text]
+
+
+def test_it_keeps_spreadsheets_from_running_an_other_reason_as_a_formula(client, member, assessment):
+    na_answer(assessment, member, "other", "=1+2")
+    client.force_login(member)
+    row = next(r for r in read_csv(client, assessment) if len(r) > 1 and r[1] == "streaming-data")
+    assert row[7] == "Other: =1+2"

@@ -48,6 +48,35 @@ def answered(assessment, member, streaming, discovery):
 # --- The service --------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason, detail, expected", [
+    ("lazy", "", 'Unknown reason "lazy"'),
+    ("DOES_NOT_APPLY", "", 'Unknown reason "DOES_NOT_APPLY"'),
+    ("other", "", "say what the other reason"),
+    ("other", " \x00\x1b \n", "say what the other reason"),
+    ("other", "x" * 201, "201 characters long; the limit is 200"),
+])
+def test_it_refuses_a_bad_reason_for_not_applicable(answered, member, streaming, reason, detail, expected):
+    message = refused(answered, member, [
+        AnswerInput(streaming.pk, models.Answer.NOT_APPLICABLE, na_reason=reason, na_reason_detail=detail),
+    ])
+    assert expected in message and "streaming-data" in message
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_reason_only_on_a_not_applicable_answer(answered, member, streaming):
+    answers_save(assessment=answered, user=member, answers=[
+        AnswerInput(streaming.pk, models.Answer.NOT_APPLICABLE, na_reason="other", na_reason_detail=" Run\x07 by\n the state "),
+    ])
+    saved = answered.answers.get(question=streaming)
+    assert (saved.na_reason, saved.na_reason_detail) == ("other", "Run by the state")
+    answers_save(assessment=answered, user=member, answers=[
+        AnswerInput(streaming.pk, models.Answer.NOT_SURE, na_reason="shared_service", na_reason_detail="stale"),
+    ])
+    saved.refresh_from_db()
+    assert (saved.kind, saved.na_reason, saved.na_reason_detail) == ("not_sure", "", "")
+
+
 def refused(assessment, member, answers) -> str:
     before = db_snapshot()
     with pytest.raises(AnswerInvalid) as error:
@@ -276,6 +305,28 @@ def test_it_refuses_a_note_without_an_answer(answered, member_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("extra, expected", [
+    ({}, "Choose why from the list under the answers"),
+    ({"na_reason_streaming-data": "lazy"}, "that reason is not in the list"),
+    ({"na_reason_streaming-data": "<script>alert(1)</script>"}, "that reason is not in the list"),
+    ({"na_reason_streaming-data": "other"}, "you chose “Other” as the reason; say what it is"),
+    ({"na_reason_streaming-data": "other", "na_other_streaming-data": "   "}, "say what it is"),
+    ({"na_reason_streaming-data": "other", "na_other_streaming-data": "x" * 201}, "201 characters long"),
+    ({"na_reason_streaming-data": "other", "na_other_streaming-data": "a\x00b"}, "Null characters"),
+])
+def test_it_refuses_not_applicable_without_a_good_reason(answered, member_client, extra, expected):
+    page = post_refused(member_client, area_url(answered), page_post(streaming_value="not_applicable", **extra), expected)
+    # The error is located: the summary links to the field in error.
+    assert '<a href="#id_na_' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["na_reason_no-such-question", "na_other_model-versions", "na_reason_", "na_other_12"])
+def test_it_refuses_reasons_for_questions_not_on_the_page(answered, member_client, field):
+    post_refused(member_client, area_url(answered), page_post(**{field: "other"}), "not on this page")
+
+
+@pytest.mark.django_db
 def test_it_answers_404_for_unknown_ids(answered, member_client):
     before = db_snapshot()
     for url in (
@@ -381,12 +432,18 @@ def test_it_refuses_bad_input_when_starting_an_assessment(team, member, member_c
 FIELD_NAMES = [
     "answer_streaming-data",
     "note_streaming-data",
+    "na_reason_streaming-data",
+    "na_other_streaming-data",
+    "na_reason_data-discovery",
     "answer_data-discovery",
     "note_data-discovery",
     "action",
     "csrfmiddlewaretoken",
 ]
-VALID_VALUES = ["level-1", "level-2", "level-3", "level-4", "level-5", "not_sure", "not_applicable", "", "continue", "exit", "back"]
+VALID_VALUES = [
+    "level-1", "level-2", "level-3", "level-4", "level-5", "not_sure", "not_applicable", "", "continue", "exit", "back",
+    "does_not_apply", "business_priority", "shared_service", "other",
+]
 text_values = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
 hostile_values = st.one_of(
     st.sampled_from(VALID_VALUES),

@@ -16,6 +16,28 @@ NOT_APPLICABLE = "not_applicable"
 NOT_SURE = "not_sure"
 UNANSWERED = "unanswered"
 
+# Why a question is "Not applicable", as named in the exports. Scoring ignores
+# them: a Not applicable answer leaves the question out whatever the reason.
+NA_DOES_NOT_APPLY = "does_not_apply"
+NA_BUSINESS_PRIORITY = "business_priority"
+NA_SHARED_SERVICE = "shared_service"
+NA_OTHER = "other"
+NA_REASONS = {
+    NA_DOES_NOT_APPLY: "Does not apply to our work",
+    NA_BUSINESS_PRIORITY: "Decided not to do it (business priority)",
+    NA_SHARED_SERVICE: "Provided by another agency or a shared service",
+    NA_OTHER: "Other",
+}
+NA_REASON_NOT_GIVEN = "Reason not given"
+NA_REASON_DETAIL_MAX_LENGTH = 200
+
+
+def na_reason_text(reason: str, detail: str = "") -> str:
+    """A Not applicable answer's reason in words; answers saved before reasons existed have none."""
+    if reason == NA_OTHER:
+        return f"Other: {detail}" if detail else "Other"
+    return NA_REASONS.get(reason, NA_REASON_NOT_GIVEN)
+
 
 @dataclass(frozen=True)
 class ScaleLevel:
@@ -140,3 +162,15 @@ class Answer:
     kind: str  # CHOICE | NOT_APPLICABLE | NOT_SURE
     level: int | None = None  # set only for CHOICE
     note: str = ""
+    na_reason: str = ""  # one of NA_REASONS, set only for NOT_APPLICABLE; "" when not given
+    na_reason_detail: str = ""  # what "other" means
+
+    @property
+    def na_reason_text(self) -> str:
+        return na_reason_text(self.na_reason, self.na_reason_detail)
+
+    @property
+    def not_applicable_text(self) -> str:
+        """"Not applicable (does not apply to our work)", "Not applicable (reason not given)"."""
+        reason = self.na_reason_text
+        return f"Not applicable ({reason[0].lower()}{reason[1:]})"

@@ -19,7 +19,7 @@ from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.reports import assessment_report
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = 2  # 2: the compact layout (fewer boxes and pages, faster render)
+LAYOUT_VERSION = 3  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap
 TIMEOUT = 7 * 24 * 3600
 
 

@@ -213,7 +213,7 @@ def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question,
     elif answer.kind == domain.NOT_SURE:
         text = f"Not sure – to verify (counted as {_level_text(questionnaire, questionnaire.lo)})"
     else:
-        text = "Not applicable"
+        text = answer.not_applicable_text
     return AnswerLine(number, question.text, text, answer.kind, answer.note)
 
 

@@ -1,4 +1,5 @@
-"""The executive's portfolio PDF: an agency summary, then one page per team.
+"""The executive's portfolio PDF: an agency summary, the portfolio page's heatmap
+and lists, then one page per team.
 
 Each team is shown by its latest submitted assessment (drafts are work in
 progress and stay out of an executive's report). The teams and assessments are
@@ -6,14 +7,14 @@ read first, cheaply, so the cache key can be computed without scoring anything.
 """
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessment import models
 from assessment.pdf.context import AssessmentPdfContext, assessment_pdf_context
+from assessment.selectors.portfolio import Portfolio, agency_portfolio
 from assessment.selectors.reports import assessment_report
 
 
@@ -24,12 +25,6 @@ class TeamPage:
     doc: AssessmentPdfContext | None = None
 
 
-@dataclass(frozen=True)
-class CommonPractice:
-    title: str
-    teams: int
-
-
 @dataclass
 class PortfolioPdfContext:
     agency: models.Agency
@@ -37,7 +32,8 @@ class PortfolioPdfContext:
     date: object = None
     document_title: str = ""
     author: str = ""
-    common_now: list[CommonPractice] = field(default_factory=list)
+    # The portfolio page's figures: the heatmap, weakest areas and practices most teams need.
+    portfolio: Portfolio | None = None
 
     @property
     def submitted(self) -> list[TeamPage]:
@@ -70,11 +66,8 @@ def portfolio_teams(agency: models.Agency) -> PortfolioPdfContext:
 
 def portfolio_fill(context: PortfolioPdfContext) -> PortfolioPdfContext:
     """Score each team's assessment (a handful of queries per team: fine for a PDF)."""
-    now_counts: Counter[str] = Counter()
     for page in context.teams:
-        if page.assessment is None:
-            continue
-        page.doc = assessment_pdf_context(assessment_report(page.assessment))
-        now_counts.update({entry.practice.title for entry in page.doc.now_entries})
-    context.common_now = [CommonPractice(title, count) for title, count in now_counts.most_common(5) if count > 1]
+        if page.assessment is not None:
+            page.doc = assessment_pdf_context(assessment_report(page.assessment))
+    context.portfolio = agency_portfolio(context.agency)
     return context

@@ -8,9 +8,12 @@ from assessment.domain import model as domain
 def answers_domain(assessment: models.Assessment) -> dict[str, domain.Answer]:
     """The assessment's answers keyed by question id (the YAML id), in one query."""
     rows = models.Answer.objects.filter(assessment=assessment).values_list(
-        "question__key", "kind", "choice__level", "note"
+        "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
     )
-    return {key: domain.Answer(kind=kind, level=level, note=note) for key, kind, level, note in rows}
+    return {
+        key: domain.Answer(kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail)
+        for key, kind, level, note, reason, detail in rows
+    }
 
 
 def area_targets(assessment: models.Assessment) -> dict[str, int]:

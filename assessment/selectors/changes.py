@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessment import models
+from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
 
 ADDED, CHANGED, CLEARED = "+", "~", "-"
@@ -56,7 +57,8 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
         if record is None or record.history_type == CLEARED:
             return "Unanswered"
         if record.kind == models.Answer.NOT_APPLICABLE:
-            return "Not applicable"
+            answer = domain.Answer(record.kind, na_reason=record.na_reason, na_reason_detail=record.na_reason_detail)
+            return answer.not_applicable_text
         if record.kind == models.Answer.NOT_SURE:
             return "Not sure"
         level = choices.get(record.choice_id)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessment import models
+from assessment.domain import model as domain
 
 
 class AssessmentLocked(Exception):
@@ -20,20 +21,50 @@ class AnswerInvalid(Exception):
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """One answer as posted: kind is choice / not_applicable / not_sure, or "" to clear."""
+    """One answer as posted: kind is choice / not_applicable / not_sure, or "" to clear.
+
+    A Not applicable answer may carry its reason (one of domain.NA_REASONS, with
+    a detail for "other"); other kinds drop any reason given.
+    """
 
     question_id: int
     kind: str
     level: int | None = None
     note: str = ""
+    na_reason: str = ""
+    na_reason_detail: str = ""
+
+
+def _without_control_characters(text: str) -> str:
+    # Control characters other than newline and tab have no place in a note.
+    return "".join(ch for ch in text if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
 
 
 def _clean_note(note: str) -> str:
-    # Control characters other than newline and tab have no place in a note.
-    cleaned = "".join(ch for ch in note if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+    cleaned = _without_control_characters(note)
     if len(cleaned) > models.Answer.NOTE_MAX_LENGTH:
         raise AnswerInvalid(f"The note is {len(cleaned)} characters long; the limit is {models.Answer.NOTE_MAX_LENGTH}.")
     return cleaned
+
+
+def _clean_na_reason(given: AnswerInput, question_key: str) -> tuple[str, str]:
+    """The (reason, detail) to store. Empty is allowed: answers imported from before reasons existed."""
+    if given.kind != models.Answer.NOT_APPLICABLE:
+        return "", ""
+    reason = given.na_reason
+    if reason and reason not in domain.NA_REASONS:
+        raise AnswerInvalid(f'Unknown reason "{reason}" for "Not applicable" on question "{question_key}".')
+    if reason != domain.NA_OTHER:
+        return reason, ""
+    detail = " ".join(_without_control_characters(given.na_reason_detail).split())
+    if not detail:
+        raise AnswerInvalid(f'Question "{question_key}": say what the other reason for "Not applicable" is.')
+    if len(detail) > domain.NA_REASON_DETAIL_MAX_LENGTH:
+        raise AnswerInvalid(
+            f'Question "{question_key}": the other reason is {len(detail)} characters long; '
+            f"the limit is {domain.NA_REASON_DETAIL_MAX_LENGTH}."
+        )
+    return reason, detail
 
 
 def _lock(assessment: models.Assessment) -> models.Assessment:
@@ -97,7 +128,8 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user)
             continue
         copied.append(
             models.Answer(
-                assessment=target, question=question, kind=old.kind, choice=choice, note=old.note, answered_by=user
+                assessment=target, question=question, kind=old.kind, choice=choice, note=old.note,
+                na_reason=old.na_reason, na_reason_detail=old.na_reason_detail, answered_by=user,
             )
         )
     models.Answer.objects.bulk_create(copied)
@@ -142,18 +174,25 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
                 raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
         elif given.kind != models.Answer.NOT_SURE:
             raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
+        na_reason, na_detail = _clean_na_reason(given, question.key)
         if current is not None:
-            if current.kind == given.kind and current.choice_id == (choice and choice.pk) and current.note == note:
+            if (current.kind, current.choice_id, current.note, current.na_reason, current.na_reason_detail) == (
+                given.kind, choice and choice.pk, note, na_reason, na_detail
+            ):
                 continue
             current.kind, current.choice, current.note, current.answered_by = given.kind, choice, note, user
+            current.na_reason, current.na_reason_detail = na_reason, na_detail
             current.skip_history_when_saving = True  # its history row is written below, with the others
-            current.save(update_fields=["kind", "choice", "note", "answered_by", "answered_at"])
+            current.save(
+                update_fields=["kind", "choice", "note", "na_reason", "na_reason_detail", "answered_by", "answered_at"]
+            )
             del current.skip_history_when_saving
             to_update.append(current)
         else:
             to_create.append(
                 models.Answer(
-                    assessment=assessment, question=question, kind=given.kind, choice=choice, note=note, answered_by=user
+                    assessment=assessment, question=question, kind=given.kind, choice=choice, note=note,
+                    na_reason=na_reason, na_reason_detail=na_detail, answered_by=user,
                 )
             )
     if to_update:

@@ -55,10 +55,14 @@ def assessments_export(*, team_slug: str | None = None) -> dict:
     rows = (
         models.Answer.objects.filter(assessment_id__in=ids)
         .order_by("question__area__position", "question__position", "question_id")
-        .values_list("assessment_id", "question__key", "kind", "choice__level", "note")
+        .values_list("assessment_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
     )
-    for assessment_id, key, kind, level, note in rows:
-        answers[assessment_id].append({"question": key, "answer": kind, "level": level, "note": note})
+    for assessment_id, key, kind, level, note, na_reason, na_detail in rows:
+        answer = {"question": key, "answer": kind, "level": level, "note": note}
+        if kind == domain.NOT_APPLICABLE:
+            # Null for answers saved before reasons were asked.
+            answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
+        answers[assessment_id].append(answer)
     targets = defaultdict(dict)
     for assessment_id, key, target in models.AreaTarget.objects.filter(assessment_id__in=ids).order_by(
         "area__position"
@@ -99,7 +103,7 @@ class _Assessment:
     updated_at: datetime | None
     submitted_at: datetime | None
     targets: dict[str, int]
-    answers: list[tuple[str, str, int | None, str]]  # question key, kind, level, note
+    answers: list[tuple[str, str, int | None, str, str, str]]  # question key, kind, level, note, N/A reason, detail
 
 
 @dataclass
@@ -180,7 +184,7 @@ def _check_answers(answers, questionnaire: domain.Questionnaire, where: str, pro
         if not isinstance(item, dict):
             problems.append(f"{at}: expected an object with question, answer, level, note")
             continue
-        _unknown_keys(item, {"question", "answer", "level", "note"}, at, problems)
+        _unknown_keys(item, {"question", "answer", "level", "note", "na_reason", "na_reason_detail"}, at, problems)
         key, kind, level = item.get("question"), item.get("answer"), item.get("level")
         question = questions.get(key) if isinstance(key, str) else None
         if question is None:
@@ -211,8 +215,26 @@ def _check_answers(answers, questionnaire: domain.Questionnaire, where: str, pro
         if kind == domain.NOT_APPLICABLE and not question.not_applicable:
             problems.append(f'{at}: "Not applicable" is not offered for this question')
             continue
-        checked.append((key, kind, level, note))
+        reason, detail = _check_na_reason(item, kind, at, problems)
+        checked.append((key, kind, level, note, reason, detail))
     return checked
+
+
+def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tuple[str, str]:
+    """An N/A answer's reason; absent or null in documents exported before reasons were asked."""
+    reason, detail = item.get("na_reason"), item.get("na_reason_detail")
+    if kind != domain.NOT_APPLICABLE:
+        if reason is not None or detail:
+            problems.append(f'{at}: na_reason is only for an answer "{domain.NOT_APPLICABLE}", not {kind!r}')
+        return "", ""
+    if reason is not None and reason not in domain.NA_REASONS:
+        problems.append(f"{at}: na_reason {reason!r} is not one of {', '.join(domain.NA_REASONS)} (or null)")
+        return "", ""
+    detail = _text(detail, f"{at}: na_reason_detail", problems, max_length=domain.NA_REASON_DETAIL_MAX_LENGTH,
+                   required=reason == domain.NA_OTHER)
+    if reason != domain.NA_OTHER and detail:
+        problems.append(f'{at}: na_reason_detail is only for na_reason "{domain.NA_OTHER}"')
+    return reason or "", detail.strip() if reason == domain.NA_OTHER else ""
 
 
 def _check_targets(targets, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> dict[str, int]:
@@ -377,7 +399,7 @@ def assessments_import(data, *, source: str = "document") -> ImportOutcome:
         dates["updated_at"] = item.updated_at or timezone.now()
         models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
         questions, choices, areas = lookups[item.version.pk]
-        for key, kind, level, note in item.answers:
+        for key, kind, level, note, na_reason, na_detail in item.answers:
             question_id = questions[key]
             answers.append(
                 models.Answer(
@@ -386,6 +408,8 @@ def assessments_import(data, *, source: str = "document") -> ImportOutcome:
                     kind=kind,
                     choice_id=choices[(question_id, level)] if kind == domain.CHOICE else None,
                     note=note,
+                    na_reason=na_reason,
+                    na_reason_detail=na_detail,
                 )
             )
         targets.extend(

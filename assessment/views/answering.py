@@ -250,7 +250,7 @@ def _read_only_answers(report, area):
         elif answer.kind == "not_sure":
             text = "Not sure (to verify)"
         else:
-            text = "Not applicable"
+            text = answer.not_applicable_text
         rows.append({"question": question, "answer": text, "note": answer.note if answer else ""})
     return rows
 

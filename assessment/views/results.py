@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from assessment import models
 from assessment.access import assessment_for_user, team_for_user
 from assessment.charts import RadarAxis, radar_svg
+from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.exports import assessment_to_csv, assessment_to_dict, export_file_name
 from assessment.selectors.history import team_history
@@ -31,6 +32,15 @@ PHASES = [
 def _question_list(report, question_ids):
     """(area, question) pairs for a list of question ids, in display order."""
     return [report.questions_by_id[q] for q in question_ids]
+
+
+def _not_applicable_list(report):
+    """(area, question, reason) of the questions answered Not applicable, in display order."""
+    return [
+        (area, question, report.answers[question.id].na_reason_text)
+        for area, question in report.questionnaire.questions()
+        if question.id in report.answers and report.answers[question.id].kind == domain.NOT_APPLICABLE
+    ]
 
 
 @login_required
@@ -58,6 +68,7 @@ def results(request, assessment_id):
             "chart": chart,
             "to_verify": _question_list(report, score.to_verify),
             "unanswered": _question_list(report, score.unanswered),
+            "not_applicable": _not_applicable_list(report),
             "can_write": can_write,
             "roadmap_count": len(report.roadmap),
         },

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import models
+from assessment.domain.model import NA_BUSINESS_PRIORITY, NA_DOES_NOT_APPLY, NA_SHARED_SERVICE
 from assessment.selectors.questionnaires import default_questionnaire_versions
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
 
@@ -22,6 +23,7 @@ TEAMS = [
     ("fraud-detection", "Fraud Detection"),
     ("citizen-services", "Citizen Services"),
 ]
+DEMO_NA_REASONS = [NA_DOES_NOT_APPLY, NA_SHARED_SERVICE, NA_BUSINESS_PRIORITY]
 # (username, full name, role, team slug or None)
 USERS = [
     ("admin", "Ada Admin", "superuser", None),
@@ -147,7 +149,8 @@ def _demo_assessments(team, version, lead) -> int:
             level = levels[q.pk][step]
             roll = rng.random()
             if roll < 0.05 and q.not_applicable:
-                answers.append(AnswerInput(q.pk, models.Answer.NOT_APPLICABLE))
+                reason = DEMO_NA_REASONS[q.pk % len(DEMO_NA_REASONS)]
+                answers.append(AnswerInput(q.pk, models.Answer.NOT_APPLICABLE, na_reason=reason))
             elif roll < 0.12:
                 answers.append(AnswerInput(q.pk, models.Answer.NOT_SURE, note="Ask the data owner"))
             else:

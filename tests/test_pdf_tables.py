@@ -1,0 +1,103 @@
+"""PDF tables a screen reader can follow, checked by pdfua, and the portfolio PDF's heatmap."""
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pdfua import validate
+from pypdf import PdfReader
+
+from assessment import models
+from assessment.pdf.portfolio import portfolio_fill, portfolio_teams
+from assessment.pdf.render import assessment_pdf, portfolio_pdf
+from assessment.selectors.reports import assessment_report
+
+from .test_pdf import empty_cache, page_texts, struct_elements  # noqa: F401 (an autouse fixture)
+from .test_portfolio import agency_data  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def table_headers(pdf: bytes) -> list[dict]:
+    """Every /TH structure element of a PDF, with its attributes resolved."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    return [e for e in struct_elements(root) if e.get("/S") == "/TH"]
+
+
+def pdfua_findings(pdf: bytes, path) -> list[str]:
+    path.write_bytes(pdf)
+    report = validate(str(path))
+    # pdfua 0.1.3 crashes on headings whose /K is an array (its as_integer asks a
+    # pikepdf Array for `is_integer`); it reports the rule as skipped, not failed.
+    # Any other skipped rule is a surprise worth failing on.
+    skipped = {outcome.rule_id for outcome in report.skipped}
+    assert skipped <= {"UA-14-001"}, report.to_dict()["skipped"]
+    return [f"{f.rule_id} {f.severity.name} page {f.location.page}: {f.message}" for f in report.findings]
+
+
+@pytest.fixture
+def demo(settings, tmp_path, full_questionnaire_version):
+    """The demo agency of `seed_demo`: three teams on the full questionnaire, two submissions each."""
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    return models.Agency.objects.get()
+
+
+def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
+    submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
+    report_pdf = assessment_pdf(assessment_report(submitted))
+    portfolio = portfolio_pdf(portfolio_fill(portfolio_teams(demo)))
+
+    assert pdfua_findings(report_pdf, tmp_path / "assessment.pdf") == []
+    assert pdfua_findings(portfolio, tmp_path / "portfolio.pdf") == []
+    # The check has something to look at: the area table and the portfolio's tables.
+    assert len(table_headers(report_pdf)) >= 7
+    assert len(table_headers(portfolio)) >= 20
+
+
+def test_it_gives_every_header_cell_a_scope(demo):
+    submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
+    headers = table_headers(assessment_pdf(assessment_report(submitted)))
+    scopes = [str(h["/A"]["/Scope"]) for h in headers]
+    # The area table: six column headers, then a row header per area and one for the overall row.
+    assert scopes[:6] == ["/Column"] * 6
+    assert scopes[6:] == ["/Row"] * (len(scopes) - 6)
+    assert len(scopes) - 6 == 7 + 1
+    # Data cells still name their headers: WeasyPrint's /Headers and /IDs are kept.
+    assert all("/ID" in h for h in headers)
+
+
+def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency_data, client):  # noqa: F811
+    client.force_login(executive)
+    pdf = client.get(reverse("portfolio-pdf")).content
+    pages = page_texts(pdf)
+    heatmap_page = next(i for i, text in enumerate(pages) if text.startswith("Teams by area Each cell gives"))
+    text = pages[heatmap_page]
+    # The summary comes before it, the team pages after it.
+    assert any("Agency summary" in p for p in pages[:heatmap_page])
+    assert [p.split(" ", 2)[:2] for p in pages[heatmap_page + 1:]] == [["Data", "Platform"], ["Newcomers", "No"], ["Other", "Team"]]
+    # Number and level name in every cell, in the page's order: overall, then each area.
+    assert "Data Platform 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial" in text
+    assert "Other Team 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing" in text
+    # Weakest areas first, with the mean of the teams.
+    weakest = re.search(r"Weakest areas Mean level over the teams, lowest first\. (.*?) Practices most teams need", text).group(1)
+    assert weakest == (
+        "Operations: 1.5 Initial (mean of 2 teams) Model Development: 3.5 Defined (mean of 2 teams) "
+        "Data Ingestion and Preparation: 4.0 Managed (mean of 2 teams)"
+    )
+    assert "Practice Teams In “Now” Register models before deployment 2 of 2 2 Monitor models in production 2 of 2 0" in text
+
+
+def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, client):  # noqa: F811
+    client.force_login(executive)
+    pdf = client.get(reverse("portfolio-pdf")).content
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
+    # The overall figures, the heatmap, the practices, and one area table per team with a submission.
+    assert len(tables) == 3 + 2
+    heatmap = tables[1]
+    cells = [e for e in struct_elements(heatmap) if e.get("/S") in ("/TH", "/TD")]
+    # Header row (team, overall, three areas), then two teams of five cells each.
+    assert len(cells) == 5 + 2 * 5
+    assert [c["/S"] for c in cells[:6]] == ["/TH"] * 6
