@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0002_editor_and_manager_groups'),
+        ('assessment', '0005_agency_managers'),
     ]
 
     operations = [
