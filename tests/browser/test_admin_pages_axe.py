@@ -34,7 +34,12 @@ from django.utils import timezone
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 from assessment.services.versions import version_new_draft
-from tests.browser.conftest import AXE_TAGS_STRICT, axe_violations, format_violations, login
+from tests.browser.conftest import (
+    AXE_TAGS_STRICT,
+    axe_violations,
+    format_violations,
+    login,
+)
 from tests.conftest import DATA, load_questionnaire_file, make_user, migrated_group
 
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
@@ -193,6 +198,8 @@ class Walk:
     def check(self, what: str):
         """axe on the page now shown; violations are kept to be listed together at the end."""
         violations = axe_violations(self.page, tags=AXE_TAGS_STRICT)
+        heading = self.page.locator("h1").first.inner_text() if self.page.locator("h1").count() else "no h1"
+        what = f"{what}, {heading!r}"
         self.checked.append(f"{what}: {self.page.url}")
         if violations:
             self.problems.append(f"{what} ({self.page.url}):\n{format_violations(violations)}")
@@ -230,6 +237,25 @@ def walk_changelist_variants(walk: Walk, url: str, model_admin):
     if model_admin.search_fields:
         term = str(model_admin.model._default_manager.order_by("pk").first()).split()[0][:12]
         walk.visit(f"{url}?q={term}", f"list searched for {term!r}")
+
+
+def walk_new_inline_rows(walk: Walk):
+    """A change page with each inline's "Add another" row opened, as the inline script makes it."""
+    for link in walk.page.locator(".add-row a").all():
+        link.focus()
+        walk.page.keyboard.press("Enter")
+    walk.check("with a new row in each inline")
+
+
+def walk_form_errors(walk: Walk):
+    """An add page saved empty: the same form with its errors."""
+    save = walk.page.locator("#content-main form [type=submit][name=_save]")
+    if not save.count():
+        return
+    with walk.page.expect_navigation():
+        save.first.focus()
+        walk.page.keyboard.press("Enter")
+    walk.check("saved empty")
 
 
 def walk_uploads(walk: Walk, url: str):
@@ -308,6 +334,11 @@ def walk_admin(page, live_server, user) -> Walk:
             walk.downloads.append(url)
             continue
         walk.visit(url, "page")
+        if walk.page.locator(".add-row a").count():
+            walk_new_inline_rows(walk)
+        if url.endswith("/add/"):
+            walk_form_errors(walk)
+            walk.page.goto(walk.base + url)
         for action in walk.page.locator("form[method=post][action]").evaluate_all("fs => fs.map(f => f.getAttribute('action'))"):
             post_only.setdefault(action, url)
         if url in models_by_list:
