@@ -65,3 +65,17 @@ def test_it_names_every_column_of_the_inline_tables(client, editor, questionnair
         empty = [h for h in headers if not re.sub(r"<[^>]+>", "", h).strip()]
         assert not empty, f"{url}: {len(empty)} empty column header(s)"
         assert f'<th class="original"><span class="visually-hidden">{item}</span></th>' in html, url
+
+
+def test_it_labels_each_inline_select_with_its_own_row(client, editor, questionnaire_version):
+    """A select wrapped with the admin's add/change icons gets its row's label too (not the previous row's)."""
+    draft = version_new_draft(questionnaire_version)
+    question = max(models.Question.objects.filter(area__questionnaire=draft), key=lambda q: q.practice_links.count())
+    assert question.practice_links.count() >= 2, "the test questionnaire needs a question with two practice links"
+    client.force_login(editor)
+    html = client.get(reverse("admin:assessment_question_change", args=[question.pk])).content.decode()
+    selects = re.findall(r'<select name="practice_links-(\d+)-practice"[^>]*>', html)
+    assert len(selects) >= 2
+    for tag in re.findall(r'<select name="practice_links-\d+-practice"[^>]*>', html):
+        row = int(re.search(r"practice_links-(\d+)-practice", tag).group(1)) + 1
+        assert f'aria-label="Practice (practice that closes a gap here, row {row})"' in tag, tag

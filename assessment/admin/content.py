@@ -68,7 +68,7 @@ class LabelledInline:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        item = str(self.opts.verbose_name)
+        item = str(self.verbose_name)  # the inline's own name, e.g. "practice that closes a gap here"
 
         class LabelledFormSet(formset):
             def add_fields(self, form, index):

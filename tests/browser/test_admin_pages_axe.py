@@ -12,7 +12,8 @@ Every HTML page a user reaches is checked; a page that answers 403 is one the
 user may not open. Anything else unexpected (404, 500, a pattern whose
 parameters the walk cannot fill) fails the test with the URL.
 
-Set SCREENSHOT_DIR to keep a screenshot of each page.
+Set SCREENSHOT_DIR to keep a screenshot of each page, ADMIN_COLOR_SCHEME=dark to walk
+the admin's dark theme (it passes too).
 """
 from __future__ import annotations
 
@@ -317,6 +318,8 @@ def walk_admin(page, live_server, user) -> Walk:
     client.force_login(user)
     walk = Walk(page=page, base=live_server.url)
     login(page, live_server, user)
+    if os.environ.get("ADMIN_COLOR_SCHEME"):
+        page.emulate_media(color_scheme=os.environ["ADMIN_COLOR_SCHEME"])
     post_only: dict[str, str] = {}
     custom_redirects = []
     models_by_list = {
