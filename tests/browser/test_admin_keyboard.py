@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from assessment import models
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_admin_editor import _setup
+from tests.conftest import PASSWORD
 
 TYPO = "How do teams find the data they need?"
 FIXED = "How do teams find the datasets they need?"
@@ -57,7 +58,7 @@ def test_it_lets_an_editor_fix_a_typo_and_publish_with_the_keyboard_alone(page, 
     page.goto(f"{live_server.url}/login/")
     type_into(page, page.get_by_label("Username"), editor.username)
     page.keyboard.press("Tab")
-    page.keyboard.type("correct-horse-battery-staple")
+    page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
