@@ -89,22 +89,48 @@ def assessment(team, member, questionnaire_version):
     )
 
 
+# The groups the migrations made, with their permissions as (app label, codename): read once
+# from the freshly migrated test database, because a live_server test's flush deletes them.
+MIGRATED_GROUPS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            MIGRATED_GROUPS[group.name] = [(p.content_type.app_label, p.codename) for p in group.permissions.all()]
+
+
+def migrated_group(name):
+    """The group `name` with the permissions the migrations gave it, made again if a flush deleted it."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    if name not in MIGRATED_GROUPS:
+        raise LookupError(f"No migration makes a group named {name!r}; the migrated groups: {sorted(MIGRATED_GROUPS)}")
+    group, _ = Group.objects.get_or_create(name=name)
+    if not group.permissions.exists():
+        wanted = Q(pk__in=[])
+        for app_label, codename in MIGRATED_GROUPS[name]:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
 @pytest.fixture
 def editor(db):
     """Staff user in the "Questionnaire editors" group (the group comes from a data migration)."""
-    from django.contrib.auth.models import Group
-
     user = make_user("editor", first_name="Eli", last_name="Editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Questionnaire editors"))
+    user.groups.add(migrated_group("Questionnaire editors"))
     return user
 
 
 @pytest.fixture
 def team_manager(agency):
     """Staff user in the "Team managers" group, managing the test agency."""
-    from django.contrib.auth.models import Group
-
     user = make_user("manager", first_name="Max", last_name="Manager", is_staff=True)
-    user.groups.add(Group.objects.get(name="Team managers"))
+    user.groups.add(migrated_group("Team managers"))
     agency.managers.add(user)
     return user

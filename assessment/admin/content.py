@@ -68,7 +68,7 @@ class LabelledInline:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        item = str(self.opts.verbose_name)
+        item = str(self.verbose_name)  # the inline's own name, e.g. "practice that closes a gap here"
 
         class LabelledFormSet(formset):
             def add_fields(self, form, index):
@@ -76,7 +76,9 @@ class LabelledInline:
                 row = "new row" if index is None else f"row {index + 1}"
                 for name, form_field in form.fields.items():
                     label = "Delete" if name == "DELETE" else (form_field.label or name)
-                    form_field.widget.attrs["aria-label"] = f"{label} ({item}, {row})"
+                    # A select with the admin's add/change icons is wrapped: the inner widget renders.
+                    widget = getattr(form_field.widget, "widget", form_field.widget)
+                    widget.attrs = {**widget.attrs, "aria-label": f"{label} ({item}, {row})"}
 
         LabelledFormSet.__name__ = formset.__name__
         return LabelledFormSet

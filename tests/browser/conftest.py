@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 ]
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The admin walk adds WCAG 2.2 AA and axe's best practices.
+AXE_TAGS_STRICT = [*AXE_TAGS, "wcag22aa", "best-practice"]
 # Schemes that never leave the browser.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
 
@@ -150,16 +152,8 @@ def format_violations(violations) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page, *, context=None):
-    """Run axe-core's WCAG 2.1 A/AA rules on the current page; fail with a readable list.
-
-    Also fails when anything the page asked for so far came from another host, or
-    when the Content-Security-Policy blocked an inline style or script.
-    A page with JavaScript disabled cannot run axe; only the host check applies.
-    """
-    _check_requests(page)
-    if not getattr(page, "js_enabled", True):
-        return
+def axe_violations(page, *, context=None, tags=AXE_TAGS) -> list[dict]:
+    """axe-core's violations of the rules tagged `tags` on the current page (or the `context` selector)."""
     page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async ([context, tags]) => {
@@ -169,7 +163,20 @@ def assert_accessible(page, *, context=None):
                 nodes: v.nodes.map(n => ({target: n.target, failureSummary: n.failureSummary}))
             }))};
         }""",
-        [context, AXE_TAGS],
+        [context, tags],
     )
-    violations = result["violations"]
+    return result["violations"]
+
+
+def assert_accessible(page, *, context=None, tags=AXE_TAGS):
+    """Run axe-core's WCAG 2.1 A/AA rules (or those tagged `tags`) on the current page; fail with a readable list.
+
+    Also fails when anything the page asked for so far came from another host, or
+    when the Content-Security-Policy blocked an inline style or script.
+    A page with JavaScript disabled cannot run axe; only the host check applies.
+    """
+    _check_requests(page)
+    if not getattr(page, "js_enabled", True):
+        return
+    violations = axe_violations(page, context=context, tags=tags)
     assert not violations, f"Accessibility violations on {page.url}:\n{format_violations(violations)}"
