@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from assessment import models
@@ -27,14 +26,6 @@ from assessment.services.assessments import (
 
 READ_ONLY_MESSAGE = "You can read this team's assessments but not change them. Ask a team member to make changes."
 LOCKED_MESSAGE = "This assessment has been submitted and can no longer be changed."
-
-
-def results_url(assessment_id: int) -> str:
-    # The results page belongs to another feature; its path is agreed even before it exists.
-    try:
-        return reverse("assessment-results", args=[assessment_id])
-    except NoReverseMatch:
-        return f"/assessments/{assessment_id}/"
 
 
 def _forbidden(request, message):
@@ -146,7 +137,7 @@ def assessment_resume(request, assessment_id):
     """Back to the first area with unanswered questions, or to the review when none is left."""
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
-        return redirect(results_url(assessment.pk))
+        return redirect("assessment-results", assessment_id=assessment.pk)
     report = assessment_report(assessment)
     for area_score in report.score.areas:
         if area_score.unanswered:
@@ -214,7 +205,6 @@ def assessment_area(request, assessment_id, area_key):
             "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
             "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
             "read_only_answers": _read_only_answers(report, area) if not can_write else None,
-            "results_url": results_url(assessment.pk),
         }
     )
     return render(request, "assessment/area.html", context)
@@ -280,7 +270,6 @@ def assessment_review(request, assessment_id):
             "can_write": can_write,
             "groups": groups,
             "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
-            "results_url": results_url(assessment.pk),
         }
     )
     return render(request, "assessment/review.html", context)
@@ -292,13 +281,13 @@ def assessment_submit_view(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
         messages.info(request, "This assessment was already submitted.")
-        return redirect(results_url(assessment.pk))
+        return redirect("assessment-results", assessment_id=assessment.pk)
     if not can_write:
         return _forbidden(request, READ_ONLY_MESSAGE)
     try:
         assessment_submit(assessment=assessment, user=request.user)
     except AssessmentLocked:
         messages.info(request, "This assessment was already submitted.")
-        return redirect(results_url(assessment.pk))
+        return redirect("assessment-results", assessment_id=assessment.pk)
     messages.success(request, f"“{assessment.title}” is submitted and locked. Here are your results.")
-    return redirect(results_url(assessment.pk))
+    return redirect("assessment-results", assessment_id=assessment.pk)

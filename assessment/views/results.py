@@ -1,4 +1,4 @@
-"""Results, roadmap, practice page, exports and team history.
+"""Results, roadmap, practice page and exports of one assessment.
 
 Every view that takes an id reaches its object through assessment.access, so a
 user who may not see a team's data gets a 404.
@@ -13,11 +13,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessment import models
-from assessment.access import assessment_for_user, team_for_user
+from assessment.access import assessment_for_user
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.exports import assessment_to_csv, assessment_to_dict, export_file_name
-from assessment.selectors.history import team_history
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import assessment_report
 
@@ -157,13 +156,3 @@ def export_csv(request, assessment_id):
     response = HttpResponse("\ufeff" + assessment_to_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "csv")}"'
     return response
-
-
-@login_required
-def history(request, team_id):
-    team, can_write = team_for_user(request.user, team_id)
-    return render(
-        request,
-        "assessment/history.html",
-        {"team": team, "history": team_history(team), "can_write": can_write},
-    )
