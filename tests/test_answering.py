@@ -105,7 +105,7 @@ def test_it_shows_readers_the_answers_without_a_form(client, reader, request, me
     save(assessment, member, "streaming-data", "choice", 3, note="See the runbook")
     client.force_login(request.getfixturevalue(reader))
     html = client.get(area_url(assessment, "data")).content.decode()
-    assert "Level 3, Defined: A documented shared pipeline" in html
+    assert "Level 3 (Defined): A documented shared pipeline" in html
     assert "See the runbook" in html
     assert "only members of Data Platform can change it" in html
     assert 'type="radio"' not in html

@@ -194,15 +194,12 @@ class AreaForm(PositiveWeightMixin, forms.ModelForm):
     pass
 
 
-@admin.register(models.Area)
-class AreaAdmin(ContentAdmin):
-    form = AreaForm
-    list_display = ["key", "title", "weight", "position", "questionnaire"]
-    list_filter = ["questionnaire__slug", "questionnaire__status", "questionnaire"]
-    search_fields = ["key", "title", "summary"]
-    list_select_related = ["questionnaire"]
-    fields = ["questionnaire", "key", "title", "summary", "weight", "position"]
-    inlines = [QuestionInline]
+class VersionPartAdmin(ContentAdmin):
+    """Admin of something that belongs straight to a version (an area, a practice).
+
+    The version is chosen when the thing is added, among the versions still
+    editable, and cannot change afterwards.
+    """
 
     def version_of(self, obj):
         return obj.questionnaire if obj is not None and obj.questionnaire_id else None
@@ -214,6 +211,17 @@ class AreaAdmin(ContentAdmin):
         if db_field.name == "questionnaire":
             kwargs["queryset"] = _editable_versions()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(models.Area)
+class AreaAdmin(VersionPartAdmin):
+    form = AreaForm
+    list_display = ["key", "title", "weight", "position", "questionnaire"]
+    list_filter = ["questionnaire__slug", "questionnaire__status", "questionnaire"]
+    search_fields = ["key", "title", "summary"]
+    list_select_related = ["questionnaire"]
+    fields = ["questionnaire", "key", "title", "summary", "weight", "position"]
+    inlines = [QuestionInline]
 
 
 class QuestionForm(PositiveWeightMixin, forms.ModelForm):
@@ -276,7 +284,7 @@ class PracticeForm(forms.ModelForm):
 
 
 @admin.register(models.Practice)
-class PracticeAdmin(ContentAdmin):
+class PracticeAdmin(VersionPartAdmin):
     form = PracticeForm
     formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["key", "title", "effort", "questionnaire"]
@@ -285,17 +293,6 @@ class PracticeAdmin(ContentAdmin):
     list_select_related = ["questionnaire"]
     fields = ["questionnaire", "key", "title", "summary", "url", "note", "effort", "position"]
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
-
-    def version_of(self, obj):
-        return obj.questionnaire if obj is not None and obj.questionnaire_id else None
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["questionnaire"] if obj is not None else []
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "questionnaire":
-            kwargs["queryset"] = _editable_versions()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 __all__ = ["AreaAdmin", "QuestionAdmin", "PracticeAdmin"]

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessment import models
+from assessment.domain import model as domain
+from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import questionnaire_domain
 
 ADDED, CHANGED, CLEARED = "+", "~", "-"
@@ -54,18 +56,8 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
 
     def value_of(record) -> str:
         if record is None or record.history_type == CLEARED:
-            return "Unanswered"
-        if record.kind == models.Answer.NOT_APPLICABLE:
-            return "Not applicable"
-        if record.kind == models.Answer.NOT_SURE:
-            return "Not sure"
-        level = choices.get(record.choice_id)
-        if level is None:
-            return "A choice no longer in the questionnaire"
-        try:
-            return f"Level {level}: {questionnaire.level_name(level)}"
-        except KeyError:
-            return f"Level {level}"
+            return answer_in_words(questionnaire, None)
+        return answer_in_words(questionnaire, domain.Answer(kind=record.kind, level=choices.get(record.choice_id)))
 
     latest: dict[int, object] = {}  # question id -> its latest record
     changes = []

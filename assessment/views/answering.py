@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from assessment import models
 from assessment.access import assessment_for_user, team_for_user
 from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
+from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
 from assessment.selectors.reports import assessment_report
 from assessment.services.assessments import (
@@ -228,20 +229,16 @@ def _after_save(request, assessment, questionnaire, index):
 
 def _read_only_answers(report, area):
     """Each question with its answer in words, for readers and submitted assessments."""
-    questionnaire = report.questionnaire
     rows = []
     for question in area.questions:
         answer = report.answers.get(question.id)
-        if answer is None:
-            text = "No answer yet"
-        elif answer.kind == "choice":
-            choice_text = next((c.text for c in question.choices if c.level == answer.level), "")
-            text = f"Level {answer.level}, {questionnaire.level_name(answer.level)}: {choice_text}"
-        elif answer.kind == "not_sure":
-            text = "Not sure (to verify)"
-        else:
-            text = "Not applicable"
-        rows.append({"question": question, "answer": text, "note": answer.note if answer else ""})
+        rows.append(
+            {
+                "question": question,
+                "answer": answer_in_words(report.questionnaire, answer, question),
+                "note": answer.note if answer else "",
+            }
+        )
     return rows
 
 

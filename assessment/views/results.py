@@ -16,7 +16,8 @@ from assessment import models
 from assessment.access import assessment_for_user
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain.roadmap import LATER, NEXT, NOW
-from assessment.exports import assessment_to_csv, assessment_to_dict, export_file_name
+from assessment.exports import assessment_to_csv, assessment_to_dict
+from assessment.presentation import export_file_name
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import assessment_report
 
@@ -144,7 +145,7 @@ def export_json(request, assessment_id):
     report = assessment_report(assessment)
     body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "json")}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(assessment, "json")}"'
     return response
 
 
@@ -154,5 +155,5 @@ def export_csv(request, assessment_id):
     report = assessment_report(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
     response = HttpResponse("\ufeff" + assessment_to_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_file_name(report, "csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(assessment, "csv")}"'
     return response

@@ -143,7 +143,7 @@ def test_it_shows_the_answer_change_log_accessibly(page, live_server):
     login(page, live_server, member)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/changes/")
     expect(page.get_by_role("heading", name="Changes to answers")).to_be_visible()
-    expect(page.get_by_role("cell", name="Level 3: Defined", exact=True).first).to_be_visible()
+    expect(page.get_by_role("cell", name="Level 3 (Defined)", exact=True).first).to_be_visible()
     shot(page, "07-changes")
     assert_accessible(page)
     assert not csp, csp
