@@ -23,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.urlwalk import STAFF, all_routes, body_text
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from assessment import models
 from assessment.selectors.reports import assessment_report
 
-from .conftest import DATA, load_questionnaire_file
+from .helpers import DATA, load_questionnaire_file
 from .results_helpers import EXAMPLE_ANSWERS, answer, submitted_assessment
 
 pytestmark = pytest.mark.django_db

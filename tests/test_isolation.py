@@ -15,8 +15,19 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
-from tests.conftest import make_user
-from tests.urlwalk import CONTENT, PLAIN, PUBLIC_NAMES, STAFF, TEAM, all_routes, body_text, db_snapshot, changed_post_data, page_forms
+from tests.helpers import make_user
+from tests.urlwalk import (
+    CONTENT,
+    PLAIN,
+    PUBLIC_NAMES,
+    STAFF,
+    TEAM,
+    all_routes,
+    body_text,
+    changed_post_data,
+    db_snapshot,
+    page_forms,
+)
 
 # Data of the Zebra team that must never reach an outsider, in any format.
 SECRET_TEAM_NAME = "Zebra Secret Unit"

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 from tests.browser.conftest import assert_accessible, login
-from tests.conftest import DATA, load_questionnaire_file, make_user
+from tests.helpers import DATA, load_questionnaire_file, make_user
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
