@@ -256,12 +256,12 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.team}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("assessment-results", args=[self.pk])
+
     @property
     def is_submitted(self):
         return self.status == self.SUBMITTED
-
-    def get_absolute_url(self):
-        return reverse("assessment-results", args=[self.pk])
 
 
 class AreaTarget(models.Model):
@@ -271,6 +271,9 @@ class AreaTarget(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "area"], name="unique_area_target")]
+
+    def __str__(self):
+        return f"{self.assessment}: target {self.target} for {self.area}"
 
 
 class Answer(models.Model):

@@ -17,8 +17,7 @@ target 4), worked by hand:
 """
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
@@ -50,7 +49,7 @@ def submitted_assessment(team, user, version, answers, *, title="Assessment", wh
     assessment_submit(assessment=assessment, user=user)
     if when is not None:
         if isinstance(when, str):
-            when = datetime.fromisoformat(when).replace(tzinfo=dt_timezone.utc)
+            when = datetime.fromisoformat(when).replace(tzinfo=UTC)
         models.Assessment.objects.filter(pk=assessment.pk).update(submitted_at=when)
     assessment.refresh_from_db()
     return assessment

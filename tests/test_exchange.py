@@ -96,7 +96,7 @@ def test_it_exports_one_team(agency_data, capsys):
 
 
 def test_it_refuses_an_unknown_team_to_export(agency_data):
-    with pytest.raises(CommandError, match='No team with slug "nope". Teams: data-platform, other-team.'):
+    with pytest.raises(CommandError, match=r'No team with slug "nope"\. Teams: data-platform, other-team\.'):
         call_command("export_assessments", "--team", "nope")
 
 

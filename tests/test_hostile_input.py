@@ -11,10 +11,17 @@ import string
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment import models
-from assessment.services.assessments import AnswerInput, AnswerInvalid, AssessmentLocked, answers_save, assessment_submit
+from assessment.services.assessments import (
+    AnswerInput,
+    AnswerInvalid,
+    AssessmentLocked,
+    answers_save,
+    assessment_submit,
+)
 from tests.urlwalk import db_snapshot
 
 ERROR_SUMMARY = 'id="error-summary"'

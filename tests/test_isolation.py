@@ -164,7 +164,7 @@ def test_it_builds_urls_that_resolve_to_their_own_pattern(zebra):
 
     for route in all_routes():
         url = route.url(zebra["values"])
-        if route.name and route.namespace != "admin" or route.name in ("admin:index", "admin:app_list"):
+        if (route.name and route.namespace != "admin") or route.name in ("admin:index", "admin:app_list"):
             assert resolve(url).view_name == route.name, f"{route.route} filled as {url}"
 
 

@@ -36,8 +36,7 @@ def test_it_words_answers_the_questionnaire_no_longer_has(small):
     assert answer_in_words(questionnaire, domain.Answer(domain.CHOICE, None)) == "A choice no longer in the questionnaire"
 
 
-def test_it_shows_readers_the_same_words_as_the_pdf(client, viewer, member, assessment, small):
-    questionnaire, question = small
+def test_it_shows_readers_the_same_words_as_the_pdf(client, viewer, member, assessment):
     models.Answer.objects.create(
         assessment=assessment,
         question=models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data"),

@@ -19,7 +19,12 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessment import models
-from assessment.services.versions import VersionLocked, version_content_changed, version_ensure_editable, version_is_locked
+from assessment.services.versions import (
+    VersionLocked,
+    version_content_changed,
+    version_ensure_editable,
+    version_is_locked,
+)
 
 web_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...", code="not_web_url"

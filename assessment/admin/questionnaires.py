@@ -112,9 +112,11 @@ class PracticeRequirementFormSet(SameVersionLinkFormSet):
     def clean(self):
         super().clean()
         for form in self.forms:
-            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE"):
-                if form.cleaned_data.get("required") is not None and form.cleaned_data["required"].pk == self.instance.pk:
-                    form.add_error("required", "A practice cannot require itself.")
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            required = form.cleaned_data.get("required")
+            if required is not None and required.pk == self.instance.pk:
+                form.add_error("required", "A practice cannot require itself.")
 
 
 class _PracticeChoiceInline(ContentInline):
@@ -295,4 +297,4 @@ class PracticeAdmin(VersionPartAdmin):
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
 
-__all__ = ["AreaAdmin", "QuestionAdmin", "PracticeAdmin"]
+__all__ = ["AreaAdmin", "PracticeAdmin", "QuestionAdmin"]

@@ -180,7 +180,8 @@ class QuestionnaireVersionAdmin(ContentAdmin):
             path("<int:version_id>/export.yaml", wrap(self.export_view), name="assessment_questionnaireversion_export"),
             path("<int:version_id>/new-draft/", wrap(self.new_draft_view), name="assessment_questionnaireversion_new_draft"),
             path("<int:version_id>/publish/", wrap(self.publish_view), name="assessment_questionnaireversion_publish"),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

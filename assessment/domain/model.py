@@ -5,7 +5,7 @@ rebuilds from its rows, and what scoring and the roadmap take as input.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}

@@ -9,8 +9,8 @@ values out of mapping nodes; the questionnaire's own rules are in schema.py.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import yaml
 from yaml.constructor import SafeConstructor

@@ -81,7 +81,7 @@ def team_history(team: models.Team) -> TeamHistory:
         overall = score.level
         cells = []
         levels = {}
-        for area, area_score in zip(questionnaire.areas, score.areas):
+        for area, area_score in zip(questionnaire.areas, score.areas, strict=True):
             level = area_score.level
             levels[area.id] = level
             cells.append(

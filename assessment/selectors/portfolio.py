@@ -18,7 +18,14 @@ from django.db.models import OuterRef, Subquery
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.roadmap import NOW, roadmap_for
-from assessment.domain.scoring import AreaScore, AssessmentScore, display_level, display_percent, level_name_for, score_assessment
+from assessment.domain.scoring import (
+    AreaScore,
+    AssessmentScore,
+    display_level,
+    display_percent,
+    level_name_for,
+    score_assessment,
+)
 from assessment.selectors.questionnaires import questionnaire_domain
 
 TOP_PRACTICES = 10
@@ -70,8 +77,8 @@ class HeatCell:
 
 @dataclass
 class TeamRow:
-    team: "TeamRef"
-    assessment: "AssessmentRef"
+    team: TeamRef
+    assessment: AssessmentRef
     score: AssessmentScore
     cells: list[HeatCell]
     band: int | None  # of the overall score
@@ -109,7 +116,7 @@ class PortfolioGroup:
 class Portfolio:
     agency: models.Agency
     groups: list[PortfolioGroup]
-    teams_without_submitted: list["TeamRef"]
+    teams_without_submitted: list[TeamRef]
     team_count: int
 
 

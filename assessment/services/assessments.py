@@ -30,7 +30,7 @@ class AnswerInput:
 
 def _clean_note(note: str) -> str:
     # Control characters other than newline and tab have no place in a note.
-    cleaned = "".join(ch for ch in note if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+    cleaned = "".join(ch for ch in note if ch in "\n\t" or (ch >= " " and ch != "\x7f")).strip()
     if len(cleaned) > models.Answer.NOTE_MAX_LENGTH:
         raise AnswerInvalid(f"The note is {len(cleaned)} characters long; the limit is {models.Answer.NOTE_MAX_LENGTH}.")
     return cleaned

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -146,7 +146,7 @@ def _datetime(value, where: str, problems: list[str], *, required: bool) -> date
         problems.append(f"{where}: {value!r} is not a date and time such as 2026-03-31T12:00:00+00:00")
         return None
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt_timezone.utc)
+        parsed = timezone.make_aware(parsed, UTC)
     return parsed
 
 

@@ -146,7 +146,7 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
             )
             for i, q in enumerate(a.questions)
         )
-        for row, q in zip(questions, a.questions):
+        for row, q in zip(questions, a.questions, strict=True):
             choices.extend(models.Choice(question=row, level=c.level, text=c.text) for c in q.choices)
             links.extend(
                 models.QuestionPractice(question=row, practice=practices[key], position=i)

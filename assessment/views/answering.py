@@ -136,7 +136,7 @@ def _question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[s
 @login_required
 def assessment_resume(request, assessment_id):
     """Back to the first area with unanswered questions, or to the review when none is left."""
-    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    assessment, _ = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
         return redirect("assessment-results", assessment_id=assessment.pk)
     report = assessment_report(assessment)
@@ -150,7 +150,7 @@ def _journey_context(report, current_index=None):
     score = report.score
     areas = [
         {"area": area, "score": area_score, "index": i + 1}
-        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas))
+        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas, strict=True))
     ]
     return {
         "report": report,
@@ -250,7 +250,7 @@ def assessment_review(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     groups = []
-    for area, area_score in zip(report.questionnaire.areas, report.score.areas):
+    for area, area_score in zip(report.questionnaire.areas, report.score.areas, strict=True):
         by_id = {q.id: q for q in area.questions}
         if area_score.unanswered or area_score.to_verify:
             groups.append(

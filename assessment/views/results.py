@@ -38,7 +38,7 @@ def results(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     score = report.score
-    areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas)]
+    areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas, strict=True)]
     chart = radar_svg(
         [RadarAxis(a.title, a.level, a.target) for a in score.areas],
         lo=report.questionnaire.lo,
@@ -104,10 +104,10 @@ def roadmap(request, assessment_id):
 def practice_detail(request, version_id, practice_key):
     """A best practice as the questionnaire describes it: readable by any signed-in user."""
     version = get_object_or_404(models.QuestionnaireVersion, pk=version_id)
-    if version.status != models.QuestionnaireVersion.PUBLISHED and not request.user.is_staff:
-        # Draft content is for the editors until it is published, unless an assessment uses it.
-        if not version.assessments.exists():
-            raise Http404("No such practice.")
+    # Draft content is for the editors until it is published, unless an assessment uses it.
+    hidden = version.status != models.QuestionnaireVersion.PUBLISHED and not request.user.is_staff
+    if hidden and not version.assessments.exists():
+        raise Http404("No such practice.")
     questionnaire = questionnaire_domain(version)
     practices = {p.id: p for p in questionnaire.practices}
     practice = practices.get(practice_key)
