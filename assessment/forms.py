@@ -140,11 +140,12 @@ class AreaAnswersForm(forms.Form):
             answer = answers.get(question.id)
             initial[f"answer_{question.id}"] = answer_value(answer)
             initial[f"note_{question.id}"] = answer.note if answer else ""
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.area = area
         self.question_pks = question_pks
         for question in area.questions:
-            choices = [
+            choices: list[tuple[str, str]] = [
                 (f"level-{c.level}", format_html('<span class="choice-level">{}:</span> {}', questionnaire.level_name(c.level), c.text))
                 for c in question.choices
             ]
@@ -180,7 +181,8 @@ class AreaAnswersForm(forms.Form):
             )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         posted_questions = {
             name.split("_", 1)[1] for name in self.data if name.startswith(("answer_", "note_"))
         }

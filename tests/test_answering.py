@@ -372,7 +372,7 @@ def test_it_keeps_the_area_page_queries_bounded(client, member, assessment, djan
 def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, member, team, assessment):
     import re
 
-    from tests.conftest import make_user
+    from tests.helpers import make_user
 
     colleague = make_user("colleague")
     models.Membership.objects.create(team=team, user=colleague, role=models.Membership.MEMBER)

@@ -100,7 +100,7 @@ def full_questionnaire_version_or_copy(questionnaire_version):
     """Another questionnaire whose question ids are valid, just not for this assessment."""
     from assessment.domain.schema import parse_questionnaire
     from assessment.services.questionnaires import questionnaire_load
-    from tests.conftest import DATA
+    from tests.helpers import DATA
 
     text = (DATA / "good_questionnaire.yaml").read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "other"')
     return questionnaire_load(parse_questionnaire(text, "other.yaml"), loaded_from="other.yaml").version

@@ -102,7 +102,7 @@ def test_it_hides_the_results_from_other_teams(client, outsider, answered):
 
 
 def test_it_hides_the_results_from_another_agencys_executive(client, answered):
-    from .conftest import make_user
+    from .helpers import make_user
 
     other = models.Agency.objects.create(name="Other Agency")
     user = make_user("other-exec")

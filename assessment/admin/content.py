@@ -9,8 +9,10 @@ listed at the top.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -47,7 +49,16 @@ def locked(request, version: models.QuestionnaireVersion | None) -> bool:
     return cache[version.pk]
 
 
-class PositiveWeightMixin:
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, so that their calls to super() and to
+    # the form's or inline's attributes are checked.
+    _FormBase = forms.ModelForm
+    _InlineBase = admin.options.InlineModelAdmin
+else:
+    _FormBase = _InlineBase = object
+
+
+class PositiveWeightMixin(_FormBase):
     """Field-level messages for the rules a single field can break."""
 
     def clean_weight(self):
@@ -63,7 +74,7 @@ def web_url_field(form_field):
     return form_field
 
 
-class LabelledInline:
+class LabelledInline(_InlineBase):
     """A tabular inline whose inputs carry their own accessible names.
 
     Django's tabular inlines label columns only through the table header, which
@@ -72,7 +83,7 @@ class LabelledInline:
     """
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        formset: type[Any] = super().get_formset(request, obj, **kwargs)
         item = str(self.opts.verbose_name)
 
         class LabelledFormSet(formset):
@@ -154,8 +165,8 @@ class ContentAdmin(SimpleHistoryAdmin):
     # -- saving, checked as a whole
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        problems = getattr(request, "_questionnaire_problems", None)
+        form_class: type[Any] = super().get_form(request, obj, change=change, **kwargs)
+        problems: list[str] = getattr(request, "_questionnaire_problems", None) or []
         if not problems:
             return form_class
 
@@ -208,7 +219,8 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         version = self.version_of(obj)
-        version_ensure_editable(version)
+        if version is not None:
+            version_ensure_editable(version)
         super().delete_model(request, obj)
         self.check_version(request, version)
 

@@ -23,8 +23,11 @@ def _editable_versions():
     return models.QuestionnaireVersion.objects.annotate(used=Count("assessments")).filter(used=0)
 
 
-def _practice_label(practice):
-    return f"{practice.key} ({practice.questionnaire.slug} {practice.questionnaire.version})"
+class PracticeChoiceField(forms.ModelChoiceField):
+    """A practice named with its version, since the same key is in every version."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.key} ({obj.questionnaire.slug} {obj.questionnaire.version})"
 
 
 class WeightForm(PositiveWeightMixin, forms.ModelForm):
@@ -134,9 +137,8 @@ class _PracticeChoiceInline(ContentInline):
             else:
                 queryset = queryset.filter(questionnaire__in=_editable_versions())
             kwargs["queryset"] = queryset.order_by("questionnaire__slug", "questionnaire__version", "key")
-            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field.label_from_instance = _practice_label
-            return field
+            kwargs["form_class"] = PracticeChoiceField
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

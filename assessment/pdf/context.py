@@ -230,7 +230,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         for area in score.areas
     ]
     overall = _area_row(score, "Overall", "")
-    if score.level is None:
+    if score.level is None or score.score is None:
         sentence = "No question has been answered with a level yet, so there is no overall level."
     else:
         sentence = (

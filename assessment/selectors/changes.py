@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from assessment import models
 from assessment.domain import model as domain
@@ -59,7 +60,7 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
             return answer_in_words(questionnaire, None)
         return answer_in_words(questionnaire, domain.Answer(kind=record.kind, level=choices.get(record.choice_id)))
 
-    latest: dict[int, object] = {}  # question id -> its latest record
+    latest: dict[int, Any] = {}  # question id -> its latest historical record
     changes = []
     for record in records:
         before = latest.get(record.question_id)

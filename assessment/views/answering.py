@@ -5,6 +5,8 @@ get a 404); every write goes through assessment.services.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -76,7 +78,11 @@ def assessment_new(request, team_id):
         scale = {s.level for s in questionnaire.scale}
         initial_targets = {k: v for k, v in initial_targets.items() if v in scale}
 
-    form_kwargs = {"questionnaire": questionnaire, "previous": previous, "initial_targets": initial_targets}
+    form_kwargs: dict[str, Any] = {
+        "questionnaire": questionnaire,
+        "previous": previous,
+        "initial_targets": initial_targets,
+    }
     if request.method == "POST":
         form = AssessmentNewForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -93,7 +99,7 @@ def assessment_new(request, team_id):
                 form.add_error(None, str(error))
             else:
                 copied = assessment.answers.count() if assessment.copied_from_id else 0
-                if copied:
+                if copied and previous is not None:
                     messages.success(
                         request,
                         f"Assessment started with {copied} answer{'s' if copied != 1 else ''} copied from “{previous.title}”. "

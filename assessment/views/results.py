@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -69,7 +70,9 @@ def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     questionnaire = report.questionnaire
-    phases = OrderedDict((key, {"key": key, "title": title, "intro": intro, "items": []}) for key, title, intro in PHASES)
+    phases: OrderedDict[str, dict[str, Any]] = OrderedDict(
+        (key, {"key": key, "title": title, "intro": intro, "items": []}) for key, title, intro in PHASES
+    )
     for item in report.roadmap:
         gaps = []
         for gap in item.gaps:
