@@ -5,6 +5,7 @@ rebuilds from its rows, and what scoring and the roadmap take as input.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -126,7 +127,7 @@ class Questionnaire:
     def practice(self, practice_id: str) -> Practice:
         return self.practices_by_id[practice_id]
 
-    def questions(self):
+    def questions(self) -> Iterator[tuple[Area, Question]]:
         """Every question with its area, in display order."""
         for area in self.areas:
             for question in area.questions:

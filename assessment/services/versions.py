@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -206,6 +207,7 @@ def version_new_draft(version: models.QuestionnaireVersion, *, new_version: str 
     outcome = questionnaire_load(
         copy, loaded_from=f"copy of {version.slug} {version.version}", status=models.QuestionnaireVersion.DRAFT
     )
+    assert outcome.version is not None  # questionnaire_load always stores the version it loads
     _record_initial_history(outcome.version, f"Copied from {version.slug} {version.version}")
     return outcome.version
 
@@ -222,7 +224,8 @@ def _record_initial_history(version: models.QuestionnaireVersion, reason: str) -
         models.Choice.objects.filter(question__area__questionnaire=version),
     ]  # areas are saved one by one, so they have theirs already
     for queryset in content:
-        queryset.model.history.bulk_history_create(list(queryset), default_change_reason=reason)
+        tracked: Any = queryset.model  # `history` comes from django-simple-history, unknown to the model's type
+        tracked.history.bulk_history_create(list(queryset), default_change_reason=reason)
 
 
 @transaction.atomic
@@ -243,7 +246,7 @@ def version_publish(version: models.QuestionnaireVersion) -> models.Questionnair
 
 # --- Import from an uploaded file ---------------------------------------------
 
-def _changed_fields(old, new, names) -> list[str]:
+def _changed_fields(old: object, new: object, names: list[str]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
 
 
@@ -305,7 +308,8 @@ def questionnaire_import_preview(data: bytes | str, filename: str) -> ImportPrev
         raise ImportRefused(f"{filename} is {size} bytes; files over 1 MiB ({IMPORT_MAX_BYTES} bytes) are refused")
     questionnaire = parse_questionnaire(data, filename)
     outcome = questionnaire_plan(questionnaire)
-    if outcome.action == REPLACED and outcome.version.status == models.QuestionnaireVersion.PUBLISHED:
+    replaced = outcome.version if outcome.action == REPLACED else None
+    if replaced is not None and replaced.status == models.QuestionnaireVersion.PUBLISHED:
         raise ImportRefused(
             f'version "{questionnaire.version}" of "{questionnaire.slug}" is already published with other '
             "content; give the file a new version (it will be imported as a draft)"
@@ -329,6 +333,7 @@ def questionnaire_import(data: bytes | str, filename: str) -> ImportPreview:
     if preview.action == UNCHANGED:
         return preview
     outcome = questionnaire_load(preview.questionnaire, loaded_from=filename, status=models.QuestionnaireVersion.DRAFT)
+    assert outcome.version is not None  # questionnaire_load always stores the version it loads
     _record_initial_history(outcome.version, f"Imported from {filename}")
     return ImportPreview(preview.questionnaire, outcome)
 
