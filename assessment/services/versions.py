@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -250,6 +251,9 @@ def _changed_fields(old: object, new: object, names: list[str]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
 
 
+_Item = domain.Practice | domain.Area | domain.Question
+
+
 def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) -> list[str]:
     """What changes from `old` to `new`, one line per added, removed or changed item, in file order."""
     lines = []
@@ -258,12 +262,13 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
         top.append("scale")
     if top:
         lines.append(f"questionnaire: {', '.join(top)} changed")
-    for kind, old_items, new_items, fields in [
+    sections: list[tuple[str, Sequence[_Item], Sequence[_Item], list[str]]] = [
         ("practice", old.practices, new.practices, ["title", "summary", "url", "effort", "references", "note", "requires"]),
         ("area", old.areas, new.areas, ["title", "summary", "weight"]),
         ("question", [q for _, q in old.questions()], [q for _, q in new.questions()],
          ["text", "help", "weight", "not_applicable", "choices", "practices"]),
-    ]:
+    ]
+    for kind, old_items, new_items, fields in sections:
         before = {item.id: item for item in old_items}
         after = {item.id: item for item in new_items}
         for item in new_items:
