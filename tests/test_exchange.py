@@ -152,6 +152,9 @@ def test_it_refuses_everything_when_one_answer_is_wrong_and_says_where(agency_da
         (lambda d: d["assessments"][0].update(team="ghost"), "team 'ghost' is neither in the file's teams"),
         (lambda d: d.update(format="something-else"), "format: expected 'ml-readiness-assessments'"),
         (lambda d: d["assessments"][0].update(colour="red"), "unknown key 'colour'"),
+        (lambda d: d.update(teams={"slug": "x"}), "teams: expected a list"),
+        (lambda d: d["teams"].append("data-platform"), "teams[2]: expected an object with slug, name, agency"),
+        (lambda d: d["assessments"].insert(1, None), "assessments[1]: expected an object"),
     ],
 )
 def test_it_refuses_bad_documents_with_clear_messages(agency_data, tmp_path, capsys, change, message):

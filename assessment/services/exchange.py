@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -238,6 +239,22 @@ def _check_targets(targets: object, questionnaire: domain.Questionnaire, where: 
     return checked
 
 
+def _objects(
+    data: dict[str, Any], key: str, source: str, expected: str, problems: list[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects of the list `data[key]`, each with where it is (`source: key[i]`); a problem for anything else."""
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        problems.append(f"{source}: {key}: expected a list")
+        return
+    for i, item in enumerate(items):
+        where = f"{source}: {key}[{i}]"
+        if isinstance(item, dict):
+            yield where, item
+        else:
+            problems.append(f"{where}: expected {expected}")
+
+
 def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[str]]:
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -251,15 +268,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         raise ExchangeInvalid(problems)
 
     teams: dict[str, dict[str, str]] = {}
-    team_list = data.get("teams", [])
-    if not isinstance(team_list, list):
-        problems.append(f"{source}: teams: expected a list")
-        team_list = []
-    for i, item in enumerate(team_list):
-        where = f"{source}: teams[{i}]"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected an object with slug, name, agency")
-            continue
+    for where, item in _objects(data, "teams", source, "an object with slug, name, agency", problems):
         _unknown_keys(item, {"slug", "name", "agency"}, where, problems)
         slug = item.get("slug")
         if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > 100:
@@ -275,15 +284,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
     existing_teams = set(models.Team.objects.filter(slug__in=list(teams)).values_list("slug", flat=True))
     versions = _Versions()
     checked: list[_Assessment] = []
-    assessment_list = data.get("assessments", [])
-    if not isinstance(assessment_list, list):
-        problems.append(f"{source}: assessments: expected a list")
-        assessment_list = []
-    for i, item in enumerate(assessment_list):
-        where = f"{source}: assessments[{i}]"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected an object")
-            continue
+    for where, item in _objects(data, "assessments", source, "an object", problems):
         where = f'{where} (team "{item.get("team")}", "{item.get("title")}")'
         _unknown_keys(
             item,
