@@ -20,7 +20,7 @@ test: install-dev system-deps test-system-deps
 	DEBUG=0 $(BIN)/pytest
 
 # ruff (lint, then the formatting check) and mypy with django-stubs; settings in pyproject.toml.
-lint: install-dev
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
