@@ -83,3 +83,24 @@ def test_the_app_starts_with_a_correctly_spelt_secure_ssl():
     result = _check_with(SECURE_SSL="false")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _gunicorn_check_config(**variables: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
+           "DATABASE_URL": "sqlite:///:memory:", **variables}
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    return subprocess.run(
+        [gunicorn, "--check-config", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_gunicorn_reads_its_settings_with_the_same_helpers():
+    refused = _gunicorn_check_config(GUNICORN_PRELOAD="maybe")
+    assert refused.returncode != 0
+    assert "GUNICORN_PRELOAD='maybe' is not a yes/no value" in refused.stdout + refused.stderr
+    refused = _gunicorn_check_config(GUNICORN_WORKERS="four")
+    assert refused.returncode != 0
+    assert "GUNICORN_WORKERS='four' is not a whole number" in refused.stdout + refused.stderr
+    accepted = _gunicorn_check_config(GUNICORN_PRELOAD="no", GUNICORN_WORKERS="4")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
