@@ -1,4 +1,4 @@
-# Two commands for a new user (see README): `make run` and `make test`.
+# Two commands for a new user (see README): `make run` and `make test`; `make lint` checks the code.
 # Everything the app needs is installed from here: Python packages into .venv,
 # front-end packages into node_modules, and the few system packages
 # (WeasyPrint's Pango, fonts, Chromium for browser tests) through apt-get.
@@ -12,12 +12,18 @@ export DEBUG ?= 1
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
 TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
-.PHONY: run test install install-dev system-deps test-system-deps migrate load demo serve clean
+.PHONY: run test lint install install-dev system-deps test-system-deps migrate load demo serve clean
 
 run: install system-deps migrate load demo serve
 
 test: install-dev system-deps test-system-deps
 	DEBUG=0 $(BIN)/pytest
+
+# ruff (lint, then the formatting check) and mypy with django-stubs; settings in pyproject.toml.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -57,6 +63,7 @@ demo: install
 	$(BIN)/python manage.py seed_demo
 
 serve: install
+	@echo "Log in at http://$(HOST):$(PORT)/login/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 clean:

@@ -42,11 +42,9 @@ def team_for_user(user, team_id) -> tuple[Team, bool]:
     return team, role == Membership.MEMBER
 
 
-def assessment_for_user(user, assessment_id, *, for_update: bool = False) -> tuple[Assessment, bool]:
+def assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
     """The assessment and whether the user may change it (members, while it is a draft)."""
     queryset = Assessment.objects.select_related("team", "team__agency", "questionnaire")
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",))
     assessment = get_object_or_404(queryset, pk=assessment_id)
     role = role_in_team(user, assessment.team)
     if role is None:

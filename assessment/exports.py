@@ -10,6 +10,7 @@ import io
 import re
 
 from assessment.domain import model as domain
+from assessment.presentation import ANSWER_KIND_WORDS
 from assessment.selectors.reports import AssessmentReport
 
 # A spreadsheet runs a cell that starts with = + - @ (or tab/CR before one) as a
@@ -18,14 +19,6 @@ from assessment.selectors.reports import AssessmentReport
 # ignores quotes, after any `,` `;` tab or line break inside a value, possibly
 # after quote marks. Each such start gets a `'`, which spreadsheets show as text.
 _FORMULA_START = re.compile(r'(^|[,;\t\r\n])("*)(?=[=+\-@\t\r])')
-
-
-def export_file_name(report: AssessmentReport, extension: str) -> str:
-    """`<team>_<questionnaire>-<version>_<date>.<ext>`: what, whose and when."""
-    assessment = report.assessment
-    when = assessment.submitted_at or assessment.updated_at
-    version = re.sub(r"[^A-Za-z0-9.-]+", "-", report.questionnaire.version)
-    return f"{assessment.team.slug}_{report.questionnaire.slug}-{version}_{when:%Y-%m-%d}.{extension}"
 
 
 def assessment_to_dict(report: AssessmentReport) -> dict:
@@ -131,12 +124,6 @@ def _level_name(questionnaire: domain.Questionnaire, level: int | None) -> str:
 def assessment_to_csv(report: AssessmentReport) -> str:
     """Two tables in one file: the answers, then the roadmap, each under a title row."""
     questionnaire = report.questionnaire
-    kinds = {
-        domain.CHOICE: "Choice",
-        domain.NOT_APPLICABLE: "Not applicable",
-        domain.NOT_SURE: "Not sure",
-        domain.UNANSWERED: "Unanswered",
-    }
     out = io.StringIO()
     writer = CsvWriter(out)
 
@@ -153,7 +140,7 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         answer = report.answers.get(question.id)
         kind = answer.kind if answer else domain.UNANSWERED
         level = answer.level if answer and kind == domain.CHOICE else None
-        row(area.title, question.id, question.text, kinds.get(kind, kind),
+        row(area.title, question.id, question.text, ANSWER_KIND_WORDS.get(kind, kind),
             "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "",
             answer.na_reason_text if kind == domain.NOT_APPLICABLE else "")
     row()

@@ -152,11 +152,12 @@ class AreaAnswersForm(forms.Form):
             if question.not_applicable:
                 initial[f"na_reason_{question.id}"] = answer.na_reason if answer else ""
                 initial[f"na_other_{question.id}"] = answer.na_reason_detail if answer else ""
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.area = area
         self.question_pks = question_pks
         for question in area.questions:
-            choices = [
+            choices: list[tuple[str, str]] = [
                 (f"level-{c.level}", format_html('<span class="choice-level">{}:</span> {}', questionnaire.level_name(c.level), c.text))
                 for c in question.choices
             ]
@@ -218,7 +219,8 @@ class AreaAnswersForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         posted_questions = {
             name.removeprefix(prefix)
             for name in self.data

@@ -4,6 +4,8 @@ The questionnaire tables mirror the YAML format (questionnaire-format.md); the
 YAML `id` of an area, question or practice is stored as `key`, since `id` is
 the database's own primary key.
 """
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -11,6 +13,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessment.domain import model as domain
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 key_validator = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
 
@@ -73,7 +78,7 @@ class Practice(models.Model):
     url = models.URLField(max_length=500)
     note = models.TextField(blank=True)
     effort = models.CharField(max_length=10, choices=EFFORT_CHOICES)
-    requires = models.ManyToManyField(
+    requires: "models.ManyToManyField[Practice, PracticeRequirement]" = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="required_by", through="PracticeRequirement"
     )
     position = models.PositiveIntegerField(default=0)
@@ -141,7 +146,9 @@ class Question(models.Model):
     help = models.TextField(blank=True)
     weight = models.FloatField(default=1, validators=[MinValueValidator(0.000001)])
     not_applicable = models.BooleanField("offer Not applicable", default=False)
-    practices = models.ManyToManyField(Practice, blank=True, related_name="questions", through="QuestionPractice")
+    practices: "models.ManyToManyField[Practice, QuestionPractice]" = models.ManyToManyField(
+        Practice, blank=True, related_name="questions", through="QuestionPractice"
+    )
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -205,7 +212,9 @@ class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="teams")
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -365,12 +374,12 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.team}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("assessment-results", args=[self.pk])
+
     @property
     def is_submitted(self):
         return self.status == self.SUBMITTED
-
-    def get_absolute_url(self):
-        return reverse("assessment-results", args=[self.pk])
 
 
 class AreaTarget(models.Model):
@@ -380,6 +389,9 @@ class AreaTarget(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "area"], name="unique_area_target")]
+
+    def __str__(self):
+        return f"{self.assessment}: target {self.target} for {self.area}"
 
 
 class Answer(models.Model):

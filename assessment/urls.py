@@ -7,6 +7,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("", include("assessment.urls_answering")),
     path("", include("assessment.urls_results")),
+    path("", include("assessment.urls_team_history")),
+    path("", include("assessment.urls_portfolio")),
     path("", include("assessment.urls_pdf")),
-    path("", include("assessment.urls_history")),
+    path("", include("assessment.urls_changes")),
 ]

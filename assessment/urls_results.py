@@ -1,7 +1,7 @@
-"""URL patterns of the results pages: results, roadmap, practice, exports, history, portfolio."""
+"""URL patterns of one assessment's results: results, roadmap, practice pages, exports."""
 from django.urls import path
 
-from assessment.views import portfolio, results
+from assessment.views import results
 
 urlpatterns = [
     path("assessments/<int:assessment_id>/", results.results, name="assessment-results"),
@@ -13,6 +13,4 @@ urlpatterns = [
         results.practice_detail,
         name="practice-detail",
     ),
-    path("teams/<int:team_id>/history/", results.history, name="team-history"),
-    path("portfolio/", portfolio.portfolio, name="portfolio"),
 ]

@@ -202,14 +202,14 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
     return ordered[index]
 
 
 def summarise(samples, duration: float) -> dict[str, dict]:
     """rps, p50, p95 and errors per request name, from the (type, name, start, ms, ok) samples."""
     by_name: dict[str, list] = {}
-    for kind, name, _start, ms, ok in samples:
+    for _kind, name, _start, ms, ok in samples:
         by_name.setdefault(name, []).append((ms, ok))
     if not by_name:
         raise SystemExit("no requests in the measured window: raise --warmup or --duration")

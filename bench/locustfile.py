@@ -15,11 +15,12 @@ import json
 import os
 import random
 import threading
+from pathlib import Path
 
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
-SEED = json.loads(open(os.environ["BENCH_SEED"], encoding="utf-8").read())
+SEED = json.loads(Path(os.environ["BENCH_SEED"]).read_text(encoding="utf-8"))
 ACCOUNTS = itertools.cycle(SEED["users"])
 ACCOUNTS_LOCK = threading.Lock()
 SAMPLES: list[tuple[str, str, float, float, bool]] = []

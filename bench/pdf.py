@@ -232,13 +232,12 @@ def main() -> int:
 
     questions = len(list(report.questionnaire.questions()))
     app_median, raw_median = statistics.median(app["times"]), statistics.median(raw["times"])
-    app_cpu, raw_cpu = statistics.median(app["cpu"]), statistics.median(raw["cpu"])
     # The overhead from renders made one right after the other (app and raw
     # take turns): the median of the per-round ratios. This VM's speed drifts
     # within seconds, which moves a ratio of the two medians by several
     # percent either way; a paired ratio cancels the drift. Both are printed.
-    overhead = statistics.median(a / r for a, r in zip(app["times"], raw["times"])) - 1
-    cpu_overhead = statistics.median(a / r for a, r in zip(app["cpu"], raw["cpu"])) - 1
+    overhead = statistics.median(a / r for a, r in zip(app["times"], raw["times"], strict=True)) - 1
+    cpu_overhead = statistics.median(a / r for a, r in zip(app["cpu"], raw["cpu"], strict=True)) - 1
     medians_overhead = app_median / raw_median - 1
     print(f"questionnaire: {args.questionnaire.name} ({len(report.questionnaire.areas)} areas, {questions} questions, "
           f"{len(report.roadmap)} roadmap items); {args.runs} renders each, taking turns; PDF {app['bytes'] / 1024:.0f} KiB")

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import warnings
 import random
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from datetime import timedelta
 from pathlib import Path
 

@@ -2,8 +2,25 @@
 
 Every value may also come from a file named by `<NAME>_FILE`, so that secrets
 can be mounted rather than put in the environment.
+
+A value the helpers cannot read stops start-up with an error naming the
+variable and what it accepts: a typo such as `SECURE_SSL=flase` must not
+quietly turn a security setting off.
 """
+
 import os
+from typing import overload
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -16,14 +33,31 @@ def env(name: str, default: str | None = None) -> str | None:
 
 def envbool(name: str, default: bool = False) -> bool:
     value = env(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value. Use one of {', '.join(TRUE_WORDS)} for yes, "
+        f"{', '.join(FALSE_WORDS)} for no, or leave {name} unset for the default "
+        f"({'yes' if default else 'no'})."
+    )
 
 
 def envint(name: str, default: int) -> int:
     value = env(name)
-    return int(value) if value not in (None, "") else default
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a whole number. Give digits only, or leave {name} unset for the default "
+            f"({default})."
+        ) from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:

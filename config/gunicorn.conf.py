@@ -1,16 +1,14 @@
 """Gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py config.wsgi`.
 
 Every value comes from the environment (see README "Deployment"), so the same
-file serves a laptop benchmark and a fleet of app servers behind a proxy.
+file serves a laptop benchmark and a fleet of app servers behind a proxy. Yes/no
+and number values are read by the app's own helpers: a value they cannot read
+stops gunicorn with an error naming the variable.
 """
 import multiprocessing
 import os
 
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
+from config.env import envbool, envint
 
 # Bind to loopback by default: a reverse proxy (nginx, a load balancer) sits in
 # front and terminates TLS. Set GUNICORN_BIND=0.0.0.0:8000 in a container.
@@ -18,23 +16,23 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Synchronous workers: pages are short and the database does the waiting.
 # 2 * cores + 1 is gunicorn's own rule of thumb.
-workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
-threads = _int("GUNICORN_THREADS", 1)
+workers = envint("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+threads = envint("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 
 # A PDF can take a few seconds to render; anything slower is stuck.
-timeout = _int("GUNICORN_TIMEOUT", 60)
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+timeout = envint("GUNICORN_TIMEOUT", 60)
+graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = envint("GUNICORN_KEEPALIVE", 5)
 
 # WeasyPrint keeps fonts and layout caches that grow with every PDF. Recycling a
 # worker after a number of requests gives that memory back; the jitter keeps all
 # workers from restarting at the same moment.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+max_requests = envint("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = envint("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
 # Load the app before forking so a broken setting fails at start, once.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
+preload_app = envbool("GUNICORN_PRELOAD", True)
 
 # Logs to stdout/stderr for the service manager; "-" means the stream itself.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None

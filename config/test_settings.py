@@ -7,6 +7,6 @@ os.environ.setdefault("STATIC_USE_FINDERS", "true")
 os.environ.setdefault("SECURE_SSL", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from config.settings import *  # noqa: E402,F401,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

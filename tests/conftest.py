@@ -3,23 +3,10 @@
 Test data is made here, in the test, not by migrations: pytest-django's
 live_server flushes tables between tests.
 """
-from pathlib import Path
-
 import pytest
-from django.contrib.auth import get_user_model
 
 from assessment import models
-from assessment.domain.schema import parse_questionnaire
-from assessment.services.questionnaires import questionnaire_load
-
-DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).parent.parent
-PASSWORD = "correct-horse-battery-staple"
-
-
-def load_questionnaire_file(path: Path) -> models.QuestionnaireVersion:
-    questionnaire = parse_questionnaire(path.read_bytes(), str(path))
-    return questionnaire_load(questionnaire, loaded_from=path.name).version
+from tests.helpers import DATA, REPO, load_questionnaire_file, make_user
 
 
 @pytest.fixture
@@ -47,10 +34,6 @@ def team(agency):
 @pytest.fixture
 def other_team(agency):
     return models.Team.objects.create(agency=agency, name="Other Team", slug="other-team")
-
-
-def make_user(username, **extra):
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ target 4), worked by hand:
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
@@ -49,7 +49,21 @@ def submitted_assessment(team, user, version, answers, *, title="Assessment", wh
     assessment_submit(assessment=assessment, user=user)
     if when is not None:
         if isinstance(when, str):
-            when = datetime.fromisoformat(when).replace(tzinfo=dt_timezone.utc)
+            when = datetime.fromisoformat(when).replace(tzinfo=UTC)
         models.Assessment.objects.filter(pk=assessment.pk).update(submitted_at=when)
     assessment.refresh_from_db()
     return assessment
+
+
+def all_answers(version, pattern=(1, 2, 3, "not_sure")):
+    """An answer to every question of a version: levels taken in turn from its choices, some Not sure."""
+    answers = {}
+    questions = models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices")
+    for i, question in enumerate(questions.order_by("area__position", "position")):
+        pick = pattern[i % len(pattern)]
+        if pick == "not_sure":
+            answers[question.key] = ("not_sure", None)
+        else:
+            levels = [c.level for c in question.choices.all()]
+            answers[question.key] = ("choice", levels[min(pick, len(levels)) - 1])
+    return answers

@@ -8,7 +8,7 @@ from assessment import models
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
 from assessment.services.versions import version_new_draft
 from tests.admin_forms import add_inline_row, error_texts, form_data, inline_prefix
-from tests.conftest import make_user
+from tests.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 

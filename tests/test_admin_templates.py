@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.services.versions import version_new_draft
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.django_db
 

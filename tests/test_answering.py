@@ -107,7 +107,7 @@ def test_it_shows_readers_the_answers_without_a_form(client, reader, request, me
     save(assessment, member, "streaming-data", "choice", 3, note="See the runbook")
     client.force_login(request.getfixturevalue(reader))
     html = client.get(area_url(assessment, "data")).content.decode()
-    assert "Level 3, Defined: A documented shared pipeline" in html
+    assert "Level 3 (Defined): A documented shared pipeline" in html
     assert "See the runbook" in html
     assert "only members of Data Platform can change it" in html
     assert 'type="radio"' not in html
@@ -465,7 +465,7 @@ def test_it_keeps_the_area_page_queries_bounded(client, member, assessment, djan
 def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, member, team, assessment):
     import re
 
-    from tests.conftest import make_user
+    from tests.helpers import make_user
 
     colleague = make_user("colleague")
     models.Membership.objects.create(team=team, user=colleague, role=models.Membership.MEMBER)

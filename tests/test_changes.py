@@ -26,8 +26,8 @@ def test_it_lists_each_change_with_who_before_and_after(client, assessment, memb
     assert response.status_code == 200
     changes = list(response.context["page"].object_list)
     assert [(c.old_value, c.new_value) for c in changes] == [
-        ("Level 1: Initial", "Level 3: Defined"),
-        ("Unanswered", "Level 1: Initial"),
+        ("Level 1 (Initial)", "Level 3 (Defined)"),
+        ("Unanswered", "Level 1 (Initial)"),
     ]
     assert all(c.who == "Mia Member" for c in changes)
     text = response.content.decode()
@@ -47,7 +47,7 @@ def test_it_records_the_signed_in_user_when_answers_change_through_the_answering
     assert record.history_user == member
     change = answer_changes(assessment)[0]
     assert (change.who, change.old_value, change.new_value, change.new_note) == (
-        "Mia Member", "Unanswered", "Level 3: Defined", "See the wiki"
+        "Mia Member", "Unanswered", "Level 3 (Defined)", "See the wiki"
     )
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from assessment import models
 from assessment.exports import csv_safe
 from assessment.services.assessments import AnswerInput, answers_save
-from tests.conftest import make_user
+from tests.helpers import make_user
 from tests.urlwalk import STAFF, all_routes, body_text
 
 # Cells that spreadsheets run as formulas, in whatever locale; `ok;=3+3` is the issue's own.

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from assessment import models
 from assessment.selectors.reports import assessment_report
 
-from .conftest import DATA, load_questionnaire_file
+from .helpers import DATA, load_questionnaire_file
 from .results_helpers import EXAMPLE_ANSWERS, answer, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_it_imports_na_answers_exported_before_reasons_were_asked(agency_data, t
 
 
 def test_it_refuses_an_unknown_team_to_export(agency_data):
-    with pytest.raises(CommandError, match='No team with slug "nope". Teams: data-platform, other-team.'):
+    with pytest.raises(CommandError, match=r'No team with slug "nope"\. Teams: data-platform, other-team\.'):
         call_command("export_assessments", "--team", "nope")
 
 
@@ -181,6 +181,9 @@ def test_it_refuses_everything_when_one_answer_is_wrong_and_says_where(agency_da
         (lambda d: d["assessments"][0].update(team="ghost"), "team 'ghost' is neither in the file's teams"),
         (lambda d: d.update(format="something-else"), "format: expected 'ml-readiness-assessments'"),
         (lambda d: d["assessments"][0].update(colour="red"), "unknown key 'colour'"),
+        (lambda d: d.update(teams={"slug": "x"}), "teams: expected a list"),
+        (lambda d: d["teams"].append("data-platform"), "teams[2]: expected an object with slug, name, agency"),
+        (lambda d: d["assessments"].insert(1, None), "assessments[1]: expected an object"),
     ],
 )
 def test_it_refuses_bad_documents_with_clear_messages(agency_data, tmp_path, capsys, change, message):

@@ -27,7 +27,7 @@ def get_json(client, assessment):
 
 def test_it_exports_the_section_5_shape_with_hand_worked_figures(client, member, answered):
     client.force_login(member)
-    response, data = get_json(client, answered)
+    _, data = get_json(client, answered)
     assert data["questionnaire"]["slug"] == "small-ml" and data["questionnaire"]["version"] == "2026.1"
     assert data["team"] == "data-platform"
     assert data["status"] == "draft"
@@ -127,7 +127,7 @@ def test_it_hides_exports_from_other_teams(client, outsider, answered, name):
 @pytest.mark.parametrize("who", ["viewer", "executive"])
 def test_it_lets_viewers_and_executives_export(client, request, who, answered):
     client.force_login(request.getfixturevalue(who))
-    response, data = get_json(client, answered)
+    _, data = get_json(client, answered)
     assert data["team"] == "data-platform"
 
 

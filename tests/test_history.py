@@ -2,8 +2,8 @@
 import pytest
 from django.urls import reverse
 
+from .helpers import row_text, text_of
 from .results_helpers import submitted_assessment
-from .test_results import row_text, text_of
 
 pytestmark = pytest.mark.django_db
 

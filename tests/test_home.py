@@ -28,7 +28,7 @@ def test_it_shows_the_login_form(client):
 
 
 def test_it_logs_in_and_out(client, member):
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
     assert response["Location"] == reverse("home")
@@ -102,7 +102,7 @@ def test_it_hides_other_teams(client, outsider, assessment):
 
 
 def test_it_tells_a_user_without_a_team_what_to_do(client, db):
-    from tests.conftest import make_user
+    from tests.helpers import make_user
 
     client.force_login(make_user("loner"))
     assert "Ask your administrator" in client.get(reverse("home")).content.decode()

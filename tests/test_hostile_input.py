@@ -11,10 +11,17 @@ import string
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment import models
-from assessment.services.assessments import AnswerInput, AnswerInvalid, AssessmentLocked, answers_save, assessment_submit
+from assessment.services.assessments import (
+    AnswerInput,
+    AnswerInvalid,
+    AssessmentLocked,
+    answers_save,
+    assessment_submit,
+)
 from tests.urlwalk import db_snapshot
 
 ERROR_SUMMARY = 'id="error-summary"'
@@ -122,7 +129,7 @@ def full_questionnaire_version_or_copy(questionnaire_version):
     """Another questionnaire whose question ids are valid, just not for this assessment."""
     from assessment.domain.schema import parse_questionnaire
     from assessment.services.questionnaires import questionnaire_load
-    from tests.conftest import DATA
+    from tests.helpers import DATA
 
     text = (DATA / "good_questionnaire.yaml").read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "other"')
     return questionnaire_load(parse_questionnaire(text, "other.yaml"), loaded_from="other.yaml").version

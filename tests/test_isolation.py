@@ -22,8 +22,19 @@ from django.urls import NoReverseMatch, reverse
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 from tests.admin_forms import form_data
-from tests.conftest import make_user
-from tests.urlwalk import CONTENT, PLAIN, PUBLIC_NAMES, STAFF, TEAM, all_routes, body_text, db_snapshot, changed_post_data, page_forms
+from tests.helpers import make_user
+from tests.urlwalk import (
+    CONTENT,
+    PLAIN,
+    PUBLIC_NAMES,
+    STAFF,
+    TEAM,
+    all_routes,
+    body_text,
+    changed_post_data,
+    db_snapshot,
+    page_forms,
+)
 
 # Data of the Zebra team that must never reach an outsider, in any format.
 SECRET_TEAM_NAME = "Zebra Secret Unit"
@@ -160,7 +171,7 @@ def test_it_builds_urls_that_resolve_to_their_own_pattern(zebra):
 
     for route in all_routes():
         url = route.url(zebra["values"])
-        if route.name and route.namespace != "admin" or route.name in ("admin:index", "admin:app_list"):
+        if (route.name and route.namespace != "admin") or route.name in ("admin:index", "admin:app_list"):
             assert resolve(url).view_name == route.name, f"{route.route} filled as {url}"
 
 

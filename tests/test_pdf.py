@@ -105,8 +105,8 @@ def test_it_puts_the_sections_in_order(report_pdf):
         "Appendix: questions and answers Every question",
     ]
     positions = [body.find(h) for h in headings]
-    assert -1 not in positions, dict(zip(headings, positions))
-    assert positions == sorted(positions), dict(zip(headings, positions))
+    assert -1 not in positions, dict(zip(headings, positions, strict=True))
+    assert positions == sorted(positions), dict(zip(headings, positions, strict=True))
 
 
 def test_it_starts_the_outline_with_the_sections(report_pdf):

@@ -111,9 +111,8 @@ def test_it_serves_the_apps_static_files():
     ],
 )
 def test_it_refuses_and_logs_everything_else(url, caplog):
-    with caplog.at_level(logging.WARNING, logger="assessment.pdf.fetcher"):
-        with pytest.raises(URLRefused):
-            safe_url_fetcher(url)
+    with caplog.at_level(logging.WARNING, logger="assessment.pdf.fetcher"), pytest.raises(URLRefused):
+        safe_url_fetcher(url)
     assert any("refused" in record.getMessage() for record in caplog.records)
 
 

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from assessment import models
 
-from .conftest import make_user
+from .helpers import make_user, row_text, text_of
 from .results_helpers import answer, submitted_assessment
-from .test_results import row_text, text_of
 
 pytestmark = pytest.mark.django_db
 

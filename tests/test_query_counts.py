@@ -6,26 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment import models
-
 from assessment.selectors.portfolio import clear_summary_cache
 
-from .results_helpers import submitted_assessment
+from .results_helpers import all_answers, submitted_assessment
 
 pytestmark = pytest.mark.django_db
-
-
-def all_answers(version, pattern=(1, 2, 3, "not_sure")):
-    """An answer to every question of a version: levels taken in turn from its choices, some Not sure."""
-    answers = {}
-    questions = models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices")
-    for i, question in enumerate(questions.order_by("area__position", "position")):
-        pick = pattern[i % len(pattern)]
-        if pick == "not_sure":
-            answers[question.key] = ("not_sure", None)
-        else:
-            levels = [c.level for c in question.choices.all()]
-            answers[question.key] = ("choice", levels[min(pick, len(levels)) - 1])
-    return answers
 
 
 def count_queries(client, url, *, cold=False) -> int:

@@ -1,33 +1,12 @@
-import re
-
 import pytest
 from django.urls import reverse
 
 from assessment import models
 
+from .helpers import row_text, text_of
 from .results_helpers import EXAMPLE_ANSWERS, answer
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags removed and whitespace collapsed."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def row_text(response, header: str) -> str:
-    """The text of the table row whose header cell is `header`."""
-    html = response.content.decode()
-    for row in re.findall(r"<tr>.*?</tr>", html, flags=re.S):
-        headers = [
-            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", th)).strip()
-            for th in re.findall(r"<th[^>]*>(.*?)</th>", row, flags=re.S)
-        ]
-        if header in headers:
-            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
-    raise AssertionError(f"no row {header!r}")
 
 
 @pytest.fixture
@@ -123,7 +102,7 @@ def test_it_hides_the_results_from_other_teams(client, outsider, answered):
 
 
 def test_it_hides_the_results_from_another_agencys_executive(client, answered):
-    from .conftest import make_user
+    from .helpers import make_user
 
     other = models.Agency.objects.create(name="Other Agency")
     user = make_user("other-exec")

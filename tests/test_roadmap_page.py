@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from assessment import models
 
+from .helpers import text_of
 from .results_helpers import EXAMPLE_ANSWERS, answer
-from .test_results import text_of
 
 pytestmark = pytest.mark.django_db
 

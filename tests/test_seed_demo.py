@@ -49,7 +49,8 @@ def test_running_it_twice_keeps_data_and_passwords(questionnaire_version, monkey
     counts = (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count())
     second = seed()
     assert (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count()) == counts
-    assert [l for l in first.splitlines() if l.startswith("  ")] == [l for l in second.splitlines() if l.startswith("  ")]
+    logins = [line for line in first.splitlines() if line.startswith("  ")]
+    assert logins == [line for line in second.splitlines() if line.startswith("  ")]
     assert "0 new assessments" in second
     assert (data_dir / "demo-credentials.txt").stat().st_mode & 0o077 == 0
 

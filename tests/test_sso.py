@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from assessment import models
-from tests.conftest import PASSWORD, make_user
+from tests.helpers import PASSWORD, make_user
 from tests.sso_helpers import (  # noqa: F401  (fixtures)
     CLIENT_SECRET,
     REPO,

@@ -64,7 +64,7 @@ def test_it_picks_the_next_free_draft_version_string(questionnaire_version):
 
 
 def test_it_refuses_a_draft_version_string_already_taken(questionnaire_version):
-    with pytest.raises(VersionInvalid, match='"2026.1" of "small-ml" already exists'):
+    with pytest.raises(VersionInvalid, match=r'"2026\.1" of "small-ml" already exists'):
         version_new_draft(questionnaire_version, new_version="2026.1")
 
 

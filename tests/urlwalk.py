@@ -99,9 +99,9 @@ def all_routes() -> list[Route]:
                 inner = entry.namespace or namespace
                 if entry.namespace and namespace:
                     inner = f"{namespace}:{entry.namespace}"
-                walk(entry, pieces + [entry.pattern], inner)
+                walk(entry, [*pieces, entry.pattern], inner)
             elif isinstance(entry, URLPattern):
-                chain = pieces + [entry.pattern]
+                chain = [*pieces, entry.pattern]
                 params = []
                 for piece in chain:
                     if isinstance(piece, RoutePattern):
@@ -119,10 +119,7 @@ def all_routes() -> list[Route]:
 
 def body_text(response) -> str:
     """What a person (or a script) could read in the response, PDFs included."""
-    if getattr(response, "streaming", False):
-        raw = b"".join(response.streaming_content)
-    else:
-        raw = response.content
+    raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     if response.get("Content-Type", "").startswith("application/pdf") and raw.startswith(b"%PDF"):
         from pypdf import PdfReader
 
@@ -201,9 +198,7 @@ def changed_post_data(form: Form, note: str = "Changed by a test") -> dict[str, 
             if not button_seen:
                 data.setdefault(name, []).append(value)
                 button_seen = True
-        elif kind == "textarea":
-            data.setdefault(name, []).append(note)
-        elif kind in ("text", "search", "email", "url") and not value:
+        elif kind == "textarea" or (kind in ("text", "search", "email", "url") and not value):
             data.setdefault(name, []).append(note)
         elif kind != "file":
             data.setdefault(name, []).append(value)

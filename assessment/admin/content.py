@@ -9,8 +9,10 @@ listed at the top.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -19,7 +21,12 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessment import models
-from assessment.services.versions import VersionLocked, version_content_changed, version_ensure_editable, version_is_locked
+from assessment.services.versions import (
+    VersionLocked,
+    version_content_changed,
+    version_ensure_editable,
+    version_is_locked,
+)
 
 web_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...", code="not_web_url"
@@ -42,7 +49,16 @@ def locked(request, version: models.QuestionnaireVersion | None) -> bool:
     return cache[version.pk]
 
 
-class PositiveWeightMixin:
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, so that their calls to super() and to
+    # the form's or inline's attributes are checked.
+    _FormBase = forms.ModelForm
+    _InlineBase = admin.options.InlineModelAdmin
+else:
+    _FormBase = _InlineBase = object
+
+
+class PositiveWeightMixin(_FormBase):
     """Field-level messages for the rules a single field can break."""
 
     def clean_weight(self):
@@ -58,7 +74,7 @@ def web_url_field(form_field):
     return form_field
 
 
-class LabelledInline:
+class LabelledInline(_InlineBase):
     """A tabular inline whose inputs carry their own accessible names.
 
     Django's tabular inlines label columns only through the table header, which
@@ -67,7 +83,7 @@ class LabelledInline:
     """
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        formset: type[Any] = super().get_formset(request, obj, **kwargs)
         item = str(self.verbose_name)  # the inline's own name, e.g. "practice that closes a gap here"
 
         class LabelledFormSet(formset):
@@ -151,8 +167,8 @@ class ContentAdmin(SimpleHistoryAdmin):
     # -- saving, checked as a whole
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        problems = getattr(request, "_questionnaire_problems", None)
+        form_class: type[Any] = super().get_form(request, obj, change=change, **kwargs)
+        problems: list[str] = getattr(request, "_questionnaire_problems", None) or []
         if not problems:
             return form_class
 
@@ -205,7 +221,8 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         version = self.version_of(obj)
-        version_ensure_editable(version)
+        if version is not None:
+            version_ensure_editable(version)
         super().delete_model(request, obj)
         self.check_version(request, version)
 

@@ -23,8 +23,11 @@ def _editable_versions():
     return models.QuestionnaireVersion.objects.annotate(used=Count("assessments")).filter(used=0)
 
 
-def _practice_label(practice):
-    return f"{practice.key} ({practice.questionnaire.slug} {practice.questionnaire.version})"
+class PracticeChoiceField(forms.ModelChoiceField):
+    """A practice named with its version, since the same key is in every version."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.key} ({obj.questionnaire.slug} {obj.questionnaire.version})"
 
 
 class WeightForm(PositiveWeightMixin, forms.ModelForm):
@@ -112,9 +115,11 @@ class PracticeRequirementFormSet(SameVersionLinkFormSet):
     def clean(self):
         super().clean()
         for form in self.forms:
-            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE"):
-                if form.cleaned_data.get("required") is not None and form.cleaned_data["required"].pk == self.instance.pk:
-                    form.add_error("required", "A practice cannot require itself.")
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            required = form.cleaned_data.get("required")
+            if required is not None and required.pk == self.instance.pk:
+                form.add_error("required", "A practice cannot require itself.")
 
 
 class _PracticeChoiceInline(ContentInline):
@@ -132,9 +137,8 @@ class _PracticeChoiceInline(ContentInline):
             else:
                 queryset = queryset.filter(questionnaire__in=_editable_versions())
             kwargs["queryset"] = queryset.order_by("questionnaire__slug", "questionnaire__version", "key")
-            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field.label_from_instance = _practice_label
-            return field
+            kwargs["form_class"] = PracticeChoiceField
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -194,15 +198,12 @@ class AreaForm(PositiveWeightMixin, forms.ModelForm):
     pass
 
 
-@admin.register(models.Area)
-class AreaAdmin(ContentAdmin):
-    form = AreaForm
-    list_display = ["key", "title", "weight", "position", "questionnaire"]
-    list_filter = ["questionnaire__slug", "questionnaire__status", "questionnaire"]
-    search_fields = ["key", "title", "summary"]
-    list_select_related = ["questionnaire"]
-    fields = ["questionnaire", "key", "title", "summary", "weight", "position"]
-    inlines = [QuestionInline]
+class VersionPartAdmin(ContentAdmin):
+    """Admin of something that belongs straight to a version (an area, a practice).
+
+    The version is chosen when the thing is added, among the versions still
+    editable, and cannot change afterwards.
+    """
 
     def version_of(self, obj):
         return obj.questionnaire if obj is not None and obj.questionnaire_id else None
@@ -214,6 +215,17 @@ class AreaAdmin(ContentAdmin):
         if db_field.name == "questionnaire":
             kwargs["queryset"] = _editable_versions()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(models.Area)
+class AreaAdmin(VersionPartAdmin):
+    form = AreaForm
+    list_display = ["key", "title", "weight", "position", "questionnaire"]
+    list_filter = ["questionnaire__slug", "questionnaire__status", "questionnaire"]
+    search_fields = ["key", "title", "summary"]
+    list_select_related = ["questionnaire"]
+    fields = ["questionnaire", "key", "title", "summary", "weight", "position"]
+    inlines = [QuestionInline]
 
 
 class QuestionForm(PositiveWeightMixin, forms.ModelForm):
@@ -276,7 +288,7 @@ class PracticeForm(forms.ModelForm):
 
 
 @admin.register(models.Practice)
-class PracticeAdmin(ContentAdmin):
+class PracticeAdmin(VersionPartAdmin):
     form = PracticeForm
     formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["key", "title", "effort", "questionnaire"]
@@ -286,16 +298,5 @@ class PracticeAdmin(ContentAdmin):
     fields = ["questionnaire", "key", "title", "summary", "url", "note", "effort", "position"]
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
-    def version_of(self, obj):
-        return obj.questionnaire if obj is not None and obj.questionnaire_id else None
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["questionnaire"] if obj is not None else []
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "questionnaire":
-            kwargs["queryset"] = _editable_versions()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-__all__ = ["AreaAdmin", "QuestionAdmin", "PracticeAdmin"]
+__all__ = ["AreaAdmin", "PracticeAdmin", "QuestionAdmin"]

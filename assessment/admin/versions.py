@@ -68,8 +68,8 @@ class PracticeInline(ContentInline, admin.TabularInline):
     """A compact list: a questionnaire has dozens of practices, each edited on its own page."""
 
     model = models.Practice
-    fields = ["key", "title", "effort", "position"]
-    readonly_fields = fields
+    readonly_fields = ("key", "title", "effort", "position")
+    fields = readonly_fields
     extra = 0
     show_change_link = True
     can_delete = False
@@ -180,7 +180,8 @@ class QuestionnaireVersionAdmin(ContentAdmin):
             path("<int:version_id>/export.yaml", wrap(self.export_view), name="assessment_questionnaireversion_export"),
             path("<int:version_id>/new-draft/", wrap(self.new_draft_view), name="assessment_questionnaireversion_new_draft"),
             path("<int:version_id>/publish/", wrap(self.publish_view), name="assessment_questionnaireversion_publish"),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -343,17 +344,18 @@ class QuestionnaireVersionAdmin(ContentAdmin):
             result = questionnaire_import(data, filename)
         except (QuestionnaireInvalid, QuestionnaireConflict, ImportRefused):
             return self._import_preview(request, context, data, filename, ImportForm())
-        q = result.questionnaire
+        q, version = result.questionnaire, result.outcome.version
+        assert version is not None  # an import, unlike its preview, always stores the version
         if result.action == UNCHANGED:
             messages.info(request, f'"{q.slug} {q.version}" is already loaded with this exact content; nothing changed.')
         else:
-            self.log_addition(request, result.outcome.version, f"Imported from {filename} ({result.action})")
+            self.log_addition(request, version, f"Imported from {filename} ({result.action})")
             messages.success(
                 request,
                 f'Imported "{q.slug} {q.version}" from {filename} as a draft ({result.action}). '
                 "Review it, then use Publish to offer it to new assessments.",
             )
-        return HttpResponseRedirect(reverse("admin:assessment_questionnaireversion_change", args=[result.outcome.version.pk]))
+        return HttpResponseRedirect(reverse("admin:assessment_questionnaireversion_change", args=[version.pk]))
 
 
 def _yaml_download(version: models.QuestionnaireVersion) -> HttpResponse:

@@ -5,7 +5,8 @@ rebuilds from its rows, and what scoring and the roadmap take as input.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
@@ -148,7 +149,7 @@ class Questionnaire:
     def practice(self, practice_id: str) -> Practice:
         return self.practices_by_id[practice_id]
 
-    def questions(self):
+    def questions(self) -> Iterator[tuple[Area, Question]]:
         """Every question with its area, in display order."""
         for area in self.areas:
             for question in area.questions:

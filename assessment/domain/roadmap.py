@@ -63,7 +63,8 @@ def _respect_requires(questionnaire: Questionnaire, ranked: list[str]) -> list[s
     """
     on_roadmap = set(ranked)
     waits_for = {p: questionnaire.prerequisites.get(p, frozenset()) & on_roadmap for p in ranked}
-    remaining, taken, ordered = list(ranked), set(), []
+    remaining, ordered = list(ranked), []
+    taken: set[str] = set()
     while remaining:
         # remaining[0] only on a cycle in requires, which the loader refuses.
         pick = next((p for p in remaining if waits_for[p] <= taken), remaining[0])
@@ -89,7 +90,7 @@ def roadmap_for(
         target = targets[area.id]
         if level is None or level >= target:
             continue
-        gap = Gap(question.id, area.id, level, target, not_sure=answer.kind == NOT_SURE)
+        gap = Gap(question.id, area.id, level, target, not_sure=answer is not None and answer.kind == NOT_SURE)
         for practice_id in dict.fromkeys(question.practices):  # each link once
             gaps.setdefault(practice_id, []).append(gap)
             impact[practice_id] = (

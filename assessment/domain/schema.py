@@ -160,7 +160,7 @@ class _QuestionnaireReader:
         else:
             self.levels = levels
         level_of_name: dict[str, int] = {}
-        for level, node in zip(scale, nodes):
+        for level, node in zip(scale, nodes, strict=True):
             if level.name in level_of_name:
                 levels_named = f"{level_of_name[level.name]} and {level.level}"
                 self.report(_value_of(node, "name"), f'scale: name "{level.name}" is used by levels {levels_named}')
@@ -260,7 +260,7 @@ class _QuestionnaireReader:
 
     def check_choice_levels(self, question: Fields, choices: tuple[Choice, ...], nodes: list[Node]) -> None:
         seen: set[int] = set()
-        for choice, node in zip(choices, nodes):
+        for choice, node in zip(choices, nodes, strict=True):
             if choice.level is None:
                 continue
             if choice.level in seen:
@@ -365,7 +365,7 @@ def _cycles(graph: dict[str, list[tuple[str, Node]]]):
         while pending:
             for required, node in pending[-1]:
                 if state.get(required) == active:
-                    yield path[path.index(required):] + [required], node
+                    yield [*path[path.index(required):], required], node
                 elif required not in state:
                     state[required] = active
                     path.append(required)

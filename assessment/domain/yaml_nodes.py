@@ -9,8 +9,9 @@ values out of mapping nodes; the questionnaire's own rules are in schema.py.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -50,7 +51,7 @@ _constructor = SafeConstructor()
 class _BoundedSafeLoader(yaml.SafeLoader):
     """The pure-Python safe loader, with a bound on [ { nesting."""
 
-    def fetch_flow_collection_start(self, TokenClass):
+    def fetch_flow_collection_start(self, TokenClass: type[yaml.Token]) -> None:
         if self.flow_level >= MAX_FLOW_DEPTH:
             raise yaml.scanner.ScannerError(None, None, "exceeded maximum nesting depth", self.get_mark())
         super().fetch_flow_collection_start(TokenClass)
@@ -77,7 +78,7 @@ def kind_of(node: Node) -> str:
     return _KINDS.get(node.tag.removeprefix(_STANDARD), "a tagged value")
 
 
-def scalar_value(node: ScalarNode):
+def scalar_value(node: ScalarNode) -> Any:
     """The Python value of a scalar node with one of the allowed tags."""
     # Calls the constructor for the tag directly: construct_object would
     # keep every node it has seen.
@@ -96,7 +97,7 @@ def describe(node: Node) -> str:
     return kind_of(node)
 
 
-def did_you_mean(word: str, candidates) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, sorted(candidates), n=1)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -118,7 +119,8 @@ def load_document(data: str | bytes) -> Node | None:
             _check_nodes(root, uses_aliases=aliases > 0)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise UnreadableYaml([(mark.line + 1, f"YAML syntax error: {error.problem}")]) from None
+        line = mark.line + 1 if mark is not None else 1
+        raise UnreadableYaml([(line, f"YAML syntax error: {error.problem}")]) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, text.find(chr(error.character))) + 1
         raise UnreadableYaml([(line, f"character U+{error.character:04X} is not allowed in YAML")]) from None
@@ -140,7 +142,7 @@ def _scan_events(text: str) -> int:
     """Refuse a second document and too many aliases (*name); return the alias count."""
     aliases = documents = 0
     for event in yaml.parse(text, Loader=Loader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -245,7 +247,7 @@ class Fields:
     def node_of(self, key: str) -> Node | None:
         return self.values.get(key)
 
-    def text(self, key: str, default=None) -> str | None:
+    def text(self, key: str, default: str | None = None) -> str | None:
         """Stripped text; empty or whitespace-only text is refused."""
         node = self.values.get(key)
         if node is None:
@@ -253,19 +255,25 @@ class Fields:
         if not is_text(node):
             self.wrong_type(key, node, "text")
             return None
-        if not node.value.strip():
+        text: str = node.value
+        if not text.strip():
             self.report(node, f"{key} is empty")
             return None
-        return node.value.strip()
+        return text.strip()
 
-    def integer(self, key: str, default=None) -> int | None:
-        return self._scalar(key, default, {INT}, "an integer")
+    # The tags checked in _scalar fix the Python type of each value.
 
-    def number(self, key: str, default=None) -> int | float | None:
-        return self._scalar(key, default, {INT, FLOAT}, "a number")
+    def integer(self, key: str, default: int | None = None) -> int | None:
+        value: int | None = self._scalar(key, default, {INT}, "an integer")
+        return value
 
-    def boolean(self, key: str, default=None) -> bool | None:
-        return self._scalar(key, default, {BOOL}, "true or false")
+    def number(self, key: str, default: float | None = None) -> float | None:
+        value: float | None = self._scalar(key, default, {INT, FLOAT}, "a number")
+        return value
+
+    def boolean(self, key: str, default: bool | None = None) -> bool | None:
+        value: bool | None = self._scalar(key, default, {BOOL}, "true or false")
+        return value
 
     def sequence(self, key: str, allow_empty: bool = False) -> list[Node]:
         """The item nodes of a list; [] when missing or refused."""
@@ -275,19 +283,20 @@ class Fields:
         if not isinstance(node, SequenceNode):
             self.wrong_type(key, node, "a list")
             return []
-        if not node.value and not allow_empty:
+        items: list[Node] = node.value
+        if not items and not allow_empty:
             self.report(node, f"{key} is empty")
-        return node.value
+        return items
 
     def wrong_type(self, key: str, node: Node, expected: str) -> None:
         quote = expected == "text" and isinstance(node, ScalarNode) and node.value
         self.report(node, f"{key} must be {expected}, got {describe(node)}" + (" (put it in quotes)" if quote else ""))
 
-    def _scalar(self, key: str, default, tags: set[str], expected: str):
+    def _scalar(self, key: str, default: object, tags: set[str], expected: str) -> Any:
         node = self.values.get(key)
         if node is None:
             return default
-        if node.tag not in tags:
+        if node.tag not in tags or not isinstance(node, ScalarNode):
             self.wrong_type(key, node, expected)
             return None
         return scalar_value(node)

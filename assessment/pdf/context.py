@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, RoadmapItem
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
+from assessment.presentation import answer_in_words, report_date
 from assessment.selectors.reports import AssessmentReport
 
 PHASES = [
@@ -125,17 +124,6 @@ class AssessmentPdfContext:
     total: int
 
 
-def report_date(assessment) -> tuple[str, object]:
-    """The date the figures are as of: the submission, else the last change."""
-    if assessment.is_submitted and assessment.submitted_at:
-        return "Submitted on", timezone.localdate(assessment.submitted_at)
-    return "Last changed on", timezone.localdate(assessment.updated_at)
-
-
-def _level_text(questionnaire: domain.Questionnaire, level: int, *, start: bool = False) -> str:
-    return f"{'Level' if start else 'level'} {level} ({questionnaire.level_name(level)})"
-
-
 def _area_row(area: AreaScore | AssessmentScore, title: str, target: str) -> AreaRow:
     return AreaRow(
         title=title,
@@ -205,15 +193,9 @@ def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) 
 
 
 def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question, answer, number: str) -> AnswerLine:
+    text = answer_in_words(questionnaire, answer, question)
     if answer is None:
-        return AnswerLine(number, question.text, "Unanswered", domain.UNANSWERED, "")
-    if answer.kind == domain.CHOICE:
-        choice_text = next((c.text for c in question.choices if c.level == answer.level), "")
-        text = f"{_level_text(questionnaire, answer.level, start=True)}: {choice_text}"
-    elif answer.kind == domain.NOT_SURE:
-        text = f"Not sure – to verify (counted as {_level_text(questionnaire, questionnaire.lo)})"
-    else:
-        text = answer.not_applicable_text
+        return AnswerLine(number, question.text, text, domain.UNANSWERED, "")
     return AnswerLine(number, question.text, text, answer.kind, answer.note)
 
 
@@ -248,7 +230,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         for area in score.areas
     ]
     overall = _area_row(score, "Overall", "")
-    if score.level is None:
+    if score.level is None or score.score is None:
         sentence = "No question has been answered with a level yet, so there is no overall level."
     else:
         sentence = (

@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import posixpath
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -52,7 +53,7 @@ def _static_file(relative_path: str) -> Path | None:
     return None
 
 
-def _refuse(url: str, reason: str):
+def _refuse(url: str, reason: str) -> NoReturn:
     logger.warning("PDF renderer refused to fetch %.200r: %s", url, reason)
     raise URLRefused(f"refused {url[:200]!r}: {reason}")
 

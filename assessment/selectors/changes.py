@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from assessment import models
 from assessment.domain import model as domain
+from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import questionnaire_domain
 
 ADDED, CHANGED, CLEARED = "+", "~", "-"
@@ -55,21 +57,18 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
 
     def value_of(record) -> str:
         if record is None or record.history_type == CLEARED:
-            return "Unanswered"
-        if record.kind == models.Answer.NOT_APPLICABLE:
-            answer = domain.Answer(record.kind, na_reason=record.na_reason, na_reason_detail=record.na_reason_detail)
-            return answer.not_applicable_text
-        if record.kind == models.Answer.NOT_SURE:
-            return "Not sure"
-        level = choices.get(record.choice_id)
-        if level is None:
-            return "A choice no longer in the questionnaire"
-        try:
-            return f"Level {level}: {questionnaire.level_name(level)}"
-        except KeyError:
-            return f"Level {level}"
+            return answer_in_words(questionnaire, None)
+        return answer_in_words(
+            questionnaire,
+            domain.Answer(
+                kind=record.kind,
+                level=choices.get(record.choice_id),
+                na_reason=record.na_reason,
+                na_reason_detail=record.na_reason_detail,
+            ),
+        )
 
-    latest: dict[int, object] = {}  # question id -> its latest record
+    latest: dict[int, Any] = {}  # question id -> its latest historical record
     changes = []
     for record in records:
         before = latest.get(record.question_id)

@@ -7,6 +7,7 @@ questionnaire content once per version (cached).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assessment import models
@@ -47,7 +48,7 @@ class HistoryRow:
     questionnaire: domain.Questionnaire
     score: AssessmentScore
     overall_change: Change
-    cells: list[HistoryCell]
+    cells: Sequence[HistoryCell | None]  # None for an area this row's questionnaire does not have
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def team_history(team: models.Team) -> TeamHistory:
         overall = score.level
         cells = []
         levels = {}
-        for area, area_score in zip(questionnaire.areas, score.areas):
+        for area, area_score in zip(questionnaire.areas, score.areas, strict=True):
             level = area_score.level
             levels[area.id] = level
             cells.append(
@@ -105,7 +106,7 @@ def team_history(team: models.Team) -> TeamHistory:
     # Align every row with the columns by area id; an area a version lacks is an empty cell.
     aligned = []
     for row in rows:
-        by_id = {cell.area.id: cell for cell in row.cells}
+        by_id = {cell.area.id: cell for cell in row.cells if cell is not None}
         aligned.append(
             HistoryRow(
                 assessment=row.assessment,

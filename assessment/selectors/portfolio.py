@@ -18,7 +18,14 @@ from django.db.models import OuterRef, Subquery
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.roadmap import NOW, roadmap_for
-from assessment.domain.scoring import AreaScore, AssessmentScore, display_level, display_percent, level_name_for, score_assessment
+from assessment.domain.scoring import (
+    AreaScore,
+    AssessmentScore,
+    display_level,
+    display_percent,
+    level_name_for,
+    score_assessment,
+)
 from assessment.selectors.questionnaires import questionnaire_domain
 
 TOP_PRACTICES = 10
@@ -70,8 +77,8 @@ class HeatCell:
 
 @dataclass
 class TeamRow:
-    team: "TeamRef"
-    assessment: "AssessmentRef"
+    team: TeamRef
+    assessment: AssessmentRef
     score: AssessmentScore
     cells: list[HeatCell]
     band: int | None  # of the overall score
@@ -109,7 +116,7 @@ class PortfolioGroup:
 class Portfolio:
     agency: models.Agency
     groups: list[PortfolioGroup]
-    teams_without_submitted: list["TeamRef"]
+    teams_without_submitted: list[TeamRef]
     team_count: int
 
 
@@ -214,7 +221,7 @@ def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
             if len(_summaries) + len(computed) > SUMMARY_CACHE_SIZE:
                 _summaries.clear()
             _summaries.update(computed)
-    return found
+    return {pk: summary for pk, summary in found.items() if summary is not None}  # every one is, by now
 
 
 def agency_portfolio(agency: models.Agency) -> Portfolio:
@@ -238,7 +245,7 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
 
     without = []
     for team in teams:
-        assessment = assessments.get(team.latest_id)
+        assessment = assessments.get(team.latest_id) if team.latest_id is not None else None
         if assessment is None:
             without.append(team)
             continue
@@ -278,7 +285,7 @@ def _weakest_areas(group: PortfolioGroup) -> list[AreaMean]:
     questionnaire = group.questionnaire
     means = []
     for index, area in enumerate(questionnaire.areas):
-        values = [row.cells[index].score for row in group.rows if row.cells[index].score is not None]
+        values = [score for row in group.rows if (score := row.cells[index].score) is not None]
         mean = sum(values) / len(values) if values else None
         means.append(
             AreaMean(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +10,9 @@ from simple_history.utils import bulk_create_with_history
 
 from assessment import models
 from assessment.domain import model as domain
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class AssessmentLocked(Exception):
@@ -81,7 +85,7 @@ def assessment_create(
     team: models.Team,
     questionnaire: models.QuestionnaireVersion,
     title: str,
-    user,
+    user: User,
     targets: dict[str, int] | None = None,
     copy_from: models.Assessment | None = None,
 ) -> models.Assessment:
@@ -108,7 +112,7 @@ def assessment_create(
     return assessment
 
 
-def _copy_answers(*, source: models.Assessment, target: models.Assessment, user) -> None:
+def _copy_answers(*, source: models.Assessment, target: models.Assessment, user: User) -> None:
     """Copy answers by question key and level, so a copy across versions keeps what still fits."""
     questions = {
         q.key: q
@@ -120,8 +124,9 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user)
         if question is None:
             continue
         choice = None
-        if old.kind == models.Answer.CHOICE:
-            choice = next((c for c in question.choices.all() if c.level == old.choice.level), None)
+        if old.kind == models.Answer.CHOICE and old.choice is not None:
+            level = old.choice.level
+            choice = next((c for c in question.choices.all() if c.level == level), None)
             if choice is None:
                 continue
         if old.kind == models.Answer.NOT_APPLICABLE and not question.not_applicable:
@@ -136,7 +141,7 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user)
 
 
 @transaction.atomic
-def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInput]) -> int:
+def answers_save(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
     """Store several answers at once, all or nothing. Returns how many changed."""
     assessment = _lock(assessment)
     question_ids = [a.question_id for a in answers]
@@ -152,7 +157,9 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
     # of fourteen. Changed answers are still updated one by one: bulk_update's
     # CASE expressions cost more Python time than the queries they save.
     now = timezone.now()
-    to_update, to_create, removed = [], [], 0
+    to_update: list[models.Answer] = []
+    to_create: list[models.Answer] = []
+    removed = 0
     for given in answers:
         question = questions.get(given.question_id)
         if question is None:
@@ -182,11 +189,12 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
                 continue
             current.kind, current.choice, current.note, current.answered_by = given.kind, choice, note, user
             current.na_reason, current.na_reason_detail = na_reason, na_detail
-            current.skip_history_when_saving = True  # its history row is written below, with the others
+            tracked: Any = current  # django-simple-history reads this attribute, unknown to the model's type
+            tracked.skip_history_when_saving = True  # its history row is written below, with the others
             current.save(
                 update_fields=["kind", "choice", "note", "na_reason", "na_reason_detail", "answered_by", "answered_at"]
             )
-            del current.skip_history_when_saving
+            del tracked.skip_history_when_saving
             to_update.append(current)
         else:
             to_create.append(
@@ -206,7 +214,7 @@ def answers_save(*, assessment: models.Assessment, user, answers: list[AnswerInp
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: models.Assessment, user) -> models.Assessment:
+def assessment_submit(*, assessment: models.Assessment, user: User) -> models.Assessment:
     """Lock the assessment for everyone. Unanswered questions are allowed; they stay listed."""
     assessment = _lock(assessment)
     assessment.status = models.Assessment.SUBMITTED

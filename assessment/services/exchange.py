@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,31 +41,31 @@ class ExchangeInvalid(Exception):
 # ---------------------------------------------------------------- export
 
 
-def assessments_export(*, team_slug: str | None = None) -> dict:
+def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
     """Every assessment (or one team's) as a plain document, in a fixed number of queries."""
-    teams = models.Team.objects.select_related("agency").order_by("slug")
+    selected = models.Team.objects.select_related("agency").order_by("slug")
     if team_slug is not None:
-        teams = teams.filter(slug=team_slug)
-    teams = list(teams)
+        selected = selected.filter(slug=team_slug)
+    teams = list(selected)
     assessments = list(
         models.Assessment.objects.filter(team__in=teams)
         .select_related("team", "questionnaire")
         .order_by("team__slug", "created_at", "pk")
     )
     ids = [a.pk for a in assessments]
-    answers = defaultdict(list)
+    answers: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
         models.Answer.objects.filter(assessment_id__in=ids)
         .order_by("question__area__position", "question__position", "question_id")
         .values_list("assessment_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
     )
     for assessment_id, key, kind, level, note, na_reason, na_detail in rows:
-        answer = {"question": key, "answer": kind, "level": level, "note": note}
+        answer: dict[str, object] = {"question": key, "answer": kind, "level": level, "note": note}
         if kind == domain.NOT_APPLICABLE:
             # Null for answers saved before reasons were asked.
             answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
         answers[assessment_id].append(answer)
-    targets = defaultdict(dict)
+    targets: defaultdict[int, dict[str, int]] = defaultdict(dict)
     for assessment_id, key, target in models.AreaTarget.objects.filter(assessment_id__in=ids).order_by(
         "area__position"
     ).values_list("assessment_id", "area__key", "target"):
@@ -126,7 +128,7 @@ class ImportOutcome:
         return "; ".join(parts) + "."
 
 
-def _text(value, where: str, problems: list[str], *, max_length: int, required: bool = True) -> str:
+def _text(value: object, where: str, problems: list[str], *, max_length: int, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
@@ -137,7 +139,7 @@ def _text(value, where: str, problems: list[str], *, max_length: int, required: 
     return value
 
 
-def _datetime(value, where: str, problems: list[str], *, required: bool) -> datetime | None:
+def _datetime(value: object, where: str, problems: list[str], *, required: bool) -> datetime | None:
     if value is None:
         if required:
             problems.append(f"{where}: missing; expected a date and time such as 2026-03-31T12:00:00+00:00")
@@ -150,11 +152,11 @@ def _datetime(value, where: str, problems: list[str], *, required: bool) -> date
         problems.append(f"{where}: {value!r} is not a date and time such as 2026-03-31T12:00:00+00:00")
         return None
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt_timezone.utc)
+        parsed = timezone.make_aware(parsed, UTC)
     return parsed
 
 
-def _unknown_keys(item: dict, allowed: set[str], where: str, problems: list[str]) -> None:
+def _unknown_keys(item: dict[str, Any], allowed: set[str], where: str, problems: list[str]) -> None:
     for key in sorted(set(item) - allowed):
         problems.append(f"{where}: unknown key {key!r} (expected: {', '.join(sorted(allowed))})")
 
@@ -162,10 +164,10 @@ def _unknown_keys(item: dict, allowed: set[str], where: str, problems: list[str]
 class _Versions:
     """Questionnaire versions named in the document, looked up once each."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._found: dict[tuple[str, str], tuple[models.QuestionnaireVersion, domain.Questionnaire] | None] = {}
 
-    def get(self, slug: str, version: str):
+    def get(self, slug: str, version: str) -> tuple[models.QuestionnaireVersion, domain.Questionnaire] | None:
         key = (slug, version)
         if key not in self._found:
             row = models.QuestionnaireVersion.objects.filter(slug=slug, version=version).first()
@@ -173,9 +175,12 @@ class _Versions:
         return self._found[key]
 
 
-def _check_answers(answers, questionnaire: domain.Questionnaire, where: str, problems: list[str]):
+def _check_answers(
+    answers: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
+) -> list[tuple[str, str, int | None, str]]:
     questions = {q.id: q for _a, q in questionnaire.questions()}
-    checked, seen = [], set()
+    checked: list[tuple[str, str, int | None, str]] = []
+    seen: set[str] = set()
     if not isinstance(answers, list):
         problems.append(f"{where}: answers: expected a list, got {type(answers).__name__}")
         return checked
@@ -186,12 +191,12 @@ def _check_answers(answers, questionnaire: domain.Questionnaire, where: str, pro
             continue
         _unknown_keys(item, {"question", "answer", "level", "note", "na_reason", "na_reason_detail"}, at, problems)
         key, kind, level = item.get("question"), item.get("answer"), item.get("level")
-        question = questions.get(key) if isinstance(key, str) else None
-        if question is None:
+        if not isinstance(key, str) or key not in questions:
             problems.append(
                 f'{at}: question {key!r} is not in {questionnaire.slug} {questionnaire.version}'
             )
             continue
+        question = questions[key]
         at = f'{at} (question "{key}")'
         if key in seen:
             problems.append(f"{at}: answered twice")
@@ -237,7 +242,7 @@ def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tup
     return reason or "", detail.strip() if reason == domain.NA_OTHER else ""
 
 
-def _check_targets(targets, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> dict[str, int]:
+def _check_targets(targets: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> dict[str, int]:
     if targets is None:
         return {}
     if not isinstance(targets, dict):
@@ -245,7 +250,7 @@ def _check_targets(targets, questionnaire: domain.Questionnaire, where: str, pro
         return {}
     areas = {a.id for a in questionnaire.areas}
     scale = [s.level for s in questionnaire.scale]
-    checked = {}
+    checked: dict[str, int] = {}
     for key, target in targets.items():
         if key not in areas:
             problems.append(f"{where}: targets: area {key!r} is not in {questionnaire.slug} {questionnaire.version}")
@@ -256,7 +261,23 @@ def _check_targets(targets, questionnaire: domain.Questionnaire, where: str, pro
     return checked
 
 
-def _check(data, source: str) -> tuple[dict[str, dict], list[_Assessment], list[str]]:
+def _objects(
+    data: dict[str, Any], key: str, source: str, expected: str, problems: list[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects of the list `data[key]`, each with where it is (`source: key[i]`); a problem for anything else."""
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        problems.append(f"{source}: {key}: expected a list")
+        return
+    for i, item in enumerate(items):
+        where = f"{source}: {key}[{i}]"
+        if isinstance(item, dict):
+            yield where, item
+        else:
+            problems.append(f"{where}: expected {expected}")
+
+
+def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[str]]:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ExchangeInvalid([f"{source}: expected a JSON object made by export_assessments"])
@@ -268,16 +289,8 @@ def _check(data, source: str) -> tuple[dict[str, dict], list[_Assessment], list[
     if problems:
         raise ExchangeInvalid(problems)
 
-    teams: dict[str, dict] = {}
-    team_list = data.get("teams", [])
-    if not isinstance(team_list, list):
-        problems.append(f"{source}: teams: expected a list")
-        team_list = []
-    for i, item in enumerate(team_list):
-        where = f"{source}: teams[{i}]"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected an object with slug, name, agency")
-            continue
+    teams: dict[str, dict[str, str]] = {}
+    for where, item in _objects(data, "teams", source, "an object with slug, name, agency", problems):
         _unknown_keys(item, {"slug", "name", "agency"}, where, problems)
         slug = item.get("slug")
         if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > 100:
@@ -293,15 +306,7 @@ def _check(data, source: str) -> tuple[dict[str, dict], list[_Assessment], list[
     existing_teams = set(models.Team.objects.filter(slug__in=list(teams)).values_list("slug", flat=True))
     versions = _Versions()
     checked: list[_Assessment] = []
-    assessment_list = data.get("assessments", [])
-    if not isinstance(assessment_list, list):
-        problems.append(f"{source}: assessments: expected a list")
-        assessment_list = []
-    for i, item in enumerate(assessment_list):
-        where = f"{source}: assessments[{i}]"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected an object")
-            continue
+    for where, item in _objects(data, "assessments", source, "an object", problems):
         where = f'{where} (team "{item.get("team")}", "{item.get("title")}")'
         _unknown_keys(
             item,
@@ -333,10 +338,10 @@ def _check(data, source: str) -> tuple[dict[str, dict], list[_Assessment], list[
         submitted = status == models.Assessment.SUBMITTED
         checked.append(
             _Assessment(
-                team=team,
+                team=team if isinstance(team, str) else "",
                 version=version,
                 title=title,
-                status=status,
+                status=status if isinstance(status, str) else "",
                 created_at=_datetime(item.get("created_at"), f"{where}: created_at", problems, required=False),
                 updated_at=_datetime(item.get("updated_at"), f"{where}: updated_at", problems, required=False),
                 submitted_at=_datetime(item.get("submitted_at"), f"{where}: submitted_at", problems,
@@ -351,21 +356,21 @@ def _check(data, source: str) -> tuple[dict[str, dict], list[_Assessment], list[
 
 
 @transaction.atomic
-def assessments_import(data, *, source: str = "document") -> ImportOutcome:
+def assessments_import(data: object, *, source: str = "document") -> ImportOutcome:
     """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
     new_teams, assessments, _ = _check(data, source)
     outcome = ImportOutcome()
     agencies = {a.name: a for a in models.Agency.objects.filter(name__in={t["agency"] for t in new_teams.values()})}
-    for slug, team in new_teams.items():
-        agency = agencies.get(team["agency"])
+    for slug, new_team in new_teams.items():
+        agency = agencies.get(new_team["agency"])
         if agency is None:
-            agency = agencies[team["agency"]] = models.Agency.objects.create(name=team["agency"])
+            agency = agencies[new_team["agency"]] = models.Agency.objects.create(name=new_team["agency"])
             outcome.agencies_created.append(agency.name)
-        models.Team.objects.create(agency=agency, slug=slug, name=team["name"])
+        models.Team.objects.create(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
     teams = {t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments})}
 
-    lookups: dict[int, tuple[dict, dict, dict]] = {}
+    lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
     for item in assessments:
         if item.version.pk not in lookups:
             questions = dict(
@@ -380,7 +385,8 @@ def assessments_import(data, *, source: str = "document") -> ImportOutcome:
             areas = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
             lookups[item.version.pk] = (questions, choices, areas)
 
-    answers, targets = [], []
+    answers: list[models.Answer] = []
+    targets: list[models.AreaTarget] = []
     for item in assessments:
         team = teams[item.team]
         duplicate = item.created_at is not None and models.Assessment.objects.filter(
@@ -393,7 +399,7 @@ def assessments_import(data, *, source: str = "document") -> ImportOutcome:
             team=team, questionnaire=item.version, title=item.title, status=item.status
         )
         # created_at and updated_at are set automatically on create; restore the exported ones.
-        dates = {"submitted_at": item.submitted_at}
+        dates: dict[str, datetime | None] = {"submitted_at": item.submitted_at}
         if item.created_at:
             dates["created_at"] = item.created_at
         dates["updated_at"] = item.updated_at or timezone.now()
@@ -406,7 +412,7 @@ def assessments_import(data, *, source: str = "document") -> ImportOutcome:
                     assessment=assessment,
                     question_id=question_id,
                     kind=kind,
-                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE else None,
+                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE and level is not None else None,
                     note=note,
                     na_reason=na_reason,
                     na_reason_detail=na_detail,

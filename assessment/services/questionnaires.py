@@ -36,7 +36,7 @@ class LoadOutcome:
         return f"{questionnaire.slug} {questionnaire.version}: {what[self.action]} ({counts})"
 
 
-def _normalized(value):
+def _normalized(value: object) -> object:
     # Weights read back from the database are floats; 1 and 1.0 are the same content.
     if isinstance(value, dict):
         return {k: float(v) if k == "weight" else _normalized(v) for k, v in value.items()}
@@ -75,8 +75,8 @@ def questionnaire_load(
     outcome = questionnaire_plan(questionnaire)
     if outcome.action == UNCHANGED:
         return outcome
-    if outcome.action == REPLACED:
-        version = outcome.version
+    version = outcome.version
+    if version is not None:  # REPLACED: the old content goes, the row stays
         version.areas.all().delete()
         version.practices.all().delete()
         version.scale_levels.all().delete()
@@ -128,8 +128,8 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
         for p in questionnaire.practices
         for i, r in enumerate(p.requires)
     )
-    links = []
-    choices = []
+    links: list[models.QuestionPractice] = []
+    choices: list[models.Choice] = []
     for area_position, a in enumerate(questionnaire.areas):
         area = models.Area.objects.create(
             questionnaire=version, key=a.id, title=a.title, summary=a.summary, weight=a.weight, position=area_position
@@ -146,7 +146,7 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
             )
             for i, q in enumerate(a.questions)
         )
-        for row, q in zip(questions, a.questions):
+        for row, q in zip(questions, a.questions, strict=True):
             choices.extend(models.Choice(question=row, level=c.level, text=c.text) for c in q.choices)
             links.extend(
                 models.QuestionPractice(question=row, practice=practices[key], position=i)

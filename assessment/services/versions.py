@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -206,6 +208,7 @@ def version_new_draft(version: models.QuestionnaireVersion, *, new_version: str 
     outcome = questionnaire_load(
         copy, loaded_from=f"copy of {version.slug} {version.version}", status=models.QuestionnaireVersion.DRAFT
     )
+    assert outcome.version is not None  # questionnaire_load always stores the version it loads
     _record_initial_history(outcome.version, f"Copied from {version.slug} {version.version}")
     return outcome.version
 
@@ -222,7 +225,8 @@ def _record_initial_history(version: models.QuestionnaireVersion, reason: str) -
         models.Choice.objects.filter(question__area__questionnaire=version),
     ]  # areas are saved one by one, so they have theirs already
     for queryset in content:
-        queryset.model.history.bulk_history_create(list(queryset), default_change_reason=reason)
+        tracked: Any = queryset.model  # `history` comes from django-simple-history, unknown to the model's type
+        tracked.history.bulk_history_create(list(queryset), default_change_reason=reason)
 
 
 @transaction.atomic
@@ -243,8 +247,11 @@ def version_publish(version: models.QuestionnaireVersion) -> models.Questionnair
 
 # --- Import from an uploaded file ---------------------------------------------
 
-def _changed_fields(old, new, names) -> list[str]:
+def _changed_fields(old: object, new: object, names: list[str]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
+
+
+_Item = domain.Practice | domain.Area | domain.Question
 
 
 def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) -> list[str]:
@@ -255,12 +262,13 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
         top.append("scale")
     if top:
         lines.append(f"questionnaire: {', '.join(top)} changed")
-    for kind, old_items, new_items, fields in [
+    sections: list[tuple[str, Sequence[_Item], Sequence[_Item], list[str]]] = [
         ("practice", old.practices, new.practices, ["title", "summary", "url", "effort", "references", "note", "requires"]),
         ("area", old.areas, new.areas, ["title", "summary", "weight"]),
         ("question", [q for _, q in old.questions()], [q for _, q in new.questions()],
          ["text", "help", "weight", "not_applicable", "choices", "practices"]),
-    ]:
+    ]
+    for kind, old_items, new_items, fields in sections:
         before = {item.id: item for item in old_items}
         after = {item.id: item for item in new_items}
         for item in new_items:
@@ -305,7 +313,8 @@ def questionnaire_import_preview(data: bytes | str, filename: str) -> ImportPrev
         raise ImportRefused(f"{filename} is {size} bytes; files over 1 MiB ({IMPORT_MAX_BYTES} bytes) are refused")
     questionnaire = parse_questionnaire(data, filename)
     outcome = questionnaire_plan(questionnaire)
-    if outcome.action == REPLACED and outcome.version.status == models.QuestionnaireVersion.PUBLISHED:
+    replaced = outcome.version if outcome.action == REPLACED else None
+    if replaced is not None and replaced.status == models.QuestionnaireVersion.PUBLISHED:
         raise ImportRefused(
             f'version "{questionnaire.version}" of "{questionnaire.slug}" is already published with other '
             "content; give the file a new version (it will be imported as a draft)"
@@ -329,14 +338,31 @@ def questionnaire_import(data: bytes | str, filename: str) -> ImportPreview:
     if preview.action == UNCHANGED:
         return preview
     outcome = questionnaire_load(preview.questionnaire, loaded_from=filename, status=models.QuestionnaireVersion.DRAFT)
+    assert outcome.version is not None  # questionnaire_load always stores the version it loads
     _record_initial_history(outcome.version, f"Imported from {filename}")
     return ImportPreview(preview.questionnaire, outcome)
 
 
 __all__ = [
-    "CREATED", "REPLACED", "UNCHANGED", "IMPORT_MAX_BYTES", "ImportPreview", "ImportRefused",
-    "QuestionnaireConflict", "QuestionnaireInvalid", "VersionCheck", "VersionInvalid", "VersionLocked",
-    "next_draft_version_string", "questionnaire_import", "questionnaire_import_preview", "questionnaire_problems",
-    "version_check", "version_content_changed", "version_ensure_editable", "version_is_locked",
-    "version_new_draft", "version_publish",
+    "CREATED",
+    "IMPORT_MAX_BYTES",
+    "REPLACED",
+    "UNCHANGED",
+    "ImportPreview",
+    "ImportRefused",
+    "QuestionnaireConflict",
+    "QuestionnaireInvalid",
+    "VersionCheck",
+    "VersionInvalid",
+    "VersionLocked",
+    "next_draft_version_string",
+    "questionnaire_import",
+    "questionnaire_import_preview",
+    "questionnaire_problems",
+    "version_check",
+    "version_content_changed",
+    "version_ensure_editable",
+    "version_is_locked",
+    "version_new_draft",
+    "version_publish",
 ]

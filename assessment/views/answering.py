@@ -5,16 +5,18 @@ get a 404); every write goes through assessment.services.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from assessment import models
 from assessment.access import assessment_for_user, team_for_user
 from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
+from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
 from assessment.selectors.reports import assessment_report
 from assessment.services.assessments import (
@@ -27,14 +29,6 @@ from assessment.services.assessments import (
 
 READ_ONLY_MESSAGE = "You can read this team's assessments but not change them. Ask a team member to make changes."
 LOCKED_MESSAGE = "This assessment has been submitted and can no longer be changed."
-
-
-def results_url(assessment_id: int) -> str:
-    # The results page belongs to another feature; its path is agreed even before it exists.
-    try:
-        return reverse("assessment-results", args=[assessment_id])
-    except NoReverseMatch:
-        return f"/assessments/{assessment_id}/"
 
 
 def _forbidden(request, message):
@@ -84,7 +78,11 @@ def assessment_new(request, team_id):
         scale = {s.level for s in questionnaire.scale}
         initial_targets = {k: v for k, v in initial_targets.items() if v in scale}
 
-    form_kwargs = {"questionnaire": questionnaire, "previous": previous, "initial_targets": initial_targets}
+    form_kwargs: dict[str, Any] = {
+        "questionnaire": questionnaire,
+        "previous": previous,
+        "initial_targets": initial_targets,
+    }
     if request.method == "POST":
         form = AssessmentNewForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -101,7 +99,7 @@ def assessment_new(request, team_id):
                 form.add_error(None, str(error))
             else:
                 copied = assessment.answers.count() if assessment.copied_from_id else 0
-                if copied:
+                if copied and previous is not None:
                     messages.success(
                         request,
                         f"Assessment started with {copied} answer{'s' if copied != 1 else ''} copied from “{previous.title}”. "
@@ -144,9 +142,9 @@ def _question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[s
 @login_required
 def assessment_resume(request, assessment_id):
     """Back to the first area with unanswered questions, or to the review when none is left."""
-    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    assessment, _ = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
-        return redirect(results_url(assessment.pk))
+        return redirect("assessment-results", assessment_id=assessment.pk)
     report = assessment_report(assessment)
     for area_score in report.score.areas:
         if area_score.unanswered:
@@ -158,7 +156,7 @@ def _journey_context(report, current_index=None):
     score = report.score
     areas = [
         {"area": area, "score": area_score, "index": i + 1}
-        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas))
+        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas, strict=True))
     ]
     return {
         "report": report,
@@ -214,7 +212,6 @@ def assessment_area(request, assessment_id, area_key):
             "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
             "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
             "read_only_answers": _read_only_answers(report, area) if not can_write else None,
-            "results_url": results_url(assessment.pk),
         }
     )
     return render(request, "assessment/area.html", context)
@@ -238,20 +235,16 @@ def _after_save(request, assessment, questionnaire, index):
 
 def _read_only_answers(report, area):
     """Each question with its answer in words, for readers and submitted assessments."""
-    questionnaire = report.questionnaire
     rows = []
     for question in area.questions:
         answer = report.answers.get(question.id)
-        if answer is None:
-            text = "No answer yet"
-        elif answer.kind == "choice":
-            choice_text = next((c.text for c in question.choices if c.level == answer.level), "")
-            text = f"Level {answer.level}, {questionnaire.level_name(answer.level)}: {choice_text}"
-        elif answer.kind == "not_sure":
-            text = "Not sure (to verify)"
-        else:
-            text = answer.not_applicable_text
-        rows.append({"question": question, "answer": text, "note": answer.note if answer else ""})
+        rows.append(
+            {
+                "question": question,
+                "answer": answer_in_words(report.questionnaire, answer, question),
+                "note": answer.note if answer else "",
+            }
+        )
     return rows
 
 
@@ -263,7 +256,7 @@ def assessment_review(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     groups = []
-    for area, area_score in zip(report.questionnaire.areas, report.score.areas):
+    for area, area_score in zip(report.questionnaire.areas, report.score.areas, strict=True):
         by_id = {q.id: q for q in area.questions}
         if area_score.unanswered or area_score.to_verify:
             groups.append(
@@ -280,7 +273,6 @@ def assessment_review(request, assessment_id):
             "can_write": can_write,
             "groups": groups,
             "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
-            "results_url": results_url(assessment.pk),
         }
     )
     return render(request, "assessment/review.html", context)
@@ -292,13 +284,13 @@ def assessment_submit_view(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
         messages.info(request, "This assessment was already submitted.")
-        return redirect(results_url(assessment.pk))
+        return redirect("assessment-results", assessment_id=assessment.pk)
     if not can_write:
         return _forbidden(request, READ_ONLY_MESSAGE)
     try:
         assessment_submit(assessment=assessment, user=request.user)
     except AssessmentLocked:
         messages.info(request, "This assessment was already submitted.")
-        return redirect(results_url(assessment.pk))
+        return redirect("assessment-results", assessment_id=assessment.pk)
     messages.success(request, f"“{assessment.title}” is submitted and locked. Here are your results.")
-    return redirect(results_url(assessment.pk))
+    return redirect("assessment-results", assessment_id=assessment.pk)

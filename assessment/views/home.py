@@ -1,4 +1,6 @@
 """The home page: the user's teams, each with its assessments and what to do next."""
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -21,7 +23,7 @@ def home(request):
         .order_by("-updated_at", "-pk")
     )
     scores = assessment_scores(assessments)
-    by_team = {team.pk: [] for team in teams}
+    by_team: dict[int, list[dict[str, Any]]] = {team.pk: [] for team in teams}
     for assessment in assessments:
         by_team[assessment.team_id].append({"assessment": assessment, "score": scores[assessment.pk]})
     rows = [

@@ -1,23 +1,16 @@
 """Downloads of the PDF reports: one assessment, and the executive portfolio."""
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from assessment.access import assessment_for_user, executive_agency_id
 from assessment.models import Agency
 from assessment.pdf.cache import assessment_pdf_cached, portfolio_pdf_cached
-from assessment.pdf.context import report_date
 from assessment.pdf.portfolio import portfolio_teams
-
-
-def _safe(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9.-]+", "-", part).strip("-.") or "x"
+from assessment.presentation import export_file_name, portfolio_file_name
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -27,18 +20,11 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def assessment_pdf_filename(assessment) -> str:
-    """`<team>_<questionnaire>-<version>_<date>.pdf`, the date the figures are as of."""
-    _, date = report_date(assessment)
-    questionnaire = assessment.questionnaire
-    return f"{_safe(assessment.team.slug)}_{_safe(questionnaire.slug)}-{_safe(questionnaire.version)}_{date.isoformat()}.pdf"
-
-
 @login_required
 @require_safe
 def assessment_pdf(request, assessment_id: int):
     assessment, _ = assessment_for_user(request.user, assessment_id)
-    return _pdf_response(assessment_pdf_cached(assessment), assessment_pdf_filename(assessment))
+    return _pdf_response(assessment_pdf_cached(assessment), export_file_name(assessment, "pdf"))
 
 
 @login_required
@@ -49,5 +35,4 @@ def portfolio_pdf(request):
         raise Http404("No portfolio.")
     agency = get_object_or_404(Agency, pk=agency_id)
     context = portfolio_teams(agency)
-    filename = f"{_safe(agency.name).lower()}_portfolio_{timezone.localdate().isoformat()}.pdf"
-    return _pdf_response(portfolio_pdf_cached(context), filename)
+    return _pdf_response(portfolio_pdf_cached(context), portfolio_file_name(agency))

@@ -1,4 +1,4 @@
-"""Results, roadmap, practice page, exports and team history.
+"""Results, roadmap, practice page and exports of one assessment.
 
 Every view that takes an id reaches its object through assessment.access, so a
 user who may not see a team's data gets a 404.
@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessment import models
-from assessment.access import assessment_for_user, team_for_user
+from assessment.access import assessment_for_user
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW
-from assessment.exports import assessment_to_csv, assessment_to_dict, export_file_name
-from assessment.selectors.history import team_history
+from assessment.exports import assessment_to_csv, assessment_to_dict
+from assessment.presentation import export_file_name
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import assessment_report
 
@@ -48,7 +49,7 @@ def results(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     score = report.score
-    areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas)]
+    areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas, strict=True)]
     chart = radar_svg(
         [RadarAxis(a.title, a.level, a.target) for a in score.areas],
         lo=report.questionnaire.lo,
@@ -80,7 +81,9 @@ def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     questionnaire = report.questionnaire
-    phases = OrderedDict((key, {"key": key, "title": title, "intro": intro, "items": []}) for key, title, intro in PHASES)
+    phases: OrderedDict[str, dict[str, Any]] = OrderedDict(
+        (key, {"key": key, "title": title, "intro": intro, "items": []}) for key, title, intro in PHASES
+    )
     for item in report.roadmap:
         gaps = []
         for gap in item.gaps:
@@ -115,10 +118,10 @@ def roadmap(request, assessment_id):
 def practice_detail(request, version_id, practice_key):
     """A best practice as the questionnaire describes it: readable by any signed-in user."""
     version = get_object_or_404(models.QuestionnaireVersion, pk=version_id)
-    if version.status != models.QuestionnaireVersion.PUBLISHED and not request.user.is_staff:
-        # Draft content is for the editors until it is published, unless an assessment uses it.
-        if not version.assessments.exists():
-            raise Http404("No such practice.")
+    # Draft content is for the editors until it is published, unless an assessment uses it.
+    hidden = version.status != models.QuestionnaireVersion.PUBLISHED and not request.user.is_staff
+    if hidden and not version.assessments.exists():
+        raise Http404("No such practice.")
     questionnaire = questionnaire_domain(version)
     practices = {p.id: p for p in questionnaire.practices}
     practice = practices.get(practice_key)
@@ -163,7 +166,7 @@ def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
-    return _download(body, "application/json; charset=utf-8", export_file_name(report, "json"))
+    return _download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
 
 @login_required
@@ -171,14 +174,4 @@ def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    return _download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(report, "csv"))
-
-
-@login_required
-def history(request, team_id):
-    team, can_write = team_for_user(request.user, team_id)
-    return render(
-        request,
-        "assessment/history.html",
-        {"team": team, "history": team_history(team), "can_write": can_write},
-    )
+    return _download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv"))

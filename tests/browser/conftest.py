@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told this is fine (tests only).

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 from tests.browser.conftest import assert_accessible, login
-from tests.conftest import DATA, load_questionnaire_file, make_user
+from tests.helpers import DATA, load_questionnaire_file, make_user
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 
@@ -58,7 +58,7 @@ def _setup():
 
 @pytest.mark.django_db(transaction=True)
 def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_server):
-    version, assessment, editor, member = _setup()
+    version, assessment, editor, _member = _setup()
     csp = watch_csp(page)
     login(page, live_server, editor)
     page.get_by_role("link", name="Administration").click()
@@ -108,7 +108,7 @@ def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_serve
 
 @pytest.mark.django_db(transaction=True)
 def test_it_shows_import_errors_and_a_preview_accessibly(page, live_server, tmp_path):
-    version, assessment, editor, member = _setup()
+    _version, _assessment, editor, _member = _setup()
     csp = watch_csp(page)
     login(page, live_server, editor)
     page.goto(f"{live_server.url}/admin/assessment/questionnaireversion/")
@@ -138,12 +138,12 @@ def test_it_shows_import_errors_and_a_preview_accessibly(page, live_server, tmp_
 
 @pytest.mark.django_db(transaction=True)
 def test_it_shows_the_answer_change_log_accessibly(page, live_server):
-    version, assessment, editor, member = _setup()
+    _version, assessment, _editor, member = _setup()
     csp = watch_csp(page)
     login(page, live_server, member)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/changes/")
     expect(page.get_by_role("heading", name="Changes to answers")).to_be_visible()
-    expect(page.get_by_role("cell", name="Level 3: Defined", exact=True).first).to_be_visible()
+    expect(page.get_by_role("cell", name="Level 3 (Defined)", exact=True).first).to_be_visible()
     shot(page, "07-changes")
     assert_accessible(page)
     assert not csp, csp

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from assessment import models
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_admin_editor import _setup
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 TYPO = "How do teams find the data they need?"
 FIXED = "How do teams find the datasets they need?"

@@ -41,7 +41,8 @@ from tests.browser.conftest import (
     format_violations,
     login,
 )
-from tests.conftest import DATA, load_questionnaire_file, make_user, migrated_group
+from tests.conftest import migrated_group
+from tests.helpers import DATA, load_questionnaire_file, make_user
 
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
 

@@ -8,6 +8,7 @@ ask anything from another host (checked by the `page` fixture).
 Set SCREENSHOT_DIR to keep a screenshot of every page, to look at them.
 """
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def assert_headings_in_order(page):
     levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
                            ".map(h => Number(h.tagName[1]))")
     assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page.url}: headings {levels}"
-    for before, after in zip(levels, levels[1:]):
+    for before, after in pairwise(levels):
         assert after <= before + 1, f"{page.url}: heading levels skip from {before} to {after}: {levels}"
 
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
-from tests.results_helpers import answer, submitted_assessment
-from tests.test_query_counts import all_answers
+from tests.results_helpers import all_answers, answer, submitted_assessment
 
 pytestmark = pytest.mark.browser
 

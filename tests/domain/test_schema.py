@@ -374,7 +374,7 @@ def questionnaires(draw) -> Questionnaire:
     lo = draw(st.integers(-2, 3))
     levels = list(range(lo, lo + draw(st.integers(2, 6))))
     names = draw(st.lists(texts, min_size=len(levels), max_size=len(levels), unique=True))
-    scale = tuple(ScaleLevel(level, name, draw(optional_texts)) for level, name in zip(levels, names))
+    scale = tuple(ScaleLevel(level, name, draw(optional_texts)) for level, name in zip(levels, names, strict=True))
 
     practice_ids = draw(st.lists(ids, max_size=4, unique=True))
     practices = tuple(

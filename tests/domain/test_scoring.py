@@ -6,7 +6,7 @@ choice at level L scores (L - 1) / 4: 1 -> 0, 2 -> 0.25, 3 -> 0.5, 4 -> 0.75,
 """
 import pytest
 
-from assessment.domain.model import Answer, UNANSWERED
+from assessment.domain.model import UNANSWERED, Answer
 from assessment.domain.scoring import (
     display_level,
     display_percent,

@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 raise CommandError(f'"{slug}" has no version "{qversion}". Versions: {known}.', returncode=1)
         else:
             version = versions.order_by("-created_at", "-id").first()
+            assert version is not None  # versions.exists() above
         text = questionnaire_to_yaml(questionnaire_domain(version))
         if output:
             Path(output).write_text(text, encoding="utf-8")

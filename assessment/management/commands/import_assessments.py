@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{file}: cannot read the file: {exc.strerror or exc}", returncode=1) from exc
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{file}: not UTF-8 text (byte {exc.start}); nothing was imported.", returncode=1)
+            raise CommandError(f"{file}: not UTF-8 text (byte {exc.start}); nothing was imported.", returncode=1) from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         except ExchangeInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"{file}: {len(exc.problems)} problem(s); nothing was imported.", returncode=1)
+            raise CommandError(f"{file}: {len(exc.problems)} problem(s); nothing was imported.", returncode=1) from exc
         for skipped in outcome.skipped:
             self.stdout.write(f"Already present, skipped: {skipped}")
         prefix = "Dry run, nothing was written: would have " if dry_run else ""

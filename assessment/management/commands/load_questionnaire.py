@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, files, dry_run, **options):
         problems: list[Problem] = []
         parsed = []
-        seen = {}
+        seen: dict[tuple[str, str], str] = {}
         for name in files:
             path = Path(name)
             try:

@@ -1,0 +1,8 @@
+"""URL pattern of the executive portfolio page (its PDF is in urls_pdf)."""
+from django.urls import path
+
+from assessment.views import portfolio
+
+urlpatterns = [
+    path("portfolio/", portfolio.portfolio, name="portfolio"),
+]
