@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessment import models
+from assessment.services.reports import assessment_report_queue
 
 
 class AssessmentLocked(Exception):
@@ -174,4 +175,6 @@ def assessment_submit(*, assessment: models.Assessment, user) -> models.Assessme
     assessment.submitted_by = user
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    # Its PDF (and the agency's portfolio) rendered by a worker, so the first download is instant.
+    assessment_report_queue(assessment.pk)
     return assessment
