@@ -7,8 +7,6 @@ test and dropped after it.
 """
 import json
 import os
-import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.test_deploy_settings import free_port, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -54,12 +54,6 @@ print(json.dumps([
     for r in StoredReport.objects.order_by("kind")
 ]))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -122,20 +116,15 @@ def wait_until_up(port, server, log: Path):
 
 
 def test_a_report_rendered_once_is_served_by_both_servers(tmp_path, shared_database):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL": "0",
-        "STATIC_USE_FINDERS": "1",
-        "DATA_DIR": str(tmp_path),
-        "DATABASE_URL": shared_database,
-        # The servers never render: only the worker does.
-        "REPORT_WAIT_SECONDS": "3600",
-    }
+    env = production_env(
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL="0",
+        BEHIND_PROXY_TLS="0",
+        STATIC_USE_FINDERS="1",
+        DATA_DIR=str(tmp_path),
+        DATABASE_URL=shared_database,
+        REPORT_WAIT_SECONDS="3600",  # the servers never render: only the worker does
+    )
     manage(env, "migrate", "--no-input")
     seeded = json.loads(manage(env, "shell", "-c", SEED).strip().splitlines()[-1])
     path, session = f"/assessments/{seeded['assessment']}/report.pdf", seeded["session"]
