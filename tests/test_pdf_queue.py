@@ -302,3 +302,14 @@ def test_prune_reports_deletes_stale_renders_only(
 def test_prune_reports_refuses_a_bad_age():
     with pytest.raises(CommandError, match="--portfolio-days must be a whole number of days, 1 or more; got 'x'"):
         call_command("prune_reports", "--portfolio-days", "x")
+
+
+def test_the_automatic_refresh_can_be_turned_off_for_everyone(client, assessment, member, settings, database_queue):
+    settings.REPORT_REFRESH_SECONDS = 0
+    assessment_submit(assessment=assessment, user=member)
+    client.force_login(member)
+    response = client.get(pdf_url(assessment))
+    assert response.status_code == 202
+    html = response.content.decode()
+    assert 'http-equiv="refresh"' not in html
+    assert "Check again now" in html

@@ -74,10 +74,11 @@ def _report_response(request, subject: ReportSubject, filename: str, *, back_url
             response = _report_page(
                 request,
                 "assessment/report_preparing.html",
-                {**context, "refresh": refresh, "auto": request.GET.get("refresh") != "off", "url": request.path},
+                {**context, "refresh": refresh, "auto": refresh > 0 and request.GET.get("refresh") != "off",
+                 "url": request.path},
                 status=202,
             )
-            response["Retry-After"] = str(refresh)
+            response["Retry-After"] = str(refresh or 5)
             return response
     try:
         row = report_render(subject)
