@@ -18,10 +18,17 @@ from assessment.pdf.store import assessment_subject, portfolio_subject
 from assessment.services.reports import report_job
 
 
-def enqueue(job, *args, delay: int = 0) -> None:
+# Workers take the highest priority first: a report someone is waiting for,
+# then reports of new submissions, then portfolios (debounced anyway).
+WAITED_FOR, SUBMITTED, PORTFOLIO = 20, 0, -10
+
+
+def enqueue(job, *args, delay: int = 0, priority: int | None = None) -> None:
     """Enqueue a job, `delay` seconds from now where the backend can defer (the database backend can)."""
     if delay and job.get_backend().supports_defer:
         job = job.using(run_after=timezone.now() + timedelta(seconds=delay))
+    if priority is not None:
+        job = job.using(priority=priority)
     job.enqueue(*args)
 
 
@@ -36,7 +43,7 @@ def assessment_report_render(assessment_id: int) -> None:
     )
 
 
-@task()
+@task(priority=PORTFOLIO)
 def portfolio_report_render(agency_id: int) -> None:
     agency = models.Agency.objects.filter(pk=agency_id).first()
     if agency is None:

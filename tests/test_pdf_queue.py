@@ -117,6 +117,9 @@ def test_it_queues_one_job_per_submission_and_one_portfolio_for_a_burst(
     portfolio_jobs = list(jobs(tasks.portfolio_report_render))
     assert len(portfolio_jobs) == 1, "two changes in a burst make one portfolio job"
     assert portfolio_jobs[0].run_after > timezone.now() + timedelta(seconds=30)  # debounced by a minute
+    # A report someone waits for goes first, then submissions, then portfolios.
+    assert {job.priority for job in assessment_jobs} == {tasks.SUBMITTED}
+    assert portfolio_jobs[0].priority == tasks.PORTFOLIO < tasks.SUBMITTED
     assert renders.calls == []  # nothing rendered in the request or the service
 
 
@@ -153,7 +156,7 @@ def test_it_says_a_queued_report_is_being_prepared_and_refreshes_without_script(
     assert "<script" not in html
     assert response["Cache-Control"] == "private, no-store"
     assert response["Retry-After"] == "5"
-    assert jobs(tasks.assessment_report_render).count() == 1
+    assert jobs(tasks.assessment_report_render).get().priority == tasks.WAITED_FOR > tasks.SUBMITTED
     assert Report.objects.get(assessment=assessment).status == Report.QUEUED
     client.get(pdf_url(assessment))
     assert jobs(tasks.assessment_report_render).count() == 1, "asking again queues no second job"

@@ -74,15 +74,18 @@ def report_may_retry(row: Report) -> bool:
     return row.status == Report.FAILED and timezone.now() - row.queued_at > FAILED_RETRY_AFTER
 
 
-def report_queue(subject: ReportSubject, *, delay: int = 0) -> Report:
-    """Ask a worker for the subject's report, once: the row says it is queued."""
+def report_queue(subject: ReportSubject, *, delay: int = 0, waited_for: bool = False) -> Report:
+    """Ask a worker for the subject's report, once: the row says it is queued.
+
+    `waited_for`: someone is waiting for it; the job goes before the others.
+    """
     row, created = _row_for(subject)
     if not created and report_may_retry(row):
         row.status, row.attempts, row.error, row.queued_at = Report.QUEUED, 0, "", timezone.now()
         row.save(update_fields=["status", "attempts", "error", "queued_at"])
     elif not created:
         return row
-    _enqueue(subject, delay)
+    _enqueue(subject, delay, waited_for)
     return row
 
 
@@ -116,13 +119,14 @@ def _row_for(subject: ReportSubject) -> tuple[Report, bool]:
     )
 
 
-def _enqueue(subject: ReportSubject, delay: int) -> None:
+def _enqueue(subject: ReportSubject, delay: int, waited_for: bool) -> None:
     from assessment import tasks  # the tasks import this module
 
+    priority = tasks.WAITED_FOR if waited_for else None
     if subject.kind == Report.ASSESSMENT:
-        tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, delay=delay)
+        tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, delay=delay, priority=priority)
     else:
-        tasks.enqueue(tasks.portfolio_report_render, subject.agency_id, delay=delay)
+        tasks.enqueue(tasks.portfolio_report_render, subject.agency_id, delay=delay, priority=priority)
 
 
 # Entry points for the services that change what a report shows. They run on

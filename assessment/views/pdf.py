@@ -65,7 +65,7 @@ def _report_response(request, subject: ReportSubject, filename: str, *, back_url
         return _report_page(request, "assessment/report_failed.html", context, status=503)
     if queued:
         if row is None or row.status == StoredReport.FAILED:
-            report_queue(subject)
+            report_queue(subject, waited_for=True)
             row = stored_report(subject.key)  # rendered already if the jobs run inline (tests)
             if row is not None and row.status == StoredReport.READY:
                 return _pdf_response(bytes(row.pdf), filename)
