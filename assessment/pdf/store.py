@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -62,6 +63,9 @@ class ReportSubject:
     agency_id: int
     assessment_id: int | None
     render: Callable[[], bytes]
+    # When what the key is made of was read: requests queued before then are
+    # answered by this render.
+    read_at: datetime = field(default_factory=timezone.now)
 
     def rows(self):
         """Every stored row of this subject, whatever its key."""

@@ -36,7 +36,6 @@ def report_render(subject: ReportSubject) -> Report:
     row = stored_report(subject.key)
     if row is not None and row.status == Report.READY:
         return row
-    started = timezone.now()
     clock = time.perf_counter()
     pdf = subject.render()
     seconds = time.perf_counter() - clock
@@ -44,12 +43,12 @@ def report_render(subject: ReportSubject) -> Report:
     identity = {"kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id}
     with transaction.atomic():
         row, _ = Report.objects.update_or_create(
-            key=subject.key, defaults=fields, create_defaults={**fields, **identity, "queued_at": started}
+            key=subject.key, defaults=fields, create_defaults={**fields, **identity, "queued_at": subject.read_at}
         )
         # Prune: the subject's earlier renders, and the requests this render
-        # answers (queued before it started, so it shows what they asked for).
+        # answers (queued before the subject was read, so it shows what they asked for).
         subject.rows().exclude(pk=row.pk).filter(
-            Q(status__in=[Report.READY, Report.FAILED]) | Q(queued_at__lte=started)
+            Q(status__in=[Report.READY, Report.FAILED]) | Q(queued_at__lte=subject.read_at)
         ).delete()
     logger.info("Rendered the %s report %s in %.2f s (%d bytes)", subject.kind, subject.key, seconds, len(pdf))
     return row
@@ -95,10 +94,9 @@ def report_job(subject: ReportSubject, *, retry) -> None:
     Re-raises a render's error after recording it, so the task queue marks the
     job failed too.
     """
-    started = timezone.now()
-    # This render shows the subject as it is now, so it answers every request
-    # queued until now: they stop counting as queued (see portfolio_report_queue).
-    subject.rows().filter(status=Report.QUEUED, queued_at__lte=started).update(status=Report.RENDERING)
+    # This render shows the subject as it was read, so it answers every request
+    # queued until then: they stop counting as queued (see portfolio_report_queue).
+    subject.rows().filter(status=Report.QUEUED, queued_at__lte=subject.read_at).update(status=Report.RENDERING)
     try:
         report_render(subject)
     except Exception as error:
