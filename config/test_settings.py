@@ -11,5 +11,8 @@ from config.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Report jobs run inline, in the request or service that queues them.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Report jobs wait in the database queue as in production, and no worker runs
+# them, so a download renders a report that is not ready at once, in the
+# request. tests/test_pdf_queue.py sets REPORT_WAIT_SECONDS back, runs the
+# worker, or runs jobs inline (its `inline_jobs` fixture).
+REPORT_WAIT_SECONDS = 0

@@ -23,7 +23,6 @@ from .results_helpers import EXAMPLE_ANSWERS, answer, submitted_assessment
 pytestmark = pytest.mark.django_db
 
 Report = models.StoredReport
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 class FakeRender:
@@ -52,9 +51,15 @@ def renders(monkeypatch):
 
 
 @pytest.fixture
-def database_queue(settings):
-    """Jobs stay in the database queue until a worker runs them, as in production."""
-    settings.TASKS = DATABASE_QUEUE
+def waiting(settings):
+    """Downloads wait REPORT_WAIT_SECONDS for the worker, as in production (the test settings render at once)."""
+    settings.REPORT_WAIT_SECONDS = 30
+
+
+@pytest.fixture
+def inline_jobs(settings):
+    """Jobs run inline, in the commit or request that queues them, instead of waiting in the queue for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -86,7 +91,7 @@ def jobs(task):
 
 
 def test_it_renders_the_report_and_the_portfolio_when_an_assessment_is_submitted(
-    assessment, member, renders, django_capture_on_commit_callbacks
+    assessment, member, renders, inline_jobs, django_capture_on_commit_callbacks
 ):
     answer(assessment, member, EXAMPLE_ANSWERS)
     submit(assessment, member, django_capture_on_commit_callbacks)
@@ -97,7 +102,7 @@ def test_it_renders_the_report_and_the_portfolio_when_an_assessment_is_submitted
     assert renders.calls == ["assessment", "portfolio"]
 
 
-def test_it_queues_nothing_for_a_submission_that_rolls_back(assessment, member, renders, database_queue):
+def test_it_queues_nothing_for_a_submission_that_rolls_back(assessment, member, renders):
     # Without the commit (the test's transaction never commits) no job is queued.
     assessment_submit(assessment=assessment, user=member)
     assert not DBTaskResult.objects.exists()
@@ -105,7 +110,7 @@ def test_it_queues_nothing_for_a_submission_that_rolls_back(assessment, member, 
 
 
 def test_it_queues_one_job_per_submission_and_one_portfolio_for_a_burst(
-    team, other_team, member, outsider, questionnaire_version, renders, database_queue,
+    team, other_team, member, outsider, questionnaire_version, renders,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,7 +129,7 @@ def test_it_queues_one_job_per_submission_and_one_portfolio_for_a_burst(
 
 
 def test_it_serves_a_ready_report_at_once_without_rendering(
-    client, assessment, member, renders, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client, assessment, member, renders, inline_jobs, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     submit(assessment, member, django_capture_on_commit_callbacks)
     renders.failing = True  # a render now would fail: the PDF must come from the store
@@ -143,7 +148,7 @@ def test_it_serves_a_ready_report_at_once_without_rendering(
 
 
 def test_it_says_a_queued_report_is_being_prepared_and_refreshes_without_script(
-    client, assessment, member, renders, database_queue
+    client, assessment, member, renders, waiting
 ):
     assessment_submit(assessment=assessment, user=member)  # submitted, but no job ran
     client.force_login(member)
@@ -168,7 +173,7 @@ def test_it_says_a_queued_report_is_being_prepared_and_refreshes_without_script(
 
 
 def test_the_worker_renders_a_queued_report_which_is_then_served(
-    client, assessment, member, database_queue, run_worker
+    client, assessment, member, waiting, run_worker
 ):
     answer(assessment, member, EXAMPLE_ANSWERS)
     assessment_submit(assessment=assessment, user=member)
@@ -183,7 +188,7 @@ def test_the_worker_renders_a_queued_report_which_is_then_served(
     assert jobs(tasks.assessment_report_render).get().status == "SUCCESSFUL"
 
 
-def test_it_renders_in_the_request_once_the_wait_is_over(client, assessment, member, renders, database_queue):
+def test_it_renders_in_the_request_once_the_wait_is_over(client, assessment, member, renders, waiting):
     assessment_submit(assessment=assessment, user=member)
     client.force_login(member)
     assert client.get(pdf_url(assessment)).status_code == 202
@@ -195,7 +200,7 @@ def test_it_renders_in_the_request_once_the_wait_is_over(client, assessment, mem
 
 
 def test_it_retries_a_failing_render_logs_it_and_then_shows_an_error_page(
-    client, assessment, member, renders, django_capture_on_commit_callbacks, caplog
+    client, assessment, member, renders, inline_jobs, django_capture_on_commit_callbacks, caplog
 ):
     renders.failing = True
     with caplog.at_level(logging.ERROR, logger="assessment.services.reports"):
@@ -216,7 +221,7 @@ def test_it_retries_a_failing_render_logs_it_and_then_shows_an_error_page(
     assert renders.calls.count("assessment") == 3, "the error page does not render again"
 
 
-def test_a_failed_job_is_queued_again_later(assessment, member, renders, database_queue):
+def test_a_failed_job_is_queued_again_later(assessment, member, renders):
     assessment_submit(assessment=assessment, user=member)
     renders.failing = True
     with pytest.raises(RuntimeError):
@@ -226,7 +231,7 @@ def test_a_failed_job_is_queued_again_later(assessment, member, renders, databas
     assert Report.objects.get(assessment=assessment).attempts == 1
 
 
-def test_a_failed_report_is_tried_again_after_an_hour(client, assessment, member, renders, database_queue):
+def test_a_failed_report_is_tried_again_after_an_hour(client, assessment, member, renders, waiting):
     assessment_submit(assessment=assessment, user=member)
     client.force_login(member)
     client.get(pdf_url(assessment))
@@ -262,7 +267,7 @@ def test_a_draft_whose_render_fails_gets_the_error_page_not_a_500(client, assess
 
 
 def test_the_portfolio_waits_for_its_job_then_is_served(
-    client, executive, assessment, member, renders, database_queue, run_worker
+    client, executive, assessment, member, renders, waiting, run_worker
 ):
     client.force_login(executive)
     assert client.get(reverse("portfolio-pdf")).status_code == 202
@@ -273,7 +278,7 @@ def test_the_portfolio_waits_for_its_job_then_is_served(
 
 
 def test_a_questionnaire_change_queues_its_submitted_assessments(
-    assessment, member, questionnaire_version, renders, database_queue, django_capture_on_commit_callbacks
+    assessment, member, questionnaire_version, renders, django_capture_on_commit_callbacks
 ):
     assessment_submit(assessment=assessment, user=member)
     with django_capture_on_commit_callbacks(execute=True):
@@ -282,7 +287,7 @@ def test_a_questionnaire_change_queues_its_submitted_assessments(
 
 
 def test_prune_reports_deletes_stale_renders_only(
-    client, assessment, member, executive, renders, django_capture_on_commit_callbacks
+    client, assessment, member, executive, renders, inline_jobs, django_capture_on_commit_callbacks
 ):
     submit(assessment, member, django_capture_on_commit_callbacks)
     current = Report.objects.get(assessment=assessment)
@@ -307,7 +312,7 @@ def test_prune_reports_refuses_a_bad_age():
         call_command("prune_reports", "--portfolio-days", "x")
 
 
-def test_the_automatic_refresh_can_be_turned_off_for_everyone(client, assessment, member, settings, database_queue):
+def test_the_automatic_refresh_can_be_turned_off_for_everyone(client, assessment, member, settings, waiting):
     settings.REPORT_REFRESH_SECONDS = 0
     assessment_submit(assessment=assessment, user=member)
     client.force_login(member)

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_waiting_and_error_pages_are_accessible(page, live_server, settings, member, team, questionnaire_version):
-    # Jobs stay queued: no worker runs in this test.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    # Jobs stay queued (no worker runs in tests), and the download waits for one.
+    settings.REPORT_WAIT_SECONDS = 30
     settings.REPORT_REFRESH_SECONDS = 120  # no reload while axe runs
     assessment = submitted_assessment(team, member, questionnaire_version, EXAMPLE_ANSWERS)
     url = live_server.url + reverse("assessment-pdf", args=[assessment.pk])
