@@ -62,8 +62,12 @@ load: install
 demo: install
 	$(BIN)/python manage.py seed_demo
 
+# One report worker (PDFs, see docs/pdf-reports.md) runs beside the web server
+# and is stopped with it.
 serve: install
 	@echo "Log in at http://$(HOST):$(PORT)/login/"
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 clean:

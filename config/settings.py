@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "assessment",
 ]
 
@@ -234,6 +236,17 @@ CACHES = {
         "LOCATION": "mlready_cache",
     }
 }
+
+# PDF reports are rendered by `manage.py db_worker` from a queue kept in the
+# database (django-tasks), and stored in the database for every app server
+# (see docs/pdf-reports.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How long a download waits for a queued report before rendering it itself.
+REPORT_WAIT_SECONDS = envint("REPORT_WAIT_SECONDS", 30)
+# Seconds the "being prepared" page waits before it loads itself again.
+REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5)
+# Changes to an agency's teams within this many seconds make one portfolio render.
+REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60)
 
 AGENCY_DEFAULT_NAME = env("AGENCY_NAME", "Your Agency")
 

@@ -10,3 +10,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Report jobs wait in the database queue as in production, and no worker runs
+# them, so a download renders a report that is not ready at once, in the
+# request. tests/test_pdf_queue.py sets REPORT_WAIT_SECONDS back, runs the
+# worker, or runs jobs inline (its `inline_jobs` fixture).
+REPORT_WAIT_SECONDS = 0

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assessment import models
 from assessment.domain.roadmap import LATER, NEXT, NOW
-from assessment.pdf import cache as pdf_cache
+from assessment.pdf import store as pdf_store
 from assessment.pdf.render import assessment_pdf, assessment_pdf_html, html_to_pdf
 from assessment.selectors.reports import assessment_report
 from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
@@ -281,10 +281,10 @@ def test_it_names_the_file_by_submission_date(client, member, answered):
     assert "Submitted on" in page_texts(response.content)[0]
 
 
-def test_it_serves_an_unchanged_assessment_from_the_cache(client, member, answered, monkeypatch):
+def test_it_serves_an_unchanged_assessment_from_the_store(client, member, answered, monkeypatch):
     renders = []
-    real = pdf_cache.assessment_pdf
-    monkeypatch.setattr(pdf_cache, "assessment_pdf", lambda report: renders.append(1) or real(report))
+    real = pdf_store.assessment_pdf
+    monkeypatch.setattr(pdf_store, "assessment_pdf", lambda report: renders.append(1) or real(report))
     client.force_login(member)
     url = reverse("assessment-pdf", args=[answered.pk])
     first = client.get(url).content

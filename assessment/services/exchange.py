@@ -23,6 +23,7 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.reports import assessment_report_queue
 
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
@@ -423,6 +424,8 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             for key, target in item.targets.items()
         )
         outcome.assessments_created += 1
+        if item.status == models.Assessment.SUBMITTED:
+            assessment_report_queue(assessment.pk)
     models.Answer.objects.bulk_create(answers)
     models.AreaTarget.objects.bulk_create(targets)
     outcome.answers_created = len(answers)

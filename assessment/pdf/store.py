@@ -1,0 +1,103 @@
+"""What a stored PDF report is of, and the key that says which render it is.
+
+WeasyPrint takes a second or two per report and does not hand its memory back,
+so a report is rendered once, by a worker (assessment/tasks.py), and kept in
+the database (models.StoredReport) where every app server reads it. Every
+service that changes an assessment or its answers bumps
+`Assessment.updated_at`, and every questionnaire edit bumps the version's
+`updated_at`; both are in the key, so a stale PDF is never served: its key
+simply stops matching.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from assessment import models
+from assessment.pdf.portfolio import PortfolioPdfContext, portfolio_fill, portfolio_teams
+from assessment.pdf.render import assessment_pdf, portfolio_pdf
+from assessment.selectors.reports import assessment_report
+
+# Bump when the templates or stylesheet change what a PDF looks like.
+LAYOUT_VERSION = 3  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+def assessment_pdf_key(assessment: models.Assessment) -> str:
+    """(assessment, its last change, its questionnaire's last change), plus the names on the cover."""
+    return "assessment:" + _digest(
+        LAYOUT_VERSION,
+        assessment.pk,
+        assessment.updated_at.isoformat(),
+        assessment.questionnaire.updated_at.isoformat(),
+        assessment.team.name,
+        assessment.team.agency.name,
+    )
+
+
+def portfolio_pdf_key(context: PortfolioPdfContext) -> str:
+    """The agency, today (the cover's date), and each team's name, assessment and their last changes."""
+    parts = [LAYOUT_VERSION, context.agency.pk, context.agency.name, timezone.localdate().isoformat()]
+    for page in context.teams:
+        assessment = page.assessment
+        parts.append(page.team.pk)
+        parts.append(page.team.name)
+        if assessment is not None:
+            parts += [assessment.pk, assessment.updated_at.isoformat(), assessment.questionnaire.updated_at.isoformat()]
+    return "portfolio:" + _digest(*parts)
+
+
+@dataclass(frozen=True)
+class ReportSubject:
+    """One report as it stands now: which row holds it and how to render it."""
+
+    kind: str  # StoredReport.ASSESSMENT or PORTFOLIO
+    key: str
+    agency_id: int
+    assessment_id: int | None
+    render: Callable[[], bytes]
+    # When what the key is made of was read: requests queued before then are
+    # answered by this render.
+    read_at: datetime = field(default_factory=timezone.now)
+
+    def rows(self):
+        """Every stored row of this subject, whatever its key."""
+        rows = models.StoredReport.objects.filter(kind=self.kind, agency_id=self.agency_id)
+        if self.kind == models.StoredReport.ASSESSMENT:
+            rows = rows.filter(assessment_id=self.assessment_id)
+        return rows
+
+
+def assessment_subject(assessment: models.Assessment) -> ReportSubject:
+    """The assessment's report (the assessment comes with team, agency and questionnaire)."""
+    return ReportSubject(
+        kind=models.StoredReport.ASSESSMENT,
+        key=assessment_pdf_key(assessment),
+        agency_id=assessment.team.agency_id,
+        assessment_id=assessment.pk,
+        render=lambda: assessment_pdf(assessment_report(assessment)),
+    )
+
+
+def portfolio_subject(agency: models.Agency) -> ReportSubject:
+    """The agency's portfolio; its key costs two queries, the render scores every team."""
+    context = portfolio_teams(agency)
+    return ReportSubject(
+        kind=models.StoredReport.PORTFOLIO,
+        key=portfolio_pdf_key(context),
+        agency_id=agency.pk,
+        assessment_id=None,
+        render=lambda: portfolio_pdf(portfolio_fill(context)),
+    )
+
+
+def stored_report(key: str) -> models.StoredReport | None:
+    """The row of this key, PDF included, or None."""
+    return models.StoredReport.objects.filter(key=key).first()

@@ -1,0 +1,211 @@
+"""Writes of stored PDF reports: queue a render, render and store, record a failure, prune.
+
+A report is rendered by a worker (`manage.py db_worker`, assessment/tasks.py)
+when an assessment is submitted, when a submitted assessment changes, and, a
+little later, when an agency's portfolio changes. Downloads read the stored
+PDF (views/pdf.py). Every path that produces a PDF goes through
+`report_render`, the one get-render-store sequence.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from assessment import models
+from assessment.pdf.store import ReportSubject, assessment_subject, portfolio_subject, stored_report
+
+logger = logging.getLogger(__name__)
+
+Report = models.StoredReport
+
+MAX_ATTEMPTS = 3
+# Seconds before the second and the third attempt.
+RETRY_DELAYS = (15, 120)
+# A report whose every attempt failed is tried again when asked for after this.
+FAILED_RETRY_AFTER = timedelta(hours=1)
+
+
+def report_render(subject: ReportSubject) -> Report:
+    """The stored report of the subject's key; rendered and stored first if it is not there yet."""
+    row = stored_report(subject.key)
+    if row is not None and row.status == Report.READY:
+        return row
+    clock = time.perf_counter()
+    pdf = subject.render()
+    seconds = time.perf_counter() - clock
+    fields = {"status": Report.READY, "pdf": pdf, "error": "", "rendered_at": timezone.now(), "render_seconds": seconds}
+    identity = {"kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id}
+    with transaction.atomic():
+        row, _ = Report.objects.update_or_create(
+            key=subject.key, defaults=fields, create_defaults={**fields, **identity, "queued_at": subject.read_at}
+        )
+        # Prune: the subject's earlier renders, and the requests this render
+        # answers (queued before the subject was read, so it shows what they asked for).
+        subject.rows().exclude(pk=row.pk).filter(
+            Q(status__in=[Report.READY, Report.FAILED]) | Q(queued_at__lte=subject.read_at)
+        ).delete()
+    logger.info("Rendered the %s report %s in %.2f s (%d bytes)", subject.kind, subject.key, seconds, len(pdf))
+    return row
+
+
+def report_failed(subject: ReportSubject, error: BaseException) -> Report:
+    """Count a failed attempt; after MAX_ATTEMPTS the report is marked failed. Logs the error."""
+    row, _ = _row_for(subject)
+    row.attempts += 1
+    row.error = f"{type(error).__name__}: {error}"[:2000]
+    row.status = Report.FAILED if row.attempts >= MAX_ATTEMPTS else Report.QUEUED
+    row.save(update_fields=["attempts", "error", "status"])
+    logger.error(
+        "Rendering the %s report %s failed (attempt %d of %d)",
+        subject.kind, subject.key, row.attempts, MAX_ATTEMPTS, exc_info=error,
+    )
+    return row
+
+
+def report_may_retry(row: Report) -> bool:
+    """A failed report is tried again once FAILED_RETRY_AFTER has passed since it was asked for."""
+    return row.status == Report.FAILED and timezone.now() - row.queued_at > FAILED_RETRY_AFTER
+
+
+def report_queue(subject: ReportSubject, *, delay: int = 0, waited_for: bool = False) -> Report:
+    """Ask a worker for the subject's report, once: the row says it is queued.
+
+    `waited_for`: someone is waiting for it; the job goes before the others.
+    """
+    row, created = _row_for(subject)
+    if not created and report_may_retry(row):
+        row.status, row.attempts, row.error, row.queued_at = Report.QUEUED, 0, "", timezone.now()
+        row.save(update_fields=["status", "attempts", "error", "queued_at"])
+    elif not created:
+        return row
+    _enqueue(subject, delay, waited_for)
+    return row
+
+
+def report_job(subject: ReportSubject, *, retry) -> None:
+    """What a worker does with a queued report. `retry(delay)` enqueues the job again.
+
+    Re-raises a render's error after recording it, so the task queue marks the
+    job failed too.
+    """
+    # This render shows the subject as it was read, so it answers every request
+    # queued until then: they stop counting as queued (see portfolio_report_queue).
+    subject.rows().filter(status=Report.QUEUED, queued_at__lte=subject.read_at).update(status=Report.RENDERING)
+    try:
+        report_render(subject)
+    except Exception as error:
+        row = report_failed(subject, error)
+        if row.status != Report.FAILED:
+            retry(RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1])
+        raise
+
+
+def _row_for(subject: ReportSubject) -> tuple[Report, bool]:
+    """The subject's row of its key, made as queued if there is none; and whether it was made."""
+    return Report.objects.get_or_create(
+        key=subject.key,
+        defaults={
+            "kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id,
+            "status": Report.QUEUED, "queued_at": timezone.now(),
+        },
+    )
+
+
+def _enqueue(subject: ReportSubject, delay: int, waited_for: bool) -> None:
+    from assessment import tasks  # the tasks import this module
+
+    priority = tasks.WAITED_FOR if waited_for else None
+    if subject.kind == Report.ASSESSMENT:
+        tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, delay=delay, priority=priority)
+    else:
+        tasks.enqueue(tasks.portfolio_report_render, subject.agency_id, delay=delay, priority=priority)
+
+
+# Entry points for the services that change what a report shows. They run on
+# commit, so the job sees the change and a rolled-back change queues nothing.
+
+
+def assessment_report_queue(assessment_id: int) -> None:
+    """Queue the report of a submitted assessment, and its agency's portfolio, once the transaction commits."""
+    transaction.on_commit(lambda: _assessment_report_queue_now(assessment_id))
+
+
+def _assessment_report_queue_now(assessment_id: int) -> None:
+    assessment = (
+        models.Assessment.objects.select_related("team__agency", "questionnaire")
+        .filter(pk=assessment_id, status=models.Assessment.SUBMITTED)
+        .first()
+    )
+    if assessment is None:
+        return
+    report_queue(assessment_subject(assessment))
+    _portfolio_report_queue_now(assessment.team.agency_id)
+
+
+def portfolio_report_queue(agency_id: int) -> None:
+    """Queue the agency's portfolio after REPORT_PORTFOLIO_DEBOUNCE_SECONDS, once the transaction commits."""
+    transaction.on_commit(lambda: _portfolio_report_queue_now(agency_id))
+
+
+def _portfolio_report_queue_now(agency_id: int) -> None:
+    # Debounced: while a portfolio job is queued and not started, later changes
+    # need no job of their own, since that job renders the portfolio as it is
+    # when it starts. Submitting ten assessments in a minute renders it once.
+    pending = Report.objects.filter(kind=Report.PORTFOLIO, agency_id=agency_id, status=Report.QUEUED)
+    if pending.exists():
+        return
+    agency = models.Agency.objects.filter(pk=agency_id).first()
+    if agency is not None:
+        report_queue(portfolio_subject(agency), delay=settings.REPORT_PORTFOLIO_DEBOUNCE_SECONDS)
+
+
+def reports_queue_for_version(version_id: int) -> None:
+    """Queue the reports of the submitted assessments of a questionnaire version that changed."""
+    ids = models.Assessment.objects.filter(
+        questionnaire_id=version_id, status=models.Assessment.SUBMITTED
+    ).values_list("pk", flat=True)
+    for assessment_id in ids:
+        assessment_report_queue(assessment_id)
+
+
+def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
+    """Delete stale rows: renders whose key is no longer current. Returns how many went.
+
+    An assessment's current render is the one of its key now; a portfolio's
+    key holds the date, so portfolios rendered before `portfolio_age` go, and
+    of each agency's newer ones only the latest stays.
+    """
+    deleted = 0
+    stale = []
+    current = {}
+    rows = Report.objects.filter(kind=Report.ASSESSMENT).values_list("pk", "key", "assessment_id")
+    assessments = models.Assessment.objects.select_related("team__agency", "questionnaire").in_bulk(
+        {assessment_id for _, _, assessment_id in rows}
+    )
+    for pk, key, assessment_id in rows:
+        assessment = assessments.get(assessment_id)
+        if assessment is None:
+            stale.append(pk)
+            continue
+        if assessment_id not in current:
+            current[assessment_id] = assessment_subject(assessment).key
+        if key != current[assessment_id]:
+            stale.append(pk)
+    deleted += Report.objects.filter(pk__in=stale).delete()[0]
+    cutoff = timezone.now() - portfolio_age
+    deleted += Report.objects.filter(kind=Report.PORTFOLIO, queued_at__lt=cutoff).delete()[0]
+    latest = {}
+    for pk, agency_id in Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).order_by(
+        "-rendered_at"
+    ).values_list("pk", "agency_id"):
+        latest.setdefault(agency_id, pk)
+    deleted += Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).exclude(
+        pk__in=latest.values()
+    ).delete()[0]
+    return deleted
