@@ -75,6 +75,8 @@ def admin_data():
     question = models.Question.objects.filter(area__questionnaire=version).first()
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", level=3)])
     version_new_draft(version)
+    # A mapping must name a team and a role together (a check constraint make_object cannot guess).
+    models.ProviderGroupMapping.objects.create(claim_value="ml-data-platform-members", team=team, role="member")
     for model in admin.site._registry:
         if not model._default_manager.exists():
             make_object(model)
