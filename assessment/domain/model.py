@@ -1,4 +1,4 @@
-"""Plain data for a questionnaire and its answers (see questionnaire-format.md).
+"""Plain data for a questionnaire and its answers (see docs/questionnaire-format.md).
 
 These dataclasses are what the YAML loader produces, what the database layer
 rebuilds from its rows, and what scoring and the roadmap take as input.
@@ -50,9 +50,26 @@ class Practice:
 
 
 @dataclass(frozen=True)
+class Need:
+    """A choice's `needs` entry: `question` should be at `level` or above first."""
+
+    question: str  # the YAML id of the needed question
+    level: int
+
+
+@dataclass(frozen=True)
 class Choice:
     level: int
     text: str
+    # What moves a team to this level. None: the question's practices apply;
+    # a tuple, even empty, replaces them.
+    practices: tuple[str, ...] | None = None
+    stage: int | None = None  # None: the choice's own level
+    needs: tuple[Need, ...] = ()
+
+    @property
+    def roadmap_stage(self) -> int:
+        return self.level if self.stage is None else self.stage
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,17 @@ class Question:
     weight: float = 1
     not_applicable: bool = False
     practices: tuple[str, ...] = ()
+    foundation: bool = False  # basic work most other work builds on
+
+    def choice_at(self, level: int) -> Choice | None:
+        for choice in self.choices:
+            if choice.level == level:
+                return choice
+        return None
+
+    def practices_for(self, choice: Choice) -> tuple[str, ...]:
+        """The practices that move a team to `choice`: its own, else the question's."""
+        return self.practices if choice.practices is None else choice.practices
 
 
 @dataclass(frozen=True)
@@ -73,6 +101,18 @@ class Area:
     questions: tuple[Question, ...]
     summary: str = ""
     weight: float = 1
+
+
+DEFAULT_NOW = 8
+DEFAULT_NEXT = 16
+
+
+@dataclass(frozen=True)
+class PhaseSizes:
+    """How many roadmap steps go in Now, then in Next; the rest are Later."""
+
+    now: int = DEFAULT_NOW
+    next: int = DEFAULT_NEXT
 
 
 @dataclass(frozen=True)
@@ -87,6 +127,7 @@ class Questionnaire:
     source: Source | None = None
     practices: tuple[Practice, ...] = ()
     format: int = 1
+    phase_sizes: PhaseSizes = field(default_factory=PhaseSizes)
 
     @property
     def lo(self) -> int:
@@ -107,21 +148,6 @@ class Questionnaire:
     @cached_property
     def practices_by_id(self) -> dict[str, Practice]:
         return {p.id: p for p in self.practices}
-
-    @cached_property
-    def prerequisites(self) -> dict[str, frozenset[str]]:
-        """For each practice, every practice it requires, directly or through others."""
-        closure = {}
-        for practice in self.practices:
-            found: set[str] = set()
-            stack = list(practice.requires)
-            while stack:
-                required = stack.pop()
-                if required not in found:
-                    found.add(required)
-                    stack.extend(self.practices_by_id[required].requires if required in self.practices_by_id else ())
-            closure[practice.id] = frozenset(found)
-        return closure
 
     def practice(self, practice_id: str) -> Practice:
         return self.practices_by_id[practice_id]

@@ -45,8 +45,28 @@ def _normalized(value):
     return value
 
 
+def _without_default_roadmap_keys(data: dict) -> dict:
+    """The content without roadmap keys left at their defaults.
+
+    So a questionnaire that uses none of them keeps the digest it had before
+    they existed, and loading it again stays a no-op.
+    """
+    if data["phase_sizes"] == dataclasses.asdict(domain.PhaseSizes()):
+        del data["phase_sizes"]
+    for area in data["areas"]:
+        for question in area["questions"]:
+            if not question["foundation"]:
+                del question["foundation"]
+            for choice in question["choices"]:
+                for key, default in (("practices", None), ("stage", None), ("needs", [])):
+                    if choice[key] == default or (key == "needs" and choice[key] == ()):
+                        del choice[key]
+    return data
+
+
 def content_digest(questionnaire: domain.Questionnaire) -> str:
-    canonical = json.dumps(_normalized(dataclasses.asdict(questionnaire)), sort_keys=True, ensure_ascii=False)
+    content = _without_default_roadmap_keys(dataclasses.asdict(questionnaire))
+    canonical = json.dumps(_normalized(content), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
