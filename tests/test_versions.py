@@ -294,13 +294,7 @@ def test_a_questionnaire_without_roadmap_keys_keeps_its_digest():
         for question in area["questions"]:
             del question["foundation"]
             question["choices"] = [{"level": c["level"], "text": c["text"]} for c in question["choices"]]
+    from assessment.services.questionnaires import _normalized  # weights as floats, as stored
 
-    def normalized(value):
-        if isinstance(value, dict):
-            return {k: float(v) if k == "weight" else normalized(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [normalized(v) for v in value]
-        return value
-
-    before = hashlib.sha256(json.dumps(normalized(data), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    before = hashlib.sha256(json.dumps(_normalized(data), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     assert content_digest(q) == before
