@@ -89,6 +89,11 @@ class Question:
                 return choice
         return None
 
+    def step_choices(self) -> tuple[Choice, ...]:
+        """Every choice but the lowest: the levels a roadmap step can reach."""
+        lowest = min((choice.level for choice in self.choices), default=None)
+        return tuple(choice for choice in self.choices if choice.level != lowest)
+
     def practices_for(self, choice: Choice) -> tuple[str, ...]:
         """The practices that move a team to `choice`: its own, else the question's."""
         return self.practices if choice.practices is None else choice.practices
