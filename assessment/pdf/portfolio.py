@@ -75,6 +75,6 @@ def portfolio_fill(context: PortfolioPdfContext) -> PortfolioPdfContext:
         if page.assessment is None:
             continue
         page.doc = assessment_pdf_context(assessment_report(page.assessment))
-        now_counts.update({entry.practice.title for entry in page.doc.now_entries})
+        now_counts.update({line.practice.title for entry in page.doc.now_entries for line in entry.practices})
     context.common_now = [CommonPractice(title, count) for title, count in now_counts.most_common(5) if count > 1]
     return context
