@@ -1,4 +1,4 @@
-"""One assessment as a JSON document and as CSV (docs/questionnaire-format.md, "Exports").
+"""One assessment as a JSON document and as CSV (docs/questionnaire-format.md, section 5).
 
 Both are built from an AssessmentReport, so they carry exactly the numbers the
 results page and the roadmap page show.
@@ -26,7 +26,7 @@ def export_file_name(report: AssessmentReport, extension: str) -> str:
 
 
 def assessment_to_dict(report: AssessmentReport) -> dict:
-    """The machine-readable export of section 5, plus a few descriptive keys."""
+    """The machine-readable export of docs/questionnaire-format.md (section 5), plus a few descriptive keys."""
     assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
     answers = []
     for _area, question in questionnaire.questions():

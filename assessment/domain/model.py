@@ -10,7 +10,7 @@ from functools import cached_property
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
 
-# Answer kinds, as named in the JSON export (section 5 of the format).
+# Answer kinds, as named in the JSON export (docs/questionnaire-format.md, section 5).
 CHOICE = "choice"
 NOT_APPLICABLE = "not_applicable"
 NOT_SURE = "not_sure"

@@ -1,6 +1,6 @@
 """The roadmap of one assessment: next steps, foundations first.
 
-The rules are those of docs/questionnaire-format.md ("The roadmap"). Pure
+The rules are those of docs/questionnaire-format.md, section 4. Pure
 functions over the dataclasses of ``model.py``, in the order a reader would
 follow them:
 

@@ -1,8 +1,8 @@
 """Questionnaire files: reading them with every check of the format, writing them back.
 
-`parse_questionnaire` applies every rule of docs/questionnaire-format.md ("What
-the loader refuses", including the roadmap keys; all but the database rule on
-an already loaded (slug, version)), reports every
+`parse_questionnaire` applies every rule of docs/questionnaire-format.md,
+section 2, roadmap keys included (all but the database rule on an already
+loaded (slug, version)), reports every
 problem it finds at the line of the offending node, and builds the dataclasses
 of `model.py`. `questionnaire_to_yaml` writes a file that reads back equal.
 """
