@@ -76,7 +76,10 @@ class LabelledInline:
                 row = "new row" if index is None else f"row {index + 1}"
                 for name, form_field in form.fields.items():
                     label = "Delete" if name == "DELETE" else (form_field.label or name)
-                    form_field.widget.attrs["aria-label"] = f"{label} ({item}, {row})"
+                    widget = form_field.widget
+                    # A foreign key's select sits inside the admin's wrapper (with its add/change links).
+                    widget = getattr(widget, "widget", widget)
+                    widget.attrs["aria-label"] = f"{label} ({item}, {row})"
 
         LabelledFormSet.__name__ = formset.__name__
         return LabelledFormSet
