@@ -93,7 +93,7 @@ def roadmap_item_to_dict(item: RoadmapItem) -> dict:
         "effort": item.effort,
     }
     if item.needs:
-        data["needs"] = [{"question": need.question, "level": need.level} for need in item.needs]
+        data["needs"] = [{"question": need.question_key, "level": need.level} for need in item.needs]
     return data
 
 

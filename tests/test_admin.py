@@ -476,7 +476,7 @@ def test_it_edits_a_choices_stage_practices_and_needs_with_the_loaders_rules(cli
     assert response.status_code == 302, error_texts(response)
     rebuilt = questionnaire_domain(draft).areas[0].questions[1].choice_at(3)
     assert (rebuilt.stage, rebuilt.practices) == (2, ("model-monitoring",))
-    assert [(n.question, n.level) for n in rebuilt.needs] == [("production-monitoring", 2)]
+    assert [(n.question_key, n.level) for n in rebuilt.needs] == [("production-monitoring", 2)]
 
 
 def test_it_refuses_a_needs_cycle_and_saves_nothing(client, editor, draft):

@@ -210,7 +210,7 @@ def test_it_stores_and_rebuilds_the_roadmap_keys(questionnaire_version):
     model_versions = q.areas[1].questions[0]
     registry = model_versions.choice_at(4)
     assert (registry.practices, registry.stage) == (("model-registry",), 3)
-    assert [(n.question, n.level) for n in registry.needs] == [("data-discovery", 3)]
+    assert [(n.question_key, n.level) for n in registry.needs] == [("data-discovery", 3)]
     assert model_versions.choice_at(5).practices is None  # uses the question's
     assert q.areas[2].questions[0].choice_at(3).practices == ()  # "none", kept apart from "the question's"
     assert q.areas[0].questions[1].foundation

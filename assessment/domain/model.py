@@ -51,9 +51,9 @@ class Practice:
 
 @dataclass(frozen=True)
 class Need:
-    """A choice's `needs` entry: `question` should be at `level` or above first."""
+    """A choice's `needs` entry: the question `question_key` should be at `level` or above first."""
 
-    question: str  # the YAML id of the needed question
+    question_key: str  # the YAML id of the needed question (`question` in the file)
     level: int
 
 

@@ -196,9 +196,9 @@ def placed_steps(ranked: list[Step], levels: Mapping[str, int]) -> list[Step]:
         return steps[index].from_level if index < len(steps) else None
 
     def need_met(need: Need) -> bool:
-        if need.question not in levels or levels[need.question] >= need.level:
+        if need.question_key not in levels or levels[need.question_key] >= need.level:
             return True
-        pending = next_from(need.question)
+        pending = next_from(need.question_key)
         return pending is None or pending >= need.level
 
     def ready(step: Step) -> bool:
@@ -231,9 +231,9 @@ def _unmet_needs(steps: list[Step], levels: Mapping[str, int]) -> tuple[Need, ..
     highest: dict[str, int] = {}
     for step in steps:
         for need in step.needs:
-            if need.question in levels and levels[need.question] < need.level:
-                highest[need.question] = max(highest.get(need.question, need.level), need.level)
-    return tuple(Need(question, level) for question, level in highest.items())
+            if need.question_key in levels and levels[need.question_key] < need.level:
+                highest[need.question_key] = max(highest.get(need.question_key, need.level), need.level)
+    return tuple(Need(question_key, level) for question_key, level in highest.items())
 
 
 def roadmap_items(

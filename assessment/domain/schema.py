@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import yaml
@@ -301,12 +302,12 @@ class _QuestionnaireReader:
 
     def need(self, node: Node, where: str) -> tuple[Need | None, Node]:
         need = self.fields(node, where, NEED_KEYS)
-        question_id, level = _identifier(need, "question"), need.integer("level")
-        if question_id is None or level is None:
+        question_key, level = _identifier(need, "question"), need.integer("level")
+        if question_key is None or level is None:
             return None, node
-        return Need(question=question_id, level=level), node
+        return Need(question_key=question_key, level=level), node
 
-    def check_choice_roadmap_keys(self, question_id, where, choices, nodes) -> None:
+    def check_choice_roadmap_keys(self, question_key, where, choices, nodes) -> None:
         """The lowest choice takes no roadmap keys; `stage` lies in lo < stage <= level; needs wait for the end."""
         levels = [choice.level for choice, _ in choices if choice.level is not None]
         lowest = min(levels) if levels else None
@@ -325,10 +326,10 @@ class _QuestionnaireReader:
                 self.report(_value_of(node, "stage"),
                             f"{label}: stage {choice.stage} must be above the lowest level {self.levels[0]} "
                             f"and at most the choice's level {choice.level}")
-            if question_id is not None:
+            if question_key is not None:
                 for need, need_node in needs:
                     if need is not None:
-                        self.needs.append(_PendingNeed(question_id, choice.level, need, need_node, label))
+                        self.needs.append(_PendingNeed(question_key, choice.level, need, need_node, label))
 
     def check_needs(self) -> None:
         """Needs name another question and one of its choice levels, and form no cycle.
@@ -337,32 +338,32 @@ class _QuestionnaireReader:
         may run through several levels of one question.
         """
         graph: dict[tuple[str, int], list[tuple[tuple[str, int], Node]]] = {}
-        for question_id, levels in self.choice_levels.items():
-            for below, level in zip(levels, levels[1:]):
-                graph.setdefault((question_id, level), []).append(((question_id, below), None))
+        for question_key, levels in self.choice_levels.items():
+            for below, level in pairwise(levels):
+                graph.setdefault((question_key, level), []).append(((question_key, below), None))
         for pending in self.needs:
             need, node = pending.need, _value_of(pending.node, "question")
-            if need.question == pending.question_id:
-                self.report(node, f'{pending.where}: needs names the question itself ("{need.question}")')
-            elif need.question not in self.choice_levels:
-                hint = did_you_mean(need.question, self.choice_levels)
-                self.report(node, f'{pending.where}: needs names unknown question "{need.question}"{hint}')
-            elif need.level not in self.choice_levels[need.question]:
-                levels = ", ".join(str(level) for level in self.choice_levels[need.question])
+            if need.question_key == pending.question_key:
+                self.report(node, f'{pending.where}: needs names the question itself ("{need.question_key}")')
+            elif need.question_key not in self.choice_levels:
+                hint = did_you_mean(need.question_key, self.choice_levels)
+                self.report(node, f'{pending.where}: needs names unknown question "{need.question_key}"{hint}')
+            elif need.level not in self.choice_levels[need.question_key]:
+                levels = ", ".join(str(level) for level in self.choice_levels[need.question_key])
                 self.report(_value_of(pending.node, "level"),
-                            f'{pending.where}: needs level {need.level} of question "{need.question}", '
+                            f'{pending.where}: needs level {need.level} of question "{need.question_key}", '
                             f"which has no choice at that level (its levels: {levels})")
             else:
-                graph.setdefault((pending.question_id, pending.level), []).append(
-                    ((need.question, need.level), pending.node))
+                graph.setdefault((pending.question_key, pending.level), []).append(
+                    ((need.question_key, need.level), pending.node))
         edge_nodes = {(pair, needed): node for pair, edges in graph.items() for needed, node in edges if node}
         for path, _node in _cycles(graph):
             # Report at the first `needs` entry on the cycle (the step below is implied).
-            (question_id, level), needed = next(
-                (pair, needed) for pair, needed in zip(path, path[1:]) if (pair, needed) in edge_nodes)
+            (question_key, level), needed = next(
+                (pair, needed) for pair, needed in pairwise(path) if (pair, needed) in edge_nodes)
             where = " -> ".join(f"{key} level {at}" for key, at in path)
-            self.report(edge_nodes[(question_id, level), needed],
-                        f'question "{question_id}", choice level {level}: needs form a cycle: {where}')
+            self.report(edge_nodes[(question_key, level), needed],
+                        f'question "{question_key}", choice level {level}: needs form a cycle: {where}')
 
     def check_choice_levels(self, question: Fields, choices: tuple[Choice, ...], nodes: list[Node]) -> None:
         seen: set[int] = set()
@@ -397,7 +398,7 @@ class _QuestionnaireReader:
 class _PendingNeed:
     """A `needs` entry, kept until every question id and choice level is known."""
 
-    question_id: str  # the question whose choice has the need
+    question_key: str  # the question whose choice has the need
     level: int  # that choice's level
     need: Need
     node: Node
@@ -571,7 +572,7 @@ def _choice_to_dict(choice: Choice) -> dict:
     if choice.stage is not None:
         data["stage"] = choice.stage
     if choice.needs:
-        data["needs"] = [{"question": need.question, "level": need.level} for need in choice.needs]
+        data["needs"] = [{"question": need.question_key, "level": need.level} for need in choice.needs]
     return data
 
 

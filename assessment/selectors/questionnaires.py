@@ -141,7 +141,7 @@ def _choice(choice: models.Choice) -> domain.Choice:
         # Practices listed on the choice replace the question's, as do none when marked "own".
         practices=practice_keys if practice_keys or choice.own_practices else None,
         stage=choice.stage,
-        needs=tuple(domain.Need(question=need.question.key, level=need.level) for need in choice.needs.all()),
+        needs=tuple(domain.Need(question_key=need.question.key, level=need.level) for need in choice.needs.all()),
     )
 
 

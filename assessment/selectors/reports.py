@@ -96,8 +96,8 @@ class AssessmentReport:
         item_practices = [practices[key] for key in item.practices if key in practices]
         needs = []
         for need in item.needs:
-            _, needed = self.questions_by_id[need.question]
-            needs.append(NeedLine(needed, self.question_numbers[need.question], need.level,
+            _, needed = self.questions_by_id[need.question_key]
+            needs.append(NeedLine(needed, self.question_numbers[need.question_key], need.level,
                                   questionnaire.level_name(need.level)))
         return RoadmapEntry(
             item=item,

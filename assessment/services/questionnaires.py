@@ -193,7 +193,7 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
         for i, key in enumerate(c.practices or ())
     )
     models.ChoiceNeed.objects.bulk_create(
-        models.ChoiceNeed(choice=row, question=question_rows[need.question], level=need.level, position=i)
+        models.ChoiceNeed(choice=row, question=question_rows[need.question_key], level=need.level, position=i)
         for row, c in choices
         for i, need in enumerate(c.needs)
     )

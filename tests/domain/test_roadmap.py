@@ -21,7 +21,15 @@ from assessment.domain.roadmap import (
 )
 from assessment.domain.scoring import targets_for
 
-from .builders import NOT_APPLICABLE_ANSWER, NOT_SURE_ANSWER, area, chose, practice, question, questionnaire
+from .builders import (
+    NOT_APPLICABLE_ANSWER,
+    NOT_SURE_ANSWER,
+    area,
+    chose,
+    practice,
+    question,
+    questionnaire,
+)
 
 
 def placed(q, answers, area_targets=None):
