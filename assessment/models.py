@@ -149,7 +149,7 @@ class Question(models.Model):
     weight = models.FloatField(default=1, validators=[MinValueValidator(0.000001)])
     not_applicable = models.BooleanField("offer Not applicable", default=False)
     foundation = models.BooleanField(
-        default=False, help_text="Basic work most other work builds on: its steps come first within a stage."
+        default=False, help_text="Groundwork much of the rest depends on: its roadmap steps come first within a stage."
     )
     practices = models.ManyToManyField(Practice, blank=True, related_name="questions", through="QuestionPractice")
     position = models.PositiveIntegerField(default=0)

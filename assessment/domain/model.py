@@ -51,7 +51,7 @@ class Practice:
 
 @dataclass(frozen=True)
 class Need:
-    """A choice's `needs` entry: the question `question_key` should be at `level` or above first."""
+    """A choice's `needs` entry: wait until the question `question_key` reaches `level`."""
 
     question_key: str  # the YAML id of the needed question (`question` in the file)
     level: int
@@ -81,7 +81,7 @@ class Question:
     weight: float = 1
     not_applicable: bool = False
     practices: tuple[str, ...] = ()
-    foundation: bool = False  # basic work most other work builds on
+    foundation: bool = False  # groundwork much of the rest depends on: ranked first within a stage
 
     def choice_at(self, level: int) -> Choice | None:
         for choice in self.choices:

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalquestion',
             name='foundation',
-            field=models.BooleanField(default=False, help_text='Basic work most other work builds on: its steps come first within a stage.'),
+            field=models.BooleanField(default=False, help_text='Groundwork much of the rest depends on: its roadmap steps come first within a stage.'),
         ),
         migrations.AddField(
             model_name='historicalquestionnaireversion',
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='foundation',
-            field=models.BooleanField(default=False, help_text='Basic work most other work builds on: its steps come first within a stage.'),
+            field=models.BooleanField(default=False, help_text='Groundwork much of the rest depends on: its roadmap steps come first within a stage.'),
         ),
         migrations.AddField(
             model_name='questionnaireversion',
