@@ -1,4 +1,4 @@
-"""One assessment as a JSON document (section 5 of the format) and as CSV.
+"""One assessment as a JSON document and as CSV (docs/questionnaire-format.md, section 5).
 
 Both are built from an AssessmentReport, so they carry exactly the numbers the
 results page and the roadmap page show.
@@ -10,6 +10,7 @@ import io
 import re
 
 from assessment.domain import model as domain
+from assessment.domain.roadmap import RoadmapItem
 from assessment.presentation import ANSWER_KIND_WORDS
 from assessment.selectors.reports import AssessmentReport
 
@@ -22,7 +23,7 @@ _FORMULA_START = re.compile(r'(^|[,;\t\r\n])("*)(?=[=+\-@\t\r])')
 
 
 def assessment_to_dict(report: AssessmentReport) -> dict:
-    """The machine-readable export of section 5, plus a few descriptive keys."""
+    """The machine-readable export of docs/questionnaire-format.md (section 5), plus a few descriptive keys."""
     assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
     answers = []
     for _area, question in questionnaire.questions():
@@ -76,24 +77,27 @@ def assessment_to_dict(report: AssessmentReport) -> dict:
             for area in score.areas
         ],
         "answers": answers,
-        "to_verify": list(score.to_verify),
-        "roadmap": [
-            {
-                "practice": item.practice_id,
-                "title": report.practices_by_id[item.practice_id].title,
-                "position": item.position + 1,
-                "phase": item.phase,
-                "priority": item.priority,
-                "impact": item.impact,
-                "effort": item.effort,
-                "gaps": [
-                    {"question": gap.question_id, "level": gap.level, "target": gap.target, "not_sure": gap.not_sure}
-                    for gap in item.gaps
-                ],
-            }
-            for item in report.roadmap
-        ],
+        "to_verify": list(report.roadmap.to_verify),
+        "roadmap": [roadmap_item_to_dict(item) for item in report.roadmap],
     }
+
+
+def roadmap_item_to_dict(item: RoadmapItem) -> dict:
+    """One roadmap item in the export's shape; `needs` only when some are unmet."""
+    data = {
+        "position": item.position,
+        "question": item.question_key,
+        "area": item.area_key,
+        "phase": item.phase,
+        "from": item.from_level,
+        "to": item.to_level,
+        "steps": list(item.steps),
+        "practices": list(item.practices),
+        "effort": item.effort,
+    }
+    if item.needs:
+        data["needs"] = [{"question": need.question_key, "level": need.level} for need in item.needs]
+    return data
 
 
 def csv_safe(value) -> object:
@@ -145,13 +149,13 @@ def assessment_to_csv(report: AssessmentReport) -> str:
             answer.na_reason_text if kind == domain.NOT_APPLICABLE else "")
     row()
     row("Roadmap")
-    row("Position", "Phase", "Practice id", "Practice", "Priority", "Impact", "Effort", "Gap questions")
-    for item in report.roadmap:
-        gaps = "; ".join(
-            f"{gap.question_id} ({'not sure' if gap.not_sure else f'level {gap.level}'} -> target {gap.target})"
-            for gap in item.gaps
-        )
-        row(item.position + 1, item.phase.capitalize(), item.practice_id,
-            report.practices_by_id[item.practice_id].title, f"{item.priority:.4f}", f"{item.impact:.4f}",
-            item.effort, gaps)
+    row("Position", "Phase", "Area", "Question id", "Question", "From", "From name", "To", "To name", "Steps",
+        "Done when", "Practice ids", "Practices", "Effort", "Needs first")
+    for entry in report.roadmap_entries:
+        item = entry.item
+        row(item.position, entry.phase_title, entry.area.title, item.question_key, entry.question.text,
+            f"Not sure ({item.from_level})" if item.not_sure else item.from_level, entry.from_name,
+            item.to_level, entry.to_name, " ".join(str(level) for level in item.steps), entry.done,
+            "; ".join(item.practices), "; ".join(p.title for p in entry.practices), item.effort or "",
+            "; ".join(f"{need.question.id} at {need.level}" for need in entry.needs))
     return out.getvalue()

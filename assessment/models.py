@@ -1,8 +1,8 @@
 """Database models: questionnaire versions and their content, teams, assessments.
 
-The questionnaire tables mirror the YAML format (questionnaire-format.md); the
-YAML `id` of an area, question or practice is stored as `key`, since `id` is
-the database's own primary key.
+The questionnaire tables mirror the YAML format (docs/questionnaire-format.md);
+the YAML `id` of an area, question or practice is stored as `key`, since `id`
+is the database's own primary key.
 """
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,15 @@ class QuestionnaireVersion(models.Model):
     summary = models.TextField(blank=True)
     format = models.PositiveSmallIntegerField(default=1)
     default_target = models.IntegerField()
+    # `phase_sizes` of the file: how many roadmap steps go in Now, then in Next.
+    phase_now = models.PositiveIntegerField(
+        "steps in Now", default=8, validators=[MinValueValidator(1)],
+        help_text="Roadmap steps in the Now phase (phase_sizes: now).",
+    )
+    phase_next = models.PositiveIntegerField(
+        "steps in Next", default=16, validators=[MinValueValidator(1)],
+        help_text="Roadmap steps in the Next phase (phase_sizes: next); the rest are Later.",
+    )
     source_title = models.CharField(max_length=300, blank=True)
     source_publisher = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
@@ -146,6 +155,9 @@ class Question(models.Model):
     help = models.TextField(blank=True)
     weight = models.FloatField(default=1, validators=[MinValueValidator(0.000001)])
     not_applicable = models.BooleanField("offer Not applicable", default=False)
+    foundation = models.BooleanField(
+        default=False, help_text="Groundwork much of the rest depends on: its roadmap steps come first within a stage."
+    )
     practices: "models.ManyToManyField[Practice, QuestionPractice]" = models.ManyToManyField(
         Practice, blank=True, related_name="questions", through="QuestionPractice"
     )
@@ -179,6 +191,16 @@ class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     level = models.IntegerField()
     text = models.TextField()
+    # The roadmap keys of a choice (never on a question's lowest choice).
+    own_practices = models.BooleanField(
+        "own practices", default=False,
+        help_text="Use this choice's practices, even none, instead of the question's. "
+                  "Set by itself when the choice lists practices.",
+    )
+    practices = models.ManyToManyField(Practice, blank=True, related_name="choices", through="ChoicePractice")
+    stage = models.IntegerField(
+        null=True, blank=True, help_text="Reach this level in an earlier wave; empty: the choice's own level."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -187,6 +209,38 @@ class Choice(models.Model):
 
     def __str__(self):
         return f"{self.level}: {self.text}"
+
+
+class ChoicePractice(models.Model):
+    """A practice that moves a team to a choice's level, in the file's order."""
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="practice_links")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="choice_links")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["choice", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["choice", "practice"], name="unique_choice_practice")]
+
+    def __str__(self):
+        return f"{self.choice.question.key} {self.choice.level} -> {self.practice.key}"
+
+
+class ChoiceNeed(models.Model):
+    """A choice's `needs` entry: another question should be at `level` or above first."""
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="needs")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="needed_by")
+    level = models.IntegerField()
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["choice", "position", "id"]
+
+    def __str__(self):
+        return f"{self.choice.question.key} {self.choice.level} needs {self.question.key} {self.level}"
 
 
 class Agency(models.Model):

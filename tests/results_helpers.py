@@ -11,9 +11,14 @@ target 4), worked by hand:
 - operations (weight 1): production-monitoring unanswered: not scored, 0 of 1.
 - overall: (1/3 + 1.5 * 0.25) / 2.5 = 0.28333: 28 %, level 2.1 Developing;
   completeness 3 of 4 (75 %); progress 1 - (5 + 1.5*2) / (9 + 1.5*3) = 0.4074: 41 %.
-- roadmap: data-catalog impact 0.75 / low -> 0.75 (Now); model-registry
-  impact 1.5 * 2 / 4 = 0.75 / medium -> 0.375 (Next); streaming-ingestion
-  impact 2 * 1 / 4 = 0.5 / medium -> 0.25 (Later).
+- roadmap (phase_sizes now 2, next 16): steps data-discovery 1 -> 3 and
+  3 -> 5 (Not sure counts as 1; choices 1, 3, 5; a foundation), model-versions
+  2 -> 4 (stage 3, needs data-discovery at 3), streaming-data 3 -> 4. Ranked:
+  stage 3 data-discovery (foundation) then model-versions; stage 4
+  streaming-data; stage 5 data-discovery. model-versions' need is met once
+  data-discovery's step from 1 is placed. Items: 1 data-discovery 1 -> 3 and
+  2 model-versions 2 -> 4 (Now); 3 streaming-data 3 -> 4 and 4 data-discovery
+  3 -> 5 (Next). Verify first: data-discovery.
 """
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ def everything(questionnaire_version, assessment, member, executive, draft):
         models.QuestionnaireVersion: questionnaire_version,
         models.Area: models.Area.objects.filter(questionnaire=draft).first(),
         models.Question: models.Question.objects.filter(area__questionnaire=draft).first(),
+        models.Choice: models.Choice.objects.filter(question__area__questionnaire=draft, level=4).first(),
         models.Practice: models.Practice.objects.filter(questionnaire=draft).first(),
         models.Agency: assessment.team.agency,
         models.Team: assessment.team,
@@ -127,7 +128,8 @@ def test_it_creates_the_two_groups_with_their_permissions(db):
 
     editors = set(Group.objects.get(name="Questionnaire editors").permissions.values_list("codename", flat=True))
     managers = set(Group.objects.get(name="Team managers").permissions.values_list("codename", flat=True))
-    assert {"change_question", "add_choice", "delete_practicerequirement", "view_questionnaireversion"} <= editors
+    assert {"change_question", "add_choice", "delete_practicerequirement", "view_questionnaireversion",
+            "add_choiceneed", "change_choicepractice"} <= editors
     assert "change_team" not in editors
     assert {"add_membership", "change_team", "view_assessment", "delete_executive"} <= managers
     assert "change_assessment" not in managers and "change_question" not in managers
@@ -461,3 +463,83 @@ def test_it_marks_the_version_new_assessments_start_with(client, editor, questio
     client.post(reverse("admin:assessment_questionnaireversion_publish", args=[newer.pk]))
     offered = {v.version: column(v) for v in client.get(url).context["cl"].result_list}
     assert offered == {"2026.1": False, "2026.2": True}
+
+
+# --- The roadmap keys ----------------------------------------------------------
+
+def test_it_edits_a_choices_stage_practices_and_needs_with_the_loaders_rules(client, editor, draft):
+    client.force_login(editor)
+    choice = models.Choice.objects.get(question__area__questionnaire=draft, question__key="data-discovery", level=3)
+    monitoring = models.Practice.objects.get(questionnaire=draft, key="model-monitoring")
+    operations = models.Question.objects.get(area__questionnaire=draft, key="production-monitoring")
+    page = client.get(change_url(choice))
+    data = form_data(page)
+    data["stage"] = "2"
+    add_inline_row(data, inline_prefix(page, "choicepractice"), {"practice": str(monitoring.pk), "position": "0"})
+    add_inline_row(data, inline_prefix(page, "choiceneed"), {"question": str(operations.pk), "level": "2",
+                                                             "position": "0"})
+    response = client.post(change_url(choice), data)
+    assert response.status_code == 302, error_texts(response)
+    rebuilt = questionnaire_domain(draft).areas[0].questions[1].choice_at(3)
+    assert (rebuilt.stage, rebuilt.practices) == (2, ("model-monitoring",))
+    assert [(n.question_key, n.level) for n in rebuilt.needs] == [("production-monitoring", 2)]
+
+
+def test_it_refuses_a_needs_cycle_and_saves_nothing(client, editor, draft):
+    client.force_login(editor)
+    # model-versions 4 needs data-discovery 3 (in the file); data-discovery 3 needing model-versions 4 loops.
+    choice = models.Choice.objects.get(question__area__questionnaire=draft, question__key="data-discovery", level=3)
+    model_versions = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    page = client.get(change_url(choice))
+    data = form_data(page)
+    data["text"] = "A shared list of data sets"
+    add_inline_row(data, inline_prefix(page, "choiceneed"), {"question": str(model_versions.pk), "level": "4",
+                                                             "position": "0"})
+    response = client.post(change_url(choice), data)
+    assert response.status_code == 200
+    errors = error_texts(response)
+    assert "needs form a cycle" in errors and "data-discovery level 3" in errors
+    choice.refresh_from_db()
+    assert choice.text == "A shared list of datasets" and not choice.needs.exists()
+
+
+def test_it_refuses_a_need_on_a_level_the_other_question_lacks(client, editor, draft):
+    client.force_login(editor)
+    choice = models.Choice.objects.get(question__area__questionnaire=draft, question__key="streaming-data", level=2)
+    discovery = models.Question.objects.get(area__questionnaire=draft, key="data-discovery")
+    page = client.get(change_url(choice))
+    data = form_data(page)
+    add_inline_row(data, inline_prefix(page, "choiceneed"), {"question": str(discovery.pk), "level": "2",
+                                                             "position": "0"})
+    response = client.post(change_url(choice), data)
+    assert response.status_code == 200
+    assert 'needs level 2 of question "data-discovery", which has no choice at that level' in error_texts(response)
+
+
+def test_it_refuses_roadmap_keys_on_the_lowest_choice(client, editor, draft):
+    client.force_login(editor)
+    choice = models.Choice.objects.get(question__area__questionnaire=draft, question__key="streaming-data", level=1)
+    data = form_data(client.get(change_url(choice)))
+    data["own_practices"] = "on"
+    response = client.post(change_url(choice), data)
+    assert response.status_code == 200
+    assert "practices is not allowed on the lowest choice" in error_texts(response)
+
+
+def test_it_edits_foundation_and_phase_sizes(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="streaming-data")
+    data = form_data(client.get(change_url(question)))
+    data["foundation"] = "on"
+    assert client.post(change_url(question), data).status_code == 302
+    data = form_data(client.get(change_url(draft)))
+    data["phase_now"], data["phase_next"] = "5", "10"
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302, error_texts(response)
+    rebuilt = questionnaire_domain(models.QuestionnaireVersion.objects.get(pk=draft.pk))
+    assert rebuilt.areas[0].questions[0].foundation
+    assert (rebuilt.phase_sizes.now, rebuilt.phase_sizes.next) == (5, 10)
+    data["phase_now"] = "0"
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in error_texts(response)

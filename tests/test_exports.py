@@ -56,20 +56,22 @@ def test_it_exports_every_question_including_unanswered(client, member, answered
     ]
 
 
-def test_it_exports_the_roadmap_in_order_with_gaps(client, member, answered):
+def test_it_exports_the_roadmap_items_and_what_to_verify(client, member, answered):
     client.force_login(member)
     _, data = get_json(client, answered)
-    roadmap = data["roadmap"]
-    assert [(r["practice"], r["phase"]) for r in roadmap] == [
-        ("data-catalog", "now"),
-        ("model-registry", "next"),
-        ("streaming-ingestion", "later"),
+    assert data["to_verify"] == ["data-discovery"]
+    # Hand-worked in results_helpers.
+    assert data["roadmap"] == [
+        {"position": 1, "question": "data-discovery", "area": "data", "phase": "now", "from": 1, "to": 3,
+         "steps": [3], "practices": ["data-catalog"], "effort": "low"},
+        {"position": 2, "question": "model-versions", "area": "models", "phase": "now", "from": 2, "to": 4,
+         "steps": [4], "practices": ["model-registry"], "effort": "medium",
+         "needs": [{"question": "data-discovery", "level": 3}]},
+        {"position": 3, "question": "streaming-data", "area": "data", "phase": "next", "from": 3, "to": 4,
+         "steps": [4], "practices": ["streaming-ingestion"], "effort": "medium"},
+        {"position": 4, "question": "data-discovery", "area": "data", "phase": "next", "from": 3, "to": 5,
+         "steps": [5], "practices": ["data-catalog"], "effort": "low"},
     ]
-    registry = roadmap[1]
-    assert registry["priority"] == pytest.approx(0.375) and registry["impact"] == pytest.approx(0.75)
-    assert registry["effort"] == "medium"
-    assert [(g["question"], g["level"], g["target"]) for g in registry["gaps"]] == [("model-versions", 2, 4)]
-    assert roadmap[0]["gaps"][0]["not_sure"] is True
 
 
 def test_it_names_the_file_after_team_questionnaire_and_date(client, member, answered):
@@ -101,12 +103,20 @@ def test_it_exports_answers_and_roadmap_as_csv(client, member, answered):
     assert rows[header + 2][3:5] == ["Not sure", ""]
     assert rows[header + 3][6] == "Registry planned for Q3"
     assert rows[header + 4][3] == "Unanswered"
-    start = rows.index(["Position", "Phase", "Practice id", "Practice", "Priority", "Impact", "Effort", "Gap questions"])
-    assert [r[:3] for r in rows[start + 1:start + 4]] == [
-        ["1", "Now", "data-catalog"], ["2", "Next", "model-registry"], ["3", "Later", "streaming-ingestion"],
+    start = rows.index([
+        "Position", "Phase", "Area", "Question id", "Question", "From", "From name", "To", "To name", "Steps",
+        "Done when", "Practice ids", "Practices", "Effort", "Needs first",
+    ])
+    assert [r[:4] for r in rows[start + 1:start + 5]] == [
+        ["1", "Now", "Data Ingestion and Preparation", "data-discovery"],
+        ["2", "Now", "Model Development", "model-versions"],
+        ["3", "Next", "Data Ingestion and Preparation", "streaming-data"],
+        ["4", "Next", "Data Ingestion and Preparation", "data-discovery"],
     ]
-    assert rows[start + 2][7] == "model-versions (level 2 -> target 4)"
-    assert rows[start + 1][7] == "data-discovery (not sure -> target 4)"
+    assert rows[start + 1][5:11] == ["Not sure (1)", "Initial", "3", "Defined", "3", "A shared list of datasets"]
+    assert rows[start + 2][11:] == [
+        "model-registry", "Register models before deployment", "medium", "data-discovery at 3",
+    ]
 
 
 @pytest.mark.parametrize("note", ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)"])

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessment import models
@@ -33,7 +34,18 @@ def answer(assessment, user, key, kind, level=None, note=""):
 
 @pytest.fixture
 def answered(assessment, member):
-    """Every question of the small questionnaire answered; all four practices end up on the roadmap."""
+    """Every question of the small questionnaire answered, with 3 steps in Next (2 in Now, from the file).
+
+    Worked by hand: placed (model-versions 2) (data-discovery 3) | (streaming-data 3)
+    (model-versions 4) (production-monitoring 3) | (streaming-data 4)
+    (production-monitoring 4) (data-discovery 5). Items: Now 1 model-versions
+    Not sure -> 2, 2 data-discovery 1 -> 3; Next 3 streaming-data 2 -> 3,
+    4 model-versions 2 -> 4, 5 production-monitoring 2 -> 3; Later 6
+    streaming-data 3 -> 4, 7 production-monitoring 3 -> 4, 8 data-discovery 3 -> 5.
+    """
+    models.QuestionnaireVersion.objects.filter(pk=assessment.questionnaire_id).update(
+        phase_next=3, updated_at=timezone.now()  # a new key for the cached questionnaire
+    )
     answer(assessment, member, "streaming-data", "choice", 2, NOTE)
     answer(assessment, member, "data-discovery", "choice", 1)
     answer(assessment, member, "model-versions", "not_sure", note="Ask the platform team.")
@@ -98,10 +110,10 @@ def test_it_puts_the_sections_in_order(report_pdf):
     headings = [
         "Executive summary Overall level",
         "Scores by area Score, level, target",
-        "Roadmap 4 best practices",
-        "Now Start these first",
+        "Roadmap 8 steps take",
+        "Now Start with these steps",
         "Next Plan these",
-        "Later Worth doing",
+        "Later The rest of the way",
         "Appendix: questions and answers Every question",
     ]
     positions = [body.find(h) for h in headings]
@@ -123,47 +135,62 @@ def test_it_shows_the_cover_facts(report_pdf, answered):
     assert "4 of 4 questions" in cover
 
 
-def test_it_lists_roadmap_items_under_their_phase_in_order(report_pdf, answered):
+def roadmap_text(pdf: bytes) -> str:
+    text = " ".join(page_texts(pdf)[1:])
+    return text[text.index("Roadmap 8 steps take"):text.index("Appendix: questions and answers Every question")]
+
+
+def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, answered):
     report = assessment_report(answered)
-    assert {item.phase for item in report.roadmap} == {NOW, NEXT, LATER}
-    text = " ".join(page_texts(report_pdf)[1:])
-    roadmap = text[text.index("Roadmap 4 best practices"):text.index("Appendix: questions and answers")]
-    phase_starts = {
-        NOW: roadmap.index("Now Start these first"),
-        NEXT: roadmap.index("Next Plan these"),
-        LATER: roadmap.index("Later Worth doing"),
-    }
-    previous = -1
-    for item in report.roadmap:
-        title = report.practices_by_id[item.practice_id].title
-        heading = f"{item.position + 1}. {title}"
-        position = roadmap.index(heading)
-        assert position > previous, f"{heading} is out of order"
-        previous = position
-        later_phases = [start for start in phase_starts.values() if start > phase_starts[item.phase]]
-        assert phase_starts[item.phase] < position < min(later_phases, default=len(roadmap)), heading
+    assert [(item.position, item.question_key, item.phase) for item in report.roadmap] == [
+        (1, "model-versions", NOW), (2, "data-discovery", NOW),
+        (3, "streaming-data", NEXT), (4, "model-versions", NEXT), (5, "production-monitoring", NEXT),
+        (6, "streaming-data", LATER), (7, "production-monitoring", LATER), (8, "data-discovery", LATER),
+    ]
+    roadmap = roadmap_text(report_pdf)
+    now, nxt, later = (roadmap.index(h) for h in ("Now Start with", "Next Plan these", "Later The rest"))
+    # Now: a heading per item, then the item in full.
+    first = roadmap.index("1. How are trained models kept? Model Development, question 2.1: "
+                          "Not sure (counted as 1 Initial) → 2 Developing. Effort medium. Done when: In a shared folder")
+    second = roadmap.index("2. How do teams find the data they need? Data Ingestion and Preparation, question 1.2: "
+                           "1 Initial → 3 Defined. Effort low. Done when: A shared list of datasets")
+    assert now < first < second < nxt
+    assert "Register models before deployment (medium effort): Keep every deployed model version" in roadmap
+    # Next and Later: one row per item, question as the row header.
+    rows = [
+        "3 1.1 How does your organization collect streaming data for ML? 2 Developing → 3 Defined",
+        "4 2.1 How are trained models kept? 2 Developing → 4 Managed Register models before deployment Medium",
+        "5 3.1 How do you know a model in production still performs well? 2 Developing → 3 Defined None named "
+        "Not rated",
+        "6 1.1 How does your organization collect streaming data for ML? 3 Defined → 4 Managed",
+        "8 1.2 How do teams find the data they need? 3 Defined → 5 Optimized Keep a data catalog Low",
+    ]
+    positions = [roadmap.index(row) for row in rows]
+    assert nxt < positions[0] < positions[1] < positions[2] < later < positions[3] < positions[4]
 
 
-def test_it_explains_why_with_current_and_target_levels(report_pdf, answered):
-    text = pdf_text(report_pdf)
-    report = assessment_report(answered)
-    streaming = next(i for i in report.roadmap if any(g.question_id == "streaming-data" for g in i.gaps))
-    others = [g for g in streaming.gaps if g.question_id != "streaming-data"]
-    assert not others, "the test expects the streaming practice to close one gap"
-    assert "Why: it closes the gap of question 1.1 (now 2, target 4)." in text
-    assert "(now Not sure (counted as 1), target 4)" in text
-    # The levels are named once, in the roadmap's introduction, and the
-    # questions' text is in the appendix under the same numbers.
-    assert "(1 Initial, 2 Developing, 3 Defined, 4 Managed, 5 Optimized)" in text
-    assert "1.1 How does your organization collect streaming data for ML?" in text
+def test_the_next_and_later_tables_have_column_and_row_headers(answered):
+    html = assessment_pdf_html(assessment_report(answered))
+    table = html[html.index('<table class="roadmap-table">'):]
+    table = table[: table.index("</table>")]
+    assert '<th scope="col" class="num w-5">#</th><th scope="col">Question</th>' in table
+    assert table.count('<th scope="row">') == 3  # Next: items 3, 4 and 5
 
 
-def test_it_links_each_item_title_to_its_reference(report_pdf, answered):
+def test_it_says_what_to_verify_and_what_a_step_needs(report_pdf):
+    roadmap = roadmap_text(report_pdf)
+    assert "Verify first: 1 answer is “Not sure” and counted at the lowest level (2.1)." in roadmap
+    assert "(1 Initial, 2 Developing, 3 Defined, 4 Managed, 5 Optimized)" not in roadmap  # named once, with colons
+    assert "Levels: 1 Initial, 2 Developing, 3 Defined, 4 Managed, 5 Optimized." in roadmap
+
+
+def test_it_links_the_practices_of_now_items_to_their_reference(report_pdf, answered):
     uris = link_uris(report_pdf)
     report = assessment_report(answered)
-    assert report.roadmap
-    for item in report.roadmap:
-        assert report.practices_by_id[item.practice_id].url in uris
+    now = [practice for entry in report.entries_in(NOW) for practice in entry.practices]
+    assert now
+    for practice in now:
+        assert practice.url in uris
 
 
 def test_it_lists_the_source_sections_once(report_pdf, answered):
@@ -171,8 +198,9 @@ def test_it_lists_the_source_sections_once(report_pdf, answered):
     folder = report.questionnaire.source.url.rsplit("/", 1)[0] + "/"
     sections = {
         reference.url
-        for item in report.roadmap
-        for reference in report.practices_by_id[item.practice_id].references
+        for entry in report.roadmap_entries
+        for practice in entry.practices
+        for reference in practice.references
         if reference.url.startswith(folder)
     }
     assert sections, "the test questionnaire should cite a section of its source"
@@ -189,14 +217,15 @@ def test_it_summarises_now_items_and_figures(report_pdf, answered):
     summary = page_texts(report_pdf)[1]
     assert "Executive summary" in summary
     assert f"{report.score.level:.1f} of 5" in summary
-    for item in report.roadmap:
-        title = report.practices_by_id[item.practice_id].title
-        assert (title in summary) == (item.phase == NOW), title
+    assert "The next 2 steps of the roadmap (8 in all):" in summary
+    assert "How are trained models kept? Not sure (counted as 1 Initial) → 2 Developing (item 1)." in summary
+    assert "How do teams find the data they need? 1 Initial → 3 Defined (item 2)." in summary
+    assert "(item 3)" not in summary
 
 
 def test_it_has_an_appendix_with_answers_notes_and_lists(report_pdf):
     text = pdf_text(report_pdf)
-    appendix = text[text.index("Appendix: questions and answers", text.index("Roadmap 4")):]
+    appendix = text[text.index("Appendix: questions and answers", text.index("Roadmap 8")):]
     assert "1.1 How does your organization collect streaming data for ML?" in appendix
     assert "Level 2 (Developing): A few shared scripts" in appendix
     assert f"Note: {NOTE}" in appendix
@@ -332,7 +361,7 @@ def test_it_hides_the_portfolio_from_non_executives(client, request, who):
 def test_it_renders_an_assessment_nobody_has_answered_yet(assessment):
     text = pdf_text(assessment_pdf(assessment_report(assessment)))
     assert "No question has been answered with a level yet, so there is no overall level." in text
-    assert "No practice is needed" in text
+    assert "No step is needed" in text
     assert "0 of 4 questions" in text
 
 

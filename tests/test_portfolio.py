@@ -64,24 +64,58 @@ def test_it_lists_teams_without_a_submitted_assessment(client, executive, agency
 def test_it_ranks_the_weakest_areas_by_mean_level(client, executive, agency_data):
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
-    weakest = text.split("Weakest areas")[1].split("Practices most teams need")[0]
+    weakest = text.split("Weakest areas")[1].split("Steps most teams have")[0]
     # operations (0 + 0.25) / 2 -> 1.5; models (0.25 + 1) / 2 -> 3.5; data (0.5 + 1) / 2 -> 4.0
     assert re.findall(r"(Operations|Model Development|Data Ingestion and Preparation)\s*: (\d\.\d)", weakest) == [
         ("Operations", "1.5"), ("Model Development", "3.5"), ("Data Ingestion and Preparation", "4.0"),
     ]
 
 
-def test_it_counts_the_practices_on_most_roadmaps(client, executive, agency_data):
+def test_it_counts_the_practices_most_teams_have_in_now(client, executive, agency_data):
     client.force_login(executive)
     response = client.get(reverse("portfolio"))
-    # Data Platform: registry, catalog (Now), streaming (Next), monitoring (Later); Other Team: registry (Now), monitoring.
-    assert row_text(response, "Register models before deployment") == "Register models before deployment 2 of 2 2"
-    assert row_text(response, "Monitor models in production") == "Monitor models in production 2 of 2 0"
-    assert row_text(response, "Keep a data catalog") == "Keep a data catalog 1 of 2 1"
+    # 2 steps in Now (the file's phase_sizes). Data Platform: production-monitoring 1 -> 2
+    # (monitoring, registry), model-versions 2 -> 4 (registry) in Now; streaming-data -> 4
+    # (streaming) and data-discovery -> 5 (catalog) later. Other Team: production-monitoring
+    # 2 -> 3 (none) and 3 -> 4 (monitoring, registry), both in Now.
+    assert row_text(response, "Monitor models in production") == "Monitor models in production 2 2 of 2"
+    assert row_text(response, "Register models before deployment") == "Register models before deployment 2 2 of 2"
+    assert row_text(response, "Keep a data catalog") == "Keep a data catalog 0 1 of 2"
     html = response.content.decode()
-    assert html.index("Register models before deployment") < html.index("Monitor models in production") < html.index(
-        "Keep a data catalog</a>"
-    )
+    titles = ["Monitor models in production", "Register models before deployment",
+              "Ingest streaming data with a managed stream", "Keep a data catalog"]
+    positions = [html.index(f"{title}</a>") for title in titles]
+    assert positions == sorted(positions)
+
+
+def test_it_lists_the_steps_teams_have_in_now(client, executive, agency_data):
+    client.force_login(executive)
+    text = text_of(client.get(reverse("portfolio")))
+    steps = text[text.index("Steps most teams have in “Now”"):text.index("Practices most teams need now")]
+    # One team each; questionnaire order on ties.
+    expected = [
+        "How are trained models kept? to 4 Managed: In a model registry Model Development 1 of 2",
+        "How do you know a model in production still performs well? to 2 Developing: Someone looks at it now and then",
+        "How do you know a model in production still performs well? to 3 Defined: Scheduled manual reviews",
+        "How do you know a model in production still performs well? to 4 Managed: Automated drift",
+    ]
+    positions = [steps.index(line) for line in expected]
+    assert positions == sorted(positions)
+    assert "How does your organization collect streaming data" not in steps
+
+
+def test_the_step_in_most_teams_now_comes_first(client, executive, team, other_team, member, outsider,
+                                                  questionnaire_version):
+    submitted_assessment(team, member, questionnaire_version, {"production-monitoring": ("choice", 1),
+                                                               "model-versions": ("choice", 2)}, when="2026-06-30")
+    submitted_assessment(other_team, outsider, questionnaire_version, {"production-monitoring": ("choice", 1)},
+                         when="2026-06-30")
+    client.force_login(executive)
+    text = text_of(client.get(reverse("portfolio")))
+    steps = text[text.index("Steps most teams have in “Now”"):text.index("Practices most teams need now")]
+    # Both teams: production-monitoring 1 -> 2 first (stage 2); only Data Platform has model-versions -> 4.
+    assert steps.index("to 2 Developing: Someone looks at it now and then Operations 2 of 2") < steps.index(
+        "How are trained models kept? to 4 Managed")
 
 
 def test_it_says_so_when_nobody_has_submitted(client, executive, team):

@@ -81,6 +81,13 @@ def test_it_links_to_roadmap_exports_and_history(client, member, answered):
     assert f'href="{reverse("team-history", args=[answered.team_id])}"' in html
 
 
+def test_it_calls_the_roadmap_your_next_steps(client, member, answered):
+    client.force_login(member)
+    text = text_of(client.get(reverse("assessment-results", args=[answered.pk])))
+    # The questionnaire puts 2 steps in Now; 4 steps in all (see results_helpers).
+    assert "See your next 2 steps of 4 on the roadmap to your targets" in text
+
+
 def test_it_shows_an_empty_assessment_without_error(client, viewer, assessment):
     client.force_login(viewer)
     response = client.get(reverse("assessment-results", args=[assessment.pk]))

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import models
 
@@ -22,41 +23,73 @@ def section(text: str, heading: str, following: str | None) -> str:
     return part.split(f" {following} ")[0] if following else part
 
 
-def test_it_orders_the_practices_into_now_next_and_later(client, member, answered):
+def item_text(html: str, position: int) -> str:
+    item = html[html.index(f'id="item-{position}"'):]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item[: item.index("</article>")]))
+
+
+def test_it_lists_the_steps_in_now_and_next(client, member, answered):
+    # Hand-worked in results_helpers: placed (data-discovery 3) (model-versions 4)
+    # | (streaming-data 4) (data-discovery 5); the file's phase_sizes put 2 steps in Now.
     client.force_login(member)
     response = client.get(reverse("assessment-roadmap", args=[answered.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    # Headings in order, each holding the hand-worked item.
-    now = html.index('id="phase-now"')
-    nxt = html.index('id="phase-next"')
-    later = html.index('id="phase-later"')
-    assert now < html.index("Keep a data catalog", now) < nxt
-    assert nxt < html.index("Register models before deployment", now) < later
-    assert later < html.index("Ingest streaming data with a managed stream", now)
-    # The summary table at the top lists the same order.
-    glance = html[html.index("at a glance"):now]
-    titles = ["Keep a data catalog", "Register models before deployment", "Ingest streaming data with a managed stream"]
-    assert sorted(titles, key=glance.index) == titles
+    now, nxt, later = (html.index(f'id="phase-{phase}"') for phase in ("now", "next", "later"))
+    items = [html.index(f'id="item-{n}"') for n in range(1, 5)]
+    assert now < items[0] < items[1] < nxt < items[2] < items[3] < later
+    assert "How do teams find the data they need?" in item_text(html, 1)
+    assert "How are trained models kept?" in item_text(html, 2)
+    assert "How does your organization collect streaming data for ML?" in item_text(html, 3)
+    assert "From 3 Defined To 5 Optimized" in item_text(html, 4)  # data-discovery again, in Next
+    text = text_of(response)
+    assert "4 steps take your answers to your target levels" in text
+    assert "Now (2 steps)" in text and "Next (2 steps)" in text and "Later (0 steps)" in text
 
 
-def test_it_shows_priority_impact_effort_and_why(client, member, answered):
+def test_an_item_shows_from_to_done_practices_effort_and_needs(client, member, answered):
     client.force_login(member)
-    response = client.get(reverse("assessment-roadmap", args=[answered.pk]))
-    html = response.content.decode()
-    item = html[html.index('id="practice-model-registry"'):]
-    item = item[: item.index("</article>")]
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item))
-    assert "Effort Medium" in text
-    assert "Priority 0.38" in text  # 0.75 / 2 = 0.375, shown to two decimals
-    assert "Impact 0.75" in text
-    assert "How are trained models kept? Model Development 2 Developing 4 Managed" in text
-    catalog = html[html.index('id="practice-data-catalog"'):]
-    catalog = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", catalog[: catalog.index("</article>")]))
-    assert "Not sure (counts as 1)" in catalog
+    html = client.get(reverse("assessment-roadmap", args=[answered.pk])).content.decode()
+    first = item_text(html, 1)
+    assert "Area Data Ingestion and Preparation" in first
+    assert "From Not sure (counted as 1 Initial) To 3 Defined" in first
+    assert "Done when: A shared list of datasets" in first
+    assert "Keep a data catalog – low effort" in first
+    assert "Effort Low" in first and "Phase Now" in first
+    second = item_text(html, 2)
+    assert "From 2 Developing To 4 Managed" in second
+    assert "Done when: In a model registry" in second
+    assert "Register models before deployment – medium effort" in second
+    assert "The console pages were renamed in 2024" in second  # the practice's note
+    assert "Needs first: question 1.2 (How do teams find the data they need?) at level 3 Defined" in second
+    third = item_text(html, 3)
+    assert "Builds on Keep a data catalog" in third  # streaming-ingestion requires data-catalog
+    assert "Needs first" not in third
 
 
-def test_it_links_each_item_to_its_practice_page_and_reference(client, member, answered):
+def test_it_lists_not_sure_answers_to_verify_first(client, member, answered):
+    client.force_login(member)
+    text = text_of(client.get(reverse("assessment-roadmap", args=[answered.pk])))
+    verify = text[text.index("Verify first"):text.index("steps take your answers")]
+    assert "1 answer is “Not sure”" in verify
+    assert "1.2 How do teams find the data they need? (Data Ingestion and Preparation)" in verify
+
+
+def test_later_is_collapsed_in_a_details_element(client, member, answered):
+    # One step in Next: the second data-discovery item moves to Later.
+    models.QuestionnaireVersion.objects.filter(pk=answered.questionnaire_id).update(
+        phase_next=1, updated_at=timezone.now()
+    )
+    client.force_login(member)
+    html = client.get(reverse("assessment-roadmap", args=[answered.pk])).content.decode()
+    later = html[html.index('id="phase-later"'):]
+    details = later[later.index("<details"):later.index("</details>")]
+    assert "open" not in details[: details.index(">")]
+    assert "<summary>Show the 1 later item</summary>" in details
+    assert 'id="item-4"' in details
+
+
+def test_it_links_each_practice_to_its_page_and_reference(client, member, answered):
     client.force_login(member)
     html = client.get(reverse("assessment-roadmap", args=[answered.pk])).content.decode()
     practice_url = reverse("practice-detail", args=[answered.questionnaire_id, "model-registry"])
@@ -64,12 +97,21 @@ def test_it_links_each_item_to_its_practice_page_and_reference(client, member, a
     assert 'href="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry.html"' in html
 
 
-def test_it_says_so_when_there_is_nothing_to_close(client, member, assessment):
+def test_it_says_so_when_there_is_nothing_to_do(client, member, assessment):
     answer(assessment, member, {"streaming-data": ("choice", 5), "model-versions": ("choice", 4)})
     client.force_login(member)
     text = text_of(client.get(reverse("assessment-roadmap", args=[assessment.pk])))
-    assert "No gaps to close" in text
-    assert "Now" not in text.split("No gaps to close")[1].split("Questions based on")[0]
+    assert "Nothing to do to reach your targets" in text
+    assert "Verify first" not in text
+    assert "Now" not in text.split("Nothing to do to reach your targets")[1].split("Questions based on")[0]
+
+
+def test_a_question_at_target_gets_no_step(client, member, assessment):
+    answer(assessment, member, {"streaming-data": ("choice", 4), "model-versions": ("choice", 2)})
+    client.force_login(member)
+    html = client.get(reverse("assessment-roadmap", args=[assessment.pk])).content.decode()
+    assert "How are trained models kept?" in html
+    assert "How does your organization collect streaming data for ML?" not in html
 
 
 def test_it_hides_the_roadmap_from_other_teams(client, outsider, answered):
@@ -88,7 +130,7 @@ def test_it_shows_the_practice_page_with_its_note_references_and_questions(clien
     # Grouped by area: both questions that link to it.
     assert "Model Development How are trained models kept?" in text
     assert "Operations How do you know a model in production still performs well?" in text
-    assert "Needed before: Monitor models in production" in text
+    assert "Other practices that build on it: Monitor models in production" in text
 
 
 def test_it_links_a_practice_to_what_it_requires(client, member, questionnaire_version):

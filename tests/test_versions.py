@@ -202,3 +202,99 @@ def test_it_describes_added_removed_and_changed_items(questionnaire_version):
         'question "data-discovery" removed',
     ]
     assert content_differences(old, old) == []
+
+
+def test_it_stores_and_rebuilds_the_roadmap_keys(questionnaire_version):
+    q = questionnaire_domain(questionnaire_version)
+    assert (q.phase_sizes.now, q.phase_sizes.next) == (2, 16)
+    model_versions = q.areas[1].questions[0]
+    registry = model_versions.choice_at(4)
+    assert (registry.practices, registry.stage) == (("model-registry",), 3)
+    assert [(n.question_key, n.level) for n in registry.needs] == [("data-discovery", 3)]
+    assert model_versions.choice_at(5).practices is None  # uses the question's
+    assert q.areas[2].questions[0].choice_at(3).practices == ()  # "none", kept apart from "the question's"
+    assert q.areas[0].questions[1].foundation
+    # A new draft copies them all.
+    draft = version_new_draft(questionnaire_version)
+    assert questionnaire_domain(draft).areas == q.areas
+    assert questionnaire_domain(draft).phase_sizes == q.phase_sizes
+
+
+def test_it_finds_a_needs_cycle_made_in_the_tables(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    discovery = models.Question.objects.get(area__questionnaire=draft, key="data-discovery")
+    model_versions = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    # model-versions 4 needs data-discovery 3 already; data-discovery 3 needing model-versions 4 closes a loop.
+    models.ChoiceNeed.objects.create(choice=discovery.choices.get(level=3), question=model_versions, level=4)
+    check = version_content_changed(draft)
+    assert any("needs form a cycle" in p and "data-discovery level 3" in p for p in check.problems), check.problems
+
+
+def test_it_finds_a_stage_above_its_choice(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    models.Choice.objects.filter(question__area__questionnaire=draft, question__key="model-versions", level=2).update(
+        stage=4
+    )
+    check = version_content_changed(draft)
+    assert any('question "model-versions"' in p and "stage 4" in p for p in check.problems), check.problems
+
+
+def test_it_lists_changes_of_the_roadmap_keys(questionnaire_version):
+    import dataclasses
+
+    from assessment.domain.model import PhaseSizes
+    from assessment.services.versions import content_differences
+
+    old = questionnaire_domain(questionnaire_version)
+    data, models_area, operations = old.areas
+    discovery = data.questions[1]
+    model_versions = models_area.questions[0]
+    choices = tuple(
+        dataclasses.replace(c, stage=None, needs=()) if c.level == 4 else c for c in model_versions.choices
+    )
+    new = dataclasses.replace(
+        old,
+        phase_sizes=PhaseSizes(now=8, next=16),
+        areas=(
+            dataclasses.replace(data, questions=(data.questions[0], dataclasses.replace(discovery, foundation=False))),
+            dataclasses.replace(models_area, questions=(dataclasses.replace(model_versions, choices=choices),)),
+            operations,
+        ),
+    )
+    assert content_differences(old, new) == [
+        "questionnaire: phase_sizes changed",
+        'question "data-discovery": foundation changed',
+        'question "model-versions": choice 4 stage and needs changed',
+    ]
+
+
+def test_a_questionnaire_without_roadmap_keys_keeps_its_digest():
+    import dataclasses
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from assessment.domain.schema import parse_questionnaire
+
+    from assessment.domain.model import Choice, PhaseSizes
+
+    path = Path(__file__).parent / "data" / "good_questionnaire.yaml"
+    with_keys = parse_questionnaire(path.read_bytes(), path.name)
+    q = dataclasses.replace(with_keys, phase_sizes=PhaseSizes(), areas=tuple(
+        dataclasses.replace(area, questions=tuple(
+            dataclasses.replace(question, foundation=False,
+                                choices=tuple(Choice(c.level, c.text) for c in question.choices))
+            for question in area.questions))
+        for area in with_keys.areas))
+    assert content_digest(with_keys) != content_digest(q)
+    # The digest as it was computed before the roadmap keys existed.
+    data = dataclasses.asdict(q)
+    del data["phase_sizes"]
+    for area in data["areas"]:
+        for question in area["questions"]:
+            del question["foundation"]
+            question["choices"] = [{"level": c["level"], "text": c["text"]} for c in question["choices"]]
+    from assessment.services.questionnaires import _normalized  # weights as floats, as stored
+
+    before = hashlib.sha256(json.dumps(_normalized(data), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    assert content_digest(q) == before

@@ -2,7 +2,8 @@
 
 Django's admin does not nest inlines, so each level has its page: a version
 lists its scale, areas and practices; an area its questions; a question its
-choices and practice links; a practice its references and `requires`.
+choices and practice links; a choice its own practices and needs (the roadmap
+keys); a practice its references and `requires`.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class WeightForm(PositiveWeightMixin, forms.ModelForm):
 class QuestionInline(ContentInline, admin.TabularInline):
     model = models.Question
     form = WeightForm
-    fields = ["key", "text", "weight", "not_applicable", "position"]
+    fields = ["key", "text", "weight", "not_applicable", "foundation", "position"]
     extra = 0
     show_change_link = True
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
@@ -72,8 +73,9 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
 class ChoiceInline(ContentInline, admin.TabularInline):
     model = models.Choice
     formset = ChoiceInlineFormSet
-    fields = ["level", "text"]
+    fields = ["level", "text", "stage", "own_practices"]
     extra = 0
+    show_change_link = True  # the choice's page edits its practices and needs
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
 
     def parent_version(self, obj):
@@ -158,6 +160,70 @@ class QuestionPracticeInline(_PracticeChoiceInline, admin.TabularInline):
         return question.area.questionnaire if question is not None else None
 
 
+class ChoicePracticeFormSet(SameVersionLinkFormSet):
+    def owner_version_id(self):
+        choice = self.instance
+        return choice.question.area.questionnaire_id if choice.question_id else None
+
+
+class ChoicePracticeInline(_PracticeChoiceInline, admin.TabularInline):
+    model = models.ChoicePractice
+    formset = ChoicePracticeFormSet
+    fields = ["practice", "position"]
+    extra = 0
+    verbose_name = "practice that moves a team to this level"
+    verbose_name_plural = "practices of this choice (replace the question's)"
+
+    def parent_version(self, obj):
+        return obj.question.area.questionnaire
+
+    def owner_version(self):
+        choice = self.parent_obj
+        return choice.question.area.questionnaire if choice is not None else None
+
+
+class ChoiceNeedFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        choice = self.instance
+        if not choice.question_id:
+            return
+        version_id = choice.question.area.questionnaire_id
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            needed = form.cleaned_data.get("question")
+            if needed is not None and needed.area.questionnaire_id != version_id:
+                form.add_error("question", f'Question "{needed.key}" belongs to another questionnaire version.')
+
+
+class ChoiceNeedInline(ContentInline, admin.TabularInline):
+    model = models.ChoiceNeed
+    formset = ChoiceNeedFormSet
+    fk_name = "choice"
+    fields = ["question", "level", "position"]
+    extra = 0
+    verbose_name = "need (another question at a level first)"
+    verbose_name_plural = "needs"
+
+    def parent_version(self, obj):
+        return obj.question.area.questionnaire
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "question":
+            choice = self.parent_obj
+            queryset = models.Question.objects.select_related("area__questionnaire")
+            if choice is not None:
+                queryset = queryset.filter(area__questionnaire_id=choice.question.area.questionnaire_id)
+            else:
+                queryset = queryset.filter(area__questionnaire__in=_editable_versions())
+            kwargs["queryset"] = queryset.order_by("area__position", "position", "id")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda q: f"{q.key} ({q.area.questionnaire.slug} {q.area.questionnaire.version})"
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
     model = models.PracticeRequirement
     formset = PracticeRequirementFormSet
@@ -239,7 +305,7 @@ class QuestionAdmin(ContentAdmin):
     list_filter = ["area__questionnaire__slug", "area__questionnaire", "area__key", "not_applicable"]
     search_fields = ["key", "text", "help", "area__key", "area__title"]
     list_select_related = ["area__questionnaire"]
-    fields = ["area", "key", "text", "help", "weight", "not_applicable", "position"]
+    fields = ["area", "key", "text", "help", "weight", "not_applicable", "foundation", "position"]
     inlines = [ChoiceInline, QuestionPracticeInline]
 
     def get_queryset(self, request):
@@ -281,6 +347,29 @@ class QuestionAdmin(ContentAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+@admin.register(models.Choice)
+class ChoiceAdmin(ContentAdmin):
+    """A choice's roadmap keys: stage, its own practices and its needs (the loader's rules apply on save)."""
+
+    list_display = ["question", "level", "short_text", "stage", "own_practices"]
+    list_filter = ["question__area__questionnaire"]
+    search_fields = ["text", "question__key"]
+    list_select_related = ["question__area__questionnaire"]
+    fields = ["question", "level", "text", "stage", "own_practices"]
+    readonly_fields = ["question"]
+    inlines = [ChoicePracticeInline, ChoiceNeedInline]
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(80)
+
+    def version_of(self, obj):
+        return obj.question.area.questionnaire if obj is not None and obj.question_id else None
+
+    def has_add_permission(self, request):
+        return False  # choices are added on their question's page
+
+
 class PracticeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -299,4 +388,4 @@ class PracticeAdmin(VersionPartAdmin):
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
 
-__all__ = ["AreaAdmin", "PracticeAdmin", "QuestionAdmin"]
+__all__ = ["AreaAdmin", "ChoiceAdmin", "QuestionAdmin", "PracticeAdmin"]

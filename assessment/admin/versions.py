@@ -124,6 +124,7 @@ class QuestionnaireVersionAdmin(ContentAdmin):
     search_fields = ["slug", "version", "title", "summary"]
     fieldsets = [
         (None, {"fields": ["slug", "version", "title", "summary", "default_target"]}),
+        ("Roadmap phases", {"fields": ["phase_now", "phase_next"]}),
         ("Source", {"fields": ["source_title", "source_publisher", "source_url"]}),
         ("Status", {"fields": ["status", "usage", "published_at", "format", "loaded_from", "content_digest",
                                "created_at", "updated_at"]}),

@@ -1,4 +1,4 @@
-"""Plain data for a questionnaire and its answers (see questionnaire-format.md).
+"""Plain data for a questionnaire and its answers (see docs/questionnaire-format.md).
 
 These dataclasses are what the YAML loader produces, what the database layer
 rebuilds from its rows, and what scoring and the roadmap take as input.
@@ -6,12 +6,12 @@ rebuilds from its rows, and what scoring and the roadmap take as input.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
 
-# Answer kinds, as named in the JSON export (section 5 of the format).
+# Answer kinds, as named in the JSON export (docs/questionnaire-format.md, section 5).
 CHOICE = "choice"
 NOT_APPLICABLE = "not_applicable"
 NOT_SURE = "not_sure"
@@ -73,9 +73,26 @@ class Practice:
 
 
 @dataclass(frozen=True)
+class Need:
+    """A choice's `needs` entry: wait until the question `question_key` reaches `level`."""
+
+    question_key: str  # the YAML id of the needed question (`question` in the file)
+    level: int
+
+
+@dataclass(frozen=True)
 class Choice:
     level: int
     text: str
+    # What moves a team to this level. None: the question's practices apply;
+    # a tuple, even empty, replaces them.
+    practices: tuple[str, ...] | None = None
+    stage: int | None = None  # None: the choice's own level
+    needs: tuple[Need, ...] = ()
+
+    @property
+    def roadmap_stage(self) -> int:
+        return self.level if self.stage is None else self.stage
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,22 @@ class Question:
     weight: float = 1
     not_applicable: bool = False
     practices: tuple[str, ...] = ()
+    foundation: bool = False  # groundwork much of the rest depends on: ranked first within a stage
+
+    def choice_at(self, level: int) -> Choice | None:
+        for choice in self.choices:
+            if choice.level == level:
+                return choice
+        return None
+
+    def step_choices(self) -> tuple[Choice, ...]:
+        """Every choice but the lowest: the levels a roadmap step can reach."""
+        lowest = min((choice.level for choice in self.choices), default=None)
+        return tuple(choice for choice in self.choices if choice.level != lowest)
+
+    def practices_for(self, choice: Choice) -> tuple[str, ...]:
+        """The practices that move a team to `choice`: its own, else the question's."""
+        return self.practices if choice.practices is None else choice.practices
 
 
 @dataclass(frozen=True)
@@ -96,6 +129,18 @@ class Area:
     questions: tuple[Question, ...]
     summary: str = ""
     weight: float = 1
+
+
+DEFAULT_NOW = 8
+DEFAULT_NEXT = 16
+
+
+@dataclass(frozen=True)
+class PhaseSizes:
+    """How many roadmap steps go in Now, then in Next; the rest are Later."""
+
+    now: int = DEFAULT_NOW
+    next: int = DEFAULT_NEXT
 
 
 @dataclass(frozen=True)
@@ -110,6 +155,7 @@ class Questionnaire:
     source: Source | None = None
     practices: tuple[Practice, ...] = ()
     format: int = 1
+    phase_sizes: PhaseSizes = field(default_factory=PhaseSizes)
 
     @property
     def lo(self) -> int:
@@ -130,21 +176,6 @@ class Questionnaire:
     @cached_property
     def practices_by_id(self) -> dict[str, Practice]:
         return {p.id: p for p in self.practices}
-
-    @cached_property
-    def prerequisites(self) -> dict[str, frozenset[str]]:
-        """For each practice, every practice it requires, directly or through others."""
-        closure = {}
-        for practice in self.practices:
-            found: set[str] = set()
-            stack = list(practice.requires)
-            while stack:
-                required = stack.pop()
-                if required not in found:
-                    found.add(required)
-                    stack.extend(self.practices_by_id[required].requires if required in self.practices_by_id else ())
-            closure[practice.id] = frozenset(found)
-        return closure
 
     def practice(self, practice_id: str) -> Practice:
         return self.practices_by_id[practice_id]

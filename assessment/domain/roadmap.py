@@ -1,121 +1,310 @@
-"""The roadmap of one assessment (section 4 of questionnaire-format.md).
+"""The roadmap of one assessment: next steps, foundations first.
 
-Pure functions over the dataclasses of ``model.py``: which practices close the
-gaps between the answers and the targets, in which order, in which phase.
+The rules are those of docs/questionnaire-format.md, section 4. Pure
+functions over the dataclasses of ``model.py``, in the order a reader would
+follow them:
+
+1. ``roadmap_steps``: every step, one question raised by one choice level;
+2. ``ranked_steps``: sorted by stage, foundation, weight, gap, effort, position;
+3. ``placed_steps``: taken in that order, each once it is ready (the step
+   below it placed, the capabilities it needs in place);
+4. ``roadmap_items``: the phases (Now, Next, Later) and the items, the steps of
+   one question within one phase.
+
+``roadmap_for`` runs them all; ``verify_first`` lists the Not sure answers.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cmp_to_key
 
-from .model import EFFORT_POINTS, NOT_SURE, Answer, Questionnaire
+from .model import EFFORT_POINTS, NOT_SURE, Answer, Need, PhaseSizes, Questionnaire
 from .scoring import TOLERANCE, scored_level, targets_for
 
 NOW, NEXT, LATER = "now", "next", "later"
+PHASES = (NOW, NEXT, LATER)
+NO_PRACTICE_EFFORT = EFFORT_POINTS["medium"]  # effort points of a step without practices
+_EFFORT_BY_POINTS = {points: name for name, points in EFFORT_POINTS.items()}
 
 
 @dataclass(frozen=True)
-class Gap:
-    """A question answered below its area's target: the *why* of an item."""
+class Step:
+    """Raise one question from `from_level` to the choice at `level`."""
 
-    question_id: str
-    area_id: str
-    level: int  # current level; lo for Not sure
-    target: int
-    not_sure: bool = False  # so a page can say "Not sure" rather than "level 1"
+    question_key: str
+    area_key: str
+    from_level: int
+    level: int  # the choice reached: its text is the definition of done
+    stage: int
+    foundation: bool
+    weight: float  # area weight times question weight
+    behind: int  # target minus the answered level (Not sure: lo)
+    effort_points: int  # highest among its practices; 2 without practices
+    practices: tuple[str, ...]
+    needs: tuple[Need, ...]
+    area_position: int
+    question_position: int
+    not_sure: bool = False  # the question is answered Not sure
 
 
 @dataclass(frozen=True)
 class RoadmapItem:
-    practice_id: str
+    """The steps of one question within one phase, shown and exported as one."""
+
+    position: int  # from 1, in roadmap order
+    question_key: str
+    area_key: str
     phase: str  # NOW | NEXT | LATER
-    priority: float  # impact / effort points
-    impact: float
-    effort: str  # low | medium | high
-    gaps: list[Gap] = field(default_factory=list)  # questionnaire display order
-    position: int = 0  # from 0, in roadmap order
+    from_level: int  # lo when the question is answered Not sure
+    to_level: int
+    steps: tuple[int, ...]  # the choice levels reached, lowest first
+    practices: tuple[str, ...]  # in order of first appearance, each once
+    effort: str | None  # highest among the practices; None without practices
+    needs: tuple[Need, ...] = ()  # needs the answers do not meet yet
+    not_sure: bool = False  # starts from a Not sure answer
+
+    @property
+    def step_count(self) -> int:
+        return len(self.steps)
 
 
-def phase_for(i: int, n: int) -> str:
-    """Phase of the item at position ``i`` (from 0) of ``n`` items."""
-    if i < -(-n // 3):  # ceil(n / 3)
+@dataclass(frozen=True)
+class Roadmap:
+    items: tuple[RoadmapItem, ...]
+    to_verify: tuple[str, ...]  # question keys answered Not sure, file order
+    step_count: int
+    phase_sizes: PhaseSizes
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def in_phase(self, phase: str) -> list[RoadmapItem]:
+        return [item for item in self.items if item.phase == phase]
+
+    def steps_in(self, phase: str) -> int:
+        return sum(item.step_count for item in self.items if item.phase == phase)
+
+
+# --- 1. Steps -----------------------------------------------------------------
+
+def step_levels(choice_levels: list[int], level: int, target: int) -> list[int]:
+    """The choice levels a question at `level` goes through to reach `target`.
+
+    Those above `level`, lowest first, up to the first that reaches the target
+    (all of them when none does); none when `level` is at the target already.
+    """
+    if level >= target:
+        return []
+    levels = []
+    for choice_level in sorted(choice_levels):
+        if choice_level > level:
+            levels.append(choice_level)
+            if choice_level >= target:
+                break
+    return levels
+
+
+def roadmap_steps(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], targets: Mapping[str, int]
+) -> list[Step]:
+    """Every step of every question answered with a choice or Not sure, in file order."""
+    practices = questionnaire.practices_by_id
+    steps = []
+    for area_position, area in enumerate(questionnaire.areas):
+        target = targets[area.id]
+        for question_position, question in enumerate(area.questions):
+            answer = answers.get(question.id)
+            level = scored_level(questionnaire, answer)
+            if level is None:
+                continue
+            from_level = level
+            for to_level in step_levels([c.level for c in question.choices], level, target):
+                choice = question.choice_at(to_level)
+                step_practices = tuple(dict.fromkeys(question.practices_for(choice)))
+                steps.append(
+                    Step(
+                        question_key=question.id,
+                        area_key=area.id,
+                        from_level=from_level,
+                        level=to_level,
+                        stage=choice.roadmap_stage,
+                        foundation=question.foundation,
+                        weight=area.weight * question.weight,
+                        behind=target - level,
+                        effort_points=max(
+                            (EFFORT_POINTS[practices[p].effort] for p in step_practices if p in practices),
+                            default=NO_PRACTICE_EFFORT,
+                        ),
+                        practices=step_practices,
+                        needs=choice.needs,
+                        area_position=area_position,
+                        question_position=question_position,
+                        not_sure=answer.kind == NOT_SURE,
+                    )
+                )
+                from_level = to_level
+    return steps
+
+
+# --- 2. Rank ------------------------------------------------------------------
+
+def _compare_steps(a: Step, b: Step) -> int:
+    """Stage, foundation first, heavier, further behind, less effort, position, level."""
+    if a.stage != b.stage:
+        return -1 if a.stage < b.stage else 1
+    if a.foundation != b.foundation:
+        return -1 if a.foundation else 1
+    if abs(a.weight - b.weight) > TOLERANCE:  # weights within 1e-9 are equal
+        return -1 if a.weight > b.weight else 1
+    rest_a = (-a.behind, a.effort_points, a.area_position, a.question_position, a.level)
+    rest_b = (-b.behind, b.effort_points, b.area_position, b.question_position, b.level)
+    return (rest_a > rest_b) - (rest_a < rest_b)
+
+
+def ranked_steps(steps: list[Step]) -> list[Step]:
+    return sorted(steps, key=cmp_to_key(_compare_steps))
+
+
+# --- 3. Place -----------------------------------------------------------------
+
+def placed_steps(ranked: list[Step], levels: Mapping[str, int]) -> list[Step]:
+    """Repeatedly take the first ranked step that is ready.
+
+    `levels` holds the answered level (Not sure: lo) of every question answered
+    with a choice or Not sure. A step is ready when the step below it on the
+    same question is placed and each of its needs is met: the needed question
+    is not answered with a choice or Not sure, or is at the level already, or
+    every step of it starting below that level is placed.
+    """
+    # The steps of one question are placed lowest first, so the unplaced ones
+    # are always its last few: the from level of the next one says enough.
+    by_question: dict[str, list[Step]] = {}
+    for step in sorted(ranked, key=lambda s: (s.question_key, s.level)):
+        by_question.setdefault(step.question_key, []).append(step)
+    next_index = {key: 0 for key in by_question}
+
+    def next_from(question_key: str) -> int | None:
+        steps = by_question.get(question_key, ())
+        index = next_index.get(question_key, 0)
+        return steps[index].from_level if index < len(steps) else None
+
+    def need_met(need: Need) -> bool:
+        if need.question_key not in levels or levels[need.question_key] >= need.level:
+            return True
+        pending = next_from(need.question_key)
+        return pending is None or pending >= need.level
+
+    def ready(step: Step) -> bool:
+        return next_from(step.question_key) == step.from_level and all(need_met(n) for n in step.needs)
+
+    remaining, placed = list(ranked), []
+    while remaining:
+        # The loader refuses cycles among (question, level) pairs, so some step is
+        # always ready; remaining[0] only guards content built around the loader.
+        index = next((i for i, step in enumerate(remaining) if ready(step)), 0)
+        step = remaining.pop(index)
+        next_index[step.question_key] += 1
+        placed.append(step)
+    return placed
+
+
+# --- 4. Phases and items ------------------------------------------------------
+
+def phase_of(position: int, sizes: PhaseSizes) -> str:
+    """Phase of the step at `position` (from 0) in placement order."""
+    if position < sizes.now:
         return NOW
-    if i < -(-2 * n // 3):  # ceil(2n / 3)
+    if position < sizes.now + sizes.next:
         return NEXT
     return LATER
 
 
-def _compare(a: tuple[str, float, float], b: tuple[str, float, float]) -> int:
-    """Priority, then impact, highest first; then id. Floats within 1e-9 tie."""
-    for x, y in ((a[1], b[1]), (a[2], b[2])):
-        if abs(x - y) > TOLERANCE:
-            return -1 if x > y else 1
-    return (a[0] > b[0]) - (a[0] < b[0])
+def _unmet_needs(steps: list[Step], levels: Mapping[str, int]) -> tuple[Need, ...]:
+    """The needs of `steps` that the answers do not meet: one per question, its highest level."""
+    highest: dict[str, int] = {}
+    for step in steps:
+        for need in step.needs:
+            if need.question_key in levels and levels[need.question_key] < need.level:
+                highest[need.question_key] = max(highest.get(need.question_key, need.level), need.level)
+    return tuple(Need(question_key, level) for question_key, level in highest.items())
 
 
-def _respect_requires(questionnaire: Questionnaire, ranked: list[str]) -> list[str]:
-    """Repeatedly take the first practice whose prerequisites are taken.
+def roadmap_items(
+    questionnaire: Questionnaire, placed: list[Step], levels: Mapping[str, int]
+) -> list[RoadmapItem]:
+    """Steps of one question within one phase as one item, at its first step's position."""
+    groups: dict[tuple[str, str], list[Step]] = {}
+    for position, step in enumerate(placed):
+        groups.setdefault((phase_of(position, questionnaire.phase_sizes), step.question_key), []).append(step)
+    items = []
+    for number, ((phase, question_key), steps) in enumerate(groups.items(), 1):
+        practices = tuple(dict.fromkeys(p for step in steps for p in step.practices))
+        known = [p for p in practices if p in questionnaire.practices_by_id]
+        effort_points = max((EFFORT_POINTS[questionnaire.practice(p).effort] for p in known), default=None)
+        items.append(
+            RoadmapItem(
+                position=number,
+                question_key=question_key,
+                area_key=steps[0].area_key,
+                phase=phase,
+                from_level=steps[0].from_level,
+                to_level=steps[-1].level,
+                steps=tuple(step.level for step in steps),
+                practices=practices,
+                effort=None if effort_points is None else _EFFORT_BY_POINTS[effort_points],
+                needs=_unmet_needs(steps, levels),
+                not_sure=steps[0].not_sure and steps[0].from_level == questionnaire.lo,
+            )
+        )
+    return items
 
-    Only prerequisites on the roadmap count, but they count through practices
-    that are not: if A requires B, B requires C, and only A and C are on the
-    roadmap, C still comes before A.
-    """
-    on_roadmap = set(ranked)
-    waits_for = {p: questionnaire.prerequisites.get(p, frozenset()) & on_roadmap for p in ranked}
-    remaining, ordered = list(ranked), []
-    taken: set[str] = set()
-    while remaining:
-        # remaining[0] only on a cycle in requires, which the loader refuses.
-        pick = next((p for p in remaining if waits_for[p] <= taken), remaining[0])
-        remaining.remove(pick)
-        taken.add(pick)
-        ordered.append(pick)
-    return ordered
+
+# --- All together ------------------------------------------------------------
+
+def answered_levels(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, int]:
+    """The level of every question answered with a choice (its level) or Not sure (lo)."""
+    levels = {}
+    for _area, question in questionnaire.questions():
+        level = scored_level(questionnaire, answers.get(question.id))
+        if level is not None:
+            levels[question.id] = level
+    return levels
+
+
+def verify_first(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
+    """Question keys answered Not sure, in file order: to check before acting on the roadmap."""
+    return [
+        question.id for _area, question in questionnaire.questions()
+        if (answer := answers.get(question.id)) is not None and answer.kind == NOT_SURE
+    ]
 
 
 def roadmap_for(
     questionnaire: Questionnaire,
     answers: Mapping[str, Answer],
     area_targets: Mapping[str, int] | None = None,
-) -> list[RoadmapItem]:
-    """The practices linked from gap questions, in roadmap order with phases."""
+) -> Roadmap:
+    """The steps from the answers to the targets, in order, grouped into items and phases."""
     targets = targets_for(questionnaire, area_targets)
-    span = questionnaire.hi - questionnaire.lo
-    gaps: dict[str, list[Gap]] = {}
-    impact: dict[str, float] = {}
-    for area, question in questionnaire.questions():
-        answer = answers.get(question.id)
-        level = scored_level(questionnaire, answer)
-        target = targets[area.id]
-        if level is None or level >= target:
-            continue
-        gap = Gap(question.id, area.id, level, target, not_sure=answer is not None and answer.kind == NOT_SURE)
-        for practice_id in dict.fromkeys(question.practices):  # each link once
-            gaps.setdefault(practice_id, []).append(gap)
-            impact[practice_id] = (
-                impact.get(practice_id, 0.0)
-                + area.weight * question.weight * (target - level) / span
-            )
+    levels = answered_levels(questionnaire, answers)
+    placed = placed_steps(ranked_steps(roadmap_steps(questionnaire, answers, targets)), levels)
+    return Roadmap(
+        items=tuple(roadmap_items(questionnaire, placed, levels)),
+        to_verify=tuple(verify_first(questionnaire, answers)),
+        step_count=len(placed),
+        phase_sizes=questionnaire.phase_sizes,
+    )
 
-    effort = {p: questionnaire.practice(p).effort for p in impact}
-    priority = {p: impact[p] / EFFORT_POINTS[effort[p]] for p in impact}
-    ranked = [
-        p for p, _, _ in sorted(
-            ((p, priority[p], impact[p]) for p in impact), key=cmp_to_key(_compare)
-        )
-    ]
-    ordered = _respect_requires(questionnaire, ranked)
-    n = len(ordered)
-    return [
-        RoadmapItem(
-            practice_id=p,
-            phase=phase_for(i, n),
-            priority=priority[p],
-            impact=impact[p],
-            effort=effort[p],
-            gaps=gaps[p],
-            position=i,
-        )
-        for i, p in enumerate(ordered)
-    ]
+
+__all__ = [
+    "LATER", "NEXT", "NOW", "PHASES", "Roadmap", "RoadmapItem", "Step", "answered_levels",
+    "phase_of", "placed_steps", "ranked_steps", "roadmap_for", "roadmap_items", "roadmap_steps",
+    "step_levels", "verify_first",
+]

@@ -1,7 +1,8 @@
 """Questionnaire files: reading them with every check of the format, writing them back.
 
-`parse_questionnaire` applies the rules of questionnaire-format.md, section 2
-(all but the database rule on an already loaded (slug, version)), reports every
+`parse_questionnaire` applies every rule of docs/questionnaire-format.md,
+section 2, roadmap keys included (all but the database rule on an already
+loaded (slug, version)), reports every
 problem it finds at the line of the offending node, and builds the dataclasses
 of `model.py`. `questionnaire_to_yaml` writes a file that reads back equal.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import yaml
@@ -19,6 +21,8 @@ from .model import (
     EFFORT_POINTS,
     Area,
     Choice,
+    Need,
+    PhaseSizes,
     Practice,
     Question,
     Questionnaire,
@@ -33,15 +37,18 @@ ID_PATTERN = re.compile(r"[a-z0-9-]+")
 
 QUESTIONNAIRE_KEYS = Keys(
     ("format", "slug", "version", "title", "scale", "areas"),
-    ("summary", "source", "default_target", "practices"),
+    ("summary", "source", "default_target", "practices", "phase_sizes"),
 )
+PHASE_SIZES_KEYS = Keys((), ("now", "next"))
 SOURCE_KEYS = Keys(("title",), ("publisher", "url"))
 SCALE_LEVEL_KEYS = Keys(("level", "name"), ("description",))
 PRACTICE_KEYS = Keys(("id", "title", "summary", "url", "effort"), ("references", "note", "requires"))
 REFERENCE_KEYS = Keys(("title", "url"))
 AREA_KEYS = Keys(("id", "title", "questions"), ("weight", "summary"))
-QUESTION_KEYS = Keys(("id", "text", "choices"), ("help", "weight", "not_applicable", "practices"))
-CHOICE_KEYS = Keys(("level", "text"))
+QUESTION_KEYS = Keys(("id", "text", "choices"), ("help", "weight", "not_applicable", "foundation", "practices"))
+CHOICE_ROADMAP_KEYS = ("practices", "stage", "needs")
+CHOICE_KEYS = Keys(("level", "text"), CHOICE_ROADMAP_KEYS)
+NEED_KEYS = Keys(("question", "level"))
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class _QuestionnaireReader:
         self.levels: list[int] | None = None  # None when the scale is unusable
         self.requires: dict[str, list[tuple[str, Node]]] = {}  # practice id -> ids and nodes
         self.first_lines: dict[str, dict[str, int]] = {"practice": {}, "area": {}, "question": {}}
+        self.choice_levels: dict[str, list[int]] = {}  # question id -> its choice levels
+        self.needs: list[_PendingNeed] = []  # checked once every question is read
 
     def report(self, node: Node | None, message: str) -> None:
         line = line_of(node) if node is not None else 1
@@ -119,11 +128,26 @@ class _QuestionnaireReader:
         )
         self.check_requires()
         areas = tuple(self.area(node, number) for number, node in enumerate(top.sequence("areas"), 1))
+        self.check_needs()
         return Questionnaire(
             slug=slug, version=version, title=title, scale=scale, areas=areas,
             default_target=default_target, summary=summary, source=source,
-            practices=practices, format=file_format,
+            practices=practices, format=file_format, phase_sizes=self.phase_sizes(top.node_of("phase_sizes")),
         )
+
+    def phase_sizes(self, node: Node | None) -> PhaseSizes:
+        if node is None:
+            return PhaseSizes()
+        sizes = self.fields(node, "phase_sizes", PHASE_SIZES_KEYS)
+        values = {}
+        for key in PHASE_SIZES_KEYS.optional:
+            value = sizes.integer(key)
+            if value is not None and value < 1:
+                sizes.report(sizes.node_of(key), f"{key} must be a positive integer (steps in that phase), got {value}")
+                value = None
+            if value is not None:
+                values[key] = value
+        return PhaseSizes(**values)
 
     def version(self, top: Fields) -> str | None:
         node = top.node_of("version")
@@ -238,25 +262,108 @@ class _QuestionnaireReader:
         question = self.fields(node, where, QUESTION_KEYS)
         question_id = self.unique_id(question, "question")
         choice_nodes = question.sequence("choices")
-        choices = tuple(
+        choices_and_needs = [
             self.choice(choice, f"{where}, choice {number}") for number, choice in enumerate(choice_nodes, 1)
-        )
+        ]
+        choices = tuple(choice for choice, _ in choices_and_needs)
         if len(choices) == 1:
             question.report(question.node_of("choices"), "needs at least two choices, got 1")
         self.check_choice_levels(question, choices, choice_nodes)
         practices = _identifiers(question, "practices")
         for practice_id, practice_node in practices:
             self.check_practice_known(practice_id, practice_node, f"{where}: practices")
+        if question_id is not None and question_id not in self.choice_levels:
+            self.choice_levels[question_id] = sorted({c.level for c in choices if c.level is not None})
+        self.check_choice_roadmap_keys(question_id, where, choices_and_needs, choice_nodes)
         return Question(
             id=question_id, text=question.text("text"), choices=choices,
             help=question.text("help", ""), weight=_weight(question),
             not_applicable=question.boolean("not_applicable", False),
             practices=tuple(value for value, _ in practices),
+            foundation=question.boolean("foundation", False),
         )
 
     def choice(self, node: Node, where: str) -> Choice:
         choice = self.fields(node, where, CHOICE_KEYS)
-        return Choice(level=choice.integer("level"), text=choice.text("text"))
+        practices = None
+        if choice.node_of("practices") is not None:
+            practices = _identifiers(choice, "practices")
+            for practice_id, practice_node in practices:
+                self.check_practice_known(practice_id, practice_node, f"{where}: practices")
+            practices = tuple(value for value, _ in practices)
+        needs = tuple(
+            self.need(need, f"{where}, need {number}")
+            for number, need in enumerate(choice.sequence("needs"), 1)
+        )
+        return Choice(
+            level=choice.integer("level"), text=choice.text("text"), practices=practices,
+            stage=choice.integer("stage"), needs=tuple(need for need, _ in needs if need is not None),
+        ), needs
+
+    def need(self, node: Node, where: str) -> tuple[Need | None, Node]:
+        need = self.fields(node, where, NEED_KEYS)
+        question_key, level = _identifier(need, "question"), need.integer("level")
+        if question_key is None or level is None:
+            return None, node
+        return Need(question_key=question_key, level=level), node
+
+    def check_choice_roadmap_keys(self, question_key, where, choices, nodes) -> None:
+        """The lowest choice takes no roadmap keys; `stage` lies in lo < stage <= level; needs wait for the end."""
+        levels = [choice.level for choice, _ in choices if choice.level is not None]
+        lowest = min(levels) if levels else None
+        for number, ((choice, needs), node) in enumerate(zip(choices, nodes), 1):
+            if choice.level is None:
+                continue
+            label = f'{where}, choice {number} (level {choice.level})'
+            if choice.level == lowest:
+                for key in CHOICE_ROADMAP_KEYS:
+                    key_node = _key_node(node, key)
+                    if key_node is not None:
+                        self.report(key_node, f"{label}: {key} is not allowed on the lowest choice of a question "
+                                              "(there is no step to it)")
+                continue
+            if choice.stage is not None and self.levels is not None and not self.levels[0] < choice.stage <= choice.level:
+                self.report(_value_of(node, "stage"),
+                            f"{label}: stage {choice.stage} must be above the lowest level {self.levels[0]} "
+                            f"and at most the choice's level {choice.level}")
+            if question_key is not None:
+                for need, need_node in needs:
+                    if need is not None:
+                        self.needs.append(_PendingNeed(question_key, choice.level, need, need_node, label))
+
+    def check_needs(self) -> None:
+        """Needs name another question and one of its choice levels, and form no cycle.
+
+        Each choice also needs the question's choice just below it, so a cycle
+        may run through several levels of one question.
+        """
+        graph: dict[tuple[str, int], list[tuple[tuple[str, int], Node]]] = {}
+        for question_key, levels in self.choice_levels.items():
+            for below, level in pairwise(levels):
+                graph.setdefault((question_key, level), []).append(((question_key, below), None))
+        for pending in self.needs:
+            need, node = pending.need, _value_of(pending.node, "question")
+            if need.question_key == pending.question_key:
+                self.report(node, f'{pending.where}: needs names the question itself ("{need.question_key}")')
+            elif need.question_key not in self.choice_levels:
+                hint = did_you_mean(need.question_key, self.choice_levels)
+                self.report(node, f'{pending.where}: needs names unknown question "{need.question_key}"{hint}')
+            elif need.level not in self.choice_levels[need.question_key]:
+                levels = ", ".join(str(level) for level in self.choice_levels[need.question_key])
+                self.report(_value_of(pending.node, "level"),
+                            f'{pending.where}: needs level {need.level} of question "{need.question_key}", '
+                            f"which has no choice at that level (its levels: {levels})")
+            else:
+                graph.setdefault((pending.question_key, pending.level), []).append(
+                    ((need.question_key, need.level), pending.node))
+        edge_nodes = {(pair, needed): node for pair, edges in graph.items() for needed, node in edges if node}
+        for path, _node in _cycles(graph):
+            # Report at the first `needs` entry on the cycle (the step below is implied).
+            (question_key, level), needed = next(
+                (pair, needed) for pair, needed in pairwise(path) if (pair, needed) in edge_nodes)
+            where = " -> ".join(f"{key} level {at}" for key, at in path)
+            self.report(edge_nodes[(question_key, level), needed],
+                        f'question "{question_key}", choice level {level}: needs form a cycle: {where}')
 
     def check_choice_levels(self, question: Fields, choices: tuple[Choice, ...], nodes: list[Node]) -> None:
         seen: set[int] = set()
@@ -285,6 +392,26 @@ class _QuestionnaireReader:
 
     def scale_range(self) -> str:
         return f"{self.levels[0]}-{self.levels[-1]}"
+
+
+@dataclass(frozen=True)
+class _PendingNeed:
+    """A `needs` entry, kept until every question id and choice level is known."""
+
+    question_key: str  # the question whose choice has the need
+    level: int  # that choice's level
+    need: Need
+    node: Node
+    where: str
+
+
+def _key_node(node: Node, key: str) -> Node | None:
+    """The key node of `key` in a mapping node, if present: where a key that is not allowed is reported."""
+    if isinstance(node, MappingNode):
+        for key_node, _value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return key_node
+    return None
 
 
 def _identifier(fields: Fields, key: str) -> str | None:
@@ -360,7 +487,7 @@ def _cycles(graph: dict[str, list[tuple[str, Node]]]):
     for start in graph:
         if start in state:
             continue
-        path, pending = [start], [iter(graph[start])]
+        path, pending = [start], [iter(graph.get(start, ()))]
         state[start] = active
         while pending:
             for required, node in pending[-1]:
@@ -369,7 +496,7 @@ def _cycles(graph: dict[str, list[tuple[str, Node]]]):
                 elif required not in state:
                     state[required] = active
                     path.append(required)
-                    pending.append(iter(graph[required]))
+                    pending.append(iter(graph.get(required, ())))
                     break
             else:  # every requirement of path[-1] explored
                 state[path.pop()] = done
@@ -390,9 +517,16 @@ def questionnaire_to_dict(q: Questionnaire) -> dict:
                                          "url": q.source.url}),
         "scale": [_compact({"level": s.level, "name": s.name, "description": s.description}) for s in q.scale],
         "default_target": None if q.default_target == q.hi else q.default_target,
+        "phase_sizes": _phase_sizes_to_dict(q.phase_sizes) or None,
         "practices": [_practice_to_dict(practice) for practice in q.practices],
         "areas": [_area_to_dict(area) for area in q.areas],
     })
+
+
+def _phase_sizes_to_dict(sizes: PhaseSizes) -> dict:
+    """The sizes that differ from the defaults."""
+    default = PhaseSizes()
+    return {key: getattr(sizes, key) for key in ("now", "next") if getattr(sizes, key) != getattr(default, key)}
 
 
 def _practice_to_dict(practice: Practice) -> dict:
@@ -425,9 +559,21 @@ def _question_to_dict(question: Question) -> dict:
         "help": question.help,
         "weight": None if question.weight == 1 else question.weight,
         "not_applicable": question.not_applicable or None,
-        "choices": [{"level": c.level, "text": c.text} for c in question.choices],
+        "foundation": question.foundation or None,
+        "choices": [_choice_to_dict(choice) for choice in question.choices],
         "practices": list(question.practices),
     })
+
+
+def _choice_to_dict(choice: Choice) -> dict:
+    data = {"level": choice.level, "text": choice.text}
+    if choice.practices is not None:
+        data["practices"] = list(choice.practices)  # kept even when empty: [] means "none"
+    if choice.stage is not None:
+        data["stage"] = choice.stage
+    if choice.needs:
+        data["needs"] = [{"question": need.question_key, "level": need.level} for need in choice.needs]
+    return data
 
 
 def _compact(data: dict) -> dict:
@@ -445,7 +591,7 @@ def questionnaire_to_yaml(q: Questionnaire) -> str:
             practice["requires"] = _OneLine(practice["requires"])
     for area in data["areas"]:
         for question in area["questions"]:
-            question["choices"] = [_one_line_if_short(choice) for choice in question["choices"]]
+            question["choices"] = [_readable_choice(choice) for choice in question["choices"]]
             if "practices" in question:
                 question["practices"] = _OneLine(question["practices"])
     return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, width=80)
@@ -461,6 +607,14 @@ class _OneLine(list):
 
 class _OneLineMapping(dict):
     """A mapping written on one line: {level: 1, text: ...}."""
+
+
+def _readable_choice(choice: dict) -> dict:
+    if "practices" in choice:
+        choice["practices"] = _OneLine(choice["practices"])
+    if "needs" in choice:
+        choice["needs"] = [_OneLineMapping(need) for need in choice["needs"]]
+    return _one_line_if_short(choice) if set(choice) == {"level", "text"} else choice
 
 
 def _one_line_if_short(mapping: dict) -> dict:

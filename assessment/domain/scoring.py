@@ -1,4 +1,4 @@
-"""Scores of one assessment (section 3 of questionnaire-format.md).
+"""Scores of one assessment (docs/questionnaire-format.md, section 3).
 
 Pure functions over the dataclasses of ``model.py``: no Django, no database.
 The same numbers feed the results page, the PDF and the JSON export, so every
@@ -151,7 +151,7 @@ def score_assessment(
     answers: Mapping[str, Answer],
     area_targets: Mapping[str, int] | None = None,
 ) -> AssessmentScore:
-    """Every figure of section 3 for one assessment's answers."""
+    """Every figure of docs/questionnaire-format.md, section 3, for one assessment's answers."""
     lo, hi = questionnaire.lo, questionnaire.hi
     targets = targets_for(questionnaire, area_targets)
     areas = []

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
-from assessment.domain.roadmap import LATER, NEXT, NOW, RoadmapItem
+from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import answer_in_words, report_date
-from assessment.selectors.reports import AssessmentReport
+from assessment.selectors.reports import AssessmentReport, RoadmapEntry, question_numbers
 
 PHASES = [
-    (NOW, "Now", "Start these first: they close the largest gaps for the effort."),
-    (NEXT, "Next", "Plan these once the Now items are under way."),
-    (LATER, "Later", "Worth doing after the earlier phases."),
+    (NOW, "Now", "Start with these steps. Each is done when the answer it leads to is true."),
+    (NEXT, "Next", "Plan these once the Now steps are under way."),
+    (LATER, "Later", "The rest of the way to the targets."),
 ]
 EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
 
@@ -28,21 +28,30 @@ def _percent(x: float) -> str:
 
 
 @dataclass(frozen=True)
-class GapLine:
-    question_number: str  # e.g. "2.3", as numbered in the appendix, which gives the question's text
-    current: str  # "2", or "Not sure (counted as 1)"
-    target: str  # "4"
+class PracticeLine:
+    practice: domain.Practice
+    effort: str  # "low"
+    builds_on: str  # "Keep a data catalog", or ""
 
 
 @dataclass(frozen=True)
-class RoadmapEntry:
-    number: int  # from 1, in roadmap order
-    practice: domain.Practice
+class PdfItem:
+    """One roadmap item as the PDF words it."""
+
+    number: int  # its position, from 1
+    question_number: str  # "2.3", as numbered in the appendix
+    question_text: str
+    area_title: str
     phase: str
-    effort: str
-    priority: str
-    impact: str
-    gaps: list[GapLine]
+    change: str  # "2 Developing → 4 Managed", or "Not sure (counted as 1 Initial) → 2 Developing"
+    done: str  # the text of the choice reached
+    practices: list[PracticeLine]
+    effort: str  # "Medium", or "Not rated" without practices
+    needs: str  # "question 1.2 at level 3 Defined", or ""
+
+    @property
+    def practice_titles(self) -> str:
+        return "; ".join(line.practice.title for line in self.practices) or "None named"
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,8 @@ class PhaseBlock:
     key: str
     title: str
     intro: str
-    entries: list[RoadmapEntry]
+    entries: list[PdfItem]
+    steps: int
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,9 @@ class AssessmentPdfContext:
     radar_alt: str
     areas: list[AreaRow]
     phases: list[PhaseBlock]
-    now_entries: list[RoadmapEntry]
-    roadmap_count: int
+    now_entries: list[PdfItem]
+    roadmap_count: int  # items
+    step_count: int
     sources: list[domain.Reference]  # sections of the questionnaire's source, see _source_sections
     appendix: list[AppendixArea]
     to_verify: list[QuestionRef]
@@ -137,41 +148,29 @@ def _area_row(area: AreaScore | AssessmentScore, title: str, target: str) -> Are
     )
 
 
-def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
-    """"area.question" numbers, from 1, as the appendix shows them."""
-    numbers = {}
-    for a, area in enumerate(questionnaire.areas, start=1):
-        for q, question in enumerate(area.questions, start=1):
-            numbers[question.id] = f"{a}.{q}"
-    return numbers
-
-
-def _roadmap_entry(report: AssessmentReport, item: RoadmapItem, numbers: dict[str, str]) -> RoadmapEntry:
-    gaps = []
-    for gap in item.gaps:
-        # Numbers only: the appendix gives each question's text and the
-        # roadmap's introduction names the levels, once each.
-        current = f"Not sure (counted as {gap.level})" if gap.not_sure else str(gap.level)
-        gaps.append(
-            GapLine(
-                question_number=numbers[gap.question_id],
-                current=current,
-                target=str(gap.target),
-            )
-        )
-    practice = report.practices_by_id[item.practice_id]
-    return RoadmapEntry(
-        number=item.position + 1,
-        practice=practice,
+def _pdf_item(entry: RoadmapEntry) -> PdfItem:
+    item = entry.item
+    start = f"{item.from_level} {entry.from_name}"
+    if item.not_sure:
+        start = f"Not sure (counted as {start})"
+    return PdfItem(
+        number=item.position,
+        question_number=entry.number,
+        question_text=entry.question.text,
+        area_title=entry.area.title,
         phase=item.phase,
-        effort=EFFORT_LABELS.get(item.effort, item.effort),
-        priority=f"{item.priority:.2f}",
-        impact=f"{item.impact:.2f}",
-        gaps=gaps,
+        change=f"{start} → {item.to_level} {entry.to_name}",
+        done=entry.done,
+        practices=[
+            PracticeLine(practice, practice.effort, "; ".join(p.title for p in builds_on))
+            for practice, builds_on in entry.practice_lines
+        ],
+        effort=EFFORT_LABELS[item.effort] if item.effort else "Not rated",
+        needs="; ".join(f"question {need.number} at level {need.level} {need.level_name}" for need in entry.needs),
     )
 
 
-def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) -> list[domain.Reference]:
+def _source_sections(entries: list[PdfItem], source: domain.Source | None) -> list[domain.Reference]:
     """The pages of the questionnaire's source (the whitepaper's sections) that the roadmap's practices cite.
 
     Each once, in roadmap order, after the roadmap: under every item the same
@@ -185,10 +184,11 @@ def _source_sections(entries: list[RoadmapEntry], source: domain.Source | None) 
     folder = source.url.rsplit("/", 1)[0] + "/"
     seen, sections = set(), []
     for entry in entries:
-        for reference in entry.practice.references:
-            if reference.url.startswith(folder) and reference.url not in seen:
-                seen.add(reference.url)
-                sections.append(reference)
+        for line in entry.practices:
+            for reference in line.practice.references:
+                if reference.url.startswith(folder) and reference.url not in seen:
+                    seen.add(reference.url)
+                    sections.append(reference)
     return sections
 
 
@@ -219,9 +219,10 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
     team, agency = assessment.team, assessment.team.agency
     numbers = question_numbers(questionnaire)
 
-    entries = [_roadmap_entry(report, item, numbers) for item in report.roadmap]
+    entries = [_pdf_item(entry) for entry in report.roadmap_entries]
     phases = [
-        PhaseBlock(key=key, title=title, intro=intro, entries=[e for e in entries if e.phase == key])
+        PhaseBlock(key=key, title=title, intro=intro, entries=[e for e in entries if e.phase == key],
+                   steps=report.roadmap.steps_in(key))
         for key, title, intro in PHASES
     ]
 
@@ -284,6 +285,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         phases=phases,
         now_entries=phases[0].entries,
         roadmap_count=len(entries),
+        step_count=report.roadmap.step_count,
         sources=_source_sections(entries, questionnaire.source),
         appendix=appendix,
         to_verify=refs(score.to_verify),

@@ -29,6 +29,7 @@ from assessment.domain.scoring import (
 from assessment.selectors.questionnaires import questionnaire_domain
 
 TOP_PRACTICES = 10
+TOP_STEPS = 10
 
 
 def answers_for_assessments(assessment_ids) -> dict[int, dict[str, domain.Answer]]:
@@ -97,8 +98,30 @@ class AreaMean:
 @dataclass(frozen=True)
 class PracticeCount:
     practice: domain.Practice
-    teams: int  # teams whose roadmap has the practice
-    now: int  # of which in the Now phase
+    now: int  # teams with the practice in their Now phase
+    teams: int  # teams with it anywhere on their roadmap
+
+
+@dataclass(frozen=True)
+class StepCount:
+    """A step (a question raised to a level) and how many teams have it in Now."""
+
+    area: domain.Area
+    question: domain.Question
+    level: int
+    level_name: str
+    done: str  # the text of the choice reached
+    teams: int
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """What the portfolio keeps of one roadmap item."""
+
+    question_key: str
+    phase: str
+    steps: tuple[int, ...]
+    practices: tuple[str, ...]
 
 
 @dataclass
@@ -110,6 +133,7 @@ class PortfolioGroup:
     rows: list[TeamRow] = field(default_factory=list)
     weakest_areas: list[AreaMean] = field(default_factory=list)
     top_practices: list[PracticeCount] = field(default_factory=list)
+    top_now_steps: list[StepCount] = field(default_factory=list)
 
 
 @dataclass
@@ -170,7 +194,7 @@ class AssessmentSummary:
     """What the portfolio and the history need of one assessment: its scores and roadmap."""
 
     score: AssessmentScore
-    roadmap: tuple[tuple[str, str], ...]  # (practice id, phase) in roadmap order
+    roadmap: tuple[SummaryItem, ...]  # in roadmap order
 
 
 # Summaries of assessments by (assessment id, updated_at, version id, version updated_at).
@@ -212,7 +236,8 @@ def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
             summary = AssessmentSummary(
                 score=score_assessment(questionnaire, team_answers, team_targets),
                 roadmap=tuple(
-                    (item.practice_id, item.phase) for item in roadmap_for(questionnaire, team_answers, team_targets)
+                    SummaryItem(item.question_key, item.phase, item.steps, item.practices)
+                    for item in roadmap_for(questionnaire, team_answers, team_targets)
                 ),
             )
             found[assessment.pk] = summary
@@ -241,7 +266,7 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
     groups = {
         slug: PortfolioGroup(questionnaire=domains[version.pk], version=version) for slug, version in newest.items()
     }
-    roadmaps: dict[str, list[tuple[tuple[str, str], ...]]] = defaultdict(list)
+    roadmaps: dict[str, list[tuple[SummaryItem, ...]]] = defaultdict(list)
 
     without = []
     for team in teams:
@@ -276,6 +301,7 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
     for slug, group in groups.items():
         group.weakest_areas = _weakest_areas(group)
         group.top_practices = _top_practices(group.questionnaire, roadmaps[slug])
+        group.top_now_steps = _top_now_steps(group.questionnaire, roadmaps[slug])
     ordered = sorted(groups.values(), key=lambda g: (-len(g.rows), g.questionnaire.title))
     return Portfolio(agency=agency, groups=ordered, teams_without_submitted=without, team_count=len(teams))
 
@@ -301,19 +327,42 @@ def _weakest_areas(group: PortfolioGroup) -> list[AreaMean]:
 
 
 def _top_practices(questionnaire: domain.Questionnaire, roadmaps) -> list[PracticeCount]:
-    """Practices on the most teams' roadmaps; ties go to the one more teams must do now."""
+    """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
     teams: dict[str, int] = defaultdict(int)
     now: dict[str, int] = defaultdict(int)
     for roadmap in roadmaps:
-        for practice_id, phase in roadmap:
-            teams[practice_id] += 1
-            if phase == NOW:
-                now[practice_id] += 1
-    practices = {p.id: p for p in questionnaire.practices}
+        anywhere = {key for item in roadmap for key in item.practices}
+        for key in anywhere:
+            teams[key] += 1
+        for key in {key for item in roadmap if item.phase == NOW for key in item.practices}:
+            now[key] += 1
+    practices = questionnaire.practices_by_id
     counts = [
-        PracticeCount(practice=practices[key], teams=count, now=now[key])
+        PracticeCount(practice=practices[key], now=now[key], teams=count)
         for key, count in teams.items()
         if key in practices  # a practice only an older version has is not shown
     ]
-    counts.sort(key=lambda c: (-c.teams, -c.now, c.practice.title))
+    counts.sort(key=lambda c: (-c.now, -c.teams, c.practice.title))
     return counts[:TOP_PRACTICES]
+
+
+def _top_now_steps(questionnaire: domain.Questionnaire, roadmaps) -> list[StepCount]:
+    """The steps most teams have in their Now phase, in questionnaire order on ties."""
+    teams: dict[tuple[str, int], int] = defaultdict(int)
+    for roadmap in roadmaps:
+        for item in roadmap:
+            if item.phase == NOW:
+                for level in item.steps:
+                    teams[item.question_key, level] += 1
+    order = {question.id: (number, area, question) for number, (area, question) in enumerate(questionnaire.questions())}
+    counts = []
+    for (question_key, level), count in teams.items():
+        if question_key not in order:  # a question only an older version has
+            continue
+        _, area, question = order[question_key]
+        choice = question.choice_at(level)
+        if choice is None:
+            continue
+        counts.append(StepCount(area, question, level, questionnaire.level_name(level), choice.text, count))
+    counts.sort(key=lambda c: (-c.teams, order[c.question.id][0], c.level))
+    return counts[:TOP_STEPS]

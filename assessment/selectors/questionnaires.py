@@ -68,7 +68,23 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
             Prefetch(
                 "questions",
                 queryset=models.Question.objects.order_by("position", "id").prefetch_related(
-                    Prefetch("choices", queryset=models.Choice.objects.order_by("level")),
+                    Prefetch(
+                        "choices",
+                        queryset=models.Choice.objects.order_by("level").prefetch_related(
+                            Prefetch(
+                                "practice_links",
+                                queryset=models.ChoicePractice.objects.select_related("practice").order_by(
+                                    "position", "id"
+                                ),
+                            ),
+                            Prefetch(
+                                "needs",
+                                queryset=models.ChoiceNeed.objects.select_related("question").order_by(
+                                    "position", "id"
+                                ),
+                            ),
+                        ),
+                    ),
                     Prefetch(
                         "practice_links",
                         queryset=models.QuestionPractice.objects.select_related("practice").order_by("position", "id"),
@@ -90,7 +106,8 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
                     help=q.help,
                     weight=q.weight,
                     not_applicable=q.not_applicable,
-                    choices=tuple(domain.Choice(level=c.level, text=c.text) for c in q.choices.all()),
+                    foundation=q.foundation,
+                    choices=tuple(_choice(c) for c in q.choices.all()),
                     practices=tuple(link.practice.key for link in q.practice_links.all()),
                 )
                 for q in a.questions.all()
@@ -112,6 +129,19 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
         default_target=version.default_target,
         practices=practice_list,
         areas=area_list,
+        phase_sizes=domain.PhaseSizes(now=version.phase_now, next=version.phase_next),
+    )
+
+
+def _choice(choice: models.Choice) -> domain.Choice:
+    practice_keys = tuple(link.practice.key for link in choice.practice_links.all())
+    return domain.Choice(
+        level=choice.level,
+        text=choice.text,
+        # Practices listed on the choice replace the question's, as do none when marked "own".
+        practices=practice_keys if practice_keys or choice.own_practices else None,
+        stage=choice.stage,
+        needs=tuple(domain.Need(question_key=need.question.key, level=need.level) for need in choice.needs.all()),
     )
 
 

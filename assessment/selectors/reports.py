@@ -10,10 +10,57 @@ from functools import cached_property
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.roadmap import RoadmapItem, roadmap_for
+from assessment.domain.roadmap import LATER, NEXT, NOW, Roadmap, RoadmapItem, roadmap_for
 from assessment.domain.scoring import AssessmentScore, score_assessment, targets_for
 from assessment.selectors.assessments import answers_domain, area_targets
 from assessment.selectors.questionnaires import questionnaire_domain
+
+
+PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later"}
+
+
+def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
+    """"area.question" numbers, from 1, as the results and the PDF's appendix show them."""
+    numbers = {}
+    for a, area in enumerate(questionnaire.areas, start=1):
+        for q, question in enumerate(area.questions, start=1):
+            numbers[question.id] = f"{a}.{q}"
+    return numbers
+
+
+@dataclass(frozen=True)
+class NeedLine:
+    """A need of an item that the answers do not meet yet."""
+
+    question: domain.Question
+    number: str
+    level: int
+    level_name: str
+
+
+@dataclass(frozen=True)
+class RoadmapEntry:
+    """One roadmap item with everything a page, the PDF or an export shows of it."""
+
+    item: RoadmapItem
+    number: str  # the question's number, "2.3"
+    area: domain.Area
+    question: domain.Question
+    from_name: str
+    to_name: str
+    done: str  # the text of the choice at the item's `to` level: its definition of done
+    practices: list[domain.Practice]
+    builds_on: dict[str, list[domain.Practice]]  # practice id -> what it requires ("builds on")
+    needs: list[NeedLine]
+
+    @property
+    def practice_lines(self) -> list[tuple[domain.Practice, list[domain.Practice]]]:
+        """Each practice with the practices it builds on (its `requires`)."""
+        return [(practice, self.builds_on.get(practice.id, [])) for practice in self.practices]
+
+    @property
+    def phase_title(self) -> str:
+        return PHASE_TITLES[self.item.phase]
 
 
 @dataclass
@@ -32,8 +79,43 @@ class AssessmentReport:
         return score_assessment(self.questionnaire, self.answers, self.area_targets)
 
     @cached_property
-    def roadmap(self) -> list[RoadmapItem]:
+    def roadmap(self) -> Roadmap:
         return roadmap_for(self.questionnaire, self.answers, self.area_targets)
+
+    @cached_property
+    def question_numbers(self) -> dict[str, str]:
+        return question_numbers(self.questionnaire)
+
+    @cached_property
+    def roadmap_entries(self) -> list[RoadmapEntry]:
+        return [self.roadmap_entry(item) for item in self.roadmap]
+
+    def roadmap_entry(self, item: RoadmapItem) -> RoadmapEntry:
+        questionnaire, practices = self.questionnaire, self.practices_by_id
+        area, question = self.questions_by_id[item.question_key]
+        item_practices = [practices[key] for key in item.practices if key in practices]
+        needs = []
+        for need in item.needs:
+            _, needed = self.questions_by_id[need.question_key]
+            needs.append(NeedLine(needed, self.question_numbers[need.question_key], need.level,
+                                  questionnaire.level_name(need.level)))
+        return RoadmapEntry(
+            item=item,
+            number=self.question_numbers[question.id],
+            area=area,
+            question=question,
+            from_name=questionnaire.level_name(item.from_level),
+            to_name=questionnaire.level_name(item.to_level),
+            done=question.choice_at(item.to_level).text,
+            practices=item_practices,
+            builds_on={
+                p.id: [practices[key] for key in p.requires if key in practices] for p in item_practices if p.requires
+            },
+            needs=needs,
+        )
+
+    def entries_in(self, phase: str) -> list[RoadmapEntry]:
+        return [entry for entry in self.roadmap_entries if entry.item.phase == phase]
 
     @cached_property
     def questions_by_id(self) -> dict[str, tuple[domain.Area, domain.Question]]:

@@ -45,8 +45,28 @@ def _normalized(value: object) -> object:
     return value
 
 
+def _without_default_roadmap_keys(data: dict) -> dict:
+    """The content without roadmap keys left at their defaults.
+
+    So a questionnaire that uses none of them keeps the digest it had before
+    they existed, and loading it again stays a no-op.
+    """
+    if data["phase_sizes"] == dataclasses.asdict(domain.PhaseSizes()):
+        del data["phase_sizes"]
+    for area in data["areas"]:
+        for question in area["questions"]:
+            if not question["foundation"]:
+                del question["foundation"]
+            for choice in question["choices"]:
+                for key, default in (("practices", None), ("stage", None), ("needs", [])):
+                    if choice[key] == default or (key == "needs" and choice[key] == ()):
+                        del choice[key]
+    return data
+
+
 def content_digest(questionnaire: domain.Questionnaire) -> str:
-    canonical = json.dumps(_normalized(dataclasses.asdict(questionnaire)), sort_keys=True, ensure_ascii=False)
+    content = _without_default_roadmap_keys(dataclasses.asdict(questionnaire))
+    canonical = json.dumps(_normalized(content), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -87,6 +107,8 @@ def questionnaire_load(
     version.summary = questionnaire.summary
     version.format = questionnaire.format
     version.default_target = questionnaire.default_target
+    version.phase_now = questionnaire.phase_sizes.now
+    version.phase_next = questionnaire.phase_sizes.next
     version.source_title = source.title
     version.source_publisher = source.publisher
     version.source_url = source.url
@@ -129,7 +151,8 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
         for i, r in enumerate(p.requires)
     )
     links: list[models.QuestionPractice] = []
-    choices: list[models.Choice] = []
+    choices: list[tuple[models.Choice, domain.Choice]] = []
+    question_rows: dict[str, models.Question] = {}
     for area_position, a in enumerate(questionnaire.areas):
         area = models.Area.objects.create(
             questionnaire=version, key=a.id, title=a.title, summary=a.summary, weight=a.weight, position=area_position
@@ -142,15 +165,35 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
                 help=q.help,
                 weight=q.weight,
                 not_applicable=q.not_applicable,
+                foundation=q.foundation,
                 position=i,
             )
             for i, q in enumerate(a.questions)
         )
         for row, q in zip(questions, a.questions, strict=True):
-            choices.extend(models.Choice(question=row, level=c.level, text=c.text) for c in q.choices)
+            question_rows[q.id] = row
+            choices.extend(
+                (
+                    models.Choice(
+                        question=row, level=c.level, text=c.text, stage=c.stage, own_practices=c.practices is not None
+                    ),
+                    c,
+                )
+                for c in q.choices
+            )
             links.extend(
                 models.QuestionPractice(question=row, practice=practices[key], position=i)
                 for i, key in enumerate(q.practices)
             )
-    models.Choice.objects.bulk_create(choices)
+    models.Choice.objects.bulk_create(row for row, _ in choices)
     models.QuestionPractice.objects.bulk_create(links)
+    models.ChoicePractice.objects.bulk_create(
+        models.ChoicePractice(choice=row, practice=practices[key], position=i)
+        for row, c in choices
+        for i, key in enumerate(c.practices or ())
+    )
+    models.ChoiceNeed.objects.bulk_create(
+        models.ChoiceNeed(choice=row, question=question_rows[need.question_key], level=need.level, position=i)
+        for row, c in choices
+        for i, need in enumerate(c.needs)
+    )

@@ -159,6 +159,20 @@ def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
         .exclude(required__questionnaire=version)
         .select_related("practice", "required__questionnaire")
     ]
+    problems += [
+        f'question "{link.choice.question.key}", choice level {link.choice.level}: practices links to practice '
+        f'"{link.practice.key}" of another version ("{link.practice.questionnaire.version}")'
+        for link in models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version)
+        .exclude(practice__questionnaire=version)
+        .select_related("choice__question", "practice__questionnaire")
+    ]
+    problems += [
+        f'question "{need.choice.question.key}", choice level {need.choice.level}: needs names question '
+        f'"{need.question.key}" of another version ("{need.question.area.questionnaire.version}")'
+        for need in models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version)
+        .exclude(question__area__questionnaire=version)
+        .select_related("choice__question", "question__area__questionnaire")
+    ]
     return problems
 
 
@@ -225,6 +239,8 @@ def _record_initial_history(version: models.QuestionnaireVersion, reason: str) -
         models.Question.objects.filter(area__questionnaire=version),
         models.QuestionPractice.objects.filter(question__area__questionnaire=version),
         models.Choice.objects.filter(question__area__questionnaire=version),
+        models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version),
+        models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version),
     ]  # areas are saved one by one, so they have theirs already
     for queryset in content:
         tracked: Any = queryset.model  # `history` comes from django-simple-history, unknown to the model's type
@@ -259,7 +275,7 @@ _Item = domain.Practice | domain.Area | domain.Question
 def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) -> list[str]:
     """What changes from `old` to `new`, one line per added, removed or changed item, in file order."""
     lines = []
-    top = _changed_fields(old, new, ["title", "summary", "source", "default_target"])
+    top = _changed_fields(old, new, ["title", "summary", "source", "default_target", "phase_sizes"])
     if old.scale != new.scale:
         top.append("scale")
     if top:
@@ -268,7 +284,7 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
         ("practice", old.practices, new.practices, ["title", "summary", "url", "effort", "references", "note", "requires"]),
         ("area", old.areas, new.areas, ["title", "summary", "weight"]),
         ("question", [q for _, q in old.questions()], [q for _, q in new.questions()],
-         ["text", "help", "weight", "not_applicable", "choices", "practices"]),
+         ["text", "help", "weight", "not_applicable", "foundation", "practices"]),
     ]
     for kind, old_items, new_items, fields in sections:
         before = {item.id: item for item in old_items}
@@ -278,10 +294,24 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
                 lines.append(f'{kind} "{item.id}" added')
             else:
                 changed = _changed_fields(before[item.id], item, fields)
+                if kind == "question":
+                    changed += _choice_differences(before[item.id], item)
                 if changed:
                     lines.append(f'{kind} "{item.id}": {", ".join(changed)} changed')
         lines += [f'{kind} "{item.id}" removed' for item in old_items if item.id not in after]
     return lines
+
+
+def _choice_differences(old: domain.Question, new: domain.Question) -> list[str]:
+    """"choices" when levels or texts change; else the roadmap keys that change, per choice level."""
+    if [(c.level, c.text) for c in old.choices] != [(c.level, c.text) for c in new.choices]:
+        return ["choices"]
+    changed = []
+    for before, after in zip(old.choices, new.choices):
+        keys = _changed_fields(before, after, ["practices", "stage", "needs"])
+        if keys:
+            changed.append(f"choice {after.level} {' and '.join(keys)}")
+    return changed
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from assessment.domain.scoring import display_percent, round_half_up
+from assessment.domain.scoring import display_percent
 
 register = template.Library()
 
@@ -46,12 +46,6 @@ def signed_change(delta):
     if delta < 0:
         return f"\u2212{abs(delta):.1f}"
     return "0.0"
-
-
-@register.filter
-def two_decimals(value):
-    """Priority and impact, halves rounded up like every other figure."""
-    return f"{round_half_up(value, 2):.2f}"
 
 
 @register.inclusion_tag("partials/results_score_badge.html")

@@ -6,8 +6,6 @@ user who may not see a team's data gets a 404.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -17,17 +15,17 @@ from assessment import models
 from assessment.access import assessment_for_user
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
-from assessment.domain.roadmap import LATER, NEXT, NOW
+from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
 from assessment.exports import assessment_to_csv, assessment_to_dict
 from assessment.presentation import export_file_name
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.reports import PHASE_TITLES, assessment_report
 
-PHASES = [
-    (NOW, "Now", "Start with these: the largest gaps for the least effort."),
-    (NEXT, "Next", "Plan these once the first items are under way."),
-    (LATER, "Later", "Keep these on the horizon."),
-]
+PHASE_INTROS = {
+    NOW: "Start with these steps.",
+    NEXT: "Plan these once the Now steps are under way.",
+    LATER: "The rest of the way to your targets.",
+}
 
 
 def _question_list(report, question_ids):
@@ -71,7 +69,8 @@ def results(request, assessment_id):
             "unanswered": _question_list(report, score.unanswered),
             "not_applicable": _not_applicable_list(report),
             "can_write": can_write,
-            "roadmap_count": len(report.roadmap),
+            "next_steps": report.roadmap.steps_in(NOW),
+            "step_count": report.roadmap.step_count,
         },
     )
 
@@ -80,35 +79,29 @@ def results(request, assessment_id):
 def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
-    questionnaire = report.questionnaire
-    phases: OrderedDict[str, dict[str, Any]] = OrderedDict(
-        (key, {"key": key, "title": title, "intro": intro, "items": []}) for key, title, intro in PHASES
-    )
-    for item in report.roadmap:
-        gaps = []
-        for gap in item.gaps:
-            area, question = report.questions_by_id[gap.question_id]
-            gaps.append(
-                {
-                    "gap": gap,
-                    "area": area,
-                    "question": question,
-                    "level_name": None if gap.not_sure else questionnaire.level_name(gap.level),
-                    "target_name": questionnaire.level_name(gap.target),
-                }
-            )
-        practice = report.practices_by_id[item.practice_id]
-        requires = [report.practices_by_id[key] for key in practice.requires if key in report.practices_by_id]
-        phases[item.phase]["items"].append({"item": item, "practice": practice, "gaps": gaps, "requires": requires})
+    roadmap = report.roadmap
+    phases = [
+        {
+            "key": phase,
+            "title": PHASE_TITLES[phase],
+            "intro": PHASE_INTROS[phase],
+            "entries": report.entries_in(phase),
+            "steps": roadmap.steps_in(phase),
+        }
+        for phase in PHASES
+    ]
     return render(
         request,
         "assessment/roadmap.html",
         {
             "assessment": assessment,
             "report": report,
-            "questionnaire": questionnaire,
-            "phases": list(phases.values()),
-            "item_count": len(report.roadmap),
+            "questionnaire": report.questionnaire,
+            "phases": phases,
+            "roadmap": roadmap,
+            "to_verify": [
+                (report.question_numbers[key], *report.questions_by_id[key]) for key in roadmap.to_verify
+            ],
             "can_write": can_write,
         },
     )
@@ -129,7 +122,7 @@ def practice_detail(request, version_id, practice_key):
         raise Http404("No such practice.")
     by_area = []
     for area in questionnaire.areas:
-        questions = [q for q in area.questions if practice.id in q.practices]
+        questions = [q for q in area.questions if any(practice.id in q.practices_for(c) for c in q.step_choices())]
         if questions:
             by_area.append((area, questions))
     return render(

@@ -90,6 +90,16 @@ def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_serve
     assert_accessible(page, context="#content")
 
     draft = models.QuestionnaireVersion.objects.get(version="2026.2")
+    # A choice's roadmap keys: its page lists its practices and needs, reached from its question.
+    registry = models.Choice.objects.get(question__area__questionnaire=draft, question__key="model-versions", level=4)
+    page.goto(f"{live_server.url}/admin/assessment/question/{registry.question_id}/change/")
+    page.locator("#choices-group a.inlinechangelink").nth(2).click()
+    expect(page.get_by_role("heading", name="Needs")).to_be_visible()
+    expect(page.locator("#needs-group select").first).to_have_value(
+        str(models.Question.objects.get(area__questionnaire=draft, key="data-discovery").pk))
+    shot(page, "03c-choice-roadmap-keys")
+    assert_accessible(page, context="#content")
+
     page.goto(f"{live_server.url}/admin/assessment/questionnaireversion/{draft.pk}/change/")
     expect(page.get_by_text("It passes every check")).to_be_visible()
     page.get_by_role("button", name="Publish").click()

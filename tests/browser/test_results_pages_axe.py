@@ -48,6 +48,13 @@ def test_it_keeps_the_executive_pages_accessible(page, live_server, executive, t
     login(page, live_server, executive)
     look(page, base + reverse("assessment-results", args=[latest.pk]), "results")
     look(page, base + reverse("assessment-roadmap", args=[latest.pk]), "roadmap")
+    # Later is closed at first; opened, its items pass too.
+    later = page.locator("details.roadmap-later")
+    assert later.get_attribute("open") is None
+    assert not page.locator("details.roadmap-later article").first.is_visible()
+    later.locator("summary").click()
+    assert page.locator("details.roadmap-later article").first.is_visible()
+    assert_accessible(page)
     practice = models.Practice.objects.filter(questionnaire=version).exclude(note="").first() or (
         models.Practice.objects.filter(questionnaire=version).first()
     )

@@ -12,6 +12,8 @@ from assessment.domain.model import (
     Answer,
     Area,
     Choice,
+    Need,
+    PhaseSizes,
     Practice,
     Question,
     Questionnaire,
@@ -27,8 +29,27 @@ SCALE_1_TO_5 = (
 )
 
 
-def question(id, *, weight=1, practices=(), not_applicable=False, scale=SCALE_1_TO_5):
-    choices = tuple(Choice(s.level, f"{id} at {s.name}") for s in scale)
+def question(
+    id, *, weight=1, practices=(), not_applicable=False, scale=SCALE_1_TO_5, levels=None, foundation=False,
+    roadmap=None,
+):
+    """A question with a choice per scale level (or per level in `levels`).
+
+    `roadmap` maps a choice level to its roadmap keys, e.g.
+    {3: {"practices": ["p"], "stage": 2, "needs": [("q2", 2)]}}.
+    """
+    roadmap = roadmap or {}
+    names = {s.level: s.name for s in scale}
+    choices = tuple(
+        Choice(
+            level,
+            f"{id} at {names.get(level, level)}",
+            practices=None if "practices" not in roadmap.get(level, {}) else tuple(roadmap[level]["practices"]),
+            stage=roadmap.get(level, {}).get("stage"),
+            needs=tuple(Need(q, n) for q, n in roadmap.get(level, {}).get("needs", ())),
+        )
+        for level in (levels or [s.level for s in scale])
+    )
     return Question(
         id=id,
         text=f"Question {id}?",
@@ -36,6 +57,7 @@ def question(id, *, weight=1, practices=(), not_applicable=False, scale=SCALE_1_
         weight=weight,
         not_applicable=not_applicable,
         practices=tuple(practices),
+        foundation=foundation,
     )
 
 
@@ -54,8 +76,9 @@ def practice(id, *, effort="medium", requires=()):
     )
 
 
-def questionnaire(*areas, practices=(), default_target=4, scale=SCALE_1_TO_5):
+def questionnaire(*areas, practices=(), default_target=4, scale=SCALE_1_TO_5, phase_sizes=None):
     return Questionnaire(
+        phase_sizes=phase_sizes or PhaseSizes(),
         slug="test",
         version="1",
         title="Test questionnaire",

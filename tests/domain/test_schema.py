@@ -1,4 +1,4 @@
-"""Reading and writing questionnaire files (questionnaire-format.md, sections 1 and 2)."""
+"""Reading and writing questionnaire files (docs/questionnaire-format.md: the file and the loader's rules)."""
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,8 @@ from assessment.domain import yaml_nodes
 from assessment.domain.model import (
     Area,
     Choice,
+    Need,
+    PhaseSizes,
     Practice,
     Question,
     Questionnaire,
@@ -85,6 +87,27 @@ REFUSALS = [
     ("url-not-http.yaml", 14, 'practice "catalog": url must be an absolute http(s) URL, got "ftp://example.org/'),
     ("url-relative.yaml", 16, 'practice "catalog", reference 1: url must be an absolute http(s) URL'),
     ("url-no-host.yaml", 8, 'source: url must be an absolute http(s) URL, got "https:///whitepaper"'),
+    # The roadmap keys.
+    ("choice-practices-unknown.yaml", 25,
+     'question "discovery", choice 3: practices names unknown practice "catalogue" (did you mean "catalog"?)'),
+    ("roadmap-key-on-lowest-choice.yaml", 23,
+     'question "discovery", choice 1 (level 1): stage is not allowed on the lowest choice of a question'),
+    ("stage-above-level.yaml", 24,
+     'question "discovery", choice 2 (level 2): stage 3 must be above the lowest level 1 '
+     "and at most the choice's level 2"),
+    ("stage-at-lowest-level.yaml", 25, 'question "discovery", choice 3 (level 3): stage 1 must be above the lowest'),
+    ("needs-unknown-question.yaml", 25,
+     'question "discovery", choice 3 (level 3): needs names unknown question "acess" (did you mean "access"?)'),
+    ("needs-itself.yaml", 25, 'question "discovery", choice 3 (level 3): needs names the question itself ("discovery")'),
+    ("needs-level-not-a-choice.yaml", 25,
+     'question "discovery", choice 3 (level 3): needs level 2 of question "access", '
+     "which has no choice at that level (its levels: 1, 3)"),
+    ("needs-cycle.yaml", 25,
+     'question "discovery", choice level 3: needs form a cycle: '
+     "discovery level 3 -> access level 3 -> access level 2 -> discovery level 3"),
+    ("phase-sizes-not-positive.yaml", 10, "phase_sizes: now must be a positive integer (steps in that phase), got 0"),
+    ("phase-sizes-unknown-key.yaml", 10, 'phase_sizes: unknown key "later"'),
+    ("foundation-not-bool.yaml", 29, 'question "access": foundation must be true or false, got an integer (1)'),
 ]
 
 
@@ -159,7 +182,7 @@ def test_it_refuses_control_characters_at_their_line():
     problems = problems_of(good_text().replace("title: Operations", "title: Oper\x07ations"))
 
     assert [(problem.line, problem.message) for problem in problems] == [
-        (89, "character U+0007 is not allowed in YAML")
+        (95, "character U+0007 is not allowed in YAML")
     ]
 
 
@@ -195,7 +218,7 @@ def test_it_names_an_item_by_position_when_its_id_is_missing():
     problems = problems_of(text)
 
     assert [(problem.line, problem.message) for problem in problems] == [
-        (80, 'question 1 of area "models": missing required key "id"')
+        (82, 'question 1 of area "models": missing required key "id"')
     ]
 
 
@@ -249,6 +272,44 @@ def test_it_reads_the_good_file():
     )
 
 
+def test_it_reads_the_roadmap_keys():
+    q = parse_questionnaire(GOOD.read_bytes(), "good_questionnaire.yaml")
+
+    assert q.phase_sizes == PhaseSizes(now=2, next=16)
+    assert [question.id for _, question in q.questions() if question.foundation] == ["data-discovery"]
+    model_versions = q.areas[1].questions[0]
+    assert model_versions.choice_at(4) == Choice(
+        4, "In a model registry", practices=("model-registry",), stage=3, needs=(Need("data-discovery", 3),)
+    )
+    # A choice without practices uses the question's; [] replaces them with none.
+    assert model_versions.practices_for(model_versions.choice_at(5)) == ("model-registry", "data-catalog")
+    monitoring = q.areas[2].questions[0]
+    assert monitoring.practices_for(monitoring.choice_at(3)) == ()
+    assert monitoring.choice_at(3).roadmap_stage == 3 and model_versions.choice_at(4).roadmap_stage == 3
+
+
+def test_it_reports_every_roadmap_problem_of_a_file():
+    text = good_text().replace("phase_sizes: {now: 2}", "phase_sizes: {now: 2, next: -1}")
+    text = text.replace("needs: [{question: data-discovery, level: 3}]", "needs: [{question: data-discovery, level: 4}]")
+    text = text.replace("{level: 1, text: On laptops}", "{level: 1, text: On laptops, practices: []}")
+
+    problems = problems_of(text)
+
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (20, "phase_sizes: next must be a positive integer (steps in that phase), got -1"),
+        (85, 'question "model-versions", choice 1 (level 1): practices is not allowed on the lowest choice of a '
+             "question (there is no step to it)"),
+        (91, 'question "model-versions", choice 3 (level 4): needs level 4 of question "data-discovery", '
+             "which has no choice at that level (its levels: 1, 3, 5)"),
+    ]
+
+
+def test_a_phase_size_may_be_given_alone():
+    q = parse_questionnaire(good_text().replace("phase_sizes: {now: 2}", "phase_sizes: {next: 4}"), "q.yaml")
+
+    assert q.phase_sizes == PhaseSizes(now=8, next=4)
+
+
 def test_it_applies_the_defaults():
     text = good_text().replace("default_target: 4\n", "")
     text = text[: text.index("practices:\n")] + text[text.index("areas:\n"):]
@@ -288,7 +349,7 @@ def test_it_strips_text_but_keeps_inner_line_breaks():
 
 def test_it_accepts_a_few_aliases():
     text = good_text().replace("        practices: [data-catalog]", "        practices: &catalog [data-catalog]")
-    text = text.replace("        practices: [model-registry]", "        practices: *catalog")
+    text = text.replace("\n        practices: [model-registry, data-catalog]", "\n        practices: *catalog")
 
     q = parse_questionnaire(text, "q.yaml")
 
@@ -308,8 +369,17 @@ def test_the_dict_follows_the_format_order_and_leaves_defaults_out():
     data = questionnaire_to_dict(parse_questionnaire(GOOD.read_bytes(), "good.yaml"))
 
     assert list(data) == [
-        "format", "slug", "version", "title", "summary", "source", "scale", "default_target", "practices", "areas",
+        "format", "slug", "version", "title", "summary", "source", "scale", "default_target", "phase_sizes",
+        "practices", "areas",
     ]
+    assert data["phase_sizes"] == {"now": 2}
+    assert list(data["areas"][0]["questions"][1]) == ["id", "text", "foundation", "choices", "practices"]
+    assert data["areas"][1]["questions"][0]["choices"][2] == {
+        "level": 4, "text": "In a model registry", "practices": ["model-registry"], "stage": 3,
+        "needs": [{"question": "data-discovery", "level": 3}],
+    }
+    assert data["areas"][2]["questions"][0]["choices"][2] == {"level": 3, "text": "Scheduled manual reviews",
+                                                              "practices": []}
     assert list(data["practices"][1]) == ["id", "title", "summary", "url", "references", "effort", "requires"]
     assert list(data["practices"][2]) == ["id", "title", "summary", "url", "note", "effort"]
     assert list(data["areas"][0]) == ["id", "title", "summary", "questions"]
@@ -317,7 +387,6 @@ def test_the_dict_follows_the_format_order_and_leaves_defaults_out():
     assert list(data["areas"][0]["questions"][0]) == [
         "id", "text", "help", "weight", "not_applicable", "choices", "practices",
     ]
-    assert list(data["areas"][0]["questions"][1]) == ["id", "text", "choices", "practices"]
     assert data["scale"][0] == {"level": 1, "name": "Initial", "description": "Ad hoc, depends on individuals"}
     assert data["areas"][0]["questions"][1]["choices"][0] == {"level": 1, "text": "They ask around"}
 
@@ -389,17 +458,33 @@ def questionnaires(draw) -> Questionnaire:
     )
 
     question_ids = iter(draw(st.lists(ids, min_size=6, max_size=6, unique=True)))
+    earlier: list[Question] = []  # needs name earlier questions only, so they form no cycle
     areas = []
     for area_id in draw(st.lists(ids, min_size=1, max_size=3, unique=True)):
         questions = []
         for _ in range(draw(st.integers(1, 2))):
             offered = draw(st.lists(st.sampled_from(levels), min_size=2, unique=True))
+            choices = tuple(
+                Choice(level, draw(texts)) if level == min(offered) else Choice(
+                    level, draw(texts),
+                    practices=draw(st.none() | st.lists(st.sampled_from(practice_ids), unique=True).map(tuple))
+                    if practice_ids else draw(st.none() | st.just(())),
+                    stage=draw(st.none() | st.integers(lo + 1, level)) if level > lo else None,
+                    needs=tuple(
+                        Need(other.id, draw(st.sampled_from([c.level for c in other.choices])))
+                        for other in draw(st.lists(st.sampled_from(earlier), max_size=2, unique_by=lambda q: q.id))
+                    ) if earlier else (),
+                )
+                for level in offered
+            )
             questions.append(Question(
                 id=next(question_ids), text=draw(texts),
-                choices=tuple(Choice(level, draw(texts)) for level in offered),
+                choices=choices,
                 help=draw(optional_texts), weight=draw(weights), not_applicable=draw(st.booleans()),
                 practices=tuple(draw(st.lists(st.sampled_from(practice_ids), unique=True))) if practice_ids else (),
+                foundation=draw(st.booleans()),
             ))
+            earlier.append(questions[-1])
         areas.append(Area(id=area_id, title=draw(texts), questions=tuple(questions),
                           summary=draw(optional_texts), weight=draw(weights)))
 
@@ -408,6 +493,7 @@ def questionnaires(draw) -> Questionnaire:
         default_target=draw(st.sampled_from(levels)), summary=draw(optional_texts),
         source=draw(st.none() | st.builds(Source, texts, optional_texts, st.just("") | urls)),
         practices=practices,
+        phase_sizes=draw(st.builds(PhaseSizes, st.integers(1, 30), st.integers(1, 30))),
     )
 
 

@@ -1,4 +1,4 @@
-"""Scores of section 3, on examples worked by hand.
+"""Scores (docs/questionnaire-format.md, section 3), on examples worked by hand.
 
 The scale is 1..5 unless said otherwise: lo = 1, hi = 5, hi - lo = 4, so a
 choice at level L scores (L - 1) / 4: 1 -> 0, 2 -> 0.25, 3 -> 0.5, 4 -> 0.75,
