@@ -1,8 +1,11 @@
-"""The shipped questionnaire, questionnaires/public-sector-ml.yaml, says what the product promises.
+"""The shipped questionnaires say what the product promises.
 
-No database: the file is read with yaml.safe_load for the content rules below,
-and with the format validator (assessment.domain.schema.parse_questionnaire),
-which must accept it without a single problem.
+questionnaires/public-sector-ml.yaml is the newest content version (2026.2);
+questionnaires/public-sector-ml-2026.1.yaml stays for the assessments that use
+it. No database: the files are read with yaml.safe_load for the content rules
+below, and with the format validator (assessment.domain.schema.parse_questionnaire),
+which must accept them without a single problem. The roadmap rules are those of
+docs/questionnaire-format.md, section 4.
 """
 import re
 from pathlib import Path
@@ -12,9 +15,12 @@ import yaml
 
 from assessment.domain.schema import parse_questionnaire
 
-PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "public-sector-ml.yaml"
+QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+PATH = QUESTIONNAIRES / "public-sector-ml.yaml"
+PREVIOUS = QUESTIONNAIRES / "public-sector-ml-2026.1.yaml"
 WHITEPAPER = "https://docs.aws.amazon.com/whitepapers/latest/ml-best-practices-public-sector-organizations/"
 
+AREA_IDS = ["data-ingestion", "training", "mlops", "governance", "security", "cost", "bias"]
 AREA_TITLES = [
     "Data Ingestion and Preparation",
     "Model Training and Tuning",
@@ -34,19 +40,45 @@ AREA_PAGES = [
     "cost-optimization",
     "bias-and-explainability",
 ]
-# Services the whitepaper names that were since renamed, folded in or retired.
+# Services the whitepaper names that were since renamed, folded in or closed:
+# the practice that covers the job says so in its note.
 NOTED_PRACTICES = {
-    "mlops-workload-orchestrator": "MLOps Framework",
-    "replace-elastic-inference": "Elastic Inference",
-    "canvas-data-wrangler": "Canvas",
-    "clarify-bias-detection": "no longer open to new customers",
+    "release-pipeline": "MLOps Framework",
+    "right-size-inference": "Elastic Inference",
+    "data-prep-jobs": "Canvas",
+    "fairness-testing": "no longer open to new customers",
+    "labeling-workflow": "Ground Truth",
+    "explain-results": "Debugger",
 }
-VENDOR_WORDS = re.compile(r"\b(AWS|Amazon|SageMaker)\b")
+# Services closed to new customers or discontinued (status checked for 2026.2).
+RETIRED = re.compile(
+    r"\b(Clarify|Debugger|Ground Truth|Elastic Inference|Augmented AI|A2I|Edge Manager|Data Science SDK)\b"
+)
+VENDOR_WORDS = re.compile(r"\b(AWS|Amazon|SageMaker|S3|IAM|Kinesis|Glue|EMR|KMS|VPC|ECR)\b")
+EXAMPLE = re.compile(r"\s*\(for example [^()]*\)\s*$")
+# What public bodies need and the whitepaper lacks: practice id and the host of
+# its authoritative reference.
+PUBLIC_SECTOR_PRACTICES = {
+    "use-case-intake": "www.nist.gov",
+    "impact-assessment": "www.canada.ca",
+    "ai-use-case-inventory": "www.whitehouse.gov",
+    "data-ownership": "strategy.data.gov",
+    "production-monitoring": "docs.aws.amazon.com",
+    "human-review-appeal": "www.tbs-sct.canada.ca",
+    "ml-incident-response": "csrc.nist.gov",
+}
+M_25_21 = "M-25-21"
+DADM = "https://www.tbs-sct.canada.ca/pol/doc-eng.aspx?id=32592"
 
 
 @pytest.fixture(scope="module")
 def data():
     return yaml.safe_load(PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def previous():
+    return yaml.safe_load(PREVIOUS.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -60,18 +92,43 @@ def questions(data):
             yield area, question
 
 
+def steps(data):
+    """Every choice above a question's lowest: each is a roadmap step's target."""
+    for _, question in questions(data):
+        lowest = min(choice["level"] for choice in question["choices"])
+        for choice in question["choices"]:
+            if choice["level"] > lowest:
+                yield question, choice
+
+
+def choice_practices(question, choice):
+    return choice["practices"] if "practices" in choice else question.get("practices", [])
+
+
+# --- the files load ---------------------------------------------------------
+
+
 def test_it_passes_the_format_validator():
     questionnaire = parse_questionnaire(PATH.read_bytes(), str(PATH))
 
     assert questionnaire.slug == "public-sector-ml"
-    assert questionnaire.version == "2026.1"
+    assert questionnaire.version == "2026.2"
     assert [area.title for area in questionnaire.areas] == AREA_TITLES
+
+
+def test_the_previous_version_stays_loadable_under_the_same_slug():
+    questionnaire = parse_questionnaire(PREVIOUS.read_bytes(), str(PREVIOUS))
+
+    assert (questionnaire.slug, questionnaire.version) == ("public-sector-ml", "2026.1")
+
+
+# --- identity and structure -------------------------------------------------
 
 
 def test_it_identifies_itself_and_its_source(data):
     assert data["format"] == 1
     assert data["slug"] == "public-sector-ml"
-    assert data["version"] == "2026.1"
+    assert data["version"] == "2026.2"
     assert data["title"].strip() and data["summary"].strip()
     assert data["source"]["publisher"] == "Amazon Web Services"
     assert data["source"]["url"].startswith(WHITEPAPER)
@@ -86,9 +143,10 @@ def test_it_has_five_named_levels_each_described(data):
     assert all(level["description"].strip() for level in scale)
 
 
-def test_it_has_the_seven_areas_in_order(data):
+def test_it_keeps_the_seven_areas_in_order(data, previous):
+    assert [area["id"] for area in data["areas"]] == AREA_IDS == [area["id"] for area in previous["areas"]]
     assert [area["title"] for area in data["areas"]] == AREA_TITLES
-    assert all(area["id"] and area["summary"].strip() for area in data["areas"])
+    assert all(area["summary"].strip() for area in data["areas"])
 
 
 def test_each_area_has_five_to_nine_questions(data):
@@ -104,21 +162,157 @@ def test_each_question_offers_one_choice_per_level(data):
         assert question["help"].strip(), question["id"]
 
 
-def test_every_question_links_an_existing_practice(data, practices):
+def test_question_ids_of_the_previous_version_carry_over_in_their_area(data, previous):
+    """Stable ids let actions and comparisons carry over to 2026.2."""
+    now = {question["id"]: area["id"] for area, question in questions(data)}
+    before = {question["id"]: area["id"] for area, question in questions(previous)}
+
+    assert {qid: now.get(qid) for qid in before} == before
+
+
+def test_it_adds_the_questions_public_bodies_need(data, previous):
+    added = {question["id"] for _, question in questions(data)} - {q["id"] for _, q in questions(previous)}
+
+    assert added == {
+        "di-data-ownership",
+        "gov-ai-inventory",
+        "sec-sensitive-data",
+        "ops-monitoring",
+        "ops-incident-response",
+        "bias-human-review",
+    }
+
+
+# --- links between questions and practices, both ways -----------------------
+
+
+def test_every_step_names_known_practices(data, practices):
+    for question, choice in steps(data):
+        named = choice_practices(question, choice)
+        assert named, (question["id"], choice["level"])
+        assert set(named) <= set(practices), (question["id"], choice["level"], set(named) - set(practices))
+
+
+def test_the_lowest_choice_takes_no_roadmap_keys(data):
     for _, question in questions(data):
-        assert question["practices"], question["id"]
-        unknown = set(question["practices"]) - set(practices)
-        assert not unknown, (question["id"], unknown)
+        lowest = min(question["choices"], key=lambda choice: choice["level"])
+        assert not {"practices", "stage", "needs"} & set(lowest), question["id"]
 
 
-def test_every_practice_is_linked_from_a_question(data, practices):
-    linked = {practice_id for _, question in questions(data) for practice_id in question["practices"]}
+def test_every_practice_is_named_by_some_step(data, practices):
+    named = {practice_id for question, choice in steps(data) for practice_id in choice_practices(question, choice)}
 
-    assert set(practices) - linked == set()
+    assert set(practices) - named == set()
+
+
+def test_practice_requires_name_known_practices_without_cycles(practices):
+    graph = {pid: practice.get("requires", []) for pid, practice in practices.items()}
+    assert all(set(required) <= set(practices) for required in graph.values())
+    assert _cycle(graph) is None
 
 
 def test_it_covers_at_least_35_practices(practices):
     assert len(practices) >= 35
+
+
+# --- roadmap keys -------------------------------------------------------------
+
+
+def test_at_least_eight_foundations_each_reach_defined_at_stage_2(data):
+    foundations = [question for _, question in questions(data) if question.get("foundation")]
+
+    assert len(foundations) >= 8
+    for question in foundations:
+        level_3 = next(choice for choice in question["choices"] if choice["level"] == 3)
+        assert level_3.get("stage") == 2, question["id"]
+
+
+def test_the_basics_are_foundations(data):
+    foundations = {question["id"] for _, question in questions(data) if question.get("foundation")}
+
+    assert {
+        "gov-use-case-approval",
+        "gov-ai-inventory",
+        "sec-access-control",
+        "sec-sensitive-data",
+        "sec-network-isolation",
+        "sec-audit-logging",
+        "di-data-ownership",
+        "sec-version-history",
+        "sec-data-lifecycle",
+    } <= foundations
+
+
+def test_stages_are_within_the_scale(data):
+    for question, choice in steps(data):
+        assert 1 < choice.get("stage", choice["level"]) <= choice["level"], (question["id"], choice["level"])
+
+
+def test_needs_name_another_question_at_one_of_its_levels(data):
+    levels = {question["id"]: {choice["level"] for choice in question["choices"]} for _, question in questions(data)}
+    for question, choice in steps(data):
+        for need in choice.get("needs", []):
+            assert need["question"] != question["id"], question["id"]
+            assert need["level"] in levels.get(need["question"], set()), (question["id"], need)
+
+
+def test_needs_make_no_cycle_among_question_levels(data):
+    graph = {}
+    for _, question in questions(data):
+        levels = sorted(choice["level"] for choice in question["choices"])
+        by_level = {choice["level"]: choice for choice in question["choices"]}
+        for below, level in zip([None] + levels, levels):
+            edges = [(question["id"], below)] if below is not None else []
+            edges += [(need["question"], need["level"]) for need in by_level[level].get("needs", [])]
+            graph[(question["id"], level)] = edges
+
+    assert _cycle(graph) is None
+
+
+def test_phase_sizes_are_the_defaults_or_positive(data):
+    sizes = data.get("phase_sizes", {})
+
+    assert set(sizes) <= {"now", "next"}
+    assert all(isinstance(size, int) and size > 0 for size in sizes.values())
+
+
+# --- practice titles and services ---------------------------------------------
+
+
+def test_practice_titles_lead_with_a_vendor_neutral_action(practices):
+    for practice in practices.values():
+        action = EXAMPLE.sub("", practice["title"])
+        assert action and action[0].isupper(), practice["id"]
+        assert not VENDOR_WORDS.search(action), (practice["id"], action)
+
+
+def test_a_practice_naming_an_aws_service_names_it_as_an_example(practices):
+    named = [p for p in practices.values() if VENDOR_WORDS.search(p["title"])]
+
+    assert len(named) >= 40
+    assert all(EXAMPLE.search(p["title"]) for p in named), [p["id"] for p in named if not EXAMPLE.search(p["title"])]
+
+
+def test_no_step_relies_on_a_retired_service_alone(data, practices):
+    for question, choice in steps(data):
+        titles = [practices[practice_id]["title"] for practice_id in choice_practices(question, choice)]
+        assert any(not RETIRED.search(title) for title in titles), (question["id"], choice["level"], titles)
+
+
+def test_no_practice_title_offers_a_retired_service(practices):
+    assert [p["id"] for p in practices.values() if RETIRED.search(p["title"])] == []
+
+
+@pytest.mark.parametrize("practice_id, mention", sorted(NOTED_PRACTICES.items()))
+def test_renamed_or_retired_services_carry_a_note(practices, practice_id, mention):
+    assert mention in practices[practice_id].get("note", "")
+
+
+def test_efforts_are_low_medium_or_high(practices):
+    assert {practice["effort"] for practice in practices.values()} == {"low", "medium", "high"}
+
+
+# --- references -----------------------------------------------------------------
 
 
 def test_every_url_is_http(data, practices):
@@ -127,21 +321,31 @@ def test_every_url_is_http(data, practices):
         urls.append(practice["url"])
         urls.extend(reference["url"] for reference in practice.get("references", []))
 
-    assert [url for url in urls if not url.startswith(("http://", "https://"))] == []
+    assert [url for url in urls if not re.match(r"https?://[^/\s]+", url)] == []
 
 
-def test_each_practice_cites_its_whitepaper_section(practices):
+def test_each_practice_cites_its_whitepaper_section_or_says_it_is_new(practices):
     section_pages = {WHITEPAPER + page + ".html" for page in AREA_PAGES}
     for practice in practices.values():
         cited = {reference["url"] for reference in practice.get("references", [])}
-        assert cited & section_pages, practice["id"]
+        assert cited & section_pages or "Not in the 2021 whitepaper" in practice.get("note", ""), practice["id"]
 
 
-@pytest.mark.parametrize("practice_id, mention", sorted(NOTED_PRACTICES.items()))
-def test_renamed_or_retired_services_carry_a_note(practices, practice_id, mention):
-    note = practices[practice_id].get("note", "")
+@pytest.mark.parametrize("practice_id, host", sorted(PUBLIC_SECTOR_PRACTICES.items()))
+def test_public_sector_practices_cite_an_authority(practices, practice_id, host):
+    assert practices[practice_id]["url"].startswith(f"https://{host}/")
 
-    assert mention in note
+
+def test_use_case_intake_cites_the_us_and_canadian_rules(practices):
+    intake = practices["use-case-intake"]
+    cited = [reference["url"] for reference in intake["references"]]
+
+    assert intake["url"] == "https://www.nist.gov/itl/ai-risk-management-framework"
+    assert any(M_25_21 in url for url in cited) and DADM in cited
+    assert practices["impact-assessment"]["url"].endswith("/algorithmic-impact-assessment.html")
+
+
+# --- plain language -------------------------------------------------------------
 
 
 def test_questions_name_no_vendor(data):
@@ -149,3 +353,49 @@ def test_questions_name_no_vendor(data):
         texts = [question["text"], question["help"]] + [choice["text"] for choice in question["choices"]]
         named = [text for text in texts if VENDOR_WORDS.search(text)]
         assert named == [], question["id"]
+
+
+def test_questions_read_at_grade_10_or_below(data):
+    for _, question in questions(data):
+        text = " ".join([question["text"], question["help"]] + [choice["text"] for choice in question["choices"]])
+        assert _grade(text) <= 10, (question["id"], round(_grade(text), 1))
+
+
+def test_practice_summaries_are_short_and_plain(practices):
+    for practice in practices.values():
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", practice["summary"].strip()) if s]
+        assert 1 <= len(sentences) <= 5, practice["id"]
+        assert max(len(s.split()) for s in sentences) <= 40, practice["id"]
+        assert _grade(practice["summary"]) <= 10, (practice["id"], round(_grade(practice["summary"]), 1))
+
+
+def _grade(text: str) -> float:
+    """Flesch-Kincaid grade level, with a vowel-group syllable count."""
+    sentences = max(1, len(re.findall(r"[.!?;:](\s|$)", text)))
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+
+    def syllables(word):
+        groups = re.findall(r"[aeiouy]+", word.lower())
+        count = len(groups) - (1 if word.lower().endswith("e") and len(groups) > 1 else 0)
+        return max(1, count)
+
+    total = sum(syllables(word) for word in words)
+    return 0.39 * len(words) / sentences + 11.8 * total / len(words) - 15.59
+
+
+def _cycle(graph):
+    """A node on a cycle of `graph` (node -> list of nodes), or None."""
+    state = {}
+
+    def visit(node):
+        state[node] = "open"
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == "open" or (nxt not in state and visit(nxt)):
+                return True
+        state[node] = "done"
+        return False
+
+    for node in graph:
+        if node not in state and visit(node):
+            return node
+    return None

@@ -6,12 +6,24 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessment import models
+from assessment.management.commands.seed_demo import BASELINE, DEMO_TEAMS
+from assessment.selectors.overview import assessment_scores
+
+from .conftest import REPO, load_questionnaire_file
 
 
 def seed():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+def baseline_levels():
+    baselines = list(
+        models.Assessment.objects.filter(title="Baseline assessment").select_related("questionnaire", "team")
+    )
+    scores = assessment_scores(baselines)
+    return {a.team.slug: scores[a.pk].level for a in baselines}
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +39,23 @@ def test_it_needs_a_questionnaire_first():
 
 
 @pytest.mark.django_db
-def test_it_creates_teams_roles_and_assessments_in_different_states(questionnaire_version, monkeypatch):
+def test_it_needs_the_demo_questionnaire_not_just_any(questionnaire_version):
+    with pytest.raises(CommandError, match='No published questionnaire "public-sector-ml"'):
+        seed()
+    assert not models.Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_version_without_the_demo_questions_and_writes_nothing():
+    load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.1.yaml")
+
+    with pytest.raises(CommandError, match="version 2026.1 .* lacks: .*gov-ai-inventory"):
+        seed()
+    assert not models.Assessment.objects.exists() and not models.Team.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_creates_teams_roles_and_assessments_in_different_states(full_questionnaire_version, monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     out = seed()
     assert models.Team.objects.count() == 3
@@ -43,7 +71,56 @@ def test_it_creates_teams_roles_and_assessments_in_different_states(questionnair
 
 
 @pytest.mark.django_db
-def test_running_it_twice_keeps_data_and_passwords(questionnaire_version, monkeypatch, data_dir):
+def test_it_uses_the_newest_version_when_an_older_one_is_loaded_too():
+    load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.1.yaml")
+    newest = load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
+    seed()
+
+    assert newest.version == "2026.2"
+    assert set(models.Assessment.objects.values_list("questionnaire__version", flat=True)) == {"2026.2"}
+
+
+@pytest.mark.django_db
+def test_baselines_answer_every_question_by_its_id(full_questionnaire_version):
+    seed()
+    keys = set(models.Question.objects.filter(area__questionnaire=full_questionnaire_version).values_list("key", flat=True))
+    assert set(BASELINE) == keys
+    for baseline in models.Assessment.objects.filter(title="Baseline assessment"):
+        answered = set(baseline.answers.values_list("question__key", flat=True))
+        assert answered == keys, baseline.team.slug
+    citizen = models.Assessment.objects.get(team__slug="citizen-services", title="Baseline assessment")
+    access = citizen.answers.get(question__key="sec-access-control")
+    assert (access.kind, access.choice.level) == (models.Answer.CHOICE, 1)
+    assert citizen.answers.get(question__key="sec-compliance-evidence").kind == models.Answer.NOT_SURE
+    assert citizen.answers.get(question__key="di-streaming-sources").kind == models.Answer.NOT_APPLICABLE
+
+
+@pytest.mark.django_db
+def test_the_three_teams_stand_at_clearly_different_levels(full_questionnaire_version):
+    seed()
+
+    assert baseline_levels() == {"citizen-services": 1.8, "benefits-analytics": 2.7, "fraud-detection": 3.6}
+    assert [slug for slug, _name in DEMO_TEAMS] == ["citizen-services", "benefits-analytics", "fraud-detection"]
+
+
+@pytest.mark.django_db
+def test_later_assessments_build_on_the_one_before(full_questionnaire_version):
+    seed()
+    team = models.Team.objects.get(slug="fraud-detection")
+    baseline, review, current = team.assessments.order_by("created_at", "pk")
+    scores = assessment_scores(
+        list(models.Assessment.objects.filter(team=team).select_related("questionnaire"))
+    )
+
+    assert [baseline.title, review.title, current.title] == ["Baseline assessment", "Quarterly review", "Current quarter"]
+    assert current.status == models.Assessment.DRAFT
+    assert scores[baseline.pk].score < scores[review.pk].score < scores[current.pk].score
+    assert review.answers.count() == baseline.answers.count()
+    assert review.answers.get(question__key="bias-after-release").choice.level == 3
+
+
+@pytest.mark.django_db
+def test_running_it_twice_keeps_data_and_passwords(full_questionnaire_version, monkeypatch, data_dir):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     first = seed()
     counts = (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count())
@@ -56,7 +133,7 @@ def test_running_it_twice_keeps_data_and_passwords(questionnaire_version, monkey
 
 
 @pytest.mark.django_db
-def test_demo_password_from_the_environment(questionnaire_version, monkeypatch):
+def test_demo_password_from_the_environment(full_questionnaire_version, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-chosen-demo-password")
     seed()
     assert get_user_model().objects.get(username="executive").check_password("a-chosen-demo-password")

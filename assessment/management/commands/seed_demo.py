@@ -1,6 +1,5 @@
 """Create demo data: an agency, teams, users in each role, assessments in different states."""
 import os
-import random
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -13,17 +12,101 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import models
-from assessment.domain.model import NA_BUSINESS_PRIORITY, NA_DOES_NOT_APPLY, NA_SHARED_SERVICE
+from assessment.domain.model import NA_DOES_NOT_APPLY, NA_SHARED_SERVICE
 from assessment.selectors.questionnaires import default_questionnaire_versions
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
 
 AGENCY = "Department of Public Services (demo)"
-TEAMS = [
+DEMO_SLUG = "public-sector-ml"
+# Three teams at clearly different maturity: baseline levels about 1.8, 2.7 and 3.6.
+DEMO_TEAMS = [
+    ("citizen-services", "Citizen Services"),
     ("benefits-analytics", "Benefits Analytics"),
     ("fraud-detection", "Fraud Detection"),
-    ("citizen-services", "Citizen Services"),
 ]
-DEMO_NA_REASONS = [NA_DOES_NOT_APPLY, NA_SHARED_SERVICE, NA_BUSINESS_PRIORITY]
+NA, NS = "na", "ns"  # Not applicable, Not sure
+# The baseline answer of each team, by question id of the newest content
+# version: (citizen-services, benefits-analytics, fraud-detection).
+# Citizen Services shares admin logins, lets notebooks reach the internet,
+# does not know where its sensitive data is and approves no use cases.
+BASELINE = {
+    # Data ingestion and preparation
+    "di-data-ownership": (1, 2, 4),
+    "di-data-catalog": (2, 3, 4),
+    "di-batch-sources": (2, 3, 3),
+    "di-streaming-sources": ("na", 3, 4),
+    "di-data-lineage": (2, 2, 3),
+    "di-transformation": (2, 3, 4),
+    "di-data-quality": (2, 3, 4),
+    # Model training and tuning
+    "mt-common-approach": (2, 3, 4),
+    "mt-environments": (2, 3, 4),
+    "mt-tuning": (2, 3, 3),
+    "mt-large-jobs": ("na", 3, 3),
+    "mt-reproducibility": (1, 2, 4),
+    "mt-accuracy-target": (2, 3, 4),
+    # ML operations
+    "ops-model-inventory": (1, 3, 4),
+    "ops-release-process": (1, 2, 4),
+    "ops-workflow-automation": (2, 3, 4),
+    "ops-rollback": (2, 2, 4),
+    "ops-decision-audit": (2, 3, 3),
+    "ops-monitoring": (1, 2, 3),
+    "ops-incident-response": (1, "ns", 2),
+    "ops-edge-devices": ("na", "na", 3),
+    # Management and governance
+    "gov-use-case-approval": (1, 2, 3),
+    "gov-ai-inventory": (1, 2, 4),
+    "gov-environment-setup": (2, 3, 4),
+    "gov-workspaces": (2, 4, 4),
+    "gov-tagging": (3, 3, 4),
+    "gov-licenses": (2, 3, 3),
+    "gov-policy-checks": (2, 3, 4),
+    # Security and compliance
+    "sec-access-control": (1, 3, 4),
+    "sec-sensitive-data": (1, 2, 4),
+    "sec-network-isolation": (1, 2, 4),
+    "sec-data-lifecycle": (2, 2, 3),
+    "sec-audit-logging": (2, 3, 4),
+    "sec-version-history": (2, 3, 4),
+    "sec-encryption": (2, 3, 4),
+    "sec-compliance-evidence": ("ns", 3, 4),
+    # Cost optimization
+    "cost-visibility": (2, 3, 4),
+    "cost-budgets": (3, 3, 4),
+    "cost-storage": (2, 2, 3),
+    "cost-labeling": ("na", 3, 4),
+    "cost-training": (2, 3, 3),
+    "cost-idle-resources": (3, 3, 4),
+    "cost-serving": (2, 3, 3),
+    # Bias and explainability
+    "bias-data-check": (2, 3, 4),
+    "bias-results-check": (2, 3, 4),
+    "bias-after-release": (1, 2, 2),
+    "bias-explain-one-case": (2, 3, 4),
+    "bias-human-review": (2, 3, 3),
+    "bias-explain-public": (2, 2, 4),
+    "bias-accuracy-vs-explanation": (2, 3, 4),
+}
+# Why a question answered Not applicable does not apply: labelling is bought
+# through another agency's shared service; the rest is work the team does not do.
+DEMO_NA_REASONS = {"cost-labeling": NA_SHARED_SERVICE}
+# What each team finished after its baseline, one entry per later assessment:
+# (title, months ago, or None for a draft still in progress, changed answers).
+# They are the first steps of the team's own roadmap.
+IMPROVEMENTS = {
+    "citizen-services": [
+        ("Quarterly review", 3, {"gov-use-case-approval": 2, "sec-access-control": 2, "sec-network-isolation": 2}),
+    ],
+    "benefits-analytics": [
+        ("Quarterly review", 3, {"gov-use-case-approval": 3, "sec-sensitive-data": 3, "ops-incident-response": 2}),
+        ("Current quarter", None, {"sec-network-isolation": 3}),
+    ],
+    "fraud-detection": [
+        ("Quarterly review", 3, {"bias-after-release": 3, "ops-incident-response": 3}),
+        ("Current quarter", None, {"gov-use-case-approval": 4}),
+    ],
+}
 # (username, full name, role, team slug or None)
 USERS = [
     ("admin", "Ada Admin", "superuser", None),
@@ -44,17 +127,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        versions = default_questionnaire_versions()
-        if not versions:
-            raise CommandError("No published questionnaire. Run: python manage.py load_questionnaire questionnaires/*.yaml")
-        version = versions[0]
+        version = _demo_version()
         credentials_file = Path(settings.DATA_DIR) / "demo-credentials.txt"
         saved = _read_credentials(credentials_file)
         with transaction.atomic():
             agency, _ = models.Agency.objects.get_or_create(name=AGENCY)
             teams = {
                 slug: models.Team.objects.get_or_create(slug=slug, defaults={"name": name, "agency": agency})[0]
-                for slug, name in TEAMS
+                for slug, name in DEMO_TEAMS
             }
             credentials = {}
             for username, full_name, role, team_slug in USERS:
@@ -67,11 +147,29 @@ class Command(BaseCommand):
                     created += _demo_assessments(team, version, lead)
         _write_credentials(credentials_file, credentials)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(teams)} teams, {created} new assessments."))
-        self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
+        self.stdout.write("Demo logins (make run prints the address to open when the server starts):")
         for username, (role, team_slug, password) in credentials.items():
             where = f" of {team_slug}" if team_slug else ""
             self.stdout.write(f"  {username:<16} {password:<24} {role}{where}")
         self.stdout.write(f"(These logins are also kept in {credentials_file}, outside the repository.)")
+
+
+def _demo_version():
+    """The newest published version of the demo questionnaire; it must hold every question of BASELINE."""
+    version = next((v for v in default_questionnaire_versions() if v.slug == DEMO_SLUG), None)
+    if version is None:
+        raise CommandError(
+            f'No published questionnaire "{DEMO_SLUG}". '
+            "Run: python manage.py load_questionnaire questionnaires/*.yaml"
+        )
+    keys = set(models.Question.objects.filter(area__questionnaire=version).values_list("key", flat=True))
+    missing = sorted(set(BASELINE) - keys)
+    if missing:
+        raise CommandError(
+            f'The demo answers are for questions that version {version.version} of "{DEMO_SLUG}" lacks: '
+            f"{', '.join(missing)}. Load questionnaires/{DEMO_SLUG}.yaml, the newest content version."
+        )
+    return version
 
 
 def _read_credentials(path: Path) -> dict[str, str]:
@@ -122,44 +220,43 @@ def _ensure_user(username, full_name, role, team, agency, saved) -> str:
 
 
 def _demo_assessments(team, version, lead) -> int:
-    """Two submitted quarters and, for some teams, a draft in progress."""
-    rng = random.Random(team.slug)
-    questions = list(
-        models.Question.objects.filter(area__questionnaire=version)
-        .order_by("area__position", "position")
-        .prefetch_related("choices")
-    )
-    levels = {q.pk: sorted(c.level for c in q.choices.all()) for q in questions}
-    # Start each question in the lower half of its choices; later quarters improve.
-    base = {q.pk: rng.randint(0, max(0, len(levels[q.pk]) // 2 - 1)) for q in questions}
+    """A submitted baseline and quarterly review and, for some teams, a draft in progress.
+
+    The baseline holds the team's designed profile (BASELINE); each later
+    assessment copies the one before and applies that step of IMPROVEMENTS,
+    the roadmap steps the team finished in the quarter.
+    """
+    column = [slug for slug, _name in DEMO_TEAMS].index(team.slug)
+    questions = {
+        q.key: q for q in models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices")
+    }
     now = timezone.now()
     created = 0
     previous = None
-    for quarter, (title, months_ago, fraction) in enumerate(
-        [("Baseline assessment", 6, 1.0), ("Quarterly review", 3, 1.0), ("Current quarter", 0, 0.5)]
-    ):
-        if quarter == 2 and team.slug == "citizen-services":
-            break
+    steps = [("Baseline assessment", 6, {})] + [
+        (title, months_ago, changes) for title, months_ago, changes in IMPROVEMENTS.get(team.slug, [])
+    ]
+    for number, (title, months_ago, changes) in enumerate(steps):
+        values = {key: levels[column] for key, levels in BASELINE.items()} if number == 0 else changes
         assessment = assessment_create(
             team=team, questionnaire=version, title=title, user=lead, copy_from=previous
         )
-        answers = []
-        for q in questions[: int(len(questions) * fraction)]:
-            step = min(len(levels[q.pk]) - 1, base[q.pk] + quarter + (1 if rng.random() < 0.3 else 0))
-            level = levels[q.pk][step]
-            roll = rng.random()
-            if roll < 0.05 and q.not_applicable:
-                reason = DEMO_NA_REASONS[q.pk % len(DEMO_NA_REASONS)]
-                answers.append(AnswerInput(q.pk, models.Answer.NOT_APPLICABLE, na_reason=reason))
-            elif roll < 0.12:
-                answers.append(AnswerInput(q.pk, models.Answer.NOT_SURE, note="Ask the data owner"))
-            else:
-                answers.append(AnswerInput(q.pk, models.Answer.CHOICE, level=level))
-        answers_save(assessment=assessment, user=lead, answers=answers)
-        if fraction == 1.0:
+        answers_save(
+            assessment=assessment, user=lead, answers=[_answer(questions[key], value) for key, value in values.items()]
+        )
+        if months_ago is not None:
             assessment_submit(assessment=assessment, user=lead)
             when = now - timedelta(days=30 * months_ago)
             models.Assessment.objects.filter(pk=assessment.pk).update(created_at=when, submitted_at=when)
         previous = assessment
         created += 1
     return created
+
+
+def _answer(question, value) -> AnswerInput:
+    if value == NA:
+        reason = DEMO_NA_REASONS.get(question.key, NA_DOES_NOT_APPLY)
+        return AnswerInput(question.pk, models.Answer.NOT_APPLICABLE, na_reason=reason)
+    if value == NS:
+        return AnswerInput(question.pk, models.Answer.NOT_SURE, note="Ask the data owner")
+    return AnswerInput(question.pk, models.Answer.CHOICE, level=value)
