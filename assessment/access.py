@@ -21,6 +21,29 @@ def executive_agency_id(user) -> int | None:
         return None
 
 
+def executive_division_ids(user) -> frozenset[int] | None:
+    """The divisions an executive is limited to; None for the whole agency (and for non-executives)."""
+    if executive_agency_id(user) is None:
+        return None
+    ids = frozenset(user.executive.divisions.values_list("pk", flat=True))
+    return ids or None
+
+
+def executive_scope(user) -> tuple[int, frozenset[int] | None] | None:
+    """The agency an executive reads, and the divisions they are limited to (None: all); None if not one."""
+    agency_id = executive_agency_id(user)
+    if agency_id is None:
+        return None
+    return agency_id, executive_division_ids(user)
+
+
+def executive_sees_team(user, team: Team) -> bool:
+    if executive_agency_id(user) != team.agency_id:
+        return False
+    divisions = executive_division_ids(user)
+    return divisions is None or team.division_id in divisions
+
+
 def role_in_team(user, team: Team) -> str | None:
     """'member', 'viewer', 'executive' or None for a user and a team."""
     if not user.is_authenticated:
@@ -28,7 +51,7 @@ def role_in_team(user, team: Team) -> str | None:
     role = Membership.objects.filter(team=team, user=user).values_list("role", flat=True).first()
     if role:
         return role
-    if executive_agency_id(user) == team.agency_id:
+    if executive_sees_team(user, team):
         return "executive"
     return None
 
@@ -58,7 +81,9 @@ def teams_visible_to(user):
         return Team.objects.none()
     agency_id = executive_agency_id(user)
     if agency_id is not None:
-        return Team.objects.filter(agency_id=agency_id)
+        teams = Team.objects.filter(agency_id=agency_id)
+        divisions = executive_division_ids(user)
+        return teams if divisions is None else teams.filter(division_id__in=divisions)
     return Team.objects.filter(memberships__user=user).distinct()
 
 

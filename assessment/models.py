@@ -262,8 +262,26 @@ class Agency(models.Model):
         return self.name
 
 
+class Division(models.Model):
+    """An optional, one-level grouping of an agency's teams (a division, bureau or directorate)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="divisions")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unique_division_name")]
+
+    def __str__(self):
+        return self.name
+
+
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    division = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams",
+        help_text="Optional: the division of the agency this team belongs to.",
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
@@ -313,6 +331,10 @@ class Executive(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="executives")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="executive")
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES, default=SOURCE_MANUAL)
+    divisions = models.ManyToManyField(
+        Division, blank=True, related_name="executives",
+        help_text="Limit this executive to these divisions of the agency; none: the whole agency.",
+    )
 
     def __str__(self):
         return f"{self.user} (executive, {self.agency})"
@@ -519,3 +541,75 @@ class StoredReport(models.Model):
 
     def __str__(self):
         return f"{self.kind} report {self.key} ({self.status})"
+
+
+class AssessmentSummary(models.Model):
+    """The figures of a submitted assessment, stored when it is submitted or its content changes.
+
+    Written by services/summaries.py in the transaction that changes them; the
+    portfolio aggregates these rows instead of scoring thousands of assessments.
+    `detail` holds the whole score and roadmap outline (selectors/summaries.py
+    turns it back into the domain objects), the columns what queries filter on.
+    """
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(null=True)
+    level = models.FloatField(null=True)
+    completeness = models.FloatField()
+    progress_to_target = models.FloatField()
+    detail = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "assessment summaries"
+
+    def __str__(self):
+        return f"summary of assessment {self.assessment_id}"
+
+
+class AreaSummary(models.Model):
+    """One area's figures of a stored assessment summary."""
+
+    summary = models.ForeignKey(AssessmentSummary, on_delete=models.CASCADE, related_name="areas")
+    area_key = models.CharField(max_length=100)
+    score = models.FloatField(null=True)
+    level = models.FloatField(null=True)
+    completeness = models.FloatField()
+    progress_to_target = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["summary", "area_key"], name="unique_area_summary")]
+        indexes = [models.Index(fields=["area_key", "level"])]
+
+    def __str__(self):
+        return f"{self.area_key}: {self.level}"
+
+
+class SummaryStep(models.Model):
+    """A step of a stored summary's Now phase: a question raised to a level."""
+
+    summary = models.ForeignKey(AssessmentSummary, on_delete=models.CASCADE, related_name="now_steps")
+    question_key = models.CharField(max_length=100)
+    level = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["question_key", "level"])]
+
+    def __str__(self):
+        return f"{self.question_key} to {self.level}"
+
+
+class SummaryPractice(models.Model):
+    """A practice on a stored summary's roadmap, and whether it is in the Now phase."""
+
+    summary = models.ForeignKey(AssessmentSummary, on_delete=models.CASCADE, related_name="practices")
+    practice_key = models.CharField(max_length=100)
+    in_now = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["summary", "practice_key"], name="unique_summary_practice")]
+
+    def __str__(self):
+        return self.practice_key

@@ -5,4 +5,5 @@ from assessment.views import portfolio
 
 urlpatterns = [
     path("portfolio/", portfolio.portfolio, name="portfolio"),
+    path("portfolio/teams/", portfolio.portfolio_teams, name="portfolio-teams"),
 ]

@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -37,7 +38,7 @@ def agency_data(team, other_team, member, outsider, questionnaire_version):
 
 def test_it_shows_each_teams_latest_submitted_assessment(client, executive, agency_data):
     client.force_login(executive)
-    response = client.get(reverse("portfolio"))
+    response = client.get(reverse("portfolio-teams"))
     assert response.status_code == 200
     # Team, submitted, overall, data, models, operations: number and level name in every cell.
     assert row_text(response, "Data Platform 30 Jun 2026") == (
@@ -48,17 +49,20 @@ def test_it_shows_each_teams_latest_submitted_assessment(client, executive, agen
 
 def test_it_colors_cells_by_level_band(client, executive, agency_data):
     client.force_login(executive)
-    html = client.get(reverse("portfolio")).content.decode()
+    html = client.get(reverse("portfolio-teams")).content.decode()
     row = re.search(r"<tr>\s*<th scope=\"row\"><a [^>]*>Other Team</a>.*?</tr>", html, flags=re.S).group(0)
     assert re.findall(r'class="heat heat-(\w+)"', row) == ["4", "5", "5", "2"]
-    assert '<th scope="col">Data Ingestion and Preparation</th>' in html
+    assert re.search(r'<th scope="col"><a href="\?sort=area%3Adata">Data Ingestion and Preparation<', html)
     assert "<caption>Maturity level of each team" in html
 
 
 def test_it_lists_teams_without_a_submitted_assessment(client, executive, agency_data):
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
-    assert "Teams without a submitted assessment (1) Newcomers" in text
+    assert "Teams without a submitted assessment 1 team has not submitted an assessment" in text
+    listed = text_of(client.get(reverse("portfolio-teams") + "?without=on"))
+    assert "1 team matches" in listed and "Newcomers No submitted assessment" in listed
+    assert "Data Platform" not in listed
 
 
 def test_it_ranks_the_weakest_areas_by_mean_level(client, executive, agency_data):
@@ -122,7 +126,7 @@ def test_it_says_so_when_nobody_has_submitted(client, executive, team):
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
     assert "No team has submitted an assessment yet." in text
-    assert "Data Platform" in text.split("Teams without a submitted assessment")[1]
+    assert "1 team has not submitted an assessment" in text
 
 
 def test_it_leaves_out_other_agencies(client, agency_data):
@@ -131,7 +135,7 @@ def test_it_leaves_out_other_agencies(client, agency_data):
     user = make_user("far-exec")
     models.Executive.objects.create(user=user, agency=other)
     client.force_login(user)
-    text = text_of(client.get(reverse("portfolio")))
+    text = text_of(client.get(reverse("portfolio-teams")))
     assert "Far Team" in text
     assert "Data Platform" not in text and "Other Team" not in text
 
@@ -140,6 +144,7 @@ def test_it_leaves_out_other_agencies(client, agency_data):
 def test_it_is_for_executives_only(client, request, who, agency_data):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("portfolio")).status_code == 404
+    assert client.get(reverse("portfolio-teams")).status_code == 404
 
 
 def test_it_puts_teams_on_two_versions_of_a_questionnaire_in_one_table(
@@ -154,9 +159,9 @@ def test_it_puts_teams_on_two_versions_of_a_questionnaire_in_one_table(
     submitted_assessment(team, member, questionnaire_version, {"streaming-data": ("choice", 2)}, title="Old version")
     submitted_assessment(other_team, outsider, newer, {"streaming-data": ("choice", 4)}, title="New version")
     client.force_login(executive)
-    response = client.get(reverse("portfolio"))
+    response = client.get(reverse("portfolio-teams"))
     html = response.content.decode()
-    assert html.count("<table class=\"table table-bordered portfolio-heatmap\">") == 1
+    assert html.count("<table class=\"table table-bordered portfolio-heatmap portfolio-teams\">") == 1
     # data: streaming-data only (w 2): level 2 -> 2.0, level 4 -> 4.0; models and operations not scored.
     rows = [r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if "heat-value" in r]
     texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
@@ -164,16 +169,20 @@ def test_it_puts_teams_on_two_versions_of_a_questionnaire_in_one_table(
     assert any(t.startswith("Other Team") and "4.0 Managed 4.0 Managed – Not scored – Not scored" in t for t in texts)
 
 
-def test_it_shows_new_figures_once_an_assessment_changes(client, executive, team, member, questionnaire_version):
+def test_it_shows_new_figures_once_the_summaries_are_recomputed(client, executive, team, member, questionnaire_version):
+    from django.core.management import call_command
+
     latest = submitted_assessment(team, member, questionnaire_version, {"model-versions": ("choice", 2)})
     client.force_login(executive)
     header = f"Data Platform {latest.submitted_at:%-d %b %Y}"
-    assert row_text(client.get(reverse("portfolio")), header).startswith(f"{header} 2.0 Developing")
-    # An administrator corrects the answer; saving the assessment bumps updated_at, as every service does.
+    assert row_text(client.get(reverse("portfolio-teams")), header).startswith(f"{header} 2.0 Developing")
+    # A correction made behind the services' back (as a change to the scoring rules would be):
+    # the stored figures stay until recomputed, then show it.
     level_5 = models.Choice.objects.get(question__key="model-versions", question__area__questionnaire=questionnaire_version,
                                         level=5)
     models.Answer.objects.filter(assessment=latest).update(choice=level_5)
-    latest.save()
-    assert row_text(client.get(reverse("portfolio")), header).startswith(
+    assert row_text(client.get(reverse("portfolio-teams")), header).startswith(f"{header} 2.0 Developing")
+    call_command("recompute_summaries", stdout=io.StringIO())
+    assert row_text(client.get(reverse("portfolio-teams")), header).startswith(
         f"{header} 5.0 Optimized – Not scored 5.0 Optimized"
     )

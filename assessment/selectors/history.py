@@ -2,7 +2,7 @@
 
 A fixed number of queries whatever the number of assessments: the assessments,
 all their answers and all their targets in one query each (only for those not
-summarized yet: see selectors.portfolio.assessment_summaries), the
+summarized yet: see selectors.summaries), the
 questionnaire content once per version (cached).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.scoring import AssessmentScore, round_half_up
-from assessment.selectors.portfolio import assessment_summaries
+from assessment.selectors.summaries import assessment_summaries
 from assessment.selectors.questionnaires import questionnaire_domain
 
 

@@ -1,36 +1,45 @@
-"""Scores of many assessments at once, for lists such as the home page.
+"""The home page's read: the user's teams, each with its assessments and their figures.
 
-A fixed number of queries whatever the number of rows: one for the answers, one
-for the targets, and the questionnaire content from its in-memory cache.
+A fixed number of queries whatever the number of rows: the teams, the user's
+memberships, the assessments, then their figures (stored ones in one query,
+drafts live: see selectors/summaries.py).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 
 from assessment import models
-from assessment.domain import model as domain
-from assessment.domain.scoring import AssessmentScore, score_assessment
-from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.access import executive_agency_id, teams_visible_to
+from assessment.domain.scoring import AssessmentScore
+from assessment.selectors.summaries import assessment_summaries
+
+
+@dataclass(frozen=True)
+class HomeTeam:
+    team: models.Team
+    assessments: list[dict]  # {"assessment": Assessment, "score": AssessmentScore}, newest change first
+    can_write: bool
 
 
 def assessment_scores(assessments: list[models.Assessment]) -> dict[int, AssessmentScore]:
     """Score of each assessment, keyed by its pk. Assessments need their questionnaire selected."""
-    ids = [a.pk for a in assessments]
-    if not ids:
-        return {}
-    answers: dict[int, dict[str, domain.Answer]] = defaultdict(dict)
-    rows = models.Answer.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "question__key", "kind", "choice__level"
+    return {pk: summary.score for pk, summary in assessment_summaries(assessments).items()}
+
+
+def home_teams(user) -> list[HomeTeam]:
+    teams = list(teams_visible_to(user).select_related("agency").order_by("name"))
+    member_of = set(
+        models.Membership.objects.filter(user=user, role=models.Membership.MEMBER).values_list("team_id", flat=True)
     )
-    for assessment_id, key, kind, level in rows:
-        answers[assessment_id][key] = domain.Answer(kind=kind, level=level)
-    targets: dict[int, dict[str, int]] = defaultdict(dict)
-    for assessment_id, key, target in models.AreaTarget.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "area__key", "target"
-    ):
-        targets[assessment_id][key] = target
-    scores = {}
+    assessments = list(
+        models.Assessment.objects.filter(team__in=teams).select_related("questionnaire").order_by("-updated_at", "-pk")
+    )
+    scores = assessment_scores(assessments)
+    by_team: dict[int, list[dict]] = {team.pk: [] for team in teams}
     for assessment in assessments:
-        questionnaire = questionnaire_domain(assessment.questionnaire)
-        scores[assessment.pk] = score_assessment(questionnaire, answers[assessment.pk], targets[assessment.pk])
-    return scores
+        by_team[assessment.team_id].append({"assessment": assessment, "score": scores[assessment.pk]})
+    return [HomeTeam(team, by_team[team.pk], team.pk in member_of) for team in teams]
+
+
+def user_is_executive(user) -> bool:
+    return executive_agency_id(user) is not None

@@ -1,57 +1,61 @@
-"""The executive portfolio: every team's latest submitted assessment, side by side.
+"""The executive portfolio: the agency's divisions, then a division's teams, side by side.
 
-Built with a fixed number of queries whatever the number of teams: the latest
-submitted assessment of each team in one query, all their answers in one, all
-their targets in one, the questionnaire content once per version (cached);
-then the pure scoring and roadmap functions run per team in Python, and their
-results are kept in memory per assessment (see assessment_summaries).
+Every figure comes from the summaries stored at submit (selectors/summaries.py)
+through aggregate queries, so the number of queries is the same for 30 teams or
+3,000: nothing is scored here. "A team's figures" are those of its latest
+submitted assessment; drafts stay out of an executive's view.
 """
 from __future__ import annotations
 
 import math
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.roadmap import NOW, roadmap_for
-from assessment.domain.scoring import (
-    AreaScore,
-    AssessmentScore,
-    display_level,
-    display_percent,
-    level_name_for,
-    score_assessment,
-)
+from assessment.domain.scoring import display_level, display_percent, level_name_for
 from assessment.selectors.questionnaires import questionnaire_domain
 
 TOP_PRACTICES = 10
 TOP_STEPS = 10
+TEAMS_PER_PAGE = 50
+NO_DIVISION = "none"
 
 
-def answers_for_assessments(assessment_ids) -> dict[int, dict[str, domain.Answer]]:
-    """Answers of many assessments in one query, keyed by assessment id then question id."""
-    answers: dict[int, dict[str, domain.Answer]] = defaultdict(dict)
-    rows = models.Answer.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "assessment_id", "question__key", "kind", "choice__level"
+@dataclass(frozen=True)
+class PortfolioScope:
+    """What one executive sees: an agency, or only some of its divisions."""
+
+    agency: models.Agency
+    division_ids: frozenset[int] | None = None  # None: the whole agency
+
+    def teams(self) -> QuerySet[models.Team]:
+        teams = models.Team.objects.filter(agency=self.agency)
+        if self.division_ids is not None:
+            teams = teams.filter(division_id__in=self.division_ids)
+        return teams
+
+    def divisions(self) -> QuerySet[models.Division]:
+        divisions = models.Division.objects.filter(agency=self.agency)
+        if self.division_ids is not None:
+            divisions = divisions.filter(pk__in=self.division_ids)
+        return divisions.order_by("name", "pk")
+
+
+def _latest_submitted():
+    return (
+        models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
     )
-    for assessment_id, key, kind, level in rows:
-        answers[assessment_id][key] = domain.Answer(kind=kind, level=level)
-    return answers
 
 
-def targets_for_assessments(assessment_ids) -> dict[int, dict[str, int]]:
-    """Area targets set on many assessments in one query, keyed by assessment id then area id."""
-    targets: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = models.AreaTarget.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "assessment_id", "area__key", "target"
-    )
-    for assessment_id, key, target in rows:
-        targets[assessment_id][key] = target
-    return targets
+def _latest_ids(teams: QuerySet[models.Team]):
+    """A subquery: the latest submitted assessment of each of these teams."""
+    return teams.annotate(latest_id=Subquery(_latest_submitted())).filter(latest_id__isnull=False).values("latest_id")
 
 
 def heat_band(questionnaire: domain.Questionnaire, score: float | None) -> int | None:
@@ -76,13 +80,15 @@ class HeatCell:
     band: int | None
 
 
-@dataclass
-class TeamRow:
-    team: TeamRef
-    assessment: AssessmentRef
-    score: AssessmentScore
-    cells: list[HeatCell]
-    band: int | None  # of the overall score
+def heat_cell(questionnaire: domain.Questionnaire, area_id: str, score: float | None) -> HeatCell:
+    return HeatCell(
+        area_id=area_id,
+        score=score,
+        level=display_level(questionnaire, score),
+        percent=display_percent(score),
+        level_name=level_name_for(questionnaire, score),
+        band=heat_band(questionnaire, score),
+    )
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,20 @@ class StepCount:
     teams: int
 
 
-@dataclass(frozen=True)
-class SummaryItem:
-    """What the portfolio keeps of one roadmap item."""
+@dataclass
+class DivisionRow:
+    """One heatmap row: a division (pk None: the teams in no division) and its mean levels."""
 
-    question_key: str
-    phase: str
-    steps: tuple[int, ...]
-    practices: tuple[str, ...]
+    pk: int | None
+    name: str
+    teams: int  # teams in the division
+    submitted: int  # of them, with a submitted assessment on this questionnaire
+    overall: HeatCell
+    cells: list[HeatCell]
+
+    @property
+    def key(self) -> str:
+        return str(self.pk) if self.pk is not None else NO_DIVISION
 
 
 @dataclass
@@ -130,7 +142,8 @@ class PortfolioGroup:
 
     questionnaire: domain.Questionnaire  # the newest version among them: its areas are the columns
     version: models.QuestionnaireVersion
-    rows: list[TeamRow] = field(default_factory=list)
+    team_count: int = 0  # teams whose latest assessment uses it
+    divisions: list[DivisionRow] = field(default_factory=list)
     weakest_areas: list[AreaMean] = field(default_factory=list)
     top_practices: list[PracticeCount] = field(default_factory=list)
     top_now_steps: list[StepCount] = field(default_factory=list)
@@ -140,229 +153,249 @@ class PortfolioGroup:
 class Portfolio:
     agency: models.Agency
     groups: list[PortfolioGroup]
-    teams_without_submitted: list[TeamRef]
     team_count: int
+    without_submitted: int  # teams with no submitted assessment
+    division_count: int
+
+
+def _newest_versions(slugs_of: QuerySet) -> dict[str, models.QuestionnaireVersion]:
+    versions = models.QuestionnaireVersion.objects.filter(pk__in=slugs_of).order_by("slug", "-created_at", "-pk")
+    newest: dict[str, models.QuestionnaireVersion] = {}
+    for version in versions:
+        newest.setdefault(version.slug, version)
+    return newest
+
+
+def agency_portfolio(scope: PortfolioScope) -> Portfolio:
+    """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists."""
+    teams = scope.teams()
+    latest = _latest_ids(teams)
+    summaries = models.AssessmentSummary.objects.filter(assessment_id__in=latest)
+    newest = _newest_versions(summaries.values("questionnaire_id"))
+    groups = {slug: PortfolioGroup(questionnaire=questionnaire_domain(v), version=v) for slug, v in newest.items()}
+
+    divisions = {d.pk: d.name for d in scope.divisions()}
+    team_counts = dict(teams.values_list("division_id").annotate(n=Count("pk")).values_list("division_id", "n"))
+    overall = summaries.values_list("questionnaire__slug", "team__division_id").annotate(n=Count("pk"), mean=Avg("score"))
+    by_area: dict[tuple[str, int | None], dict[str, tuple[float | None, int]]] = defaultdict(dict)
+    agency_area: dict[str, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
+    area_rows = (
+        models.AreaSummary.objects.filter(summary__assessment_id__in=latest, score__isnull=False)
+        .values_list("summary__questionnaire__slug", "summary__team__division_id", "area_key")
+        .annotate(mean=Avg("score"), n=Count("pk"))
+    )
+    for slug, division_id, area_key, mean, n in area_rows:
+        by_area[slug, division_id][area_key] = (mean, n)
+        agency_area[slug][area_key].append((mean, n))
+
+    rows: dict[str, list[DivisionRow]] = defaultdict(list)
+    for slug, division_id, n, mean in overall:
+        group = groups[slug]
+        group.team_count += n
+        questionnaire = group.questionnaire
+        cells = [
+            heat_cell(questionnaire, area.id, by_area[slug, division_id].get(area.id, (None, 0))[0])
+            for area in questionnaire.areas
+        ]
+        name = divisions.get(division_id, "") if division_id is not None else "Not in a division"
+        rows[slug].append(
+            DivisionRow(division_id, name, team_counts.get(division_id, 0), n, heat_cell(questionnaire, "", mean), cells)
+        )
+    for slug, group in groups.items():
+        group.divisions = sorted(rows[slug], key=lambda r: (r.pk is None, r.name.lower()))
+        group.weakest_areas = _weakest_areas(group.questionnaire, agency_area[slug])
+    _count_steps(groups, latest)
+    _count_practices(groups, latest)
+    ordered = sorted(groups.values(), key=lambda g: (-g.team_count, g.questionnaire.title))
+    team_count = sum(team_counts.values())
+    with_submitted = sum(g.team_count for g in ordered)
+    return Portfolio(
+        agency=scope.agency, groups=ordered, team_count=team_count,
+        without_submitted=team_count - with_submitted, division_count=len(divisions),
+    )
+
+
+def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tuple[float, int]]]) -> list[AreaMean]:
+    """Each area's mean score over the teams, lowest first; areas nobody scored come last."""
+    result = []
+    for area in questionnaire.areas:
+        parts = means.get(area.id, [])
+        teams = sum(n for _, n in parts)
+        mean = sum(m * n for m, n in parts) / teams if teams else None
+        result.append(
+            AreaMean(area, mean, display_level(questionnaire, mean), display_percent(mean),
+                     level_name_for(questionnaire, mean), teams)
+        )
+    return sorted(result, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
+
+
+def _count_steps(groups: dict[str, PortfolioGroup], latest) -> None:
+    """The steps most teams have in their Now phase, in questionnaire order on ties."""
+    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    rows = (
+        models.SummaryStep.objects.filter(summary__assessment_id__in=latest)
+        .values_list("summary__questionnaire__slug", "question_key", "level")
+        .annotate(n=Count("pk"))
+    )
+    for slug, key, level, n in rows:
+        counts[slug].append((key, level, n))
+    for slug, group in groups.items():
+        questionnaire = group.questionnaire
+        order = {q.id: (number, area, q) for number, (area, q) in enumerate(questionnaire.questions())}
+        steps = []
+        for key, level, n in counts[slug]:
+            if key not in order:  # a question only an older version has
+                continue
+            _, area, question = order[key]
+            choice = question.choice_at(level)
+            if choice is not None:
+                steps.append(StepCount(area, question, level, questionnaire.level_name(level), choice.text, n))
+        steps.sort(key=lambda c: (-c.teams, order[c.question.id][0], c.level))
+        group.top_now_steps = steps[:TOP_STEPS]
+
+
+def _count_practices(groups: dict[str, PortfolioGroup], latest) -> None:
+    """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
+    rows = (
+        models.SummaryPractice.objects.filter(summary__assessment_id__in=latest)
+        .values_list("summary__questionnaire__slug", "practice_key")
+        .annotate(teams=Count("pk"), now=Count("pk", filter=Q(in_now=True)))
+    )
+    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for slug, key, teams, now in rows:
+        counts[slug].append((key, teams, now))
+    for slug, group in groups.items():
+        practices = group.questionnaire.practices_by_id
+        found = [
+            PracticeCount(practices[key], now, teams)
+            for key, teams, now in counts[slug]
+            if key in practices  # a practice only an older version has is not shown
+        ]
+        found.sort(key=lambda c: (-c.now, -c.teams, c.practice.title))
+        group.top_practices = found[:TOP_PRACTICES]
+
+
+# The division's team page -------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class TeamRef:
-    """A team as the portfolio shows it (plain rows: hundreds of model instances cost time)."""
+class TeamFilter:
+    """The team page's search, filters and sort, as read from the query string."""
 
+    division: str = ""  # a division pk, NO_DIVISION, or "" for every division in scope
+    name: str = ""
+    area: str = ""  # with below: teams below level `below` in this area
+    below: int | None = None
+    without_submitted: bool = False
+    sort: str = "name"  # "name", "division", "overall", "submitted" or "area:<key>"; "-" first: descending
+    page: int = 1
+
+
+@dataclass
+class TeamRow:
     pk: int
     name: str
-    slug: str
-    latest_id: int | None  # its latest submitted assessment
-
-
-@dataclass(frozen=True)
-class AssessmentRef:
-    pk: int
-    title: str
+    division: str
+    assessment_id: int | None
     submitted_at: object
-    updated_at: object
-    team_id: int
-    questionnaire: models.QuestionnaireVersion
+    overall: HeatCell | None
+    cells: list[HeatCell | None]  # None: no submitted assessment
 
 
-def _latest_submitted(agency_id: int) -> list[TeamRef]:
-    latest = (
-        models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
+@dataclass
+class TeamPage:
+    questionnaire: domain.Questionnaire | None  # its areas are the columns (the most used questionnaire)
+    rows: list[TeamRow]
+    page: Page
+    total: int  # teams matching the filter
+
+
+def team_columns(scope: PortfolioScope) -> domain.Questionnaire | None:
+    summaries = models.AssessmentSummary.objects.filter(assessment_id__in=_latest_ids(scope.teams()))
+    used = summaries.values("questionnaire__slug").annotate(n=Count("pk")).order_by("-n", "questionnaire__slug")
+    top = used.values_list("questionnaire__slug", flat=True).first()
+    if top is None:
+        return None
+    version = (
+        models.QuestionnaireVersion.objects.filter(slug=top, pk__in=summaries.values("questionnaire_id"))
+        .order_by("-created_at", "-pk")
+        .first()
     )
-    rows = (
-        models.Team.objects.filter(agency_id=agency_id)
-        .annotate(latest_id=Subquery(latest))
-        .order_by("name", "pk")
-        .values_list("pk", "name", "slug", "latest_id")
+    return questionnaire_domain(version) if version else None
+
+
+def _area_level(area_key: str):
+    return Subquery(
+        models.AreaSummary.objects.filter(summary_id=OuterRef("latest_id"), area_key=area_key).values("level")[:1]
     )
-    return [TeamRef(*row) for row in rows]
 
 
-def _assessments(ids: list[int]) -> dict[int, AssessmentRef]:
-    rows = list(
-        models.Assessment.objects.filter(pk__in=ids).values_list(
-            "pk", "title", "submitted_at", "updated_at", "team_id", "questionnaire_id"
-        )
-    )
-    versions = models.QuestionnaireVersion.objects.in_bulk({row[5] for row in rows})
-    return {row[0]: AssessmentRef(*row[:5], questionnaire=versions[row[5]]) for row in rows}
+def division_teams(
+    scope: PortfolioScope, selected: TeamFilter, questionnaire: domain.Questionnaire | None
+) -> TeamPage:
+    """One page of teams (TEAMS_PER_PAGE), searched, filtered and sorted in the database.
 
-
-@dataclass(frozen=True)
-class AssessmentSummary:
-    """What the portfolio and the history need of one assessment: its scores and roadmap."""
-
-    score: AssessmentScore
-    roadmap: tuple[SummaryItem, ...]  # in roadmap order
-
-
-# Summaries of assessments by (assessment id, updated_at, version id, version updated_at).
-# Every service that changes an assessment bumps its updated_at, every change of a
-# questionnaire its version's; the portfolio shows submitted assessments, which no
-# longer change. Scoring and ordering roadmaps for hundreds of teams on every
-# request took most of the page's time (see bench/portfolio.py), hence the cache.
-_summaries: dict[tuple, AssessmentSummary] = {}
-_summaries_lock = threading.Lock()
-SUMMARY_CACHE_SIZE = 20000
-
-
-def clear_summary_cache() -> None:
-    with _summaries_lock:
-        _summaries.clear()
-
-
-def _summary_key(assessment: models.Assessment) -> tuple:
-    return (assessment.pk, assessment.updated_at, assessment.questionnaire.pk, assessment.questionnaire.updated_at)
-
-
-def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
-    """Scores and roadmaps of many assessments (models or AssessmentRefs, with their questionnaire).
-
-    Answers and targets are read, in one query each, only for assessments not
-    already summarized; then the pure scoring and roadmap functions run on them.
+    `questionnaire` gives the columns: team_columns(scope).
     """
-    with _summaries_lock:
-        found = {a.pk: _summaries.get(_summary_key(a)) for a in assessments}
-    missing = [a for a in assessments if found[a.pk] is None]
-    if missing:
-        ids = [a.pk for a in missing]
-        answers = answers_for_assessments(ids)
-        targets = targets_for_assessments(ids)
-        computed = {}
-        for assessment in missing:
-            questionnaire = questionnaire_domain(assessment.questionnaire)
-            team_answers, team_targets = answers.get(assessment.pk, {}), targets.get(assessment.pk, {})
-            summary = AssessmentSummary(
-                score=score_assessment(questionnaire, team_answers, team_targets),
-                roadmap=tuple(
-                    SummaryItem(item.question_key, item.phase, item.steps, item.practices)
-                    for item in roadmap_for(questionnaire, team_answers, team_targets)
-                ),
-            )
-            found[assessment.pk] = summary
-            computed[_summary_key(assessment)] = summary
-        with _summaries_lock:
-            if len(_summaries) + len(computed) > SUMMARY_CACHE_SIZE:
-                _summaries.clear()
-            _summaries.update(computed)
-    return {pk: summary for pk, summary in found.items() if summary is not None}  # every one is, by now
-
-
-def agency_portfolio(agency: models.Agency) -> Portfolio:
-    teams = _latest_submitted(agency.pk)
-    ids = [t.latest_id for t in teams if t.latest_id is not None]
-    assessments = _assessments(ids)
-    summaries = assessment_summaries(list(assessments.values()))
-
-    # The newest version of each questionnaire slug gives the columns.
-    versions = {a.questionnaire.pk: a.questionnaire for a in assessments.values()}
-    newest: dict[str, models.QuestionnaireVersion] = {}
-    for version in versions.values():
-        current = newest.get(version.slug)
-        if current is None or (version.created_at, version.pk) > (current.created_at, current.pk):
-            newest[version.slug] = version
-    domains = {pk: questionnaire_domain(version) for pk, version in versions.items()}
-    groups = {
-        slug: PortfolioGroup(questionnaire=domains[version.pk], version=version) for slug, version in newest.items()
+    area_keys = [a.id for a in questionnaire.areas] if questionnaire else []
+    teams = scope.teams().annotate(latest_id=Subquery(_latest_submitted()))
+    if selected.division == NO_DIVISION:
+        teams = teams.filter(division__isnull=True)
+    elif selected.division:
+        teams = teams.filter(division_id=int(selected.division))  # within the scope: teams() filtered already
+    if selected.name:
+        teams = teams.filter(name__icontains=selected.name)
+    if selected.without_submitted:
+        teams = teams.filter(latest_id__isnull=True)
+    if selected.area and selected.below is not None:
+        teams = teams.annotate(filter_level=_area_level(selected.area)).filter(filter_level__lt=selected.below)
+    descending = selected.sort.startswith("-")
+    column = selected.sort.lstrip("-")
+    if column == "overall":
+        teams = teams.annotate(sort_value=Subquery(
+            models.AssessmentSummary.objects.filter(assessment_id=OuterRef("latest_id")).values("level")[:1]
+        ))
+    elif column == "submitted":
+        teams = teams.annotate(sort_value=Subquery(
+            models.Assessment.objects.filter(pk=OuterRef("latest_id")).values("submitted_at")[:1]
+        ))
+    elif column == "division":
+        teams = teams.annotate(sort_value=F("division__name"))
+    elif column.startswith("area:") and column[5:] in area_keys:
+        teams = teams.annotate(sort_value=_area_level(column[5:]))
+    else:
+        column = "name"
+    if column == "name":
+        order = [F("name").desc() if descending else F("name").asc(), "pk"]
+    else:
+        value = F("sort_value").desc(nulls_last=True) if descending else F("sort_value").asc(nulls_last=True)
+        order = [value, "name", "pk"]
+    teams = teams.order_by(*order).values_list("pk", "name", "division__name", "latest_id")
+    paginator = Paginator(teams, TEAMS_PER_PAGE)
+    page = paginator.get_page(selected.page)
+    listed = list(page.object_list)
+    latest = [row[3] for row in listed if row[3] is not None]
+    summaries = {
+        pk: (level, score, submitted_at)
+        for pk, level, score, submitted_at in models.AssessmentSummary.objects.filter(assessment_id__in=latest)
+        .values_list("assessment_id", "level", "score", "assessment__submitted_at")
     }
-    roadmaps: dict[str, list[tuple[SummaryItem, ...]]] = defaultdict(list)
-
-    without = []
-    for team in teams:
-        assessment = assessments.get(team.latest_id) if team.latest_id is not None else None
-        if assessment is None:
-            without.append(team)
+    areas: dict[int, dict[str, float | None]] = defaultdict(dict)
+    for summary_id, key, score in models.AreaSummary.objects.filter(summary_id__in=latest).values_list(
+        "summary_id", "area_key", "score"
+    ):
+        areas[summary_id][key] = score
+    rows = []
+    for pk, name, division, latest_id in listed:
+        stored = summaries.get(latest_id) if latest_id is not None else None
+        if stored is None or questionnaire is None:
+            rows.append(TeamRow(pk, name, division or "", None, None, None, [None] * len(area_keys)))
             continue
-        questionnaire = domains[assessment.questionnaire.pk]
-        group = groups[assessment.questionnaire.slug]
-        summary = summaries[assessment.pk]
-        score = summary.score
-        roadmaps[assessment.questionnaire.slug].append(summary.roadmap)
-        by_area: dict[str, AreaScore] = {a.area_id: a for a in score.areas}
-        cells = []
-        for area in group.questionnaire.areas:
-            area_score = by_area.get(area.id)
-            value = area_score.score if area_score else None
-            cells.append(
-                HeatCell(
-                    area_id=area.id,
-                    score=value,
-                    level=area_score.level if area_score else None,
-                    percent=area_score.percent if area_score else None,
-                    level_name=area_score.level_name if area_score else None,
-                    band=heat_band(questionnaire, value),
-                )
-            )
-        group.rows.append(
-            TeamRow(team=team, assessment=assessment, score=score, cells=cells, band=heat_band(questionnaire, score.score))
-        )
-
-    for slug, group in groups.items():
-        group.weakest_areas = _weakest_areas(group)
-        group.top_practices = _top_practices(group.questionnaire, roadmaps[slug])
-        group.top_now_steps = _top_now_steps(group.questionnaire, roadmaps[slug])
-    ordered = sorted(groups.values(), key=lambda g: (-len(g.rows), g.questionnaire.title))
-    return Portfolio(agency=agency, groups=ordered, teams_without_submitted=without, team_count=len(teams))
-
-
-def _weakest_areas(group: PortfolioGroup) -> list[AreaMean]:
-    """Each area's mean score over the teams, lowest first; areas nobody scored come last."""
-    questionnaire = group.questionnaire
-    means = []
-    for index, area in enumerate(questionnaire.areas):
-        values = [score for row in group.rows if (score := row.cells[index].score) is not None]
-        mean = sum(values) / len(values) if values else None
-        means.append(
-            AreaMean(
-                area=area,
-                score=mean,
-                level=display_level(questionnaire, mean),
-                percent=display_percent(mean),
-                level_name=level_name_for(questionnaire, mean),
-                teams=len(values),
+        _, score, submitted_at = stored
+        rows.append(
+            TeamRow(
+                pk, name, division or "", latest_id, submitted_at, heat_cell(questionnaire, "", score),
+                [heat_cell(questionnaire, key, areas[latest_id].get(key)) for key in area_keys],
             )
         )
-    return sorted(means, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
-
-
-def _top_practices(questionnaire: domain.Questionnaire, roadmaps) -> list[PracticeCount]:
-    """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
-    teams: dict[str, int] = defaultdict(int)
-    now: dict[str, int] = defaultdict(int)
-    for roadmap in roadmaps:
-        anywhere = {key for item in roadmap for key in item.practices}
-        for key in anywhere:
-            teams[key] += 1
-        for key in {key for item in roadmap if item.phase == NOW for key in item.practices}:
-            now[key] += 1
-    practices = questionnaire.practices_by_id
-    counts = [
-        PracticeCount(practice=practices[key], now=now[key], teams=count)
-        for key, count in teams.items()
-        if key in practices  # a practice only an older version has is not shown
-    ]
-    counts.sort(key=lambda c: (-c.now, -c.teams, c.practice.title))
-    return counts[:TOP_PRACTICES]
-
-
-def _top_now_steps(questionnaire: domain.Questionnaire, roadmaps) -> list[StepCount]:
-    """The steps most teams have in their Now phase, in questionnaire order on ties."""
-    teams: dict[tuple[str, int], int] = defaultdict(int)
-    for roadmap in roadmaps:
-        for item in roadmap:
-            if item.phase == NOW:
-                for level in item.steps:
-                    teams[item.question_key, level] += 1
-    order = {question.id: (number, area, question) for number, (area, question) in enumerate(questionnaire.questions())}
-    counts = []
-    for (question_key, level), count in teams.items():
-        if question_key not in order:  # a question only an older version has
-            continue
-        _, area, question = order[question_key]
-        choice = question.choice_at(level)
-        if choice is None:
-            continue
-        counts.append(StepCount(area, question, level, questionnaire.level_name(level), choice.text, count))
-    counts.sort(key=lambda c: (-c.teams, order[c.question.id][0], c.level))
-    return counts[:TOP_STEPS]
+    return TeamPage(questionnaire=questionnaire, rows=rows, page=page, total=paginator.count)

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from assessment import models
 from assessment.domain import model as domain
 from assessment.services.reports import assessment_report_queue
+from assessment.services.summaries import summaries_store
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -222,6 +223,7 @@ def assessment_submit(*, assessment: models.Assessment, user: User) -> models.As
     assessment.submitted_by = user
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    summaries_store([assessment.pk])  # its figures, for the portfolio and history
     # Its PDF (and the agency's portfolio) rendered by a worker, so the first download is instant.
     assessment_report_queue(assessment.pk)
     return assessment

@@ -24,6 +24,7 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.services.reports import assessment_report_queue
+from assessment.services.summaries import summaries_store
 
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
@@ -388,6 +389,7 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
 
     answers: list[models.Answer] = []
     targets: list[models.AreaTarget] = []
+    submitted: list[int] = []
     for item in assessments:
         team = teams[item.team]
         duplicate = item.created_at is not None and models.Assessment.objects.filter(
@@ -426,7 +428,9 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
         outcome.assessments_created += 1
         if item.status == models.Assessment.SUBMITTED:
             assessment_report_queue(assessment.pk)
+            submitted.append(assessment.pk)
     models.Answer.objects.bulk_create(answers)
     models.AreaTarget.objects.bulk_create(targets)
+    summaries_store(submitted)
     outcome.answers_created = len(answers)
     return outcome

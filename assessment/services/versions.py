@@ -33,6 +33,7 @@ from assessment.domain import model as domain
 from assessment.domain.schema import QuestionnaireInvalid, parse_questionnaire, questionnaire_to_dict
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.services.reports import reports_queue_for_version
+from assessment.services.summaries import summaries_store_for_version
 from assessment.services.questionnaires import (
     CREATED,
     REPLACED,
@@ -195,6 +196,7 @@ def version_content_changed(version: models.QuestionnaireVersion) -> VersionChec
     version.content_digest = content_digest(questionnaire)
     version.save(update_fields=["content_digest", "updated_at"])
     reports_queue_for_version(version.pk)  # submitted assessments' PDFs show the content
+    summaries_store_for_version(version.pk)  # and so do their stored figures
     return version_check(version)
 
 

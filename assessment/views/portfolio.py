@@ -1,18 +1,48 @@
-"""The executive portfolio: the agency's teams side by side. Executives only."""
+"""The executive portfolio: divisions side by side, then a division's teams. Executives only."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from assessment import models
-from assessment.access import executive_agency_id
-from assessment.selectors.portfolio import agency_portfolio
+from assessment.access import executive_scope
+from assessment.forms import PortfolioTeamsForm
+from assessment.selectors.portfolio import PortfolioScope, TeamFilter, agency_portfolio, division_teams, team_columns
+
+
+def portfolio_scope(user) -> PortfolioScope:
+    """The executive's agency and divisions; to anyone else the page does not exist."""
+    scope = executive_scope(user)
+    if scope is None:
+        raise Http404("No such page.")
+    agency_id, division_ids = scope
+    return PortfolioScope(agency=get_object_or_404(models.Agency, pk=agency_id), division_ids=division_ids)
 
 
 @login_required
+@require_safe
 def portfolio(request):
-    agency_id = executive_agency_id(request.user)
-    if agency_id is None:
-        # Agency data: to anyone but its executives the page does not exist.
-        raise Http404("No such page.")
-    agency = get_object_or_404(models.Agency, pk=agency_id)
-    return render(request, "assessment/portfolio.html", {"portfolio": agency_portfolio(agency)})
+    scope = portfolio_scope(request.user)
+    return render(request, "assessment/portfolio.html", {"portfolio": agency_portfolio(scope)})
+
+
+@login_required
+@require_safe
+def portfolio_teams(request):
+    scope = portfolio_scope(request.user)
+    questionnaire = team_columns(scope)
+    form = PortfolioTeamsForm(request.GET, divisions=scope.divisions(), questionnaire=questionnaire)
+    selected = TeamFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        selected = TeamFilter(
+            division=data["division"] or "", name=data["name"].strip(), area=data["area"] or "", below=data["below"],
+            without_submitted=data["without"], sort=data["sort"] or "name", page=data["page"] or 1,
+        )
+    page = division_teams(scope, selected, questionnaire)
+    status = 200 if form.is_valid() else 400
+    return render(
+        request, "assessment/portfolio_teams.html",
+        {"agency": scope.agency, "form": form, "teams": page, "selected": selected, "questionnaire": questionnaire},
+        status=status,
+    )

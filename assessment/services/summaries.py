@@ -1,0 +1,90 @@
+"""Writes of stored assessment summaries (read by selectors/summaries.py).
+
+Called by the services that submit an assessment or change the content it
+uses, inside their transaction, and by `manage.py recompute_summaries` after a
+change to the scoring rules. Storing is idempotent: an assessment's rows are
+replaced by freshly computed ones.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import models
+from assessment.domain.roadmap import NOW
+from assessment.selectors.summaries import summaries_compute, summary_to_json
+
+BATCH = 500
+
+
+def summaries_store(assessment_ids: Iterable[int]) -> int:
+    """Compute and store the summaries of these submitted assessments. Returns how many were stored."""
+    ids = list(assessment_ids)
+    stored = 0
+    for start in range(0, len(ids), BATCH):
+        stored += _store_batch(ids[start : start + BATCH])
+    return stored
+
+
+@transaction.atomic
+def _store_batch(ids: list[int]) -> int:
+    assessments = list(
+        models.Assessment.objects.filter(pk__in=ids, status=models.Assessment.SUBMITTED).select_related("questionnaire")
+    )
+    models.AssessmentSummary.objects.filter(assessment_id__in=ids).delete()  # drafts keep none
+    computed = summaries_compute(assessments)
+    now = timezone.now()
+    summaries, areas, steps, practices = [], [], [], []
+    for assessment in assessments:
+        summary = computed[assessment.pk]
+        score = summary.score
+        row = models.AssessmentSummary(
+            assessment_id=assessment.pk,
+            team_id=assessment.team_id,
+            questionnaire_id=assessment.questionnaire_id,
+            score=score.score,
+            level=score.level,
+            completeness=score.completeness,
+            progress_to_target=score.progress_to_target,
+            detail=summary_to_json(summary),
+            computed_at=now,
+        )
+        summaries.append(row)
+        areas += [
+            models.AreaSummary(
+                summary_id=assessment.pk, area_key=area.area_id, score=area.score, level=area.level,
+                completeness=area.completeness, progress_to_target=area.progress_to_target,
+            )
+            for area in score.areas
+        ]
+        in_now: dict[str, bool] = {}
+        for item in summary.roadmap:
+            now_item = item.phase == NOW
+            if now_item:
+                steps += [models.SummaryStep(summary_id=assessment.pk, question_key=item.question_key, level=level)
+                          for level in item.steps]
+            for key in item.practices:
+                in_now[key] = in_now.get(key, False) or now_item
+        practices += [models.SummaryPractice(summary_id=assessment.pk, practice_key=key, in_now=flag)
+                      for key, flag in in_now.items()]
+    models.AssessmentSummary.objects.bulk_create(summaries)
+    models.AreaSummary.objects.bulk_create(areas)
+    models.SummaryStep.objects.bulk_create(steps)
+    models.SummaryPractice.objects.bulk_create(practices)
+    return len(summaries)
+
+
+def summaries_store_for_version(version_id: int) -> int:
+    """After a change to a version's content: its submitted assessments' figures again."""
+    ids = models.Assessment.objects.filter(
+        questionnaire_id=version_id, status=models.Assessment.SUBMITTED
+    ).values_list("pk", flat=True)
+    return summaries_store(list(ids))
+
+
+def summaries_recompute_all() -> int:
+    """Every submitted assessment's summary, computed again (after a change to the scoring rules)."""
+    ids = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").values_list("pk", flat=True)
+    return summaries_store(list(ids))
