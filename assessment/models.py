@@ -528,6 +528,8 @@ class StoredReport(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    # A portfolio of one division (its teams' pages included); empty: the agency's portfolio.
+    division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
     pdf = models.BinaryField(default=b"")
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessment.domain import model as domain
 
 if TYPE_CHECKING:
-    from assessment.models import Agency, Assessment
+    from assessment.models import Agency, Assessment, Division
 
 ANSWER_KIND_WORDS = {
     domain.CHOICE: "Choice",
@@ -85,3 +85,11 @@ def export_file_name(assessment: Assessment, extension: str) -> str:
 def portfolio_file_name(agency: Agency) -> str:
     """`<agency>_portfolio_<today>.pdf`, today in the site's time zone."""
     return f"{_file_name_part(agency.name).lower()}_portfolio_{timezone.localdate().isoformat()}.pdf"
+
+
+def division_file_name(division: Division) -> str:
+    """`<agency>_<division>_portfolio_<today>.pdf`, today in the site's time zone."""
+    return (
+        f"{_file_name_part(division.agency.name).lower()}_{_file_name_part(division.name).lower()}"
+        f"_portfolio_{timezone.localdate().isoformat()}.pdf"
+    )

@@ -52,3 +52,14 @@ def portfolio_report_render(agency_id: int) -> None:
         portfolio_subject(agency),
         retry=lambda delay: enqueue(portfolio_report_render, agency_id, delay=delay),
     )
+
+
+@task(priority=PORTFOLIO)
+def division_report_render(division_id: int) -> None:
+    division = models.Division.objects.select_related("agency").filter(pk=division_id).first()
+    if division is None:
+        return
+    report_job(
+        portfolio_subject(division.agency, division),
+        retry=lambda delay: enqueue(division_report_render, division_id, delay=delay),
+    )

@@ -329,7 +329,7 @@ def test_it_serves_an_unchanged_assessment_from_the_store(client, member, answer
 # Portfolio
 
 
-def test_it_gives_executives_a_portfolio_with_a_page_per_team(client, executive, answered, member, other_team):
+def test_it_gives_executives_a_portfolio_by_division_without_team_pages(client, executive, answered, member, other_team):
     assessment_submit(assessment=answered, user=member)
     client.force_login(executive)
     response = client.get(reverse("portfolio-pdf"))
@@ -337,13 +337,37 @@ def test_it_gives_executives_a_portfolio_with_a_page_per_team(client, executive,
     assert response["Content-Type"] == "application/pdf"
     assert re.fullmatch(r'attachment; filename="test-agency_portfolio_\d{4}-\d{2}-\d{2}\.pdf"', response["Content-Disposition"])
     pages = page_texts(response.content)
-    assert "Agency summary" in pages[1] and "Data Platform" in pages[1]
-    assert "Other Team" in pages[1]  # listed as without a submitted assessment
-    team_pages = [p for p in pages[2:] if "Test Agency · ML readiness portfolio" in p]
-    assert any("Data Platform" in p and "Start now" in p for p in team_pages)
-    assert any("Other Team" in p and "No submitted assessment yet." in p for p in team_pages)
+    assert "Division summary" in pages[1] and "Not in a division 2 1" in pages[1]
+    assert "1 team has no submitted assessment" in pages[1]
+    assert not any("Start now" in p for p in pages), "the agency's report has no team pages"
     reader = PdfReader(io.BytesIO(response.content))
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"].value is True
+
+
+def test_it_gives_a_division_its_own_report_with_a_page_per_team(client, executive, answered, member, team, other_team):
+    assessment_submit(assessment=answered, user=member)
+    division = models.Division.objects.create(agency=team.agency, name="Data Office")
+    models.Team.objects.filter(pk=team.pk).update(division=division)
+    client.force_login(executive)
+    response = client.get(reverse("division-pdf", args=[division.pk]))
+    assert response.status_code == 200
+    assert re.fullmatch(r'attachment; filename="test-agency_data-office_portfolio_\d{4}-\d{2}-\d{2}\.pdf"',
+                        response["Content-Disposition"])
+    pages = page_texts(response.content)
+    assert "Data Office 1 1" in pages[1]
+    assert any(p.startswith("Data Platform") and "Start now" in p for p in pages)
+    assert not any("Other Team" in p for p in pages), "a team of no division is not in the division's report"
+    assert models.StoredReport.objects.filter(division=division, status=models.StoredReport.READY).count() == 1
+
+
+def test_it_limits_an_executive_to_their_divisions_reports(client, executive, team):
+    mine = models.Division.objects.create(agency=team.agency, name="Mine")
+    other = models.Division.objects.create(agency=team.agency, name="Not mine")
+    executive.executive.divisions.add(mine)
+    client.force_login(executive)
+    assert client.get(reverse("division-pdf", args=[other.pk])).status_code == 404
+    assert client.get(reverse("portfolio-pdf")).status_code == 404  # the whole agency's report is not theirs
+    assert client.get(reverse("division-pdf", args=[mine.pk])).status_code == 200
 
 
 def test_it_leaves_drafts_out_of_the_portfolio(client, executive, answered):

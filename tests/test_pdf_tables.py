@@ -9,7 +9,7 @@ from pdfua import validate
 from pypdf import PdfReader
 
 from assessment import models
-from assessment.pdf.portfolio import portfolio_fill, portfolio_teams
+from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.reports import assessment_report
 
@@ -47,13 +47,16 @@ def demo(settings, tmp_path, full_questionnaire_version):
 def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
     report_pdf = assessment_pdf(assessment_report(submitted))
-    portfolio = portfolio_pdf(portfolio_fill(portfolio_teams(demo)))
+    portfolio = portfolio_pdf(portfolio_pdf_context(demo))
+    division = portfolio_pdf(portfolio_pdf_context(demo, models.Division.objects.get(name="Service Delivery")))
 
     assert pdfua_findings(report_pdf, tmp_path / "assessment.pdf") == []
     assert pdfua_findings(portfolio, tmp_path / "portfolio.pdf") == []
+    assert pdfua_findings(division, tmp_path / "division.pdf") == []
     # The check has something to look at: the area table and the portfolio's tables.
     assert len(table_headers(report_pdf)) >= 7
     assert len(table_headers(portfolio)) >= 20
+    assert len(table_headers(division)) > len(table_headers(portfolio))
 
 
 def test_it_gives_every_header_cell_a_scope(demo):
@@ -72,21 +75,22 @@ def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency
     client.force_login(executive)
     pdf = client.get(reverse("portfolio-pdf")).content
     pages = page_texts(pdf)
-    heatmap_page = next(i for i, text in enumerate(pages) if text.startswith("Teams by area Each cell gives"))
+    heatmap_page = next(i for i, text in enumerate(pages) if text.startswith("Divisions by area Each cell gives"))
     text = pages[heatmap_page]
-    # The summary comes before it, the team pages after it.
-    assert any("Agency summary" in p for p in pages[:heatmap_page])
-    assert [p.split(" ", 2)[:2] for p in pages[heatmap_page + 1:]] == [["Data", "Platform"], ["Newcomers", "No"], ["Other", "Team"]]
-    # Number and level name in every cell, in the page's order: overall, then each area.
-    assert "Data Platform 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial" in text
-    assert "Other Team 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing" in text
+    # The division summary comes before it; the agency's report has no team pages.
+    assert any("Division summary" in p for p in pages[:heatmap_page])
+    assert heatmap_page == len(pages) - 1
+    # Number and level name in every cell, in the page's order: overall, then each area. The overall
+    # mean: (0.25 + 2.75 / 3.5) / 2 -> 3.1; data (0.5 + 1) / 2 -> 4.0; models 3.5; operations 1.5.
+    assert "Not in a division (2 of 3 teams) 3.1 Defined 4.0 Managed 3.5 Defined 1.5 Initial" in text
     # Weakest areas first, with the mean of the teams.
-    weakest = re.search(r"Weakest areas Mean level over the teams, lowest first\. (.*?) Practices most teams need", text).group(1)
+    weakest = re.search(r"Weakest areas Mean level over the teams, lowest first\. (.*?) Steps most teams have", text).group(1)
     assert weakest == (
         "Operations: 1.5 Initial (mean of 2 teams) Model Development: 3.5 Defined (mean of 2 teams) "
         "Data Ingestion and Preparation: 4.0 Managed (mean of 2 teams)"
     )
-    assert "Practice Teams In “Now” Register models before deployment 2 of 2 2 Monitor models in production 2 of 2 0" in text
+    assert ("Practice In “Now” On the roadmap Monitor models in production 2 2 of 2 "
+            "Register models before deployment 2 2 of 2") in text
 
 
 def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, client):  # noqa: F811
@@ -94,10 +98,10 @@ def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, 
     pdf = client.get(reverse("portfolio-pdf")).content
     root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
     tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
-    # The overall figures, the heatmap, the practices, and one area table per team with a submission.
-    assert len(tables) == 3 + 2
+    # The division summary, the heatmap, the steps, the practices; no team pages.
+    assert len(tables) == 4
     heatmap = tables[1]
     cells = [e for e in struct_elements(heatmap) if e.get("/S") in ("/TH", "/TD")]
-    # Header row (team, overall, three areas), then two teams of five cells each.
-    assert len(cells) == 5 + 2 * 5
+    # Header row (division, overall, three areas), then one row ("Not in a division") of five cells.
+    assert len(cells) == 5 + 5
     assert [c["/S"] for c in cells[:6]] == ["/TH"] * 6

@@ -100,7 +100,7 @@ def test_the_three_teams_stand_at_clearly_different_levels(full_questionnaire_ve
     seed()
 
     assert baseline_levels() == {"citizen-services": 1.8, "benefits-analytics": 2.7, "fraud-detection": 3.6}
-    assert [slug for slug, _name in DEMO_TEAMS] == ["citizen-services", "benefits-analytics", "fraud-detection"]
+    assert [slug for slug, _name, _division in DEMO_TEAMS] == ["citizen-services", "benefits-analytics", "fraud-detection"]
 
 
 @pytest.mark.django_db

@@ -1,73 +1,68 @@
-"""The executive's portfolio PDF: an agency summary, the portfolio page's heatmap
-and lists, then one page per team.
+"""The executive's portfolio PDF: the agency's division summary and heatmap by division,
+or, for one division, those and then its teams: a table of them and one page per team.
 
-Each team is shown by its latest submitted assessment (drafts are work in
-progress and stay out of an executive's report). The teams and assessments are
-read first, cheaply, so the cache key can be computed without scoring anything.
+The agency's report never holds team pages (at 3,000 teams it would run to
+thousands of pages); a division's report does. Each team is shown by its latest
+submitted assessment (drafts are work in progress and stay out of an
+executive's report). Everything is read through the selectors.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessment import models
 from assessment.pdf.context import AssessmentPdfContext, assessment_pdf_context
-from assessment.selectors.portfolio import Portfolio, agency_portfolio
+from assessment.selectors.assessments import assessments_for_reports
+from assessment.selectors.portfolio import (
+    Portfolio,
+    PortfolioScope,
+    TeamFilter,
+    TeamPage,
+    agency_portfolio,
+    division_teams,
+    team_columns,
+)
 from assessment.selectors.reports import assessment_report
 
 
 @dataclass
-class TeamPage:
-    team: models.Team
-    assessment: models.Assessment | None
-    doc: AssessmentPdfContext | None = None
+class TeamPdfPage:
+    name: str
+    doc: AssessmentPdfContext
 
 
 @dataclass
 class PortfolioPdfContext:
     agency: models.Agency
-    teams: list[TeamPage]
+    portfolio: Portfolio
+    division: models.Division | None = None
+    teams: TeamPage | None = None  # a division's teams, every one
+    team_pages: list[TeamPdfPage] = field(default_factory=list)
     date: object = None
     document_title: str = ""
     author: str = ""
-    # The portfolio page's figures: the heatmap, weakest areas and practices most teams need.
-    portfolio: Portfolio | None = None
 
     @property
-    def submitted(self) -> list[TeamPage]:
-        return [page for page in self.teams if page.doc is not None]
-
-    @property
-    def without_submitted(self) -> list[TeamPage]:
-        return [page for page in self.teams if page.assessment is None]
+    def without_submitted(self) -> list[str]:
+        return [row.name for row in self.teams.rows if row.assessment_id is None] if self.teams else []
 
 
-def portfolio_teams(agency: models.Agency) -> PortfolioPdfContext:
-    """Every team of the agency with its latest submitted assessment, in two queries."""
-    latest = (
-        models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
+def portfolio_pdf_context(agency: models.Agency, division: models.Division | None = None) -> PortfolioPdfContext:
+    scope = PortfolioScope(agency, frozenset({division.pk}) if division else None)
+    title = f"ML readiness portfolio: {agency.name}" + (f", {division.name}" if division else "")
+    context = PortfolioPdfContext(
+        agency=agency, portfolio=agency_portfolio(scope), division=division,
+        date=timezone.localdate(), document_title=title, author=agency.name,
     )
-    teams = list(models.Team.objects.filter(agency=agency).annotate(latest_id=Subquery(latest)).order_by("name", "pk"))
-    assessments = models.Assessment.objects.select_related("team__agency", "questionnaire").in_bulk(
-        [t.latest_id for t in teams if t.latest_id is not None]
-    )
-    return PortfolioPdfContext(
-        agency=agency,
-        teams=[TeamPage(team=t, assessment=assessments.get(t.latest_id)) for t in teams],
-        date=timezone.localdate(),
-        document_title=f"ML readiness portfolio: {agency.name}",
-        author=agency.name,
-    )
-
-
-def portfolio_fill(context: PortfolioPdfContext) -> PortfolioPdfContext:
-    """Score each team's assessment (a handful of queries per team: fine for a PDF)."""
-    for page in context.teams:
-        if page.assessment is not None:
-            page.doc = assessment_pdf_context(assessment_report(page.assessment))
-    context.portfolio = agency_portfolio(context.agency)
+    if division is not None:
+        questionnaire = team_columns(scope)
+        context.teams = division_teams(scope, TeamFilter(), questionnaire, per_page=max(1, scope.teams().count()))
+        assessments = assessments_for_reports(row.assessment_id for row in context.teams.rows if row.assessment_id)
+        context.team_pages = [
+            TeamPdfPage(row.name, assessment_pdf_context(assessment_report(assessments[row.assessment_id])))
+            for row in context.teams.rows
+            if row.assessment_id in assessments
+        ]
     return context

@@ -18,12 +18,13 @@ from datetime import datetime
 from django.utils import timezone
 
 from assessment import models
-from assessment.pdf.portfolio import PortfolioPdfContext, portfolio_fill, portfolio_teams
+from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
+from assessment.selectors.portfolio import portfolio_state
 from assessment.selectors.reports import assessment_report
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = 3  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap
+LAYOUT_VERSION = 4  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: divisions
 
 
 def _digest(*parts) -> str:
@@ -42,15 +43,10 @@ def assessment_pdf_key(assessment: models.Assessment) -> str:
     )
 
 
-def portfolio_pdf_key(context: PortfolioPdfContext) -> str:
-    """The agency, today (the cover's date), and each team's name, assessment and their last changes."""
-    parts = [LAYOUT_VERSION, context.agency.pk, context.agency.name, timezone.localdate().isoformat()]
-    for page in context.teams:
-        assessment = page.assessment
-        parts.append(page.team.pk)
-        parts.append(page.team.name)
-        if assessment is not None:
-            parts += [assessment.pk, assessment.updated_at.isoformat(), assessment.questionnaire.updated_at.isoformat()]
+def portfolio_pdf_key(agency: models.Agency, division: models.Division | None) -> str:
+    """The agency (or one division), today (the cover's date), and what its pages show: see portfolio_state."""
+    parts = [LAYOUT_VERSION, agency.pk, agency.name, division.pk if division else "", timezone.localdate().isoformat()]
+    parts += portfolio_state(agency, division)
     return "portfolio:" + _digest(*parts)
 
 
@@ -63,6 +59,7 @@ class ReportSubject:
     agency_id: int
     assessment_id: int | None
     render: Callable[[], bytes]
+    division_id: int | None = None  # a division's portfolio
     # When what the key is made of was read: requests queued before then are
     # answered by this render.
     read_at: datetime = field(default_factory=timezone.now)
@@ -72,6 +69,8 @@ class ReportSubject:
         rows = models.StoredReport.objects.filter(kind=self.kind, agency_id=self.agency_id)
         if self.kind == models.StoredReport.ASSESSMENT:
             rows = rows.filter(assessment_id=self.assessment_id)
+        else:
+            rows = rows.filter(division_id=self.division_id)
         return rows
 
 
@@ -86,15 +85,15 @@ def assessment_subject(assessment: models.Assessment) -> ReportSubject:
     )
 
 
-def portfolio_subject(agency: models.Agency) -> ReportSubject:
-    """The agency's portfolio; its key costs two queries, the render scores every team."""
-    context = portfolio_teams(agency)
+def portfolio_subject(agency: models.Agency, division: models.Division | None = None) -> ReportSubject:
+    """The agency's portfolio, or one division's; its key costs a few aggregate queries."""
     return ReportSubject(
         kind=models.StoredReport.PORTFOLIO,
-        key=portfolio_pdf_key(context),
+        key=portfolio_pdf_key(agency, division),
         agency_id=agency.pk,
         assessment_id=None,
-        render=lambda: portfolio_pdf(portfolio_fill(context)),
+        division_id=division.pk if division else None,
+        render=lambda: portfolio_pdf(portfolio_pdf_context(agency, division)),
     )
 
 

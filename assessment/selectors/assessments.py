@@ -19,3 +19,8 @@ def answers_domain(assessment: models.Assessment) -> dict[str, domain.Answer]:
 def area_targets(assessment: models.Assessment) -> dict[str, int]:
     """Targets set on the assessment, keyed by area id; areas without one use the default."""
     return dict(models.AreaTarget.objects.filter(assessment=assessment).values_list("area__key", "target"))
+
+
+def assessments_for_reports(ids) -> dict[int, models.Assessment]:
+    """Assessments by pk, with what their reports show (team, agency, questionnaire), in one query."""
+    return models.Assessment.objects.select_related("team__agency", "questionnaire").in_bulk(list(ids))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from assessment import models
 from assessment.domain import model as domain
@@ -331,9 +331,10 @@ def _area_level(area_key: str):
 
 
 def division_teams(
-    scope: PortfolioScope, selected: TeamFilter, questionnaire: domain.Questionnaire | None
+    scope: PortfolioScope, selected: TeamFilter, questionnaire: domain.Questionnaire | None,
+    *, per_page: int = TEAMS_PER_PAGE,
 ) -> TeamPage:
-    """One page of teams (TEAMS_PER_PAGE), searched, filtered and sorted in the database.
+    """One page of teams (`per_page`), searched, filtered and sorted in the database.
 
     `questionnaire` gives the columns: team_columns(scope).
     """
@@ -371,7 +372,7 @@ def division_teams(
         value = F("sort_value").desc(nulls_last=True) if descending else F("sort_value").asc(nulls_last=True)
         order = [value, "name", "pk"]
     teams = teams.order_by(*order).values_list("pk", "name", "division__name", "latest_id")
-    paginator = Paginator(teams, TEAMS_PER_PAGE)
+    paginator = Paginator(teams, per_page)
     page = paginator.get_page(selected.page)
     listed = list(page.object_list)
     latest = [row[3] for row in listed if row[3] is not None]
@@ -399,3 +400,19 @@ def division_teams(
             )
         )
     return TeamPage(questionnaire=questionnaire, rows=rows, page=page, total=paginator.count)
+
+
+def portfolio_state(agency: models.Agency, division: models.Division | None) -> list:
+    """What a portfolio report shows, in short: a change to any of it changes the list.
+
+    Each team (name, division, latest submitted assessment), the division names,
+    and the last time a stored summary was written (a submit or a content change).
+    """
+    teams = models.Team.objects.filter(agency=agency)
+    if division is not None:
+        teams = teams.filter(division=division)
+    rows = teams.annotate(latest_id=Subquery(_latest_submitted())).order_by("pk")
+    state: list = list(rows.values_list("pk", "name", "division_id", "latest_id"))
+    state += list(models.Division.objects.filter(agency=agency).order_by("pk").values_list("pk", "name"))
+    state.append(models.AssessmentSummary.objects.filter(team__agency=agency).aggregate(last=Max("computed_at"))["last"])
+    return state

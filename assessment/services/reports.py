@@ -40,7 +40,8 @@ def report_render(subject: ReportSubject) -> Report:
     pdf = subject.render()
     seconds = time.perf_counter() - clock
     fields = {"status": Report.READY, "pdf": pdf, "error": "", "rendered_at": timezone.now(), "render_seconds": seconds}
-    identity = {"kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id}
+    identity = {"kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id,
+                "division_id": subject.division_id}
     with transaction.atomic():
         row, _ = Report.objects.update_or_create(
             key=subject.key, defaults=fields, create_defaults={**fields, **identity, "queued_at": subject.read_at}
@@ -112,7 +113,7 @@ def _row_for(subject: ReportSubject) -> tuple[Report, bool]:
         key=subject.key,
         defaults={
             "kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id,
-            "status": Report.QUEUED, "queued_at": timezone.now(),
+            "division_id": subject.division_id, "status": Report.QUEUED, "queued_at": timezone.now(),
         },
     )
 
@@ -123,6 +124,8 @@ def _enqueue(subject: ReportSubject, delay: int, waited_for: bool) -> None:
     priority = tasks.WAITED_FOR if waited_for else None
     if subject.kind == Report.ASSESSMENT:
         tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, delay=delay, priority=priority)
+    elif subject.division_id is not None:
+        tasks.enqueue(tasks.division_report_render, subject.division_id, delay=delay, priority=priority)
     else:
         tasks.enqueue(tasks.portfolio_report_render, subject.agency_id, delay=delay, priority=priority)
 
@@ -157,7 +160,9 @@ def _portfolio_report_queue_now(agency_id: int) -> None:
     # Debounced: while a portfolio job is queued and not started, later changes
     # need no job of their own, since that job renders the portfolio as it is
     # when it starts. Submitting ten assessments in a minute renders it once.
-    pending = Report.objects.filter(kind=Report.PORTFOLIO, agency_id=agency_id, status=Report.QUEUED)
+    pending = Report.objects.filter(
+        kind=Report.PORTFOLIO, agency_id=agency_id, division__isnull=True, status=Report.QUEUED
+    )
     if pending.exists():
         return
     agency = models.Agency.objects.filter(pk=agency_id).first()
@@ -179,7 +184,7 @@ def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
 
     An assessment's current render is the one of its key now; a portfolio's
     key holds the date, so portfolios rendered before `portfolio_age` go, and
-    of each agency's newer ones only the latest stays.
+    of each agency's (and division's) newer ones only the latest stays.
     """
     deleted = 0
     stale = []
@@ -201,10 +206,10 @@ def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
     cutoff = timezone.now() - portfolio_age
     deleted += Report.objects.filter(kind=Report.PORTFOLIO, queued_at__lt=cutoff).delete()[0]
     latest = {}
-    for pk, agency_id in Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).order_by(
+    for pk, agency_id, division_id in Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).order_by(
         "-rendered_at"
-    ).values_list("pk", "agency_id"):
-        latest.setdefault(agency_id, pk)
+    ).values_list("pk", "agency_id", "division_id"):
+        latest.setdefault((agency_id, division_id), pk)
     deleted += Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).exclude(
         pk__in=latest.values()
     ).delete()[0]

@@ -76,12 +76,9 @@ def heat_cell(level, level_name, band):
 @register.simple_tag
 def heat_td(cell):
     """A heatmap cell: the level, its name, and a shade by band (a HeatCell, or None: no figure)."""
-    if cell is None or cell.level is None:
-        return mark_safe(_NOT_SCORED_CELL)
-    return format_html(
-        '<td class="heat heat-{}"><span class="heat-value">{}</span><span class="heat-label">{}</span></td>',
-        int(cell.band), f"{cell.level:.1f}", cell.level_name,
-    )
+    if cell is None:
+        return heat_cell(None, None, None)
+    return heat_cell(cell.level, cell.level_name, cell.band)
 
 
 @register.simple_tag
@@ -104,9 +101,6 @@ def team_heatmap_rows(rows):
     return mark_safe("\n".join(html))
 
 
-_NOT_SCORED_CELL = (
-    f'<td class="heat heat-none"><span class="heat-value" aria-hidden="true">–</span><span class="heat-label">{NOT_SCORED}</span></td>'
-)
 
 
 _CHECKED = mark_safe(" checked")

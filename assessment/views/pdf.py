@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from assessment.access import assessment_for_user, executive_agency_id
-from assessment.models import Agency, StoredReport
+from assessment.access import assessment_for_user, executive_scope
+from assessment.models import Agency, Division, StoredReport
 from assessment.pdf.store import ReportSubject, assessment_subject, portfolio_subject, stored_report
-from assessment.presentation import export_file_name, portfolio_file_name
+from assessment.presentation import division_file_name, export_file_name, portfolio_file_name
 from assessment.services.reports import report_failed, report_may_retry, report_queue, report_render
 
 
@@ -92,10 +92,28 @@ def assessment_pdf(request, assessment_id: int):
 @login_required
 @require_safe
 def portfolio_pdf(request):
-    agency_id = executive_agency_id(request.user)
-    if agency_id is None:
+    """The agency's portfolio: for executives of the whole agency (one limited to divisions gets theirs)."""
+    scope = executive_scope(request.user)
+    if scope is None or scope[1] is not None:
         raise Http404("No portfolio.")
-    agency = get_object_or_404(Agency, pk=agency_id)
+    agency = get_object_or_404(Agency, pk=scope[0])
     return _report_response(
         request, portfolio_subject(agency), portfolio_file_name(agency), back_url=reverse("portfolio"), queued=True
+    )
+
+
+@login_required
+@require_safe
+def division_pdf(request, division_id: int):
+    """One division's portfolio, its teams' pages included; for the executives who see the division."""
+    scope = executive_scope(request.user)
+    if scope is None:
+        raise Http404("No portfolio.")
+    agency_id, division_ids = scope
+    division = get_object_or_404(Division.objects.select_related("agency"), pk=division_id, agency_id=agency_id)
+    if division_ids is not None and division.pk not in division_ids:
+        raise Http404("No such division.")
+    return _report_response(
+        request, portfolio_subject(division.agency, division), division_file_name(division),
+        back_url=reverse("portfolio-teams") + f"?division={division.pk}", queued=True,
     )

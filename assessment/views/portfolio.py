@@ -23,7 +23,10 @@ def portfolio_scope(user) -> PortfolioScope:
 @require_safe
 def portfolio(request):
     scope = portfolio_scope(request.user)
-    return render(request, "assessment/portfolio.html", {"portfolio": agency_portfolio(scope)})
+    return render(
+        request, "assessment/portfolio.html",
+        {"portfolio": agency_portfolio(scope), "limited": scope.division_ids is not None},
+    )
 
 
 @login_required
@@ -40,9 +43,12 @@ def portfolio_teams(request):
             without_submitted=data["without"], sort=data["sort"] or "name", page=data["page"] or 1,
         )
     page = division_teams(scope, selected, questionnaire)
+    division = None
+    if selected.division.isdigit():
+        division = scope.divisions().filter(pk=int(selected.division)).first()
     status = 200 if form.is_valid() else 400
     return render(
         request, "assessment/portfolio_teams.html",
-        {"agency": scope.agency, "form": form, "teams": page, "selected": selected, "questionnaire": questionnaire},
+        {"agency": scope.agency, "form": form, "teams": page, "selected": selected, "division": division},
         status=status,
     )

@@ -19,10 +19,10 @@ from assessment.services.assessments import AnswerInput, answers_save, assessmen
 AGENCY = "Department of Public Services (demo)"
 DEMO_SLUG = "public-sector-ml"
 # Three teams at clearly different maturity: baseline levels about 1.8, 2.7 and 3.6.
-DEMO_TEAMS = [
-    ("citizen-services", "Citizen Services"),
-    ("benefits-analytics", "Benefits Analytics"),
-    ("fraud-detection", "Fraud Detection"),
+DEMO_TEAMS = [  # slug, name, division
+    ("citizen-services", "Citizen Services", "Service Delivery"),
+    ("benefits-analytics", "Benefits Analytics", "Service Delivery"),
+    ("fraud-detection", "Fraud Detection", "Integrity and Compliance"),
 ]
 NA, NS = "na", "ns"  # Not applicable, Not sure
 # The baseline answer of each team, by question id of the newest content
@@ -132,10 +132,18 @@ class Command(BaseCommand):
         saved = _read_credentials(credentials_file)
         with transaction.atomic():
             agency, _ = models.Agency.objects.get_or_create(name=AGENCY)
-            teams = {
-                slug: models.Team.objects.get_or_create(slug=slug, defaults={"name": name, "agency": agency})[0]
-                for slug, name in DEMO_TEAMS
+            divisions = {
+                name: models.Division.objects.get_or_create(agency=agency, name=name)[0]
+                for name in dict.fromkeys(division for _, _, division in DEMO_TEAMS)
             }
+            teams = {}
+            for slug, name, division in DEMO_TEAMS:
+                team = models.Team.objects.get_or_create(
+                    slug=slug, defaults={"name": name, "agency": agency, "division": divisions[division]}
+                )[0]
+                if team.division_id is None:  # demo data from before divisions
+                    models.Team.objects.filter(pk=team.pk).update(division=divisions[division])
+                teams[slug] = team
             credentials = {}
             for username, full_name, role, team_slug in USERS:
                 password = _ensure_user(username, full_name, role, teams.get(team_slug), agency, saved)
@@ -226,7 +234,7 @@ def _demo_assessments(team, version, lead) -> int:
     assessment copies the one before and applies that step of IMPROVEMENTS,
     the roadmap steps the team finished in the quarter.
     """
-    column = [slug for slug, _name in DEMO_TEAMS].index(team.slug)
+    column = [slug for slug, _name, _division in DEMO_TEAMS].index(team.slug)
     questions = {
         q.key: q for q in models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices")
     }
