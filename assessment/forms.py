@@ -335,8 +335,8 @@ class PortfolioTeamsForm(forms.Form):
     area = forms.ChoiceField(label="Area", required=False)
     below = forms.TypedChoiceField(label="Below level", required=False, coerce=int, empty_value=None)
     without = forms.BooleanField(label="Only teams with no submitted assessment", required=False)
-    sort = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    sort = forms.CharField(label="Sort", required=False, max_length=120, widget=forms.HiddenInput)
+    page = forms.IntegerField(label="Page", required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data, *, divisions, questionnaire: domain.Questionnaire | None):
         super().__init__(data)

@@ -186,3 +186,109 @@ def test_it_shows_new_figures_once_the_summaries_are_recomputed(client, executiv
     assert row_text(client.get(reverse("portfolio-teams")), header).startswith(
         f"{header} 5.0 Optimized – Not scored 5.0 Optimized"
     )
+
+
+# Divisions
+
+
+@pytest.fixture
+def divided(agency_data, team, other_team):
+    """Data Platform in Analytics, Other Team in Operations; Newcomers in no division."""
+    analytics = models.Division.objects.create(agency=team.agency, name="Analytics")
+    operations = models.Division.objects.create(agency=team.agency, name="Operations Division")
+    models.Team.objects.filter(pk=team.pk).update(division=analytics)
+    models.Team.objects.filter(pk=other_team.pk).update(division=operations)
+    return analytics, operations
+
+
+def test_it_opens_with_one_heatmap_row_per_division(client, executive, divided):
+    client.force_login(executive)
+    response = client.get(reverse("portfolio"))
+    # Division, teams submitted of all, overall mean, then the mean of each area.
+    assert row_text(response, "Analytics") == "Analytics 1 of 1 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial"
+    assert row_text(response, "Operations Division") == (
+        "Operations Division 1 of 1 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing"
+    )
+    assert "Data Platform" not in text_of(response)  # teams are one click down
+    assert f'href="{reverse("portfolio-teams")}?division={divided[0].pk}"' in response.content.decode()
+
+
+def test_it_drills_down_into_a_divisions_teams(client, executive, divided):
+    client.force_login(executive)
+    response = client.get(reverse("portfolio-teams"), {"division": divided[0].pk})
+    text = text_of(response)
+    assert "Data Platform" in text and "Other Team" not in text and "Newcomers" not in text
+    assert "Download this division as a PDF report" in text
+    nowhere = text_of(client.get(reverse("portfolio-teams"), {"division": "none"}))
+    assert "Newcomers" in nowhere and "Data Platform" not in nowhere
+
+
+def test_it_searches_teams_by_name(client, executive, divided):
+    client.force_login(executive)
+    text = text_of(client.get(reverse("portfolio-teams"), {"name": "other"}))
+    assert "1 team matches" in text and "Other Team" in text and "Data Platform" not in text
+
+
+def test_it_filters_teams_below_a_level_in_an_area(client, executive, divided):
+    client.force_login(executive)
+    # Operations: Data Platform 1.0, Other Team 2.0.
+    below_2 = text_of(client.get(reverse("portfolio-teams"), {"area": "operations", "below": 2}))
+    assert "1 team matches" in below_2 and "Data Platform" in below_2 and "Other Team" not in below_2
+    below_3 = text_of(client.get(reverse("portfolio-teams"), {"area": "operations", "below": 3}))
+    assert "2 teams match" in below_3
+
+
+def test_it_sorts_by_any_column_both_ways(client, executive, divided):
+    client.force_login(executive)
+
+    def order(sort):
+        html = client.get(reverse("portfolio-teams"), {"sort": sort}).content.decode()
+        return [name for name in re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', html)]
+
+    assert order("name") == ["Data Platform", "Newcomers", "Other Team"]
+    assert order("-name") == ["Other Team", "Newcomers", "Data Platform"]
+    assert order("overall") == ["Data Platform", "Other Team", "Newcomers"]  # no figures last
+    assert order("-overall") == ["Other Team", "Data Platform", "Newcomers"]
+    assert order("-area:operations") == ["Other Team", "Data Platform", "Newcomers"]
+    html = client.get(reverse("portfolio-teams"), {"sort": "-overall"}).content.decode()
+    assert 'aria-sort="descending"' in html
+
+
+def test_it_pages_teams_fifty_at_a_time(client, executive, agency):
+    models.Team.objects.bulk_create(
+        [models.Team(agency=agency, name=f"Team {i:03d}", slug=f"team-{i}") for i in range(120)]
+    )
+    client.force_login(executive)
+    first = text_of(client.get(reverse("portfolio-teams")))
+    assert "120 teams match; page 1 of 3" in first and "Team 049" in first and "Team 050" not in first
+    third = text_of(client.get(reverse("portfolio-teams"), {"page": 3}))
+    assert "Team 119" in third and "Team 099" not in third and "Previous page" in third
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ({"below": "3"}, "area", "Choose the area the level applies to."),
+    ({"area": "operations"}, "below", "Choose the level the teams are below."),
+    ({"area": "nowhere", "below": "3"}, "area", "Select a valid choice."),
+    ({"page": "-1"}, "page", "greater than or equal to 1"),
+])
+def test_it_explains_a_bad_filter_without_failing(client, executive, divided, query, field, message):
+    client.force_login(executive)
+    response = client.get(reverse("portfolio-teams"), query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    if field != "page":
+        assert f'id="id_{field}-error"' in response.content.decode()
+
+
+def test_an_executive_limited_to_divisions_sees_only_theirs(client, executive, divided, team, other_team):
+    analytics, _ = divided
+    executive.executive.divisions.add(analytics)
+    client.force_login(executive)
+    overview = text_of(client.get(reverse("portfolio")))
+    assert "Analytics" in overview and "Operations Division" not in overview
+    teams = text_of(client.get(reverse("portfolio-teams")))
+    assert "Data Platform" in teams and "Other Team" not in teams and "Newcomers" not in teams
+    latest = other_team.assessments.filter(status=models.Assessment.SUBMITTED).first()
+    assert client.get(reverse("assessment-results", args=[latest.pk])).status_code == 404
+    mine = team.assessments.filter(status=models.Assessment.SUBMITTED).first()
+    assert client.get(reverse("assessment-results", args=[mine.pk])).status_code == 200
