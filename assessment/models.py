@@ -294,6 +294,12 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.division_id and self.agency_id and self.division.agency_id != self.agency_id:
+            raise ValidationError({"division": "Choose a division of the team's own agency, or none."})
+
 
 # Where a membership or an executive role came from: set by hand in the admin, or
 # granted by the identity provider's groups (and then taken away with the group).
@@ -563,9 +569,12 @@ class AssessmentSummary(models.Model):
     progress_to_target = models.FloatField()
     detail = models.JSONField()
     computed_at = models.DateTimeField()
+    # The team's latest submitted assessment (by submitted_at): the one the portfolio shows.
+    is_latest = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "assessment summaries"
+        indexes = [models.Index(fields=["is_latest", "team"])]
 
     def __str__(self):
         return f"summary of assessment {self.assessment_id}"

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
+from assessment.services.summaries import summaries_mark_latest
 
 EXAMPLE_ANSWERS = {
     "streaming-data": ("choice", 3),
@@ -56,6 +57,7 @@ def submitted_assessment(team, user, version, answers, *, title="Assessment", wh
         if isinstance(when, str):
             when = datetime.fromisoformat(when).replace(tzinfo=UTC)
         models.Assessment.objects.filter(pk=assessment.pk).update(submitted_at=when)
+        summaries_mark_latest([team.pk])  # the team's latest submission may have changed
     assessment.refresh_from_db()
     return assessment
 

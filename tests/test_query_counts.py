@@ -66,7 +66,7 @@ def test_it_runs_the_same_queries_for_short_and_long_histories(client, member, t
 PORTFOLIO_PAGES = {
     # The division view: scope, teams per division, versions, overall and area means, Now steps, practices.
     "divisions": (reverse_lazy("portfolio"), 12),
-    "a division's teams": (reverse_lazy("portfolio-teams") + "?division=first&sort=-area:data", 12),
+    "a division's teams": (reverse_lazy("portfolio-teams") + "?division=first&sort=-area:data", 13),
     "a filtered query": (reverse_lazy("portfolio-teams") + "?name=team&area=data&below=4&sort=overall", 12),
 }
 
@@ -95,4 +95,4 @@ def test_it_runs_the_same_queries_for_few_and_many_teams_in_the_portfolio(
     add_teams(3, 60)  # more than a page of teams
     models.Team.objects.create(agency=agency, name="No submission", slug="none-yet")
     many = count_queries(client, url)
-    assert few == many == pinned
+    assert (few, many) == (pinned, pinned)

@@ -6,8 +6,10 @@ choices of every agency or team field are cut to those agencies, so a form
 posted with another agency's id fails validation and writes nothing. Only
 superusers cross agencies, add or delete agencies and name their managers.
 """
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 
 from assessment import models
 from assessment.access import agencies_managed_by
@@ -21,6 +23,8 @@ def _choices_within_agencies(db_field, request):
         return agencies_managed_by(request.user)
     if db_field.related_model is models.Team:
         return models.Team.objects.filter(agency__in=agencies_managed_by(request.user))
+    if db_field.related_model is models.Division:
+        return models.Division.objects.filter(agency__in=agencies_managed_by(request.user))
     return None
 
 
@@ -40,6 +44,12 @@ class AgencyScopedAdmin(admin.ModelAdmin):
         if choices is not None and not request.user.is_superuser:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = _choices_within_agencies(db_field, request)
+        if choices is not None and not request.user.is_superuser:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class MembershipInline(LabelledInline, admin.TabularInline):
@@ -70,13 +80,32 @@ class AgencyAdmin(AgencyScopedAdmin):
         return request.user.is_superuser
 
 
+@admin.register(models.Division)
+class DivisionAdmin(AgencyScopedAdmin):
+    """Optional, one level: a division groups some of an agency's teams in the portfolio."""
+
+    agency_lookup = "agency"
+    list_display = ["name", "agency", "team_total"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    list_select_related = ["agency"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(team_count=Count("teams"))
+
+    @admin.display(description="teams", ordering="team_count")
+    def team_total(self, obj):
+        return obj.team_count
+
+
 @admin.register(models.Team)
 class TeamAdmin(AgencyScopedAdmin):
     agency_lookup = "agency"
-    list_display = ["name", "slug", "agency"]
-    list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
+    fields = ["agency", "division", "name", "slug"]
+    list_display = ["name", "slug", "agency", "division"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter), ("division", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "memberships__user__username"]
-    list_select_related = ["agency"]
+    list_select_related = ["agency", "division"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
@@ -96,9 +125,25 @@ class MembershipAdmin(AgencyScopedAdmin):
     list_select_related = ["user", "team"]
 
 
+class ExecutiveForm(forms.ModelForm):
+    class Meta:
+        model = models.Executive
+        fields = ["user", "agency", "divisions"]
+
+    def clean(self):
+        data = super().clean()
+        agency, divisions = data.get("agency"), data.get("divisions")
+        if agency is not None and divisions:
+            others = [d.name for d in divisions if d.agency_id != agency.pk]
+            if others:
+                self.add_error("divisions", f"Not divisions of {agency}: {', '.join(others)}.")
+        return data
+
+
 @admin.register(models.Executive)
 class ExecutiveAdmin(AgencyScopedAdmin):
     agency_lookup = "agency"
+    form = ExecutiveForm
     list_display = ["user", "agency", "source"]
     list_filter = [("agency", admin.RelatedOnlyFieldListFilter), "source"]
     readonly_fields = ["source"]

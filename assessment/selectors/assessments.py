@@ -24,3 +24,16 @@ def area_targets(assessment: models.Assessment) -> dict[str, int]:
 def assessments_for_reports(ids) -> dict[int, models.Assessment]:
     """Assessments by pk, with what their reports show (team, agency, questionnaire), in one query."""
     return models.Assessment.objects.select_related("team__agency", "questionnaire").in_bulk(list(ids))
+
+
+def previous_assessment(team: models.Team) -> models.Assessment | None:
+    """The assessment a new one can copy: the latest submitted, else the latest at all."""
+    assessments = models.Assessment.objects.filter(team=team)
+    return (
+        assessments.filter(status=models.Assessment.SUBMITTED).order_by("-submitted_at", "-pk").first()
+        or assessments.order_by("-created_at", "-pk").first()
+    )
+
+
+def answer_count(assessment: models.Assessment) -> int:
+    return models.Answer.objects.filter(assessment=assessment).count()

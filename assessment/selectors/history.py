@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.scoring import AssessmentScore, round_half_up
-from assessment.selectors.summaries import assessment_summaries
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.summaries import assessment_summaries
 
 
 @dataclass(frozen=True)

@@ -46,16 +46,16 @@ class PortfolioScope:
 
 
 def _latest_submitted():
-    return (
-        models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
-    )
+    """A subquery: the latest submitted assessment of the team (OuterRef "pk"), from its stored summary."""
+    return models.AssessmentSummary.objects.filter(team=OuterRef("pk"), is_latest=True).values("assessment_id")[:1]
 
 
-def _latest_ids(teams: QuerySet[models.Team]):
-    """A subquery: the latest submitted assessment of each of these teams."""
-    return teams.annotate(latest_id=Subquery(_latest_submitted())).filter(latest_id__isnull=False).values("latest_id")
+def _in_scope(scope: PortfolioScope, prefix: str = "") -> Q:
+    """The latest summaries of the scope's teams, as a filter on summaries (or on rows `prefix`ed to one)."""
+    q = Q(**{f"{prefix}is_latest": True, f"{prefix}team__agency": scope.agency})
+    if scope.division_ids is not None:
+        q &= Q(**{f"{prefix}team__division_id__in": scope.division_ids})
+    return q
 
 
 def heat_band(questionnaire: domain.Questionnaire, score: float | None) -> int | None:
@@ -169,8 +169,7 @@ def _newest_versions(slugs_of: QuerySet) -> dict[str, models.QuestionnaireVersio
 def agency_portfolio(scope: PortfolioScope) -> Portfolio:
     """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists."""
     teams = scope.teams()
-    latest = _latest_ids(teams)
-    summaries = models.AssessmentSummary.objects.filter(assessment_id__in=latest)
+    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
     newest = _newest_versions(summaries.values("questionnaire_id"))
     groups = {slug: PortfolioGroup(questionnaire=questionnaire_domain(v), version=v) for slug, v in newest.items()}
 
@@ -180,7 +179,7 @@ def agency_portfolio(scope: PortfolioScope) -> Portfolio:
     by_area: dict[tuple[str, int | None], dict[str, tuple[float | None, int]]] = defaultdict(dict)
     agency_area: dict[str, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
     area_rows = (
-        models.AreaSummary.objects.filter(summary__assessment_id__in=latest, score__isnull=False)
+        models.AreaSummary.objects.filter(_in_scope(scope, "summary__"), score__isnull=False)
         .values_list("summary__questionnaire__slug", "summary__team__division_id", "area_key")
         .annotate(mean=Avg("score"), n=Count("pk"))
     )
@@ -204,8 +203,8 @@ def agency_portfolio(scope: PortfolioScope) -> Portfolio:
     for slug, group in groups.items():
         group.divisions = sorted(rows[slug], key=lambda r: (r.pk is None, r.name.lower()))
         group.weakest_areas = _weakest_areas(group.questionnaire, agency_area[slug])
-    _count_steps(groups, latest)
-    _count_practices(groups, latest)
+    _count_steps(groups, scope)
+    _count_practices(groups, scope)
     ordered = sorted(groups.values(), key=lambda g: (-g.team_count, g.questionnaire.title))
     team_count = sum(team_counts.values())
     with_submitted = sum(g.team_count for g in ordered)
@@ -229,11 +228,11 @@ def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tu
     return sorted(result, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
 
 
-def _count_steps(groups: dict[str, PortfolioGroup], latest) -> None:
+def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope) -> None:
     """The steps most teams have in their Now phase, in questionnaire order on ties."""
     counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     rows = (
-        models.SummaryStep.objects.filter(summary__assessment_id__in=latest)
+        models.SummaryStep.objects.filter(_in_scope(scope, "summary__"))
         .values_list("summary__questionnaire__slug", "question_key", "level")
         .annotate(n=Count("pk"))
     )
@@ -254,10 +253,10 @@ def _count_steps(groups: dict[str, PortfolioGroup], latest) -> None:
         group.top_now_steps = steps[:TOP_STEPS]
 
 
-def _count_practices(groups: dict[str, PortfolioGroup], latest) -> None:
+def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope) -> None:
     """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
     rows = (
-        models.SummaryPractice.objects.filter(summary__assessment_id__in=latest)
+        models.SummaryPractice.objects.filter(_in_scope(scope, "summary__"))
         .values_list("summary__questionnaire__slug", "practice_key")
         .annotate(teams=Count("pk"), now=Count("pk", filter=Q(in_now=True)))
     )
@@ -311,7 +310,7 @@ class TeamPage:
 
 
 def team_columns(scope: PortfolioScope) -> domain.Questionnaire | None:
-    summaries = models.AssessmentSummary.objects.filter(assessment_id__in=_latest_ids(scope.teams()))
+    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
     used = summaries.values("questionnaire__slug").annotate(n=Count("pk")).order_by("-n", "questionnaire__slug")
     top = used.values_list("questionnaire__slug", flat=True).first()
     if top is None:

@@ -156,3 +156,19 @@ def default_questionnaire_versions():
             seen.add(version.slug)
             result.append(version)
     return result
+
+
+def published_versions() -> list[models.QuestionnaireVersion]:
+    """Every published version, as a new assessment may choose them: by title, newest first."""
+    return list(
+        models.QuestionnaireVersion.objects.filter(status=models.QuestionnaireVersion.PUBLISHED).order_by(
+            "title", "-published_at", "-created_at"
+        )
+    )
+
+
+def question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[str, int]:
+    """The database id of each question of one area, by its YAML id."""
+    return dict(
+        models.Question.objects.filter(area__questionnaire=version, area__key=area_key).values_list("key", "pk")
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -73,7 +74,21 @@ def _store_batch(ids: list[int]) -> int:
     models.AreaSummary.objects.bulk_create(areas)
     models.SummaryStep.objects.bulk_create(steps)
     models.SummaryPractice.objects.bulk_create(practices)
+    summaries_mark_latest({a.team_id for a in assessments})
     return len(summaries)
+
+
+def summaries_mark_latest(team_ids) -> None:
+    """Flag each team's latest submitted assessment's summary, the one the portfolio shows."""
+    team_ids = list(team_ids)
+    latest = (
+        models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    models.AssessmentSummary.objects.filter(team_id__in=team_ids, is_latest=True).update(is_latest=False)
+    latest_ids = models.Team.objects.filter(pk__in=team_ids).annotate(latest_id=Subquery(latest)).values("latest_id")
+    models.AssessmentSummary.objects.filter(assessment_id__in=latest_ids).update(is_latest=True)
 
 
 def summaries_store_for_version(version_id: int) -> int:

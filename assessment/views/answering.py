@@ -13,11 +13,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from assessment import models
 from assessment.access import assessment_for_user, team_for_user
 from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
 from assessment.presentation import answer_in_words
-from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
+from assessment.selectors.assessments import answer_count, area_targets, previous_assessment
+from assessment.selectors.questionnaires import (
+    default_questionnaire_versions,
+    published_versions,
+    question_pks,
+    questionnaire_domain,
+)
 from assessment.selectors.reports import assessment_report
 from assessment.services.assessments import (
     AnswerInvalid,
@@ -37,15 +42,6 @@ def _forbidden(request, message):
     )
 
 
-def _previous_assessment(team: models.Team) -> models.Assessment | None:
-    """The assessment a new one can copy: the latest submitted, else the latest at all."""
-    assessments = models.Assessment.objects.filter(team=team)
-    return (
-        assessments.filter(status=models.Assessment.SUBMITTED).order_by("-submitted_at", "-pk").first()
-        or assessments.order_by("-created_at", "-pk").first()
-    )
-
-
 # --- start ------------------------------------------------------------------------------
 
 
@@ -58,11 +54,7 @@ def assessment_new(request, team_id):
     if not versions:
         messages.error(request, "No questionnaire has been published yet. Ask your administrator to load one.")
         return redirect("home")
-    published = list(
-        models.QuestionnaireVersion.objects.filter(status=models.QuestionnaireVersion.PUBLISHED).order_by(
-            "title", "-published_at", "-created_at"
-        )
-    )
+    published = published_versions()
     chosen_id = request.POST.get("questionnaire") or request.GET.get("questionnaire")
     version = versions[0]
     if chosen_id:
@@ -71,10 +63,10 @@ def assessment_new(request, team_id):
             messages.error(request, "That questionnaire is not available. Choose one from the list.")
             return redirect("assessment-new", team_id=team.pk)
     questionnaire = questionnaire_domain(version)
-    previous = _previous_assessment(team)
+    previous = previous_assessment(team)
     initial_targets = {}
     if previous is not None:
-        initial_targets = dict(previous.area_targets.values_list("area__key", "target"))
+        initial_targets = area_targets(previous)
         scale = {s.level for s in questionnaire.scale}
         initial_targets = {k: v for k, v in initial_targets.items() if v in scale}
 
@@ -98,7 +90,7 @@ def assessment_new(request, team_id):
             except AnswerInvalid as error:
                 form.add_error(None, str(error))
             else:
-                copied = assessment.answers.count() if assessment.copied_from_id else 0
+                copied = answer_count(assessment) if assessment.copied_from_id else 0
                 if copied and previous is not None:
                     messages.success(
                         request,
@@ -131,12 +123,6 @@ def _area_index(questionnaire, area_key):
         if area.id == area_key:
             return index
     raise Http404("No such area.")
-
-
-def _question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[str, int]:
-    return dict(
-        models.Question.objects.filter(area__questionnaire=version, area__key=area_key).values_list("key", "pk")
-    )
 
 
 @login_required
@@ -178,7 +164,7 @@ def assessment_area(request, assessment_id, area_key):
         "questionnaire": questionnaire,
         "area": area,
         "answers": report.answers,
-        "question_pks": _question_pks(assessment.questionnaire, area.id),
+        "question_pks": question_pks(assessment.questionnaire, area.id),
     }
 
     if request.method == "POST":

@@ -15,6 +15,7 @@ from assessment import models
 from assessment.domain.model import NA_DOES_NOT_APPLY, NA_SHARED_SERVICE
 from assessment.selectors.questionnaires import default_questionnaire_versions
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
+from assessment.services.summaries import summaries_mark_latest
 
 AGENCY = "Department of Public Services (demo)"
 DEMO_SLUG = "public-sector-ml"
@@ -153,6 +154,7 @@ class Command(BaseCommand):
                 if not team.assessments.exists():
                     lead = get_user_model().objects.get(username=f"{slug.split('-')[0]}-lead")
                     created += _demo_assessments(team, version, lead)
+            summaries_mark_latest(team.pk for team in teams.values())  # submission dates were set after submitting
         _write_credentials(credentials_file, credentials)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(teams)} teams, {created} new assessments."))
         self.stdout.write("Demo logins (make run prints the address to open when the server starts):")
