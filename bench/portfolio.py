@@ -122,10 +122,18 @@ def pages(area_key: str, division_id: int | None) -> dict[str, str]:
 
 
 def first_view(db_path: str | None, url: str) -> None:
-    """In a fresh process, as right after a restart: print the milliseconds of the first GET of `url`."""
+    """In a fresh process, as right after a restart: print the milliseconds of the first GET of `url`.
+
+    The process starts as a web worker does (config/wsgi.py: settings, apps, then
+    config/warmup.py); every cache of the app's own is empty.
+    """
     setup_django(db_path)
     from django.contrib.auth import get_user_model
     from django.test import Client
+
+    from config.warmup import warm_up
+
+    warm_up()
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="exec"))

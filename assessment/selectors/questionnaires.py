@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 
 from assessment import models
@@ -10,6 +11,7 @@ from assessment.domain import model as domain
 
 _cache: dict[tuple[int, object], domain.Questionnaire] = {}
 _cache_lock = threading.Lock()
+SHARED_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def questionnaire_domain(version: models.QuestionnaireVersion) -> domain.Questionnaire:
@@ -17,14 +19,20 @@ def questionnaire_domain(version: models.QuestionnaireVersion) -> domain.Questio
 
     Built with a fixed number of queries, then kept in memory for as long as the
     version's `updated_at` is unchanged (every edit goes through a save that
-    bumps it), so pages do not pay for it on each request.
+    bumps it), so pages do not pay for it on each request. It is also kept in
+    the shared cache (the database's, see settings.CACHES), so a worker that
+    just started reads it in one query instead of building it again.
     """
     cache_key = (version.pk, version.updated_at)
     with _cache_lock:
         cached = _cache.get(cache_key)
     if cached is not None:
         return cached
-    built = _build(version)
+    shared_key = f"questionnaire-domain:{version.pk}:{version.updated_at.isoformat()}"
+    built = cache.get(shared_key)
+    if not isinstance(built, domain.Questionnaire):
+        built = _build(version)
+        cache.set(shared_key, built, SHARED_CACHE_SECONDS)
     with _cache_lock:
         for key in [k for k in _cache if k[0] == version.pk]:
             del _cache[key]
