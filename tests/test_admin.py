@@ -38,6 +38,7 @@ def everything(questionnaire_version, assessment, member, executive, draft):
         models.Practice: models.Practice.objects.filter(questionnaire=draft).first(),
         models.Agency: assessment.team.agency,
         models.Team: assessment.team,
+        models.Division: models.Division.objects.create(agency=assessment.team.agency, name="Data Office"),
         models.Membership: models.Membership.objects.get(user=member),
         models.Executive: models.Executive.objects.get(user=executive),
         models.Assessment: assessment,
@@ -70,7 +71,7 @@ def test_it_loads_every_admin_list_change_form_and_history_page(client, superuse
 
 def test_it_loads_the_add_forms_that_exist(client, superuser, everything):
     client.force_login(superuser)
-    for name in ["area", "question", "practice", "agency", "team", "membership", "executive"]:
+    for name in ["area", "question", "practice", "agency", "team", "membership", "executive", "division"]:
         assert client.get(reverse(f"admin:assessment_{name}_add")).status_code == 200, name
 
 
@@ -123,6 +124,46 @@ def test_it_lets_a_team_manager_add_a_member(client, team_manager, team):
     assert models.Membership.objects.get(user=newcomer).role == "viewer"
 
 
+def test_it_lets_a_team_manager_group_teams_in_divisions_of_their_agencies_only(client, team_manager, team, executive):
+    elsewhere = models.Agency.objects.create(name="Elsewhere")
+    foreign = models.Division.objects.create(agency=elsewhere, name="Foreign Division")
+    client.force_login(team_manager)
+    response = client.post(reverse("admin:assessment_division_add"), {"agency": team.agency_id, "name": "Data Office"})
+    assert response.status_code == 302
+    ours = models.Division.objects.get(name="Data Office")
+    listing = client.get(reverse("admin:assessment_division_changelist")).content.decode()
+    assert "Data Office" in listing and "Foreign Division" not in listing
+    assert client.get(reverse("admin:assessment_division_change", args=[foreign.pk])).status_code == 302  # not found
+    change = reverse("admin:assessment_team_change", args=[team.pk])
+    data = {"agency": team.agency_id, "name": team.name, "slug": team.slug, "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0}
+    refused = client.post(change, {**data, "division": foreign.pk})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert client.post(change, {**data, "division": ours.pk}).status_code == 302
+    team.refresh_from_db()
+    assert team.division == ours
+    # An executive can be limited to divisions of their own agency only.
+    exec_change = reverse("admin:assessment_executive_change", args=[executive.executive.pk])
+    refused = client.post(exec_change, {"user": executive.pk, "agency": team.agency_id, "divisions": [foreign.pk]})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert client.post(exec_change, {"user": executive.pk, "agency": team.agency_id, "divisions": [ours.pk]}).status_code == 302
+    assert list(executive.executive.divisions.all()) == [ours]
+
+
+def test_it_refuses_a_division_of_another_agency_for_a_team(superuser, client, team):
+    foreign = models.Division.objects.create(agency=models.Agency.objects.create(name="Elsewhere"), name="Foreign")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:assessment_team_change", args=[team.pk]),
+        {"agency": team.agency_id, "name": team.name, "slug": team.slug, "division": foreign.pk,
+         "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert "Choose a division of the team&#x27;s own agency, or none." in response.content.decode()
+    team.refresh_from_db()
+    assert team.division is None
+
+
 def test_it_creates_the_two_groups_with_their_permissions(db):
     from django.contrib.auth.models import Group
 
@@ -131,7 +172,7 @@ def test_it_creates_the_two_groups_with_their_permissions(db):
     assert {"change_question", "add_choice", "delete_practicerequirement", "view_questionnaireversion",
             "add_choiceneed", "change_choicepractice"} <= editors
     assert "change_team" not in editors
-    assert {"add_membership", "change_team", "view_assessment", "delete_executive"} <= managers
+    assert {"add_membership", "change_team", "view_assessment", "delete_executive", "change_division"} <= managers
     assert "change_assessment" not in managers and "change_question" not in managers
 
 

@@ -60,6 +60,8 @@ AGREED = {
     "portfolio": {},
     "assessment-pdf": {"assessment_id": 1},
     "portfolio-pdf": {},
+    "division-pdf": {"division_id": 1},
+    "portfolio-teams": {},
     "assessment-changes": {"assessment_id": 1},
 }
 
@@ -68,6 +70,7 @@ AGREED = {
 def zebra(team, member, viewer, questionnaire_version):
     """The team whose data everyone else tries to reach, with a draft holding answers and a note."""
     team.name, team.slug = SECRET_TEAM_NAME, SECRET_TEAM_SLUG
+    team.division = models.Division.objects.create(agency=team.agency, name="Zebra Division")
     team.save()
     assessment = models.Assessment.objects.create(
         team=team, questionnaire=questionnaire_version, title=SECRET_TITLE, created_by=member
@@ -86,6 +89,7 @@ def zebra(team, member, viewer, questionnaire_version):
     values = {
         "assessment_id": assessment.pk,
         "team_id": team.pk,
+        "division_id": team.division_id,
         "answer_id": assessment.answers.first().pk,
         "question_id": questions[0].pk,
         "version_id": questionnaire_version.pk,
@@ -181,7 +185,7 @@ def test_it_knows_which_patterns_carry_team_data():
     assert kinds["admin:index"] == STAFF
     for name, kwargs in AGREED.items():
         if name in kinds:
-            expected = TEAM if {"assessment_id", "team_id"} & set(kwargs) else CONTENT if kwargs else PLAIN
+            expected = TEAM if {"assessment_id", "team_id", "division_id"} & set(kwargs) else CONTENT if kwargs else PLAIN
             assert kinds[name] == expected, name
 
 
