@@ -590,9 +590,11 @@ class AreaSummary(models.Model):
     completeness = models.FloatField()
     progress_to_target = models.FloatField()
 
+    is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["summary", "area_key"], name="unique_area_summary")]
-        indexes = [models.Index(fields=["area_key", "level"])]
+        indexes = [models.Index(fields=["is_latest", "summary"])]
 
     def __str__(self):
         return f"{self.area_key}: {self.level}"
@@ -605,8 +607,10 @@ class SummaryStep(models.Model):
     question_key = models.CharField(max_length=100)
     level = models.IntegerField()
 
+    is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
+
     class Meta:
-        indexes = [models.Index(fields=["question_key", "level"])]
+        indexes = [models.Index(fields=["is_latest", "summary"])]
 
     def __str__(self):
         return f"{self.question_key} to {self.level}"
@@ -619,8 +623,11 @@ class SummaryPractice(models.Model):
     practice_key = models.CharField(max_length=100)
     in_now = models.BooleanField()
 
+    is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["summary", "practice_key"], name="unique_summary_practice")]
+        indexes = [models.Index(fields=["is_latest", "summary"])]
 
     def __str__(self):
         return self.practice_key

@@ -52,7 +52,7 @@ def _latest_submitted():
 
 def _in_scope(scope: PortfolioScope, prefix: str = "") -> Q:
     """The latest summaries of the scope's teams, as a filter on summaries (or on rows `prefix`ed to one)."""
-    q = Q(**{f"{prefix}is_latest": True, f"{prefix}team__agency": scope.agency})
+    q = Q(is_latest=True, **{f"{prefix}team__agency": scope.agency})  # every summary row carries the flag
     if scope.division_ids is not None:
         q &= Q(**{f"{prefix}team__division_id__in": scope.division_ids})
     return q

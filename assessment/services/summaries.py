@@ -81,14 +81,31 @@ def _store_batch(ids: list[int]) -> int:
 def summaries_mark_latest(team_ids) -> None:
     """Flag each team's latest submitted assessment's summary, the one the portfolio shows."""
     team_ids = list(team_ids)
+    if not team_ids:
+        return
     latest = (
         models.Assessment.objects.filter(team=OuterRef("pk"), status=models.Assessment.SUBMITTED)
         .order_by("-submitted_at", "-pk")
         .values("pk")[:1]
     )
-    models.AssessmentSummary.objects.filter(team_id__in=team_ids, is_latest=True).update(is_latest=False)
-    latest_ids = models.Team.objects.filter(pk__in=team_ids).annotate(latest_id=Subquery(latest)).values("latest_id")
-    models.AssessmentSummary.objects.filter(assessment_id__in=latest_ids).update(is_latest=True)
+    latest_ids = list(
+        models.Team.objects.filter(pk__in=team_ids).annotate(latest_id=Subquery(latest)).values_list("latest_id", flat=True)
+    )
+    for model, team_field in _FLAGGED:
+        model.objects.filter(**{f"{team_field}__in": team_ids, "is_latest": True}).update(is_latest=False)
+    for start in range(0, len(latest_ids), BATCH):
+        batch = [pk for pk in latest_ids[start : start + BATCH] if pk is not None]
+        models.AssessmentSummary.objects.filter(assessment_id__in=batch).update(is_latest=True)
+        for model in (models.AreaSummary, models.SummaryStep, models.SummaryPractice):
+            model.objects.filter(summary_id__in=batch).update(is_latest=True)
+
+
+_FLAGGED = [
+    (models.AssessmentSummary, "team_id"),
+    (models.AreaSummary, "summary__team_id"),
+    (models.SummaryStep, "summary__team_id"),
+    (models.SummaryPractice, "summary__team_id"),
+]
 
 
 def summaries_store_for_version(version_id: int) -> int:
