@@ -205,7 +205,7 @@ def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
     deleted += Report.objects.filter(pk__in=stale).delete()[0]
     cutoff = timezone.now() - portfolio_age
     deleted += Report.objects.filter(kind=Report.PORTFOLIO, queued_at__lt=cutoff).delete()[0]
-    latest = {}
+    latest: dict[tuple[int, int | None], int] = {}
     for pk, agency_id, division_id in Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).order_by(
         "-rendered_at"
     ).values_list("pk", "agency_id", "division_id"):

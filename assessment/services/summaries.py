@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -78,7 +78,7 @@ def _store_batch(ids: list[int]) -> int:
     return len(summaries)
 
 
-def summaries_mark_latest(team_ids) -> None:
+def summaries_mark_latest(team_ids: Iterable[int]) -> None:
     """Flag each team's latest submitted assessment's summary, the one the portfolio shows."""
     team_ids = list(team_ids)
     if not team_ids:
@@ -92,7 +92,7 @@ def summaries_mark_latest(team_ids) -> None:
         models.Team.objects.filter(pk__in=team_ids).annotate(latest_id=Subquery(latest)).values_list("latest_id", flat=True)
     )
     for model, team_field in _FLAGGED:
-        model.objects.filter(**{f"{team_field}__in": team_ids, "is_latest": True}).update(is_latest=False)
+        model._default_manager.filter(**{f"{team_field}__in": team_ids, "is_latest": True}).update(is_latest=False)
     for start in range(0, len(latest_ids), BATCH):
         batch = [pk for pk in latest_ids[start : start + BATCH] if pk is not None]
         models.AssessmentSummary.objects.filter(assessment_id__in=batch).update(is_latest=True)
@@ -100,7 +100,7 @@ def summaries_mark_latest(team_ids) -> None:
             model.objects.filter(summary_id__in=batch).update(is_latest=True)
 
 
-_FLAGGED = [
+_FLAGGED: list[tuple[type[Model], str]] = [
     (models.AssessmentSummary, "team_id"),
     (models.AreaSummary, "summary__team_id"),
     (models.SummaryStep, "summary__team_id"),
