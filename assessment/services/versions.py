@@ -32,8 +32,6 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.schema import QuestionnaireInvalid, parse_questionnaire, questionnaire_to_dict
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.services.reports import reports_queue_for_version
-from assessment.services.summaries import summaries_store_for_version
 from assessment.services.questionnaires import (
     CREATED,
     REPLACED,
@@ -44,6 +42,8 @@ from assessment.services.questionnaires import (
     questionnaire_load,
     questionnaire_plan,
 )
+from assessment.services.reports import reports_queue_for_version
+from assessment.services.summaries import summaries_store_for_version
 
 IMPORT_MAX_BYTES = 1024 * 1024
 _FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
