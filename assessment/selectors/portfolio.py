@@ -7,10 +7,12 @@ submitted assessment; drafts stay out of an executive's view.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
@@ -158,19 +160,53 @@ class Portfolio:
     division_count: int
 
 
-def _newest_versions(slugs_of: QuerySet) -> dict[str, models.QuestionnaireVersion]:
-    versions = models.QuestionnaireVersion.objects.filter(pk__in=slugs_of).order_by("slug", "-created_at", "-pk")
+def _newest_versions(used: QuerySet) -> tuple[dict[str, models.QuestionnaireVersion], dict[int, str]]:
+    """The newest version of each questionnaire slug used, and the slug of every version used."""
+    versions = models.QuestionnaireVersion.objects.filter(pk__in=used).order_by("slug", "-created_at", "-pk")
     newest: dict[str, models.QuestionnaireVersion] = {}
+    slug_of: dict[int, str] = {}
     for version in versions:
         newest.setdefault(version.slug, version)
-    return newest
+        slug_of[version.pk] = version.slug
+    return newest, slug_of
+
+
+PORTFOLIO_CACHE_SECONDS = 24 * 3600
+
+
+def portfolio_stamp(scope: PortfolioScope) -> str:
+    """What the division view is computed from, in short: any submit, content change, team move or
+    division rename changes it. Three cheap queries, whatever the number of teams."""
+    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope)).aggregate(
+        last=Max("computed_at"), n=Count("pk")
+    )
+    teams = list(scope.teams().order_by("pk").values_list("pk", "division_id"))
+    divisions = list(scope.divisions().values_list("pk", "name"))
+    parts = [scope.agency.pk, sorted(scope.division_ids or []), summaries["last"], summaries["n"], teams, divisions]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def agency_portfolio(scope: PortfolioScope) -> Portfolio:
-    """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists."""
+    """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists.
+
+    Kept in the shared (database) cache under portfolio_stamp: the aggregates read
+    every team's figures, so they are computed once per change, by the first
+    view or by the worker that renders the portfolio PDF after a submit.
+    """
+    key = f"portfolio:{portfolio_stamp(scope)}"
+    cached = cache.get(key)
+    if isinstance(cached, Portfolio):
+        return cached
+    portfolio = _agency_portfolio(scope)
+    cache.set(key, portfolio, PORTFOLIO_CACHE_SECONDS)
+    return portfolio
+
+
+def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
     teams = scope.teams()
     summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
-    newest = _newest_versions(summaries.values("questionnaire_id"))
+    # Rows are grouped by version id (no join), then added up by slug here.
+    newest, slug_of = _newest_versions(summaries.values("questionnaire_id"))
     groups = {slug: PortfolioGroup(questionnaire=questionnaire_domain(v), version=v) for slug, v in newest.items()}
 
     divisions = {d.pk: d.name for d in scope.divisions()}
@@ -180,12 +216,16 @@ def agency_portfolio(scope: PortfolioScope) -> Portfolio:
     agency_area: dict[str, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
     area_rows = (
         models.AreaSummary.objects.filter(_in_scope(scope, "summary__"), score__isnull=False)
-        .values_list("summary__questionnaire__slug", "summary__team__division_id", "area_key")
+        .values_list("summary__questionnaire_id", "summary__team__division_id", "area_key")
         .annotate(mean=Avg("score"), n=Count("pk"))
     )
-    for slug, division_id, area_key, mean, n in area_rows:
-        by_area[slug, division_id][area_key] = (mean, n)
-        agency_area[slug][area_key].append((mean, n))
+    parts: dict[tuple[str, int | None, str], list[tuple[float, int]]] = defaultdict(list)
+    for version_id, division_id, area_key, mean, n in area_rows:
+        parts[slug_of[version_id], division_id, area_key].append((mean, n))
+        agency_area[slug_of[version_id]][area_key].append((mean, n))
+    for (slug, division_id, area_key), means in parts.items():
+        total = sum(n for _, n in means)
+        by_area[slug, division_id][area_key] = (sum(m * n for m, n in means) / total, total)
 
     rows: dict[str, list[DivisionRow]] = defaultdict(list)
     for slug, division_id, n, mean in overall:
@@ -203,8 +243,8 @@ def agency_portfolio(scope: PortfolioScope) -> Portfolio:
     for slug, group in groups.items():
         group.divisions = sorted(rows[slug], key=lambda r: (r.pk is None, r.name.lower()))
         group.weakest_areas = _weakest_areas(group.questionnaire, agency_area[slug])
-    _count_steps(groups, scope)
-    _count_practices(groups, scope)
+    _count_steps(groups, scope, slug_of)
+    _count_practices(groups, scope, slug_of)
     ordered = sorted(groups.values(), key=lambda g: (-g.team_count, g.questionnaire.title))
     team_count = sum(team_counts.values())
     with_submitted = sum(g.team_count for g in ordered)
@@ -228,21 +268,22 @@ def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tu
     return sorted(result, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
 
 
-def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope) -> None:
+def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_of: dict[int, str]) -> None:
     """The steps most teams have in their Now phase, in questionnaire order on ties."""
-    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    added: dict[str, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
     rows = (
         models.SummaryStep.objects.filter(_in_scope(scope, "summary__"))
-        .values_list("summary__questionnaire__slug", "question_key", "level")
+        .values_list("summary__questionnaire_id", "question_key", "level")
         .annotate(n=Count("pk"))
     )
-    for slug, key, level, n in rows:
-        counts[slug].append((key, level, n))
+    for version_id, key, level, n in rows:
+        added[slug_of[version_id]][key, level] += n
+    counts = {slug: [(key, level, n) for (key, level), n in steps.items()] for slug, steps in added.items()}
     for slug, group in groups.items():
         questionnaire = group.questionnaire
         order = {q.id: (number, area, q) for number, (area, q) in enumerate(questionnaire.questions())}
         steps = []
-        for key, level, n in counts[slug]:
+        for key, level, n in counts.get(slug, []):
             if key not in order:  # a question only an older version has
                 continue
             _, area, question = order[key]
@@ -253,21 +294,24 @@ def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope) -> No
         group.top_now_steps = steps[:TOP_STEPS]
 
 
-def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope) -> None:
+def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_of: dict[int, str]) -> None:
     """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
     rows = (
         models.SummaryPractice.objects.filter(_in_scope(scope, "summary__"))
-        .values_list("summary__questionnaire__slug", "practice_key")
+        .values_list("summary__questionnaire_id", "practice_key")
         .annotate(teams=Count("pk"), now=Count("pk", filter=Q(in_now=True)))
     )
-    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for slug, key, teams, now in rows:
-        counts[slug].append((key, teams, now))
+    added: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for version_id, key, teams, now in rows:
+        total = added[slug_of[version_id]][key]
+        total[0] += teams
+        total[1] += now
+    counts = {slug: [(key, t, n) for key, (t, n) in found.items()] for slug, found in added.items()}
     for slug, group in groups.items():
         practices = group.questionnaire.practices_by_id
         found = [
             PracticeCount(practices[key], now, teams)
-            for key, teams, now in counts[slug]
+            for key, teams, now in counts.get(slug, [])
             if key in practices  # a practice only an older version has is not shown
         ]
         found.sort(key=lambda c: (-c.now, -c.teams, c.practice.title))

@@ -60,12 +60,29 @@ def test_it_keeps_the_executive_pages_accessible(page, live_server, executive, t
     )
     look(page, base + reverse("practice-detail", args=[version.pk, practice.key]), "practice")
     look(page, base + reverse("team-history", args=[team.pk]), "history")
+    division = models.Division.objects.create(agency=team.agency, name="Data Office")
+    models.Team.objects.filter(pk=team.pk).update(division=division)
     look(page, base + reverse("portfolio"), "portfolio")
-    # The heatmap reads without color: every cell prints its number and level name.
+    # One row per division (Data Office, and the teams in none); without color every cell prints its
+    # number and level name.
     cells = page.locator("table.portfolio-heatmap td.heat")
     assert cells.count() == 2 * (1 + len(version.areas.all()))
     for text in cells.all_inner_texts():
         assert any(ch.isdigit() for ch in text) or "Not scored" in text
+    # Down to the division's teams, then a filter and a sort, all without JavaScript.
+    page.get_by_role("link", name="Data Office").click()
+    assert page.locator("table.portfolio-teams tbody tr").count() == 1
+    assert_accessible(page)
+    look(page, base + reverse("portfolio-teams") + "?sort=-overall", "portfolio-teams")
+    page.get_by_label("Area").select_option(label=version.areas.first().title)
+    page.get_by_label("Below level").select_option("5")
+    page.get_by_role("button", name="Show teams").click()
+    assert page.locator("table.portfolio-teams tbody tr").count() >= 1
+    assert_accessible(page)
+    # A bad filter shows its error next to the field, and still passes.
+    page.goto(base + reverse("portfolio-teams") + "?below=3")
+    assert page.locator("#id_area-error").is_visible()
+    assert_accessible(page)
 
 
 def test_it_keeps_a_draft_results_page_accessible(page, live_server, member, agency_with_history):
