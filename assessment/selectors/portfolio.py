@@ -182,7 +182,8 @@ def portfolio_stamp(scope: PortfolioScope) -> str:
     )
     teams = list(scope.teams().order_by("pk").values_list("pk", "division_id"))
     divisions = list(scope.divisions().values_list("pk", "name"))
-    parts = [scope.agency.pk, sorted(scope.division_ids or []), summaries["last"], summaries["n"], teams, divisions]
+    parts = [scope.agency.pk, scope.agency.name, sorted(scope.division_ids or []), summaries["last"], summaries["n"],
+             teams, divisions]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
