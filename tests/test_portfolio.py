@@ -243,7 +243,7 @@ def test_it_sorts_by_any_column_both_ways(client, executive, divided):
 
     def order(sort):
         html = client.get(reverse("portfolio-teams"), {"sort": sort}).content.decode()
-        return [name for name in re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', html)]
+        return re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', html)
 
     assert order("name") == ["Data Platform", "Newcomers", "Other Team"]
     assert order("-name") == ["Other Team", "Newcomers", "Data Platform"]
