@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Agency, Assessment, Executive, Membership, Team
+from assessment.models import Action, Agency, Assessment, Executive, Membership, Team
 
 
 def executive_agency_id(user) -> int | None:
@@ -50,6 +50,13 @@ def assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
     if role is None:
         raise Http404("No such assessment.")
     return assessment, role == Membership.MEMBER and not assessment.is_submitted
+
+
+def action_for_user(user, team_id, action_id) -> tuple[Action, bool]:
+    """An action of the team's plan and whether the user may change it (members); 404 for everyone else."""
+    team, can_write = team_for_user(user, team_id)
+    action = get_object_or_404(Action.objects.select_related("team", "owner"), pk=action_id, team=team)
+    return action, can_write
 
 
 def teams_visible_to(user):

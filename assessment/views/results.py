@@ -12,14 +12,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessment import models
-from assessment.access import assessment_for_user
+from assessment.access import assessment_for_user, role_in_team
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
 from assessment.exports import assessment_to_csv, assessment_to_dict
 from assessment.presentation import export_file_name
+from assessment.selectors.actions import actions_by_question
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
+from assessment.services.actions import item_key
 
 PHASE_INTROS = {
     NOW: "Start with these steps.",
@@ -80,12 +82,20 @@ def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     roadmap = report.roadmap
+    plan = actions_by_question(assessment.team, report.questionnaire.slug)
+
+    def with_actions(entry):
+        """The entry, the team's actions on its question, whether this item is in the plan, its key."""
+        actions = plan.get(entry.item.question_key, [])
+        in_plan = any(a.target_level == entry.item.to_level for a in actions)
+        return entry, actions, in_plan, item_key(entry.item.question_key, entry.item.to_level)
+
     phases = [
         {
             "key": phase,
             "title": PHASE_TITLES[phase],
             "intro": PHASE_INTROS[phase],
-            "entries": report.entries_in(phase),
+            "entries": [with_actions(entry) for entry in report.entries_in(phase)],
             "steps": roadmap.steps_in(phase),
         }
         for phase in PHASES
@@ -103,6 +113,7 @@ def roadmap(request, assessment_id):
                 (report.question_numbers[key], *report.questions_by_id[key]) for key in roadmap.to_verify
             ],
             "can_write": can_write,
+            "can_plan": role_in_team(request.user, assessment.team) == models.Membership.MEMBER,
         },
     )
 
@@ -146,7 +157,7 @@ def _back_assessment(request) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _download(body: str, content_type: str, filename: str) -> HttpResponse:
+def download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A team's answers: never kept by a shared proxy or in the browser's cache.
@@ -159,7 +170,7 @@ def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
-    return _download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
+    return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
 
 @login_required
@@ -167,4 +178,4 @@ def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    return _download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv"))
+    return download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv"))
