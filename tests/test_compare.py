@@ -37,7 +37,7 @@ def client_for(user):
 
 @pytest.mark.django_db
 def test_it_lists_what_changed_between_the_two_latest(two, member, executive):
-    first, second, item = two
+    first, _second, item = two
     for user in (member, executive):
         response = client_for(user).get(reverse("team-compare", args=[first.team_id]))
         assert response.status_code == 200

@@ -551,3 +551,74 @@ def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, q
     if response.status_code == 200:
         assert ERROR_SUMMARY in response.content.decode(), f"no error summary for {data!r}"
         assert models.Assessment.objects.count() == before
+
+
+# --- The action plan's forms ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def planned_action(answered, member):
+    """A submitted assessment with one action in the team's plan."""
+    from assessment.selectors.reports import assessment_report
+    from assessment.services.actions import actions_add_from_roadmap, item_key
+
+    submitted = assessment_submit(assessment=answered, user=member)
+    item = next(iter(assessment_report(submitted).roadmap))
+    [action] = actions_add_from_roadmap(
+        assessment=submitted, user=member, item_keys=[item_key(item.question_key, item.to_level)]
+    )
+    return action
+
+
+ACTION_FORM = {"owner": "", "owner_name": "", "due_date": "2027-01-31", "status": "planned",
+               "wont_do_reason": "", "link": "", "note": ""}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field, value, expected", [
+    ("due_date", "10000-01-01", "Enter a real date as year-month-day"),
+    ("due_date", "2027-02-30", "Enter a real date as year-month-day"),
+    ("due_date", "1066-10-14", "between the years 2000 and 2100"),
+    ("link", "javascript:alert(document.cookie)", "starting with http:// or https://"),
+    ("link", "JavaScript://%0aalert(1)", "starting with http:// or https://"),
+    ("link", "data:text/html,<script>alert(1)</script>", "starting with http:// or https://"),
+    ("note", "x" * 1_000_000, "Shorten the note to 5000 characters"),
+    ("owner_name", "y" * 201, "Shorten the name to 200 characters"),
+    ("owner", "999999", "Select a valid choice"),
+    ("status", "deleted", "Select a valid choice"),
+    ("wont_do_reason", "z" * 1001, "Shorten the reason to 1000 characters"),
+])
+def test_it_refuses_hostile_action_input_with_a_located_error(planned_action, member, field, value, expected):
+    client = Client()
+    client.force_login(member)
+    url = reverse("team-plan-action", args=[planned_action.team_id, planned_action.pk])
+    before = db_snapshot()
+    response = client.post(url, dict(ACTION_FORM, **{field: value}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ERROR_SUMMARY in html and f'href="#id_{field}' in html, f"no located error for {field}"
+    assert expected in html
+    assert db_snapshot() == before, f"a refused {field} changed data"
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_owner_who_is_a_member_of_another_team(planned_action, member, outsider):
+    client = Client()
+    client.force_login(member)
+    url = reverse("team-plan-action", args=[planned_action.team_id, planned_action.pk])
+    before = db_snapshot()
+    response = client.post(url, dict(ACTION_FORM, owner=str(outsider.pk)))
+    assert response.status_code == 400 and 'href="#id_owner' in response.content.decode()
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_made_up_roadmap_item_and_writes_nothing(planned_action, member):
+    client = Client()
+    client.force_login(member)
+    before = db_snapshot()
+    assessment = models.Assessment.objects.get(team=planned_action.team)
+    for items in (["streaming-data:99"], ["x" * 100_000], ["no-such-question:3"]):
+        response = client.post(reverse("assessment-plan-add", args=[assessment.pk]), {"items": items}, follow=True)
+        assert response.status_code == 200 and "is not an item of this roadmap" in response.content.decode()
+    assert db_snapshot() == before

@@ -11,6 +11,7 @@ A team manager of another agency walks every administration page (lists,
 change, add, delete and history pages) and posts every admin form with the
 Zebra agency's ids: nothing of that agency shows, and nothing is written.
 """
+import datetime
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
@@ -61,6 +63,12 @@ AGREED = {
     "assessment-pdf": {"assessment_id": 1},
     "portfolio-pdf": {},
     "assessment-changes": {"assessment_id": 1},
+    "team-plan": {"team_id": 1},
+    "team-plan-action": {"team_id": 1, "action_id": 1},
+    "team-plan-csv": {"team_id": 1},
+    "team-plan-ics": {"team_id": 1},
+    "assessment-plan-add": {"assessment_id": 1},
+    "team-compare": {"team_id": 1},
 }
 
 
@@ -81,6 +89,12 @@ def zebra(team, member, viewer, questionnaire_version):
             AnswerInput(questions[1].pk, models.Answer.CHOICE, level=1),
         ],
     )
+    # An action of the team's plan, whose note only the team (and its executives) may read.
+    action = models.Action.objects.create(
+        team=team, questionnaire_slug=questionnaire_version.slug, question_key=questions[1].key, target_level=3,
+        owner=member, due_date=datetime.date(2025, 1, 31), note=SECRET_NOTE, created_by=member,
+        created_at=timezone.now(),
+    )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     practice = models.Practice.objects.filter(questionnaire=questionnaire_version).first()
     values = {
@@ -92,6 +106,7 @@ def zebra(team, member, viewer, questionnaire_version):
         "area_key": area.key,
         "practice_key": practice.key,
         "question_key": questions[0].key,
+        "action_id": action.pk,
         # Administration patterns: any object id will do, the whole site is staff-only.
         "object_id": assessment.pk,
         "content_type_id": 1,
@@ -292,6 +307,10 @@ def test_it_shows_the_team_its_own_data(zebra):
         "assessment-export-json": SECRET_NOTE,
         "assessment-export-csv": SECRET_NOTE,
         "assessment-pdf": SECRET_TITLE,
+        "team-plan": SECRET_TEAM_NAME,
+        "team-plan-action": SECRET_NOTE,
+        "team-plan-csv": SECRET_NOTE,
+        "team-plan-ics": SECRET_TEAM_NAME,
     }
     for name, secret in expectations.items():
         route = next((r for r in all_routes() if r.name == name), None)
