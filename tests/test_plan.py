@@ -1,5 +1,6 @@
 """The team's action plan: adding roadmap items, editing an action, measured progress, exports, history."""
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -195,3 +196,19 @@ def test_the_exports_carry_the_plan(baseline, member, team):
     assert event.decoded("dtstart") == datetime.date(2027, 5, 1)
     assert "streaming data" in str(event.get("summary"))
     assert str(event.get("uid")).startswith(f"action-{action.pk}@")
+
+
+@pytest.mark.django_db
+def test_the_portfolio_shows_each_teams_counts_and_the_overdue_list(baseline, member, executive, team):
+    keys = roadmap_keys(baseline)
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
+    late = models.Action.objects.get(question_key="data-discovery")
+    action_update(action=late, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1), owner_name="Ana Outside"))
+    second = assessment_create(team=team, questionnaire=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
+    answer(second, member, "streaming-data", models.Action.objects.get(question_key="streaming-data").target_level)
+    assessment_submit(assessment=second, user=member)
+    response = client_for(executive).get(reverse("portfolio"))
+    html = response.content.decode()
+    counts = re.search(r'<table class="table table-sm portfolio-plan-counts">.*?</table>', html, re.S).group(0)
+    assert re.sub(r"<[^>]+>|\s+", " ", counts).split("Achieved")[1].split() == ["Data", "Platform", "1", "1", "1"]
+    assert "Overdue actions (1)" in text_of(response) and "Ana Outside" in text_of(response)

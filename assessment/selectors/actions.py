@@ -168,9 +168,7 @@ def actions_by_question(team: models.Team, questionnaire_slug: str) -> dict[str,
     return dict(by_key)
 
 
-def action_counts_by_team(team_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, ActionCounts]:
-    """Per team: open actions, overdue actions, actions achieved. Teams without actions are left out."""
-    rows = action_rows(models.Action.objects.filter(team_id__in=list(team_ids)), today)
+def _counts(rows: list[ActionRow]) -> dict[int, ActionCounts]:
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
         entry = counts[row.action.team_id]
@@ -178,6 +176,11 @@ def action_counts_by_team(team_ids: Iterable[int], today: datetime.date | None =
         entry[1] += row.overdue
         entry[2] += row.progress.achieved
     return {team_id: ActionCounts(*values) for team_id, values in counts.items()}
+
+
+def action_counts_by_team(team_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, ActionCounts]:
+    """Per team: open actions (not achieved), overdue actions, actions achieved. Teams without actions are left out."""
+    return _counts(action_rows(models.Action.objects.filter(team_id__in=list(team_ids)), today))
 
 
 def overdue_actions_for_agency(agency_id: int, today: datetime.date | None = None) -> list[ActionRow]:
@@ -192,3 +195,28 @@ def overdue_actions_for_agency(agency_id: int, today: datetime.date | None = Non
 def action_history(action: models.Action) -> list:
     """The action's history rows, newest first, with who made each change."""
     return list(action.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+@dataclass(frozen=True)
+class AgencyPlanSummary:
+    """For the executive portfolio: per-team counts, and every overdue action of the agency."""
+
+    teams: list[tuple[models.Team, ActionCounts]]  # teams with at least one action, by name
+    overdue: list[ActionRow]  # the longest overdue first
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue)
+
+
+def agency_plan_summary(agency_id: int, today: datetime.date | None = None) -> AgencyPlanSummary:
+    """Open, overdue and achieved actions per team, and the overdue list, in one pass over the agency's actions."""
+    rows = action_rows(
+        models.Action.objects.filter(team__agency_id=agency_id).select_related("team", "owner").order_by("pk"), today
+    )
+    counts = _counts(rows)
+    teams = {row.action.team_id: row.action.team for row in rows}
+    return AgencyPlanSummary(
+        teams=[(team, counts[pk]) for pk, team in sorted(teams.items(), key=lambda kv: kv[1].name)],
+        overdue=sorted((r for r in rows if r.overdue), key=_sort_key),
+    )
