@@ -34,6 +34,28 @@ def plan_to_csv(team: models.Team, rows: list[ActionRow]) -> str:
     return out.getvalue()
 
 
+def plan_to_list(rows: list[ActionRow]) -> list[dict]:
+    """The actions in the assessment's JSON export (docs/questionnaire-format.md, section 5)."""
+    return [
+        {
+            "questionnaire": row.action.questionnaire_slug,
+            "question": row.action.question_key,
+            "target_level": row.action.target_level,
+            "owner": row.action.owner_display or None,
+            "due_date": row.action.due_date.isoformat() if row.action.due_date else None,
+            "status": row.action.status,
+            "wont_do_reason": row.action.wont_do_reason,
+            "link": row.action.link,
+            "note": row.action.note,
+            "progress": row.progress.kind,
+            "progress_assessment": row.progress.assessment.title if row.progress.assessment else None,
+            "overdue": row.overdue,
+            "question_retired": row.retired,
+        }
+        for row in rows
+    ]
+
+
 def plan_to_ics(team: models.Team, rows: list[ActionRow], *, domain: str, stamp: datetime.datetime) -> bytes:
     """One all-day event per action with a due date; its UID stays the same across downloads."""
     calendar = Calendar()

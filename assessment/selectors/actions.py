@@ -178,6 +178,12 @@ def _counts(rows: list[ActionRow]) -> dict[int, ActionCounts]:
     return {team_id: ActionCounts(*values) for team_id, values in counts.items()}
 
 
+def team_actions(team: models.Team, questionnaire_slug: str) -> list[ActionRow]:
+    """The team's actions on one questionnaire, in the plan page's order (overdue first, then by due date)."""
+    rows = action_rows(models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related("owner"))
+    return sorted(rows, key=_sort_key)
+
+
 def action_counts_by_team(team_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, ActionCounts]:
     """Per team: open actions (not achieved), overdue actions, actions achieved. Teams without actions are left out."""
     return _counts(action_rows(models.Action.objects.filter(team_id__in=list(team_ids)), today))

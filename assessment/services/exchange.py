@@ -14,9 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,6 +76,7 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
+        "actions": _actions_export(teams),
         "teams": [{"slug": t.slug, "name": t.name, "agency": t.agency.name} for t in teams],
         "assessments": [
             {
@@ -91,6 +93,28 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
             for a in assessments
         ],
     }
+
+
+def _actions_export(teams: list[models.Team]) -> list[dict[str, Any]]:
+    """The teams' action plans, keyed like the actions themselves (questionnaire slug, question id, target level)."""
+    rows = models.Action.objects.filter(team__in=teams).select_related("team", "owner").order_by("team__slug", "pk")
+    return [
+        {
+            "team": a.team.slug,
+            "questionnaire": a.questionnaire_slug,
+            "question": a.question_key,
+            "target_level": a.target_level,
+            "owner": a.owner.get_username() if a.owner is not None else None,
+            "owner_name": a.owner_display if a.owner is not None else a.owner_name,
+            "due_date": a.due_date.isoformat() if a.due_date else None,
+            "status": a.status,
+            "wont_do_reason": a.wont_do_reason,
+            "link": a.link,
+            "note": a.note,
+            "created_at": a.created_at.isoformat(),
+        }
+        for a in rows
+    ]
 
 
 # ---------------------------------------------------------------- import
@@ -110,11 +134,28 @@ class _Assessment:
 
 
 @dataclass
+class _Action:
+    team: str
+    questionnaire: str
+    question: str
+    target_level: int
+    owner: str | None
+    owner_name: str
+    due_date: date | None
+    status: str
+    wont_do_reason: str
+    link: str
+    note: str
+    created_at: datetime | None
+
+
+@dataclass
 class ImportOutcome:
     teams_created: list[str] = field(default_factory=list)
     agencies_created: list[str] = field(default_factory=list)
     assessments_created: int = 0
     answers_created: int = 0
+    actions_created: int = 0
     skipped: list[str] = field(default_factory=list)  # already present
 
     def describe(self) -> str:
@@ -122,6 +163,8 @@ class ImportOutcome:
             f"{self.assessments_created} assessment(s) with {self.answers_created} answer(s) imported",
             f"{len(self.teams_created)} team(s) created",
         ]
+        if self.actions_created:
+            parts.append(f"{self.actions_created} action(s) of plans imported")
         if self.agencies_created:
             parts.append(f"{len(self.agencies_created)} agency(ies) created")
         if self.skipped:
@@ -278,7 +321,65 @@ def _objects(
             problems.append(f"{where}: expected {expected}")
 
 
-def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[str]]:
+def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems: list[str]) -> list[_Action]:
+    """The `actions` of the document (absent in files from before action plans), each checked like the form."""
+    from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
+
+    checked = []
+    allowed = {"team", "questionnaire", "question", "target_level", "owner", "owner_name", "due_date", "status",
+               "wont_do_reason", "link", "note", "created_at"}
+    for where, item in _objects(data, "actions", source, "an object", problems):
+        where = f'{where} (team "{item.get("team")}", question "{item.get("question")}")'
+        _unknown_keys(item, allowed, where, problems)
+        team = item.get("team")
+        if team not in teams and not (isinstance(team, str) and models.Team.objects.filter(slug=team).exists()):
+            problems.append(f"{where}: team {team!r} is neither in the file's teams nor in this database")
+        keys = {}
+        for name in ("questionnaire", "question"):
+            value = item.get(name)
+            if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9-]{1,100}", value):
+                problems.append(f"{where}: {name} {value!r} must be lowercase letters, digits and hyphens")
+            keys[name] = value if isinstance(value, str) else ""
+        level = item.get("target_level")
+        if not isinstance(level, int) or isinstance(level, bool):
+            problems.append(f"{where}: target_level {level!r} must be a whole number")
+            level = 0
+        status = item.get("status")
+        if status not in dict(models.Action.STATUS_CHOICES):
+            problems.append(f"{where}: status {status!r} is not one of {', '.join(dict(models.Action.STATUS_CHOICES))}")
+        due = None
+        raw_due = item.get("due_date")
+        if raw_due is not None:
+            try:
+                due = date.fromisoformat(raw_due) if isinstance(raw_due, str) else None
+            except ValueError:
+                due = None
+            if due is None or not DUE_YEAR_MIN <= due.year <= DUE_YEAR_MAX:
+                problems.append(f"{where}: due_date {raw_due!r} is not a date such as 2027-03-31 between "
+                                f"{DUE_YEAR_MIN} and {DUE_YEAR_MAX}")
+        reason = _text(item.get("wont_do_reason"), f"{where}: wont_do_reason", problems,
+                       max_length=models.Action.REASON_MAX_LENGTH, required=False)
+        if status == models.Action.WONT_DO and not reason.strip():
+            problems.append(f"{where}: wont_do_reason: required when the status is wont_do")
+        link = _text(item.get("link"), f"{where}: link", problems, max_length=500, required=False)
+        if link and not link_is_allowed(link):
+            problems.append(f"{where}: link {link[:100]!r} must start with http:// or https://")
+        owner = item.get("owner")
+        if owner is not None and not isinstance(owner, str):
+            problems.append(f"{where}: owner {owner!r} must be a user name or null")
+        checked.append(_Action(
+            team=team if isinstance(team, str) else "", questionnaire=keys["questionnaire"], question=keys["question"],
+            target_level=level, owner=owner if isinstance(owner, str) else None,
+            owner_name=_text(item.get("owner_name"), f"{where}: owner_name", problems, max_length=200, required=False),
+            due_date=due, status=status if isinstance(status, str) else "", wont_do_reason=reason, link=link,
+            note=_text(item.get("note"), f"{where}: note", problems, max_length=models.Action.NOTE_MAX_LENGTH,
+                       required=False),
+            created_at=_datetime(item.get("created_at"), f"{where}: created_at", problems, required=False),
+        ))
+    return checked
+
+
+def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[_Action]]:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ExchangeInvalid([f"{source}: expected a JSON object made by export_assessments"])
@@ -286,7 +387,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         problems.append(f"{source}: format: expected {FORMAT!r}, got {data.get('format')!r}")
     if data.get("format_version") != FORMAT_VERSION:
         problems.append(f"{source}: format_version: expected {FORMAT_VERSION}, got {data.get('format_version')!r}")
-    _unknown_keys(data, {"format", "format_version", "exported_at", "teams", "assessments"}, source, problems)
+    _unknown_keys(data, {"format", "format_version", "exported_at", "teams", "assessments", "actions"}, source, problems)
     if problems:
         raise ExchangeInvalid(problems)
 
@@ -351,15 +452,16 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
                 answers=_check_answers(item.get("answers", []), questionnaire, where, problems),
             )
         )
+    actions = _check_actions(data, source, set(teams), problems)
     if problems:
         raise ExchangeInvalid(problems)
-    return {slug: t for slug, t in teams.items() if slug not in existing_teams}, checked, problems
+    return {slug: t for slug, t in teams.items() if slug not in existing_teams}, checked, actions
 
 
 @transaction.atomic
 def assessments_import(data: object, *, source: str = "document") -> ImportOutcome:
     """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
-    new_teams, assessments, _ = _check(data, source)
+    new_teams, assessments, actions = _check(data, source)
     outcome = ImportOutcome()
     agencies = {a.name: a for a in models.Agency.objects.filter(name__in={t["agency"] for t in new_teams.values()})}
     for slug, new_team in new_teams.items():
@@ -369,7 +471,9 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             outcome.agencies_created.append(agency.name)
         models.Team.objects.create(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
-    teams = {t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments})}
+    teams = {
+        t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments} | {a.team for a in actions})
+    }
 
     lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
     for item in assessments:
@@ -429,4 +533,35 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     models.Answer.objects.bulk_create(answers)
     models.AreaTarget.objects.bulk_create(targets)
     outcome.answers_created = len(answers)
+    _actions_import(actions, teams, outcome)
     return outcome
+
+
+def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outcome: ImportOutcome) -> None:
+    """Create the actions a team does not have yet (same questionnaire, question and target level)."""
+    from assessment.services.actions import team_member_ids
+
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(username__in={a.owner for a in actions if a.owner})
+    }
+    members: dict[int, set[int]] = {}
+    for item in actions:
+        team = teams[item.team]
+        key: dict[str, Any] = {
+            "questionnaire_slug": item.questionnaire, "question_key": item.question, "target_level": item.target_level,
+        }
+        if models.Action.objects.filter(team=team, **key).exists():
+            outcome.skipped.append(f"{item.team}: action on {item.question} to level {item.target_level}")
+            continue
+        if team.pk not in members:
+            members[team.pk] = team_member_ids(team)
+        owner = users.get(item.owner) if item.owner else None
+        if owner is not None and owner.pk not in members[team.pk]:
+            owner = None  # not a member here: keep the name as text
+        models.Action.objects.create(
+            team=team, **key, owner=owner, owner_name="" if owner is not None else item.owner_name,
+            due_date=item.due_date, status=item.status, wont_do_reason=item.wont_do_reason, link=item.link,
+            note=item.note, created_at=item.created_at or timezone.now(),
+        )
+        outcome.actions_created += 1

@@ -18,7 +18,8 @@ from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
 from assessment.exports import assessment_to_csv, assessment_to_dict
 from assessment.presentation import export_file_name
-from assessment.selectors.actions import actions_by_question
+from assessment.exports_plan import plan_to_list
+from assessment.selectors.actions import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
 from assessment.services.actions import item_key
@@ -169,7 +170,10 @@ def download(body: str | bytes, content_type: str, filename: str) -> HttpRespons
 def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
-    body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
+    data = assessment_to_dict(report)
+    # The team's plan for this questionnaire, with the progress measured today.
+    data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
+    body = json.dumps(data, indent=2, ensure_ascii=False)
     return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
 
