@@ -212,3 +212,24 @@ def test_the_portfolio_shows_each_teams_counts_and_the_overdue_list(baseline, me
     counts = re.search(r'<table class="table table-sm portfolio-plan-counts">.*?</table>', html, re.S).group(0)
     assert re.sub(r"<[^>]+>|\s+", " ", counts).split("Achieved")[1].split() == ["Data", "Platform", "1", "1", "1"]
     assert "Overdue actions (1)" in text_of(response) and "Ana Outside" in text_of(response)
+
+
+@pytest.mark.django_db
+def test_the_pdf_has_an_action_plan_section_and_a_new_key_when_the_plan_changes(baseline, member):
+    import io
+
+    from pypdf import PdfReader
+
+    from assessment.pdf.render import assessment_pdf
+    from assessment.pdf.store import assessment_pdf_key
+
+    key_before = assessment_pdf_key(baseline)
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
+    action = models.Action.objects.get()
+    key_added = assessment_pdf_key(baseline)
+    action_update(action=action, user=member, given=ActionInput(owner_name="Ana Outside", due_date=datetime.date(2027, 4, 2)))
+    key_changed = assessment_pdf_key(baseline)
+    assert len({key_before, key_added, key_changed}) == 3
+    pdf = assessment_pdf(assessment_report(baseline))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Action plan" in text and "Ana Outside" in text and "2 Apr 2027" in text

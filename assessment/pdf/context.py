@@ -6,13 +6,14 @@ exactly what the results pages and the JSON export say.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import answer_in_words, report_date
+from assessment.selectors.actions import ActionRow, team_actions
 from assessment.selectors.reports import AssessmentReport, RoadmapEntry, question_numbers
 
 PHASES = [
@@ -133,6 +134,7 @@ class AssessmentPdfContext:
     completeness: str
     answered: int
     total: int
+    action_plan: list[ActionRow] = field(default_factory=list)  # the team's actions on this questionnaire
 
 
 def _area_row(area: AreaScore | AssessmentScore, title: str, target: str) -> AreaRow:
@@ -293,4 +295,5 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         completeness=_percent(score.completeness),
         answered=score.answered,
         total=score.total,
+        action_plan=team_actions(team, questionnaire.slug),
     )

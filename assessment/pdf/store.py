@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from assessment import models
@@ -23,7 +24,7 @@ from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.reports import assessment_report
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = 3  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap
+LAYOUT_VERSION = 4  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan
 
 
 def _digest(*parts) -> str:
@@ -31,7 +32,17 @@ def _digest(*parts) -> str:
 
 
 def assessment_pdf_key(assessment: models.Assessment) -> str:
-    """(assessment, its last change, its questionnaire's last change), plus the names on the cover."""
+    """(assessment, its last change, its questionnaire's last change), plus the names on the cover.
+
+    The "Action plan" section also depends on the team's actions (their last
+    change and number) and, for measured progress, on its latest submission.
+    """
+    mine = Q(actions__questionnaire_slug=assessment.questionnaire.slug)
+    plan = models.Team.objects.filter(pk=assessment.team_id).aggregate(
+        changed=Max("actions__updated_at", filter=mine),
+        count=Count("actions", filter=mine, distinct=True),
+        submitted=Max("assessments__submitted_at"),
+    )
     return "assessment:" + _digest(
         LAYOUT_VERSION,
         assessment.pk,
@@ -39,6 +50,10 @@ def assessment_pdf_key(assessment: models.Assessment) -> str:
         assessment.questionnaire.updated_at.isoformat(),
         assessment.team.name,
         assessment.team.agency.name,
+        plan["changed"],
+        plan["count"],
+        plan["submitted"],
+        timezone.localdate().isoformat() if plan["count"] else "",  # "overdue" changes with the date
     )
 
 

@@ -17,8 +17,8 @@ from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
 from assessment.exports import assessment_to_csv, assessment_to_dict
-from assessment.presentation import export_file_name
 from assessment.exports_plan import plan_to_list
+from assessment.presentation import export_file_name
 from assessment.selectors.actions import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
