@@ -501,6 +501,13 @@ def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(asse
             AnswerInput(discovery.pk, models.Answer.NOT_SURE, note=FORMULA_NOTE),
         ],
     )
+    # An action of the plan with the same hostile texts: the plan page and its CSV and calendar files too.
+    from django.utils import timezone
+
+    models.Action.objects.create(
+        team=assessment.team, questionnaire_slug=questionnaire_version.slug, question_key=streaming.key,
+        target_level=3, owner_name=IMG_NOTE[:200], note=FORMULA_NOTE, created_at=timezone.now(),
+    )
     values = {
         "assessment_id": assessment.pk,
         "team_id": assessment.team_id,

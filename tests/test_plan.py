@@ -233,3 +233,24 @@ def test_the_pdf_has_an_action_plan_section_and_a_new_key_when_the_plan_changes(
     pdf = assessment_pdf(assessment_report(baseline))
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Action plan" in text and "Ana Outside" in text and "2 Apr 2027" in text
+
+
+@pytest.mark.django_db
+def test_the_plan_page_costs_the_same_queries_for_more_actions(baseline, member, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    keys = roadmap_keys(baseline)
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"]])
+    client = client_for(member)
+    url = reverse("team-plan", args=[team.pk])
+    client.get(url)  # the questionnaire content is cached after the first read
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=list(keys.values()))
+    for action in models.Action.objects.all():
+        action_update(action=action, user=member, given=ActionInput(owner_id=member.pk, due_date=datetime.date(2027, 1, 1)))
+    assert models.Action.objects.count() > 2
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
