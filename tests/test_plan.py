@@ -254,3 +254,28 @@ def test_the_plan_page_costs_the_same_queries_for_more_actions(baseline, member,
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.django_db
+def test_actions_carry_over_to_a_newer_content_version_and_retire_with_the_question(baseline, member, team):
+    """Version 2026.2 keeps streaming-data and renames data-discovery: one action measured, one retired."""
+    from assessment.domain.schema import parse_questionnaire
+    from assessment.services.questionnaires import questionnaire_load
+    from tests.helpers import DATA
+
+    text = (DATA / "good_questionnaire.yaml").read_text()
+    text = text.replace('version: "2026.1"', 'version: "2026.2"').replace("data-discovery", "data-finding")
+    newer = questionnaire_load(parse_questionnaire(text.encode(), "newer.yaml"), loaded_from="newer.yaml").version
+    keys = roadmap_keys(baseline)
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
+    streaming = models.Action.objects.get(question_key="streaming-data")
+    second = assessment_create(team=team, questionnaire=newer, title="On 2026.2", user=member, copy_from=baseline)
+    answer(second, member, "streaming-data", streaming.target_level)
+    assessment_submit(assessment=second, user=member)
+    rows = {r.action.question_key: r for r in action_rows(models.Action.objects.all())}
+    assert rows["streaming-data"].progress.achieved and rows["streaming-data"].progress.assessment == second
+    assert not rows["streaming-data"].retired
+    assert rows["data-discovery"].retired and not rows["data-discovery"].overdue
+    # The retired action keeps the text of the version that had it, and is still there.
+    assert rows["data-discovery"].question_text == "How do teams find the data they need?"
+    assert models.Action.objects.count() == 2
