@@ -24,7 +24,8 @@ def two(assessment, member, team):
     item = next(i for i in assessment_report(first).roadmap if i.question_key == "streaming-data")
     actions_add_from_roadmap(assessment=first, user=member, item_keys=[item_key(item.question_key, item.to_level)])
     second = assessment_create(team=team, questionnaire=first.questionnaire, title="Q2 assessment", user=member, copy_from=first)
-    answer(second, member, "streaming-data", item.to_level, note="Managed stream now")
+    # To the area's target (4): the question leaves the roadmap, and the action's target is reached.
+    answer(second, member, "streaming-data", 4, note="Managed stream now")
     assessment_submit(assessment=second, user=member)
     return first, second, item
 
@@ -44,10 +45,11 @@ def test_it_lists_what_changed_between_the_two_latest(two, member, executive):
         page = text_of(response)
         assert "How does your organization collect streaming data" in page
         assert "Level 1 (Initial): Each team writes its own collectors" in page
-        assert f"Level {item.to_level}" in page
+        assert "Level 4 (Managed): A managed stream with monitoring" in page
         assert "Note: Old scripts" in page and "Note: Managed stream now" in page
         assert "Actions achieved in between" in page and f"target level {item.to_level} reached" in page
-        assert "Closed (1)" in page
+        assert "Closed (1) 1.1 How does your organization collect streaming data" in page
+        assert "Opened (0)" in page
     history = client_for(member).get(reverse("team-history", args=[first.team_id]))
     assert reverse("team-compare", args=[first.team_id]) in history.content.decode()
 

@@ -50,8 +50,8 @@ class Comparison:
     areas: list[AreaComparison]
     overall: AreaComparison
     answers: list[AnswerComparison]
-    closed: list[RoadmapEntry]  # on the earlier roadmap, not on the later one
-    opened: list[RoadmapEntry]  # on the later roadmap only
+    closed: list[RoadmapEntry]  # questions on the earlier roadmap, not on the later one
+    opened: list[RoadmapEntry]  # questions on the later roadmap only
     achieved: list[tuple[models.Action, str]]  # actions whose target the later assessment reaches, with the question
 
 
@@ -94,8 +94,10 @@ def assessments_compared(before: models.Assessment, after: models.Assessment) ->
         level_before = previous.level if previous else None
         areas.append(AreaComparison(area_score.title, level_before, area_score.level, _change(area_score.level, level_before)))
     overall = AreaComparison("Overall", old.score.level, new.score.level, _change(new.score.level, old.score.level))
-    old_items = {(e.item.question_key, e.item.to_level): e for e in old.roadmap_entries}
-    new_items = {(e.item.question_key, e.item.to_level): e for e in new.roadmap_entries}
+    # By question: a question's items regroup between phases as other answers move, which is no change of
+    # its own. The last item of a question holds its highest target level.
+    old_items = {e.item.question_key: e for e in old.roadmap_entries}
+    new_items = {e.item.question_key: e for e in new.roadmap_entries}
     achieved = []
     slug = new.questionnaire.slug
     for action in models.Action.objects.filter(team=after.team, questionnaire_slug=slug).order_by("pk"):
