@@ -20,6 +20,7 @@ from assessment.exports import assessment_to_csv, assessment_to_dict
 from assessment.presentation import export_file_name
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
+from assessment.selectors.respondents import agreement_for
 
 PHASE_INTROS = {
     NOW: "Start with these steps.",
@@ -71,6 +72,7 @@ def results(request, assessment_id):
             "can_write": can_write,
             "next_steps": report.roadmap.steps_in(NOW),
             "step_count": report.roadmap.step_count,
+            "agreement": agreement_for(assessment, report.questionnaire),
         },
     )
 
