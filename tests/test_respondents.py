@@ -12,6 +12,7 @@ from assessment.services.respondents import (
     panel_open,
     respondent_answers_save,
     respondent_submit,
+    team_answers_decide,
 )
 from tests.helpers import make_user, text_of
 
@@ -245,3 +246,45 @@ def test_the_services_refuse_someone_elses_response(answered, ana, ben):
 def test_the_change_log_keeps_respondents_changes(answered, ana):
     history = models.RespondentAnswer.history.filter(history_user=ana)
     assert sorted(history.values_list("question__key", flat=True)) == ["data-discovery", "streaming-data"]
+
+
+@pytest.fixture
+def reconciled(answered, member, ana, ben):
+    for user in (ana, ben):
+        respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
+    team_answers_decide(
+        assessment=answered,
+        user=member,
+        answers=[AnswerInput(question(answered, "streaming-data").pk, "choice", level=2, note="Median")],
+    )
+    return answered
+
+
+@pytest.mark.django_db
+def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, member):
+    import io
+
+    from pypdf import PdfReader
+
+    from assessment.pdf.render import assessment_pdf
+    from assessment.selectors.reports import assessment_report
+
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Agreement between respondents" in text
+    assert "Data Ingestion and Preparation 50% 1 of 2" in text
+    # Sharing is off: the levels without the names.
+    assert "1.1 How does your organization collect streaming data for ML?: spread 3; levels 1, 4" in text
+    assert "Ana Engineer" not in text
+    models.RespondentPanel.objects.filter(assessment=reconciled).update(share_individual_answers=True)
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "spread 3; levels Ana Engineer 1, Ben Security 4" in text
+
+
+@pytest.mark.django_db
+def test_a_single_author_pdf_has_no_agreement_section(assessment, member):
+    from assessment.pdf.render import assessment_pdf_html
+    from assessment.selectors.reports import assessment_report
+
+    assert "Agreement between respondents" not in assessment_pdf_html(assessment_report(assessment))

@@ -63,6 +63,7 @@ class Agreement:
     statuses: list[RespondentStatus]
     questions: list[QuestionAgreement]
     areas: list[AreaAgreement]
+    share_individual_answers: bool  # the lead's setting: readers see who answered what
 
     @property
     def disputed(self) -> list[QuestionAgreement]:
@@ -75,8 +76,14 @@ class Agreement:
 
 def agreement_for(assessment: models.Assessment, questionnaire: domain.Questionnaire) -> Agreement | None:
     """None when the assessment was answered the single-author way."""
-    if not models.RespondentPanel.objects.filter(assessment=assessment).exists():
+    panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
+    if panel is None:
         return None
     statuses = respondent_statuses(assessment)
     rows = question_agreements(questionnaire, responses_domain(statuses))
-    return Agreement(statuses=statuses, questions=rows, areas=agreement_by_area(questionnaire, rows))
+    return Agreement(
+        statuses=statuses,
+        questions=rows,
+        areas=agreement_by_area(questionnaire, rows),
+        share_individual_answers=panel.share_individual_answers,
+    )
