@@ -201,7 +201,6 @@ def test_it_submits_once_when_two_people_submit_at_once(busy_assessment, member,
 def test_it_loses_no_respondent_answer_when_respondents_save_at_once(busy_assessment, member):
     """Twenty respondents each save every question at the same moment: every answer of each is kept."""
     from assessment.services.respondents import panel_open, respondent_answers_save
-
     from tests.helpers import make_user
 
     assessment, questions = busy_assessment
