@@ -557,6 +557,10 @@ class RespondentAnswer(models.Model):
         return f"{self.respondent.name}, {self.question.key}: {self.kind}"
 
 
+# The history_change_reason of a team answer the lead set from the respondents' answers (the change log shows it).
+LEAD_DECISION = "lead-decision"
+
+
 class TeamAnswerDecision(models.Model):
     """The lead's reconciliation of one question: who set the team answer, when, and how far apart answers were."""
 

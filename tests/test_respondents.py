@@ -1,4 +1,5 @@
 """Several respondents, one team answer: opening, answering alone, the disagreement view, reconciling."""
+import html
 import re
 
 import pytest
@@ -288,3 +289,13 @@ def test_a_single_author_pdf_has_no_agreement_section(assessment, member):
     from assessment.selectors.reports import assessment_report
 
     assert "Agreement between respondents" not in assessment_pdf_html(assessment_report(assessment))
+
+
+@pytest.mark.django_db
+def test_the_change_log_shows_respondents_changes_and_the_leads_decisions(reconciled, member, viewer):
+    page = html.unescape(text_of(client_for(member).get(url("assessment-changes", reconciled))))
+    assert "Team answer: lead's decision" in page
+    assert "Ana Engineer's own answer (respondent)" in page and "Ben Security's own answer (respondent)" in page
+    # Readers see the team answers' changes, and respondents' only when the lead shares them.
+    page = html.unescape(text_of(client_for(viewer).get(url("assessment-changes", reconciled))))
+    assert "Team answer: lead's decision" in page and "own answer (respondent)" not in page

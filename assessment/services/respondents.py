@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -191,7 +192,13 @@ def team_answers_decide(*, assessment: models.Assessment, user: User, answers: l
     panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
     if panel is None or panel.lead_id != user.pk:
         raise PanelNotAllowed("Only the lead of this assessment's respondents can set the team answers.")
+    assessment = _lock(assessment)  # before reading the last history id: no other save of it can come between
+    last = models.Answer.history.filter(assessment_id=assessment.pk).aggregate(last=Max("history_id"))["last"] or 0
     changed = answers_save(assessment=assessment, user=user, answers=answers)
+    # The change log tells the lead's decisions from other changes to team answers.
+    models.Answer.history.filter(assessment_id=assessment.pk, history_id__gt=last).update(
+        history_change_reason=models.LEAD_DECISION
+    )
     decided = [a.question_id for a in answers if a.kind != ""]
     responses = _responses_of(assessment, decided)
     now = timezone.now()
