@@ -1,5 +1,6 @@
 """Several respondents, one team answer: opening, answering alone, the disagreement view, reconciling."""
 import html
+import json
 import re
 
 import pytest
@@ -299,3 +300,24 @@ def test_the_change_log_shows_respondents_changes_and_the_leads_decisions(reconc
     # Readers see the team answers' changes, and respondents' only when the lead shares them.
     page = html.unescape(text_of(client_for(viewer).get(url("assessment-changes", reconciled))))
     assert "Team answer: lead's decision" in page and "own answer (respondent)" not in page
+
+
+@pytest.mark.django_db
+def test_the_json_export_carries_respondents_and_decisions(reconciled, member, viewer):
+    data = client_for(member).get(url("assessment-export-json", reconciled)).json()
+    panel = data["respondents"]
+    assert panel["lead"] == "member" and panel["share_individual_answers"] is False
+    assert panel["agreement"][0] == {"area": "data", "agreed": 1, "counted": 2, "share": 0.5}
+    ana = next(p for p in panel["respondents"] if p["name"] == "Ana Engineer")
+    assert {"question": "streaming-data", "answer": "choice", "level": 1, "note": "Only scripts"} in ana["answers"]
+    assert panel["decisions"] == [
+        {
+            "question": "streaming-data", "decided_by": "member", "decided_at": panel["decisions"][0]["decided_at"],
+            "spread": 3, "responses": {"Ana Engineer": 1, "Ben Security": 4},
+        }
+    ]
+    # A viewer, sharing off: the agreement and who decided, not who answered what.
+    data = client_for(viewer).get(url("assessment-export-json", reconciled)).json()
+    assert "answers" not in data["respondents"]["respondents"][0]
+    assert "responses" not in data["respondents"]["decisions"][0]
+    assert "Only scripts" not in json.dumps(data)

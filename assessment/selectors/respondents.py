@@ -26,7 +26,7 @@ def respondent_statuses(assessment: models.Assessment) -> list[RespondentStatus]
     members = set(models.Membership.objects.filter(team_id=assessment.team_id).values_list("user_id", flat=True))
     respondents = models.Respondent.objects.filter(assessment=assessment).annotate(answered=Count("answers"))
     return [
-        RespondentStatus(r, r.answered, r.user_id is None or r.user_id not in members)  # type: ignore[attr-defined]
+        RespondentStatus(r, r.answered, r.user_id is None or r.user_id not in members)
         for r in respondents
     ]
 
