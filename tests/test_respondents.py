@@ -321,3 +321,62 @@ def test_the_json_export_carries_respondents_and_decisions(reconciled, member, v
     assert "answers" not in data["respondents"]["respondents"][0]
     assert "responses" not in data["respondents"]["decisions"][0]
     assert "Only scripts" not in json.dumps(data)
+
+
+def _export(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "backup.json"
+    call_command("export_assessments", "-o", str(path))
+    return path, json.loads(path.read_text())
+
+
+@pytest.mark.django_db
+def test_export_and_import_carry_respondents_and_decisions(reconciled, tmp_path, ana):
+    from django.core.management import call_command
+
+    path, data = _export(tmp_path)
+    panel = data["assessments"][0]["panel"]
+    assert panel["lead"] == "member" and [r["user"] for r in panel["respondents"]] == ["ana", "ben"]
+    reconciled.delete()
+    ana.delete()  # an account missing in the new instance: the answers stay under the name
+    call_command("import_assessments", str(path))
+    imported = models.Assessment.objects.get()
+    assert imported.panel.lead.username == "member"
+    respondents = {r.name: r for r in imported.respondents.all()}
+    assert respondents["Ana Engineer"].user is None and respondents["Ben Security"].user.username == "ben"
+    assert respondents["Ana Engineer"].submitted_at is not None
+    levels = dict(
+        models.RespondentAnswer.objects.filter(question__key="streaming-data").values_list(
+            "respondent__name", "choice__level"
+        )
+    )
+    assert levels == {"Ana Engineer": 1, "Ben Security": 4}
+    decision = models.TeamAnswerDecision.objects.get(assessment=imported)
+    assert (decision.question.key, decision.decided_by.username, decision.spread) == ("streaming-data", "member", 3)
+    panel["respondents"][0]["user"] = None  # the account is gone; everything else comes back the same
+    assert _export(tmp_path)[1]["assessments"][0]["panel"] == panel
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change, message", [
+    (lambda p: p["respondents"][0]["answers"][0].update(level=9),
+     'panel: respondents[0]: answers[0] (question "streaming-data"): level 9 is not a choice'),
+    (lambda p: p["decisions"][0].update(question="nope"), "panel: decisions[0]: question 'nope' is not in"),
+    (lambda p: p["decisions"][0].update(spread=-1), "panel: decisions[0]: spread: expected a whole number"),
+    (lambda p: p.update(share_individual_answers="yes"), "panel: share_individual_answers: expected true or false"),
+    (lambda p: p["respondents"][1].update(user="ana"), 'panel: respondents[1]: user "ana" is a respondent twice'),
+    (lambda p: p.update(extra=1), "panel: unknown key 'extra'"),
+])
+def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys, change, message):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path, data = _export(tmp_path)
+    change(data["assessments"][0]["panel"])
+    path.write_text(json.dumps(data))
+    reconciled.delete()
+    with pytest.raises(CommandError):
+        call_command("import_assessments", str(path))
+    assert message in capsys.readouterr().err
+    assert not models.Assessment.objects.exists() and not models.Respondent.objects.exists()
