@@ -174,7 +174,10 @@ def respondent_area(request, assessment_id, area_key):
     return _area_page(
         request, assessment, report, index, form, may_answer,
         area_url_name="respondent-area", review_url_name="respondent-review",
-        journey_note=f"Your own answers, {respondent.name}: nobody sees them until you submit your response.",
+        journey_note=(
+            f"Your own answers, {respondent.name}: nobody sees them until you submit your response."
+            if may_answer else f"Your submitted response, {respondent.name}. It can no longer be changed."
+        ),
         read_only_answers=None if may_answer else _answers_in_words(report, area),
     )
 
