@@ -380,3 +380,30 @@ def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys,
         call_command("import_assessments", str(path))
     assert message in capsys.readouterr().err
     assert not models.Assessment.objects.exists() and not models.Respondent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(answered, member, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(member)
+    page = url("assessment-disagreements", answered)
+    client.get(page)  # warm the questionnaire cache
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(page).status_code == 200
+    more = []
+    for i in range(4):
+        user = make_user(f"extra-{i}", first_name="Extra", last_name=str(i))
+        models.Membership.objects.create(team=answered.team, user=user, role=models.Membership.VIEWER)
+        more.append(user)
+    ana_and_ben = [r.user for r in models.Respondent.objects.filter(assessment=answered).select_related("user")]
+    panel_open(assessment=answered, lead=member, users=[*ana_and_ben, *more])
+    for user in more:
+        respondent = models.Respondent.objects.get(user=user)
+        respondent_answers_save(respondent=respondent, user=user, answers=[
+            AnswerInput(question(answered, "streaming-data").pk, "choice", level=3, note="More")
+        ])
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(page)
+    assert response.status_code == 200 and response.content.decode().count("More") >= 4
