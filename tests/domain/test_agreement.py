@@ -45,13 +45,13 @@ def test_all_not_sure_is_not_mixed():
 
 
 def test_it_sorts_by_spread_then_flag_then_questionnaire_order():
-    q, rows = rows_for({
+    _, rows = rows_for({
         "Ana": {"d1": chose(2), "d2": NOT_SURE_ANSWER, "o1": chose(1), "o2": chose(3)},
         "Ben": {"d1": chose(3), "d2": chose(2), "o1": chose(5), "o2": chose(4)},
     })
     ordered = [row.question.id for row in by_spread(list(rows.values()))]
-    # o1 spread 4; d1, o2 spread 1 (questionnaire order); d2 spread 0 but flagged (mixed Not sure)
-    # comes before no other spread-0 question; d3 has no level and comes last.
+    # o1 spread 4; d1 and o2 spread 1, in questionnaire order; d2 spread 0 (flagged: mixed Not sure);
+    # d3 has no level at all and comes last.
     assert ordered == ["o1", "d1", "o2", "d2", "d3"]
 
 
@@ -64,3 +64,11 @@ def test_agreement_is_the_share_of_questions_at_most_one_level_apart():
     assert (by_area["data"].agreed, by_area["data"].counted) == (2, 3)
     assert by_area["data"].share == pytest.approx(2 / 3)
     assert (by_area["ops"].agreed, by_area["ops"].counted, by_area["ops"].share) == (0, 0, None)
+
+
+def test_a_flagged_question_comes_before_an_unflagged_one_of_the_same_spread():
+    _, rows = rows_for({
+        "Ana": {"d1": chose(3), "d2": chose(3), "d3": NOT_SURE_ANSWER},
+        "Ben": {"d1": chose(3), "d2": chose(3), "d3": chose(3)},
+    })
+    assert [row.question.id for row in by_spread(list(rows.values()))][:3] == ["d3", "d1", "d2"]
