@@ -299,11 +299,12 @@ def _suggestions(questionnaire, rows, saved: dict[str, domain.Answer]) -> dict[s
             continue
         note = ""
         if row.disputed:
-            levels = ", ".join(
-                f"{r.respondent} {r.answer.level}" for r in row.responses
-                if r.answer is not None and r.answer.kind == domain.CHOICE
+            # Levels without names: the team answer's note reaches every reader, the PDF included.
+            levels = ", ".join(str(level) for level in sorted(row.levels))
+            note = (
+                f"Respondents disagreed (spread {row.spread}; levels {levels}). "
+                "Team answer set to the median, rounded down."
             )
-            note = f"Respondents disagreed (spread {row.spread}): {levels}. Team answer set to the median, rounded down."
         answers[row.question.id] = domain.Answer(kind=domain.CHOICE, level=row.suggested_level, note=note)
     return answers
 
