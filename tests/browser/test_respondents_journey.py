@@ -74,6 +74,10 @@ def test_a_lead_opens_an_assessment_to_two_respondents_and_reconciles_their_answ
     page.get_by_role("link", name="Respondents").first.click()
     page.wait_for_url(f"{base}/assessments/{a}/respondents/")
     assert_accessible(page)
+    # Nobody chosen: a located error, and the page with its error summary passes axe too.
+    page.get_by_role("button", name="Open to respondents").click()
+    assert page.get_by_role("alert").get_by_text("Choose at least one respondent").is_visible()
+    assert_accessible(page)
     page.get_by_label("Ana Engineer (member)").check()
     page.get_by_label("Ben Security (viewer)").check()
     page.get_by_role("button", name="Open to respondents").click()
