@@ -105,10 +105,10 @@ def panel(request, assessment_id):
 # --- a respondent answers on their own ---------------------------------------------------
 
 
-def _respondent_or_refusal(request, assessment, access):
-    if access.respondent is None:
-        return _forbidden(request, NOT_RESPONDENT)
-    return None
+def _own_response(request, assessment_id):
+    """The assessment and the user's own Respondent row (None: not asked to respond)."""
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    return assessment, panel_access(request.user, assessment).respondent
 
 
 def _respondent_report(assessment, respondent) -> AssessmentReport:
@@ -122,13 +122,11 @@ def _respondent_report(assessment, respondent) -> AssessmentReport:
 
 @login_required
 def respondent_resume(request, assessment_id):
-    assessment, _ = assessment_for_user(request.user, assessment_id)
-    access = panel_access(request.user, assessment)
-    refusal = _respondent_or_refusal(request, assessment, access)
-    if refusal:
-        return refusal
-    if not (assessment.is_submitted or access.respondent.has_submitted):
-        report = _respondent_report(assessment, access.respondent)
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
+    if not (assessment.is_submitted or respondent.has_submitted):
+        report = _respondent_report(assessment, respondent)
         for area_score in report.score.areas:
             if area_score.unanswered:
                 return redirect("respondent-area", assessment_id=assessment.pk, area_key=area_score.area_id)
@@ -137,12 +135,9 @@ def respondent_resume(request, assessment_id):
 
 @login_required
 def respondent_area(request, assessment_id, area_key):
-    assessment, _ = assessment_for_user(request.user, assessment_id)
-    access = panel_access(request.user, assessment)
-    refusal = _respondent_or_refusal(request, assessment, access)
-    if refusal:
-        return refusal
-    respondent = access.respondent
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
     report = _respondent_report(assessment, respondent)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
@@ -221,19 +216,16 @@ def _after_respondent_save(request, assessment, questionnaire, index):
 
 @login_required
 def respondent_review(request, assessment_id):
-    assessment, _ = assessment_for_user(request.user, assessment_id)
-    access = panel_access(request.user, assessment)
-    refusal = _respondent_or_refusal(request, assessment, access)
-    if refusal:
-        return refusal
-    report = _respondent_report(assessment, access.respondent)
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
+    report = _respondent_report(assessment, respondent)
     context = _journey_context(report)
     context.update(
         {
             "assessment": assessment,
-            "respondent": access.respondent,
-            "may_submit": not assessment.is_submitted and not access.respondent.has_submitted,
-            "access": access,
+            "respondent": respondent,
+            "may_submit": not assessment.is_submitted and not respondent.has_submitted,
             "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
             "can_write": True,
         }
@@ -244,13 +236,11 @@ def respondent_review(request, assessment_id):
 @login_required
 @require_POST
 def respondent_submit_view(request, assessment_id):
-    assessment, _ = assessment_for_user(request.user, assessment_id)
-    access = panel_access(request.user, assessment)
-    refusal = _respondent_or_refusal(request, assessment, access)
-    if refusal:
-        return refusal
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
     try:
-        respondent_submit(respondent=access.respondent, user=request.user)
+        respondent_submit(respondent=respondent, user=request.user)
     except (AssessmentLocked, PanelNotAllowed) as error:
         messages.info(request, str(error))
         return redirect("respondent-review", assessment_id=assessment.pk)
@@ -275,6 +265,7 @@ def disagreements(request, assessment_id):
         )
     questionnaire = questionnaire_domain(assessment.questionnaire)
     agreement = agreement_for(assessment, questionnaire)
+    assert agreement is not None  # the panel exists
     team_answers = assessment_report(assessment).answers
     return render(
         request,
@@ -320,6 +311,7 @@ def reconcile_area(request, assessment_id, area_key):
     index = _area_index(questionnaire, area_key)
     area = questionnaire.areas[index]
     agreement = agreement_for(assessment, questionnaire)
+    assert agreement is not None  # the lead has a panel
     rows = {row.question.id: row for row in agreement.questions if row.area.id == area.id}
     form_kwargs = {
         "questionnaire": questionnaire,
