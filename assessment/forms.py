@@ -325,3 +325,60 @@ def _shown_token(value: str, note: str, reason: str = "", detail: str = "") -> s
     note = note.replace("\r", "").strip()
     text = f"{note}\x1f{reason}\x1f{detail.strip()}" if reason else note
     return f"{value}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+class ReconcileForm(AreaAnswersForm):
+    """The lead's team answers to one area, pre-filled with the respondents' median level.
+
+    `answers` holds what the page starts from (the saved team answer, else the
+    suggestion); `saved` the team answers as stored. A suggestion left as it was
+    differs from what is saved, so saving the page decides it.
+    """
+
+    def __init__(self, *args, saved: dict[str, domain.Answer], **kwargs):
+        self.saved = saved
+        super().__init__(*args, **kwargs)
+
+    def shown(self, question_id: str) -> str:
+        if self.is_bound and f"shown_{question_id}" in self.data:
+            return self.data[f"shown_{question_id}"]
+        saved = self.saved.get(question_id)
+        if saved is None:
+            return _shown_token(NO_ANSWER, "")
+        reason = saved.na_reason if saved.kind == domain.NOT_APPLICABLE else ""
+        detail = saved.na_reason_detail if reason == domain.NA_OTHER else ""
+        return _shown_token(answer_value(saved), saved.note, reason, detail)
+
+
+class PanelForm(forms.Form):
+    """Who answers on their own, and whether the team's readers see each respondent's answers."""
+
+    respondents = forms.ModelMultipleChoiceField(
+        queryset=models.Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Respondents",
+        help_text="Each answers every area on their own. They see the others' answers only after submitting theirs.",
+        error_messages={
+            "required": "Choose at least one respondent.",
+            "invalid_choice": "That person is not a member of this team. Choose from the list.",
+            "invalid_pk_value": "That person is not a member of this team. Choose from the list.",
+        },
+    )
+    share_individual_answers = forms.BooleanField(
+        required=False,
+        label="Let viewers and executives see each respondent's answers",
+        help_text="Off: they see the team answers and the agreement figures only.",
+    )
+
+    def __init__(self, *args, team: models.Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["respondents"]
+        field.queryset = models.Membership.objects.filter(team=team).select_related("user").order_by(  # type: ignore[attr-defined]
+            "user__first_name", "user__last_name", "user__username"
+        )
+        field.label_from_instance = lambda m: (  # type: ignore[attr-defined]
+            f"{m.user.get_full_name() or m.user.get_username()} ({m.get_role_display().split(' ')[0].lower()})"
+        )
+
+    def users(self):
+        return [membership.user for membership in self.cleaned_data["respondents"]]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("assessment.urls_portfolio")),
     path("", include("assessment.urls_pdf")),
     path("", include("assessment.urls_changes")),
+    path("", include("assessment.urls_respondents")),
 ]

@@ -551,3 +551,95 @@ def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, q
     if response.status_code == 200:
         assert ERROR_SUMMARY in response.content.decode(), f"no error summary for {data!r}"
         assert models.Assessment.objects.count() == before
+
+
+# --- Several respondents: the respondents form, a respondent's page, the reconciliation page --------
+
+
+@pytest.fixture
+def respondent_draft(answered, member):
+    """The draft opened to its member, who is lead and sole respondent and has answered the data page."""
+    from assessment.services.respondents import panel_open, respondent_answers_save
+
+    panel_open(assessment=answered, lead=member, users=[member])
+    streaming = question(answered.questionnaire, "streaming-data")
+    respondent_answers_save(
+        respondent=answered.respondents.get(), user=member,
+        answers=[AnswerInput(streaming.pk, models.Answer.CHOICE, level=4, note="Mine")],
+    )
+    return answered
+
+
+def respondent_url(assessment, name="respondent-area", area_key="data"):
+    kwargs = {"assessment_id": assessment.pk}
+    if name in ("respondent-area", "assessment-reconcile"):
+        kwargs["area_key"] = area_key
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["respondent-area", "assessment-reconcile"])
+@pytest.mark.parametrize("data, expected", [
+    (page_post(discovery_value="level-2"), "not offered for this question"),
+    (page_post(streaming_value="level-99"), "not offered for this question"),
+    (page_post(streaming_value="'; DROP TABLE"), "not offered for this question"),
+    (page_post(discovery_value="not_applicable"), "not offered for this question"),
+    (page_post(**{"answer_no-such-question": "level-1"}), "not on this page"),
+    (page_post(discovery_note="x" * 2001, discovery_value="level-3"), "shorten it to 2000"),
+    (page_post(discovery_value="", discovery_note="orphan note"), "you wrote a note but chose no answer"),
+    (page_post(streaming_value="not_applicable", **{"na_reason_streaming-data": "lazy"}), "that reason is not in the list"),
+])
+def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(respondent_draft, member, member_client, name, data, expected):
+    if name == "assessment-reconcile":
+        from assessment.services.respondents import respondent_submit
+
+        respondent_submit(respondent=respondent_draft.respondents.get(), user=member)
+    post_refused(member_client, respondent_url(respondent_draft, name), data, expected)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value, expected", [
+    ("abc", "not a member of this team"),
+    ("987654", "not a member of this team"),
+    ("", "not a member of this team"),
+    ("-1", "not a member of this team"),
+])
+def test_it_refuses_bad_respondents(answered, member_client, value, expected):
+    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    post_refused(member_client, url, {"respondents": [value]}, expected, 'href="#id_respondents"')
+
+
+@pytest.mark.django_db
+def test_it_refuses_no_respondent_at_all(answered, member_client):
+    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    post_refused(member_client, url, {"share_individual_answers": "on"}, "Choose at least one respondent")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_member_of_another_team_as_respondent(answered, member_client, outsider):
+    membership = models.Membership.objects.get(user=outsider)
+    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    post_refused(member_client, url, {"respondents": [membership.pk]}, "not a member of this team")
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_unknown_respondent_pages(respondent_draft, member_client):
+    before = db_snapshot()
+    for url in (
+        respondent_url(respondent_draft, "respondent-area", "no-such-area"),
+        respondent_url(respondent_draft, "respondent-area").replace(str(respondent_draft.pk), "987654"),
+        respondent_url(respondent_draft, "respondent-submit").replace(str(respondent_draft.pk), "987654"),
+        respondent_url(respondent_draft, "assessment-respondents").replace(str(respondent_draft.pk), "987654"),
+    ):
+        assert member_client.post(url, page_post()).status_code == 404, url
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_respondent_posts_without_a_csrf_token(respondent_draft, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    before = db_snapshot()
+    for name in ("respondent-area", "respondent-submit", "assessment-respondents"):
+        assert client.post(respondent_url(respondent_draft, name), page_post()).status_code == 403, name
+    assert db_snapshot() == before

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
+from assessment.services.respondents import panel_open, respondent_answers_save
 from tests.admin_forms import form_data
 from tests.helpers import make_user
 from tests.urlwalk import (
@@ -61,6 +62,13 @@ AGREED = {
     "assessment-pdf": {"assessment_id": 1},
     "portfolio-pdf": {},
     "assessment-changes": {"assessment_id": 1},
+    "assessment-respondents": {"assessment_id": 1},
+    "respondent-resume": {"assessment_id": 1},
+    "respondent-area": {"assessment_id": 1, "area_key": "data"},
+    "respondent-review": {"assessment_id": 1},
+    "respondent-submit": {"assessment_id": 1},
+    "assessment-disagreements": {"assessment_id": 1},
+    "assessment-reconcile": {"assessment_id": 1, "area_key": "data"},
 }
 
 
@@ -80,6 +88,13 @@ def zebra(team, member, viewer, questionnaire_version):
             AnswerInput(questions[0].pk, models.Answer.NOT_SURE, note=SECRET_NOTE),
             AnswerInput(questions[1].pk, models.Answer.CHOICE, level=1),
         ],
+    )
+    # Opened to respondents: the member is lead and respondent, with a secret note of their own.
+    panel_open(assessment=assessment, lead=member, users=[member])
+    respondent_answers_save(
+        respondent=assessment.respondents.get(),
+        user=member,
+        answers=[AnswerInput(questions[1].pk, models.Answer.NOT_SURE, note=SECRET_NOTE)],
     )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     practice = models.Practice.objects.filter(questionnaire=questionnaire_version).first()
@@ -289,6 +304,8 @@ def test_it_shows_the_team_its_own_data(zebra):
     expectations = {
         "assessment-results": SECRET_TITLE,
         "assessment-area": SECRET_NOTE,
+        "respondent-area": SECRET_NOTE,
+        "assessment-respondents": SECRET_TITLE,
         "assessment-export-json": SECRET_NOTE,
         "assessment-export-csv": SECRET_NOTE,
         "assessment-pdf": SECRET_TITLE,

@@ -12,14 +12,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessment import models
-from assessment.access import assessment_for_user
+from assessment.access import assessment_for_user, panel_access
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
-from assessment.exports import assessment_to_csv, assessment_to_dict
+from assessment.exports import assessment_to_csv, assessment_to_dict, respondents_to_dict
 from assessment.presentation import export_file_name
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
+from assessment.selectors.respondents import agreement_for
 
 PHASE_INTROS = {
     NOW: "Start with these steps.",
@@ -71,6 +72,7 @@ def results(request, assessment_id):
             "can_write": can_write,
             "next_steps": report.roadmap.steps_in(NOW),
             "step_count": report.roadmap.step_count,
+            "agreement": agreement_for(assessment, report.questionnaire),
         },
     )
 
@@ -158,7 +160,13 @@ def _download(body: str, content_type: str, filename: str) -> HttpResponse:
 def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
-    body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
+    data = assessment_to_dict(report)
+    agreement = agreement_for(assessment, report.questionnaire)
+    if agreement is not None:
+        data["respondents"] = respondents_to_dict(
+            assessment, agreement, with_answers=panel_access(request.user, assessment).may_see_responses
+        )
+    body = json.dumps(data, indent=2, ensure_ascii=False)
     return _download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
 
