@@ -62,7 +62,7 @@ def assessment_to_dict(report: AssessmentReport) -> dict:
         },
         "areas": [
             {
-                "id": area.area_id,
+                "id": area.area_key,
                 "title": area.title,
                 "score": area.score,
                 "percent": area.percent,

@@ -143,7 +143,7 @@ class AreaAnswersForm(forms.Form):
     """
 
     def __init__(self, *args, questionnaire: domain.Questionnaire, area: domain.Area,
-                 answers: dict[str, domain.Answer], question_pks: dict[str, int], **kwargs):
+                 answers: dict[str, domain.Answer], **kwargs):
         initial = {}
         for question in area.questions:
             answer = answers.get(question.id)
@@ -155,7 +155,6 @@ class AreaAnswersForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.area = area
-        self.question_pks = question_pks
         for question in area.questions:
             choices: list[tuple[str, str]] = [
                 (f"level-{c.level}", format_html('<span class="choice-level">{}:</span> {}', questionnaire.level_name(c.level), c.text))
@@ -271,18 +270,18 @@ class AreaAnswersForm(forms.Form):
         detail = (self.cleaned_data.get(f"na_other_{question.id}") or "") if reason == domain.NA_OTHER else ""
         return reason, detail
 
-    def shown(self, question_id: str) -> str:
+    def shown(self, question_key: str) -> str:
         """What the page showed for a question when it was loaded, carried in a hidden field.
 
         A bound form keeps the value posted with it, so a page shown again after an
         error still compares with what the user first saw.
         """
-        if self.is_bound and f"shown_{question_id}" in self.data:
-            return self.data[f"shown_{question_id}"]
-        value = self.initial[f"answer_{question_id}"]
-        reason = self.initial.get(f"na_reason_{question_id}", "") if value == domain.NOT_APPLICABLE else ""
-        detail = self.initial.get(f"na_other_{question_id}", "") if reason == domain.NA_OTHER else ""
-        return _shown_token(value, self.initial[f"note_{question_id}"], reason, detail)
+        if self.is_bound and f"shown_{question_key}" in self.data:
+            return self.data[f"shown_{question_key}"]
+        value = self.initial[f"answer_{question_key}"]
+        reason = self.initial.get(f"na_reason_{question_key}", "") if value == domain.NOT_APPLICABLE else ""
+        detail = self.initial.get(f"na_other_{question_key}", "") if reason == domain.NA_OTHER else ""
+        return _shown_token(value, self.initial[f"note_{question_key}"], reason, detail)
 
     def answer_inputs(self) -> list[AnswerInput]:
         """The answers this user changed on the page.
@@ -304,7 +303,7 @@ class AreaAnswersForm(forms.Form):
                 kind, level = domain.CHOICE, int(value.removeprefix("level-"))
             inputs.append(
                 AnswerInput(
-                    question_id=self.question_pks[question.id], kind=kind, level=level, note=note,
+                    question_key=question.id, kind=kind, level=level, note=note,
                     na_reason=reason, na_reason_detail=detail,
                 )
             )

@@ -231,8 +231,8 @@ def filled_assessment(assessment, member, questionnaire_version):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(q.pk, models.Answer.CHOICE, level=q.choices.first().level, note="A note") for q in questions[:2]]
-        + [AnswerInput(questions[2].pk, models.Answer.NOT_SURE)],
+        answers=[AnswerInput(q.key, models.Answer.CHOICE, level=q.choices.first().level, note="A note") for q in questions[:2]]
+        + [AnswerInput(questions[2].key, models.Answer.NOT_SURE)],
     )
     return assessment
 

@@ -77,8 +77,8 @@ def zebra(team, member, viewer, questionnaire_version):
         assessment=assessment,
         user=member,
         answers=[
-            AnswerInput(questions[0].pk, models.Answer.NOT_SURE, note=SECRET_NOTE),
-            AnswerInput(questions[1].pk, models.Answer.CHOICE, level=1),
+            AnswerInput(questions[0].key, models.Answer.NOT_SURE, note=SECRET_NOTE),
+            AnswerInput(questions[1].key, models.Answer.CHOICE, level=1),
         ],
     )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()

@@ -27,7 +27,7 @@ def _answer_all(assessment, member, level=2):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(q.pk, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
+        answers=[AnswerInput(q.key, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
                  for q in questions.prefetch_related("choices")],
     )
 

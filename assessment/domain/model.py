@@ -174,11 +174,11 @@ class Questionnaire:
     # cached_property writes to the instance __dict__, which a frozen dataclass
     # allows; these are derived once per questionnaire, not per roadmap.
     @cached_property
-    def practices_by_id(self) -> dict[str, Practice]:
+    def practices_by_key(self) -> dict[str, Practice]:
         return {p.id: p for p in self.practices}
 
-    def practice(self, practice_id: str) -> Practice:
-        return self.practices_by_id[practice_id]
+    def practice(self, practice_key: str) -> Practice:
+        return self.practices_by_key[practice_key]
 
     def questions(self) -> Iterator[tuple[Area, Question]]:
         """Every question with its area, in display order."""

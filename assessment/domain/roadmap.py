@@ -115,7 +115,7 @@ def roadmap_steps(
     questionnaire: Questionnaire, answers: Mapping[str, Answer], targets: Mapping[str, int]
 ) -> list[Step]:
     """Every step of every question answered with a choice or Not sure, in file order."""
-    practices = questionnaire.practices_by_id
+    practices = questionnaire.practices_by_key
     steps = []
     for area_position, area in enumerate(questionnaire.areas):
         target = targets[area.id]
@@ -246,7 +246,7 @@ def roadmap_items(
     items = []
     for number, ((phase, question_key), steps) in enumerate(groups.items(), 1):
         practices = tuple(dict.fromkeys(p for step in steps for p in step.practices))
-        known = [p for p in practices if p in questionnaire.practices_by_id]
+        known = [p for p in practices if p in questionnaire.practices_by_key]
         effort_points = max((EFFORT_POINTS[questionnaire.practice(p).effort] for p in known), default=None)
         items.append(
             RoadmapItem(

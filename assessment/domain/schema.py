@@ -210,19 +210,19 @@ class _QuestionnaireReader:
 
     def practice(self, node: Node, number: int) -> Practice:
         practice = self.fields(node, _label(node, "practice", f"practice {number}"), PRACTICE_KEYS)
-        practice_id = self.unique_id(practice, "practice")
+        practice_key = self.unique_id(practice, "practice")
         effort = practice.text("effort")
         if effort is not None and effort not in EFFORT_POINTS:
             practice.report(practice.node_of("effort"), f'effort must be low, medium or high, got "{effort}"')
         requires = _identifiers(practice, "requires")
-        if practice_id is not None:
-            self.requires[practice_id] = requires
+        if practice_key is not None:
+            self.requires[practice_key] = requires
         references = tuple(
             self.reference(reference, f"{practice.where}, reference {number}")
             for number, reference in enumerate(practice.sequence("references", allow_empty=True), 1)
         )
         return Practice(
-            id=practice_id, title=practice.text("title"), summary=practice.text("summary"),
+            id=practice_key, title=practice.text("title"), summary=practice.text("summary"),
             url=_url(practice, "url"), effort=effort, references=references,
             note=practice.text("note", ""), requires=tuple(value for value, _ in requires),
         )
@@ -234,33 +234,33 @@ class _QuestionnaireReader:
     def check_requires(self) -> None:
         """Refuse requires naming unknown practices, and any cycle among them."""
         graph: dict[str, list[tuple[str, Node]]] = {}
-        for practice_id, requires in self.requires.items():
-            where = f'practice "{practice_id}": requires'
+        for practice_key, requires in self.requires.items():
+            where = f'practice "{practice_key}": requires'
             for required, node in requires:
                 self.check_practice_known(required, node, where)
-            graph[practice_id] = [(required, node) for required, node in requires if required in self.requires]
+            graph[practice_key] = [(required, node) for required, node in requires if required in self.requires]
         for path, node in _cycles(graph):
             self.report(node, f'practice "{path[-2]}": requires forms a cycle: {" -> ".join(path)}')
 
-    def check_practice_known(self, practice_id: str, node: Node, where: str) -> None:
+    def check_practice_known(self, practice_key: str, node: Node, where: str) -> None:
         known = self.first_lines["practice"]
-        if practice_id not in known:
-            hint = did_you_mean(practice_id, known)
-            self.report(node, f'{where} names unknown practice "{practice_id}"{hint}')
+        if practice_key not in known:
+            hint = did_you_mean(practice_key, known)
+            self.report(node, f'{where} names unknown practice "{practice_key}"{hint}')
 
     def area(self, node: Node, number: int) -> Area:
         area = self.fields(node, _label(node, "area", f"area {number}"), AREA_KEYS)
-        area_id = self.unique_id(area, "area")
+        area_key = self.unique_id(area, "area")
         questions = tuple(
             self.question(question, _label(question, "question", f"question {number} of {area.where}"))
             for number, question in enumerate(area.sequence("questions"), 1)
         )
-        return Area(id=area_id, title=area.text("title"), questions=questions,
+        return Area(id=area_key, title=area.text("title"), questions=questions,
                     summary=area.text("summary", ""), weight=_weight(area))
 
     def question(self, node: Node, where: str) -> Question:
         question = self.fields(node, where, QUESTION_KEYS)
-        question_id = self.unique_id(question, "question")
+        question_key = self.unique_id(question, "question")
         choice_nodes = question.sequence("choices")
         choices_and_needs = [
             self.choice(choice, f"{where}, choice {number}") for number, choice in enumerate(choice_nodes, 1)
@@ -270,13 +270,13 @@ class _QuestionnaireReader:
             question.report(question.node_of("choices"), "needs at least two choices, got 1")
         self.check_choice_levels(question, choices, choice_nodes)
         practices = _identifiers(question, "practices")
-        for practice_id, practice_node in practices:
-            self.check_practice_known(practice_id, practice_node, f"{where}: practices")
-        if question_id is not None and question_id not in self.choice_levels:
-            self.choice_levels[question_id] = sorted({c.level for c in choices if c.level is not None})
-        self.check_choice_roadmap_keys(question_id, where, choices_and_needs, choice_nodes)
+        for practice_key, practice_node in practices:
+            self.check_practice_known(practice_key, practice_node, f"{where}: practices")
+        if question_key is not None and question_key not in self.choice_levels:
+            self.choice_levels[question_key] = sorted({c.level for c in choices if c.level is not None})
+        self.check_choice_roadmap_keys(question_key, where, choices_and_needs, choice_nodes)
         return Question(
-            id=question_id, text=question.text("text"), choices=choices,
+            id=question_key, text=question.text("text"), choices=choices,
             help=question.text("help", ""), weight=_weight(question),
             not_applicable=question.boolean("not_applicable", False),
             practices=tuple(value for value, _ in practices),
@@ -288,8 +288,8 @@ class _QuestionnaireReader:
         practices = None
         if choice.node_of("practices") is not None:
             practices = _identifiers(choice, "practices")
-            for practice_id, practice_node in practices:
-                self.check_practice_known(practice_id, practice_node, f"{where}: practices")
+            for practice_key, practice_node in practices:
+                self.check_practice_known(practice_key, practice_node, f"{where}: practices")
             practices = tuple(value for value, _ in practices)
         needs = tuple(
             self.need(need, f"{where}, need {number}")

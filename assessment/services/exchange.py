@@ -374,17 +374,17 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
     for item in assessments:
         if item.version.pk not in lookups:
-            questions = dict(
+            question_pks = dict(
                 models.Question.objects.filter(area__questionnaire=item.version).values_list("key", "pk")
             )
-            choices = {
-                (question_id, level): pk
-                for pk, question_id, level in models.Choice.objects.filter(
+            choice_pks = {
+                (question_pk, level): pk
+                for pk, question_pk, level in models.Choice.objects.filter(
                     question__area__questionnaire=item.version
                 ).values_list("pk", "question_id", "level")
             }
-            areas = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
-            lookups[item.version.pk] = (questions, choices, areas)
+            area_pks = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
+            lookups[item.version.pk] = (question_pks, choice_pks, area_pks)
 
     answers: list[models.Answer] = []
     targets: list[models.AreaTarget] = []
@@ -405,22 +405,22 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             dates["created_at"] = item.created_at
         dates["updated_at"] = item.updated_at or timezone.now()
         models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
-        questions, choices, areas = lookups[item.version.pk]
+        question_pks, choice_pks, area_pks = lookups[item.version.pk]
         for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_id = questions[key]
+            question_pk = question_pks[key]
             answers.append(
                 models.Answer(
                     assessment=assessment,
-                    question_id=question_id,
+                    question_id=question_pk,
                     kind=kind,
-                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE and level is not None else None,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
                     note=note,
                     na_reason=na_reason,
                     na_reason_detail=na_detail,
                 )
             )
         targets.extend(
-            models.AreaTarget(assessment=assessment, area_id=areas[key], target=target)
+            models.AreaTarget(assessment=assessment, area_id=area_pks[key], target=target)
             for key, target in item.targets.items()
         )
         outcome.assessments_created += 1

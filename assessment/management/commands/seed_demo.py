@@ -239,7 +239,7 @@ def _demo_assessments(team, version, lead) -> int:
     for number, (title, months_ago, changes) in enumerate(steps):
         values = {key: levels[column] for key, levels in BASELINE.items()} if number == 0 else changes
         assessment = assessment_create(
-            team=team, questionnaire=version, title=title, user=lead, copy_from=previous
+            team=team, version=version, title=title, user=lead, copy_from=previous
         )
         answers_save(
             assessment=assessment, user=lead, answers=[_answer(questions[key], value) for key, value in values.items()]
@@ -256,7 +256,7 @@ def _demo_assessments(team, version, lead) -> int:
 def _answer(question, value) -> AnswerInput:
     if value == NA:
         reason = DEMO_NA_REASONS.get(question.key, NA_DOES_NOT_APPLY)
-        return AnswerInput(question.pk, models.Answer.NOT_APPLICABLE, na_reason=reason)
+        return AnswerInput(question.key, models.Answer.NOT_APPLICABLE, na_reason=reason)
     if value == NS:
-        return AnswerInput(question.pk, models.Answer.NOT_SURE, note="Ask the data owner")
-    return AnswerInput(question.pk, models.Answer.CHOICE, level=value)
+        return AnswerInput(question.key, models.Answer.NOT_SURE, note="Ask the data owner")
+    return AnswerInput(question.key, models.Answer.CHOICE, level=value)
