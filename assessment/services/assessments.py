@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -227,3 +228,25 @@ def assessment_submit(*, assessment: models.Assessment, user: User) -> models.As
     # Its PDF (and the agency's portfolio) rendered by a worker, so the first download is instant.
     assessment_report_queue(assessment.pk)
     return assessment
+
+
+def assessment_dates_restore(
+    *,
+    assessment: models.Assessment,
+    created_at: datetime | None = None,
+    updated_at: datetime | None = None,
+    submitted_at: datetime | None = None,
+) -> None:
+    """Give an assessment made after the fact (an import, demo data) the dates it had.
+
+    Creating and submitting stamp the current time; these dates replace them.
+    Dates left as None keep what the assessment has.
+    """
+    dates = {
+        name: value
+        for name, value in (("created_at", created_at), ("updated_at", updated_at), ("submitted_at", submitted_at))
+        if value is not None
+    }
+    if dates:
+        # update() bypasses auto_now, which would otherwise set updated_at to now again.
+        models.Assessment.objects.filter(pk=assessment.pk).update(**dates)

@@ -23,7 +23,9 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.assessments import assessment_dates_restore
 from assessment.services.reports import assessment_report_queue
+from assessment.services.teams import agency_ensure, team_ensure
 
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
@@ -361,13 +363,11 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
     new_teams, assessments, _ = _check(data, source)
     outcome = ImportOutcome()
-    agencies = {a.name: a for a in models.Agency.objects.filter(name__in={t["agency"] for t in new_teams.values()})}
     for slug, new_team in new_teams.items():
-        agency = agencies.get(new_team["agency"])
-        if agency is None:
-            agency = agencies[new_team["agency"]] = models.Agency.objects.create(name=new_team["agency"])
+        agency, agency_created = agency_ensure(name=new_team["agency"])
+        if agency_created:
             outcome.agencies_created.append(agency.name)
-        models.Team.objects.create(agency=agency, slug=slug, name=new_team["name"])
+        team_ensure(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
     teams = {t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments})}
 
@@ -400,11 +400,12 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             team=team, questionnaire=item.version, title=item.title, status=item.status
         )
         # created_at and updated_at are set automatically on create; restore the exported ones.
-        dates: dict[str, datetime | None] = {"submitted_at": item.submitted_at}
-        if item.created_at:
-            dates["created_at"] = item.created_at
-        dates["updated_at"] = item.updated_at or timezone.now()
-        models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
+        assessment_dates_restore(
+            assessment=assessment,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            submitted_at=item.submitted_at,
+        )
         question_pks, choice_pks, area_pks = lookups[item.version.pk]
         for key, kind, level, note, na_reason, na_detail in item.answers:
             question_pk = question_pks[key]

@@ -14,7 +14,14 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain.model import NA_DOES_NOT_APPLY, NA_SHARED_SERVICE
 from assessment.selectors.questionnaires import default_questionnaire_versions
-from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
+from assessment.services.assessments import (
+    AnswerInput,
+    answers_save,
+    assessment_create,
+    assessment_dates_restore,
+    assessment_submit,
+)
+from assessment.services.teams import agency_ensure, executive_ensure, membership_ensure, team_ensure
 
 AGENCY = "Department of Public Services (demo)"
 DEMO_SLUG = "public-sector-ml"
@@ -131,11 +138,8 @@ class Command(BaseCommand):
         credentials_file = Path(settings.DATA_DIR) / "demo-credentials.txt"
         saved = _read_credentials(credentials_file)
         with transaction.atomic():
-            agency, _ = models.Agency.objects.get_or_create(name=AGENCY)
-            teams = {
-                slug: models.Team.objects.get_or_create(slug=slug, defaults={"name": name, "agency": agency})[0]
-                for slug, name in DEMO_TEAMS
-            }
+            agency, _ = agency_ensure(name=AGENCY)
+            teams = {slug: team_ensure(agency=agency, slug=slug, name=name)[0] for slug, name in DEMO_TEAMS}
             credentials = {}
             for username, full_name, role, team_slug in USERS:
                 password = _ensure_user(username, full_name, role, teams.get(team_slug), agency, saved)
@@ -213,9 +217,9 @@ def _ensure_user(username, full_name, role, team, agency, saved) -> str:
         if group:
             user.groups.add(group)
     if role == "executive":
-        models.Executive.objects.get_or_create(user=user, defaults={"agency": agency})
+        executive_ensure(user=user, agency=agency)
     if team is not None:
-        models.Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
+        membership_ensure(team=team, user=user, role=role)
     return password
 
 
@@ -238,16 +242,14 @@ def _demo_assessments(team, version, lead) -> int:
     ]
     for number, (title, months_ago, changes) in enumerate(steps):
         values = {key: levels[column] for key, levels in BASELINE.items()} if number == 0 else changes
-        assessment = assessment_create(
-            team=team, version=version, title=title, user=lead, copy_from=previous
-        )
+        assessment = assessment_create(team=team, version=version, title=title, user=lead, copy_from=previous)
         answers_save(
             assessment=assessment, user=lead, answers=[_answer(questions[key], value) for key, value in values.items()]
         )
         if months_ago is not None:
             assessment_submit(assessment=assessment, user=lead)
             when = now - timedelta(days=30 * months_ago)
-            models.Assessment.objects.filter(pk=assessment.pk).update(created_at=when, submitted_at=when)
+            assessment_dates_restore(assessment=assessment, created_at=when, submitted_at=when)
         previous = assessment
         created += 1
     return created
