@@ -31,6 +31,13 @@ class PracticeChoiceField(forms.ModelChoiceField):
         return f"{obj.key} ({obj.questionnaire.slug} {obj.questionnaire.version})"
 
 
+class _QuestionChoiceField(forms.ModelChoiceField):
+    """A question named with its version, since the same key is in every version."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.key} ({obj.area.questionnaire.slug} {obj.area.questionnaire.version})"
+
+
 class WeightForm(PositiveWeightMixin, forms.ModelForm):
     pass
 
@@ -218,9 +225,8 @@ class ChoiceNeedInline(ContentInline, admin.TabularInline):
             else:
                 queryset = queryset.filter(area__questionnaire__in=_editable_versions())
             kwargs["queryset"] = queryset.order_by("area__position", "position", "id")
-            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field.label_from_instance = lambda q: f"{q.key} ({q.area.questionnaire.slug} {q.area.questionnaire.version})"
-            return field
+            kwargs["form_class"] = _QuestionChoiceField
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -112,6 +112,13 @@ class Question:
                 return choice
         return None
 
+    def choice_of_level(self, level: int) -> Choice:
+        """The choice at `level`, one of this question's choice levels (a roadmap step's level)."""
+        choice = self.choice_at(level)
+        if choice is None:
+            raise KeyError(f'question "{self.id}" has no choice at level {level}')
+        return choice
+
     def step_choices(self) -> tuple[Choice, ...]:
         """Every choice but the lowest: the levels a roadmap step can reach."""
         lowest = min((choice.level for choice in self.choices), default=None)

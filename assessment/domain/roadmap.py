@@ -15,7 +15,7 @@ follow them:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cmp_to_key
 
@@ -79,7 +79,7 @@ class Roadmap:
     def __len__(self) -> int:
         return len(self.items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[RoadmapItem]:
         return iter(self.items)
 
     def __bool__(self) -> bool:
@@ -126,7 +126,7 @@ def roadmap_steps(
                 continue
             from_level = level
             for to_level in step_levels([c.level for c in question.choices], level, target):
-                choice = question.choice_at(to_level)
+                choice = question.choice_of_level(to_level)
                 step_practices = tuple(dict.fromkeys(question.practices_for(choice)))
                 steps.append(
                     Step(
@@ -146,7 +146,7 @@ def roadmap_steps(
                         needs=choice.needs,
                         area_position=area_position,
                         question_position=question_position,
-                        not_sure=answer.kind == NOT_SURE,
+                        not_sure=answer is not None and answer.kind == NOT_SURE,
                     )
                 )
                 from_level = to_level

@@ -106,7 +106,7 @@ class AssessmentReport:
             question=question,
             from_name=questionnaire.level_name(item.from_level),
             to_name=questionnaire.level_name(item.to_level),
-            done=question.choice_at(item.to_level).text,
+            done=question.choice_of_level(item.to_level).text,
             practices=item_practices,
             builds_on={
                 p.id: [practices[key] for key in p.requires if key in practices] for p in item_practices if p.requires

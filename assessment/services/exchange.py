@@ -97,6 +97,9 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- import
 
+# One checked answer: question key, kind, level, note, N/A reason, N/A detail.
+_CheckedAnswer = tuple[str, str, int | None, str, str, str]
+
 
 @dataclass
 class _Assessment:
@@ -108,7 +111,7 @@ class _Assessment:
     updated_at: datetime | None
     submitted_at: datetime | None
     targets: dict[str, int]
-    answers: list[tuple[str, str, int | None, str, str, str]]  # question key, kind, level, note, N/A reason, detail
+    answers: list[_CheckedAnswer]
 
 
 @dataclass
@@ -180,9 +183,9 @@ class _Versions:
 
 def _check_answers(
     answers: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
-) -> list[tuple[str, str, int | None, str]]:
+) -> list[_CheckedAnswer]:
     questions = {q.id: q for _a, q in questionnaire.questions()}
-    checked: list[tuple[str, str, int | None, str]] = []
+    checked: list[_CheckedAnswer] = []
     seen: set[str] = set()
     if not isinstance(answers, list):
         problems.append(f"{where}: answers: expected a list, got {type(answers).__name__}")
@@ -228,7 +231,7 @@ def _check_answers(
     return checked
 
 
-def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tuple[str, str]:
+def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[str]) -> tuple[str, str]:
     """An N/A answer's reason; absent or null in documents exported before reasons were asked."""
     reason, detail = item.get("na_reason"), item.get("na_reason_detail")
     if kind != domain.NOT_APPLICABLE:

@@ -32,7 +32,6 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.schema import QuestionnaireInvalid, parse_questionnaire, questionnaire_to_dict
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.services.reports import reports_queue_for_version
 from assessment.services.questionnaires import (
     CREATED,
     REPLACED,
@@ -43,6 +42,7 @@ from assessment.services.questionnaires import (
     questionnaire_load,
     questionnaire_plan,
 )
+from assessment.services.reports import reports_queue_for_version
 
 IMPORT_MAX_BYTES = 1024 * 1024
 _FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -293,9 +293,10 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
             if item.id not in before:
                 lines.append(f'{kind} "{item.id}" added')
             else:
-                changed = _changed_fields(before[item.id], item, fields)
-                if kind == "question":
-                    changed += _choice_differences(before[item.id], item)
+                earlier = before[item.id]
+                changed = _changed_fields(earlier, item, fields)
+                if isinstance(earlier, domain.Question) and isinstance(item, domain.Question):
+                    changed += _choice_differences(earlier, item)
                 if changed:
                     lines.append(f'{kind} "{item.id}": {", ".join(changed)} changed')
         lines += [f'{kind} "{item.id}" removed' for item in old_items if item.id not in after]
@@ -307,7 +308,7 @@ def _choice_differences(old: domain.Question, new: domain.Question) -> list[str]
     if [(c.level, c.text) for c in old.choices] != [(c.level, c.text) for c in new.choices]:
         return ["choices"]
     changed = []
-    for before, after in zip(old.choices, new.choices):
+    for before, after in zip(old.choices, new.choices, strict=True):  # the same levels, checked above
         keys = _changed_fields(before, after, ["practices", "stage", "needs"])
         if keys:
             changed.append(f"choice {after.level} {' and '.join(keys)}")

@@ -101,7 +101,7 @@ DEMO_NA_REASONS = {"cost-labeling": NA_SHARED_SERVICE}
 # What each team finished after its baseline, one entry per later assessment:
 # (title, months ago, or None for a draft still in progress, changed answers).
 # They are the first steps of the team's own roadmap.
-IMPROVEMENTS = {
+IMPROVEMENTS: dict[str, list[tuple[str, int | None, dict[str, int]]]] = {
     "citizen-services": [
         ("Quarterly review", 3, {"gov-use-case-approval": 2, "sec-access-control": 2, "sec-network-isolation": 2}),
     ],
@@ -115,7 +115,7 @@ IMPROVEMENTS = {
     ],
 }
 # (username, full name, role, team slug or None)
-USERS = [
+USERS: list[tuple[str, str, str, str | None]] = [
     ("admin", "Ada Admin", "superuser", None),
     ("editor", "Eli Editor", "editor", None),
     ("executive", "Erin Executive", "executive", None),
@@ -142,7 +142,8 @@ class Command(BaseCommand):
             teams = {slug: team_ensure(agency=agency, slug=slug, name=name)[0] for slug, name in DEMO_TEAMS}
             credentials = {}
             for username, full_name, role, team_slug in USERS:
-                password = _ensure_user(username, full_name, role, teams.get(team_slug), agency, saved)
+                team = teams[team_slug] if team_slug else None
+                password = _ensure_user(username, full_name, role, team, agency, saved)
                 credentials[username] = (role, team_slug, password)
             created = 0
             for slug, team in teams.items():
@@ -237,9 +238,7 @@ def _demo_assessments(team, version, lead) -> int:
     now = timezone.now()
     created = 0
     previous = None
-    steps = [("Baseline assessment", 6, {})] + [
-        (title, months_ago, changes) for title, months_ago, changes in IMPROVEMENTS.get(team.slug, [])
-    ]
+    steps = [("Baseline assessment", 6, {}), *IMPROVEMENTS.get(team.slug, [])]
     for number, (title, months_ago, changes) in enumerate(steps):
         values = {key: levels[column] for key, levels in BASELINE.items()} if number == 0 else changes
         assessment = assessment_create(team=team, version=version, title=title, user=lead, copy_from=previous)
