@@ -323,7 +323,7 @@ def test_it_lets_an_executive_of_the_agency_read_but_not_write(zebra, executive)
 # must write nothing.
 
 FOREIGN_AGENCY_NAME = "Zebra Home Agency"
-MANAGER_SECRETS = SECRETS + [FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
+MANAGER_SECRETS = [*SECRETS, FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
 HOME_AGENCY_NAME = "Manager Home Agency"
 HOME_TEAM_NAME = "Manager Home Team"
 

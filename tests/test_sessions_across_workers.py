@@ -101,7 +101,7 @@ class Browser:
     def log_in(self, username: str, password: str = PASSWORD) -> None:
         status, _, page = self.request("GET", "/login/")
         assert status == 200, page[:500]
-        status, location, page = self.post_form("/login/", page, {"username": username, "password": password})
+        status, _location, page = self.post_form("/login/", page, {"username": username, "password": password})
         assert status == 302 and "sessionid" in self.cookies, f"log-in of {username} failed: {status} {page[:500]}"
 
 

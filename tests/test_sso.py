@@ -17,14 +17,12 @@ from django.test import Client
 
 from assessment import models
 from tests.helpers import PASSWORD, make_user
-from tests.sso_helpers import (  # noqa: F401  (fixtures)
+from tests.sso_helpers import (
     CLIENT_SECRET,
     REPO,
-    oidc_provider,
     provider_callback_url,
     settings_from_environment,
     sso_environment,
-    sso_on,
 )
 
 pytestmark = pytest.mark.django_db

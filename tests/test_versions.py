@@ -274,9 +274,8 @@ def test_a_questionnaire_without_roadmap_keys_keeps_its_digest():
     import json
     from pathlib import Path
 
-    from assessment.domain.schema import parse_questionnaire
-
     from assessment.domain.model import Choice, PhaseSizes
+    from assessment.domain.schema import parse_questionnaire
 
     path = Path(__file__).parent / "data" / "good_questionnaire.yaml"
     with_keys = parse_questionnaire(path.read_bytes(), path.name)

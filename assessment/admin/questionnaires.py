@@ -394,4 +394,4 @@ class PracticeAdmin(VersionPartAdmin):
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
 
-__all__ = ["AreaAdmin", "ChoiceAdmin", "QuestionAdmin", "PracticeAdmin"]
+__all__ = ["AreaAdmin", "ChoiceAdmin", "PracticeAdmin", "QuestionAdmin"]

@@ -188,7 +188,7 @@ def placed_steps(ranked: list[Step], levels: Mapping[str, int]) -> list[Step]:
     by_question: dict[str, list[Step]] = {}
     for step in sorted(ranked, key=lambda s: (s.question_key, s.level)):
         by_question.setdefault(step.question_key, []).append(step)
-    next_index = {key: 0 for key in by_question}
+    next_index = dict.fromkeys(by_question, 0)
 
     def next_from(question_key: str) -> int | None:
         steps = by_question.get(question_key, ())

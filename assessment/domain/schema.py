@@ -311,7 +311,7 @@ class _QuestionnaireReader:
         """The lowest choice takes no roadmap keys; `stage` lies in lo < stage <= level; needs wait for the end."""
         levels = [choice.level for choice, _ in choices if choice.level is not None]
         lowest = min(levels) if levels else None
-        for number, ((choice, needs), node) in enumerate(zip(choices, nodes), 1):
+        for number, ((choice, needs), node) in enumerate(zip(choices, nodes, strict=True), 1):
             if choice.level is None:
                 continue
             label = f'{where}, choice {number} (level {choice.level})'

@@ -15,7 +15,6 @@ from assessment.domain.scoring import AssessmentScore, score_assessment, targets
 from assessment.selectors.assessments import answers_domain, area_targets
 from assessment.selectors.questionnaires import questionnaire_domain
 
-
 PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later"}
 
 
