@@ -176,19 +176,11 @@ class AreaAnswersForm(forms.Form):
                     )
                 },
             )
-            self.fields[f"note_{question.id}"] = forms.CharField(
+            self.fields[f"note_{question.id}"] = _limited_text_field(
+                question, "the note", NOTE_MAX_LENGTH,
                 label="Note or evidence (optional)",
                 help_text=f"For example a link, a document name or who to ask. Up to {NOTE_MAX_LENGTH} characters.",
-                required=False,
-                max_length=NOTE_MAX_LENGTH,
-                strip=True,
                 widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
-                error_messages={
-                    "max_length": (
-                        f"“{question.text}”: the note is %(show_value)d characters long; "
-                        f"shorten it to {NOTE_MAX_LENGTH} characters or fewer."
-                    )
-                },
             )
             if question.not_applicable:
                 self._add_na_fields(question)
@@ -203,18 +195,10 @@ class AreaAnswersForm(forms.Form):
                 "invalid_choice": f"“{question.text}”: that reason is not in the list. Choose one of the reasons listed."
             },
         )
-        self.fields[f"na_other_{question.id}"] = forms.CharField(
+        self.fields[f"na_other_{question.id}"] = _limited_text_field(
+            question, "the other reason", NA_DETAIL_MAX_LENGTH,
             label="Other reason",
             help_text=f"Needed only for “Other”. Up to {NA_DETAIL_MAX_LENGTH} characters.",
-            required=False,
-            max_length=NA_DETAIL_MAX_LENGTH,
-            strip=True,
-            error_messages={
-                "max_length": (
-                    f"“{question.text}”: the other reason is %(show_value)d characters long; "
-                    f"shorten it to {NA_DETAIL_MAX_LENGTH} characters or fewer."
-                )
-            },
         )
 
     def clean(self):
@@ -317,6 +301,22 @@ class AreaAnswersForm(forms.Form):
         for question in self.area.questions:
             na = (self[f"na_reason_{question.id}"], self[f"na_other_{question.id}"]) if question.not_applicable else (None, None)
             yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], *na, self.shown(question.id)
+
+
+def _limited_text_field(question: domain.Question, what: str, max_length: int, **kwargs) -> forms.CharField:
+    """An optional text field of `question` whose too-long error names the question and the limit."""
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        strip=True,
+        error_messages={
+            "max_length": (
+                f"“{question.text}”: {what} is %(show_value)d characters long; "
+                f"shorten it to {max_length} characters or fewer."
+            )
+        },
+        **kwargs,
+    )
 
 
 def _shown_token(value: str, note: str, reason: str = "", detail: str = "") -> str:
