@@ -147,8 +147,8 @@ def _finished_part(questionnaire: domain.Questionnaire) -> tuple[domain.Question
 def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
     """Links to practices of another version: the domain rebuild would hide them, so look in the tables."""
 
-    def another(label: str, questionnaire: models.QuestionnaireVersion) -> str:
-        return f'{label} of another version ("{questionnaire.version}")'
+    def another(label: str, other: models.QuestionnaireVersion) -> str:
+        return f'{label} of another version ("{other.version}")'
 
     def question_choice(choice: models.Choice) -> str:
         return f'question "{choice.question.key}", choice level {choice.level}'
