@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.test_deploy_settings import free_port, production_env
+from tests.helpers import free_port, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -26,8 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from tests.helpers import PASSWORD
-from tests.test_deploy_settings import free_port, production_env
+from tests.helpers import PASSWORD, free_port, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 WORKERS = 3

@@ -278,7 +278,7 @@ def test_it_is_off_without_settings(client):
 
 
 def test_the_deploy_check_stays_clean_with_single_sign_on(tmp_path):
-    from tests.test_deploy_settings import production_env
+    from tests.helpers import production_env
 
     secret_file = tmp_path / "secret"
     secret_file.write_text(CLIENT_SECRET)
