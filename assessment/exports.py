@@ -62,7 +62,7 @@ def assessment_to_dict(report: AssessmentReport) -> dict:
         },
         "areas": [
             {
-                "id": area.area_id,
+                "id": area.area_key,
                 "title": area.title,
                 "score": area.score,
                 "percent": area.percent,
@@ -146,7 +146,7 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         level = answer.level if answer and kind == domain.CHOICE else None
         row(area.title, question.id, question.text, ANSWER_KIND_WORDS.get(kind, kind),
             "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "",
-            answer.na_reason_text if kind == domain.NOT_APPLICABLE else "")
+            answer.na_reason_text if answer and kind == domain.NOT_APPLICABLE else "")
     row()
     row("Roadmap")
     row("Position", "Phase", "Area", "Question id", "Question", "From", "From name", "To", "To name", "Steps",

@@ -197,7 +197,9 @@ class Choice(models.Model):
         help_text="Use this choice's practices, even none, instead of the question's. "
                   "Set by itself when the choice lists practices.",
     )
-    practices = models.ManyToManyField(Practice, blank=True, related_name="choices", through="ChoicePractice")
+    practices: "models.ManyToManyField[Practice, ChoicePractice]" = models.ManyToManyField(
+        Practice, blank=True, related_name="choices", through="ChoicePractice"
+    )
     stage = models.IntegerField(
         null=True, blank=True, help_text="Reach this level in an earlier wave; empty: the choice's own level."
     )

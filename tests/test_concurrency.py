@@ -100,7 +100,7 @@ def test_it_loses_no_answer_when_twenty_people_save_at_once(busy_assessment, mem
         answers_save(
             assessment=models.Assessment.objects.get(pk=assessment.pk),
             user=member,
-            answers=[AnswerInput(questions[i].pk, models.Answer.CHOICE, level=i % 5 + 1, note=f"thread {i}")],
+            answers=[AnswerInput(questions[i].key, models.Answer.CHOICE, level=i % 5 + 1, note=f"thread {i}")],
         )
 
     errors = run_together(THREADS, save)
@@ -122,7 +122,7 @@ def test_it_keeps_one_answer_when_everyone_answers_the_same_question(busy_assess
         answers_save(
             assessment=models.Assessment.objects.get(pk=assessment.pk),
             user=member,
-            answers=[AnswerInput(question.pk, models.Answer.CHOICE, level=i % 5 + 1)],
+            answers=[AnswerInput(question.key, models.Answer.CHOICE, level=i % 5 + 1)],
         )
 
     errors = run_together(THREADS, save)
@@ -149,7 +149,7 @@ def test_it_saves_nothing_after_a_submit_that_races_with_saves(busy_assessment, 
                 answers_save(
                     assessment=models.Assessment.objects.get(pk=assessment.pk),
                     user=member,
-                    answers=[AnswerInput(questions[i].pk, models.Answer.CHOICE, level=level)],
+                    answers=[AnswerInput(questions[i].key, models.Answer.CHOICE, level=level)],
                 )
                 outcomes[i].append(("saved", level))
             except AssessmentLocked:
@@ -217,7 +217,7 @@ def test_it_loses_no_respondent_answer_when_respondents_save_at_once(busy_assess
                 respondent=respondents[people[i].pk],
                 user=people[i],
                 answers=[
-                    AnswerInput(q.pk, models.Answer.CHOICE, level=(i + round_) % 5 + 1, note=f"{i}/{round_}")
+                    AnswerInput(q.key, models.Answer.CHOICE, level=(i + round_) % 5 + 1, note=f"{i}/{round_}")
                     for q in questions[:6]
                 ],
             )

@@ -85,8 +85,8 @@ def zebra(team, member, viewer, questionnaire_version):
         assessment=assessment,
         user=member,
         answers=[
-            AnswerInput(questions[0].pk, models.Answer.NOT_SURE, note=SECRET_NOTE),
-            AnswerInput(questions[1].pk, models.Answer.CHOICE, level=1),
+            AnswerInput(questions[0].key, models.Answer.NOT_SURE, note=SECRET_NOTE),
+            AnswerInput(questions[1].key, models.Answer.CHOICE, level=1),
         ],
     )
     # Opened to respondents: the member is lead and respondent, with a secret note of their own.
@@ -94,7 +94,7 @@ def zebra(team, member, viewer, questionnaire_version):
     respondent_answers_save(
         respondent=assessment.respondents.get(),
         user=member,
-        answers=[AnswerInput(questions[1].pk, models.Answer.NOT_SURE, note=SECRET_NOTE)],
+        answers=[AnswerInput(questions[1].key, models.Answer.NOT_SURE, note=SECRET_NOTE)],
     )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     practice = models.Practice.objects.filter(questionnaire=questionnaire_version).first()
@@ -340,7 +340,7 @@ def test_it_lets_an_executive_of_the_agency_read_but_not_write(zebra, executive)
 # must write nothing.
 
 FOREIGN_AGENCY_NAME = "Zebra Home Agency"
-MANAGER_SECRETS = SECRETS + [FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
+MANAGER_SECRETS = [*SECRETS, FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
 HOME_AGENCY_NAME = "Manager Home Agency"
 HOME_TEAM_NAME = "Manager Home Team"
 

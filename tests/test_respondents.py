@@ -239,7 +239,7 @@ def test_the_services_refuse_someone_elses_response(answered, ana, ben):
     respondent = models.Respondent.objects.get(user=ana)
     streaming = question(answered, "streaming-data")
     with pytest.raises(PanelNotAllowed):
-        respondent_answers_save(respondent=respondent, user=ben, answers=[AnswerInput(streaming.pk, "not_sure")])
+        respondent_answers_save(respondent=respondent, user=ben, answers=[AnswerInput(streaming.key, "not_sure")])
     with pytest.raises(PanelNotAllowed):
         respondent_submit(respondent=respondent, user=ben)
     assert models.RespondentAnswer.objects.get(respondent=respondent, question=streaming).kind == "choice"
@@ -258,7 +258,7 @@ def reconciled(answered, member, ana, ben):
     team_answers_decide(
         assessment=answered,
         user=member,
-        answers=[AnswerInput(question(answered, "streaming-data").pk, "choice", level=2, note="Median")],
+        answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=2, note="Median")],
     )
     return answered
 
@@ -403,7 +403,7 @@ def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(answe
     for user in more:
         respondent = models.Respondent.objects.get(user=user)
         respondent_answers_save(respondent=respondent, user=user, answers=[
-            AnswerInput(question(answered, "streaming-data").pk, "choice", level=3, note="More")
+            AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")
         ])
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(page)

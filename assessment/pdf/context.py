@@ -283,11 +283,11 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
             )
         )
 
-    def refs(question_ids):
+    def refs(question_keys):
         result = []
-        for question_id in question_ids:
-            area, question = report.questions_by_id[question_id]
-            result.append(QuestionRef(numbers[question_id], question.text, area.title))
+        for question_key in question_keys:
+            area, question = report.questions_by_key[question_key]
+            result.append(QuestionRef(numbers[question_key], question.text, area.title))
         return result
 
     radar, radar_alt = radar_for(report)

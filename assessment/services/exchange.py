@@ -23,7 +23,9 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.assessments import assessment_dates_restore
 from assessment.services.reports import assessment_report_queue
+from assessment.services.teams import agency_ensure, team_ensure
 
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
@@ -153,6 +155,9 @@ def _panels_export(ids: list[int]) -> dict[int, dict[str, Any]]:
 
 # ---------------------------------------------------------------- import
 
+# One checked answer: question key, kind, level, note, N/A reason, N/A detail.
+_CheckedAnswer = tuple[str, str, int | None, str, str, str]
+
 
 @dataclass
 class _Assessment:
@@ -164,7 +169,7 @@ class _Assessment:
     updated_at: datetime | None
     submitted_at: datetime | None
     targets: dict[str, int]
-    answers: list[tuple[str, str, int | None, str, str, str]]  # question key, kind, level, note, N/A reason, detail
+    answers: list[_CheckedAnswer]
     panel: _Panel | None = None
 
 
@@ -173,7 +178,7 @@ class _Respondent:
     name: str
     user: str | None
     submitted_at: datetime | None
-    answers: list[tuple[str, str, int | None, str, str, str]]
+    answers: list[_CheckedAnswer]
 
 
 @dataclass
@@ -262,9 +267,9 @@ class _Versions:
 
 def _check_answers(
     answers: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
-) -> list[tuple[str, str, int | None, str, str, str]]:
+) -> list[_CheckedAnswer]:
     questions = {q.id: q for _a, q in questionnaire.questions()}
-    checked: list[tuple[str, str, int | None, str, str, str]] = []
+    checked: list[_CheckedAnswer] = []
     seen: set[str] = set()
     if not isinstance(answers, list):
         problems.append(f"{where}: answers: expected a list, got {type(answers).__name__}")
@@ -310,7 +315,7 @@ def _check_answers(
     return checked
 
 
-def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tuple[str, str]:
+def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[str]) -> tuple[str, str]:
     """An N/A answer's reason; absent or null in documents exported before reasons were asked."""
     reason, detail = item.get("na_reason"), item.get("na_reason_detail")
     if kind != domain.NOT_APPLICABLE:
@@ -521,30 +526,28 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
     new_teams, assessments, _ = _check(data, source)
     outcome = ImportOutcome()
-    agencies = {a.name: a for a in models.Agency.objects.filter(name__in={t["agency"] for t in new_teams.values()})}
     for slug, new_team in new_teams.items():
-        agency = agencies.get(new_team["agency"])
-        if agency is None:
-            agency = agencies[new_team["agency"]] = models.Agency.objects.create(name=new_team["agency"])
+        agency, agency_created = agency_ensure(name=new_team["agency"])
+        if agency_created:
             outcome.agencies_created.append(agency.name)
-        models.Team.objects.create(agency=agency, slug=slug, name=new_team["name"])
+        team_ensure(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
     teams = {t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments})}
 
     lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
     for item in assessments:
         if item.version.pk not in lookups:
-            questions = dict(
+            question_pks = dict(
                 models.Question.objects.filter(area__questionnaire=item.version).values_list("key", "pk")
             )
-            choices = {
-                (question_id, level): pk
-                for pk, question_id, level in models.Choice.objects.filter(
+            choice_pks = {
+                (question_pk, level): pk
+                for pk, question_pk, level in models.Choice.objects.filter(
                     question__area__questionnaire=item.version
                 ).values_list("pk", "question_id", "level")
             }
-            areas = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
-            lookups[item.version.pk] = (questions, choices, areas)
+            area_pks = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
+            lookups[item.version.pk] = (question_pks, choice_pks, area_pks)
 
     answers: list[models.Answer] = []
     targets: list[models.AreaTarget] = []
@@ -560,31 +563,32 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             team=team, questionnaire=item.version, title=item.title, status=item.status
         )
         # created_at and updated_at are set automatically on create; restore the exported ones.
-        dates: dict[str, datetime | None] = {"submitted_at": item.submitted_at}
-        if item.created_at:
-            dates["created_at"] = item.created_at
-        dates["updated_at"] = item.updated_at or timezone.now()
-        models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
-        questions, choices, areas = lookups[item.version.pk]
+        assessment_dates_restore(
+            assessment=assessment,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            submitted_at=item.submitted_at,
+        )
+        question_pks, choice_pks, area_pks = lookups[item.version.pk]
         for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_id = questions[key]
+            question_pk = question_pks[key]
             answers.append(
                 models.Answer(
                     assessment=assessment,
-                    question_id=question_id,
+                    question_id=question_pk,
                     kind=kind,
-                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE and level is not None else None,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
                     note=note,
                     na_reason=na_reason,
                     na_reason_detail=na_detail,
                 )
             )
         targets.extend(
-            models.AreaTarget(assessment=assessment, area_id=areas[key], target=target)
+            models.AreaTarget(assessment=assessment, area_id=area_pks[key], target=target)
             for key, target in item.targets.items()
         )
         if item.panel is not None:
-            _panel_import(assessment, item.panel, questions, choices)
+            _panel_import(assessment, item.panel, question_pks, choice_pks)
         outcome.assessments_created += 1
         if item.status == models.Assessment.SUBMITTED:
             assessment_report_queue(assessment.pk)
@@ -595,7 +599,7 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
 
 
 def _panel_import(
-    assessment: models.Assessment, panel: _Panel, questions: dict[str, int], choices: dict[tuple[int, int], int]
+    assessment: models.Assessment, panel: _Panel, question_pks: dict[str, int], choice_pks: dict[tuple[int, int], int]
 ) -> None:
     """Respondents whose account is not in this instance are kept by name, without an account."""
     from django.contrib.auth import get_user_model
@@ -611,18 +615,18 @@ def _panel_import(
             assessment=assessment, user=users.get(item.user or ""), name=item.name, submitted_at=item.submitted_at
         )
         for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_id = questions[key]
+            question_pk = question_pks[key]
             answers.append(
                 models.RespondentAnswer(
-                    respondent=respondent, question_id=question_id, kind=kind,
-                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE and level is not None else None,
+                    respondent=respondent, question_id=question_pk, kind=kind,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
                     note=note, na_reason=na_reason, na_reason_detail=na_detail,
                 )
             )
     models.RespondentAnswer.objects.bulk_create(answers)
     models.TeamAnswerDecision.objects.bulk_create(
         models.TeamAnswerDecision(
-            assessment=assessment, question_id=questions[d.question], decided_by=users.get(d.decided_by or ""),
+            assessment=assessment, question_id=question_pks[d.question], decided_by=users.get(d.decided_by or ""),
             decided_at=d.decided_at or timezone.now(), spread=d.spread, responses=d.responses,
         )
         for d in panel.decisions

@@ -98,6 +98,16 @@ def _validated(question: models.Question, given: AnswerInput) -> tuple[models.Ch
     return choice, note, reason, detail
 
 
+def _questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:
+    """The assessment's questions with these keys (YAML ids), with their choices."""
+    return {
+        q.key: q
+        for q in models.Question.objects.filter(
+            key__in=question_keys, area__questionnaire_id=assessment.questionnaire_id
+        ).prefetch_related("choices")
+    }
+
+
 @transaction.atomic
 def respondent_answers_save(*, respondent: models.Respondent, user: User, answers: list[AnswerInput]) -> int:
     """Store a respondent's answers, all or nothing. Returns how many changed."""
@@ -107,22 +117,16 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
         raise PanelNotAllowed("Only the respondent can change their own answers.")
     if respondent.has_submitted:
         raise PanelNotAllowed("You have submitted your response; it can no longer be changed.")
-    question_ids = [a.question_id for a in answers]
-    questions = {
-        q.pk: q
-        for q in models.Question.objects.filter(
-            pk__in=question_ids, area__questionnaire_id=assessment.questionnaire_id
-        ).prefetch_related("choices")
-    }
-    existing = {a.question_id: a for a in respondent.answers.filter(question_id__in=question_ids)}
+    questions = _questions_by_key(assessment, [a.question_key for a in answers])
+    existing = {a.question_id: a for a in respondent.answers.filter(question__in=questions.values())}
     now = timezone.now()
     to_update: list[models.RespondentAnswer] = []
     to_create: list[models.RespondentAnswer] = []
     removed = 0
     for given in answers:
-        question = questions.get(given.question_id)
+        question = questions.get(given.question_key)
         if question is None:
-            raise AnswerInvalid(f"Question {given.question_id} is not part of this assessment.")
+            raise AnswerInvalid(f'Question "{given.question_key}" is not part of this assessment.')
         current = existing.get(question.pk)
         if given.kind == "":
             if current is not None:
@@ -199,7 +203,8 @@ def team_answers_decide(*, assessment: models.Assessment, user: User, answers: l
     models.Answer.history.filter(assessment_id=assessment.pk, history_id__gt=last).update(
         history_change_reason=models.LEAD_DECISION
     )
-    decided = [a.question_id for a in answers if a.kind != ""]
+    question_pks = {key: q.pk for key, q in _questions_by_key(assessment, [a.question_key for a in answers]).items()}
+    decided = [question_pks[a.question_key] for a in answers if a.kind != ""]
     responses = _responses_of(assessment, decided)
     now = timezone.now()
     for question_id in decided:
@@ -215,6 +220,6 @@ def team_answers_decide(*, assessment: models.Assessment, user: User, answers: l
             },
         )
     models.TeamAnswerDecision.objects.filter(
-        assessment=assessment, question_id__in=[a.question_id for a in answers if a.kind == ""]
+        assessment=assessment, question_id__in=[question_pks[a.question_key] for a in answers if a.kind == ""]
     ).delete()
     return changed

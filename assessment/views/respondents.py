@@ -33,7 +33,6 @@ from assessment.views.answering import (
     _area_index,
     _forbidden,
     _journey_context,
-    _question_pks,
 )
 
 NOT_RESPONDENT = "You are not a respondent of this assessment. The lead chooses who answers on their own."
@@ -129,7 +128,7 @@ def respondent_resume(request, assessment_id):
         report = _respondent_report(assessment, respondent)
         for area_score in report.score.areas:
             if area_score.unanswered:
-                return redirect("respondent-area", assessment_id=assessment.pk, area_key=area_score.area_id)
+                return redirect("respondent-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("respondent-review", assessment_id=assessment.pk)
 
 
@@ -147,7 +146,6 @@ def respondent_area(request, assessment_id, area_key):
         "questionnaire": questionnaire,
         "area": area,
         "answers": report.answers,
-        "question_pks": _question_pks(assessment.questionnaire, area.id),
     }
     if request.method == "POST":
         if not may_answer:
@@ -318,7 +316,6 @@ def reconcile_area(request, assessment_id, area_key):
         "area": area,
         "answers": _suggestions(questionnaire, rows.values(), report.answers),
         "saved": report.answers,
-        "question_pks": _question_pks(assessment.questionnaire, area.id),
     }
     if request.method == "POST":
         if not can_write:

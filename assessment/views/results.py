@@ -29,9 +29,9 @@ PHASE_INTROS = {
 }
 
 
-def _question_list(report, question_ids):
-    """(area, question) pairs for a list of question ids, in display order."""
-    return [report.questions_by_id[q] for q in question_ids]
+def _question_list(report, question_keys):
+    """(area, question) pairs for a list of question keys, in display order."""
+    return [report.questions_by_key[q] for q in question_keys]
 
 
 def _not_applicable_list(report):
@@ -102,7 +102,7 @@ def roadmap(request, assessment_id):
             "phases": phases,
             "roadmap": roadmap,
             "to_verify": [
-                (report.question_numbers[key], *report.questions_by_id[key]) for key in roadmap.to_verify
+                (report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify
             ],
             "can_write": can_write,
         },
