@@ -44,7 +44,9 @@ class ActionForm(forms.Form):
             models.Membership.objects.filter(team=team, role=models.Membership.MEMBER)
             .select_related("user").order_by("user__username")
         )
-        self.fields["owner"].choices = [("", "Nobody in the app")] + [
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", "Nobody in the app")] + [
             (m.user_id, m.user.get_full_name() or m.user.get_username()) for m in members
         ]
 

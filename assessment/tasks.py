@@ -17,7 +17,6 @@ from assessment import models
 from assessment.pdf.store import assessment_subject, portfolio_subject
 from assessment.services.reports import report_job
 
-
 # Workers take the highest priority first: a report someone is waiting for,
 # then reports of new submissions, then portfolios (debounced anyway).
 WAITED_FOR, SUBMITTED, PORTFOLIO = 20, 0, -10

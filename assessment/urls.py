@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("assessment.urls_pdf")),
     path("", include("assessment.urls_changes")),
     path("", include("assessment.urls_plan")),
+    path("", include("assessment.urls_respondents")),
 ]

@@ -13,7 +13,7 @@ from tests.helpers import text_of
 def answer(assessment, user, key, level, note=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
     answers_save(assessment=assessment, user=user,
-                 answers=[AnswerInput(question.pk, models.Answer.CHOICE, level=level, note=note)])
+                 answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level, note=note)])
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def two(assessment, member, team):
     first = assessment_submit(assessment=assessment, user=member)
     item = next(i for i in assessment_report(first).roadmap if i.question_key == "streaming-data")
     actions_add_from_roadmap(assessment=first, user=member, item_keys=[item_key(item.question_key, item.to_level)])
-    second = assessment_create(team=team, questionnaire=first.questionnaire, title="Q2 assessment", user=member, copy_from=first)
+    second = assessment_create(team=team, version=first.questionnaire, title="Q2 assessment", user=member, copy_from=first)
     # To the area's target (4): the question leaves the roadmap, and the action's target is reached.
     answer(second, member, "streaming-data", 4, note="Managed stream now")
     assessment_submit(assessment=second, user=member)

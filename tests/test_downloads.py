@@ -44,7 +44,7 @@ def hostile(assessment, member, questionnaire_version, team):
         assessment=assessment,
         user=member,
         answers=[
-            AnswerInput(question.pk, models.Answer.NOT_SURE, note=PAYLOADS[i % len(PAYLOADS)])
+            AnswerInput(question.key, models.Answer.NOT_SURE, note=PAYLOADS[i % len(PAYLOADS)])
             for i, question in enumerate(questions)
         ],
     )

@@ -29,7 +29,7 @@ def empty_cache():
 
 def answer(assessment, user, key, kind, level=None, note=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.pk, kind, level=level, note=note)])
+    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, kind, level=level, note=note)])
 
 
 @pytest.fixture

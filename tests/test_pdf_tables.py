@@ -58,14 +58,21 @@ def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
 
 def test_it_gives_every_header_cell_a_scope(demo):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
-    headers = table_headers(assessment_pdf(assessment_report(submitted)))
-    scopes = [str(h["/A"]["/Scope"]) for h in headers]
+    pdf = assessment_pdf(assessment_report(submitted))
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
+    area_table = [str(h["/A"]["/Scope"]) for h in struct_elements(tables[0]) if h.get("/S") == "/TH"]
     # The area table: six column headers, then a row header per area and one for the overall row.
-    assert scopes[:6] == ["/Column"] * 6
-    assert scopes[6:] == ["/Row"] * (len(scopes) - 6)
-    assert len(scopes) - 6 == 7 + 1
+    assert area_table == ["/Column"] * 6 + ["/Row"] * (7 + 1)
+    # Every other table (the roadmap's Next and Later) has column headers, then the question of each row.
+    for table in tables[1:]:
+        rows = [e for e in struct_elements(table) if e.get("/S") == "/TR"]
+        head = [str(h["/A"]["/Scope"]) for h in struct_elements(rows[0]) if h.get("/S") == "/TH"]
+        assert head and set(head) == {"/Column"}
+        for row in rows[1:]:
+            assert [str(h["/A"]["/Scope"]) for h in struct_elements(row) if h.get("/S") == "/TH"] == ["/Row"]
     # Data cells still name their headers: WeasyPrint's /Headers and /IDs are kept.
-    assert all("/ID" in h for h in headers)
+    assert all("/ID" in h for h in table_headers(pdf))
 
 
 def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency_data, client):  # noqa: F811
@@ -81,12 +88,16 @@ def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency
     assert "Data Platform 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial" in text
     assert "Other Team 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing" in text
     # Weakest areas first, with the mean of the teams.
-    weakest = re.search(r"Weakest areas Mean level over the teams, lowest first\. (.*?) Practices most teams need", text).group(1)
+    weakest = re.search(r"Weakest areas Mean level over the teams, lowest first\. (.*?) Steps most teams have", text).group(1)
     assert weakest == (
         "Operations: 1.5 Initial (mean of 2 teams) Model Development: 3.5 Defined (mean of 2 teams) "
         "Data Ingestion and Preparation: 4.0 Managed (mean of 2 teams)"
     )
-    assert "Practice Teams In “Now” Register models before deployment 2 of 2 2 Monitor models in production 2 of 2 0" in text
+    assert "Steps most teams have in “Now”" in text
+    assert (
+        "Practice In “Now” On the roadmap Monitor models in production 2 2 of 2 "
+        "Register models before deployment 2 2 of 2" in text
+    )
 
 
 def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, client):  # noqa: F811
@@ -94,8 +105,8 @@ def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, 
     pdf = client.get(reverse("portfolio-pdf")).content
     root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
     tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
-    # The overall figures, the heatmap, the practices, and one area table per team with a submission.
-    assert len(tables) == 3 + 2
+    # The overall figures, the heatmap, the steps, the practices, and one area table per team with a submission.
+    assert len(tables) == 4 + 2
     heatmap = tables[1]
     cells = [e for e in struct_elements(heatmap) if e.get("/S") in ("/TH", "/TD")]
     # Header row (team, overall, three areas), then two teams of five cells each.

@@ -17,7 +17,7 @@ from tests.helpers import text_of
 
 def answer(assessment, user, key, level):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.pk, models.Answer.CHOICE, level=level)])
+    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level)])
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_progress_is_measured_by_the_next_assessment(baseline, member, team):
     streaming = models.Action.objects.get(question_key="streaming-data")
     discovery = models.Action.objects.get(question_key="data-discovery")
     action_update(action=discovery, user=member, given=ActionInput(status="done", due_date=datetime.date(2020, 1, 1)))
-    second = assessment_create(team=team, questionnaire=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
+    second = assessment_create(team=team, version=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
     answer(second, member, "streaming-data", streaming.target_level)
     assessment_submit(assessment=second, user=member)
     rows = {r.action.question_key: r for r in action_rows(models.Action.objects.all())}
@@ -127,7 +127,7 @@ def test_progress_is_measured_by_the_next_assessment(baseline, member, team):
     assert rows["data-discovery"].progress.words == "Done, not yet reflected in the answers"
     assert action_counts_by_team([team.pk])[team.pk].achieved == 1
     # A third assessment slips below the target: regressed.
-    third = assessment_create(team=team, questionnaire=baseline.questionnaire, title="Q3", user=member, copy_from=second)
+    third = assessment_create(team=team, version=baseline.questionnaire, title="Q3", user=member, copy_from=second)
     answer(third, member, "streaming-data", 1)
     assessment_submit(assessment=third, user=member)
     row = next(r for r in action_rows(models.Action.objects.filter(pk=streaming.pk)))
@@ -204,7 +204,7 @@ def test_the_portfolio_shows_each_teams_counts_and_the_overdue_list(baseline, me
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
     late = models.Action.objects.get(question_key="data-discovery")
     action_update(action=late, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1), owner_name="Ana Outside"))
-    second = assessment_create(team=team, questionnaire=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
+    second = assessment_create(team=team, version=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
     answer(second, member, "streaming-data", models.Action.objects.get(question_key="streaming-data").target_level)
     assessment_submit(assessment=second, user=member)
     response = client_for(executive).get(reverse("portfolio"))
@@ -269,7 +269,7 @@ def test_actions_carry_over_to_a_newer_content_version_and_retire_with_the_quest
     keys = roadmap_keys(baseline)
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
     streaming = models.Action.objects.get(question_key="streaming-data")
-    second = assessment_create(team=team, questionnaire=newer, title="On 2026.2", user=member, copy_from=baseline)
+    second = assessment_create(team=team, version=newer, title="On 2026.2", user=member, copy_from=baseline)
     answer(second, member, "streaming-data", streaming.target_level)
     assessment_submit(assessment=second, user=member)
     rows = {r.action.question_key: r for r in action_rows(models.Action.objects.all())}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from assessment import models
@@ -82,10 +82,10 @@ class ReportSubject:
     # answered by this render.
     read_at: datetime = field(default_factory=timezone.now)
 
-    def rows(self):
+    def rows(self) -> QuerySet[models.StoredReport]:
         """Every stored row of this subject, whatever its key."""
         rows = models.StoredReport.objects.filter(kind=self.kind, agency_id=self.agency_id)
-        if self.kind == models.StoredReport.ASSESSMENT:
+        if self.assessment_id is not None:  # an assessment's report; a portfolio has none
             rows = rows.filter(assessment_id=self.assessment_id)
         return rows
 

@@ -63,12 +63,12 @@ def _answers(before: AssessmentReport, after: AssessmentReport) -> list[AnswerCo
             if question.id in seen:
                 continue
             seen.add(question.id)
-            in_before = question.id in before.questions_by_id
-            in_after = question.id in after.questions_by_id
+            in_before = question.id in before.questions_by_key
+            in_after = question.id in after.questions_by_key
             old = before.answers.get(question.id)
             new = after.answers.get(question.id)
-            was = answer_in_words(before.questionnaire, old, before.questions_by_id[question.id][1]) if in_before else "Not in this version"
-            now = answer_in_words(after.questionnaire, new, after.questions_by_id[question.id][1]) if in_after else "Not in this version"
+            was = answer_in_words(before.questionnaire, old, before.questions_by_key[question.id][1]) if in_before else "Not in this version"
+            now = answer_in_words(after.questionnaire, new, after.questions_by_key[question.id][1]) if in_after else "Not in this version"
             row = AnswerComparison(
                 number=report.question_numbers[question.id], area_title=area.title, question_key=question.id,
                 question_text=question.text, before=was, after=now,
@@ -87,10 +87,10 @@ def _level(report: AssessmentReport, key: str) -> int | None:
 def assessments_compared(before: models.Assessment, after: models.Assessment) -> Comparison:
     """Compare two assessments of the same team; the caller has checked both belong to it."""
     old, new = assessment_report(before), assessment_report(after)
-    old_areas = {a.area_id: a for a in old.score.areas}
+    old_areas = {a.area_key: a for a in old.score.areas}
     areas = []
     for area_score in new.score.areas:
-        previous = old_areas.get(area_score.area_id)
+        previous = old_areas.get(area_score.area_key)
         level_before = previous.level if previous else None
         areas.append(AreaComparison(area_score.title, level_before, area_score.level, _change(area_score.level, level_before)))
     overall = AreaComparison("Overall", old.score.level, new.score.level, _change(new.score.level, old.score.level))
@@ -105,7 +105,7 @@ def assessments_compared(before: models.Assessment, after: models.Assessment) ->
                         Observation("after", _level(new, action.question_key))]
         was_reached = (observations[0].level or -1) >= action.target_level
         if not was_reached and action_progress(action.target_level, False, observations).achieved:
-            text = new.questions_by_id[action.question_key][1].text if action.question_key in new.questions_by_id else action.question_key
+            text = new.questions_by_key[action.question_key][1].text if action.question_key in new.questions_by_key else action.question_key
             achieved.append((action, text))
     return Comparison(
         before=before, after=after, areas=areas, overall=overall, answers=_answers(old, new),

@@ -68,7 +68,7 @@ def heat_band(questionnaire: domain.Questionnaire, score: float | None) -> int |
 
 @dataclass(frozen=True)
 class HeatCell:
-    area_id: str
+    area_key: str
     score: float | None
     level: float | None
     percent: int | None
@@ -279,14 +279,14 @@ def agency_portfolio(agency: models.Agency) -> Portfolio:
         summary = summaries[assessment.pk]
         score = summary.score
         roadmaps[assessment.questionnaire.slug].append(summary.roadmap)
-        by_area: dict[str, AreaScore] = {a.area_id: a for a in score.areas}
+        by_area: dict[str, AreaScore] = {a.area_key: a for a in score.areas}
         cells = []
         for area in group.questionnaire.areas:
             area_score = by_area.get(area.id)
             value = area_score.score if area_score else None
             cells.append(
                 HeatCell(
-                    area_id=area.id,
+                    area_key=area.id,
                     score=value,
                     level=area_score.level if area_score else None,
                     percent=area_score.percent if area_score else None,
@@ -336,7 +336,7 @@ def _top_practices(questionnaire: domain.Questionnaire, roadmaps) -> list[Practi
             teams[key] += 1
         for key in {key for item in roadmap if item.phase == NOW for key in item.practices}:
             now[key] += 1
-    practices = questionnaire.practices_by_id
+    practices = questionnaire.practices_by_key
     counts = [
         PracticeCount(practice=practices[key], now=now[key], teams=count)
         for key, count in teams.items()

@@ -24,7 +24,9 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.assessments import assessment_dates_restore
 from assessment.services.reports import assessment_report_queue
+from assessment.services.teams import agency_ensure, team_ensure
 
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
@@ -72,6 +74,7 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
         "area__position"
     ).values_list("assessment_id", "area__key", "target"):
         targets[assessment_id][key] = target
+    panels = _panels_export(ids)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -89,6 +92,7 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
                 "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
                 "targets": targets[a.pk],
                 "answers": answers[a.pk],
+                **({"panel": panels[a.pk]} if a.pk in panels else {}),
             }
             for a in assessments
         ],
@@ -117,7 +121,66 @@ def _actions_export(teams: list[models.Team]) -> list[dict[str, Any]]:
     ]
 
 
+def _username(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _panels_export(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The respondents, their answers and the lead's decisions of assessments answered by several people.
+
+    People are named by username (null when the account is gone) and by the
+    name shown, so an instance without the account keeps the answers under the name.
+    """
+    panels: dict[int, dict[str, Any]] = {}
+    for panel in models.RespondentPanel.objects.filter(assessment_id__in=ids).select_related("lead"):
+        panels[panel.assessment_id] = {
+            "lead": _username(panel.lead),
+            "share_individual_answers": panel.share_individual_answers,
+            "respondents": [],
+            "decisions": [],
+        }
+    if not panels:
+        return panels
+    respondents: dict[int, dict[str, Any]] = {}
+    for respondent in models.Respondent.objects.filter(assessment_id__in=list(panels)).select_related("user").order_by(
+        "assessment_id", "name", "pk"
+    ):
+        respondents[respondent.pk] = {
+            "name": respondent.name,
+            "user": _username(respondent.user),
+            "submitted_at": respondent.submitted_at.isoformat() if respondent.submitted_at else None,
+            "answers": [],
+        }
+        panels[respondent.assessment_id]["respondents"].append(respondents[respondent.pk])
+    rows = (
+        models.RespondentAnswer.objects.filter(respondent_id__in=list(respondents))
+        .order_by("question__area__position", "question__position", "question_id")
+        .values_list("respondent_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
+    )
+    for respondent_id, key, kind, level, note, na_reason, na_detail in rows:
+        answer: dict[str, object] = {"question": key, "answer": kind, "level": level, "note": note}
+        if kind == domain.NOT_APPLICABLE:
+            answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
+        respondents[respondent_id]["answers"].append(answer)
+    for decision in models.TeamAnswerDecision.objects.filter(assessment_id__in=list(panels)).select_related(
+        "question", "decided_by"
+    ).order_by("question__area__position", "question__position"):
+        panels[decision.assessment_id]["decisions"].append(
+            {
+                "question": decision.question.key,
+                "decided_by": _username(decision.decided_by),
+                "decided_at": decision.decided_at.isoformat(),
+                "spread": decision.spread,
+                "responses": decision.responses,
+            }
+        )
+    return panels
+
+
 # ---------------------------------------------------------------- import
+
+# One checked answer: question key, kind, level, note, N/A reason, N/A detail.
+_CheckedAnswer = tuple[str, str, int | None, str, str, str]
 
 
 @dataclass
@@ -130,7 +193,33 @@ class _Assessment:
     updated_at: datetime | None
     submitted_at: datetime | None
     targets: dict[str, int]
-    answers: list[tuple[str, str, int | None, str, str, str]]  # question key, kind, level, note, N/A reason, detail
+    answers: list[_CheckedAnswer]
+    panel: _Panel | None = None
+
+
+@dataclass
+class _Respondent:
+    name: str
+    user: str | None
+    submitted_at: datetime | None
+    answers: list[_CheckedAnswer]
+
+
+@dataclass
+class _Decision:
+    question: str
+    decided_by: str | None
+    decided_at: datetime | None
+    spread: int | None
+    responses: dict[str, Any]
+
+
+@dataclass
+class _Panel:
+    lead: str | None
+    share_individual_answers: bool
+    respondents: list[_Respondent]
+    decisions: list[_Decision]
 
 
 @dataclass
@@ -221,9 +310,9 @@ class _Versions:
 
 def _check_answers(
     answers: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
-) -> list[tuple[str, str, int | None, str]]:
+) -> list[_CheckedAnswer]:
     questions = {q.id: q for _a, q in questionnaire.questions()}
-    checked: list[tuple[str, str, int | None, str]] = []
+    checked: list[_CheckedAnswer] = []
     seen: set[str] = set()
     if not isinstance(answers, list):
         problems.append(f"{where}: answers: expected a list, got {type(answers).__name__}")
@@ -269,7 +358,7 @@ def _check_answers(
     return checked
 
 
-def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tuple[str, str]:
+def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[str]) -> tuple[str, str]:
     """An N/A answer's reason; absent or null in documents exported before reasons were asked."""
     reason, detail = item.get("na_reason"), item.get("na_reason_detail")
     if kind != domain.NOT_APPLICABLE:
@@ -284,6 +373,81 @@ def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tup
     if reason != domain.NA_OTHER and detail:
         problems.append(f'{at}: na_reason_detail is only for na_reason "{domain.NA_OTHER}"')
     return reason or "", detail.strip() if reason == domain.NA_OTHER else ""
+
+
+def _username_value(value: object, where: str, problems: list[str]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 150:
+        problems.append(f"{where}: expected a username (text of at most 150 characters) or null, got {value!r}")
+        return None
+    return value
+
+
+def _check_panel(panel: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> _Panel | None:
+    """The respondents, their answers and the lead's decisions; absent for a single-author assessment."""
+    if panel is None:
+        return None
+    where = f"{where}: panel"
+    if not isinstance(panel, dict):
+        problems.append(f"{where}: expected an object with lead, share_individual_answers, respondents, decisions")
+        return None
+    _unknown_keys(panel, {"lead", "share_individual_answers", "respondents", "decisions"}, where, problems)
+    share = panel.get("share_individual_answers", False)
+    if not isinstance(share, bool):
+        problems.append(f"{where}: share_individual_answers: expected true or false, got {share!r}")
+    respondents: list[_Respondent] = []
+    seen: set[str] = set()
+    for at, item in _objects(panel, "respondents", where, "an object with name, user, submitted_at, answers", problems):
+        _unknown_keys(item, {"name", "user", "submitted_at", "answers"}, at, problems)
+        name = _text(item.get("name"), f"{at}: name", problems, max_length=300)
+        user = _username_value(item.get("user"), f"{at}: user", problems)
+        if user is not None and user in seen:
+            problems.append(f'{at}: user "{user}" is a respondent twice')
+        seen.add(user or "")
+        respondents.append(
+            _Respondent(
+                name=name,
+                user=user,
+                submitted_at=_datetime(item.get("submitted_at"), f"{at}: submitted_at", problems, required=False),
+                answers=_check_answers(item.get("answers", []), questionnaire, at, problems),
+            )
+        )
+    questions = {q.id for _a, q in questionnaire.questions()}
+    decisions: list[_Decision] = []
+    decided: set[str] = set()
+    for at, item in _objects(panel, "decisions", where, "an object with question, decided_by, decided_at", problems):
+        _unknown_keys(item, {"question", "decided_by", "decided_at", "spread", "responses"}, at, problems)
+        key, spread, responses = item.get("question"), item.get("spread"), item.get("responses", {})
+        if not isinstance(key, str) or key not in questions:
+            problems.append(f"{at}: question {key!r} is not in {questionnaire.slug} {questionnaire.version}")
+            continue
+        if key in decided:
+            problems.append(f'{at}: question "{key}" is decided twice')
+            continue
+        decided.add(key)
+        if spread is not None and (isinstance(spread, bool) or not isinstance(spread, int) or spread < 0):
+            problems.append(f"{at}: spread: expected a whole number of levels, 0 or more, or null, got {spread!r}")
+        if not isinstance(responses, dict) or not all(
+            isinstance(v, (int, str)) and not isinstance(v, bool) for v in responses.values()
+        ):
+            problems.append(f"{at}: responses: expected an object of respondent name to level or answer kind")
+            responses = {}
+        decisions.append(
+            _Decision(
+                question=key,
+                decided_by=_username_value(item.get("decided_by"), f"{at}: decided_by", problems),
+                decided_at=_datetime(item.get("decided_at"), f"{at}: decided_at", problems, required=True),
+                spread=spread if isinstance(spread, int) else None,
+                responses=responses,
+            )
+        )
+    return _Panel(
+        lead=_username_value(panel.get("lead"), f"{where}: lead", problems),
+        share_individual_answers=share is True,
+        respondents=respondents,
+        decisions=decisions,
+    )
 
 
 def _check_targets(targets: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> dict[str, int]:
@@ -413,7 +577,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         _unknown_keys(
             item,
             {"team", "questionnaire", "title", "status", "created_at", "updated_at", "submitted_at", "targets",
-             "answers"},
+             "answers", "panel"},
             where, problems,
         )
         team = item.get("team")
@@ -450,6 +614,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
                                        required=submitted),
                 targets=_check_targets(item.get("targets"), questionnaire, where, problems),
                 answers=_check_answers(item.get("answers", []), questionnaire, where, problems),
+                panel=_check_panel(item.get("panel"), questionnaire, where, problems),
             )
         )
     actions = _check_actions(data, source, set(teams), problems)
@@ -463,13 +628,11 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
     new_teams, assessments, actions = _check(data, source)
     outcome = ImportOutcome()
-    agencies = {a.name: a for a in models.Agency.objects.filter(name__in={t["agency"] for t in new_teams.values()})}
     for slug, new_team in new_teams.items():
-        agency = agencies.get(new_team["agency"])
-        if agency is None:
-            agency = agencies[new_team["agency"]] = models.Agency.objects.create(name=new_team["agency"])
+        agency, agency_created = agency_ensure(name=new_team["agency"])
+        if agency_created:
             outcome.agencies_created.append(agency.name)
-        models.Team.objects.create(agency=agency, slug=slug, name=new_team["name"])
+        team_ensure(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
     teams = {
         t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments} | {a.team for a in actions})
@@ -478,17 +641,17 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
     for item in assessments:
         if item.version.pk not in lookups:
-            questions = dict(
+            question_pks = dict(
                 models.Question.objects.filter(area__questionnaire=item.version).values_list("key", "pk")
             )
-            choices = {
-                (question_id, level): pk
-                for pk, question_id, level in models.Choice.objects.filter(
+            choice_pks = {
+                (question_pk, level): pk
+                for pk, question_pk, level in models.Choice.objects.filter(
                     question__area__questionnaire=item.version
                 ).values_list("pk", "question_id", "level")
             }
-            areas = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
-            lookups[item.version.pk] = (questions, choices, areas)
+            area_pks = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
+            lookups[item.version.pk] = (question_pks, choice_pks, area_pks)
 
     answers: list[models.Answer] = []
     targets: list[models.AreaTarget] = []
@@ -504,29 +667,32 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             team=team, questionnaire=item.version, title=item.title, status=item.status
         )
         # created_at and updated_at are set automatically on create; restore the exported ones.
-        dates: dict[str, datetime | None] = {"submitted_at": item.submitted_at}
-        if item.created_at:
-            dates["created_at"] = item.created_at
-        dates["updated_at"] = item.updated_at or timezone.now()
-        models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
-        questions, choices, areas = lookups[item.version.pk]
+        assessment_dates_restore(
+            assessment=assessment,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            submitted_at=item.submitted_at,
+        )
+        question_pks, choice_pks, area_pks = lookups[item.version.pk]
         for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_id = questions[key]
+            question_pk = question_pks[key]
             answers.append(
                 models.Answer(
                     assessment=assessment,
-                    question_id=question_id,
+                    question_id=question_pk,
                     kind=kind,
-                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE and level is not None else None,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
                     note=note,
                     na_reason=na_reason,
                     na_reason_detail=na_detail,
                 )
             )
         targets.extend(
-            models.AreaTarget(assessment=assessment, area_id=areas[key], target=target)
+            models.AreaTarget(assessment=assessment, area_id=area_pks[key], target=target)
             for key, target in item.targets.items()
         )
+        if item.panel is not None:
+            _panel_import(assessment, item.panel, question_pks, choice_pks)
         outcome.assessments_created += 1
         if item.status == models.Assessment.SUBMITTED:
             assessment_report_queue(assessment.pk)
@@ -565,3 +731,38 @@ def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outco
             note=item.note, created_at=item.created_at or timezone.now(),
         )
         outcome.actions_created += 1
+
+
+def _panel_import(
+    assessment: models.Assessment, panel: _Panel, question_pks: dict[str, int], choice_pks: dict[tuple[int, int], int]
+) -> None:
+    """Respondents whose account is not in this instance are kept by name, without an account."""
+    from django.contrib.auth import get_user_model
+
+    named = {panel.lead, *(r.user for r in panel.respondents), *(d.decided_by for d in panel.decisions)} - {None}
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=named)}
+    models.RespondentPanel.objects.create(
+        assessment=assessment, lead=users.get(panel.lead or ""), share_individual_answers=panel.share_individual_answers
+    )
+    answers = []
+    for item in panel.respondents:
+        respondent = models.Respondent.objects.create(
+            assessment=assessment, user=users.get(item.user or ""), name=item.name, submitted_at=item.submitted_at
+        )
+        for key, kind, level, note, na_reason, na_detail in item.answers:
+            question_pk = question_pks[key]
+            answers.append(
+                models.RespondentAnswer(
+                    respondent=respondent, question_id=question_pk, kind=kind,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
+                    note=note, na_reason=na_reason, na_reason_detail=na_detail,
+                )
+            )
+    models.RespondentAnswer.objects.bulk_create(answers)
+    models.TeamAnswerDecision.objects.bulk_create(
+        models.TeamAnswerDecision(
+            assessment=assessment, question_id=question_pks[d.question], decided_by=users.get(d.decided_by or ""),
+            decided_at=d.decided_at or timezone.now(), spread=d.spread, responses=d.responses,
+        )
+        for d in panel.decisions
+    )

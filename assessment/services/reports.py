@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -88,7 +89,7 @@ def report_queue(subject: ReportSubject, *, delay: int = 0, waited_for: bool = F
     return row
 
 
-def report_job(subject: ReportSubject, *, retry) -> None:
+def report_job(subject: ReportSubject, *, retry: Callable[[int], object]) -> None:
     """What a worker does with a queued report. `retry(delay)` enqueues the job again.
 
     Re-raises a render's error after recording it, so the task queue marks the
@@ -200,7 +201,7 @@ def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
     deleted += Report.objects.filter(pk__in=stale).delete()[0]
     cutoff = timezone.now() - portfolio_age
     deleted += Report.objects.filter(kind=Report.PORTFOLIO, queued_at__lt=cutoff).delete()[0]
-    latest = {}
+    latest: dict[int, int] = {}
     for pk, agency_id in Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).order_by(
         "-rendered_at"
     ).values_list("pk", "agency_id"):

@@ -141,3 +141,28 @@ def radio_options(field):
             )
         )
     return mark_safe("".join(rows))
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template, None when absent or when there is no mapping."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag
+def response_words(questionnaire, answer):
+    """A respondent's answer in a few words: "Level 3 (Defined)", "Not sure", "Not applicable: …"."""
+    from assessment.domain import model as domain
+    from assessment.presentation import level_in_words
+
+    if answer is None:
+        return "No answer"
+    if answer.kind == domain.CHOICE and answer.level is not None:
+        return level_in_words(questionnaire, answer.level)
+    if answer.kind == domain.NOT_SURE:
+        return "Not sure"
+    if answer.kind == domain.NOT_APPLICABLE:
+        return answer.not_applicable_text
+    return answer.kind

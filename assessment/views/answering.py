@@ -89,7 +89,7 @@ def assessment_new(request, team_id):
             try:
                 assessment = assessment_create(
                     team=team,
-                    questionnaire=version,
+                    version=version,
                     title=form.cleaned_data["title"],
                     user=request.user,
                     targets=form.targets(),
@@ -133,12 +133,6 @@ def _area_index(questionnaire, area_key):
     raise Http404("No such area.")
 
 
-def _question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[str, int]:
-    return dict(
-        models.Question.objects.filter(area__questionnaire=version, area__key=area_key).values_list("key", "pk")
-    )
-
-
 @login_required
 def assessment_resume(request, assessment_id):
     """Back to the first area with unanswered questions, or to the review when none is left."""
@@ -148,7 +142,7 @@ def assessment_resume(request, assessment_id):
     report = assessment_report(assessment)
     for area_score in report.score.areas:
         if area_score.unanswered:
-            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_id)
+            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("assessment-review", assessment_id=assessment.pk)
 
 
@@ -178,7 +172,6 @@ def assessment_area(request, assessment_id, area_key):
         "questionnaire": questionnaire,
         "area": area,
         "answers": report.answers,
-        "question_pks": _question_pks(assessment.questionnaire, area.id),
     }
 
     if request.method == "POST":

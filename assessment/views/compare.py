@@ -16,11 +16,13 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(a.pk, f"{a.title} ({a.submitted_at:%d %b %Y})") for a in assessments]
         for name in ("before", "after"):
-            self.fields[name].choices = choices
-            self.fields[name].error_messages["invalid_choice"] = "Choose one of the submitted assessments of this team."
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+            field.error_messages["invalid_choice"] = "Choose one of the submitted assessments of this team."
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and data["before"] == data["after"]:
             self.add_error("after", "Choose two different assessments.")
         return data

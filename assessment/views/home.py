@@ -23,9 +23,17 @@ def home(request):
         .order_by("-updated_at", "-pk")
     )
     scores = assessment_scores(assessments)
+    # Drafts this user was asked to answer on their own (see views/respondents.py).
+    responding = set(
+        models.Respondent.objects.filter(
+            user=request.user, assessment__in=[a.pk for a in assessments], assessment__status=models.Assessment.DRAFT
+        ).values_list("assessment_id", flat=True)
+    )
     by_team: dict[int, list[dict[str, Any]]] = {team.pk: [] for team in teams}
     for assessment in assessments:
-        by_team[assessment.team_id].append({"assessment": assessment, "score": scores[assessment.pk]})
+        by_team[assessment.team_id].append(
+            {"assessment": assessment, "score": scores[assessment.pk], "responding": assessment.pk in responding}
+        )
     rows = [
         {"team": team, "assessments": by_team[team.pk], "can_write": team.pk in member_of} for team in teams
     ]

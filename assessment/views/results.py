@@ -12,16 +12,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessment import models
-from assessment.access import assessment_for_user, role_in_team
+from assessment.access import assessment_for_user, panel_access, role_in_team
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
-from assessment.exports import assessment_to_csv, assessment_to_dict
+from assessment.exports import assessment_to_csv, assessment_to_dict, respondents_to_dict
 from assessment.exports_plan import plan_to_list
 from assessment.presentation import export_file_name
 from assessment.selectors.actions import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
+from assessment.selectors.respondents import agreement_for
 from assessment.services.actions import item_key
 
 PHASE_INTROS = {
@@ -31,9 +32,9 @@ PHASE_INTROS = {
 }
 
 
-def _question_list(report, question_ids):
-    """(area, question) pairs for a list of question ids, in display order."""
-    return [report.questions_by_id[q] for q in question_ids]
+def _question_list(report, question_keys):
+    """(area, question) pairs for a list of question keys, in display order."""
+    return [report.questions_by_key[q] for q in question_keys]
 
 
 def _not_applicable_list(report):
@@ -74,6 +75,7 @@ def results(request, assessment_id):
             "can_write": can_write,
             "next_steps": report.roadmap.steps_in(NOW),
             "step_count": report.roadmap.step_count,
+            "agreement": agreement_for(assessment, report.questionnaire),
         },
     )
 
@@ -111,7 +113,7 @@ def roadmap(request, assessment_id):
             "phases": phases,
             "roadmap": roadmap,
             "to_verify": [
-                (report.question_numbers[key], *report.questions_by_id[key]) for key in roadmap.to_verify
+                (report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify
             ],
             "can_write": can_write,
             "can_plan": role_in_team(request.user, assessment.team) == models.Membership.MEMBER,
@@ -173,6 +175,11 @@ def export_json(request, assessment_id):
     data = assessment_to_dict(report)
     # The team's plan for this questionnaire, with the progress measured today.
     data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
+    agreement = agreement_for(assessment, report.questionnaire)
+    if agreement is not None:
+        data["respondents"] = respondents_to_dict(
+            assessment, agreement, with_answers=panel_access(request.user, assessment).may_see_responses
+        )
     body = json.dumps(data, indent=2, ensure_ascii=False)
     return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_editors_edit_roadmap_keys'),
+        ('assessment', '0010_respondents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
