@@ -6,10 +6,12 @@ the object did not exist.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Agency, Assessment, Executive, Membership, Team
+from assessment.models import Action, Agency, Assessment, Executive, Membership, Respondent, RespondentPanel, Team
 
 
 def executive_agency_id(user) -> int | None:
@@ -75,6 +77,13 @@ def assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
     return assessment, role == Membership.MEMBER and not assessment.is_submitted
 
 
+def action_for_user(user, team_id, action_id) -> tuple[Action, bool]:
+    """An action of the team's plan and whether the user may change it (members); 404 for everyone else."""
+    team, can_write = team_for_user(user, team_id)
+    action = get_object_or_404(Action.objects.select_related("team", "owner"), pk=action_id, team=team)
+    return action, can_write
+
+
 def teams_visible_to(user):
     """Teams the user belongs to, plus every team of the agency for an executive."""
     if not user.is_authenticated:
@@ -99,3 +108,31 @@ def agencies_managed_by(user):
     if user.is_superuser:
         return Agency.objects.all()
     return Agency.objects.filter(managers=user)
+
+
+@dataclass(frozen=True)
+class PanelAccess:
+    """What a team member may do on an assessment answered by several respondents."""
+
+    panel: RespondentPanel | None
+    respondent: Respondent | None  # the user's own response, if they were asked
+    is_lead: bool
+    may_see_responses: bool  # each respondent's answers, and the disagreement view
+
+
+def panel_access(user, assessment: Assessment) -> PanelAccess:
+    """For a user assessment_for_user has already let in.
+
+    Respondents see the others' answers only once they have submitted their own
+    (so nobody anchors on a colleague's answer); the lead sees them (after their
+    own response, if they are also a respondent); the team's other readers only
+    when the lead shares them.
+    """
+    panel = RespondentPanel.objects.filter(assessment=assessment).first()
+    if panel is None:
+        return PanelAccess(None, None, False, False)
+    respondent = Respondent.objects.filter(assessment=assessment, user=user).first() if user.is_authenticated else None
+    own_done = respondent is None or respondent.has_submitted
+    is_lead = panel.lead_id == user.pk and role_in_team(user, assessment.team) == Membership.MEMBER
+    may_see = own_done and (is_lead or respondent is not None or panel.share_individual_answers)
+    return PanelAccess(panel, respondent, is_lead, may_see)

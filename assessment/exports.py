@@ -62,7 +62,7 @@ def assessment_to_dict(report: AssessmentReport) -> dict:
         },
         "areas": [
             {
-                "id": area.area_id,
+                "id": area.area_key,
                 "title": area.title,
                 "score": area.score,
                 "percent": area.percent,
@@ -146,7 +146,7 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         level = answer.level if answer and kind == domain.CHOICE else None
         row(area.title, question.id, question.text, ANSWER_KIND_WORDS.get(kind, kind),
             "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "",
-            answer.na_reason_text if kind == domain.NOT_APPLICABLE else "")
+            answer.na_reason_text if answer and kind == domain.NOT_APPLICABLE else "")
     row()
     row("Roadmap")
     row("Position", "Phase", "Area", "Question id", "Question", "From", "From name", "To", "To name", "Steps",
@@ -159,3 +159,65 @@ def assessment_to_csv(report: AssessmentReport) -> str:
             "; ".join(item.practices), "; ".join(p.title for p in entry.practices), item.effort or "",
             "; ".join(f"{need.question.id} at {need.level}" for need in entry.needs))
     return out.getvalue()
+
+
+def respondents_to_dict(assessment, agreement, *, with_answers: bool) -> dict:
+    """The respondents, agreement per area and the lead's decisions, for the JSON export.
+
+    Each respondent's own answers (and the levels behind each decision) only
+    `with_answers`, for those who may see them (access.panel_access).
+    """
+    from assessment import models
+
+    panel = models.RespondentPanel.objects.select_related("lead").get(assessment=assessment)
+    people = []
+    for status in agreement.statuses:
+        person = {
+            "name": status.respondent.name,
+            "former_member": status.former_member,
+            "submitted_at": status.respondent.submitted_at.isoformat() if status.respondent.submitted_at else None,
+            "answered": status.answered,
+        }
+        if with_answers:
+            person["answers"] = [
+                _answer_to_dict(row.question.id, response.answer)
+                for row in agreement.questions
+                for response in row.responses
+                if response.respondent == status.label and response.answer is not None
+            ]
+        people.append(person)
+    decisions = []
+    for decision in models.TeamAnswerDecision.objects.filter(assessment=assessment).select_related(
+        "question", "decided_by"
+    ).order_by("question__area__position", "question__position"):
+        item = {
+            "question": decision.question.key,
+            "decided_by": decision.decided_by.get_username() if decision.decided_by else None,
+            "decided_at": decision.decided_at.isoformat(),
+            "spread": decision.spread,
+        }
+        if with_answers:
+            item["responses"] = decision.responses
+        decisions.append(item)
+    return {
+        "lead": panel.lead.get_username() if panel.lead else None,
+        "share_individual_answers": panel.share_individual_answers,
+        "agreement": [
+            {"area": area.area.id, "agreed": area.agreed, "counted": area.counted, "share": area.share}
+            for area in agreement.areas
+        ],
+        "respondents": people,
+        "decisions": decisions,
+    }
+
+
+def _answer_to_dict(question_key: str, answer: domain.Answer) -> dict:
+    item = {
+        "question": question_key,
+        "answer": answer.kind,
+        "level": answer.level if answer.kind == domain.CHOICE else None,
+        "note": answer.note,
+    }
+    if answer.kind == domain.NOT_APPLICABLE:
+        item.update(na_reason=answer.na_reason or None, na_reason_detail=answer.na_reason_detail)
+    return item

@@ -143,7 +143,7 @@ class AreaAnswersForm(forms.Form):
     """
 
     def __init__(self, *args, questionnaire: domain.Questionnaire, area: domain.Area,
-                 answers: dict[str, domain.Answer], question_pks: dict[str, int], **kwargs):
+                 answers: dict[str, domain.Answer], **kwargs):
         initial = {}
         for question in area.questions:
             answer = answers.get(question.id)
@@ -155,7 +155,6 @@ class AreaAnswersForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.area = area
-        self.question_pks = question_pks
         for question in area.questions:
             choices: list[tuple[str, str]] = [
                 (f"level-{c.level}", format_html('<span class="choice-level">{}:</span> {}', questionnaire.level_name(c.level), c.text))
@@ -177,19 +176,11 @@ class AreaAnswersForm(forms.Form):
                     )
                 },
             )
-            self.fields[f"note_{question.id}"] = forms.CharField(
+            self.fields[f"note_{question.id}"] = _limited_text_field(
+                question, "the note", NOTE_MAX_LENGTH,
                 label="Note or evidence (optional)",
                 help_text=f"For example a link, a document name or who to ask. Up to {NOTE_MAX_LENGTH} characters.",
-                required=False,
-                max_length=NOTE_MAX_LENGTH,
-                strip=True,
                 widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
-                error_messages={
-                    "max_length": (
-                        f"“{question.text}”: the note is %(show_value)d characters long; "
-                        f"shorten it to {NOTE_MAX_LENGTH} characters or fewer."
-                    )
-                },
             )
             if question.not_applicable:
                 self._add_na_fields(question)
@@ -204,18 +195,10 @@ class AreaAnswersForm(forms.Form):
                 "invalid_choice": f"“{question.text}”: that reason is not in the list. Choose one of the reasons listed."
             },
         )
-        self.fields[f"na_other_{question.id}"] = forms.CharField(
+        self.fields[f"na_other_{question.id}"] = _limited_text_field(
+            question, "the other reason", NA_DETAIL_MAX_LENGTH,
             label="Other reason",
             help_text=f"Needed only for “Other”. Up to {NA_DETAIL_MAX_LENGTH} characters.",
-            required=False,
-            max_length=NA_DETAIL_MAX_LENGTH,
-            strip=True,
-            error_messages={
-                "max_length": (
-                    f"“{question.text}”: the other reason is %(show_value)d characters long; "
-                    f"shorten it to {NA_DETAIL_MAX_LENGTH} characters or fewer."
-                )
-            },
         )
 
     def clean(self):
@@ -271,18 +254,18 @@ class AreaAnswersForm(forms.Form):
         detail = (self.cleaned_data.get(f"na_other_{question.id}") or "") if reason == domain.NA_OTHER else ""
         return reason, detail
 
-    def shown(self, question_id: str) -> str:
+    def shown(self, question_key: str) -> str:
         """What the page showed for a question when it was loaded, carried in a hidden field.
 
         A bound form keeps the value posted with it, so a page shown again after an
         error still compares with what the user first saw.
         """
-        if self.is_bound and f"shown_{question_id}" in self.data:
-            return self.data[f"shown_{question_id}"]
-        value = self.initial[f"answer_{question_id}"]
-        reason = self.initial.get(f"na_reason_{question_id}", "") if value == domain.NOT_APPLICABLE else ""
-        detail = self.initial.get(f"na_other_{question_id}", "") if reason == domain.NA_OTHER else ""
-        return _shown_token(value, self.initial[f"note_{question_id}"], reason, detail)
+        if self.is_bound and f"shown_{question_key}" in self.data:
+            return self.data[f"shown_{question_key}"]
+        value = self.initial[f"answer_{question_key}"]
+        reason = self.initial.get(f"na_reason_{question_key}", "") if value == domain.NOT_APPLICABLE else ""
+        detail = self.initial.get(f"na_other_{question_key}", "") if reason == domain.NA_OTHER else ""
+        return _shown_token(value, self.initial[f"note_{question_key}"], reason, detail)
 
     def answer_inputs(self) -> list[AnswerInput]:
         """The answers this user changed on the page.
@@ -304,7 +287,7 @@ class AreaAnswersForm(forms.Form):
                 kind, level = domain.CHOICE, int(value.removeprefix("level-"))
             inputs.append(
                 AnswerInput(
-                    question_id=self.question_pks[question.id], kind=kind, level=level, note=note,
+                    question_key=question.id, kind=kind, level=level, note=note,
                     na_reason=reason, na_reason_detail=detail,
                 )
             )
@@ -318,6 +301,22 @@ class AreaAnswersForm(forms.Form):
         for question in self.area.questions:
             na = (self[f"na_reason_{question.id}"], self[f"na_other_{question.id}"]) if question.not_applicable else (None, None)
             yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], *na, self.shown(question.id)
+
+
+def _limited_text_field(question: domain.Question, what: str, max_length: int, **kwargs) -> forms.CharField:
+    """An optional text field of `question` whose too-long error names the question and the limit."""
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        strip=True,
+        error_messages={
+            "max_length": (
+                f"“{question.text}”: {what} is %(show_value)d characters long; "
+                f"shorten it to {max_length} characters or fewer."
+            )
+        },
+        **kwargs,
+    )
 
 
 def _shown_token(value: str, note: str, reason: str = "", detail: str = "") -> str:
@@ -340,12 +339,17 @@ class PortfolioTeamsForm(forms.Form):
 
     def __init__(self, data, *, divisions, questionnaire: domain.Questionnaire | None):
         super().__init__(data)
-        self.fields["division"].choices = [("", "All divisions"), *[(str(d.pk), d.name) for d in divisions],
-                                           ("none", "Not in a division")]
-        areas = questionnaire.areas if questionnaire else []
-        self.fields["area"].choices = [("", "Any area"), *[(a.id, a.title) for a in areas]]
+        areas = questionnaire.areas if questionnaire else ()
         levels = [level.level for level in questionnaire.scale] if questionnaire else []
-        self.fields["below"].choices = [("", "Any level"), *[(str(n), str(n)) for n in levels[1:]]]
+        choices = {
+            "division": [("", "All divisions"), *[(str(d.pk), d.name) for d in divisions], ("none", "Not in a division")],
+            "area": [("", "Any area"), *[(a.id, a.title) for a in areas]],
+            "below": [("", "Any level"), *[(str(n), str(n)) for n in levels[1:]]],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
         for name in ("division", "area", "below"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["name"].widget.attrs["class"] = "form-control"
@@ -356,9 +360,66 @@ class PortfolioTeamsForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = f"id_{name}-error"
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("below") is not None and not data.get("area"):
             self.add_error("area", "Choose the area the level applies to.")
         if data.get("area") and data.get("below") is None and not self.has_error("below"):
             self.add_error("below", "Choose the level the teams are below.")
         return data
+
+
+class ReconcileForm(AreaAnswersForm):
+    """The lead's team answers to one area, pre-filled with the respondents' median level.
+
+    `answers` holds what the page starts from (the saved team answer, else the
+    suggestion); `saved` the team answers as stored. A suggestion left as it was
+    differs from what is saved, so saving the page decides it.
+    """
+
+    def __init__(self, *args, saved: dict[str, domain.Answer], **kwargs):
+        self.saved = saved
+        super().__init__(*args, **kwargs)
+
+    def shown(self, question_id: str) -> str:
+        if self.is_bound and f"shown_{question_id}" in self.data:
+            return self.data[f"shown_{question_id}"]
+        saved = self.saved.get(question_id)
+        if saved is None:
+            return _shown_token(NO_ANSWER, "")
+        reason = saved.na_reason if saved.kind == domain.NOT_APPLICABLE else ""
+        detail = saved.na_reason_detail if reason == domain.NA_OTHER else ""
+        return _shown_token(answer_value(saved), saved.note, reason, detail)
+
+
+class PanelForm(forms.Form):
+    """Who answers on their own, and whether the team's readers see each respondent's answers."""
+
+    respondents = forms.ModelMultipleChoiceField(
+        queryset=models.Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Respondents",
+        help_text="Each answers every area on their own. They see the others' answers only after submitting theirs.",
+        error_messages={
+            "required": "Choose at least one respondent.",
+            "invalid_choice": "That person is not a member of this team. Choose from the list.",
+            "invalid_pk_value": "That person is not a member of this team. Choose from the list.",
+        },
+    )
+    share_individual_answers = forms.BooleanField(
+        required=False,
+        label="Let viewers and executives see each respondent's answers",
+        help_text="Off: they see the team answers and the agreement figures only.",
+    )
+
+    def __init__(self, *args, team: models.Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["respondents"]
+        field.queryset = models.Membership.objects.filter(team=team).select_related("user").order_by(  # type: ignore[attr-defined]
+            "user__first_name", "user__last_name", "user__username"
+        )
+        field.label_from_instance = lambda m: (  # type: ignore[attr-defined]
+            f"{m.user.get_full_name() or m.user.get_username()} ({m.get_role_display().split(' ')[0].lower()})"
+        )
+
+    def users(self):
+        return [membership.user for membership in self.cleaned_data["respondents"]]

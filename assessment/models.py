@@ -197,7 +197,9 @@ class Choice(models.Model):
         help_text="Use this choice's practices, even none, instead of the question's. "
                   "Set by itself when the choice lists practices.",
     )
-    practices = models.ManyToManyField(Practice, blank=True, related_name="choices", through="ChoicePractice")
+    practices: "models.ManyToManyField[Practice, ChoicePractice]" = models.ManyToManyField(
+        Practice, blank=True, related_name="choices", through="ChoicePractice"
+    )
     stage = models.IntegerField(
         null=True, blank=True, help_text="Reach this level in an earlier wave; empty: the choice's own level."
     )
@@ -297,7 +299,8 @@ class Team(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.division_id and self.agency_id and self.division.agency_id != self.agency_id:
+        division = self.division if self.division_id else None
+        if division is not None and self.agency_id and division.agency_id != self.agency_id:
             raise ValidationError({"division": "Choose a division of the team's own agency, or none."})
 
 
@@ -511,6 +514,103 @@ class Answer(models.Model):
         return f"{self.question.key}: {self.kind}"
 
 
+class RespondentPanel(models.Model):
+    """An assessment opened to several respondents, who answer on their own before the lead reconciles.
+
+    Without a panel an assessment is answered the single-author way. The lead
+    chose the respondents and sets the team answers (the Answer rows, which
+    scoring, the roadmap and the PDF use); see docs/respondents.md.
+    """
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="panel")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    share_individual_answers = models.BooleanField(
+        "show individual answers to the team's readers",
+        default=False,
+        help_text="Viewers and executives always see the team answers and the agreement figures; "
+        "with this on they also see each respondent's answers.",
+    )
+
+    def __str__(self):
+        return f"Respondents of {self.assessment}"
+
+
+class Respondent(models.Model):
+    """A team member asked to answer an assessment on their own. Kept, with the answers, if they leave."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The name when invited: still shown if the account is deleted later.
+    name = models.CharField(max_length=300)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="unique_respondent")]
+
+    def __str__(self):
+        return f"{self.name} on {self.assessment}"
+
+    @property
+    def has_submitted(self):
+        return self.submitted_at is not None
+
+
+class RespondentAnswer(models.Model):
+    """One respondent's own answer to a question: the same kinds, note and reason as a team Answer."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Answer.KIND_CHOICES)
+    choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, max_length=Answer.NOTE_MAX_LENGTH)
+    na_reason = models.CharField(
+        "reason for Not applicable", max_length=20, choices=Answer.NA_REASON_CHOICES, blank=True
+    )
+    na_reason_detail = models.CharField(
+        "what the other reason is", max_length=domain.NA_REASON_DETAIL_MAX_LENGTH, blank=True
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "question"], name="unique_respondent_answer"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="choice", choice__isnull=False) | ~models.Q(kind="choice") & models.Q(choice__isnull=True)),
+                name="respondent_answer_choice_iff_kind_choice",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.respondent.name}, {self.question.key}: {self.kind}"
+
+
+# The history_change_reason of a team answer the lead set from the respondents' answers (the change log shows it).
+LEAD_DECISION = "lead-decision"
+
+
+class TeamAnswerDecision(models.Model):
+    """The lead's reconciliation of one question: who set the team answer, when, and how far apart answers were."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="decisions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField()
+    # The respondents' levels when decided, {respondent name: level or answer kind}, and their spread.
+    responses = models.JSONField(default=dict, blank=True)
+    spread = models.IntegerField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="unique_team_answer_decision")]
+
+    def __str__(self):
+        return f"{self.assessment}: team answer to {self.question.key}"
+
+
 class StoredReport(models.Model):
     """A PDF report, rendered once and kept in the database for every app server.
 
@@ -631,3 +731,63 @@ class SummaryPractice(models.Model):
 
     def __str__(self):
         return self.practice_key
+
+
+class Action(models.Model):
+    """A roadmap item the team has taken on: who does it, by when, and how far it is.
+
+    Keyed by (questionnaire slug, question id, target level), never by the ids of
+    one assessment, so it carries over to the team's next assessments and to newer
+    content versions that keep the question id (see assessment/domain/actions.py).
+    """
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WONT_DO = "wont_do"
+    STATUS_CHOICES = [(PLANNED, "Planned"), (IN_PROGRESS, "In progress"), (DONE, "Done"), (WONT_DO, "Won't do")]
+    OPEN_STATUSES = (PLANNED, IN_PROGRESS)
+    NOTE_MAX_LENGTH = 5000
+    REASON_MAX_LENGTH = 1000
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
+    questionnaire_slug = models.CharField(max_length=100, validators=[key_validator])
+    question_key = models.CharField("question id", max_length=100, validators=[key_validator])
+    target_level = models.IntegerField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A member of the team.",
+    )
+    owner_name = models.CharField(
+        "owner outside the app", max_length=200, blank=True, help_text="Someone without an account here."
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PLANNED)
+    wont_do_reason = models.TextField("reason for won't do", blank=True, max_length=REASON_MAX_LENGTH)
+    link = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "questionnaire_slug", "question_key", "target_level"], name="unique_team_action"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team}: {self.question_key} to {self.target_level}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def owner_display(self) -> str:
+        if self.owner_id is not None and self.owner is not None:
+            return self.owner.get_full_name() or self.owner.get_username()
+        return self.owner_name

@@ -74,11 +74,11 @@ def _file_name_part(part: str) -> str:
 
 def export_file_name(assessment: Assessment, extension: str) -> str:
     """`<team>_<questionnaire>-<version>_<date>.<ext>` for every download of one assessment (JSON, CSV, PDF)."""
-    questionnaire = assessment.questionnaire
+    version = assessment.questionnaire
     _, date = report_date(assessment)
     return (
-        f"{_file_name_part(assessment.team.slug)}_{_file_name_part(questionnaire.slug)}-"
-        f"{_file_name_part(questionnaire.version)}_{date.isoformat()}.{extension}"
+        f"{_file_name_part(assessment.team.slug)}_{_file_name_part(version.slug)}-"
+        f"{_file_name_part(version.version)}_{date.isoformat()}.{extension}"
     )
 
 

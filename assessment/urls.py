@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("assessment.urls_portfolio")),
     path("", include("assessment.urls_pdf")),
     path("", include("assessment.urls_changes")),
+    path("", include("assessment.urls_plan")),
+    path("", include("assessment.urls_respondents")),
 ]

@@ -73,7 +73,7 @@ def build_assessment(questionnaire_path: Path) -> int:
     team = models.Team.objects.create(agency=agency, name="Data Platform", slug="data-platform")
     user = get_user_model().objects.create_user(username="bench", password="not-used-for-login-0")
     models.Membership.objects.create(team=team, user=user, role=models.Membership.MEMBER)
-    assessment = assessment_create(team=team, questionnaire=version, title="Benchmark assessment", user=user)
+    assessment = assessment_create(team=team, version=version, title="Benchmark assessment", user=user)
     rng = random.Random(6)
     answers = []
     for question in models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices"):
@@ -84,11 +84,11 @@ def build_assessment(questionnaire_path: Path) -> int:
             + "We rely on a few people and documented the current process in the team wiki. " * rng.randint(1, 3)
         )
         if roll < 0.1:
-            answers.append(AnswerInput(question.pk, "not_sure", note=note))
+            answers.append(AnswerInput(question.key, "not_sure", note=note))
         elif roll < 0.15 and question.not_applicable:
-            answers.append(AnswerInput(question.pk, "not_applicable", note=note))
+            answers.append(AnswerInput(question.key, "not_applicable", note=note))
         else:
-            answers.append(AnswerInput(question.pk, "choice", level=rng.choice(levels[:-1] or levels), note=note))
+            answers.append(AnswerInput(question.key, "choice", level=rng.choice(levels[:-1] or levels), note=note))
     answers_save(assessment=assessment, user=user, answers=answers)
     return assessment.pk
 

@@ -73,10 +73,10 @@ def seed() -> tuple[int, str]:
     django.setup()
     from django.db import transaction
     from django.test import Client
+    from pdf import build_assessment  # bench/pdf.py: migrate, load, answer every question with a note
 
     from assessment import models
     from assessment.services.assessments import assessment_submit
-    from pdf import build_assessment  # bench/pdf.py: migrate, load, answer every question with a note
 
     assessment = models.Assessment.objects.get(pk=build_assessment(FULL))
     user = assessment.created_by
@@ -106,7 +106,7 @@ class Server:
                 break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn did not start:\n{self.log.read_text()}")
+                    raise SystemExit(f"gunicorn did not start:\n{self.log.read_text()}") from None
                 time.sleep(0.2)
 
     def worker_rss_mb(self) -> float:

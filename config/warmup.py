@@ -19,7 +19,8 @@ TEMPLATE_FOLDERS = ["assessment"]
 
 def warm_up() -> None:
     get_resolver().url_patterns  # noqa: B018 (imports every view module)
+    directories: list[str] = list(settings.TEMPLATES[0]["DIRS"])  # type: ignore[call-overload]
     for folder in TEMPLATE_FOLDERS:
-        for directory in settings.TEMPLATES[0]["DIRS"]:
+        for directory in directories:
             for path in sorted((Path(directory) / folder).glob("*.html")):
                 get_template(f"{folder}/{path.name}")

@@ -6,7 +6,9 @@ live_server flushes tables between tests.
 import pytest
 
 from assessment import models
+from assessment.sso.discovery import forget_provider_documents
 from tests.helpers import DATA, REPO, load_questionnaire_file, make_user
+from tests.sso_helpers import provider_start, provider_stop, settings_from_environment, sso_environment
 
 
 @pytest.fixture
@@ -117,3 +119,27 @@ def team_manager(agency):
     user.groups.add(migrated_group("Team managers"))
     agency.managers.add(user)
     return user
+
+
+# --- Single sign-on against the test provider (tests/sso_helpers.py) ----------------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The real OpenID Connect provider of tests/oidc_provider, started once for the session."""
+    provider = provider_start()
+    yield provider
+    provider_stop(provider)
+
+
+@pytest.fixture
+def sso_on(settings, oidc_provider):
+    """Single sign-on on, against the test provider; returns the provider."""
+    oidc_provider.setup()
+    made = settings_from_environment(sso_environment(oidc_provider))
+    for name, value in made.items():
+        if name.startswith("OIDC_") or name in ("AUTHENTICATION_BACKENDS", "LOCAL_PASSWORDS", "CONTENT_SECURITY_POLICY"):
+            setattr(settings, name, value)
+    forget_provider_documents()
+    yield oidc_provider
+    forget_provider_documents()

@@ -1,9 +1,12 @@
-"""Helpers that several test modules share: users, questionnaire files, page text.
+"""Helpers that several test modules share: users, questionnaire files, page text, production settings.
 
 Test modules import from here (or from results_helpers, admin_forms, urlwalk),
 never from one another or from a conftest.
 """
+import os
 import re
+import secrets
+import socket
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -15,6 +18,7 @@ from assessment.services.questionnaires import questionnaire_load
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 PASSWORD = "correct-horse-battery-staple"
+HOST = "ml.agency.example"  # the public host name of the production settings under test
 
 
 def load_questionnaire_file(path: Path) -> models.QuestionnaireVersion:
@@ -44,3 +48,29 @@ def row_text(response, header: str) -> str:
         if header in headers:
             return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
     raise AssertionError(f"no row {header!r}")
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(**extra) -> dict[str, str]:
+    """The environment of a production deployment (config/settings.py reads it), with `extra` on top."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": HOST,
+        "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+        "SECURE_SSL": "1",
+        "BEHIND_PROXY_TLS": "1",
+        # `.invalid` never resolves: if the check tried to connect, it would fail loudly.
+        "DATABASE_URL": "postgres://mlready:not-a-real-password@db.invalid:5432/mlready",
+    }
+    env.update(extra)
+    return env

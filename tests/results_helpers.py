@@ -37,20 +37,17 @@ EXAMPLE_ANSWERS = {
 
 def answer(assessment, user, answers: dict[str, tuple[str, int | None]], notes: dict[str, str] | None = None):
     """Store answers given by question key as (kind, level), through the service."""
-    keys = dict(
-        models.Question.objects.filter(area__questionnaire=assessment.questionnaire).values_list("key", "pk")
-    )
     notes = notes or {}
     answers_save(
         assessment=assessment,
         user=user,
-        answers=[AnswerInput(keys[key], kind, level, notes.get(key, "")) for key, (kind, level) in answers.items()],
+        answers=[AnswerInput(key, kind, level, notes.get(key, "")) for key, (kind, level) in answers.items()],
     )
 
 
 def submitted_assessment(team, user, version, answers, *, title="Assessment", when=None, targets=None):
     """A submitted assessment with the given answers, submitted at `when` (a datetime or ISO date)."""
-    assessment = assessment_create(team=team, questionnaire=version, title=title, user=user, targets=targets)
+    assessment = assessment_create(team=team, version=version, title=title, user=user, targets=targets)
     answer(assessment, user, answers)
     assessment_submit(assessment=assessment, user=user)
     if when is not None:

@@ -1,7 +1,8 @@
 """The test provider for a test session, and helpers to sign in through it.
 
+The fixtures `oidc_provider` and `sso_on` (tests/conftest.py) use them:
 `oidc_provider` starts tests/oidc_provider (a real OpenID Connect provider) as a
-subprocess on a free loopback port, once per test session. `sso_on` turns single
+subprocess on a free loopback port, once per test session; `sso_on` turns single
 sign-on on for one test by evaluating config/settings.py with the OIDC_*
 variables set, exactly as a deployment would.
 """
@@ -20,8 +21,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
-
-from assessment.sso.discovery import forget_provider_documents
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENT_ID = "ml-readiness-tests"
@@ -55,8 +54,8 @@ class TestProvider:
         response.raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def oidc_provider():
+def provider_start() -> TestProvider:
+    """Start the test provider as a subprocess; fails the test session when it does not start."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.oidc_provider"],
         cwd=REPO,
@@ -72,13 +71,16 @@ def oidc_provider():
     if not ready_line or not ready_line[0].strip():
         process.kill()
         pytest.fail(f"The test provider did not start in {START_TIMEOUT_SECONDS} s: {process.stderr.read()[-2000:]}")
-    provider = TestProvider(process, json.loads(ready_line[0]))
-    yield provider
-    process.terminate()
+    return TestProvider(process, json.loads(ready_line[0]))
+
+
+def provider_stop(provider: TestProvider) -> None:
+    provider.process.terminate()
     try:
-        process.wait(10)
+        provider.process.wait(10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        provider.process.kill()
+
 
 
 def settings_from_environment(environ: dict) -> dict:
@@ -98,19 +100,6 @@ def sso_environment(provider: TestProvider, **extra) -> dict:
         "OIDC_DISPLAY_NAME": "Test Agency ID",
         **extra,
     }
-
-
-@pytest.fixture
-def sso_on(settings, oidc_provider):
-    """Single sign-on on, against the test provider; returns the provider."""
-    oidc_provider.setup()
-    made = settings_from_environment(sso_environment(oidc_provider))
-    for name, value in made.items():
-        if name.startswith("OIDC_") or name in ("AUTHENTICATION_BACKENDS", "LOCAL_PASSWORDS", "CONTENT_SECURITY_POLICY"):
-            setattr(settings, name, value)
-    forget_provider_documents()
-    yield oidc_provider
-    forget_provider_documents()
 
 
 def provider_callback_url(

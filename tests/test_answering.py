@@ -36,7 +36,7 @@ def data_post(**overrides):
 
 def save(assessment, user, key, kind, level=None, note=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.pk, kind, level, note)])
+    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, kind, level, note)])
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -19,8 +19,8 @@ def changes_url(assessment):
 
 def test_it_lists_each_change_with_who_before_and_after(client, assessment, member, viewer, questionnaire_version):
     discovery = question(questionnaire_version, "data-discovery")
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=1)])
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=3)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=1)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=3)])
     client.force_login(viewer)
     response = client.get(changes_url(assessment))
     assert response.status_code == 200
@@ -54,11 +54,11 @@ def test_it_records_the_signed_in_user_when_answers_change_through_the_answering
 def test_it_shows_cleared_answers_and_note_changes(client, assessment, member, questionnaire_version):
     streaming = question(questionnaire_version, "streaming-data")
     answers_save(assessment=assessment, user=member,
-                 answers=[AnswerInput(streaming.pk, "not_applicable", na_reason="does_not_apply")])
+                 answers=[AnswerInput(streaming.key, "not_applicable", na_reason="does_not_apply")])
     answers_save(assessment=assessment, user=member, answers=[
-        AnswerInput(streaming.pk, "not_applicable", note="No sensors in our agency", na_reason="does_not_apply"),
+        AnswerInput(streaming.key, "not_applicable", note="No sensors in our agency", na_reason="does_not_apply"),
     ])
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.pk, "")])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.key, "")])
     client.force_login(member)
     response = client.get(changes_url(assessment))
     cleared, noted, added = response.context["page"].object_list
@@ -71,7 +71,7 @@ def test_it_shows_cleared_answers_and_note_changes(client, assessment, member, q
 def test_it_skips_saves_that_changed_nothing(assessment, member, questionnaire_version):
     discovery = question(questionnaire_version, "data-discovery")
     for _ in range(3):
-        answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=5)])
+        answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=5)])
     assert len(answer_changes(assessment)) == 1
 
 
@@ -83,8 +83,8 @@ def test_it_says_when_there_is_no_change_yet(client, assessment, member):
 
 def test_it_notes_that_copied_answers_are_not_listed(client, assessment, member, questionnaire_version, team):
     discovery = question(questionnaire_version, "data-discovery")
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.pk, "choice", level=3)])
-    copy = assessment_create(team=team, questionnaire=questionnaire_version, title="Next quarter", user=member,
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=3)])
+    copy = assessment_create(team=team, version=questionnaire_version, title="Next quarter", user=member,
                              copy_from=assessment)
     client.force_login(member)
     response = client.get(changes_url(copy))
@@ -110,14 +110,14 @@ def test_it_answers_with_a_fixed_number_of_queries(client, assessment, member, q
                                                      django_assert_max_num_queries):
     client.force_login(member)
     questions = list(models.Question.objects.filter(area__questionnaire=questionnaire_version).prefetch_related("choices"))
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(questions[0].pk, "not_sure")])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(questions[0].key, "not_sure")])
     client.get(changes_url(assessment))  # warm the questionnaire cache
     with django_assert_max_num_queries(12) as few:
         client.get(changes_url(assessment))
     for level in (1, 2, 3, 4, 5, 1, 2):
         answers_save(assessment=assessment, user=member, answers=[
-            AnswerInput(q.pk, "choice", level=min(c.level for c in q.choices.all() if c.level >= min(level, 5)))
-            if any(c.level >= level for c in q.choices.all()) else AnswerInput(q.pk, "not_sure")
+            AnswerInput(q.key, "choice", level=min(c.level for c in q.choices.all() if c.level >= min(level, 5)))
+            if any(c.level >= level for c in q.choices.all()) else AnswerInput(q.key, "not_sure")
             for q in questions
         ])
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -100,7 +100,7 @@ def test_it_loses_no_answer_when_twenty_people_save_at_once(busy_assessment, mem
         answers_save(
             assessment=models.Assessment.objects.get(pk=assessment.pk),
             user=member,
-            answers=[AnswerInput(questions[i].pk, models.Answer.CHOICE, level=i % 5 + 1, note=f"thread {i}")],
+            answers=[AnswerInput(questions[i].key, models.Answer.CHOICE, level=i % 5 + 1, note=f"thread {i}")],
         )
 
     errors = run_together(THREADS, save)
@@ -122,7 +122,7 @@ def test_it_keeps_one_answer_when_everyone_answers_the_same_question(busy_assess
         answers_save(
             assessment=models.Assessment.objects.get(pk=assessment.pk),
             user=member,
-            answers=[AnswerInput(question.pk, models.Answer.CHOICE, level=i % 5 + 1)],
+            answers=[AnswerInput(question.key, models.Answer.CHOICE, level=i % 5 + 1)],
         )
 
     errors = run_together(THREADS, save)
@@ -149,7 +149,7 @@ def test_it_saves_nothing_after_a_submit_that_races_with_saves(busy_assessment, 
                 answers_save(
                     assessment=models.Assessment.objects.get(pk=assessment.pk),
                     user=member,
-                    answers=[AnswerInput(questions[i].pk, models.Answer.CHOICE, level=level)],
+                    answers=[AnswerInput(questions[i].key, models.Answer.CHOICE, level=level)],
                 )
                 outcomes[i].append(("saved", level))
             except AssessmentLocked:
@@ -193,3 +193,40 @@ def test_it_submits_once_when_two_people_submit_at_once(busy_assessment, member,
     errors = run_together(5, submit)
     assert errors == []
     assert sorted(results) == ["locked"] * 4 + ["submitted"]
+
+
+# --- Several respondents (services/respondents.py) ------------------------------------------------
+
+
+def test_it_loses_no_respondent_answer_when_respondents_save_at_once(busy_assessment, member):
+    """Twenty respondents each save every question at the same moment: every answer of each is kept."""
+    from assessment.services.respondents import panel_open, respondent_answers_save
+    from tests.helpers import make_user
+
+    assessment, questions = busy_assessment
+    people = [make_user(f"respondent-{i}") for i in range(THREADS)]
+    models.Membership.objects.bulk_create(
+        [models.Membership(team=assessment.team, user=p, role=models.Membership.VIEWER) for p in people]
+    )
+    panel_open(assessment=assessment, lead=member, users=people)
+    respondents = {r.user_id: r for r in models.Respondent.objects.filter(assessment=assessment)}
+
+    def save(i):
+        for round_ in range(3):  # first answers, then changes of the same rows
+            respondent_answers_save(
+                respondent=respondents[people[i].pk],
+                user=people[i],
+                answers=[
+                    AnswerInput(q.key, models.Answer.CHOICE, level=(i + round_) % 5 + 1, note=f"{i}/{round_}")
+                    for q in questions[:6]
+                ],
+            )
+
+    errors = run_together(THREADS, save)
+    assert errors == []
+    rows = models.RespondentAnswer.objects.filter(respondent__assessment=assessment).select_related("choice")
+    assert rows.count() == THREADS * 6
+    for row in rows:
+        i = people.index(next(p for p in people if p.pk == row.respondent.user_id))
+        assert (row.choice.level, row.note) == ((i + 2) % 5 + 1, f"{i}/2")
+    assert models.RespondentAnswer.history.filter(respondent__assessment=assessment).count() == THREADS * 6 * 3

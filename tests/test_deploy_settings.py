@@ -7,9 +7,7 @@ because settings are read once per process.
 import json
 import os
 import re
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,29 +21,10 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
-from tests.helpers import PASSWORD
+from tests.helpers import HOST, PASSWORD, free_port, production_env
 from tests.urlwalk import STAFF, all_routes, body_text
 
 REPO = Path(__file__).resolve().parent.parent
-HOST = "ml.agency.example"
-
-
-def production_env(**extra) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": HOST,
-        "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
-        "SECURE_SSL": "1",
-        "BEHIND_PROXY_TLS": "1",
-        # `.invalid` never resolves: if the check tried to connect, it would fail loudly.
-        "DATABASE_URL": "postgres://mlready:not-a-real-password@db.invalid:5432/mlready",
-    }
-    env.update(extra)
-    return env
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -231,8 +210,8 @@ def filled_assessment(assessment, member, questionnaire_version):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(q.pk, models.Answer.CHOICE, level=q.choices.first().level, note="A note") for q in questions[:2]]
-        + [AnswerInput(questions[2].pk, models.Answer.NOT_SURE)],
+        answers=[AnswerInput(q.key, models.Answer.CHOICE, level=q.choices.first().level, note="A note") for q in questions[:2]]
+        + [AnswerInput(questions[2].key, models.Answer.NOT_SURE)],
     )
     return assessment
 
@@ -355,12 +334,6 @@ def test_it_documents_gunicorn_with_postgresql_for_production():
     assert "postgres://" in deployment
     for setting in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BEHIND_PROXY_TLS", "collectstatic"):
         assert setting in deployment, setting
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_it_serves_through_gunicorn_with_the_production_config(tmp_path):

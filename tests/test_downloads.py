@@ -44,10 +44,19 @@ def hostile(assessment, member, questionnaire_version, team):
         assessment=assessment,
         user=member,
         answers=[
-            AnswerInput(question.pk, models.Answer.NOT_SURE, note=PAYLOADS[i % len(PAYLOADS)])
+            AnswerInput(question.key, models.Answer.NOT_SURE, note=PAYLOADS[i % len(PAYLOADS)])
             for i, question in enumerate(questions)
         ],
     )
+    # The team's plan, with the same payloads in its owner and note: the plan's CSV and calendar files too.
+    from django.utils import timezone
+
+    for i, question in enumerate(questions):
+        models.Action.objects.create(
+            team=team, questionnaire_slug=questionnaire_version.slug, question_key=question.key, target_level=3,
+            owner_name=PAYLOADS[(i + 1) % len(PAYLOADS)][:200], note=PAYLOADS[i % len(PAYLOADS)],
+            created_at=timezone.now(),
+        )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     return {
         "assessment_id": assessment.pk,

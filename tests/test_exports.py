@@ -152,7 +152,7 @@ def test_it_marks_a_submitted_export(client, member, answered):
 def na_answer(assessment, member, reason, detail=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
     answers_save(assessment=assessment, user=member, answers=[
-        AnswerInput(question.pk, "not_applicable", na_reason=reason, na_reason_detail=detail),
+        AnswerInput(question.key, "not_applicable", na_reason=reason, na_reason_detail=detail),
     ])
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def answer(assessment, user, key, level):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.pk, "choice", level)])
+    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, "choice", level)])
 
 
 def test_it_sends_anonymous_users_to_login(client):

@@ -47,7 +47,7 @@ def answered(assessment, member, streaming, discovery):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(streaming.pk, models.Answer.CHOICE, level=2, note="Kept note")],
+        answers=[AnswerInput(streaming.key, models.Answer.CHOICE, level=2, note="Kept note")],
     )
     return assessment
 
@@ -65,7 +65,7 @@ def answered(assessment, member, streaming, discovery):
 ])
 def test_it_refuses_a_bad_reason_for_not_applicable(answered, member, streaming, reason, detail, expected):
     message = refused(answered, member, [
-        AnswerInput(streaming.pk, models.Answer.NOT_APPLICABLE, na_reason=reason, na_reason_detail=detail),
+        AnswerInput(streaming.key, models.Answer.NOT_APPLICABLE, na_reason=reason, na_reason_detail=detail),
     ])
     assert expected in message and "streaming-data" in message
 
@@ -73,12 +73,12 @@ def test_it_refuses_a_bad_reason_for_not_applicable(answered, member, streaming,
 @pytest.mark.django_db
 def test_it_keeps_a_reason_only_on_a_not_applicable_answer(answered, member, streaming):
     answers_save(assessment=answered, user=member, answers=[
-        AnswerInput(streaming.pk, models.Answer.NOT_APPLICABLE, na_reason="other", na_reason_detail=" Run\x07 by\n the state "),
+        AnswerInput(streaming.key, models.Answer.NOT_APPLICABLE, na_reason="other", na_reason_detail=" Run\x07 by\n the state "),
     ])
     saved = answered.answers.get(question=streaming)
     assert (saved.na_reason, saved.na_reason_detail) == ("other", "Run by the state")
     answers_save(assessment=answered, user=member, answers=[
-        AnswerInput(streaming.pk, models.Answer.NOT_SURE, na_reason="shared_service", na_reason_detail="stale"),
+        AnswerInput(streaming.key, models.Answer.NOT_SURE, na_reason="shared_service", na_reason_detail="stale"),
     ])
     saved.refresh_from_db()
     assert (saved.kind, saved.na_reason, saved.na_reason_detail) == ("not_sure", "", "")
@@ -95,38 +95,39 @@ def refused(assessment, member, answers) -> str:
 @pytest.mark.django_db
 def test_it_refuses_a_level_that_is_not_a_choice_of_the_question(answered, member, discovery):
     # Level 2 exists on the scale and on other questions, but not on this one.
-    message = refused(answered, member, [AnswerInput(discovery.pk, models.Answer.CHOICE, level=2)])
+    message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.CHOICE, level=2)])
     assert "Level 2" in message and "data-discovery" in message
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_unknown_level(answered, member, streaming):
-    message = refused(answered, member, [AnswerInput(streaming.pk, models.Answer.CHOICE, level=9)])
+    message = refused(answered, member, [AnswerInput(streaming.key, models.Answer.CHOICE, level=9)])
     assert "Level 9" in message and "streaming-data" in message
 
 
 @pytest.mark.django_db
 def test_it_refuses_a_choice_without_a_level(answered, member, streaming):
-    message = refused(answered, member, [AnswerInput(streaming.pk, models.Answer.CHOICE, level=None)])
+    message = refused(answered, member, [AnswerInput(streaming.key, models.Answer.CHOICE, level=None)])
     assert "streaming-data" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_unknown_question_id(answered, member):
-    message = refused(answered, member, [AnswerInput(987654, models.Answer.NOT_SURE)])
-    assert "987654" in message
+def test_it_refuses_an_unknown_question_key(answered, member):
+    message = refused(answered, member, [AnswerInput("no-such-question", models.Answer.NOT_SURE)])
+    assert '"no-such-question"' in message and "not part of this assessment" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_question_of_another_questionnaire(answered, member, team, full_questionnaire_version_or_copy):
-    foreign = models.Question.objects.filter(area__questionnaire=full_questionnaire_version_or_copy).first()
-    message = refused(answered, member, [AnswerInput(foreign.pk, models.Answer.NOT_SURE)])
-    assert str(foreign.pk) in message and "not part of this assessment" in message
+def test_it_refuses_a_question_only_another_questionnaire_has(answered, member, full_questionnaire_version):
+    own = set(models.Question.objects.filter(area__questionnaire=answered.questionnaire).values_list("key", flat=True))
+    foreign = models.Question.objects.filter(area__questionnaire=full_questionnaire_version).exclude(key__in=own).first()
+    message = refused(answered, member, [AnswerInput(foreign.key, models.Answer.NOT_SURE)])
+    assert f'"{foreign.key}"' in message and "not part of this assessment" in message
 
 
 @pytest.fixture
-def full_questionnaire_version_or_copy(questionnaire_version):
-    """Another questionnaire whose question ids are valid, just not for this assessment."""
+def other_version(questionnaire_version):
+    """Another version of the same questionnaire: the same question keys, other rows."""
     from assessment.domain.schema import parse_questionnaire
     from assessment.services.questionnaires import questionnaire_load
     from tests.helpers import DATA
@@ -136,22 +137,30 @@ def full_questionnaire_version_or_copy(questionnaire_version):
 
 
 @pytest.mark.django_db
+def test_a_key_shared_with_another_version_answers_this_versions_question(answered, member, discovery, other_version):
+    assert models.Question.objects.filter(area__questionnaire=other_version, key=discovery.key).exists()
+    answers_save(assessment=answered, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE)])
+    saved = answered.answers.get(question__key=discovery.key)
+    assert saved.question_id == discovery.pk and discovery.area.questionnaire_id != other_version.pk
+
+
+@pytest.mark.django_db
 def test_it_refuses_not_applicable_where_it_is_not_offered(answered, member, discovery):
-    message = refused(answered, member, [AnswerInput(discovery.pk, models.Answer.NOT_APPLICABLE)])
+    message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.NOT_APPLICABLE)])
     assert "Not applicable" in message and "data-discovery" in message
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_unknown_kind_of_answer(answered, member, discovery):
-    message = refused(answered, member, [AnswerInput(discovery.pk, "maybe")])
+    message = refused(answered, member, [AnswerInput(discovery.key, "maybe")])
     assert '"maybe"' in message and "data-discovery" in message
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_oversize_note_and_accepts_the_limit(answered, member, discovery):
-    message = refused(answered, member, [AnswerInput(discovery.pk, models.Answer.NOT_SURE, note="x" * 2001)])
+    message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2001)])
     assert "2001" in message and "2000" in message
-    answers_save(assessment=answered, user=member, answers=[AnswerInput(discovery.pk, models.Answer.NOT_SURE, note="x" * 2000)])
+    answers_save(assessment=answered, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2000)])
     assert len(answered.answers.get(question=discovery).note) == 2000
 
 
@@ -161,8 +170,8 @@ def test_it_saves_nothing_of_a_batch_with_one_bad_answer(answered, member, strea
         answered,
         member,
         [
-            AnswerInput(streaming.pk, models.Answer.CHOICE, level=5, note="Would be lost"),
-            AnswerInput(discovery.pk, models.Answer.CHOICE, level=4),
+            AnswerInput(streaming.key, models.Answer.CHOICE, level=5, note="Would be lost"),
+            AnswerInput(discovery.key, models.Answer.CHOICE, level=4),
         ],
     )
     kept = answered.answers.get(question=streaming)
@@ -174,7 +183,7 @@ def test_it_strips_control_characters_from_notes_but_keeps_lines(answered, membe
     answers_save(
         assessment=answered,
         user=member,
-        answers=[AnswerInput(discovery.pk, models.Answer.NOT_SURE, note="Ask\x00 the\x1b[31m owner\x7f\nthen\tcheck\x08")],
+        answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="Ask\x00 the\x1b[31m owner\x7f\nthen\tcheck\x08")],
     )
     note = answered.answers.get(question=discovery).note
     assert note == "Ask the[31m owner\nthen\tcheck"
@@ -186,8 +195,8 @@ def test_it_refuses_every_write_to_a_submitted_assessment(answered, member, stre
     assessment_submit(assessment=answered, user=member)
     before = db_snapshot()
     for answers in (
-        [AnswerInput(discovery.pk, models.Answer.NOT_SURE)],
-        [AnswerInput(streaming.pk, "")],  # clearing is a change too
+        [AnswerInput(discovery.key, models.Answer.NOT_SURE)],
+        [AnswerInput(streaming.key, "")],  # clearing is a change too
     ):
         with pytest.raises(AssessmentLocked, match="submitted"):
             answers_save(assessment=answered, user=member, answers=answers)
@@ -202,7 +211,7 @@ def test_it_refuses_a_stale_object_of_an_assessment_submitted_meanwhile(answered
     stale = models.Assessment.objects.get(pk=answered.pk)
     assessment_submit(assessment=answered, user=member)
     with pytest.raises(AssessmentLocked):
-        answers_save(assessment=stale, user=member, answers=[AnswerInput(discovery.pk, models.Answer.NOT_SURE)])
+        answers_save(assessment=stale, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE)])
 
 
 # --- The answering page -------------------------------------------------------------------------
@@ -497,9 +506,16 @@ def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(asse
         assessment=assessment,
         user=member,
         answers=[
-            AnswerInput(streaming.pk, models.Answer.CHOICE, level=2, note=IMG_NOTE),
-            AnswerInput(discovery.pk, models.Answer.NOT_SURE, note=FORMULA_NOTE),
+            AnswerInput(streaming.key, models.Answer.CHOICE, level=2, note=IMG_NOTE),
+            AnswerInput(discovery.key, models.Answer.NOT_SURE, note=FORMULA_NOTE),
         ],
+    )
+    # An action of the plan with the same hostile texts: the plan page and its CSV and calendar files too.
+    from django.utils import timezone
+
+    models.Action.objects.create(
+        team=assessment.team, questionnaire_slug=questionnaire_version.slug, question_key=streaming.key,
+        target_level=3, owner_name=IMG_NOTE[:200], note=FORMULA_NOTE, created_at=timezone.now(),
     )
     values = {
         "assessment_id": assessment.pk,
@@ -551,3 +567,166 @@ def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, q
     if response.status_code == 200:
         assert ERROR_SUMMARY in response.content.decode(), f"no error summary for {data!r}"
         assert models.Assessment.objects.count() == before
+
+
+# --- The action plan's forms ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def planned_action(answered, member):
+    """A submitted assessment with one action in the team's plan."""
+    from assessment.selectors.reports import assessment_report
+    from assessment.services.actions import actions_add_from_roadmap, item_key
+
+    submitted = assessment_submit(assessment=answered, user=member)
+    item = next(iter(assessment_report(submitted).roadmap))
+    [action] = actions_add_from_roadmap(
+        assessment=submitted, user=member, item_keys=[item_key(item.question_key, item.to_level)]
+    )
+    return action
+
+
+ACTION_FORM = {"owner": "", "owner_name": "", "due_date": "2027-01-31", "status": "planned",
+               "wont_do_reason": "", "link": "", "note": ""}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field, value, expected", [
+    ("due_date", "10000-01-01", "Enter a real date as year-month-day"),
+    ("due_date", "2027-02-30", "Enter a real date as year-month-day"),
+    ("due_date", "1066-10-14", "between the years 2000 and 2100"),
+    ("link", "javascript:alert(document.cookie)", "starting with http:// or https://"),
+    ("link", "JavaScript://%0aalert(1)", "starting with http:// or https://"),
+    ("link", "data:text/html,<script>alert(1)</script>", "starting with http:// or https://"),
+    ("note", "x" * 1_000_000, "Shorten the note to 5000 characters"),
+    ("owner_name", "y" * 201, "Shorten the name to 200 characters"),
+    ("owner", "999999", "Select a valid choice"),
+    ("status", "deleted", "Select a valid choice"),
+    ("wont_do_reason", "z" * 1001, "Shorten the reason to 1000 characters"),
+])
+def test_it_refuses_hostile_action_input_with_a_located_error(planned_action, member, field, value, expected):
+    client = Client()
+    client.force_login(member)
+    url = reverse("team-plan-action", args=[planned_action.team_id, planned_action.pk])
+    before = db_snapshot()
+    response = client.post(url, dict(ACTION_FORM, **{field: value}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ERROR_SUMMARY in html and f'href="#id_{field}' in html, f"no located error for {field}"
+    assert expected in html
+    assert db_snapshot() == before, f"a refused {field} changed data"
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_owner_who_is_a_member_of_another_team(planned_action, member, outsider):
+    client = Client()
+    client.force_login(member)
+    url = reverse("team-plan-action", args=[planned_action.team_id, planned_action.pk])
+    before = db_snapshot()
+    response = client.post(url, dict(ACTION_FORM, owner=str(outsider.pk)))
+    assert response.status_code == 400 and 'href="#id_owner' in response.content.decode()
+    assert db_snapshot() == before
+
+
+# --- Several respondents: the respondents form, a respondent's page, the reconciliation page --------
+
+
+@pytest.fixture
+def respondent_draft(answered, member):
+    """The draft opened to its member, who is lead and sole respondent and has answered the data page."""
+    from assessment.services.respondents import panel_open, respondent_answers_save
+
+    panel_open(assessment=answered, lead=member, users=[member])
+    streaming = question(answered.questionnaire, "streaming-data")
+    respondent_answers_save(
+        respondent=answered.respondents.get(), user=member,
+        answers=[AnswerInput(streaming.key, models.Answer.CHOICE, level=4, note="Mine")],
+    )
+    return answered
+
+
+def respondent_url(assessment, name="respondent-area", area_key="data"):
+    kwargs = {"assessment_id": assessment.pk}
+    if name in ("respondent-area", "assessment-reconcile"):
+        kwargs["area_key"] = area_key
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["respondent-area", "assessment-reconcile"])
+@pytest.mark.parametrize("data, expected", [
+    (page_post(discovery_value="level-2"), "not offered for this question"),
+    (page_post(streaming_value="level-99"), "not offered for this question"),
+    (page_post(streaming_value="'; DROP TABLE"), "not offered for this question"),
+    (page_post(discovery_value="not_applicable"), "not offered for this question"),
+    (page_post(**{"answer_no-such-question": "level-1"}), "not on this page"),
+    (page_post(discovery_note="x" * 2001, discovery_value="level-3"), "shorten it to 2000"),
+    (page_post(discovery_value="", discovery_note="orphan note"), "you wrote a note but chose no answer"),
+    (page_post(streaming_value="not_applicable", **{"na_reason_streaming-data": "lazy"}), "that reason is not in the list"),
+])
+def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(respondent_draft, member, member_client, name, data, expected):
+    if name == "assessment-reconcile":
+        from assessment.services.respondents import respondent_submit
+
+        respondent_submit(respondent=respondent_draft.respondents.get(), user=member)
+    post_refused(member_client, respondent_url(respondent_draft, name), data, expected)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value, expected", [
+    ("abc", "not a member of this team"),
+    ("987654", "not a member of this team"),
+    ("", "not a member of this team"),
+    ("-1", "not a member of this team"),
+])
+def test_it_refuses_bad_respondents(answered, member_client, value, expected):
+    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    post_refused(member_client, url, {"respondents": [value]}, expected, 'href="#id_respondents"')
+
+
+@pytest.mark.django_db
+def test_it_refuses_no_respondent_at_all(answered, member_client):
+    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    post_refused(member_client, url, {"share_individual_answers": "on"}, "Choose at least one respondent")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_member_of_another_team_as_respondent(answered, member_client, outsider):
+    membership = models.Membership.objects.get(user=outsider)
+    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    post_refused(member_client, url, {"respondents": [membership.pk]}, "not a member of this team")
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_unknown_respondent_pages(respondent_draft, member_client):
+    before = db_snapshot()
+    for url in (
+        respondent_url(respondent_draft, "respondent-area", "no-such-area"),
+        respondent_url(respondent_draft, "respondent-area").replace(str(respondent_draft.pk), "987654"),
+        respondent_url(respondent_draft, "respondent-submit").replace(str(respondent_draft.pk), "987654"),
+        respondent_url(respondent_draft, "assessment-respondents").replace(str(respondent_draft.pk), "987654"),
+    ):
+        assert member_client.post(url, page_post()).status_code == 404, url
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_made_up_roadmap_item_and_writes_nothing(planned_action, member):
+    client = Client()
+    client.force_login(member)
+    before = db_snapshot()
+    assessment = models.Assessment.objects.get(team=planned_action.team)
+    for items in (["streaming-data:99"], ["x" * 100_000], ["no-such-question:3"]):
+        response = client.post(reverse("assessment-plan-add", args=[assessment.pk]), {"items": items}, follow=True)
+        assert response.status_code == 200 and "is not an item of this roadmap" in response.content.decode()
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_respondent_posts_without_a_csrf_token(respondent_draft, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    before = db_snapshot()
+    for name in ("respondent-area", "respondent-submit", "assessment-respondents"):
+        assert client.post(respondent_url(respondent_draft, name), page_post()).status_code == 403, name
+    assert db_snapshot() == before

@@ -11,6 +11,7 @@ A team manager of another agency walks every administration page (lists,
 change, add, delete and history pages) and posts every admin form with the
 Zebra agency's ids: nothing of that agency shows, and nothing is written.
 """
+import datetime
 import re
 
 import pytest
@@ -18,9 +19,11 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
+from assessment.services.respondents import panel_open, respondent_answers_save
 from tests.admin_forms import form_data
 from tests.helpers import make_user
 from tests.urlwalk import (
@@ -63,6 +66,19 @@ AGREED = {
     "division-pdf": {"division_id": 1},
     "portfolio-teams": {},
     "assessment-changes": {"assessment_id": 1},
+    "team-plan": {"team_id": 1},
+    "team-plan-action": {"team_id": 1, "action_id": 1},
+    "team-plan-csv": {"team_id": 1},
+    "team-plan-ics": {"team_id": 1},
+    "assessment-plan-add": {"assessment_id": 1},
+    "team-compare": {"team_id": 1},
+    "assessment-respondents": {"assessment_id": 1},
+    "respondent-resume": {"assessment_id": 1},
+    "respondent-area": {"assessment_id": 1, "area_key": "data"},
+    "respondent-review": {"assessment_id": 1},
+    "respondent-submit": {"assessment_id": 1},
+    "assessment-disagreements": {"assessment_id": 1},
+    "assessment-reconcile": {"assessment_id": 1, "area_key": "data"},
 }
 
 
@@ -80,9 +96,22 @@ def zebra(team, member, viewer, questionnaire_version):
         assessment=assessment,
         user=member,
         answers=[
-            AnswerInput(questions[0].pk, models.Answer.NOT_SURE, note=SECRET_NOTE),
-            AnswerInput(questions[1].pk, models.Answer.CHOICE, level=1),
+            AnswerInput(questions[0].key, models.Answer.NOT_SURE, note=SECRET_NOTE),
+            AnswerInput(questions[1].key, models.Answer.CHOICE, level=1),
         ],
+    )
+    # An action of the team's plan, whose note only the team (and its executives) may read.
+    action = models.Action.objects.create(
+        team=team, questionnaire_slug=questionnaire_version.slug, question_key=questions[1].key, target_level=3,
+        owner=member, due_date=datetime.date(2025, 1, 31), note=SECRET_NOTE, created_by=member,
+        created_at=timezone.now(),
+    )
+    # Opened to respondents: the member is lead and respondent, with a secret note of their own.
+    panel_open(assessment=assessment, lead=member, users=[member])
+    respondent_answers_save(
+        respondent=assessment.respondents.get(),
+        user=member,
+        answers=[AnswerInput(questions[1].key, models.Answer.NOT_SURE, note=SECRET_NOTE)],
     )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     practice = models.Practice.objects.filter(questionnaire=questionnaire_version).first()
@@ -96,6 +125,7 @@ def zebra(team, member, viewer, questionnaire_version):
         "area_key": area.key,
         "practice_key": practice.key,
         "question_key": questions[0].key,
+        "action_id": action.pk,
         # Administration patterns: any object id will do, the whole site is staff-only.
         "object_id": assessment.pk,
         "content_type_id": 1,
@@ -293,9 +323,15 @@ def test_it_shows_the_team_its_own_data(zebra):
     expectations = {
         "assessment-results": SECRET_TITLE,
         "assessment-area": SECRET_NOTE,
+        "respondent-area": SECRET_NOTE,
+        "assessment-respondents": SECRET_TITLE,
         "assessment-export-json": SECRET_NOTE,
         "assessment-export-csv": SECRET_NOTE,
         "assessment-pdf": SECRET_TITLE,
+        "team-plan": SECRET_TEAM_NAME,
+        "team-plan-action": SECRET_NOTE,
+        "team-plan-csv": SECRET_NOTE,
+        "team-plan-ics": SECRET_TEAM_NAME,
     }
     for name, secret in expectations.items():
         route = next((r for r in all_routes() if r.name == name), None)
@@ -327,7 +363,7 @@ def test_it_lets_an_executive_of_the_agency_read_but_not_write(zebra, executive)
 # must write nothing.
 
 FOREIGN_AGENCY_NAME = "Zebra Home Agency"
-MANAGER_SECRETS = SECRETS + [FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
+MANAGER_SECRETS = [*SECRETS, FOREIGN_AGENCY_NAME, "Other Team", "Foreign Agency"]
 HOME_AGENCY_NAME = "Manager Home Agency"
 HOME_TEAM_NAME = "Manager Home Team"
 

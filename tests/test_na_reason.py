@@ -17,7 +17,7 @@ QUESTION = "How does your organization collect streaming data for ML?"
 def na(assessment, member, reason="", detail=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
     answers_save(assessment=assessment, user=member, answers=[
-        AnswerInput(question.pk, "not_applicable", note="No sensors", na_reason=reason, na_reason_detail=detail),
+        AnswerInput(question.key, "not_applicable", note="No sensors", na_reason=reason, na_reason_detail=detail),
     ])
     assessment.refresh_from_db()
 
@@ -72,7 +72,7 @@ def test_the_reason_does_not_change_the_scores(member, assessment):
 def test_a_copy_keeps_the_reason(member, team, assessment):
     na(assessment, member, "other", "Run by the state")
     copy = assessment_create(
-        team=team, questionnaire=assessment.questionnaire, title="Next quarter", user=member, copy_from=assessment
+        team=team, version=assessment.questionnaire, title="Next quarter", user=member, copy_from=assessment
     )
     copied = copy.answers.get()
     assert (copied.kind, copied.na_reason, copied.na_reason_detail) == ("not_applicable", "other", "Run by the state")

@@ -108,7 +108,7 @@ def test_it_lets_the_user_choose_among_several_published_questionnaires(client, 
 def test_it_starts_from_a_copy_of_the_previous_assessment(client, member, team, assessment):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="data-discovery")
     answers_save(assessment=assessment, user=member,
-                 answers=[AnswerInput(question.pk, "choice", 3, "Catalog in the wiki")])
+                 answers=[AnswerInput(question.key, "choice", 3, "Catalog in the wiki")])
     models.AreaTarget.objects.create(assessment=assessment, area=question.area, target=5)
     assessment_submit(assessment=assessment, user=member)
     client.force_login(member)
@@ -132,7 +132,7 @@ def test_it_starts_from_a_copy_of_the_previous_assessment(client, member, team, 
 
 def test_it_starts_empty_when_asked(client, member, team, assessment):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="data-discovery")
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", 3)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", 3)])
     client.force_login(member)
     post_new(client, team, assessment.questionnaire, start_from="empty")
     fresh = models.Assessment.objects.get(title="Spring check")

@@ -29,7 +29,7 @@ def empty_cache():
 
 def answer(assessment, user, key, kind, level=None, note=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.pk, kind, level=level, note=note)])
+    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, kind, level=level, note=note)])
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_it_puts_the_sections_in_order(report_pdf):
 def test_it_starts_the_outline_with_the_sections(report_pdf):
     reader = PdfReader(io.BytesIO(report_pdf))
     top = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert top == ["Data Platform", "Executive summary", "Scores by area", "Roadmap", "Appendix: questions and answers"]
+    assert top == ["Data Platform", "Executive summary", "Scores by area", "Roadmap", "Action plan", "Appendix: questions and answers"]
 
 
 def test_it_shows_the_cover_facts(report_pdf, answered):

@@ -67,11 +67,10 @@ def test_it_neither_fetches_nor_reads_what_notes_point_to(assessment, member, li
         "model-versions": '<img src="file:///etc/passwd">',
         "production-monitoring": f"<style>@import url(http://127.0.0.1:{port}/z.css);</style>",
     }
-    questions = {q.key: q.pk for q in models.Question.objects.filter(area__questionnaire=assessment.questionnaire)}
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(questions[key], "choice", level=1, note=note) for key, note in notes.items()],
+        answers=[AnswerInput(key, "choice", level=1, note=note) for key, note in notes.items()],
     )
     assessment.refresh_from_db()
 
@@ -140,7 +139,7 @@ def test_it_blocks_raw_markup_that_reaches_weasyprint(listener):
 def test_it_renders_any_script_and_symbol_people_type(assessment, member):
     note = "Données ✓ – 数据目录 – بيانات – 🚀 – \u202eevil\u202c – &amp; <b>bold</b> {{ x }} {% if %}"
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", level=2, note=note)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", level=2, note=note)])
     assessment.refresh_from_db()
     pdf = assessment_pdf(assessment_report(assessment))
     # Glyphs no installed font has (CJK, emoji) are drawn as empty boxes, but

@@ -61,14 +61,21 @@ def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
 
 def test_it_gives_every_header_cell_a_scope(demo):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
-    headers = table_headers(assessment_pdf(assessment_report(submitted)))
-    scopes = [str(h["/A"]["/Scope"]) for h in headers]
+    pdf = assessment_pdf(assessment_report(submitted))
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
+    area_table = [str(h["/A"]["/Scope"]) for h in struct_elements(tables[0]) if h.get("/S") == "/TH"]
     # The area table: six column headers, then a row header per area and one for the overall row.
-    assert scopes[:6] == ["/Column"] * 6
-    assert scopes[6:] == ["/Row"] * (len(scopes) - 6)
-    assert len(scopes) - 6 == 7 + 1
+    assert area_table == ["/Column"] * 6 + ["/Row"] * (7 + 1)
+    # Every other table (the roadmap's Next and Later) has column headers, then the question of each row.
+    for table in tables[1:]:
+        rows = [e for e in struct_elements(table) if e.get("/S") == "/TR"]
+        head = [str(h["/A"]["/Scope"]) for h in struct_elements(rows[0]) if h.get("/S") == "/TH"]
+        assert head and set(head) == {"/Column"}
+        for row in rows[1:]:
+            assert [str(h["/A"]["/Scope"]) for h in struct_elements(row) if h.get("/S") == "/TH"] == ["/Row"]
     # Data cells still name their headers: WeasyPrint's /Headers and /IDs are kept.
-    assert all("/ID" in h for h in headers)
+    assert all("/ID" in h for h in table_headers(pdf))
 
 
 def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency_data, client):  # noqa: F811
@@ -89,6 +96,7 @@ def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency
         "Operations: 1.5 Initial (mean of 2 teams) Model Development: 3.5 Defined (mean of 2 teams) "
         "Data Ingestion and Preparation: 4.0 Managed (mean of 2 teams)"
     )
+    assert "Steps most teams have in “Now”" in text
     assert ("Practice In “Now” On the roadmap Monitor models in production 2 2 of 2 "
             "Register models before deployment 2 2 of 2") in text
 

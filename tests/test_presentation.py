@@ -26,8 +26,10 @@ def test_it_puts_each_kind_of_answer_into_words(small):
     assert answer_in_words(questionnaire, domain.Answer(domain.NOT_SURE), question) == (
         "Not sure – to verify (counted as level 1 (Initial))"
     )
-    assert answer_in_words(questionnaire, domain.Answer(domain.NOT_APPLICABLE), question) == "Not applicable"
+    assert answer_in_words(questionnaire, domain.Answer(domain.NOT_APPLICABLE), question) == "Not applicable (reason not given)"
     assert answer_in_words(questionnaire, None, question) == "Unanswered"
+    with_reason = domain.Answer(domain.NOT_APPLICABLE, na_reason=domain.NA_SHARED_SERVICE)
+    assert answer_in_words(questionnaire, with_reason) == "Not applicable (provided by another agency or a shared service)"
 
 
 def test_it_words_answers_the_questionnaire_no_longer_has(small):

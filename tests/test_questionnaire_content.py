@@ -261,7 +261,7 @@ def test_needs_make_no_cycle_among_question_levels(data):
     for _, question in questions(data):
         levels = sorted(choice["level"] for choice in question["choices"])
         by_level = {choice["level"]: choice for choice in question["choices"]}
-        for below, level in zip([None] + levels, levels):
+        for below, level in zip([None, *levels[:-1]], levels, strict=True):
             edges = [(question["id"], below)] if below is not None else []
             edges += [(need["question"], need["level"]) for need in by_level[level].get("needs", [])]
             graph[(question["id"], level)] = edges

@@ -55,7 +55,7 @@ def parsed(html):
 def area_form(version, data=None):
     questionnaire = questionnaire_domain(version)
     area = questionnaire.areas[0]
-    return AreaAnswersForm(data, questionnaire=questionnaire, area=area, answers={}, question_pks={}), area
+    return AreaAnswersForm(data, questionnaire=questionnaire, area=area, answers={}), area
 
 
 def test_it_matches_django_for_an_empty_form(questionnaire_version):

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.test_deploy_settings import free_port, production_env
+from tests.helpers import free_port, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -131,9 +131,9 @@ def test_a_report_rendered_once_is_served_by_both_servers(tmp_path, shared_datab
 
     ports = [free_port(), free_port()]
     logs = [tmp_path / f"server-{port}.log" for port in ports]
-    servers = [start_server(env, port, log) for port, log in zip(ports, logs)]
+    servers = [start_server(env, port, log) for port, log in zip(ports, logs, strict=True)]
     try:
-        for port, server, log in zip(ports, servers, logs):
+        for port, server, log in zip(ports, servers, logs, strict=True):
             wait_until_up(port, server, log)
         status, body = get(ports[0], path, session)
         assert status == 202 and b"being prepared" in body, "the job has not run yet"

@@ -49,7 +49,7 @@ def test_it_needs_the_demo_questionnaire_not_just_any(questionnaire_version):
 def test_it_refuses_a_version_without_the_demo_questions_and_writes_nothing():
     load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.1.yaml")
 
-    with pytest.raises(CommandError, match="version 2026.1 .* lacks: .*gov-ai-inventory"):
+    with pytest.raises(CommandError, match=r"version 2026\.1 .* lacks: .*gov-ai-inventory"):
         seed()
     assert not models.Assessment.objects.exists() and not models.Team.objects.exists()
 

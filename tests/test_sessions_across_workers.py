@@ -26,8 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from tests.helpers import PASSWORD
-from tests.test_deploy_settings import free_port, production_env
+from tests.helpers import PASSWORD, free_port, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 WORKERS = 3
@@ -101,7 +100,7 @@ class Browser:
     def log_in(self, username: str, password: str = PASSWORD) -> None:
         status, _, page = self.request("GET", "/login/")
         assert status == 200, page[:500]
-        status, location, page = self.post_form("/login/", page, {"username": username, "password": password})
+        status, _location, page = self.post_form("/login/", page, {"username": username, "password": password})
         assert status == 302 and "sessionid" in self.cookies, f"log-in of {username} failed: {status} {page[:500]}"
 
 

@@ -27,7 +27,7 @@ def _answer_all(assessment, member, level=2):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(q.pk, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
+        answers=[AnswerInput(q.key, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
                  for q in questions.prefetch_related("choices")],
     )
 
@@ -274,9 +274,8 @@ def test_a_questionnaire_without_roadmap_keys_keeps_its_digest():
     import json
     from pathlib import Path
 
-    from assessment.domain.schema import parse_questionnaire
-
     from assessment.domain.model import Choice, PhaseSizes
+    from assessment.domain.schema import parse_questionnaire
 
     path = Path(__file__).parent / "data" / "good_questionnaire.yaml"
     with_keys = parse_questionnaire(path.read_bytes(), path.name)

@@ -31,6 +31,25 @@ class PracticeChoiceField(forms.ModelChoiceField):
         return f"{obj.key} ({obj.questionnaire.slug} {obj.questionnaire.version})"
 
 
+class _QuestionChoiceField(forms.ModelChoiceField):
+    """A question named with its version, since the same key is in every version."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.key} ({obj.area.questionnaire.slug} {obj.area.questionnaire.version})"
+
+
+def _version_picker(queryset, version_field, version, form_class, ordering) -> dict:
+    """formfield_for_foreignkey arguments for a picker of content in `version` (a row or its pk; editable versions when None).
+
+    `version_field` is the lookup from the picked model to its version.
+    """
+    if version is not None:
+        queryset = queryset.filter(**{version_field: version})
+    else:
+        queryset = queryset.filter(**{f"{version_field}__in": _editable_versions()})
+    return {"queryset": queryset.order_by(*ordering), "form_class": form_class}
+
+
 class WeightForm(PositiveWeightMixin, forms.ModelForm):
     pass
 
@@ -127,28 +146,24 @@ class PracticeRequirementFormSet(SameVersionLinkFormSet):
 class _PracticeChoiceInline(ContentInline):
     """Offers only the practices of the owner's version (of editable versions on an add page)."""
 
+    fields = ["practice", "position"]
+    extra = 0
+
     def owner_version(self):
         raise NotImplementedError
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("practice", "required"):
-            version = self.owner_version()
-            queryset = models.Practice.objects.select_related("questionnaire")
-            if version is not None:
-                queryset = queryset.filter(questionnaire=version)
-            else:
-                queryset = queryset.filter(questionnaire__in=_editable_versions())
-            kwargs["queryset"] = queryset.order_by("questionnaire__slug", "questionnaire__version", "key")
-            kwargs["form_class"] = PracticeChoiceField
-            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            kwargs.update(_version_picker(
+                models.Practice.objects.select_related("questionnaire"), "questionnaire", self.owner_version(),
+                PracticeChoiceField, ("questionnaire__slug", "questionnaire__version", "key"),
+            ))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class QuestionPracticeInline(_PracticeChoiceInline, admin.TabularInline):
     model = models.QuestionPractice
     formset = QuestionPracticeFormSet
-    fields = ["practice", "position"]
-    extra = 0
     verbose_name = "practice that closes a gap here"
     verbose_name_plural = "practices (links to the roadmap)"
 
@@ -169,8 +184,6 @@ class ChoicePracticeFormSet(SameVersionLinkFormSet):
 class ChoicePracticeInline(_PracticeChoiceInline, admin.TabularInline):
     model = models.ChoicePractice
     formset = ChoicePracticeFormSet
-    fields = ["practice", "position"]
-    extra = 0
     verbose_name = "practice that moves a team to this level"
     verbose_name_plural = "practices of this choice (replace the question's)"
 
@@ -212,15 +225,11 @@ class ChoiceNeedInline(ContentInline, admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "question":
             choice = self.parent_obj
-            queryset = models.Question.objects.select_related("area__questionnaire")
-            if choice is not None:
-                queryset = queryset.filter(area__questionnaire_id=choice.question.area.questionnaire_id)
-            else:
-                queryset = queryset.filter(area__questionnaire__in=_editable_versions())
-            kwargs["queryset"] = queryset.order_by("area__position", "position", "id")
-            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field.label_from_instance = lambda q: f"{q.key} ({q.area.questionnaire.slug} {q.area.questionnaire.version})"
-            return field
+            kwargs.update(_version_picker(
+                models.Question.objects.select_related("area__questionnaire"), "area__questionnaire",
+                choice.question.area.questionnaire_id if choice is not None else None,
+                _QuestionChoiceField, ("area__position", "position", "id"),
+            ))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -229,7 +238,6 @@ class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
     formset = PracticeRequirementFormSet
     fk_name = "practice"
     fields = ["required", "position"]
-    extra = 0
     verbose_name = "required practice (comes first)"
     verbose_name_plural = "requires"
 
@@ -388,4 +396,4 @@ class PracticeAdmin(VersionPartAdmin):
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
 
-__all__ = ["AreaAdmin", "ChoiceAdmin", "QuestionAdmin", "PracticeAdmin"]
+__all__ = ["AreaAdmin", "ChoiceAdmin", "PracticeAdmin", "QuestionAdmin"]

@@ -131,7 +131,7 @@ class ExecutiveForm(forms.ModelForm):
         fields = ["user", "agency", "divisions"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         agency, divisions = data.get("agency"), data.get("divisions")
         if agency is not None and divisions:
             others = [d.name for d in divisions if d.agency_id != agency.pk]

@@ -112,6 +112,13 @@ class Question:
                 return choice
         return None
 
+    def choice_of_level(self, level: int) -> Choice:
+        """The choice at `level`, one of this question's choice levels (a roadmap step's level)."""
+        choice = self.choice_at(level)
+        if choice is None:
+            raise KeyError(f'question "{self.id}" has no choice at level {level}')
+        return choice
+
     def step_choices(self) -> tuple[Choice, ...]:
         """Every choice but the lowest: the levels a roadmap step can reach."""
         lowest = min((choice.level for choice in self.choices), default=None)
@@ -174,11 +181,11 @@ class Questionnaire:
     # cached_property writes to the instance __dict__, which a frozen dataclass
     # allows; these are derived once per questionnaire, not per roadmap.
     @cached_property
-    def practices_by_id(self) -> dict[str, Practice]:
+    def practices_by_key(self) -> dict[str, Practice]:
         return {p.id: p for p in self.practices}
 
-    def practice(self, practice_id: str) -> Practice:
-        return self.practices_by_id[practice_id]
+    def practice(self, practice_key: str) -> Practice:
+        return self.practices_by_key[practice_key]
 
     def questions(self) -> Iterator[tuple[Area, Question]]:
         """Every question with its area, in display order."""

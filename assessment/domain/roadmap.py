@@ -15,7 +15,7 @@ follow them:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cmp_to_key
 
@@ -79,7 +79,7 @@ class Roadmap:
     def __len__(self) -> int:
         return len(self.items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[RoadmapItem]:
         return iter(self.items)
 
     def __bool__(self) -> bool:
@@ -115,7 +115,7 @@ def roadmap_steps(
     questionnaire: Questionnaire, answers: Mapping[str, Answer], targets: Mapping[str, int]
 ) -> list[Step]:
     """Every step of every question answered with a choice or Not sure, in file order."""
-    practices = questionnaire.practices_by_id
+    practices = questionnaire.practices_by_key
     steps = []
     for area_position, area in enumerate(questionnaire.areas):
         target = targets[area.id]
@@ -126,7 +126,7 @@ def roadmap_steps(
                 continue
             from_level = level
             for to_level in step_levels([c.level for c in question.choices], level, target):
-                choice = question.choice_at(to_level)
+                choice = question.choice_of_level(to_level)
                 step_practices = tuple(dict.fromkeys(question.practices_for(choice)))
                 steps.append(
                     Step(
@@ -146,7 +146,7 @@ def roadmap_steps(
                         needs=choice.needs,
                         area_position=area_position,
                         question_position=question_position,
-                        not_sure=answer.kind == NOT_SURE,
+                        not_sure=answer is not None and answer.kind == NOT_SURE,
                     )
                 )
                 from_level = to_level
@@ -188,7 +188,7 @@ def placed_steps(ranked: list[Step], levels: Mapping[str, int]) -> list[Step]:
     by_question: dict[str, list[Step]] = {}
     for step in sorted(ranked, key=lambda s: (s.question_key, s.level)):
         by_question.setdefault(step.question_key, []).append(step)
-    next_index = {key: 0 for key in by_question}
+    next_index = dict.fromkeys(by_question, 0)
 
     def next_from(question_key: str) -> int | None:
         steps = by_question.get(question_key, ())
@@ -246,7 +246,7 @@ def roadmap_items(
     items = []
     for number, ((phase, question_key), steps) in enumerate(groups.items(), 1):
         practices = tuple(dict.fromkeys(p for step in steps for p in step.practices))
-        known = [p for p in practices if p in questionnaire.practices_by_id]
+        known = [p for p in practices if p in questionnaire.practices_by_key]
         effort_points = max((EFFORT_POINTS[questionnaire.practice(p).effort] for p in known), default=None)
         items.append(
             RoadmapItem(

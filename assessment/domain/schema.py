@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -31,6 +33,9 @@ from .model import (
     Source,
 )
 from .yaml_nodes import Fields, Keys, UnreadableYaml, describe, did_you_mean, is_text, kind_of, line_of, load_document
+
+T = TypeVar("T")
+K = TypeVar("K")
 
 SUPPORTED_FORMAT = 1
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
@@ -77,16 +82,36 @@ def parse_questionnaire(data: str | bytes, filename: str) -> Questionnaire:
         raise QuestionnaireInvalid([Problem(filename, line, message) for line, message in error.problems]) from None
     reader = _QuestionnaireReader(filename)
     questionnaire = reader.questionnaire(root)
-    if reader.problems:
+    if reader.problems or questionnaire is None:
         raise QuestionnaireInvalid(sorted(reader.problems, key=lambda problem: problem.line))
     return questionnaire
+
+
+def _refused_as(value: T | None, placeholder: T) -> T:
+    """`value`, or `placeholder` where the reader refused it (None, a problem recorded).
+
+    The reader builds the whole Questionnaire even from a broken file, so that
+    one pass finds every problem; parse_questionnaire discards it when any
+    problem was recorded, so a placeholder never leaves this module.
+    """
+    return placeholder if value is None else value
+
+
+@dataclass(frozen=True)
+class _ChoiceRead:
+    """A choice as read: the level and stage as given (None when refused), and its needs with their nodes."""
+
+    choice: Choice
+    level: int | None
+    needs: tuple[tuple[Need | None, Node], ...]
 
 
 class _QuestionnaireReader:
     """Walks the nodes of one file, recording a problem for each broken rule.
 
-    It always builds a whole Questionnaire, with None where a value was
-    refused; the caller discards it when any problem was recorded.
+    It always builds a whole Questionnaire, with placeholders where a value
+    was refused (see _refused_as); the caller discards it when any problem
+    was recorded.
     """
 
     def __init__(self, filename: str):
@@ -130,20 +155,22 @@ class _QuestionnaireReader:
         areas = tuple(self.area(node, number) for number, node in enumerate(top.sequence("areas"), 1))
         self.check_needs()
         return Questionnaire(
-            slug=slug, version=version, title=title, scale=scale, areas=areas,
-            default_target=default_target, summary=summary, source=source,
-            practices=practices, format=file_format, phase_sizes=self.phase_sizes(top.node_of("phase_sizes")),
+            slug=_refused_as(slug, ""), version=_refused_as(version, ""), title=_refused_as(title, ""), scale=scale,
+            areas=areas, default_target=_refused_as(default_target, 0), summary=_refused_as(summary, ""),
+            source=source, practices=practices, format=_refused_as(file_format, SUPPORTED_FORMAT),
+            phase_sizes=self.phase_sizes(top.node_of("phase_sizes")),
         )
 
     def phase_sizes(self, node: Node | None) -> PhaseSizes:
         if node is None:
             return PhaseSizes()
         sizes = self.fields(node, "phase_sizes", PHASE_SIZES_KEYS)
-        values = {}
+        values: dict[str, int] = {}
         for key in PHASE_SIZES_KEYS.optional:
             value = sizes.integer(key)
-            if value is not None and value < 1:
-                sizes.report(sizes.node_of(key), f"{key} must be a positive integer (steps in that phase), got {value}")
+            key_node = sizes.node_of(key)
+            if value is not None and value < 1 and key_node is not None:
+                sizes.report(key_node, f"{key} must be a positive integer (steps in that phase), got {value}")
                 value = None
             if value is not None:
                 values[key] = value
@@ -160,18 +187,25 @@ class _QuestionnaireReader:
         if node is None:
             return None
         source = self.fields(node, "source", SOURCE_KEYS)
-        return Source(title=source.text("title"), publisher=source.text("publisher", ""), url=_url(source, "url", ""))
+        return Source(
+            title=_refused_as(source.text("title"), ""),
+            publisher=_refused_as(source.text("publisher", ""), ""),
+            url=_refused_as(_url(source, "url", ""), ""),
+        )
 
     def scale(self, top: Fields) -> tuple[ScaleLevel, ...]:
         nodes = top.sequence("scale", allow_empty=True)
-        scale = tuple(self.scale_level(node, number) for number, node in enumerate(nodes, 1))
-        if not isinstance(top.node_of("scale"), SequenceNode):
+        read = [self.scale_level(node, number) for number, node in enumerate(nodes, 1)]
+        scale = tuple(level for level, _, _ in read)
+        scale_node = top.node_of("scale")
+        if not isinstance(scale_node, SequenceNode):
             return scale
         if len(nodes) < 2:
-            self.report(top.node_of("scale"), f"scale needs at least two levels, got {len(nodes)}")
+            self.report(scale_node, f"scale needs at least two levels, got {len(nodes)}")
             return scale
-        levels = [level.level for level in scale]
-        if None in levels:
+        given = [level for _, level, _ in read]
+        levels = [level for level in given if level is not None]
+        if len(levels) < len(given):
             return scale
         for number in range(1, len(levels)):
             level, previous = levels[number], levels[number - 1]
@@ -184,18 +218,20 @@ class _QuestionnaireReader:
         else:
             self.levels = levels
         level_of_name: dict[str, int] = {}
-        for level, node in zip(scale, nodes, strict=True):
-            if level.name in level_of_name:
-                levels_named = f"{level_of_name[level.name]} and {level.level}"
-                self.report(_value_of(node, "name"), f'scale: name "{level.name}" is used by levels {levels_named}')
-            elif level.name is not None:
-                level_of_name[level.name] = level.level
+        for at, name, node in zip(levels, (name for _, _, name in read), nodes, strict=True):
+            if name is not None and name in level_of_name:
+                levels_named = f"{level_of_name[name]} and {at}"
+                self.report(_value_of(node, "name"), f'scale: name "{name}" is used by levels {levels_named}')
+            elif name is not None:
+                level_of_name[name] = at
         return scale
 
-    def scale_level(self, node: Node, number: int) -> ScaleLevel:
-        level = self.fields(node, f"scale level {number}", SCALE_LEVEL_KEYS)
-        return ScaleLevel(level=level.integer("level"), name=level.text("name"),
-                          description=level.text("description", ""))
+    def scale_level(self, node: Node, number: int) -> tuple[ScaleLevel, int | None, str | None]:
+        """The level, and its level and name as given (None when refused)."""
+        fields = self.fields(node, f"scale level {number}", SCALE_LEVEL_KEYS)
+        level, name = fields.integer("level"), fields.text("name")
+        description = _refused_as(fields.text("description", ""), "")
+        return ScaleLevel(level=_refused_as(level, 0), name=_refused_as(name, ""), description=description), level, name
 
     def default_target(self, top: Fields) -> int | None:
         node = top.node_of("default_target")
@@ -210,95 +246,98 @@ class _QuestionnaireReader:
 
     def practice(self, node: Node, number: int) -> Practice:
         practice = self.fields(node, _label(node, "practice", f"practice {number}"), PRACTICE_KEYS)
-        practice_id = self.unique_id(practice, "practice")
+        practice_key = self.unique_id(practice, "practice")
         effort = practice.text("effort")
-        if effort is not None and effort not in EFFORT_POINTS:
-            practice.report(practice.node_of("effort"), f'effort must be low, medium or high, got "{effort}"')
+        effort_node = practice.node_of("effort")
+        if effort is not None and effort not in EFFORT_POINTS and effort_node is not None:
+            practice.report(effort_node, f'effort must be low, medium or high, got "{effort}"')
         requires = _identifiers(practice, "requires")
-        if practice_id is not None:
-            self.requires[practice_id] = requires
+        if practice_key is not None:
+            self.requires[practice_key] = requires
         references = tuple(
             self.reference(reference, f"{practice.where}, reference {number}")
             for number, reference in enumerate(practice.sequence("references", allow_empty=True), 1)
         )
         return Practice(
-            id=practice_id, title=practice.text("title"), summary=practice.text("summary"),
-            url=_url(practice, "url"), effort=effort, references=references,
-            note=practice.text("note", ""), requires=tuple(value for value, _ in requires),
+            id=_refused_as(practice_key, ""), title=_refused_as(practice.text("title"), ""),
+            summary=_refused_as(practice.text("summary"), ""), url=_refused_as(_url(practice, "url"), ""),
+            effort=_refused_as(effort, ""), references=references,
+            note=_refused_as(practice.text("note", ""), ""), requires=tuple(value for value, _ in requires),
         )
 
     def reference(self, node: Node, where: str) -> Reference:
         reference = self.fields(node, where, REFERENCE_KEYS)
-        return Reference(title=reference.text("title"), url=_url(reference, "url"))
+        return Reference(title=_refused_as(reference.text("title"), ""), url=_refused_as(_url(reference, "url"), ""))
 
     def check_requires(self) -> None:
         """Refuse requires naming unknown practices, and any cycle among them."""
-        graph: dict[str, list[tuple[str, Node]]] = {}
-        for practice_id, requires in self.requires.items():
-            where = f'practice "{practice_id}": requires'
+        graph: dict[str, list[tuple[str, Node | None]]] = {}
+        for practice_key, requires in self.requires.items():
+            where = f'practice "{practice_key}": requires'
             for required, node in requires:
                 self.check_practice_known(required, node, where)
-            graph[practice_id] = [(required, node) for required, node in requires if required in self.requires]
-        for path, node in _cycles(graph):
-            self.report(node, f'practice "{path[-2]}": requires forms a cycle: {" -> ".join(path)}')
+            graph[practice_key] = [(required, node) for required, node in requires if required in self.requires]
+        for path, cycle_node in _cycles(graph):
+            self.report(cycle_node, f'practice "{path[-2]}": requires forms a cycle: {" -> ".join(path)}')
 
-    def check_practice_known(self, practice_id: str, node: Node, where: str) -> None:
+    def check_practice_known(self, practice_key: str, node: Node, where: str) -> None:
         known = self.first_lines["practice"]
-        if practice_id not in known:
-            hint = did_you_mean(practice_id, known)
-            self.report(node, f'{where} names unknown practice "{practice_id}"{hint}')
+        if practice_key not in known:
+            hint = did_you_mean(practice_key, known)
+            self.report(node, f'{where} names unknown practice "{practice_key}"{hint}')
 
     def area(self, node: Node, number: int) -> Area:
         area = self.fields(node, _label(node, "area", f"area {number}"), AREA_KEYS)
-        area_id = self.unique_id(area, "area")
+        area_key = self.unique_id(area, "area")
         questions = tuple(
             self.question(question, _label(question, "question", f"question {number} of {area.where}"))
             for number, question in enumerate(area.sequence("questions"), 1)
         )
-        return Area(id=area_id, title=area.text("title"), questions=questions,
-                    summary=area.text("summary", ""), weight=_weight(area))
+        return Area(id=_refused_as(area_key, ""), title=_refused_as(area.text("title"), ""), questions=questions,
+                    summary=_refused_as(area.text("summary", ""), ""), weight=_refused_as(_weight(area), 1.0))
 
     def question(self, node: Node, where: str) -> Question:
         question = self.fields(node, where, QUESTION_KEYS)
-        question_id = self.unique_id(question, "question")
+        question_key = self.unique_id(question, "question")
         choice_nodes = question.sequence("choices")
-        choices_and_needs = [
-            self.choice(choice, f"{where}, choice {number}") for number, choice in enumerate(choice_nodes, 1)
-        ]
-        choices = tuple(choice for choice, _ in choices_and_needs)
-        if len(choices) == 1:
-            question.report(question.node_of("choices"), "needs at least two choices, got 1")
-        self.check_choice_levels(question, choices, choice_nodes)
+        read = [self.choice(choice, f"{where}, choice {number}") for number, choice in enumerate(choice_nodes, 1)]
+        choices = tuple(choice.choice for choice in read)
+        choices_node = question.node_of("choices")
+        if len(choices) == 1 and choices_node is not None:
+            question.report(choices_node, "needs at least two choices, got 1")
+        self.check_choice_levels(question, read, choice_nodes)
         practices = _identifiers(question, "practices")
-        for practice_id, practice_node in practices:
-            self.check_practice_known(practice_id, practice_node, f"{where}: practices")
-        if question_id is not None and question_id not in self.choice_levels:
-            self.choice_levels[question_id] = sorted({c.level for c in choices if c.level is not None})
-        self.check_choice_roadmap_keys(question_id, where, choices_and_needs, choice_nodes)
+        for practice_key, practice_node in practices:
+            self.check_practice_known(practice_key, practice_node, f"{where}: practices")
+        if question_key is not None and question_key not in self.choice_levels:
+            self.choice_levels[question_key] = sorted({c.level for c in read if c.level is not None})
+        self.check_choice_roadmap_keys(question_key, where, read, choice_nodes)
         return Question(
-            id=question_id, text=question.text("text"), choices=choices,
-            help=question.text("help", ""), weight=_weight(question),
-            not_applicable=question.boolean("not_applicable", False),
+            id=_refused_as(question_key, ""), text=_refused_as(question.text("text"), ""), choices=choices,
+            help=_refused_as(question.text("help", ""), ""), weight=_refused_as(_weight(question), 1.0),
+            not_applicable=_refused_as(question.boolean("not_applicable", False), False),
             practices=tuple(value for value, _ in practices),
-            foundation=question.boolean("foundation", False),
+            foundation=_refused_as(question.boolean("foundation", False), False),
         )
 
-    def choice(self, node: Node, where: str) -> Choice:
+    def choice(self, node: Node, where: str) -> _ChoiceRead:
         choice = self.fields(node, where, CHOICE_KEYS)
         practices = None
         if choice.node_of("practices") is not None:
-            practices = _identifiers(choice, "practices")
-            for practice_id, practice_node in practices:
-                self.check_practice_known(practice_id, practice_node, f"{where}: practices")
-            practices = tuple(value for value, _ in practices)
+            listed = _identifiers(choice, "practices")
+            for practice_key, practice_node in listed:
+                self.check_practice_known(practice_key, practice_node, f"{where}: practices")
+            practices = tuple(value for value, _ in listed)
         needs = tuple(
             self.need(need, f"{where}, need {number}")
             for number, need in enumerate(choice.sequence("needs"), 1)
         )
-        return Choice(
-            level=choice.integer("level"), text=choice.text("text"), practices=practices,
+        level = choice.integer("level")
+        built = Choice(
+            level=_refused_as(level, 0), text=_refused_as(choice.text("text"), ""), practices=practices,
             stage=choice.integer("stage"), needs=tuple(need for need, _ in needs if need is not None),
-        ), needs
+        )
+        return _ChoiceRead(built, level, needs)
 
     def need(self, node: Node, where: str) -> tuple[Need | None, Node]:
         need = self.fields(node, where, NEED_KEYS)
@@ -307,12 +346,15 @@ class _QuestionnaireReader:
             return None, node
         return Need(question_key=question_key, level=level), node
 
-    def check_choice_roadmap_keys(self, question_key, where, choices, nodes) -> None:
+    def check_choice_roadmap_keys(
+        self, question_key: str | None, where: str, choices: list[_ChoiceRead], nodes: list[Node]
+    ) -> None:
         """The lowest choice takes no roadmap keys; `stage` lies in lo < stage <= level; needs wait for the end."""
-        levels = [choice.level for choice, _ in choices if choice.level is not None]
+        levels = [read.level for read in choices if read.level is not None]
         lowest = min(levels) if levels else None
-        for number, ((choice, needs), node) in enumerate(zip(choices, nodes), 1):
-            if choice.level is None:
+        for number, (read, node) in enumerate(zip(choices, nodes, strict=True), 1):
+            choice, needs = read.choice, read.needs
+            if read.level is None:
                 continue
             label = f'{where}, choice {number} (level {choice.level})'
             if choice.level == lowest:
@@ -337,7 +379,7 @@ class _QuestionnaireReader:
         Each choice also needs the question's choice just below it, so a cycle
         may run through several levels of one question.
         """
-        graph: dict[tuple[str, int], list[tuple[tuple[str, int], Node]]] = {}
+        graph: dict[tuple[str, int], list[tuple[tuple[str, int], Node | None]]] = {}
         for question_key, levels in self.choice_levels.items():
             for below, level in pairwise(levels):
                 graph.setdefault((question_key, level), []).append(((question_key, below), None))
@@ -349,10 +391,10 @@ class _QuestionnaireReader:
                 hint = did_you_mean(need.question_key, self.choice_levels)
                 self.report(node, f'{pending.where}: needs names unknown question "{need.question_key}"{hint}')
             elif need.level not in self.choice_levels[need.question_key]:
-                levels = ", ".join(str(level) for level in self.choice_levels[need.question_key])
+                its_levels = ", ".join(str(level) for level in self.choice_levels[need.question_key])
                 self.report(_value_of(pending.node, "level"),
                             f'{pending.where}: needs level {need.level} of question "{need.question_key}", '
-                            f"which has no choice at that level (its levels: {levels})")
+                            f"which has no choice at that level (its levels: {its_levels})")
             else:
                 graph.setdefault((pending.question_key, pending.level), []).append(
                     ((need.question_key, need.level), pending.node))
@@ -365,17 +407,18 @@ class _QuestionnaireReader:
             self.report(edge_nodes[(question_key, level), needed],
                         f'question "{question_key}", choice level {level}: needs form a cycle: {where}')
 
-    def check_choice_levels(self, question: Fields, choices: tuple[Choice, ...], nodes: list[Node]) -> None:
+    def check_choice_levels(self, question: Fields, choices: list[_ChoiceRead], nodes: list[Node]) -> None:
         seen: set[int] = set()
-        for choice, node in zip(choices, nodes, strict=True):
-            if choice.level is None:
+        for read, node in zip(choices, nodes, strict=True):
+            level = read.level
+            if level is None:
                 continue
-            if choice.level in seen:
-                question.report(_value_of(node, "level"), f"choice level {choice.level} is used twice")
-            elif self.levels is not None and choice.level not in self.levels:
+            if level in seen:
+                question.report(_value_of(node, "level"), f"choice level {level} is used twice")
+            elif self.levels is not None and level not in self.levels:
                 question.report(_value_of(node, "level"),
-                                f"choice level {choice.level} is not on the scale ({self.scale_range()})")
-            seen.add(choice.level)
+                                f"choice level {level} is not on the scale ({self.scale_range()})")
+            seen.add(level)
 
     def unique_id(self, fields: Fields, kind: str) -> str | None:
         """The `id` of a practice, area or question, refused when already used."""
@@ -383,6 +426,8 @@ class _QuestionnaireReader:
         if value is None:
             return None
         node, first_lines = fields.node_of("id"), self.first_lines[kind]
+        if node is None:  # _identifier found a value, so the key is there
+            return value
         if value in first_lines:
             scope = "in the file" if kind == "question" else f"among {kind}s"
             self.report(node, f'{kind} id "{value}" is used twice {scope} (first on line {first_lines[value]})')
@@ -391,7 +436,9 @@ class _QuestionnaireReader:
         return value
 
     def scale_range(self) -> str:
-        return f"{self.levels[0]}-{self.levels[-1]}"
+        """The scale as "1-5"; only called once the scale was read (self.levels set)."""
+        levels = self.levels or [0]
+        return f"{levels[0]}-{levels[-1]}"
 
 
 @dataclass(frozen=True)
@@ -416,7 +463,7 @@ def _key_node(node: Node, key: str) -> Node | None:
 
 def _identifier(fields: Fields, key: str) -> str | None:
     value, node = fields.text(key), fields.node_of(key)
-    if value is not None and not ID_PATTERN.fullmatch(node.value):
+    if value is not None and node is not None and not ID_PATTERN.fullmatch(node.value):
         fields.report(node, f'{key} "{node.value}" may only use a-z, 0-9 and -')
         return None
     return value
@@ -435,10 +482,10 @@ def _identifiers(fields: Fields, key: str) -> list[tuple[str, Node]]:
     return list(found.items())
 
 
-def _url(fields: Fields, key: str, default=None) -> str | None:
-    value = fields.text(key, default)
-    if value and not _is_web_url(value):
-        fields.report(fields.node_of(key), f'{key} must be an absolute http(s) URL, got "{value}"')
+def _url(fields: Fields, key: str, default: str | None = None) -> str | None:
+    value, node = fields.text(key, default), fields.node_of(key)
+    if value and node is not None and not _is_web_url(value):
+        fields.report(node, f'{key} must be an absolute http(s) URL, got "{value}"')
         return None
     return value
 
@@ -456,8 +503,8 @@ def _is_web_url(value: str) -> bool:
 
 def _weight(fields: Fields) -> int | float | None:
     weight = fields.number("weight", 1)
-    if weight is not None and not (math.isfinite(weight) and weight > 0):
-        node = fields.node_of("weight")
+    node = fields.node_of("weight")
+    if weight is not None and node is not None and not (math.isfinite(weight) and weight > 0):
         fields.report(node, f"weight must be a positive finite number, got {node.value}")
         return None
     return weight
@@ -474,16 +521,17 @@ def _label(node: Node, kind: str, fallback: str) -> str:
 def _value_of(node: Node, key: str) -> Node:
     """The value node of `key` in a mapping node, else the node itself (to locate problems)."""
     if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
+        pairs: list[tuple[Node, Node]] = node.value
+        for key_node, value_node in pairs:
             if isinstance(key_node, ScalarNode) and key_node.value == key:
                 return value_node
     return node
 
 
-def _cycles(graph: dict[str, list[tuple[str, Node]]]):
+def _cycles(graph: dict[K, list[tuple[K, Node | None]]]) -> Iterator[tuple[list[K], Node | None]]:
     """Yield (path, node) for each cycle, e.g. (["a", "b", "a"], node of b's "a")."""
     active, done = "active", "done"
-    state: dict[str, str] = {}
+    state: dict[K, str] = {}
     for start in graph:
         if start in state:
             continue
@@ -505,7 +553,7 @@ def _cycles(graph: dict[str, list[tuple[str, Node]]]):
 
 # --- Writing ----------------------------------------------------------------
 
-def questionnaire_to_dict(q: Questionnaire) -> dict:
+def questionnaire_to_dict(q: Questionnaire) -> dict[str, Any]:
     """The questionnaire as plain data in the file format, defaults left out."""
     return _compact({
         "format": q.format,
@@ -523,13 +571,13 @@ def questionnaire_to_dict(q: Questionnaire) -> dict:
     })
 
 
-def _phase_sizes_to_dict(sizes: PhaseSizes) -> dict:
+def _phase_sizes_to_dict(sizes: PhaseSizes) -> dict[str, Any]:
     """The sizes that differ from the defaults."""
     default = PhaseSizes()
     return {key: getattr(sizes, key) for key in ("now", "next") if getattr(sizes, key) != getattr(default, key)}
 
 
-def _practice_to_dict(practice: Practice) -> dict:
+def _practice_to_dict(practice: Practice) -> dict[str, Any]:
     return _compact({
         "id": practice.id,
         "title": practice.title,
@@ -542,7 +590,7 @@ def _practice_to_dict(practice: Practice) -> dict:
     })
 
 
-def _area_to_dict(area: Area) -> dict:
+def _area_to_dict(area: Area) -> dict[str, Any]:
     return _compact({
         "id": area.id,
         "title": area.title,
@@ -552,7 +600,7 @@ def _area_to_dict(area: Area) -> dict:
     })
 
 
-def _question_to_dict(question: Question) -> dict:
+def _question_to_dict(question: Question) -> dict[str, Any]:
     return _compact({
         "id": question.id,
         "text": question.text,
@@ -565,8 +613,8 @@ def _question_to_dict(question: Question) -> dict:
     })
 
 
-def _choice_to_dict(choice: Choice) -> dict:
-    data = {"level": choice.level, "text": choice.text}
+def _choice_to_dict(choice: Choice) -> dict[str, Any]:
+    data: dict[str, Any] = {"level": choice.level, "text": choice.text}
     if choice.practices is not None:
         data["practices"] = list(choice.practices)  # kept even when empty: [] means "none"
     if choice.stage is not None:
@@ -576,7 +624,7 @@ def _choice_to_dict(choice: Choice) -> dict:
     return data
 
 
-def _compact(data: dict) -> dict:
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
     """`data` without its optional keys left at their default (None, "" or [])."""
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 
@@ -601,15 +649,15 @@ class _Quoted(str):
     """Text always written in double quotes (the version, so "2026.1" stays text)."""
 
 
-class _OneLine(list):
+class _OneLine(list[Any]):
     """A list written on one line: [a, b]."""
 
 
-class _OneLineMapping(dict):
+class _OneLineMapping(dict[str, Any]):
     """A mapping written on one line: {level: 1, text: ...}."""
 
 
-def _readable_choice(choice: dict) -> dict:
+def _readable_choice(choice: dict[str, Any]) -> dict[str, Any]:
     if "practices" in choice:
         choice["practices"] = _OneLine(choice["practices"])
     if "needs" in choice:
@@ -617,13 +665,13 @@ def _readable_choice(choice: dict) -> dict:
     return _one_line_if_short(choice) if set(choice) == {"level", "text"} else choice
 
 
-def _one_line_if_short(mapping: dict) -> dict:
+def _one_line_if_short(mapping: dict[str, Any]) -> dict[str, Any]:
     short = sum(len(str(value)) + len(key) + 4 for key, value in mapping.items()) <= 72
     return _OneLineMapping(mapping) if short else mapping
 
 
 class _ReadableDumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Indent lists under their key, as people write them.
         return super().increase_indent(flow, False)
 

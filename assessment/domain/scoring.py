@@ -69,7 +69,7 @@ def level_name_for(questionnaire: Questionnaire, x: float | None) -> str | None:
 
 @dataclass(frozen=True)
 class AreaScore:
-    area_id: str
+    area_key: str
     title: str
     weight: float
     score: float | None  # in [0, 1]; None when no question is scored
@@ -182,7 +182,7 @@ def score_assessment(
         total = len(area.questions)
         areas.append(
             AreaScore(
-                area_id=area.id,
+                area_key=area.id,
                 title=area.title,
                 weight=area.weight,
                 score=score,

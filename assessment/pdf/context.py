@@ -6,14 +6,17 @@ exactly what the results pages and the JSON export say.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
+from assessment.domain.agreement import by_spread
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import answer_in_words, report_date
+from assessment.selectors.actions import ActionRow, team_actions
 from assessment.selectors.reports import AssessmentReport, RoadmapEntry, question_numbers
+from assessment.selectors.respondents import Agreement, agreement_for
 
 PHASES = [
     (NOW, "Now", "Start with these steps. Each is done when the answer it leads to is true."),
@@ -98,6 +101,32 @@ class QuestionRef:
     area_title: str
 
 
+@dataclass(frozen=True)
+class DisputedLine:
+    """A question whose respondents' levels are 2 or more apart, with everyone's level.
+
+    Names only when the lead shares individual answers; otherwise the levels alone.
+    """
+
+    number: str
+    text: str
+    spread: int
+    levels: str  # "Ana 1, Ben 4" or "1, 4"
+
+
+def _disputed_lines(agreement: Agreement | None, named: bool) -> list[DisputedLine]:
+    if agreement is None:
+        return []
+    lines = []
+    for row in by_spread(agreement.disputed):
+        given = [(r.respondent, r.answer.level) for r in row.responses if r.answer is not None and r.answer.level is not None]
+        levels = ", ".join(f"{name} {level}" for name, level in given) if named else ", ".join(
+            str(level) for level in sorted(level for _, level in given)
+        )
+        lines.append(DisputedLine(row.number, row.question.text, row.spread or 0, levels))
+    return lines
+
+
 @dataclass
 class AssessmentPdfContext:
     """Everything templates/pdf/assessment.html shows."""
@@ -133,6 +162,10 @@ class AssessmentPdfContext:
     completeness: str
     answered: int
     total: int
+    action_plan: list[ActionRow] = field(default_factory=list)  # the team's actions on this questionnaire
+    # Several respondents (selectors/respondents.py): agreement per area and the disputed questions.
+    agreement: Agreement | None = None
+    disputed: list[DisputedLine] = field(default_factory=list)
 
 
 def _area_row(area: AreaScore | AssessmentScore, title: str, target: str) -> AreaRow:
@@ -252,15 +285,16 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
             )
         )
 
-    def refs(question_ids):
+    def refs(question_keys):
         result = []
-        for question_id in question_ids:
-            area, question = report.questions_by_id[question_id]
-            result.append(QuestionRef(numbers[question_id], question.text, area.title))
+        for question_key in question_keys:
+            area, question = report.questions_by_key[question_key]
+            result.append(QuestionRef(numbers[question_key], question.text, area.title))
         return result
 
     radar, radar_alt = radar_for(report)
     date_label, date = report_date(assessment)
+    agreement = agreement_for(assessment, questionnaire)
     return AssessmentPdfContext(
         document_title=f"ML readiness report: {team.name} – {questionnaire.title} {questionnaire.version}",
         author=f"{agency.name} – {team.name}",
@@ -293,4 +327,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         completeness=_percent(score.completeness),
         answered=score.answered,
         total=score.total,
+        action_plan=team_actions(team, questionnaire.slug),
+        agreement=agreement,
+        disputed=_disputed_lines(agreement, named=bool(agreement and agreement.share_individual_answers)),
     )

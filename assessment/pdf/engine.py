@@ -102,7 +102,8 @@ def table_header_scopes_add(document, pdf: pydyf.PDF) -> None:
     Runs as WeasyPrint's finisher, on the PDF objects before they are written.
     """
     objects = pdf.objects
-    headers, rows_of_data_cells = [], {}
+    headers: list[pydyf.Dictionary] = []
+    rows_of_data_cells: dict[str, set[object]] = {}  # header id -> the rows (parents) of the cells it heads
     for obj in objects:
         if not isinstance(obj, dict) or obj.get("Type") != "/StructElem":
             continue

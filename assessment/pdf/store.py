@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from assessment import models
@@ -24,7 +25,7 @@ from assessment.selectors.portfolio import portfolio_state
 from assessment.selectors.reports import assessment_report
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = 4  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: divisions
+LAYOUT_VERSION = 5  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions
 
 
 def _digest(*parts) -> str:
@@ -32,7 +33,17 @@ def _digest(*parts) -> str:
 
 
 def assessment_pdf_key(assessment: models.Assessment) -> str:
-    """(assessment, its last change, its questionnaire's last change), plus the names on the cover."""
+    """(assessment, its last change, its questionnaire's last change), plus the names on the cover.
+
+    The "Action plan" section also depends on the team's actions (their last
+    change and number) and, for measured progress, on its latest submission.
+    """
+    mine = Q(actions__questionnaire_slug=assessment.questionnaire.slug)
+    plan = models.Team.objects.filter(pk=assessment.team_id).aggregate(
+        changed=Max("actions__updated_at", filter=mine),
+        count=Count("actions", filter=mine, distinct=True),
+        submitted=Max("assessments__submitted_at"),
+    )
     return "assessment:" + _digest(
         LAYOUT_VERSION,
         assessment.pk,
@@ -40,6 +51,10 @@ def assessment_pdf_key(assessment: models.Assessment) -> str:
         assessment.questionnaire.updated_at.isoformat(),
         assessment.team.name,
         assessment.team.agency.name,
+        plan["changed"],
+        plan["count"],
+        plan["submitted"],
+        timezone.localdate().isoformat() if plan["count"] else "",  # "overdue" changes with the date
     )
 
 
@@ -64,13 +79,15 @@ class ReportSubject:
     # answered by this render.
     read_at: datetime = field(default_factory=timezone.now)
 
-    def rows(self):
+    def rows(self) -> QuerySet[models.StoredReport]:
         """Every stored row of this subject, whatever its key."""
         rows = models.StoredReport.objects.filter(kind=self.kind, agency_id=self.agency_id)
-        if self.kind == models.StoredReport.ASSESSMENT:
+        if self.assessment_id is not None:  # an assessment's report; a portfolio has none
             rows = rows.filter(assessment_id=self.assessment_id)
-        else:
+        elif self.division_id is not None:  # a division's portfolio
             rows = rows.filter(division_id=self.division_id)
+        else:  # the agency's portfolio
+            rows = rows.filter(division__isnull=True)
         return rows
 
 

@@ -11,6 +11,8 @@ from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import questionnaire_domain
 
 ADDED, CHANGED, CLEARED = "+", "~", "-"
+LEAD_DECISION = models.LEAD_DECISION
+TEAM_ANSWER = "Team answer"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class AnswerChange:
     new_value: str
     old_note: str
     new_note: str
+    whose: str = TEAM_ANSWER  # "Team answer", "Team answer: lead's decision", "Ana's own answer (respondent)"
 
     @property
     def note_changed(self) -> bool:
@@ -40,8 +43,12 @@ def _person(user) -> str:
     return user.get_full_name() or user.username
 
 
-def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
-    """Every recorded change to the assessment's answers, newest first. A fixed number of queries."""
+def answer_changes(assessment: models.Assessment, *, with_respondents: bool = False) -> list[AnswerChange]:
+    """Every recorded change to the assessment's answers, newest first. A fixed number of queries.
+
+    With `with_respondents`, also each respondent's changes to their own answers
+    (for those who may see them: access.panel_access).
+    """
     questionnaire = questionnaire_domain(assessment.questionnaire)
     questions = {
         q.pk: q for q in models.Question.objects.filter(area__questionnaire_id=assessment.questionnaire_id).select_related("area")
@@ -49,11 +56,19 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
     choices = dict(
         models.Choice.objects.filter(question__area__questionnaire_id=assessment.questionnaire_id).values_list("pk", "level")
     )
-    records = (
-        models.Answer.history.filter(assessment_id=assessment.pk)
+    records: list[tuple[Any, str]] = [
+        (record, LEAD_DECISION if record.history_change_reason == LEAD_DECISION else TEAM_ANSWER)
+        for record in models.Answer.history.filter(assessment_id=assessment.pk)
         .select_related("history_user", "answered_by")
         .order_by("history_date", "history_id")
-    )
+    ]
+    if with_respondents:
+        names = dict(models.Respondent.objects.filter(assessment=assessment).values_list("pk", "name"))
+        respondent_records = models.RespondentAnswer.history.filter(respondent_id__in=names).select_related(
+            "history_user"
+        )
+        records += [(record, f"{names[record.respondent_id]}'s own answer (respondent)") for record in respondent_records]
+        records.sort(key=lambda pair: pair[0].history_date)
 
     def value_of(record) -> str:
         if record is None or record.history_type == CLEARED:
@@ -68,20 +83,21 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
             ),
         )
 
-    latest: dict[int, Any] = {}  # question id -> its latest historical record
+    latest: dict[tuple[str, int], Any] = {}  # (whose, question id) -> its latest historical record
     changes = []
-    for record in records:
-        before = latest.get(record.question_id)
+    for record, whose in records:
+        line = TEAM_ANSWER if whose == LEAD_DECISION else whose
+        before = latest.get((line, record.question_id))
         if before is not None and before.history_type == CLEARED:
             before = None
-        latest[record.question_id] = record
+        latest[(line, record.question_id)] = record
         old_value, new_value = value_of(before), value_of(record)
         old_note = before.note if before is not None else ""
         new_note = record.note if record.history_type != CLEARED else ""
         if old_value == new_value and old_note == new_note:
             continue  # saved again unchanged
         question = questions.get(record.question_id)
-        who = record.history_user or (record.answered_by if record.history_type != CLEARED else None)
+        who = record.history_user or (getattr(record, "answered_by", None) if record.history_type != CLEARED else None)
         changes.append(
             AnswerChange(
                 when=record.history_date,
@@ -93,6 +109,7 @@ def answer_changes(assessment: models.Assessment) -> list[AnswerChange]:
                 new_value=new_value,
                 old_note=old_note,
                 new_note=new_note,
+                whose="Team answer: lead's decision" if whose == LEAD_DECISION else whose,
             )
         )
     changes.reverse()

@@ -17,7 +17,9 @@ from assessment.selectors.summaries import assessment_summaries
 @dataclass(frozen=True)
 class HomeTeam:
     team: models.Team
-    assessments: list[dict]  # {"assessment": Assessment, "score": AssessmentScore}, newest change first
+    # {"assessment": Assessment, "score": AssessmentScore, "responding": bool}, newest change first;
+    # "responding": a draft this user was asked to answer on their own (views/respondents.py).
+    assessments: list[dict]
     can_write: bool
 
 
@@ -35,9 +37,16 @@ def home_teams(user) -> list[HomeTeam]:
         models.Assessment.objects.filter(team__in=teams).select_related("questionnaire").order_by("-updated_at", "-pk")
     )
     scores = assessment_scores(assessments)
+    responding = set(
+        models.Respondent.objects.filter(
+            user=user, assessment__in=[a.pk for a in assessments], assessment__status=models.Assessment.DRAFT
+        ).values_list("assessment_id", flat=True)
+    )
     by_team: dict[int, list[dict]] = {team.pk: [] for team in teams}
     for assessment in assessments:
-        by_team[assessment.team_id].append({"assessment": assessment, "score": scores[assessment.pk]})
+        by_team[assessment.team_id].append(
+            {"assessment": assessment, "score": scores[assessment.pk], "responding": assessment.pk in responding}
+        )
     return [HomeTeam(team, by_team[team.pk], team.pk in member_of) for team in teams]
 
 

@@ -11,6 +11,7 @@ import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -74,7 +75,7 @@ def heat_band(questionnaire: domain.Questionnaire, score: float | None) -> int |
 
 @dataclass(frozen=True)
 class HeatCell:
-    area_id: str
+    area_key: str
     score: float | None
     level: float | None
     percent: int | None
@@ -82,9 +83,9 @@ class HeatCell:
     band: int | None
 
 
-def heat_cell(questionnaire: domain.Questionnaire, area_id: str, score: float | None) -> HeatCell:
+def heat_cell(questionnaire: domain.Questionnaire, area_key: str, score: float | None) -> HeatCell:
     return HeatCell(
-        area_id=area_id,
+        area_key=area_key,
         score=score,
         level=display_level(questionnaire, score),
         percent=display_percent(score),
@@ -309,7 +310,7 @@ def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope, s
         total[1] += now
     counts = {slug: [(key, t, n) for key, (t, n) in found.items()] for slug, found in added.items()}
     for slug, group in groups.items():
-        practices = group.questionnaire.practices_by_id
+        practices = group.questionnaire.practices_by_key
         found = [
             PracticeCount(practices[key], now, teams)
             for key, teams, now in counts.get(slug, [])
@@ -410,13 +411,13 @@ def division_teams(
         teams = teams.annotate(sort_value=_area_level(column[5:]))
     else:
         column = "name"
+    order: list[Any]
     if column == "name":
         order = [F("name").desc() if descending else F("name").asc(), "pk"]
     else:
         value = F("sort_value").desc(nulls_last=True) if descending else F("sort_value").asc(nulls_last=True)
         order = [value, "name", "pk"]
-    teams = teams.order_by(*order).values_list("pk", "name", "division__name", "latest_id")
-    paginator = Paginator(teams, per_page)
+    paginator = Paginator(teams.order_by(*order).values_list("pk", "name", "division__name", "latest_id"), per_page)
     page = paginator.get_page(selected.page)
     listed = list(page.object_list)
     latest = [row[3] for row in listed if row[3] is not None]

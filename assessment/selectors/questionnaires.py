@@ -173,10 +173,3 @@ def published_versions() -> list[models.QuestionnaireVersion]:
             "title", "-published_at", "-created_at"
         )
     )
-
-
-def question_pks(version: models.QuestionnaireVersion, area_key: str) -> dict[str, int]:
-    """The database id of each question of one area, by its YAML id."""
-    return dict(
-        models.Question.objects.filter(area__questionnaire=version, area__key=area_key).values_list("key", "pk")
-    )

@@ -15,7 +15,6 @@ from assessment.domain.scoring import AssessmentScore, score_assessment, targets
 from assessment.selectors.assessments import answers_domain, area_targets
 from assessment.selectors.questionnaires import questionnaire_domain
 
-
 PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later"}
 
 
@@ -91,12 +90,12 @@ class AssessmentReport:
         return [self.roadmap_entry(item) for item in self.roadmap]
 
     def roadmap_entry(self, item: RoadmapItem) -> RoadmapEntry:
-        questionnaire, practices = self.questionnaire, self.practices_by_id
-        area, question = self.questions_by_id[item.question_key]
+        questionnaire, practices = self.questionnaire, self.practices_by_key
+        area, question = self.questions_by_key[item.question_key]
         item_practices = [practices[key] for key in item.practices if key in practices]
         needs = []
         for need in item.needs:
-            _, needed = self.questions_by_id[need.question_key]
+            _, needed = self.questions_by_key[need.question_key]
             needs.append(NeedLine(needed, self.question_numbers[need.question_key], need.level,
                                   questionnaire.level_name(need.level)))
         return RoadmapEntry(
@@ -106,7 +105,7 @@ class AssessmentReport:
             question=question,
             from_name=questionnaire.level_name(item.from_level),
             to_name=questionnaire.level_name(item.to_level),
-            done=question.choice_at(item.to_level).text,
+            done=question.choice_of_level(item.to_level).text,
             practices=item_practices,
             builds_on={
                 p.id: [practices[key] for key in p.requires if key in practices] for p in item_practices if p.requires
@@ -118,11 +117,11 @@ class AssessmentReport:
         return [entry for entry in self.roadmap_entries if entry.item.phase == phase]
 
     @cached_property
-    def questions_by_id(self) -> dict[str, tuple[domain.Area, domain.Question]]:
+    def questions_by_key(self) -> dict[str, tuple[domain.Area, domain.Question]]:
         return {question.id: (area, question) for area, question in self.questionnaire.questions()}
 
     @cached_property
-    def practices_by_id(self) -> dict[str, domain.Practice]:
+    def practices_by_key(self) -> dict[str, domain.Practice]:
         return {p.id: p for p in self.questionnaire.practices}
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -27,13 +28,15 @@ class AnswerInvalid(Exception):
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """One answer as posted: kind is choice / not_applicable / not_sure, or "" to clear.
+    """One answer as posted, to the question with YAML id `question_key`.
+
+    kind is choice / not_applicable / not_sure, or "" to clear.
 
     A Not applicable answer may carry its reason (one of domain.NA_REASONS, with
     a detail for "other"); other kinds drop any reason given.
     """
 
-    question_id: int
+    question_key: str
     kind: str
     level: int | None = None
     note: str = ""
@@ -43,7 +46,7 @@ class AnswerInput:
 
 def _without_control_characters(text: str) -> str:
     # Control characters other than newline and tab have no place in a note.
-    return "".join(ch for ch in text if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+    return "".join(ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f")).strip()
 
 
 def _clean_note(note: str) -> str:
@@ -85,7 +88,7 @@ def _lock(assessment: models.Assessment) -> models.Assessment:
 def assessment_create(
     *,
     team: models.Team,
-    questionnaire: models.QuestionnaireVersion,
+    version: models.QuestionnaireVersion,
     title: str,
     user: User,
     targets: dict[str, int] | None = None,
@@ -95,10 +98,10 @@ def assessment_create(
     if copy_from is not None and copy_from.team_id != team.pk:
         raise AnswerInvalid("An assessment can only be copied from the same team.")
     assessment = models.Assessment.objects.create(
-        team=team, questionnaire=questionnaire, title=title.strip(), created_by=user, copied_from=copy_from
+        team=team, questionnaire=version, title=title.strip(), created_by=user, copied_from=copy_from
     )
-    areas = {a.key: a for a in models.Area.objects.filter(questionnaire=questionnaire)}
-    scale = set(models.ScaleLevel.objects.filter(questionnaire=questionnaire).values_list("level", flat=True))
+    areas = {a.key: a for a in models.Area.objects.filter(questionnaire=version)}
+    scale = set(models.ScaleLevel.objects.filter(questionnaire=version).values_list("level", flat=True))
     if targets is None and copy_from is not None:
         targets = dict(copy_from.area_targets.values_list("area__key", "target"))
     rows = []
@@ -146,14 +149,14 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user:
 def answers_save(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
     """Store several answers at once, all or nothing. Returns how many changed."""
     assessment = _lock(assessment)
-    question_ids = [a.question_id for a in answers]
+    question_keys = [a.question_key for a in answers]
     questions = {
-        q.pk: q
+        q.key: q
         for q in models.Question.objects.filter(
-            pk__in=question_ids, area__questionnaire_id=assessment.questionnaire_id
+            key__in=question_keys, area__questionnaire_id=assessment.questionnaire_id
         ).prefetch_related("choices")
     }
-    existing = {a.question_id: a for a in assessment.answers.filter(question_id__in=question_ids)}
+    existing = {a.question_id: a for a in assessment.answers.filter(question__in=questions.values())}
     # New answers are inserted in bulk, and the history rows of all changes go
     # in one INSERT: a page of seven changed answers costs eight writes instead
     # of fourteen. Changed answers are still updated one by one: bulk_update's
@@ -163,9 +166,9 @@ def answers_save(*, assessment: models.Assessment, user: User, answers: list[Ans
     to_create: list[models.Answer] = []
     removed = 0
     for given in answers:
-        question = questions.get(given.question_id)
+        question = questions.get(given.question_key)
         if question is None:
-            raise AnswerInvalid(f"Question {given.question_id} is not part of this assessment.")
+            raise AnswerInvalid(f'Question "{given.question_key}" is not part of this assessment.')
         note = _clean_note(given.note)
         current = existing.get(question.pk)
         if given.kind == "":
@@ -227,3 +230,25 @@ def assessment_submit(*, assessment: models.Assessment, user: User) -> models.As
     # Its PDF (and the agency's portfolio) rendered by a worker, so the first download is instant.
     assessment_report_queue(assessment.pk)
     return assessment
+
+
+def assessment_dates_restore(
+    *,
+    assessment: models.Assessment,
+    created_at: datetime | None = None,
+    updated_at: datetime | None = None,
+    submitted_at: datetime | None = None,
+) -> None:
+    """Give an assessment made after the fact (an import, demo data) the dates it had.
+
+    Creating and submitting stamp the current time; these dates replace them.
+    Dates left as None keep what the assessment has.
+    """
+    dates = {
+        name: value
+        for name, value in (("created_at", created_at), ("updated_at", updated_at), ("submitted_at", submitted_at))
+        if value is not None
+    }
+    if dates:
+        # update() bypasses auto_now, which would otherwise set updated_at to now again.
+        models.Assessment.objects.filter(pk=assessment.pk).update(**dates)

@@ -14,17 +14,20 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.assessments import assessment_dates_restore
 from assessment.services.reports import assessment_report_queue
 from assessment.services.summaries import summaries_store
+from assessment.services.teams import agency_ensure, team_ensure
 
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
@@ -72,10 +75,12 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
         "area__position"
     ).values_list("assessment_id", "area__key", "target"):
         targets[assessment_id][key] = target
+    panels = _panels_export(ids)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
+        "actions": _actions_export(teams),
         "teams": [{"slug": t.slug, "name": t.name, "agency": t.agency.name} for t in teams],
         "assessments": [
             {
@@ -88,13 +93,95 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
                 "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
                 "targets": targets[a.pk],
                 "answers": answers[a.pk],
+                **({"panel": panels[a.pk]} if a.pk in panels else {}),
             }
             for a in assessments
         ],
     }
 
 
+def _actions_export(teams: list[models.Team]) -> list[dict[str, Any]]:
+    """The teams' action plans, keyed like the actions themselves (questionnaire slug, question id, target level)."""
+    rows = models.Action.objects.filter(team__in=teams).select_related("team", "owner").order_by("team__slug", "pk")
+    return [
+        {
+            "team": a.team.slug,
+            "questionnaire": a.questionnaire_slug,
+            "question": a.question_key,
+            "target_level": a.target_level,
+            "owner": a.owner.get_username() if a.owner is not None else None,
+            "owner_name": a.owner_display if a.owner is not None else a.owner_name,
+            "due_date": a.due_date.isoformat() if a.due_date else None,
+            "status": a.status,
+            "wont_do_reason": a.wont_do_reason,
+            "link": a.link,
+            "note": a.note,
+            "created_at": a.created_at.isoformat(),
+        }
+        for a in rows
+    ]
+
+
+def _username(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _panels_export(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The respondents, their answers and the lead's decisions of assessments answered by several people.
+
+    People are named by username (null when the account is gone) and by the
+    name shown, so an instance without the account keeps the answers under the name.
+    """
+    panels: dict[int, dict[str, Any]] = {}
+    for panel in models.RespondentPanel.objects.filter(assessment_id__in=ids).select_related("lead"):
+        panels[panel.assessment_id] = {
+            "lead": _username(panel.lead),
+            "share_individual_answers": panel.share_individual_answers,
+            "respondents": [],
+            "decisions": [],
+        }
+    if not panels:
+        return panels
+    respondents: dict[int, dict[str, Any]] = {}
+    for respondent in models.Respondent.objects.filter(assessment_id__in=list(panels)).select_related("user").order_by(
+        "assessment_id", "name", "pk"
+    ):
+        respondents[respondent.pk] = {
+            "name": respondent.name,
+            "user": _username(respondent.user),
+            "submitted_at": respondent.submitted_at.isoformat() if respondent.submitted_at else None,
+            "answers": [],
+        }
+        panels[respondent.assessment_id]["respondents"].append(respondents[respondent.pk])
+    rows = (
+        models.RespondentAnswer.objects.filter(respondent_id__in=list(respondents))
+        .order_by("question__area__position", "question__position", "question_id")
+        .values_list("respondent_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
+    )
+    for respondent_id, key, kind, level, note, na_reason, na_detail in rows:
+        answer: dict[str, object] = {"question": key, "answer": kind, "level": level, "note": note}
+        if kind == domain.NOT_APPLICABLE:
+            answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
+        respondents[respondent_id]["answers"].append(answer)
+    for decision in models.TeamAnswerDecision.objects.filter(assessment_id__in=list(panels)).select_related(
+        "question", "decided_by"
+    ).order_by("question__area__position", "question__position"):
+        panels[decision.assessment_id]["decisions"].append(
+            {
+                "question": decision.question.key,
+                "decided_by": _username(decision.decided_by),
+                "decided_at": decision.decided_at.isoformat(),
+                "spread": decision.spread,
+                "responses": decision.responses,
+            }
+        )
+    return panels
+
+
 # ---------------------------------------------------------------- import
+
+# One checked answer: question key, kind, level, note, N/A reason, N/A detail.
+_CheckedAnswer = tuple[str, str, int | None, str, str, str]
 
 
 @dataclass
@@ -107,7 +194,49 @@ class _Assessment:
     updated_at: datetime | None
     submitted_at: datetime | None
     targets: dict[str, int]
-    answers: list[tuple[str, str, int | None, str, str, str]]  # question key, kind, level, note, N/A reason, detail
+    answers: list[_CheckedAnswer]
+    panel: _Panel | None = None
+
+
+@dataclass
+class _Respondent:
+    name: str
+    user: str | None
+    submitted_at: datetime | None
+    answers: list[_CheckedAnswer]
+
+
+@dataclass
+class _Decision:
+    question: str
+    decided_by: str | None
+    decided_at: datetime | None
+    spread: int | None
+    responses: dict[str, Any]
+
+
+@dataclass
+class _Panel:
+    lead: str | None
+    share_individual_answers: bool
+    respondents: list[_Respondent]
+    decisions: list[_Decision]
+
+
+@dataclass
+class _Action:
+    team: str
+    questionnaire: str
+    question: str
+    target_level: int
+    owner: str | None
+    owner_name: str
+    due_date: date | None
+    status: str
+    wont_do_reason: str
+    link: str
+    note: str
+    created_at: datetime | None
 
 
 @dataclass
@@ -116,6 +245,7 @@ class ImportOutcome:
     agencies_created: list[str] = field(default_factory=list)
     assessments_created: int = 0
     answers_created: int = 0
+    actions_created: int = 0
     skipped: list[str] = field(default_factory=list)  # already present
 
     def describe(self) -> str:
@@ -123,6 +253,8 @@ class ImportOutcome:
             f"{self.assessments_created} assessment(s) with {self.answers_created} answer(s) imported",
             f"{len(self.teams_created)} team(s) created",
         ]
+        if self.actions_created:
+            parts.append(f"{self.actions_created} action(s) of plans imported")
         if self.agencies_created:
             parts.append(f"{len(self.agencies_created)} agency(ies) created")
         if self.skipped:
@@ -179,9 +311,9 @@ class _Versions:
 
 def _check_answers(
     answers: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
-) -> list[tuple[str, str, int | None, str]]:
+) -> list[_CheckedAnswer]:
     questions = {q.id: q for _a, q in questionnaire.questions()}
-    checked: list[tuple[str, str, int | None, str]] = []
+    checked: list[_CheckedAnswer] = []
     seen: set[str] = set()
     if not isinstance(answers, list):
         problems.append(f"{where}: answers: expected a list, got {type(answers).__name__}")
@@ -227,7 +359,7 @@ def _check_answers(
     return checked
 
 
-def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tuple[str, str]:
+def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[str]) -> tuple[str, str]:
     """An N/A answer's reason; absent or null in documents exported before reasons were asked."""
     reason, detail = item.get("na_reason"), item.get("na_reason_detail")
     if kind != domain.NOT_APPLICABLE:
@@ -242,6 +374,81 @@ def _check_na_reason(item: dict, kind: str, at: str, problems: list[str]) -> tup
     if reason != domain.NA_OTHER and detail:
         problems.append(f'{at}: na_reason_detail is only for na_reason "{domain.NA_OTHER}"')
     return reason or "", detail.strip() if reason == domain.NA_OTHER else ""
+
+
+def _username_value(value: object, where: str, problems: list[str]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 150:
+        problems.append(f"{where}: expected a username (text of at most 150 characters) or null, got {value!r}")
+        return None
+    return value
+
+
+def _check_panel(panel: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> _Panel | None:
+    """The respondents, their answers and the lead's decisions; absent for a single-author assessment."""
+    if panel is None:
+        return None
+    where = f"{where}: panel"
+    if not isinstance(panel, dict):
+        problems.append(f"{where}: expected an object with lead, share_individual_answers, respondents, decisions")
+        return None
+    _unknown_keys(panel, {"lead", "share_individual_answers", "respondents", "decisions"}, where, problems)
+    share = panel.get("share_individual_answers", False)
+    if not isinstance(share, bool):
+        problems.append(f"{where}: share_individual_answers: expected true or false, got {share!r}")
+    respondents: list[_Respondent] = []
+    seen: set[str] = set()
+    for at, item in _objects(panel, "respondents", where, "an object with name, user, submitted_at, answers", problems):
+        _unknown_keys(item, {"name", "user", "submitted_at", "answers"}, at, problems)
+        name = _text(item.get("name"), f"{at}: name", problems, max_length=300)
+        user = _username_value(item.get("user"), f"{at}: user", problems)
+        if user is not None and user in seen:
+            problems.append(f'{at}: user "{user}" is a respondent twice')
+        seen.add(user or "")
+        respondents.append(
+            _Respondent(
+                name=name,
+                user=user,
+                submitted_at=_datetime(item.get("submitted_at"), f"{at}: submitted_at", problems, required=False),
+                answers=_check_answers(item.get("answers", []), questionnaire, at, problems),
+            )
+        )
+    questions = {q.id for _a, q in questionnaire.questions()}
+    decisions: list[_Decision] = []
+    decided: set[str] = set()
+    for at, item in _objects(panel, "decisions", where, "an object with question, decided_by, decided_at", problems):
+        _unknown_keys(item, {"question", "decided_by", "decided_at", "spread", "responses"}, at, problems)
+        key, spread, responses = item.get("question"), item.get("spread"), item.get("responses", {})
+        if not isinstance(key, str) or key not in questions:
+            problems.append(f"{at}: question {key!r} is not in {questionnaire.slug} {questionnaire.version}")
+            continue
+        if key in decided:
+            problems.append(f'{at}: question "{key}" is decided twice')
+            continue
+        decided.add(key)
+        if spread is not None and (isinstance(spread, bool) or not isinstance(spread, int) or spread < 0):
+            problems.append(f"{at}: spread: expected a whole number of levels, 0 or more, or null, got {spread!r}")
+        if not isinstance(responses, dict) or not all(
+            isinstance(v, (int, str)) and not isinstance(v, bool) for v in responses.values()
+        ):
+            problems.append(f"{at}: responses: expected an object of respondent name to level or answer kind")
+            responses = {}
+        decisions.append(
+            _Decision(
+                question=key,
+                decided_by=_username_value(item.get("decided_by"), f"{at}: decided_by", problems),
+                decided_at=_datetime(item.get("decided_at"), f"{at}: decided_at", problems, required=True),
+                spread=spread if isinstance(spread, int) else None,
+                responses=responses,
+            )
+        )
+    return _Panel(
+        lead=_username_value(panel.get("lead"), f"{where}: lead", problems),
+        share_individual_answers=share is True,
+        respondents=respondents,
+        decisions=decisions,
+    )
 
 
 def _check_targets(targets: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> dict[str, int]:
@@ -279,7 +486,65 @@ def _objects(
             problems.append(f"{where}: expected {expected}")
 
 
-def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[str]]:
+def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems: list[str]) -> list[_Action]:
+    """The `actions` of the document (absent in files from before action plans), each checked like the form."""
+    from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
+
+    checked = []
+    allowed = {"team", "questionnaire", "question", "target_level", "owner", "owner_name", "due_date", "status",
+               "wont_do_reason", "link", "note", "created_at"}
+    for where, item in _objects(data, "actions", source, "an object", problems):
+        where = f'{where} (team "{item.get("team")}", question "{item.get("question")}")'
+        _unknown_keys(item, allowed, where, problems)
+        team = item.get("team")
+        if team not in teams and not (isinstance(team, str) and models.Team.objects.filter(slug=team).exists()):
+            problems.append(f"{where}: team {team!r} is neither in the file's teams nor in this database")
+        keys = {}
+        for name in ("questionnaire", "question"):
+            value = item.get(name)
+            if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9-]{1,100}", value):
+                problems.append(f"{where}: {name} {value!r} must be lowercase letters, digits and hyphens")
+            keys[name] = value if isinstance(value, str) else ""
+        level = item.get("target_level")
+        if not isinstance(level, int) or isinstance(level, bool):
+            problems.append(f"{where}: target_level {level!r} must be a whole number")
+            level = 0
+        status = item.get("status")
+        if status not in dict(models.Action.STATUS_CHOICES):
+            problems.append(f"{where}: status {status!r} is not one of {', '.join(dict(models.Action.STATUS_CHOICES))}")
+        due = None
+        raw_due = item.get("due_date")
+        if raw_due is not None:
+            try:
+                due = date.fromisoformat(raw_due) if isinstance(raw_due, str) else None
+            except ValueError:
+                due = None
+            if due is None or not DUE_YEAR_MIN <= due.year <= DUE_YEAR_MAX:
+                problems.append(f"{where}: due_date {raw_due!r} is not a date such as 2027-03-31 between "
+                                f"{DUE_YEAR_MIN} and {DUE_YEAR_MAX}")
+        reason = _text(item.get("wont_do_reason"), f"{where}: wont_do_reason", problems,
+                       max_length=models.Action.REASON_MAX_LENGTH, required=False)
+        if status == models.Action.WONT_DO and not reason.strip():
+            problems.append(f"{where}: wont_do_reason: required when the status is wont_do")
+        link = _text(item.get("link"), f"{where}: link", problems, max_length=500, required=False)
+        if link and not link_is_allowed(link):
+            problems.append(f"{where}: link {link[:100]!r} must start with http:// or https://")
+        owner = item.get("owner")
+        if owner is not None and not isinstance(owner, str):
+            problems.append(f"{where}: owner {owner!r} must be a user name or null")
+        checked.append(_Action(
+            team=team if isinstance(team, str) else "", questionnaire=keys["questionnaire"], question=keys["question"],
+            target_level=level, owner=owner if isinstance(owner, str) else None,
+            owner_name=_text(item.get("owner_name"), f"{where}: owner_name", problems, max_length=200, required=False),
+            due_date=due, status=status if isinstance(status, str) else "", wont_do_reason=reason, link=link,
+            note=_text(item.get("note"), f"{where}: note", problems, max_length=models.Action.NOTE_MAX_LENGTH,
+                       required=False),
+            created_at=_datetime(item.get("created_at"), f"{where}: created_at", problems, required=False),
+        ))
+    return checked
+
+
+def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[_Action]]:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ExchangeInvalid([f"{source}: expected a JSON object made by export_assessments"])
@@ -287,7 +552,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         problems.append(f"{source}: format: expected {FORMAT!r}, got {data.get('format')!r}")
     if data.get("format_version") != FORMAT_VERSION:
         problems.append(f"{source}: format_version: expected {FORMAT_VERSION}, got {data.get('format_version')!r}")
-    _unknown_keys(data, {"format", "format_version", "exported_at", "teams", "assessments"}, source, problems)
+    _unknown_keys(data, {"format", "format_version", "exported_at", "teams", "assessments", "actions"}, source, problems)
     if problems:
         raise ExchangeInvalid(problems)
 
@@ -313,7 +578,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         _unknown_keys(
             item,
             {"team", "questionnaire", "title", "status", "created_at", "updated_at", "submitted_at", "targets",
-             "answers"},
+             "answers", "panel"},
             where, problems,
         )
         team = item.get("team")
@@ -350,42 +615,44 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
                                        required=submitted),
                 targets=_check_targets(item.get("targets"), questionnaire, where, problems),
                 answers=_check_answers(item.get("answers", []), questionnaire, where, problems),
+                panel=_check_panel(item.get("panel"), questionnaire, where, problems),
             )
         )
+    actions = _check_actions(data, source, set(teams), problems)
     if problems:
         raise ExchangeInvalid(problems)
-    return {slug: t for slug, t in teams.items() if slug not in existing_teams}, checked, problems
+    return {slug: t for slug, t in teams.items() if slug not in existing_teams}, checked, actions
 
 
 @transaction.atomic
 def assessments_import(data: object, *, source: str = "document") -> ImportOutcome:
     """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
-    new_teams, assessments, _ = _check(data, source)
+    new_teams, assessments, actions = _check(data, source)
     outcome = ImportOutcome()
-    agencies = {a.name: a for a in models.Agency.objects.filter(name__in={t["agency"] for t in new_teams.values()})}
     for slug, new_team in new_teams.items():
-        agency = agencies.get(new_team["agency"])
-        if agency is None:
-            agency = agencies[new_team["agency"]] = models.Agency.objects.create(name=new_team["agency"])
+        agency, agency_created = agency_ensure(name=new_team["agency"])
+        if agency_created:
             outcome.agencies_created.append(agency.name)
-        models.Team.objects.create(agency=agency, slug=slug, name=new_team["name"])
+        team_ensure(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
-    teams = {t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments})}
+    teams = {
+        t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments} | {a.team for a in actions})
+    }
 
     lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
     for item in assessments:
         if item.version.pk not in lookups:
-            questions = dict(
+            question_pks = dict(
                 models.Question.objects.filter(area__questionnaire=item.version).values_list("key", "pk")
             )
-            choices = {
-                (question_id, level): pk
-                for pk, question_id, level in models.Choice.objects.filter(
+            choice_pks = {
+                (question_pk, level): pk
+                for pk, question_pk, level in models.Choice.objects.filter(
                     question__area__questionnaire=item.version
                 ).values_list("pk", "question_id", "level")
             }
-            areas = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
-            lookups[item.version.pk] = (questions, choices, areas)
+            area_pks = dict(models.Area.objects.filter(questionnaire=item.version).values_list("key", "pk"))
+            lookups[item.version.pk] = (question_pks, choice_pks, area_pks)
 
     answers: list[models.Answer] = []
     targets: list[models.AreaTarget] = []
@@ -402,29 +669,32 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             team=team, questionnaire=item.version, title=item.title, status=item.status
         )
         # created_at and updated_at are set automatically on create; restore the exported ones.
-        dates: dict[str, datetime | None] = {"submitted_at": item.submitted_at}
-        if item.created_at:
-            dates["created_at"] = item.created_at
-        dates["updated_at"] = item.updated_at or timezone.now()
-        models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
-        questions, choices, areas = lookups[item.version.pk]
+        assessment_dates_restore(
+            assessment=assessment,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            submitted_at=item.submitted_at,
+        )
+        question_pks, choice_pks, area_pks = lookups[item.version.pk]
         for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_id = questions[key]
+            question_pk = question_pks[key]
             answers.append(
                 models.Answer(
                     assessment=assessment,
-                    question_id=question_id,
+                    question_id=question_pk,
                     kind=kind,
-                    choice_id=choices[(question_id, level)] if kind == domain.CHOICE and level is not None else None,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
                     note=note,
                     na_reason=na_reason,
                     na_reason_detail=na_detail,
                 )
             )
         targets.extend(
-            models.AreaTarget(assessment=assessment, area_id=areas[key], target=target)
+            models.AreaTarget(assessment=assessment, area_id=area_pks[key], target=target)
             for key, target in item.targets.items()
         )
+        if item.panel is not None:
+            _panel_import(assessment, item.panel, question_pks, choice_pks)
         outcome.assessments_created += 1
         if item.status == models.Assessment.SUBMITTED:
             assessment_report_queue(assessment.pk)
@@ -433,4 +703,70 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     models.AreaTarget.objects.bulk_create(targets)
     summaries_store(submitted)
     outcome.answers_created = len(answers)
+    _actions_import(actions, teams, outcome)
     return outcome
+
+
+def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outcome: ImportOutcome) -> None:
+    """Create the actions a team does not have yet (same questionnaire, question and target level)."""
+    from assessment.services.actions import team_member_ids
+
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(username__in={a.owner for a in actions if a.owner})
+    }
+    members: dict[int, set[int]] = {}
+    for item in actions:
+        team = teams[item.team]
+        key: dict[str, Any] = {
+            "questionnaire_slug": item.questionnaire, "question_key": item.question, "target_level": item.target_level,
+        }
+        if models.Action.objects.filter(team=team, **key).exists():
+            outcome.skipped.append(f"{item.team}: action on {item.question} to level {item.target_level}")
+            continue
+        if team.pk not in members:
+            members[team.pk] = team_member_ids(team)
+        owner = users.get(item.owner) if item.owner else None
+        if owner is not None and owner.pk not in members[team.pk]:
+            owner = None  # not a member here: keep the name as text
+        models.Action.objects.create(
+            team=team, **key, owner=owner, owner_name="" if owner is not None else item.owner_name,
+            due_date=item.due_date, status=item.status, wont_do_reason=item.wont_do_reason, link=item.link,
+            note=item.note, created_at=item.created_at or timezone.now(),
+        )
+        outcome.actions_created += 1
+
+
+def _panel_import(
+    assessment: models.Assessment, panel: _Panel, question_pks: dict[str, int], choice_pks: dict[tuple[int, int], int]
+) -> None:
+    """Respondents whose account is not in this instance are kept by name, without an account."""
+    from django.contrib.auth import get_user_model
+
+    named = {panel.lead, *(r.user for r in panel.respondents), *(d.decided_by for d in panel.decisions)} - {None}
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=named)}
+    models.RespondentPanel.objects.create(
+        assessment=assessment, lead=users.get(panel.lead or ""), share_individual_answers=panel.share_individual_answers
+    )
+    answers = []
+    for item in panel.respondents:
+        respondent = models.Respondent.objects.create(
+            assessment=assessment, user=users.get(item.user or ""), name=item.name, submitted_at=item.submitted_at
+        )
+        for key, kind, level, note, na_reason, na_detail in item.answers:
+            question_pk = question_pks[key]
+            answers.append(
+                models.RespondentAnswer(
+                    respondent=respondent, question_id=question_pk, kind=kind,
+                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
+                    note=note, na_reason=na_reason, na_reason_detail=na_detail,
+                )
+            )
+    models.RespondentAnswer.objects.bulk_create(answers)
+    models.TeamAnswerDecision.objects.bulk_create(
+        models.TeamAnswerDecision(
+            assessment=assessment, question_id=question_pks[d.question], decided_by=users.get(d.decided_by or ""),
+            decided_at=d.decided_at or timezone.now(), spread=d.spread, responses=d.responses,
+        )
+        for d in panel.decisions
+    )

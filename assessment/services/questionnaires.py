@@ -5,6 +5,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +46,7 @@ def _normalized(value: object) -> object:
     return value
 
 
-def _without_default_roadmap_keys(data: dict) -> dict:
+def _without_default_roadmap_keys(data: dict[str, Any]) -> dict[str, Any]:
     """The content without roadmap keys left at their defaults.
 
     So a questionnaire that uses none of them keeps the digest it had before

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -89,7 +90,7 @@ def report_queue(subject: ReportSubject, *, delay: int = 0, waited_for: bool = F
     return row
 
 
-def report_job(subject: ReportSubject, *, retry) -> None:
+def report_job(subject: ReportSubject, *, retry: Callable[[int], object]) -> None:
     """What a worker does with a queued report. `retry(delay)` enqueues the job again.
 
     Re-raises a render's error after recording it, so the task queue marks the

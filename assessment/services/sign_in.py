@@ -8,13 +8,18 @@ anything set by hand in the admin is left exactly as it is.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from assessment import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +48,13 @@ class Grants:
     admin_group_ids: frozenset[int]
 
 
-def grants_for_groups(groups) -> Grants:
+def grants_for_groups(groups: Iterable[str]) -> Grants:
     """The strongest role per team, the executive agency (lowest mapping id wins) and the admin groups."""
     team_roles: dict[int, str] = {}
     executive_agency_id = None
-    admin_group_ids = set()
+    admin_group_ids: set[int] = set()
     for mapping in models.ProviderGroupMapping.objects.filter(claim_value__in=list(groups)).order_by("id"):
-        if mapping.team_id and ROLE_STRENGTH[mapping.role] > ROLE_STRENGTH.get(team_roles.get(mapping.team_id), 0):
+        if mapping.team_id and ROLE_STRENGTH[mapping.role] > ROLE_STRENGTH.get(team_roles.get(mapping.team_id, ""), 0):
             team_roles[mapping.team_id] = mapping.role
         if mapping.executive_agency_id and executive_agency_id is None:
             executive_agency_id = mapping.executive_agency_id
@@ -60,7 +65,8 @@ def grants_for_groups(groups) -> Grants:
 
 def _free_username(wanted: str) -> str:
     User = get_user_model()
-    base = (wanted or "user")[: User._meta.get_field("username").max_length - 4]
+    max_length = User._meta.get_field("username").max_length or 150  # Django's default when none is set
+    base = (wanted or "user")[: max_length - 4]
     candidate, number = base, 1
     while User.objects.filter(username__iexact=candidate).exists():
         number += 1
@@ -69,7 +75,7 @@ def _free_username(wanted: str) -> str:
 
 
 @transaction.atomic
-def provider_user_sign_in(*, claims: ProviderClaims):
+def provider_user_sign_in(*, claims: ProviderClaims) -> User:
     """The account for this provider identity (created at the first sign-in), with roles from its groups.
 
     An existing local account is never taken over by a matching username or

@@ -55,7 +55,7 @@ def _store_batch(ids: list[int]) -> int:
         summaries.append(row)
         areas += [
             models.AreaSummary(
-                summary_id=assessment.pk, area_key=area.area_id, score=area.score, level=area.level,
+                summary_id=assessment.pk, area_key=area.area_key, score=area.score, level=area.level,
                 completeness=area.completeness, progress_to_target=area.progress_to_target,
             )
             for area in score.areas

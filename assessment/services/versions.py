@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessment import models
@@ -146,35 +147,34 @@ def _finished_part(questionnaire: domain.Questionnaire) -> tuple[domain.Question
 
 def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
     """Links to practices of another version: the domain rebuild would hide them, so look in the tables."""
-    problems = [
-        f'question "{link.question.key}": practices links to practice "{link.practice.key}" '
-        f'of another version ("{link.practice.questionnaire.version}")'
-        for link in models.QuestionPractice.objects.filter(question__area__questionnaire=version)
-        .exclude(practice__questionnaire=version)
-        .select_related("question", "practice__questionnaire")
+
+    def another(label: str, other: models.QuestionnaireVersion) -> str:
+        return f'{label} of another version ("{other.version}")'
+
+    def question_choice(choice: models.Choice) -> str:
+        return f'question "{choice.question.key}", choice level {choice.level}'
+
+    # Each: the links of this version (with what the message reads), the lookup
+    # from a link to the version it points to, and the message.
+    checks: list[tuple[QuerySet[Any], str, Callable[[Any], str]]] = [
+        (models.QuestionPractice.objects.filter(question__area__questionnaire=version).select_related(
+            "question", "practice__questionnaire"), "practice__questionnaire",
+         lambda link: f'question "{link.question.key}": practices links to '
+         + another(f'practice "{link.practice.key}"', link.practice.questionnaire)),
+        (models.PracticeRequirement.objects.filter(practice__questionnaire=version).select_related(
+            "practice", "required__questionnaire"), "required__questionnaire",
+         lambda link: f'practice "{link.practice.key}": requires names '
+         + another(f'practice "{link.required.key}"', link.required.questionnaire)),
+        (models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version).select_related(
+            "choice__question", "practice__questionnaire"), "practice__questionnaire",
+         lambda link: f"{question_choice(link.choice)}: practices links to "
+         + another(f'practice "{link.practice.key}"', link.practice.questionnaire)),
+        (models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version).select_related(
+            "choice__question", "question__area__questionnaire"), "question__area__questionnaire",
+         lambda need: f"{question_choice(need.choice)}: needs names "
+         + another(f'question "{need.question.key}"', need.question.area.questionnaire)),
     ]
-    problems += [
-        f'practice "{link.practice.key}": requires names practice "{link.required.key}" '
-        f'of another version ("{link.required.questionnaire.version}")'
-        for link in models.PracticeRequirement.objects.filter(practice__questionnaire=version)
-        .exclude(required__questionnaire=version)
-        .select_related("practice", "required__questionnaire")
-    ]
-    problems += [
-        f'question "{link.choice.question.key}", choice level {link.choice.level}: practices links to practice '
-        f'"{link.practice.key}" of another version ("{link.practice.questionnaire.version}")'
-        for link in models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version)
-        .exclude(practice__questionnaire=version)
-        .select_related("choice__question", "practice__questionnaire")
-    ]
-    problems += [
-        f'question "{need.choice.question.key}", choice level {need.choice.level}: needs names question '
-        f'"{need.question.key}" of another version ("{need.question.area.questionnaire.version}")'
-        for need in models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version)
-        .exclude(question__area__questionnaire=version)
-        .select_related("choice__question", "question__area__questionnaire")
-    ]
-    return problems
+    return [message(link) for links, target, message in checks for link in links.exclude(**{target: version})]
 
 
 def version_check(version: models.QuestionnaireVersion) -> VersionCheck:
@@ -295,9 +295,10 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
             if item.id not in before:
                 lines.append(f'{kind} "{item.id}" added')
             else:
-                changed = _changed_fields(before[item.id], item, fields)
-                if kind == "question":
-                    changed += _choice_differences(before[item.id], item)
+                earlier = before[item.id]
+                changed = _changed_fields(earlier, item, fields)
+                if isinstance(earlier, domain.Question) and isinstance(item, domain.Question):
+                    changed += _choice_differences(earlier, item)
                 if changed:
                     lines.append(f'{kind} "{item.id}": {", ".join(changed)} changed')
         lines += [f'{kind} "{item.id}" removed' for item in old_items if item.id not in after]
@@ -309,7 +310,7 @@ def _choice_differences(old: domain.Question, new: domain.Question) -> list[str]
     if [(c.level, c.text) for c in old.choices] != [(c.level, c.text) for c in new.choices]:
         return ["choices"]
     changed = []
-    for before, after in zip(old.choices, new.choices):
+    for before, after in zip(old.choices, new.choices, strict=True):  # the same levels, checked above
         keys = _changed_fields(before, after, ["practices", "stage", "needs"])
         if keys:
             changed.append(f"choice {after.level} {' and '.join(keys)}")

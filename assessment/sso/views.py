@@ -79,7 +79,7 @@ def logout(request):
     """Sign out here, then at the provider too when the user came through it and it supports that."""
     id_token = request.session.get("oidc_id_token")
     auth.logout(request)
-    after = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    after = resolve_url(settings.LOGOUT_REDIRECT_URL)
     if settings.OIDC_ENABLED and id_token:
         try:
             end_session = provider_configuration().get("end_session_endpoint")
@@ -87,7 +87,12 @@ def logout(request):
             end_session = None
         if end_session:
             query = urlencode(
-                {"id_token_hint": id_token, "post_logout_redirect_uri": after, "client_id": settings.OIDC_RP_CLIENT_ID}
+                {
+                    "id_token_hint": id_token,
+                    # The provider sends the user back here, so it needs the full address.
+                    "post_logout_redirect_uri": request.build_absolute_uri(after),
+                    "client_id": settings.OIDC_RP_CLIENT_ID,
+                }
             )
             return redirect(f"{end_session}{'&' if '?' in end_session else '?'}{query}")
     return redirect(after)

@@ -147,3 +147,28 @@ def sort_header(context, title, key, current):
         '<th scope="col"{}><a href="?{}">{}<span class="visually-hidden">{}</span></a></th>',
         mark_safe(aria), query.urlencode(), title, hint,
     )
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template, None when absent or when there is no mapping."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag
+def response_words(questionnaire, answer):
+    """A respondent's answer in a few words: "Level 3 (Defined)", "Not sure", "Not applicable: …"."""
+    from assessment.domain import model as domain
+    from assessment.presentation import level_in_words
+
+    if answer is None:
+        return "No answer"
+    if answer.kind == domain.CHOICE and answer.level is not None:
+        return level_in_words(questionnaire, answer.level)
+    if answer.kind == domain.NOT_SURE:
+        return "Not sure"
+    if answer.kind == domain.NOT_APPLICABLE:
+        return answer.not_applicable_text
+    return answer.kind

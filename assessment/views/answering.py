@@ -20,7 +20,6 @@ from assessment.selectors.assessments import answer_count, area_targets, previou
 from assessment.selectors.questionnaires import (
     default_questionnaire_versions,
     published_versions,
-    question_pks,
     questionnaire_domain,
 )
 from assessment.selectors.reports import assessment_report
@@ -81,7 +80,7 @@ def assessment_new(request, team_id):
             try:
                 assessment = assessment_create(
                     team=team,
-                    questionnaire=version,
+                    version=version,
                     title=form.cleaned_data["title"],
                     user=request.user,
                     targets=form.targets(),
@@ -134,7 +133,7 @@ def assessment_resume(request, assessment_id):
     report = assessment_report(assessment)
     for area_score in report.score.areas:
         if area_score.unanswered:
-            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_id)
+            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("assessment-review", assessment_id=assessment.pk)
 
 
@@ -164,7 +163,6 @@ def assessment_area(request, assessment_id, area_key):
         "questionnaire": questionnaire,
         "area": area,
         "answers": report.answers,
-        "question_pks": question_pks(assessment.questionnaire, area.id),
     }
 
     if request.method == "POST":

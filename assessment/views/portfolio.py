@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from assessment import models
 from assessment.access import executive_scope
 from assessment.forms import PortfolioTeamsForm
+from assessment.selectors.actions import agency_plan_summary
 from assessment.selectors.portfolio import PortfolioScope, TeamFilter, agency_portfolio, division_teams, team_columns
 
 
@@ -25,7 +26,11 @@ def portfolio(request):
     scope = portfolio_scope(request.user)
     return render(
         request, "assessment/portfolio.html",
-        {"portfolio": agency_portfolio(scope), "limited": scope.division_ids is not None},
+        {
+            "portfolio": agency_portfolio(scope),
+            "limited": scope.division_ids is not None,
+            "plans": agency_plan_summary(scope.teams()),
+        },
     )
 
 

@@ -12,14 +12,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessment import models
-from assessment.access import assessment_for_user
+from assessment.access import assessment_for_user, panel_access, role_in_team
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
-from assessment.exports import assessment_to_csv, assessment_to_dict
+from assessment.exports import assessment_to_csv, assessment_to_dict, respondents_to_dict
+from assessment.exports_plan import plan_to_list
 from assessment.presentation import export_file_name
+from assessment.selectors.actions import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import PHASE_TITLES, assessment_report
+from assessment.selectors.respondents import agreement_for
+from assessment.services.actions import item_key
 
 PHASE_INTROS = {
     NOW: "Start with these steps.",
@@ -28,9 +32,9 @@ PHASE_INTROS = {
 }
 
 
-def _question_list(report, question_ids):
-    """(area, question) pairs for a list of question ids, in display order."""
-    return [report.questions_by_id[q] for q in question_ids]
+def _question_list(report, question_keys):
+    """(area, question) pairs for a list of question keys, in display order."""
+    return [report.questions_by_key[q] for q in question_keys]
 
 
 def _not_applicable_list(report):
@@ -71,6 +75,7 @@ def results(request, assessment_id):
             "can_write": can_write,
             "next_steps": report.roadmap.steps_in(NOW),
             "step_count": report.roadmap.step_count,
+            "agreement": agreement_for(assessment, report.questionnaire),
         },
     )
 
@@ -80,12 +85,20 @@ def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     roadmap = report.roadmap
+    plan = actions_by_question(assessment.team, report.questionnaire.slug)
+
+    def with_actions(entry):
+        """The entry, the team's actions on its question, whether this item is in the plan, its key."""
+        actions = plan.get(entry.item.question_key, [])
+        in_plan = any(a.target_level == entry.item.to_level for a in actions)
+        return entry, actions, in_plan, item_key(entry.item.question_key, entry.item.to_level)
+
     phases = [
         {
             "key": phase,
             "title": PHASE_TITLES[phase],
             "intro": PHASE_INTROS[phase],
-            "entries": report.entries_in(phase),
+            "entries": [with_actions(entry) for entry in report.entries_in(phase)],
             "steps": roadmap.steps_in(phase),
         }
         for phase in PHASES
@@ -100,9 +113,10 @@ def roadmap(request, assessment_id):
             "phases": phases,
             "roadmap": roadmap,
             "to_verify": [
-                (report.question_numbers[key], *report.questions_by_id[key]) for key in roadmap.to_verify
+                (report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify
             ],
             "can_write": can_write,
+            "can_plan": role_in_team(request.user, assessment.team) == models.Membership.MEMBER,
         },
     )
 
@@ -146,7 +160,7 @@ def _back_assessment(request) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _download(body: str, content_type: str, filename: str) -> HttpResponse:
+def download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A team's answers: never kept by a shared proxy or in the browser's cache.
@@ -158,8 +172,16 @@ def _download(body: str, content_type: str, filename: str) -> HttpResponse:
 def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
-    body = json.dumps(assessment_to_dict(report), indent=2, ensure_ascii=False)
-    return _download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
+    data = assessment_to_dict(report)
+    # The team's plan for this questionnaire, with the progress measured today.
+    data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
+    agreement = agreement_for(assessment, report.questionnaire)
+    if agreement is not None:
+        data["respondents"] = respondents_to_dict(
+            assessment, agreement, with_answers=panel_access(request.user, assessment).may_see_responses
+        )
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
 
 @login_required
@@ -167,4 +189,4 @@ def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    return _download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv"))
+    return download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv"))

@@ -51,8 +51,8 @@ def _setup():
     editor.groups.add(group)
     assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="Q1", created_by=member)
     question = models.Question.objects.get(area__questionnaire=version, key="data-discovery")
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", level=3)])
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", level=5)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", level=3)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", level=5)])
     return version, assessment, editor, member
 
 

@@ -73,7 +73,7 @@ def admin_data():
     models.Executive.objects.create(user=make_user("executive"), agency=agency)
     assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="Q1", created_by=member)
     question = models.Question.objects.filter(area__questionnaire=version).first()
-    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.pk, "choice", level=3)])
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", level=3)])
     version_new_draft(version)
     # A mapping must name a team and a role together (a check constraint make_object cannot guess).
     models.ProviderGroupMapping.objects.create(claim_value="ml-data-platform-members", team=team, role="member")

@@ -247,7 +247,7 @@ def test_it_keeps_the_other_pages_accessible(page, live_server, member, viewer, 
     from assessment.services.assessments import assessment_create, assessment_submit
 
     base = live_server.url
-    previous = assessment_create(team=team, questionnaire=full_questionnaire_version, title="Q1 2026", user=member)
+    previous = assessment_create(team=team, version=full_questionnaire_version, title="Q1 2026", user=member)
     assessment_submit(assessment=previous, user=member)
     login(page, live_server, member)
     page.goto(f"{base}/teams/{team.pk}/assessments/new/?questionnaire={full_questionnaire_version.pk}")

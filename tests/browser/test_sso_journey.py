@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 
 from assessment import models
 from tests.browser.conftest import assert_accessible
-from tests.sso_helpers import oidc_provider, sso_on  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -460,7 +460,7 @@ def questionnaires(draw) -> Questionnaire:
     question_ids = iter(draw(st.lists(ids, min_size=6, max_size=6, unique=True)))
     earlier: list[Question] = []  # needs name earlier questions only, so they form no cycle
     areas = []
-    for area_id in draw(st.lists(ids, min_size=1, max_size=3, unique=True)):
+    for area_key in draw(st.lists(ids, min_size=1, max_size=3, unique=True)):
         questions = []
         for _ in range(draw(st.integers(1, 2))):
             offered = draw(st.lists(st.sampled_from(levels), min_size=2, unique=True))
@@ -485,7 +485,7 @@ def questionnaires(draw) -> Questionnaire:
                 foundation=draw(st.booleans()),
             ))
             earlier.append(questions[-1])
-        areas.append(Area(id=area_id, title=draw(texts), questions=tuple(questions),
+        areas.append(Area(id=area_key, title=draw(texts), questions=tuple(questions),
                           summary=draw(optional_texts), weight=draw(weights)))
 
     return Questionnaire(

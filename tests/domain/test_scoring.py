@@ -65,7 +65,7 @@ def test_area_score_weighs_questions_and_counts_not_sure_as_lowest_level(result)
     data = result.areas[0]
     # d1: 2 * 0.5; d2 (Not sure) scores as level 1: 1 * 0; d3 N/A and d4
     # unanswered take no part: (1 + 0) / (2 + 1) = 1/3
-    assert data.area_id == "data"
+    assert data.area_key == "data"
     assert data.score == pytest.approx(1 / 3)
     assert data.percent == 33  # 33.33
     assert data.level == 2.3  # 1 + 4/3 = 2.333

@@ -49,6 +49,6 @@ class GroupsClaimValidator(OAuth2Validator):
         # Change the signed content after signing: the signature no longer matches it.
         header, payload, signature = signed.split(".")
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        claims["groups"] = claims.get("groups", []) + ["ml-everything-admins"]
+        claims["groups"] = [*claims.get("groups", []), "ml-everything-admins"]
         payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
         return f"{header}.{payload}.{signature}"

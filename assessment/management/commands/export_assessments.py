@@ -10,7 +10,7 @@ from assessment.services.exchange import assessments_export
 
 class Command(BaseCommand):
     help = (
-        "Export teams and their assessments (targets, answers, notes) as JSON that import_assessments "
+        "Export teams, their assessments (targets, answers, notes) and action plans as JSON that import_assessments "
         "loads into another instance with the same questionnaire versions."
     )
 

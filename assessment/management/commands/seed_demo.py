@@ -3,7 +3,9 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -12,112 +14,35 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import models
-from assessment.domain.model import NA_DOES_NOT_APPLY, NA_SHARED_SERVICE
+from assessment.domain.model import NA_DOES_NOT_APPLY
 from assessment.selectors.questionnaires import default_questionnaire_versions
-from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
+from assessment.services.assessments import (
+    AnswerInput,
+    answers_save,
+    assessment_create,
+    assessment_dates_restore,
+    assessment_submit,
+)
 from assessment.services.summaries import summaries_mark_latest
+from assessment.services.teams import agency_ensure, division_ensure, executive_ensure, membership_ensure, team_ensure
 
-AGENCY = "Department of Public Services (demo)"
-DEMO_SLUG = "public-sector-ml"
-# Three teams at clearly different maturity: baseline levels about 1.8, 2.7 and 3.6.
-DEMO_TEAMS = [  # slug, name, division
-    ("citizen-services", "Citizen Services", "Service Delivery"),
-    ("benefits-analytics", "Benefits Analytics", "Service Delivery"),
-    ("fraud-detection", "Fraud Detection", "Integrity and Compliance"),
-]
+# The demo's agency, divisions, teams, answers and logins, as data (commented there).
+DEMO_DATA: dict[str, Any] = yaml.safe_load(Path(__file__).with_name("demo_data.yaml").read_text(encoding="utf-8"))
+AGENCY: str = DEMO_DATA["agency"]
+DEMO_SLUG: str = DEMO_DATA["questionnaire"]
+DEMO_TEAMS: list[tuple[str, str, str]] = [(team["slug"], team["name"], team["division"]) for team in DEMO_DATA["teams"]]
 NA, NS = "na", "ns"  # Not applicable, Not sure
-# The baseline answer of each team, by question id of the newest content
-# version: (citizen-services, benefits-analytics, fraud-detection).
-# Citizen Services shares admin logins, lets notebooks reach the internet,
-# does not know where its sensitive data is and approves no use cases.
-BASELINE = {
-    # Data ingestion and preparation
-    "di-data-ownership": (1, 2, 4),
-    "di-data-catalog": (2, 3, 4),
-    "di-batch-sources": (2, 3, 3),
-    "di-streaming-sources": ("na", 3, 4),
-    "di-data-lineage": (2, 2, 3),
-    "di-transformation": (2, 3, 4),
-    "di-data-quality": (2, 3, 4),
-    # Model training and tuning
-    "mt-common-approach": (2, 3, 4),
-    "mt-environments": (2, 3, 4),
-    "mt-tuning": (2, 3, 3),
-    "mt-large-jobs": ("na", 3, 3),
-    "mt-reproducibility": (1, 2, 4),
-    "mt-accuracy-target": (2, 3, 4),
-    # ML operations
-    "ops-model-inventory": (1, 3, 4),
-    "ops-release-process": (1, 2, 4),
-    "ops-workflow-automation": (2, 3, 4),
-    "ops-rollback": (2, 2, 4),
-    "ops-decision-audit": (2, 3, 3),
-    "ops-monitoring": (1, 2, 3),
-    "ops-incident-response": (1, "ns", 2),
-    "ops-edge-devices": ("na", "na", 3),
-    # Management and governance
-    "gov-use-case-approval": (1, 2, 3),
-    "gov-ai-inventory": (1, 2, 4),
-    "gov-environment-setup": (2, 3, 4),
-    "gov-workspaces": (2, 4, 4),
-    "gov-tagging": (3, 3, 4),
-    "gov-licenses": (2, 3, 3),
-    "gov-policy-checks": (2, 3, 4),
-    # Security and compliance
-    "sec-access-control": (1, 3, 4),
-    "sec-sensitive-data": (1, 2, 4),
-    "sec-network-isolation": (1, 2, 4),
-    "sec-data-lifecycle": (2, 2, 3),
-    "sec-audit-logging": (2, 3, 4),
-    "sec-version-history": (2, 3, 4),
-    "sec-encryption": (2, 3, 4),
-    "sec-compliance-evidence": ("ns", 3, 4),
-    # Cost optimization
-    "cost-visibility": (2, 3, 4),
-    "cost-budgets": (3, 3, 4),
-    "cost-storage": (2, 2, 3),
-    "cost-labeling": ("na", 3, 4),
-    "cost-training": (2, 3, 3),
-    "cost-idle-resources": (3, 3, 4),
-    "cost-serving": (2, 3, 3),
-    # Bias and explainability
-    "bias-data-check": (2, 3, 4),
-    "bias-results-check": (2, 3, 4),
-    "bias-after-release": (1, 2, 2),
-    "bias-explain-one-case": (2, 3, 4),
-    "bias-human-review": (2, 3, 3),
-    "bias-explain-public": (2, 2, 4),
-    "bias-accuracy-vs-explanation": (2, 3, 4),
-}
-# Why a question answered Not applicable does not apply: labelling is bought
-# through another agency's shared service; the rest is work the team does not do.
-DEMO_NA_REASONS = {"cost-labeling": NA_SHARED_SERVICE}
-# What each team finished after its baseline, one entry per later assessment:
-# (title, months ago, or None for a draft still in progress, changed answers).
-# They are the first steps of the team's own roadmap.
-IMPROVEMENTS = {
-    "citizen-services": [
-        ("Quarterly review", 3, {"gov-use-case-approval": 2, "sec-access-control": 2, "sec-network-isolation": 2}),
-    ],
-    "benefits-analytics": [
-        ("Quarterly review", 3, {"gov-use-case-approval": 3, "sec-sensitive-data": 3, "ops-incident-response": 2}),
-        ("Current quarter", None, {"sec-network-isolation": 3}),
-    ],
-    "fraud-detection": [
-        ("Quarterly review", 3, {"bias-after-release": 3, "ops-incident-response": 3}),
-        ("Current quarter", None, {"gov-use-case-approval": 4}),
-    ],
+# Question key -> the answer of each team, in the order of DEMO_TEAMS.
+BASELINE: dict[str, list[int | str]] = DEMO_DATA["baseline"]
+DEMO_NA_REASONS: dict[str, str] = DEMO_DATA["na_reasons"]
+# Team slug -> (title, months ago or None for a draft, changed answers) per later assessment.
+IMPROVEMENTS: dict[str, list[tuple[str, int | None, dict[str, int]]]] = {
+    slug: [(item["title"], item["months_ago"], item["answers"]) for item in items]
+    for slug, items in DEMO_DATA["improvements"].items()
 }
 # (username, full name, role, team slug or None)
-USERS = [
-    ("admin", "Ada Admin", "superuser", None),
-    ("editor", "Eli Editor", "editor", None),
-    ("executive", "Erin Executive", "executive", None),
-    ("benefits-lead", "Bea Lead", "member", "benefits-analytics"),
-    ("benefits-viewer", "Ben Viewer", "viewer", "benefits-analytics"),
-    ("fraud-lead", "Frank Lead", "member", "fraud-detection"),
-    ("fraud-viewer", "Fay Viewer", "viewer", "fraud-detection"),
-    ("citizen-lead", "Cleo Lead", "member", "citizen-services"),
+USERS: list[tuple[str, str, str, str | None]] = [
+    (user["username"], user["name"], user["role"], user.get("team")) for user in DEMO_DATA["users"]
 ]
 
 
@@ -132,22 +57,19 @@ class Command(BaseCommand):
         credentials_file = Path(settings.DATA_DIR) / "demo-credentials.txt"
         saved = _read_credentials(credentials_file)
         with transaction.atomic():
-            agency, _ = models.Agency.objects.get_or_create(name=AGENCY)
+            agency, _ = agency_ensure(name=AGENCY)
             divisions = {
-                name: models.Division.objects.get_or_create(agency=agency, name=name)[0]
+                name: division_ensure(agency=agency, name=name)[0]
                 for name in dict.fromkeys(division for _, _, division in DEMO_TEAMS)
             }
-            teams = {}
-            for slug, name, division in DEMO_TEAMS:
-                team = models.Team.objects.get_or_create(
-                    slug=slug, defaults={"name": name, "agency": agency, "division": divisions[division]}
-                )[0]
-                if team.division_id is None:  # demo data from before divisions
-                    models.Team.objects.filter(pk=team.pk).update(division=divisions[division])
-                teams[slug] = team
+            teams = {
+                slug: team_ensure(agency=agency, slug=slug, name=name, division=divisions[division])[0]
+                for slug, name, division in DEMO_TEAMS
+            }
             credentials = {}
             for username, full_name, role, team_slug in USERS:
-                password = _ensure_user(username, full_name, role, teams.get(team_slug), agency, saved)
+                team = teams[team_slug] if team_slug else None
+                password = _ensure_user(username, full_name, role, team, agency, saved)
                 credentials[username] = (role, team_slug, password)
             created = 0
             for slug, team in teams.items():
@@ -223,9 +145,9 @@ def _ensure_user(username, full_name, role, team, agency, saved) -> str:
         if group:
             user.groups.add(group)
     if role == "executive":
-        models.Executive.objects.get_or_create(user=user, defaults={"agency": agency})
+        executive_ensure(user=user, agency=agency)
     if team is not None:
-        models.Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
+        membership_ensure(team=team, user=user, role=role)
     return password
 
 
@@ -243,21 +165,17 @@ def _demo_assessments(team, version, lead) -> int:
     now = timezone.now()
     created = 0
     previous = None
-    steps = [("Baseline assessment", 6, {})] + [
-        (title, months_ago, changes) for title, months_ago, changes in IMPROVEMENTS.get(team.slug, [])
-    ]
+    steps = [("Baseline assessment", 6, {}), *IMPROVEMENTS.get(team.slug, [])]
     for number, (title, months_ago, changes) in enumerate(steps):
         values = {key: levels[column] for key, levels in BASELINE.items()} if number == 0 else changes
-        assessment = assessment_create(
-            team=team, questionnaire=version, title=title, user=lead, copy_from=previous
-        )
+        assessment = assessment_create(team=team, version=version, title=title, user=lead, copy_from=previous)
         answers_save(
             assessment=assessment, user=lead, answers=[_answer(questions[key], value) for key, value in values.items()]
         )
         if months_ago is not None:
             assessment_submit(assessment=assessment, user=lead)
             when = now - timedelta(days=30 * months_ago)
-            models.Assessment.objects.filter(pk=assessment.pk).update(created_at=when, submitted_at=when)
+            assessment_dates_restore(assessment=assessment, created_at=when, submitted_at=when)
         previous = assessment
         created += 1
     return created
@@ -266,7 +184,7 @@ def _demo_assessments(team, version, lead) -> int:
 def _answer(question, value) -> AnswerInput:
     if value == NA:
         reason = DEMO_NA_REASONS.get(question.key, NA_DOES_NOT_APPLY)
-        return AnswerInput(question.pk, models.Answer.NOT_APPLICABLE, na_reason=reason)
+        return AnswerInput(question.key, models.Answer.NOT_APPLICABLE, na_reason=reason)
     if value == NS:
-        return AnswerInput(question.pk, models.Answer.NOT_SURE, note="Ask the data owner")
-    return AnswerInput(question.pk, models.Answer.CHOICE, level=value)
+        return AnswerInput(question.key, models.Answer.NOT_SURE, note="Ask the data owner")
+    return AnswerInput(question.key, models.Answer.CHOICE, level=value)

@@ -36,7 +36,7 @@ def fill_summaries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_editors_edit_roadmap_keys'),
+        ('assessment', '0011_action_plan'),
     ]
 
     operations = [

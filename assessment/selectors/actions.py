@@ -1,0 +1,232 @@
+"""Reads of action plans: each action with its measured progress, per team and per agency.
+
+A fixed number of queries for any number of teams and actions: the actions, the
+teams' assessments, and the answers to the actions' questions in those
+assessments, one query each; the questionnaire content once per version (cached).
+"""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from assessment import models
+from assessment.domain import model as domain
+from assessment.domain.actions import Observation, Progress, action_progress
+from assessment.selectors.questionnaires import questionnaire_domain
+
+# The order of the status groups on the plan page: what is moving first.
+STATUS_ORDER = [models.Action.IN_PROGRESS, models.Action.PLANNED, models.Action.DONE, models.Action.WONT_DO]
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: models.Action
+    progress: Progress[models.Assessment]
+    question_text: str  # from the newest content version that has the question
+    area_title: str
+    target_name: str  # the target level's name
+    retired: bool  # the team's current content version no longer has the question
+    overdue: bool
+
+    @property
+    def status_words(self) -> str:
+        return self.action.get_status_display()
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    open: int = 0
+    overdue: int = 0
+    achieved: int = 0
+
+
+def _question_in(questionnaire: domain.Questionnaire, key: str) -> tuple[domain.Area, domain.Question] | None:
+    for area, question in questionnaire.questions():
+        if question.id == key:
+            return area, question
+    return None
+
+
+def _level_name(questionnaire: domain.Questionnaire, level: int) -> str:
+    return next((s.name for s in questionnaire.scale if s.level == level), "")
+
+
+def action_rows(actions: Iterable[models.Action], today: datetime.date | None = None) -> list[ActionRow]:
+    """Each action with its progress, question and flags; in the order given."""
+    actions = list(actions)
+    if not actions:
+        return []
+    today = today or timezone.localdate()
+    team_ids = {a.team_id for a in actions}
+    assessments = list(
+        models.Assessment.objects.filter(team_id__in=team_ids)
+        .select_related("questionnaire")
+        .order_by("team_id", "created_at", "pk")
+    )
+    submitted = sorted(
+        (a for a in assessments if a.is_submitted and a.submitted_at is not None), key=lambda a: (a.submitted_at, a.pk)
+    )
+    keys = {a.question_key for a in actions}
+    levels: dict[tuple[int, str], int | None] = {}
+    rows = models.Answer.objects.filter(
+        assessment__in=[a.pk for a in submitted], question__key__in=keys
+    ).values_list("assessment_id", "question__key", "kind", "choice__level")
+    for assessment_id, key, kind, level in rows:
+        levels[(assessment_id, key)] = level if kind == models.Answer.CHOICE else None
+    # Newest first: where to find a question's text, and whether it is retired.
+    versions_by_team: dict[tuple[int, str], list[models.QuestionnaireVersion]] = defaultdict(list)
+    for assessment in reversed(assessments):
+        versions = versions_by_team[(assessment.team_id, assessment.questionnaire.slug)]
+        if assessment.questionnaire not in versions:
+            versions.append(assessment.questionnaire)
+    out = []
+    for action in actions:
+        observations = [
+            Observation(a, levels.get((a.pk, action.question_key)))
+            for a in submitted
+            if a.team_id == action.team_id and a.questionnaire.slug == action.questionnaire_slug
+            and a.submitted_at is not None and a.submitted_at > action.created_at
+        ]
+        progress = action_progress(action.target_level, action.status == models.Action.DONE, observations)
+        versions = versions_by_team.get((action.team_id, action.questionnaire_slug), [])
+        found = None
+        for version in versions:
+            found = _question_in(questionnaire_domain(version), action.question_key)
+            if found is not None:
+                break
+        retired = bool(versions) and _question_in(questionnaire_domain(versions[0]), action.question_key) is None
+        target_name = _level_name(questionnaire_domain(versions[0]), action.target_level) if versions else ""
+        out.append(
+            ActionRow(
+                action=action,
+                progress=progress,
+                question_text=found[1].text if found else action.question_key,
+                area_title=found[0].title if found else "",
+                target_name=target_name,
+                retired=retired,
+                overdue=bool(
+                    action.is_open and action.due_date is not None and action.due_date < today
+                    and not progress.achieved and not retired
+                ),
+            )
+        )
+    return out
+
+
+def _sort_key(row: ActionRow):
+    due = row.action.due_date or datetime.date.max
+    return (not row.overdue, due, row.action.pk)
+
+
+def team_plan(
+    team: models.Team, *, owner: str = "", status: str = "", today: datetime.date | None = None
+) -> list[tuple[str, str, list[ActionRow]]]:
+    """(status, its words, rows) groups for the plan page: overdue first in each, then by due date.
+
+    `owner` filters by "user:<id>" or "name:<text>"; `status` by a status key.
+    """
+    queryset = models.Action.objects.filter(team=team).select_related("owner")
+    if status in dict(models.Action.STATUS_CHOICES):
+        queryset = queryset.filter(status=status)
+    if owner.startswith("user:") and owner[5:].isdigit():
+        queryset = queryset.filter(owner_id=int(owner[5:]))
+    elif owner.startswith("name:"):
+        queryset = queryset.filter(owner__isnull=True, owner_name=owner[5:])
+    rows = action_rows(queryset, today)
+    words = dict(models.Action.STATUS_CHOICES)
+    groups = []
+    for key in STATUS_ORDER:
+        in_group = sorted((r for r in rows if r.action.status == key), key=_sort_key)
+        if in_group:
+            groups.append((key, words[key], in_group))
+    return groups
+
+
+def owner_choices(team: models.Team) -> list[tuple[str, str]]:
+    """The owners the plan can be filtered by: team members and the names given for others."""
+    users = {
+        a.owner_id: a.owner_display
+        for a in models.Action.objects.filter(team=team, owner__isnull=False).select_related("owner")
+    }
+    names = sorted(set(
+        models.Action.objects.filter(team=team, owner__isnull=True).exclude(owner_name="").values_list("owner_name", flat=True)
+    ))
+    return [(f"user:{pk}", name) for pk, name in sorted(users.items(), key=lambda kv: kv[1].lower())] + [
+        (f"name:{name}", name) for name in names
+    ]
+
+
+def actions_by_question(team: models.Team, questionnaire_slug: str) -> dict[str, list[models.Action]]:
+    """The team's actions on each question of a questionnaire, for the roadmap page."""
+    by_key: dict[str, list[models.Action]] = defaultdict(list)
+    for action in models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related("owner"):
+        by_key[action.question_key].append(action)
+    return dict(by_key)
+
+
+def _counts(rows: list[ActionRow]) -> dict[int, ActionCounts]:
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        entry = counts[row.action.team_id]
+        entry[0] += row.action.is_open and not row.progress.achieved and not row.retired
+        entry[1] += row.overdue
+        entry[2] += row.progress.achieved
+    return {team_id: ActionCounts(*values) for team_id, values in counts.items()}
+
+
+def team_actions(team: models.Team, questionnaire_slug: str) -> list[ActionRow]:
+    """The team's actions on one questionnaire, in the plan page's order (overdue first, then by due date)."""
+    rows = action_rows(models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related("owner"))
+    return sorted(rows, key=_sort_key)
+
+
+def action_counts_by_team(team_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, ActionCounts]:
+    """Per team: open actions (not achieved), overdue actions, actions achieved. Teams without actions are left out."""
+    return _counts(action_rows(models.Action.objects.filter(team_id__in=list(team_ids)), today))
+
+
+def overdue_actions_for_agency(agency_id: int, today: datetime.date | None = None) -> list[ActionRow]:
+    """Every overdue action of the agency's teams, the longest overdue first."""
+    today = today or timezone.localdate()
+    queryset = models.Action.objects.filter(
+        team__agency_id=agency_id, status__in=models.Action.OPEN_STATUSES, due_date__lt=today
+    ).select_related("team", "owner")
+    return sorted((r for r in action_rows(queryset, today) if r.overdue), key=_sort_key)
+
+
+def action_history(action: models.Action) -> list:
+    """The action's history rows, newest first, with who made each change."""
+    return list(action.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+@dataclass(frozen=True)
+class AgencyPlanSummary:
+    """For the executive portfolio: per-team counts, and every overdue action of the agency."""
+
+    teams: list[tuple[models.Team, ActionCounts]]  # teams with at least one action, by name
+    overdue: list[ActionRow]  # the longest overdue first
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue)
+
+
+def agency_plan_summary(teams: QuerySet[models.Team], today: datetime.date | None = None) -> AgencyPlanSummary:
+    """Open, overdue and achieved actions per team, and the overdue list, in one pass over these teams' actions.
+
+    `teams`: the teams the executive sees (the agency's, or only some divisions').
+    """
+    rows = action_rows(
+        models.Action.objects.filter(team__in=teams).select_related("team", "owner").order_by("pk"), today
+    )
+    counts = _counts(rows)
+    with_actions = {row.action.team_id: row.action.team for row in rows}
+    return AgencyPlanSummary(
+        teams=[(team, counts[pk]) for pk, team in sorted(with_actions.items(), key=lambda kv: kv[1].name)],
+        overdue=sorted((r for r in rows if r.overdue), key=_sort_key),
+    )

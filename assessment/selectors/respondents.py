@@ -1,0 +1,89 @@
+"""Reads of an assessment's respondents: who responded, their answers, and where they disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessment import models
+from assessment.domain import model as domain
+from assessment.domain.agreement import AreaAgreement, QuestionAgreement, agreement_by_area, question_agreements
+
+
+@dataclass(frozen=True)
+class RespondentStatus:
+    respondent: models.Respondent
+    answered: int
+    former_member: bool  # left the team since: their answers stay, under their name
+
+    @property
+    def label(self) -> str:
+        return f"{self.respondent.name} (former member)" if self.former_member else self.respondent.name
+
+
+def respondent_statuses(assessment: models.Assessment) -> list[RespondentStatus]:
+    """Every respondent with how many questions they answered, in two queries."""
+    from django.db.models import Count
+
+    members = set(models.Membership.objects.filter(team_id=assessment.team_id).values_list("user_id", flat=True))
+    respondents = models.Respondent.objects.filter(assessment=assessment).annotate(answered=Count("answers"))
+    return [
+        RespondentStatus(r, r.answered, r.user_id is None or r.user_id not in members)
+        for r in respondents
+    ]
+
+
+def respondent_answers_domain(respondent: models.Respondent) -> dict[str, domain.Answer]:
+    """One respondent's answers keyed by question id (the YAML id), in one query."""
+    rows = models.RespondentAnswer.objects.filter(respondent=respondent).values_list(
+        "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
+    )
+    return {
+        key: domain.Answer(kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail)
+        for key, kind, level, note, reason, detail in rows
+    }
+
+
+def responses_domain(statuses: list[RespondentStatus]) -> dict[str, dict[str, domain.Answer]]:
+    """Every respondent's answers, keyed by their label then question id, in one query."""
+    labels = {s.respondent.pk: s.label for s in statuses}
+    responses: dict[str, dict[str, domain.Answer]] = {label: {} for label in labels.values()}
+    rows = models.RespondentAnswer.objects.filter(respondent_id__in=labels).values_list(
+        "respondent_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
+    )
+    for respondent_id, key, kind, level, note, reason, detail in rows:
+        responses[labels[respondent_id]][key] = domain.Answer(
+            kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail
+        )
+    return responses
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Where the respondents of one assessment agree: per question and per area."""
+
+    statuses: list[RespondentStatus]
+    questions: list[QuestionAgreement]
+    areas: list[AreaAgreement]
+    share_individual_answers: bool  # the lead's setting: readers see who answered what
+
+    @property
+    def disputed(self) -> list[QuestionAgreement]:
+        return [q for q in self.questions if q.disputed]
+
+    @property
+    def responded(self) -> int:
+        return sum(1 for s in self.statuses if s.respondent.has_submitted)
+
+
+def agreement_for(assessment: models.Assessment, questionnaire: domain.Questionnaire) -> Agreement | None:
+    """None when the assessment was answered the single-author way."""
+    panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
+    if panel is None:
+        return None
+    statuses = respondent_statuses(assessment)
+    rows = question_agreements(questionnaire, responses_domain(statuses))
+    return Agreement(
+        statuses=statuses,
+        questions=rows,
+        areas=agreement_by_area(questionnaire, rows),
+        share_individual_answers=panel.share_individual_answers,
+    )

@@ -1,0 +1,151 @@
+"""Writes of a team's action plan: taking roadmap items on, and changing an action.
+
+Every write records its history row with the user who made it
+(django-simple-history), so the plan page can show who changed what and when.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessment import models
+from assessment.domain.roadmap import roadmap_for
+from assessment.selectors.assessments import answers_domain, area_targets
+from assessment.selectors.questionnaires import questionnaire_domain
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Due dates outside these years are typing mistakes (or hostile); calendars choke on them too.
+DUE_YEAR_MIN, DUE_YEAR_MAX = 2000, 2100
+
+
+class ActionInvalid(Exception):
+    """An action input that cannot be stored; the message says which field and why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    owner_id: int | None = None
+    owner_name: str = ""
+    due_date: datetime.date | None = None
+    status: str = models.Action.PLANNED
+    wont_do_reason: str = ""
+    link: str = ""
+    note: str = ""
+
+
+def item_key(question_key: str, to_level: int) -> str:
+    """How a roadmap item is named in a form: "question-id:level"."""
+    return f"{question_key}:{to_level}"
+
+
+def _clean_text(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f")).strip()
+
+
+def link_is_allowed(link: str) -> bool:
+    parts = urlsplit(link)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def team_member_ids(team: models.Team) -> set[int]:
+    return set(
+        models.Membership.objects.filter(team=team, role=models.Membership.MEMBER).values_list("user_id", flat=True)
+    )
+
+
+def action_input_check(team: models.Team, given: ActionInput) -> ActionInput:
+    """The input cleaned, or ActionInvalid naming the first field that is wrong."""
+    owner_name = _clean_text(given.owner_name)
+    note = _clean_text(given.note)
+    reason = _clean_text(given.wont_do_reason)
+    link = given.link.strip()
+    if given.owner_id is not None and given.owner_id not in team_member_ids(team):
+        raise ActionInvalid("owner", "Choose a member of this team as owner, or name someone outside the app.")
+    if given.owner_id is not None and owner_name:
+        raise ActionInvalid("owner_name", "Choose a team member or name someone outside the app, not both.")
+    if len(owner_name) > 200:
+        raise ActionInvalid("owner_name", f"The owner's name is {len(owner_name)} characters long; the limit is 200.")
+    if given.due_date is not None and not DUE_YEAR_MIN <= given.due_date.year <= DUE_YEAR_MAX:
+        raise ActionInvalid("due_date", f"Enter a due date between the years {DUE_YEAR_MIN} and {DUE_YEAR_MAX}.")
+    if given.status not in dict(models.Action.STATUS_CHOICES):
+        raise ActionInvalid("status", f'Unknown status "{given.status}".')
+    if given.status == models.Action.WONT_DO and not reason:
+        raise ActionInvalid("wont_do_reason", "Say why the team won't do this action.")
+    if given.status != models.Action.WONT_DO:
+        reason = ""
+    if len(reason) > models.Action.REASON_MAX_LENGTH:
+        raise ActionInvalid(
+            "wont_do_reason", f"The reason is {len(reason)} characters long; the limit is {models.Action.REASON_MAX_LENGTH}."
+        )
+    if link and (len(link) > 500 or not link_is_allowed(link)):
+        raise ActionInvalid("link", "Enter a web address starting with http:// or https:// (500 characters at most).")
+    if len(note) > models.Action.NOTE_MAX_LENGTH:
+        raise ActionInvalid("note", f"The note is {len(note)} characters long; the limit is {models.Action.NOTE_MAX_LENGTH}.")
+    return ActionInput(given.owner_id, owner_name, given.due_date, given.status, reason, link, note)
+
+
+def _with_user(action: models.Action, user: User | None) -> None:
+    tracked: Any = action  # django-simple-history reads this attribute, unknown to the model's type
+    tracked._history_user = user
+
+
+@transaction.atomic
+def actions_add_from_roadmap(*, assessment: models.Assessment, user: User, item_keys: list[str]) -> list[models.Action]:
+    """Take roadmap items of the assessment on as actions; items already in the plan are left as they are.
+
+    Returns the actions created. An item key that is not on the assessment's
+    roadmap raises ActionInvalid, and nothing is written.
+    """
+    questionnaire = questionnaire_domain(assessment.questionnaire)
+    roadmap = roadmap_for(questionnaire, answers_domain(assessment), area_targets(assessment))
+    on_roadmap = {item_key(item.question_key, item.to_level): item for item in roadmap}
+    if not item_keys:
+        raise ActionInvalid("items", "Choose at least one roadmap item to add to the plan.")
+    unknown = [key for key in item_keys if key not in on_roadmap]
+    if unknown:
+        raise ActionInvalid("items", f'"{unknown[0][:100]}" is not an item of this roadmap.')
+    existing = set(
+        models.Action.objects.filter(team=assessment.team, questionnaire_slug=questionnaire.slug).values_list(
+            "question_key", "target_level"
+        )
+    )
+    created = []
+    now = timezone.now()
+    for key in dict.fromkeys(item_keys):
+        item = on_roadmap[key]
+        if (item.question_key, item.to_level) in existing:
+            continue
+        action = models.Action(
+            team=assessment.team, questionnaire_slug=questionnaire.slug, question_key=item.question_key,
+            target_level=item.to_level, created_by=user, created_at=now,
+        )
+        _with_user(action, user)
+        action.save()
+        created.append(action)
+    return created
+
+
+@transaction.atomic
+def action_update(*, action: models.Action, user: User, given: ActionInput) -> models.Action:
+    cleaned = action_input_check(action.team, given)
+    action.owner_id = cleaned.owner_id
+    action.owner_name = cleaned.owner_name
+    action.due_date = cleaned.due_date
+    action.status = cleaned.status
+    action.wont_do_reason = cleaned.wont_do_reason
+    action.link = cleaned.link
+    action.note = cleaned.note
+    _with_user(action, user)
+    action.save()
+    return action

@@ -1,0 +1,225 @@
+"""Writes of an assessment answered by several respondents: open it, answer, submit a response, reconcile.
+
+Respondents' answers are RespondentAnswer rows; the team answers stay the
+Answer rows that answers_save writes, so scoring, the roadmap and the PDF read
+only what the lead decided. Every save of a respondent locks the assessment
+row first (as answers_save does), so respondents saving at the same time wait
+for one another instead of losing a change, and nothing is saved after a submit.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from assessment import models
+from assessment.services.assessments import (
+    AnswerInput,
+    AnswerInvalid,
+    _clean_na_reason,
+    _clean_note,
+    _lock,
+    answers_save,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class PanelNotAllowed(Exception):
+    """The user may not do this on the assessment's panel (not its lead, not a respondent, ...)."""
+
+
+def respondent_name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def panel_open(
+    *, assessment: models.Assessment, lead: User, users: list[User], share_individual_answers: bool = False
+) -> tuple[models.RespondentPanel, list[str]]:
+    """Open a draft to these team members as respondents, or change who they are.
+
+    The first call makes `lead` the lead; later calls must come from the lead.
+    A respondent who is no longer chosen is removed only without answers: the
+    names of those kept because they have answers are returned.
+    """
+    assessment = _lock(assessment)
+    panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
+    if panel is None:
+        panel = models.RespondentPanel.objects.create(
+            assessment=assessment, lead=lead, share_individual_answers=share_individual_answers
+        )
+    elif panel.lead_id != lead.pk:
+        raise PanelNotAllowed("Only the lead who opened this assessment to respondents can change them.")
+    elif panel.share_individual_answers != share_individual_answers:
+        panel.share_individual_answers = share_individual_answers
+        panel.save(update_fields=["share_individual_answers"])
+    in_team = set(models.Membership.objects.filter(team_id=assessment.team_id).values_list("user_id", flat=True))
+    strangers = [respondent_name(u) for u in users if u.pk not in in_team]
+    if strangers:
+        raise AnswerInvalid("Only members of the team can be respondents: " + ", ".join(strangers) + ".")
+    if not users:
+        raise AnswerInvalid("Choose at least one respondent.")
+    current = {r.user_id: r for r in assessment.respondents.all()}
+    chosen = {u.pk for u in users}
+    models.Respondent.objects.bulk_create(
+        [models.Respondent(assessment=assessment, user=u, name=respondent_name(u)) for u in users if u.pk not in current]
+    )
+    kept = []
+    for user_id, respondent in current.items():
+        if user_id in chosen:
+            continue
+        if respondent.answers.exists():
+            kept.append(respondent.name)
+        else:
+            respondent.delete()
+    assessment.save(update_fields=["updated_at"])
+    return panel, kept
+
+
+def _validated(question: models.Question, given: AnswerInput) -> tuple[models.Choice | None, str, str, str]:
+    """(choice, note, reason, detail) of a posted answer, as answers_save checks them."""
+    note = _clean_note(given.note)
+    choice = None
+    if given.kind == models.Answer.CHOICE:
+        choice = next((c for c in question.choices.all() if c.level == given.level), None)
+        if choice is None:
+            raise AnswerInvalid(f'Level {given.level} is not a choice of question "{question.key}".')
+    elif given.kind == models.Answer.NOT_APPLICABLE:
+        if not question.not_applicable:
+            raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
+    elif given.kind != models.Answer.NOT_SURE:
+        raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
+    reason, detail = _clean_na_reason(given, question.key)
+    return choice, note, reason, detail
+
+
+def _questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:
+    """The assessment's questions with these keys (YAML ids), with their choices."""
+    return {
+        q.key: q
+        for q in models.Question.objects.filter(
+            key__in=question_keys, area__questionnaire_id=assessment.questionnaire_id
+        ).prefetch_related("choices")
+    }
+
+
+@transaction.atomic
+def respondent_answers_save(*, respondent: models.Respondent, user: User, answers: list[AnswerInput]) -> int:
+    """Store a respondent's answers, all or nothing. Returns how many changed."""
+    assessment = _lock(respondent.assessment)
+    respondent = models.Respondent.objects.get(pk=respondent.pk)
+    if respondent.user_id != user.pk:
+        raise PanelNotAllowed("Only the respondent can change their own answers.")
+    if respondent.has_submitted:
+        raise PanelNotAllowed("You have submitted your response; it can no longer be changed.")
+    questions = _questions_by_key(assessment, [a.question_key for a in answers])
+    existing = {a.question_id: a for a in respondent.answers.filter(question__in=questions.values())}
+    now = timezone.now()
+    to_update: list[models.RespondentAnswer] = []
+    to_create: list[models.RespondentAnswer] = []
+    removed = 0
+    for given in answers:
+        question = questions.get(given.question_key)
+        if question is None:
+            raise AnswerInvalid(f'Question "{given.question_key}" is not part of this assessment.')
+        current = existing.get(question.pk)
+        if given.kind == "":
+            if current is not None:
+                current.delete()
+                removed += 1
+            continue
+        choice, note, reason, detail = _validated(question, given)
+        if current is not None:
+            if (current.kind, current.choice_id, current.note, current.na_reason, current.na_reason_detail) == (
+                given.kind, choice and choice.pk, note, reason, detail
+            ):
+                continue
+            current.kind, current.choice, current.note = given.kind, choice, note
+            current.na_reason, current.na_reason_detail = reason, detail
+            tracked: Any = current  # django-simple-history reads this attribute, unknown to the model's type
+            tracked.skip_history_when_saving = True  # its history row is written below, with the others
+            current.save(update_fields=["kind", "choice", "note", "na_reason", "na_reason_detail", "answered_at"])
+            del tracked.skip_history_when_saving
+            to_update.append(current)
+        else:
+            to_create.append(
+                models.RespondentAnswer(
+                    respondent=respondent, question=question, kind=given.kind, choice=choice, note=note,
+                    na_reason=reason, na_reason_detail=detail,
+                )
+            )
+    if to_update:
+        models.RespondentAnswer.history.bulk_history_create(to_update, update=True, default_user=user, default_date=now)
+    if to_create:
+        bulk_create_with_history(to_create, models.RespondentAnswer, default_user=user, default_date=now)
+    changed = len(to_update) + len(to_create) + removed
+    if changed:
+        # The agreement figures change with it, and the PDF shows them.
+        assessment.save(update_fields=["updated_at"])
+    return changed
+
+
+@transaction.atomic
+def respondent_submit(*, respondent: models.Respondent, user: User) -> models.Respondent:
+    """Hand in a response: it is locked, and its respondent may now see the others' answers."""
+    assessment = _lock(respondent.assessment)
+    respondent = models.Respondent.objects.get(pk=respondent.pk)
+    if respondent.user_id != user.pk:
+        raise PanelNotAllowed("Only the respondent can submit their own response.")
+    if respondent.has_submitted:
+        raise PanelNotAllowed("You have already submitted your response.")
+    respondent.submitted_at = timezone.now()
+    respondent.save(update_fields=["submitted_at"])
+    assessment.save(update_fields=["updated_at"])
+    return respondent
+
+
+def _responses_of(assessment: models.Assessment, question_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each question's respondents' answers as {name: level or answer kind}."""
+    responses: dict[int, dict[str, Any]] = {}
+    rows = models.RespondentAnswer.objects.filter(
+        respondent__assessment=assessment, question_id__in=question_ids
+    ).values_list("question_id", "respondent__name", "kind", "choice__level").order_by("respondent__name", "respondent_id")
+    for question_id, name, kind, level in rows:
+        responses.setdefault(question_id, {})[name] = level if kind == models.Answer.CHOICE else kind
+    return responses
+
+
+@transaction.atomic
+def team_answers_decide(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
+    """The lead sets team answers (through answers_save) and each decision records who made it."""
+    panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
+    if panel is None or panel.lead_id != user.pk:
+        raise PanelNotAllowed("Only the lead of this assessment's respondents can set the team answers.")
+    assessment = _lock(assessment)  # before reading the last history id: no other save of it can come between
+    last = models.Answer.history.filter(assessment_id=assessment.pk).aggregate(last=Max("history_id"))["last"] or 0
+    changed = answers_save(assessment=assessment, user=user, answers=answers)
+    # The change log tells the lead's decisions from other changes to team answers.
+    models.Answer.history.filter(assessment_id=assessment.pk, history_id__gt=last).update(
+        history_change_reason=models.LEAD_DECISION
+    )
+    question_pks = {key: q.pk for key, q in _questions_by_key(assessment, [a.question_key for a in answers]).items()}
+    decided = [question_pks[a.question_key] for a in answers if a.kind != ""]
+    responses = _responses_of(assessment, decided)
+    now = timezone.now()
+    for question_id in decided:
+        levels = [v for v in responses.get(question_id, {}).values() if isinstance(v, int)]
+        models.TeamAnswerDecision.objects.update_or_create(
+            assessment=assessment,
+            question_id=question_id,
+            defaults={
+                "decided_by": user,
+                "decided_at": now,
+                "responses": responses.get(question_id, {}),
+                "spread": max(levels) - min(levels) if levels else None,
+            },
+        )
+    models.TeamAnswerDecision.objects.filter(
+        assessment=assessment, question_id__in=[question_pks[a.question_key] for a in answers if a.kind == ""]
+    ).delete()
+    return changed

@@ -1,0 +1,61 @@
+"""Writes of agencies, teams and the roles people hold in them (outside the admin and single sign-on).
+
+Each function makes sure a row exists and returns it with whether it was
+created, so a command run twice (seed_demo, an import) changes nothing the
+second time. An existing row keeps its own values: a team's name or a
+member's role set meanwhile by hand is not overwritten.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from assessment import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+@transaction.atomic
+def agency_ensure(*, name: str) -> tuple[models.Agency, bool]:
+    """The agency named `name`, created if there is none."""
+    return models.Agency.objects.get_or_create(name=name)
+
+
+@transaction.atomic
+def division_ensure(*, agency: models.Agency, name: str) -> tuple[models.Division, bool]:
+    """The agency's division named `name`, created if there is none."""
+    return models.Division.objects.get_or_create(agency=agency, name=name)
+
+
+@transaction.atomic
+def team_ensure(
+    *, agency: models.Agency, slug: str, name: str, division: models.Division | None = None
+) -> tuple[models.Team, bool]:
+    """The team with `slug`, created in `agency` as `name` if there is none.
+
+    `division` is given to a team that has none yet (a team from before
+    divisions); a division set meanwhile by hand is kept.
+    """
+    team, created = models.Team.objects.get_or_create(
+        slug=slug, defaults={"name": name, "agency": agency, "division": division}
+    )
+    if not created and division is not None and team.division_id is None:
+        team.division = division
+        team.save(update_fields=["division"])
+    return team, created
+
+
+@transaction.atomic
+def membership_ensure(*, team: models.Team, user: User, role: str) -> tuple[models.Membership, bool]:
+    """`user`'s membership of `team`, created with `role` if there is none."""
+    if role not in dict(models.Membership.ROLE_CHOICES):
+        raise ValueError(f'Unknown team role "{role}"; expected one of {", ".join(dict(models.Membership.ROLE_CHOICES))}.')
+    return models.Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
+
+
+@transaction.atomic
+def executive_ensure(*, user: User, agency: models.Agency) -> tuple[models.Executive, bool]:
+    """`user`'s executive role, created for `agency` if the user has none."""
+    return models.Executive.objects.get_or_create(user=user, defaults={"agency": agency})

@@ -1,0 +1,106 @@
+"""A team's action plan: the plan page, one action (edit and history), adding roadmap items, exports.
+
+Members write; viewers and the agency's executives read; everyone else gets a
+404 (assessment.access).
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessment import models
+from assessment.access import action_for_user, assessment_for_user, role_in_team, team_for_user
+from assessment.exports_plan import plan_to_csv, plan_to_ics
+from assessment.forms_plan import ActionForm
+from assessment.selectors.actions import action_history, action_rows, owner_choices, team_plan
+from assessment.services.actions import ActionInvalid, action_update, actions_add_from_roadmap
+from assessment.views.results import download
+
+
+@login_required
+def plan_page(request, team_id):
+    team, can_write = team_for_user(request.user, team_id)
+    owner = request.GET.get("owner", "")[:300]
+    status = request.GET.get("status", "")[:30]
+    groups = team_plan(team, owner=owner, status=status)
+    return render(request, "assessment/plan.html", {
+        "team": team,
+        "can_write": can_write,
+        "groups": groups,
+        "owner": owner,
+        "status": status,
+        "owners": owner_choices(team),
+        "statuses": models.Action.STATUS_CHOICES,
+        "filtered": bool(owner or status),
+        "total": sum(len(rows) for _key, _words, rows in groups),
+    })
+
+
+@login_required
+def action_page(request, team_id, action_id):
+    action, can_write = action_for_user(request.user, team_id, action_id)
+    form = None
+    if can_write:
+        if request.method == "POST":
+            form = ActionForm(request.POST, team=action.team)
+            if form.is_valid():
+                try:
+                    action_update(action=action, user=request.user, given=form.cleaned_input)
+                except ActionInvalid as error:  # checked by the form already; kept for a race with a membership change
+                    form.add_error(error.field if error.field in form.fields else None, str(error))
+                else:
+                    messages.success(request, "The action was saved.")
+                    return redirect("team-plan", team_id=action.team_id)
+        else:
+            form = ActionForm(initial=ActionForm.initial_for(action), team=action.team)
+    elif request.method == "POST":
+        return HttpResponse("Only members of the team can change its plan.", status=403, content_type="text/plain")
+    row = action_rows([action])[0]
+    return render(request, "assessment/action.html", {
+        "team": action.team, "action": action, "row": row, "form": form, "can_write": can_write,
+        "history": action_history(action),
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+@require_POST
+def plan_add(request, assessment_id):
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    if role_in_team(request.user, assessment.team) != models.Membership.MEMBER:
+        return HttpResponse("Only members of the team can change its plan.", status=403, content_type="text/plain")
+    keys = [request.POST["add"]] if request.POST.get("add") else request.POST.getlist("items")
+    roadmap_url = reverse("assessment-roadmap", args=[assessment.pk])
+    try:
+        created = actions_add_from_roadmap(assessment=assessment, user=request.user, item_keys=keys[:500])
+    except ActionInvalid as error:
+        messages.error(request, f"Nothing was added to the plan: {error}")
+        return redirect(roadmap_url + "#plan-form")
+    if created:
+        messages.success(
+            request,
+            f"{len(created)} action{'s' if len(created) != 1 else ''} added to the plan. "
+            "Give each an owner and a due date.",
+        )
+    else:
+        messages.info(request, "Those items are in the plan already.")
+    return redirect("team-plan", team_id=assessment.team_id)
+
+
+@login_required
+def plan_csv(request, team_id):
+    team, _ = team_for_user(request.user, team_id)
+    rows = [row for _key, _words, group in team_plan(team) for row in group]
+    return download("\ufeff" + plan_to_csv(team, rows), "text/csv; charset=utf-8", f"{team.slug}-action-plan.csv")
+
+
+@login_required
+def plan_ics(request, team_id):
+    team, _ = team_for_user(request.user, team_id)
+    rows = [row for _key, _words, group in team_plan(team) for row in group]
+    body = plan_to_ics(team, rows, domain=request.get_host().split(":")[0] or "localhost", stamp=timezone.now())
+    return download(body, "text/calendar; charset=utf-8", f"{team.slug}-action-plan.ics")

@@ -1,0 +1,357 @@
+"""Several respondents, one team answer: open a draft to respondents, answer alone, compare, reconcile.
+
+Respondents answer on the same area pages as the team (templates/assessment/area.html
+and AreaAnswersForm); the lead reconciles on them too, pre-filled with the median.
+Every view reaches its assessment through assessment.access (outsiders get a 404);
+every write goes through assessment.services.respondents.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from assessment import models
+from assessment.access import assessment_for_user, panel_access
+from assessment.domain import model as domain
+from assessment.domain.agreement import DISPUTED_SPREAD, by_spread
+from assessment.forms import AreaAnswersForm, PanelForm, ReconcileForm
+from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.reports import AssessmentReport, assessment_report
+from assessment.selectors.respondents import agreement_for, respondent_answers_domain, respondent_statuses
+from assessment.services.assessments import AnswerInvalid, AssessmentLocked
+from assessment.services.respondents import (
+    PanelNotAllowed,
+    panel_open,
+    respondent_answers_save,
+    respondent_submit,
+    team_answers_decide,
+)
+from assessment.views.answering import (
+    LOCKED_MESSAGE,
+    _area_index,
+    _forbidden,
+    _journey_context,
+)
+
+NOT_RESPONDENT = "You are not a respondent of this assessment. The lead chooses who answers on their own."
+NOT_LEAD = "Only the lead of this assessment's respondents can do this."
+NOT_YET = "You will see the others' answers once you have submitted your own response."
+
+
+# --- the lead opens the assessment to respondents ----------------------------------------
+
+
+@login_required
+def panel(request, assessment_id):
+    """Who responds and who has; the lead chooses respondents and whether readers see their answers."""
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    access = panel_access(request.user, assessment)
+    may_change = can_write and (access.panel is None or access.is_lead)
+    form = None
+    if may_change:
+        initial = {}
+        if access.panel is not None:
+            chosen = models.Respondent.objects.filter(assessment=assessment).values_list("user_id", flat=True)
+            initial = {
+                "respondents": models.Membership.objects.filter(team=assessment.team, user_id__in=list(chosen)),
+                "share_individual_answers": access.panel.share_individual_answers,
+            }
+        if request.method == "POST":
+            form = PanelForm(request.POST, team=assessment.team)
+            if form.is_valid():
+                try:
+                    _, kept = panel_open(
+                        assessment=assessment,
+                        lead=request.user,
+                        users=form.users(),
+                        share_individual_answers=form.cleaned_data["share_individual_answers"],
+                    )
+                except AssessmentLocked:
+                    messages.error(request, LOCKED_MESSAGE)
+                    return redirect("assessment-respondents", assessment_id=assessment.pk)
+                except (AnswerInvalid, PanelNotAllowed) as error:
+                    form.add_error(None, str(error))
+                else:
+                    if kept:
+                        messages.warning(
+                            request,
+                            "Kept as respondents because they have answered: " + ", ".join(kept) + ".",
+                        )
+                    messages.success(request, "Respondents saved. Each can now answer on their own.")
+                    return redirect("assessment-respondents", assessment_id=assessment.pk)
+        else:
+            form = PanelForm(initial=initial, team=assessment.team)
+    elif request.method == "POST":
+        if assessment.is_submitted:
+            messages.error(request, LOCKED_MESSAGE)
+            return redirect("assessment-respondents", assessment_id=assessment.pk)
+        return _forbidden(request, NOT_LEAD)
+    return render(
+        request,
+        "assessment/respondents.html",
+        {
+            "assessment": assessment,
+            "access": access,
+            "statuses": respondent_statuses(assessment) if access.panel else [],
+            "form": form,
+            "can_write": can_write,
+        },
+    )
+
+
+# --- a respondent answers on their own ---------------------------------------------------
+
+
+def _own_response(request, assessment_id):
+    """The assessment and the user's own Respondent row (None: not asked to respond)."""
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    return assessment, panel_access(request.user, assessment).respondent
+
+
+def _respondent_report(assessment, respondent) -> AssessmentReport:
+    """The respondent's own answers in a report, for the progress and area list of the journey."""
+    return AssessmentReport(
+        assessment=assessment,
+        questionnaire=questionnaire_domain(assessment.questionnaire),
+        answers=respondent_answers_domain(respondent),
+    )
+
+
+@login_required
+def respondent_resume(request, assessment_id):
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
+    if not (assessment.is_submitted or respondent.has_submitted):
+        report = _respondent_report(assessment, respondent)
+        for area_score in report.score.areas:
+            if area_score.unanswered:
+                return redirect("respondent-area", assessment_id=assessment.pk, area_key=area_score.area_key)
+    return redirect("respondent-review", assessment_id=assessment.pk)
+
+
+@login_required
+def respondent_area(request, assessment_id, area_key):
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
+    report = _respondent_report(assessment, respondent)
+    questionnaire = report.questionnaire
+    index = _area_index(questionnaire, area_key)
+    area = questionnaire.areas[index]
+    may_answer = not assessment.is_submitted and not respondent.has_submitted
+    form_kwargs = {
+        "questionnaire": questionnaire,
+        "area": area,
+        "answers": report.answers,
+    }
+    if request.method == "POST":
+        if not may_answer:
+            messages.error(request, "Your response is submitted and can no longer be changed.")
+            return redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id)
+        form = AreaAnswersForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                respondent_answers_save(respondent=respondent, user=request.user, answers=form.answer_inputs())
+            except (AssessmentLocked, PanelNotAllowed) as error:
+                messages.error(request, str(error))
+                return redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id)
+            except AnswerInvalid as error:
+                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
+            else:
+                return _after_respondent_save(request, assessment, questionnaire, index)
+    else:
+        form = AreaAnswersForm(**form_kwargs)
+    return _area_page(
+        request, assessment, report, index, form, may_answer,
+        area_url_name="respondent-area", review_url_name="respondent-review",
+        journey_note=(
+            f"Your own answers, {respondent.name}: nobody sees them until you submit your response."
+            if may_answer else f"Your submitted response, {respondent.name}. It can no longer be changed."
+        ),
+        read_only_answers=None if may_answer else _answers_in_words(report, area),
+    )
+
+
+def _answers_in_words(report, area):
+    from assessment.views.answering import _read_only_answers
+
+    return _read_only_answers(report, area)
+
+
+def _area_page(request, assessment, report, index, form, can_write, **extra):
+    questionnaire = report.questionnaire
+    context = _journey_context(report, current_index=index + 1)
+    context.update(
+        {
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "area": questionnaire.areas[index],
+            "area_score": report.score.areas[index],
+            "form": form,
+            "can_write": can_write,
+            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
+            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
+        }
+    )
+    context.update(extra)
+    return render(request, "assessment/area.html", context)
+
+
+def _after_respondent_save(request, assessment, questionnaire, index):
+    action = request.POST.get("action", "continue")
+    if action == "exit":
+        messages.success(request, "Your answers are saved. Come back to finish and submit your response.")
+        return redirect("home")
+    if action == "back" and index > 0:
+        return redirect("respondent-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
+    if action != "back" and index + 1 < len(questionnaire.areas):
+        return redirect("respondent-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
+    return redirect("respondent-review", assessment_id=assessment.pk)
+
+
+@login_required
+def respondent_review(request, assessment_id):
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
+    report = _respondent_report(assessment, respondent)
+    context = _journey_context(report)
+    context.update(
+        {
+            "assessment": assessment,
+            "respondent": respondent,
+            "may_submit": not assessment.is_submitted and not respondent.has_submitted,
+            "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
+            "can_write": True,
+        }
+    )
+    return render(request, "assessment/respondent_review.html", context)
+
+
+@login_required
+@require_POST
+def respondent_submit_view(request, assessment_id):
+    assessment, respondent = _own_response(request, assessment_id)
+    if respondent is None:
+        return _forbidden(request, NOT_RESPONDENT)
+    try:
+        respondent_submit(respondent=respondent, user=request.user)
+    except (AssessmentLocked, PanelNotAllowed) as error:
+        messages.info(request, str(error))
+        return redirect("respondent-review", assessment_id=assessment.pk)
+    messages.success(request, "Your response is submitted. You can now see where the respondents disagree.")
+    return redirect("assessment-disagreements", assessment_id=assessment.pk)
+
+
+# --- the disagreement view and the reconciliation -------------------------------------------
+
+
+@login_required
+def disagreements(request, assessment_id):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    access = panel_access(request.user, assessment)
+    if access.panel is None:
+        return _forbidden(request, "This assessment is answered by the team together, not by several respondents.")
+    if not access.may_see_responses:
+        return _forbidden(
+            request,
+            NOT_YET if access.respondent is not None else
+            "The lead has not shared each respondent's answers. The results show the team answers and the agreement.",
+        )
+    questionnaire = questionnaire_domain(assessment.questionnaire)
+    agreement = agreement_for(assessment, questionnaire)
+    assert agreement is not None  # the panel exists
+    team_answers = assessment_report(assessment).answers
+    return render(
+        request,
+        "assessment/disagreements.html",
+        {
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "agreement": agreement,
+            "rows": by_spread(agreement.questions),
+            "team_answers": team_answers,
+            "may_reconcile": access.is_lead and can_write,
+            "disputed_spread": DISPUTED_SPREAD,
+        },
+    )
+
+
+def _suggestions(questionnaire, rows, saved: dict[str, domain.Answer]) -> dict[str, domain.Answer]:
+    """The answers the reconciliation page starts from: the saved team answer, else the median level."""
+    answers = dict(saved)
+    for row in rows:
+        if row.question.id in saved or row.suggested_level is None:
+            continue
+        note = ""
+        if row.disputed:
+            # Levels without names: the team answer's note reaches every reader, the PDF included.
+            levels = ", ".join(str(level) for level in sorted(row.levels))
+            note = (
+                f"Respondents disagreed (spread {row.spread}; levels {levels}). "
+                "Team answer set to the median, rounded down."
+            )
+        answers[row.question.id] = domain.Answer(kind=domain.CHOICE, level=row.suggested_level, note=note)
+    return answers
+
+
+@login_required
+def reconcile_area(request, assessment_id, area_key):
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    access = panel_access(request.user, assessment)
+    if not (access.is_lead and access.may_see_responses):
+        return _forbidden(request, NOT_LEAD if not access.is_lead else NOT_YET)
+    report = assessment_report(assessment)
+    questionnaire = report.questionnaire
+    index = _area_index(questionnaire, area_key)
+    area = questionnaire.areas[index]
+    agreement = agreement_for(assessment, questionnaire)
+    assert agreement is not None  # the lead has a panel
+    rows = {row.question.id: row for row in agreement.questions if row.area.id == area.id}
+    form_kwargs = {
+        "questionnaire": questionnaire,
+        "area": area,
+        "answers": _suggestions(questionnaire, rows.values(), report.answers),
+        "saved": report.answers,
+    }
+    if request.method == "POST":
+        if not can_write:
+            messages.error(request, LOCKED_MESSAGE)
+            return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id)
+        form = ReconcileForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                team_answers_decide(assessment=assessment, user=request.user, answers=form.answer_inputs())
+            except (AssessmentLocked, PanelNotAllowed) as error:
+                messages.error(request, str(error))
+                return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id)
+            except AnswerInvalid as error:
+                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
+            else:
+                return _after_reconcile(request, assessment, questionnaire, index)
+    else:
+        form = ReconcileForm(**form_kwargs)
+    return _area_page(
+        request, assessment, report, index, form, can_write,
+        area_url_name="assessment-reconcile", review_url_name="assessment-disagreements",
+        review_label="Disagreements",
+        journey_note="Set the team answer for each question. Each starts at the respondents' median level, "
+        "rounded down; what you save here is what the scores, the roadmap and the PDF use.",
+        agreement_rows=rows,
+        read_only_answers=None if can_write else _answers_in_words(report, area),
+    )
+
+
+def _after_reconcile(request, assessment, questionnaire, index):
+    action = request.POST.get("action", "continue")
+    messages.success(request, f"Team answers to “{questionnaire.areas[index].title}” saved.")
+    if action == "exit":
+        return redirect("assessment-disagreements", assessment_id=assessment.pk)
+    if action == "back" and index > 0:
+        return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
+    if action != "back" and index + 1 < len(questionnaire.areas):
+        return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
+    return redirect("assessment-disagreements", assessment_id=assessment.pk)

@@ -1,0 +1,410 @@
+"""Several respondents, one team answer: opening, answering alone, the disagreement view, reconciling."""
+import html
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessment import models
+from assessment.services.assessments import AnswerInput, AnswerInvalid
+from assessment.services.respondents import (
+    PanelNotAllowed,
+    panel_open,
+    respondent_answers_save,
+    respondent_submit,
+    team_answers_decide,
+)
+from tests.helpers import make_user, text_of
+
+
+def url(name, assessment, **kwargs):
+    return reverse(name, kwargs={"assessment_id": assessment.pk, **kwargs})
+
+
+def client_for(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def area_post(streaming="", discovery="", streaming_note="", discovery_note="", **extra):
+    data = {
+        "answer_streaming-data": streaming,
+        "note_streaming-data": streaming_note,
+        "answer_data-discovery": discovery,
+        "note_data-discovery": discovery_note,
+        "action": "continue",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def ana(team):
+    user = make_user("ana", first_name="Ana", last_name="Engineer")
+    models.Membership.objects.create(team=team, user=user, role=models.Membership.MEMBER)
+    return user
+
+
+@pytest.fixture
+def ben(team):
+    user = make_user("ben", first_name="Ben", last_name="Security")
+    models.Membership.objects.create(team=team, user=user, role=models.Membership.VIEWER)
+    return user
+
+
+@pytest.fixture
+def opened(assessment, member, ana, ben):
+    """The lead (member) opened the assessment to Ana and Ben through the page."""
+    memberships = models.Membership.objects.filter(team=assessment.team, user__in=[ana, ben])
+    response = client_for(member).post(
+        url("assessment-respondents", assessment), {"respondents": [m.pk for m in memberships]}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return assessment
+
+
+@pytest.fixture
+def answered(opened, ana, ben):
+    """Ana and Ben answered the data area 3 levels apart on streaming-data, alike on data-discovery."""
+    assert client_for(ana).post(
+        url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3", "Only scripts")
+    ).status_code == 302
+    assert client_for(ben).post(
+        url("respondent-area", opened, area_key="data"), area_post("level-4", "level-3", "We have Kinesis")
+    ).status_code == 302
+    return opened
+
+
+def question(assessment, key):
+    return models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
+
+
+@pytest.mark.django_db
+def test_it_opens_an_assessment_to_respondents_and_lists_who_responded(opened, member, ana, ben):
+    panel = models.RespondentPanel.objects.get(assessment=opened)
+    assert panel.lead == member and not panel.share_individual_answers
+    assert sorted(opened.respondents.values_list("name", flat=True)) == ["Ana Engineer", "Ben Security"]
+    page = text_of(client_for(member).get(url("assessment-respondents", opened)))
+    assert "Ana Engineer Not started 0" in page and "Ben Security Not started 0" in page
+
+
+@pytest.mark.django_db
+def test_it_keeps_single_author_answering_as_the_default(assessment, member):
+    page = text_of(client_for(member).get(url("assessment-respondents", assessment)))
+    assert "answered by the team together" in page
+    assert not models.RespondentPanel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_respondent_answers_on_their_own(answered, ana, ben):
+    stored = dict(
+        models.RespondentAnswer.objects.filter(question__key="streaming-data").values_list(
+            "respondent__user__username", "choice__level"
+        )
+    )
+    assert stored == {"ana": 1, "ben": 4}
+    assert not answered.answers.exists(), "respondents' answers are not team answers"
+    page = client_for(ana).get(url("respondent-area", answered, area_key="data")).content.decode()
+    assert "Only scripts" in page and "We have Kinesis" not in page
+
+
+@pytest.mark.django_db
+def test_a_respondent_sees_the_others_only_after_submitting(answered, ana):
+    client = client_for(ana)
+    assert client.get(url("assessment-disagreements", answered)).status_code == 403
+    assert client.post(url("respondent-submit", answered)).status_code == 302
+    response = client.get(url("assessment-disagreements", answered))
+    assert response.status_code == 200 and "We have Kinesis" in response.content.decode()
+    # A submitted response is locked.
+    response = client.post(url("respondent-area", answered, area_key="data"), area_post("level-5", "level-3"))
+    assert response.status_code == 302
+    assert models.RespondentAnswer.objects.get(respondent__user=ana, question__key="streaming-data").choice.level == 1
+
+
+@pytest.mark.django_db
+def test_the_disagreement_view_puts_the_widest_spread_first(answered, member):
+    response = client_for(member).get(url("assessment-disagreements", answered))
+    assert response.status_code == 200
+    page = text_of(response)
+    first, second = page.index("How does your organization collect streaming data"), page.index("How do teams find")
+    assert first < second
+    assert "Spread: 3 levels · Flag: respondents are 3 levels apart" in page
+    assert "Spread: 0 levels" in page
+    assert "Ana Engineer Level 1 (Initial) Only scripts" in page
+
+
+@pytest.mark.django_db
+def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(answered, member):
+    client = client_for(member)
+    page = client.get(url("assessment-reconcile", answered, area_key="data")).content.decode()
+    # Median of 1 and 4, rounded down: 2; with a note because the spread is 3.
+    assert re.search(r'value="level-2"[^>]*checked|checked[^>]*value="level-2"', page)
+    assert "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down." in page
+    assert "Ana Engineer 1" not in page  # the note reaches every reader: levels without names
+    shown = dict(re.findall(r'name="shown_([a-z-]+)" value="([^"]+)"', page))
+    data = area_post(
+        "level-2", "level-3",
+        "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down.",
+        **{f"shown_{k}": v for k, v in shown.items()},
+    )
+    assert client.post(url("assessment-reconcile", answered, area_key="data"), data).status_code == 302
+    team = {a.question.key: a for a in answered.answers.select_related("question", "choice")}
+    assert team["streaming-data"].choice.level == 2 and team["streaming-data"].answered_by == member
+    assert "spread 3" in team["streaming-data"].note
+    decision = models.TeamAnswerDecision.objects.get(question__key="streaming-data")
+    assert decision.decided_by == member and decision.spread == 3
+    assert decision.responses == {"Ana Engineer": 1, "Ben Security": 4}
+    results = text_of(client.get(url("assessment-results", answered)))
+    assert "Data Ingestion and Preparation 50% 1 of 2" in results
+
+
+@pytest.mark.django_db
+def test_only_the_lead_reconciles(answered, ana):
+    client_for(ana).post(url("respondent-submit", answered))
+    response = client_for(ana).post(url("assessment-reconcile", answered, area_key="data"), area_post("level-5"))
+    assert response.status_code == 403
+    assert not answered.answers.exists()
+
+
+@pytest.mark.django_db
+def test_readers_see_individual_answers_only_when_the_lead_shares_them(answered, member, viewer, executive, ana, ben):
+    for reader in (viewer, executive):
+        assert client_for(reader).get(url("assessment-disagreements", answered)).status_code == 403
+        results = text_of(client_for(reader).get(url("assessment-results", answered)))
+        assert "Agreement by area" in results and "Only scripts" not in results
+    memberships = models.Membership.objects.filter(team=answered.team, user__in=[ana, ben])
+    client_for(member).post(
+        url("assessment-respondents", answered),
+        {"respondents": [m.pk for m in memberships], "share_individual_answers": "on"},
+    )
+    for reader in (viewer, executive):
+        response = client_for(reader).get(url("assessment-disagreements", answered))
+        assert response.status_code == 200 and "Only scripts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_respondent_who_leaves_the_team_keeps_their_answers_as_a_former_member(answered, member, ana):
+    models.Membership.objects.filter(user=ana).delete()
+    assert client_for(ana).get(url("respondent-area", answered, area_key="data")).status_code == 404
+    page = text_of(client_for(member).get(url("assessment-disagreements", answered)))
+    assert "Ana Engineer (former member) Level 1 (Initial) Only scripts" in page
+
+
+@pytest.mark.django_db
+def test_a_team_member_who_is_not_a_respondent_cannot_answer_as_one(answered, member, viewer):
+    response = client_for(viewer).post(url("respondent-area", answered, area_key="data"), area_post("level-5"))
+    assert response.status_code == 403
+    assert models.RespondentAnswer.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_bad_respondent_answer_with_a_located_error(answered, ana):
+    before = list(models.RespondentAnswer.objects.values_list("pk", "choice_id", "note"))
+    response = client_for(ana).post(url("respondent-area", answered, area_key="data"), area_post("level-9", "level-2"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "not offered for this question" in page
+    assert list(models.RespondentAnswer.objects.values_list("pk", "choice_id", "note")) == before
+
+
+@pytest.mark.django_db
+def test_only_team_members_become_respondents(assessment, member, outsider):
+    with pytest.raises(AnswerInvalid, match="Only members of the team"):
+        panel_open(assessment=assessment, lead=member, users=[outsider])
+    assert not models.Respondent.objects.exists()
+    response = client_for(member).post(url("assessment-respondents", assessment), {"respondents": ["999999"]})
+    assert response.status_code == 200 and "not a member of this team" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_lead_changes_the_respondents(opened, ana, ben):
+    with pytest.raises(PanelNotAllowed):
+        panel_open(assessment=opened, lead=ana, users=[ana])
+    response = client_for(ana).post(url("assessment-respondents", opened), {"respondents": []})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_respondent_with_answers_when_unchosen(answered, member, ana):
+    _, kept = panel_open(assessment=answered, lead=member, users=[ana])
+    assert kept == ["Ben Security"]
+    assert answered.respondents.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_someone_elses_response(answered, ana, ben):
+    respondent = models.Respondent.objects.get(user=ana)
+    streaming = question(answered, "streaming-data")
+    with pytest.raises(PanelNotAllowed):
+        respondent_answers_save(respondent=respondent, user=ben, answers=[AnswerInput(streaming.key, "not_sure")])
+    with pytest.raises(PanelNotAllowed):
+        respondent_submit(respondent=respondent, user=ben)
+    assert models.RespondentAnswer.objects.get(respondent=respondent, question=streaming).kind == "choice"
+
+
+@pytest.mark.django_db
+def test_the_change_log_keeps_respondents_changes(answered, ana):
+    history = models.RespondentAnswer.history.filter(history_user=ana)
+    assert sorted(history.values_list("question__key", flat=True)) == ["data-discovery", "streaming-data"]
+
+
+@pytest.fixture
+def reconciled(answered, member, ana, ben):
+    for user in (ana, ben):
+        respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
+    team_answers_decide(
+        assessment=answered,
+        user=member,
+        answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=2, note="Median")],
+    )
+    return answered
+
+
+@pytest.mark.django_db
+def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, member):
+    import io
+
+    from pypdf import PdfReader
+
+    from assessment.pdf.render import assessment_pdf
+    from assessment.selectors.reports import assessment_report
+
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Agreement between respondents" in text
+    assert "Data Ingestion and Preparation 50% 1 of 2" in text
+    # Sharing is off: the levels without the names.
+    assert "1.1 How does your organization collect streaming data for ML?: spread 3; levels 1, 4" in text
+    assert "Ana Engineer" not in text
+    models.RespondentPanel.objects.filter(assessment=reconciled).update(share_individual_answers=True)
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "spread 3; levels Ana Engineer 1, Ben Security 4" in text
+
+
+@pytest.mark.django_db
+def test_a_single_author_pdf_has_no_agreement_section(assessment, member):
+    from assessment.pdf.render import assessment_pdf_html
+    from assessment.selectors.reports import assessment_report
+
+    assert "Agreement between respondents" not in assessment_pdf_html(assessment_report(assessment))
+
+
+@pytest.mark.django_db
+def test_the_change_log_shows_respondents_changes_and_the_leads_decisions(reconciled, member, viewer):
+    page = html.unescape(text_of(client_for(member).get(url("assessment-changes", reconciled))))
+    assert "Team answer: lead's decision" in page
+    assert "Ana Engineer's own answer (respondent)" in page and "Ben Security's own answer (respondent)" in page
+    # Readers see the team answers' changes, and respondents' only when the lead shares them.
+    page = html.unescape(text_of(client_for(viewer).get(url("assessment-changes", reconciled))))
+    assert "Team answer: lead's decision" in page and "own answer (respondent)" not in page
+
+
+@pytest.mark.django_db
+def test_the_json_export_carries_respondents_and_decisions(reconciled, member, viewer):
+    data = client_for(member).get(url("assessment-export-json", reconciled)).json()
+    panel = data["respondents"]
+    assert panel["lead"] == "member" and panel["share_individual_answers"] is False
+    assert panel["agreement"][0] == {"area": "data", "agreed": 1, "counted": 2, "share": 0.5}
+    ana = next(p for p in panel["respondents"] if p["name"] == "Ana Engineer")
+    assert {"question": "streaming-data", "answer": "choice", "level": 1, "note": "Only scripts"} in ana["answers"]
+    assert panel["decisions"] == [
+        {
+            "question": "streaming-data", "decided_by": "member", "decided_at": panel["decisions"][0]["decided_at"],
+            "spread": 3, "responses": {"Ana Engineer": 1, "Ben Security": 4},
+        }
+    ]
+    # A viewer, sharing off: the agreement and who decided, not who answered what.
+    data = client_for(viewer).get(url("assessment-export-json", reconciled)).json()
+    assert "answers" not in data["respondents"]["respondents"][0]
+    assert "responses" not in data["respondents"]["decisions"][0]
+    assert "Only scripts" not in json.dumps(data)
+
+
+def _export(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "backup.json"
+    call_command("export_assessments", "-o", str(path))
+    return path, json.loads(path.read_text())
+
+
+@pytest.mark.django_db
+def test_export_and_import_carry_respondents_and_decisions(reconciled, tmp_path, ana):
+    from django.core.management import call_command
+
+    path, data = _export(tmp_path)
+    panel = data["assessments"][0]["panel"]
+    assert panel["lead"] == "member" and [r["user"] for r in panel["respondents"]] == ["ana", "ben"]
+    reconciled.delete()
+    ana.delete()  # an account missing in the new instance: the answers stay under the name
+    call_command("import_assessments", str(path))
+    imported = models.Assessment.objects.get()
+    assert imported.panel.lead.username == "member"
+    respondents = {r.name: r for r in imported.respondents.all()}
+    assert respondents["Ana Engineer"].user is None and respondents["Ben Security"].user.username == "ben"
+    assert respondents["Ana Engineer"].submitted_at is not None
+    levels = dict(
+        models.RespondentAnswer.objects.filter(question__key="streaming-data").values_list(
+            "respondent__name", "choice__level"
+        )
+    )
+    assert levels == {"Ana Engineer": 1, "Ben Security": 4}
+    decision = models.TeamAnswerDecision.objects.get(assessment=imported)
+    assert (decision.question.key, decision.decided_by.username, decision.spread) == ("streaming-data", "member", 3)
+    panel["respondents"][0]["user"] = None  # the account is gone; everything else comes back the same
+    assert _export(tmp_path)[1]["assessments"][0]["panel"] == panel
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change, message", [
+    (lambda p: p["respondents"][0]["answers"][0].update(level=9),
+     'panel: respondents[0]: answers[0] (question "streaming-data"): level 9 is not a choice'),
+    (lambda p: p["decisions"][0].update(question="nope"), "panel: decisions[0]: question 'nope' is not in"),
+    (lambda p: p["decisions"][0].update(spread=-1), "panel: decisions[0]: spread: expected a whole number"),
+    (lambda p: p.update(share_individual_answers="yes"), "panel: share_individual_answers: expected true or false"),
+    (lambda p: p["respondents"][1].update(user="ana"), 'panel: respondents[1]: user "ana" is a respondent twice'),
+    (lambda p: p.update(extra=1), "panel: unknown key 'extra'"),
+])
+def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys, change, message):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path, data = _export(tmp_path)
+    change(data["assessments"][0]["panel"])
+    path.write_text(json.dumps(data))
+    reconciled.delete()
+    with pytest.raises(CommandError):
+        call_command("import_assessments", str(path))
+    assert message in capsys.readouterr().err
+    assert not models.Assessment.objects.exists() and not models.Respondent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(answered, member, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(member)
+    page = url("assessment-disagreements", answered)
+    client.get(page)  # warm the questionnaire cache
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(page).status_code == 200
+    more = []
+    for i in range(4):
+        user = make_user(f"extra-{i}", first_name="Extra", last_name=str(i))
+        models.Membership.objects.create(team=answered.team, user=user, role=models.Membership.VIEWER)
+        more.append(user)
+    ana_and_ben = [r.user for r in models.Respondent.objects.filter(assessment=answered).select_related("user")]
+    panel_open(assessment=answered, lead=member, users=[*ana_and_ben, *more])
+    for user in more:
+        respondent = models.Respondent.objects.get(user=user)
+        respondent_answers_save(respondent=respondent, user=user, answers=[
+            AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")
+        ])
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(page)
+    assert response.status_code == 200 and response.content.decode().count("More") >= 4
