@@ -67,11 +67,12 @@ def test_it_runs_the_same_queries_for_short_and_long_histories(client, member, t
 
 
 PORTFOLIO_PAGES = {
-    # The division view as stored in the shared cache: its stamp (3), the cache, the session and user.
-    "divisions": (reverse_lazy("portfolio"), 9),
+    # The division view as stored in the shared cache: its stamp (3), the cache, the session and user,
+    # and the teams' action plans (one query).
+    "divisions": (reverse_lazy("portfolio"), 10),
     # Computed after a change: the stamp, versions, divisions, teams per division, overall and area means,
-    # Now steps, practices, and the database cache's reads and writes.
-    "divisions, after a change": (reverse_lazy("portfolio"), 21),
+    # Now steps, practices, the database cache's reads and writes, and the action plans.
+    "divisions, after a change": (reverse_lazy("portfolio"), 22),
     "a division's teams": (reverse_lazy("portfolio-teams") + "?division=first&sort=-area:data", 13),
     "a filtered query": (reverse_lazy("portfolio-teams") + "?name=team&area=data&below=4&sort=overall", 12),
 }

@@ -34,7 +34,7 @@ def test_it_stores_the_same_figures_as_computed_for_every_demo_assessment(settin
             fresh[assessment.pk].score.score, fresh[assessment.pk].score.level, fresh[assessment.pk].score.completeness
         )
         areas = dict(models.AreaSummary.objects.filter(summary=row).values_list("area_key", "level"))
-        assert areas == {a.area_id: a.level for a in fresh[assessment.pk].score.areas}
+        assert areas == {a.area_key: a.level for a in fresh[assessment.pk].score.areas}
         now_steps = sorted(models.SummaryStep.objects.filter(summary=row).values_list("question_key", "level"))
         assert now_steps == sorted(
             (item.question_key, level) for item in fresh[assessment.pk].roadmap if item.phase == "now" for level in item.steps
@@ -59,7 +59,7 @@ def test_the_recompute_command_is_idempotent(team, member, questionnaire_version
 def test_drafts_have_no_stored_summary_and_are_computed_live(team, member, questionnaire_version):
     from assessment.services.assessments import assessment_create
 
-    draft = assessment_create(team=team, questionnaire=questionnaire_version, title="Draft", user=member)
+    draft = assessment_create(team=team, version=questionnaire_version, title="Draft", user=member)
     assert not models.AssessmentSummary.objects.exists()
     draft = models.Assessment.objects.select_related("questionnaire").get(pk=draft.pk)
     assert assessment_summaries([draft])[draft.pk].score.answered == 0
