@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
@@ -220,9 +221,18 @@ def filled_assessment(assessment, member, questionnaire_version):
 def test_it_serves_every_page_without_inline_script_or_style(filled_assessment, member, viewer, executive, questionnaire_version):
     """Every page a member, a viewer or an executive can open, found by walking the URL patterns."""
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
+    team = filled_assessment.team
+    division = models.Division.objects.create(agency=team.agency, name="Operations")
+    models.Team.objects.filter(pk=team.pk).update(division=division)
+    action = models.Action.objects.create(
+        team=team, questionnaire_slug=questionnaire_version.slug, question_key=area.questions.first().key,
+        target_level=3, owner=member, created_by=member, created_at=timezone.now(),
+    )
     values = {
         "assessment_id": filled_assessment.pk,
         "team_id": filled_assessment.team_id,
+        "division_id": division.pk,
+        "action_id": action.pk,
         "version_id": questionnaire_version.pk,
         "area_key": area.key,
         "practice_key": models.Practice.objects.filter(questionnaire=questionnaire_version).first().key,
