@@ -4,6 +4,7 @@ Every view that takes a team or assessment id reaches its object through these
 helpers, so team isolation is enforced in one spot: outsiders get a 404, as if
 the object did not exist.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Only SVG presentation attributes are used (fill, stroke, ...), which the
 Content-Security-Policy allows and WeasyPrint renders in the PDF.
 """
+
 from __future__ import annotations
 
 import math
@@ -103,7 +104,9 @@ def radar_svg(
         f'<polygon points="{_polygon(target_points)}" fill="none" stroke="{TARGET_COLOR}" '
         f'stroke-width="2.5" stroke-dasharray="7 4"/>'
     )
-    current_points = [_point(cx, cy, scaled(a.current if a.current is not None else lo), i, count) for i, a in enumerate(axes)]
+    current_points = [
+        _point(cx, cy, scaled(a.current if a.current is not None else lo), i, count) for i, a in enumerate(axes)
+    ]
     parts.append(
         f'<polygon points="{_polygon(current_points)}" fill="{CURRENT_COLOR}" fill-opacity="0.25" '
         f'stroke="{CURRENT_COLOR}" stroke-width="2.5"/>'

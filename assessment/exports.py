@@ -3,6 +3,7 @@
 Both are built from an AssessmentReport, so they carry exactly the numbers the
 results page and the roadmap page show.
 """
+
 from __future__ import annotations
 
 import csv
@@ -135,8 +136,16 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         writer.writerow(cells)
 
     assessment = report.assessment
-    row("Assessment", assessment.title, "Team", assessment.team.name, "Questionnaire",
-        f"{questionnaire.title} {questionnaire.version}", "Status", assessment.get_status_display())
+    row(
+        "Assessment",
+        assessment.title,
+        "Team",
+        assessment.team.name,
+        "Questionnaire",
+        f"{questionnaire.title} {questionnaire.version}",
+        "Status",
+        assessment.get_status_display(),
+    )
     row()
     row("Answers")
     row("Area", "Question id", "Question", "Answer", "Level", "Level name", "Note", "Reason for Not applicable")
@@ -144,20 +153,54 @@ def assessment_to_csv(report: AssessmentReport) -> str:
         answer = report.answers.get(question.id)
         kind = answer.kind if answer else domain.UNANSWERED
         level = answer.level if answer and kind == domain.CHOICE else None
-        row(area.title, question.id, question.text, ANSWER_KIND_WORDS.get(kind, kind),
-            "" if level is None else level, _level_name(questionnaire, level), answer.note if answer else "",
-            answer.na_reason_text if answer and kind == domain.NOT_APPLICABLE else "")
+        row(
+            area.title,
+            question.id,
+            question.text,
+            ANSWER_KIND_WORDS.get(kind, kind),
+            "" if level is None else level,
+            _level_name(questionnaire, level),
+            answer.note if answer else "",
+            answer.na_reason_text if answer and kind == domain.NOT_APPLICABLE else "",
+        )
     row()
     row("Roadmap")
-    row("Position", "Phase", "Area", "Question id", "Question", "From", "From name", "To", "To name", "Steps",
-        "Done when", "Practice ids", "Practices", "Effort", "Needs first")
+    row(
+        "Position",
+        "Phase",
+        "Area",
+        "Question id",
+        "Question",
+        "From",
+        "From name",
+        "To",
+        "To name",
+        "Steps",
+        "Done when",
+        "Practice ids",
+        "Practices",
+        "Effort",
+        "Needs first",
+    )
     for entry in report.roadmap_entries:
         item = entry.item
-        row(item.position, entry.phase_title, entry.area.title, item.question_key, entry.question.text,
-            f"Not sure ({item.from_level})" if item.not_sure else item.from_level, entry.from_name,
-            item.to_level, entry.to_name, " ".join(str(level) for level in item.steps), entry.done,
-            "; ".join(item.practices), "; ".join(p.title for p in entry.practices), item.effort or "",
-            "; ".join(f"{need.question.id} at {need.level}" for need in entry.needs))
+        row(
+            item.position,
+            entry.phase_title,
+            entry.area.title,
+            item.question_key,
+            entry.question.text,
+            f"Not sure ({item.from_level})" if item.not_sure else item.from_level,
+            entry.from_name,
+            item.to_level,
+            entry.to_name,
+            " ".join(str(level) for level in item.steps),
+            entry.done,
+            "; ".join(item.practices),
+            "; ".join(p.title for p in entry.practices),
+            item.effort or "",
+            "; ".join(f"{need.question.id} at {need.level}" for need in entry.needs),
+        )
     return out.getvalue()
 
 
@@ -187,9 +230,11 @@ def respondents_to_dict(assessment, agreement, *, with_answers: bool) -> dict:
             ]
         people.append(person)
     decisions = []
-    for decision in models.TeamAnswerDecision.objects.filter(assessment=assessment).select_related(
-        "question", "decided_by"
-    ).order_by("question__area__position", "question__position"):
+    for decision in (
+        models.TeamAnswerDecision.objects.filter(assessment=assessment)
+        .select_related("question", "decided_by")
+        .order_by("question__area__position", "question__position")
+    ):
         item = {
             "question": decision.question.key,
             "decided_by": decision.decided_by.get_username() if decision.decided_by else None,

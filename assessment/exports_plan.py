@@ -1,4 +1,5 @@
 """A team's action plan as CSV (through the one CsvWriter) and as an iCalendar file of due dates."""
+
 from __future__ import annotations
 
 import datetime
@@ -11,8 +12,22 @@ from assessment.exports import CsvWriter
 from assessment.selectors.actions import ActionRow
 
 PLAN_CSV_HEADER = [
-    "Questionnaire", "Question id", "Question", "Area", "Target level", "Target name", "Owner", "Due date", "Status",
-    "Reason for won't do", "Progress", "Shown by assessment", "Overdue", "Question retired", "Link", "Note",
+    "Questionnaire",
+    "Question id",
+    "Question",
+    "Area",
+    "Target level",
+    "Target name",
+    "Owner",
+    "Due date",
+    "Status",
+    "Reason for won't do",
+    "Progress",
+    "Shown by assessment",
+    "Overdue",
+    "Question retired",
+    "Link",
+    "Note",
 ]
 
 
@@ -24,13 +39,26 @@ def plan_to_csv(team: models.Team, rows: list[ActionRow]) -> str:
     writer.writerow(PLAN_CSV_HEADER)
     for row in rows:
         action = row.action
-        writer.writerow([
-            action.questionnaire_slug, action.question_key, row.question_text, row.area_title, action.target_level,
-            row.target_name, action.owner_display, action.due_date.isoformat() if action.due_date else "",
-            action.get_status_display(), action.wont_do_reason, row.progress.words,
-            row.progress.assessment.title if row.progress.assessment else "", "yes" if row.overdue else "no",
-            "yes" if row.retired else "no", action.link, action.note,
-        ])
+        writer.writerow(
+            [
+                action.questionnaire_slug,
+                action.question_key,
+                row.question_text,
+                row.area_title,
+                action.target_level,
+                row.target_name,
+                action.owner_display,
+                action.due_date.isoformat() if action.due_date else "",
+                action.get_status_display(),
+                action.wont_do_reason,
+                row.progress.words,
+                row.progress.assessment.title if row.progress.assessment else "",
+                "yes" if row.overdue else "no",
+                "yes" if row.retired else "no",
+                action.link,
+                action.note,
+            ]
+        )
     return out.getvalue()
 
 

@@ -2,6 +2,7 @@
 
 Forms only check what was posted; writes go through assessment.services.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,8 +49,14 @@ class AssessmentNewForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, questionnaire: domain.Questionnaire, previous: models.Assessment | None,
-                 initial_targets: dict[str, int], **kwargs):
+    def __init__(
+        self,
+        *args,
+        questionnaire: domain.Questionnaire,
+        previous: models.Assessment | None,
+        initial_targets: dict[str, int],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         self.previous = previous
@@ -61,7 +68,10 @@ class AssessmentNewForm(forms.Form):
                 label="How do you want to start?",
                 widget=forms.RadioSelect,
                 choices=[
-                    ("copy", f"Start from the team's previous assessment, “{previous.title}” (its answers and notes are copied; change what has moved on)"),
+                    (
+                        "copy",
+                        f"Start from the team's previous assessment, “{previous.title}” (its answers and notes are copied; change what has moved on)",
+                    ),
                     ("empty", "Start with no answers"),
                 ],
                 initial="copy",
@@ -83,7 +93,8 @@ class AssessmentNewForm(forms.Form):
         self.target_field_names = target_names
         self.targets_help = (
             f"The level your team aims to reach. Each defaults to {default} – {default_name}, the questionnaire's "
-            "recommendation" + (", or to the target of your previous assessment" if previous is not None else "")
+            "recommendation"
+            + (", or to the target of your previous assessment" if previous is not None else "")
             + ". Leave them as they are if you are unsure."
         )
 
@@ -142,8 +153,9 @@ class AreaAnswersForm(forms.Form):
     templates/partials/question_fieldset.html.
     """
 
-    def __init__(self, *args, questionnaire: domain.Questionnaire, area: domain.Area,
-                 answers: dict[str, domain.Answer], **kwargs):
+    def __init__(
+        self, *args, questionnaire: domain.Questionnaire, area: domain.Area, answers: dict[str, domain.Answer], **kwargs
+    ):
         initial = {}
         for question in area.questions:
             answer = answers.get(question.id)
@@ -157,7 +169,10 @@ class AreaAnswersForm(forms.Form):
         self.area = area
         for question in area.questions:
             choices: list[tuple[str, str]] = [
-                (f"level-{c.level}", format_html('<span class="choice-level">{}:</span> {}', questionnaire.level_name(c.level), c.text))
+                (
+                    f"level-{c.level}",
+                    format_html('<span class="choice-level">{}:</span> {}', questionnaire.level_name(c.level), c.text),
+                )
                 for c in question.choices
             ]
             choices.append((domain.NOT_SURE, "Not sure"))
@@ -177,7 +192,9 @@ class AreaAnswersForm(forms.Form):
                 },
             )
             self.fields[f"note_{question.id}"] = _limited_text_field(
-                question, "the note", NOTE_MAX_LENGTH,
+                question,
+                "the note",
+                NOTE_MAX_LENGTH,
                 label="Note or evidence (optional)",
                 help_text=f"For example a link, a document name or who to ask. Up to {NOTE_MAX_LENGTH} characters.",
                 widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
@@ -196,7 +213,9 @@ class AreaAnswersForm(forms.Form):
             },
         )
         self.fields[f"na_other_{question.id}"] = _limited_text_field(
-            question, "the other reason", NA_DETAIL_MAX_LENGTH,
+            question,
+            "the other reason",
+            NA_DETAIL_MAX_LENGTH,
             label="Other reason",
             help_text=f"Needed only for “Other”. Up to {NA_DETAIL_MAX_LENGTH} characters.",
         )
@@ -287,8 +306,12 @@ class AreaAnswersForm(forms.Form):
                 kind, level = domain.CHOICE, int(value.removeprefix("level-"))
             inputs.append(
                 AnswerInput(
-                    question_key=question.id, kind=kind, level=level, note=note,
-                    na_reason=reason, na_reason_detail=detail,
+                    question_key=question.id,
+                    kind=kind,
+                    level=level,
+                    note=note,
+                    na_reason=reason,
+                    na_reason_detail=detail,
                 )
             )
         return inputs
@@ -299,7 +322,11 @@ class AreaAnswersForm(forms.Form):
         The two reason fields are None when the question does not offer Not applicable.
         """
         for question in self.area.questions:
-            na = (self[f"na_reason_{question.id}"], self[f"na_other_{question.id}"]) if question.not_applicable else (None, None)
+            na = (
+                (self[f"na_reason_{question.id}"], self[f"na_other_{question.id}"])
+                if question.not_applicable
+                else (None, None)
+            )
             yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], *na, self.shown(question.id)
 
 
@@ -342,7 +369,11 @@ class PortfolioTeamsForm(forms.Form):
         areas = questionnaire.areas if questionnaire else ()
         levels = [level.level for level in questionnaire.scale] if questionnaire else []
         choices = {
-            "division": [("", "All divisions"), *[(str(d.pk), d.name) for d in divisions], ("none", "Not in a division")],
+            "division": [
+                ("", "All divisions"),
+                *[(str(d.pk), d.name) for d in divisions],
+                ("none", "Not in a division"),
+            ],
             "area": [("", "Any area"), *[(a.id, a.title) for a in areas]],
             "below": [("", "Any level"), *[(str(n), str(n)) for n in levels[1:]]],
         }
@@ -391,10 +422,18 @@ class ReconcileForm(AreaAnswersForm):
         return _shown_token(answer_value(saved), saved.note, reason, detail)
 
 
+class _MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Team members by name, with their role: "Mia Member (member)"."""
+
+    def label_from_instance(self, obj: models.Membership) -> str:
+        name = obj.user.get_full_name() or obj.user.get_username()
+        return f"{name} ({obj.get_role_display().split(' ')[0].lower()})"
+
+
 class PanelForm(forms.Form):
     """Who answers on their own, and whether the team's readers see each respondent's answers."""
 
-    respondents = forms.ModelMultipleChoiceField(
+    respondents = _MemberChoiceField(
         queryset=models.Membership.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Respondents",
@@ -414,11 +453,11 @@ class PanelForm(forms.Form):
     def __init__(self, *args, team: models.Team, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["respondents"]
-        field.queryset = models.Membership.objects.filter(team=team).select_related("user").order_by(  # type: ignore[attr-defined]
-            "user__first_name", "user__last_name", "user__username"
-        )
-        field.label_from_instance = lambda m: (  # type: ignore[attr-defined]
-            f"{m.user.get_full_name() or m.user.get_username()} ({m.get_role_display().split(' ')[0].lower()})"
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            models.Membership.objects.filter(team=team)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__username")
         )
 
     def users(self):

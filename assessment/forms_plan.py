@@ -1,4 +1,5 @@
 """The form of one action of a team's plan. It only checks what was posted; services write."""
+
 from __future__ import annotations
 
 from django import forms
@@ -9,32 +10,55 @@ from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, ActionInput,
 
 class ActionForm(forms.Form):
     owner = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="Owner (team member)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Owner (team member)",
         help_text="Or name someone outside the app below.",
     )
     owner_name = forms.CharField(
-        required=False, max_length=200, label="Owner outside the app",
-        error_messages={"max_length": "Shorten the name to %(limit_value)d characters or fewer (it has %(show_value)d)."},
+        required=False,
+        max_length=200,
+        label="Owner outside the app",
+        error_messages={
+            "max_length": "Shorten the name to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
     )
     due_date = forms.DateField(
-        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="As year-month-day, for example 2027-03-31.",
         error_messages={"invalid": f"Enter a real date as year-month-day, between {DUE_YEAR_MIN} and {DUE_YEAR_MAX}."},
     )
     status = forms.ChoiceField(choices=models.Action.STATUS_CHOICES, widget=forms.RadioSelect)
     wont_do_reason = forms.CharField(
-        required=False, label="Reason for won't do", widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=models.Action.REASON_MAX_LENGTH, help_text="Required when the status is Won't do.",
-        error_messages={"max_length": "Shorten the reason to %(limit_value)d characters or fewer (it has %(show_value)d)."},
+        required=False,
+        label="Reason for won't do",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=models.Action.REASON_MAX_LENGTH,
+        help_text="Required when the status is Won't do.",
+        error_messages={
+            "max_length": "Shorten the reason to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
     )
     link = forms.CharField(
-        required=False, max_length=500, label="Link", help_text="For example the ticket in your tracker: http:// or https:// only.",
+        required=False,
+        max_length=500,
+        label="Link",
+        help_text="For example the ticket in your tracker: http:// or https:// only.",
         widget=forms.URLInput,
-        error_messages={"max_length": "Shorten the link to %(limit_value)d characters or fewer (it has %(show_value)d)."},
+        error_messages={
+            "max_length": "Shorten the link to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
     )
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=models.Action.NOTE_MAX_LENGTH,
-        error_messages={"max_length": "Shorten the note to %(limit_value)d characters or fewer (it has %(show_value)d)."},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=models.Action.NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": "Shorten the note to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
     )
 
     def __init__(self, *args, team: models.Team, **kwargs):
@@ -42,7 +66,8 @@ class ActionForm(forms.Form):
         self.team = team
         members = (
             models.Membership.objects.filter(team=team, role=models.Membership.MEMBER)
-            .select_related("user").order_by("user__username")
+            .select_related("user")
+            .order_by("user__username")
         )
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
@@ -63,14 +88,23 @@ class ActionForm(forms.Form):
     @staticmethod
     def action_input(data) -> ActionInput:
         return ActionInput(
-            owner_id=data.get("owner"), owner_name=data.get("owner_name", ""), due_date=data.get("due_date"),
-            status=data.get("status", ""), wont_do_reason=data.get("wont_do_reason", ""), link=data.get("link", ""),
+            owner_id=data.get("owner"),
+            owner_name=data.get("owner_name", ""),
+            due_date=data.get("due_date"),
+            status=data.get("status", ""),
+            wont_do_reason=data.get("wont_do_reason", ""),
+            link=data.get("link", ""),
             note=data.get("note", ""),
         )
 
     @classmethod
     def initial_for(cls, action: models.Action) -> dict:
         return {
-            "owner": action.owner_id, "owner_name": action.owner_name, "due_date": action.due_date,
-            "status": action.status, "wont_do_reason": action.wont_do_reason, "link": action.link, "note": action.note,
+            "owner": action.owner_id,
+            "owner_name": action.owner_name,
+            "due_date": action.due_date,
+            "status": action.status,
+            "wont_do_reason": action.wont_do_reason,
+            "link": action.link,
+            "note": action.note,
         }

@@ -4,6 +4,7 @@ The questionnaire tables mirror the YAML format (docs/questionnaire-format.md);
 the YAML `id` of an area, question or practice is stored as `key`, since `id`
 is the database's own primary key.
 """
+
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -33,11 +34,15 @@ class QuestionnaireVersion(models.Model):
     default_target = models.IntegerField()
     # `phase_sizes` of the file: how many roadmap steps go in Now, then in Next.
     phase_now = models.PositiveIntegerField(
-        "steps in Now", default=8, validators=[MinValueValidator(1)],
+        "steps in Now",
+        default=8,
+        validators=[MinValueValidator(1)],
         help_text="Roadmap steps in the Now phase (phase_sizes: now).",
     )
     phase_next = models.PositiveIntegerField(
-        "steps in Next", default=16, validators=[MinValueValidator(1)],
+        "steps in Next",
+        default=16,
+        validators=[MinValueValidator(1)],
         help_text="Roadmap steps in the Next phase (phase_sizes: next); the rest are Later.",
     )
     source_title = models.CharField(max_length=300, blank=True)
@@ -193,9 +198,10 @@ class Choice(models.Model):
     text = models.TextField()
     # The roadmap keys of a choice (never on a question's lowest choice).
     own_practices = models.BooleanField(
-        "own practices", default=False,
+        "own practices",
+        default=False,
         help_text="Use this choice's practices, even none, instead of the question's. "
-                  "Set by itself when the choice lists practices.",
+        "Set by itself when the choice lists practices.",
     )
     practices: "models.ManyToManyField[Practice, ChoicePractice]" = models.ManyToManyField(
         Practice, blank=True, related_name="choices", through="ChoicePractice"
@@ -281,7 +287,11 @@ class Division(models.Model):
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     division = models.ForeignKey(
-        Division, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams",
+        Division,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams",
         help_text="Optional: the division of the agency this team belongs to.",
     )
     name = models.CharField(max_length=200)
@@ -341,7 +351,9 @@ class Executive(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="executive")
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES, default=SOURCE_MANUAL)
     divisions = models.ManyToManyField(
-        Division, blank=True, related_name="executives",
+        Division,
+        blank=True,
+        related_name="executives",
         help_text="Limit this executive to these divisions of the agency; none: the whole agency.",
     )
 
@@ -411,7 +423,9 @@ class ProviderGroupMapping(models.Model):
         if self.role and not self.team_id:
             raise ValidationError({"team": "Choose the team this role is in, or clear the role."})
         if not (self.team_id or self.executive_agency_id or self.admin_group_id):
-            raise ValidationError("Choose what this group gives: a team and role, the executive role, or an admin group.")
+            raise ValidationError(
+                "Choose what this group gives: a team and role, the executive role, or an admin group."
+            )
 
 
 class ProviderIdentity(models.Model):
@@ -505,7 +519,10 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "question"], name="unique_answer_per_question"),
             models.CheckConstraint(
-                condition=(models.Q(kind="choice", choice__isnull=False) | ~models.Q(kind="choice") & models.Q(choice__isnull=True)),
+                condition=(
+                    models.Q(kind="choice", choice__isnull=False)
+                    | ~models.Q(kind="choice") & models.Q(choice__isnull=True)
+                ),
                 name="answer_choice_iff_kind_choice",
             ),
         ]
@@ -579,7 +596,10 @@ class RespondentAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["respondent", "question"], name="unique_respondent_answer"),
             models.CheckConstraint(
-                condition=(models.Q(kind="choice", choice__isnull=False) | ~models.Q(kind="choice") & models.Q(choice__isnull=True)),
+                condition=(
+                    models.Q(kind="choice", choice__isnull=False)
+                    | ~models.Q(kind="choice") & models.Q(choice__isnull=True)
+                ),
                 name="respondent_answer_choice_iff_kind_choice",
             ),
         ]
@@ -755,7 +775,11 @@ class Action(models.Model):
     question_key = models.CharField("question id", max_length=100, validators=[key_validator])
     target_level = models.IntegerField()
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="A member of the team.",
     )
     owner_name = models.CharField(

@@ -27,7 +27,7 @@ ANSWER_KIND_WORDS = {
 
 
 def level_in_words(questionnaire: domain.Questionnaire, level: int, *, mid_sentence: bool = False) -> str:
-    """"Level 2 (Developing)"; only "Level 7" for a level the scale no longer has."""
+    """ "Level 2 (Developing)"; only "Level 7" for a level the scale no longer has."""
     word = "level" if mid_sentence else "Level"
     try:
         return f"{word} {level} ({questionnaire.level_name(level)})"

@@ -6,6 +6,7 @@ nothing beyond the database it already runs (see docs/pdf-reports.md). Each job
 renders the report as it stands when the job runs, so a job queued before a
 later change still renders the latest state.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,7 +34,9 @@ def enqueue(job, *args, delay: int = 0, priority: int | None = None) -> None:
 
 @task()
 def assessment_report_render(assessment_id: int) -> None:
-    assessment = models.Assessment.objects.select_related("team__agency", "questionnaire").filter(pk=assessment_id).first()
+    assessment = (
+        models.Assessment.objects.select_related("team__agency", "questionnaire").filter(pk=assessment_id).first()
+    )
     if assessment is None:
         return  # deleted since it was queued
     report_job(

@@ -1,4 +1,5 @@
 """URLs of the app. Each feature keeps its patterns in its own module."""
+
 from django.urls import include, path
 
 from assessment.views import home

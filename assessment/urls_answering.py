@@ -1,4 +1,5 @@
 """URL patterns of the answering pages."""
+
 from django.urls import path
 
 from assessment.views import answering

@@ -1,4 +1,5 @@
 """URL patterns of the answer change log."""
+
 from django.urls import path
 
 from assessment.views import changes

@@ -1,4 +1,5 @@
 """URL patterns of the PDF reports."""
+
 from django.urls import path
 
 from assessment.views import pdf

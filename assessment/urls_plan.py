@@ -1,4 +1,5 @@
 """URL patterns of a team's action plan: the plan, one action, adding roadmap items, exports."""
+
 from django.urls import path
 
 from assessment.views import plan

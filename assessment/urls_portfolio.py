@@ -1,4 +1,5 @@
 """URL pattern of the executive portfolio page (its PDF is in urls_pdf)."""
+
 from django.urls import path
 
 from assessment.views import portfolio

@@ -1,4 +1,5 @@
 """URL patterns of an assessment answered by several respondents: respondents, their pages, disagreements."""
+
 from django.urls import path
 
 from assessment.views import respondents
@@ -15,9 +16,7 @@ urlpatterns = [
     path(
         "assessments/<int:assessment_id>/respond/submit/", respondents.respondent_submit_view, name="respondent-submit"
     ),
-    path(
-        "assessments/<int:assessment_id>/disagreements/", respondents.disagreements, name="assessment-disagreements"
-    ),
+    path("assessments/<int:assessment_id>/disagreements/", respondents.disagreements, name="assessment-disagreements"),
     path(
         "assessments/<int:assessment_id>/reconcile/<str:area_key>/",
         respondents.reconcile_area,

@@ -1,4 +1,5 @@
 """URL patterns of one assessment's results: results, roadmap, practice pages, exports."""
+
 from django.urls import path
 
 from assessment.views import results

@@ -1,4 +1,5 @@
 """URL patterns of a team's history: its assessments over time, and two of them compared."""
+
 from django.urls import path
 
 from assessment.views import compare, team_history

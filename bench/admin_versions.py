@@ -9,6 +9,7 @@ through the admin (form, inlines, bump, digest, check), publish, the admin
 pages an editor opens, import preview and export. Prints median milliseconds
 and SQL queries per operation. Not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +69,9 @@ def main() -> None:
     client = Client()
     client.force_login(editor)
     questions = models.Question.objects.filter(area__questionnaire=version).count()
-    print(f"questionnaire: {questions} questions, {version.practices.count()} practices, SQLite, "
-          f"median of {args.repeat}")
+    print(
+        f"questionnaire: {questions} questions, {version.practices.count()} practices, SQLite, median of {args.repeat}"
+    )
 
     def measure(label, operation):
         times, queries = [], 0
@@ -86,15 +88,21 @@ def main() -> None:
     measure("new draft version (service)", lambda: drafts.append(version_new_draft(version)))
     draft = drafts[-1]
     measure("whole-questionnaire check (service)", lambda: version_check(draft))
-    measure("GET version change page (draft)", lambda: client.get(
-        reverse("admin:assessment_questionnaireversion_change", args=[draft.pk])))
-    measure("GET version change page (used, read-only)", lambda: client.get(
-        reverse("admin:assessment_questionnaireversion_change", args=[version.pk])))
+    measure(
+        "GET version change page (draft)",
+        lambda: client.get(reverse("admin:assessment_questionnaireversion_change", args=[draft.pk])),
+    )
+    measure(
+        "GET version change page (used, read-only)",
+        lambda: client.get(reverse("admin:assessment_questionnaireversion_change", args=[version.pk])),
+    )
     question = models.Question.objects.filter(area__questionnaire=draft).first()
     url = reverse("admin:assessment_question_change", args=[question.pk])
     page = measure("GET question change page", lambda: client.get(url))
-    measure("GET question list, searched", lambda: client.get(
-        reverse("admin:assessment_question_changelist"), {"q": "data"}))
+    measure(
+        "GET question list, searched",
+        lambda: client.get(reverse("admin:assessment_question_changelist"), {"q": "data"}),
+    )
 
     from tests.admin_forms import form_data
 
@@ -107,8 +115,9 @@ def main() -> None:
 
     measure("POST question typo fix (save + bump + check)", save_typo)
     measure("import preview of the file (service)", lambda: questionnaire_import_preview(text, path.name))
-    measure("GET export YAML", lambda: client.get(
-        reverse("admin:assessment_questionnaireversion_export", args=[draft.pk])))
+    measure(
+        "GET export YAML", lambda: client.get(reverse("admin:assessment_questionnaireversion_export", args=[draft.pk]))
+    )
     spare = [version_new_draft(version) for _ in range(args.repeat)]
     measure("publish (service, with check)", lambda: version_publish(spare.pop()))
 

@@ -41,6 +41,7 @@ answers and renders a form of about 50 radios), and no target is set on it.
 Only loopback addresses are used. Everything it started is stopped at the end;
 the database is dropped unless --keep.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -237,7 +238,9 @@ def summarise(samples, duration: float) -> dict[str, dict]:
     return rows
 
 
-ACCESS_LINE = re.compile(r'\[(?P<when>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) \S+ "[^"]*" "[^"]*" (?P<us>\d+)us$')
+ACCESS_LINE = re.compile(
+    r'\[(?P<when>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) \S+ "[^"]*" "[^"]*" (?P<us>\d+)us$'
+)
 
 
 def worker_times(access_log: Path, since: float) -> dict[str, list[float]]:
@@ -267,12 +270,20 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="seconds measured, after the warm-up")
     parser.add_argument(
-        "--warmup", type=int, default=45,
+        "--warmup",
+        type=int,
+        default=45,
         help="seconds before the measured window: users spawn and log in (each login runs the full password hasher)",
     )
     parser.add_argument("--spawn-rate", type=float, default=2, help="users started per second (logins are spread out)")
-    parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"),
-                        help="seconds each simulated user waits between requests (default 0.5 1.5)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.5, 1.5),
+        metavar=("MIN", "MAX"),
+        help="seconds each simulated user waits between requests (default 0.5 1.5)",
+    )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the database and bench/out afterwards")
     args = parser.parse_args()
@@ -288,33 +299,65 @@ def main() -> int:
         env = django_env(database_url, port, args.workers)
         log("migrating, loading the questionnaire, seeding users")
         manage(env, "migrate", "--no-input", "-v", "0")
-        files = sorted(str(p) for p in (ROOT / "questionnaires").glob("*.yaml")) or [str(ROOT / "tests/data/good_questionnaire.yaml")]
+        files = sorted(str(p) for p in (ROOT / "questionnaires").glob("*.yaml")) or [
+            str(ROOT / "tests/data/good_questionnaire.yaml")
+        ]
         manage(env, "load_questionnaire", *files, capture_output=True)
         seed = OUT / "seed.json"
-        manage(env, "shell", "-v", "0", "-c", f"import sys; sys.argv = ['seed', '{args.users}', '{USER_PASSWORD}', '{seed}']\n" + SEED_SCRIPT)
+        manage(
+            env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            f"import sys; sys.argv = ['seed', '{args.users}', '{USER_PASSWORD}', '{seed}']\n" + SEED_SCRIPT,
+        )
         log("collectstatic")
         manage(env, "collectstatic", "--no-input", "-v", "0")
 
         log(f"starting gunicorn on 127.0.0.1:{port} with {args.workers} workers")
         gunicorn = subprocess.Popen(
-            [str(VENV / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"], cwd=ROOT, env=env, start_new_session=True
+            [str(VENV / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         wait_for_http(f"http://127.0.0.1:{port}/healthz")
 
         log(f"locust: {args.users} users, {args.duration} s")
         locust_env = dict(
-            os.environ, BENCH_SEED=str(seed), BENCH_SAMPLES=str(OUT / "samples.json"),
-            BENCH_WAIT_MIN=str(args.think[0]), BENCH_WAIT_MAX=str(args.think[1]),
+            os.environ,
+            BENCH_SEED=str(seed),
+            BENCH_SAMPLES=str(OUT / "samples.json"),
+            BENCH_WAIT_MIN=str(args.think[0]),
+            BENCH_WAIT_MAX=str(args.think[1]),
         )
         load_before = os.getloadavg()[0]
         run(
             [
-                str(VENV / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.warmup + args.duration}s",
-                "--host", f"http://127.0.0.1:{port}", "--csv", str(OUT / "locust"), "--only-summary",
-                "--loglevel", "WARNING", "--stop-timeout", "5",
+                str(VENV / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                f"{args.warmup + args.duration}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(OUT / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "5",
             ],
-            cwd=ROOT, env=locust_env, stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=locust_env,
+            stdout=subprocess.DEVNULL,
         )
     finally:
         if gunicorn is not None:
@@ -344,13 +387,17 @@ def main() -> int:
     late_logins = [s for s in logins if s[2] + s[3] / 1000 > window_end - args.duration]
     rows = summarise(samples, measured)
     print()
-    print(f"{args.users} users ({args.think[0]}-{args.think[1]} s think time), measured {measured:.0f} s after "
-          f"{args.warmup} s of warm-up, gunicorn {args.workers} "
-          f"workers, PostgreSQL, {os.cpu_count()} CPUs, load average before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f}")
+    print(
+        f"{args.users} users ({args.think[0]}-{args.think[1]} s think time), measured {measured:.0f} s after "
+        f"{args.warmup} s of warm-up, gunicorn {args.workers} "
+        f"workers, PostgreSQL, {os.cpu_count()} CPUs, load average before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f}"
+    )
     login_times = [ms for _, _, _, ms, _ in logins]
     if login_times:
-        print(f"logins (warm-up, not measured): {len(logins)}, median {statistics.median(login_times):.0f} ms, "
-              f"{len(late_logins)} still running {args.warmup} s in (the window then starts after the last one)")
+        print(
+            f"logins (warm-up, not measured): {len(logins)}, median {statistics.median(login_times):.0f} ms, "
+            f"{len(late_logins)} still running {args.warmup} s in (the window then starts after the last one)"
+        )
     print(f"{'request':<24}{'count':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     for name in sorted(rows, key=lambda n: (n.startswith("overall"), n)):
         r = rows[name]
@@ -369,11 +416,17 @@ def main() -> int:
     print()
     print("worker time per request (gunicorn access log, queueing excluded):")
     for name, times in sorted(worker.items()):
-        print(f"  {name:<22} mean {statistics.mean(times):6.1f} ms   p95 {percentile(times, 0.95):6.1f} ms   n={len(times)}")
-    print(f"throughput ratio, area page / /healthz = {rows['area page']['rps']:.1f} / {rows['/healthz']['rps']:.1f} req/s "
-          f"= {rate_ratio:.2f}  (target > {TARGET_RATIO}; equal task weights keep it near 1, see the docstring)")
-    print(f"cost ratio, /healthz : area page worker time = {health_ms:.2f} / {area_ms:.2f} ms = {cost_ratio:.2f}  "
-          "(information, no target)")
+        print(
+            f"  {name:<22} mean {statistics.mean(times):6.1f} ms   p95 {percentile(times, 0.95):6.1f} ms   n={len(times)}"
+        )
+    print(
+        f"throughput ratio, area page / /healthz = {rows['area page']['rps']:.1f} / {rows['/healthz']['rps']:.1f} req/s "
+        f"= {rate_ratio:.2f}  (target > {TARGET_RATIO}; equal task weights keep it near 1, see the docstring)"
+    )
+    print(
+        f"cost ratio, /healthz : area page worker time = {health_ms:.2f} / {area_ms:.2f} ms = {cost_ratio:.2f}  "
+        "(information, no target)"
+    )
 
     overall = rows["overall (logins apart)"]
     errors = sum(r["errors"] for name, r in rows.items() if not name.startswith("overall"))

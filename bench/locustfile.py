@@ -8,6 +8,7 @@ the steady phase without the once-per-user logins.
 Tasks have EQUAL weights: healthz, an area page, a save of an area page, the
 results page and the JSON export.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -84,7 +85,9 @@ class TeamMember(FastHttpUser):
         for question in area["questions"]:
             data[f"answer_{question['key']}"] = f"level-{random.choice(question['levels'])}"
             data[f"note_{question['key']}"] = random.choice(["", "Checked with the data owner", "See the runbook"])
-        with self.client.post(area["url"], data, name="save area", allow_redirects=False, catch_response=True) as response:
+        with self.client.post(
+            area["url"], data, name="save area", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"save {response.status_code}: {response.text[:200]!r}")
 

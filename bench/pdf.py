@@ -25,6 +25,7 @@ right after the other, so a drift in the machine's speed cancels out); the
 ratio of the two medians is printed too. Prints the figures; exits 1 if a
 target is missed. Not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +68,8 @@ def build_assessment(questionnaire_path: Path) -> int:
 
     call_command("migrate", verbosity=0)
     version = questionnaire_load(
-        parse_questionnaire(questionnaire_path.read_bytes(), str(questionnaire_path)), loaded_from=questionnaire_path.name
+        parse_questionnaire(questionnaire_path.read_bytes(), str(questionnaire_path)),
+        loaded_from=questionnaire_path.name,
     ).version
     agency = models.Agency.objects.create(name="Department of Benchmarks")
     team = models.Team.objects.create(agency=agency, name="Data Platform", slug="data-platform")
@@ -105,7 +107,10 @@ def _serve(render) -> None:
             break
         start, start_cpu = time.perf_counter(), time.process_time()
         size = len(render())
-        print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - start_cpu, "bytes": size}), flush=True)
+        print(
+            json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - start_cpu, "bytes": size}),
+            flush=True,
+        )
     print(json.dumps({"peak_mb": _peak_mb()}), flush=True)
 
 
@@ -220,7 +225,7 @@ def main() -> int:
         children = {name: Child(["--child", name, *extra]) for name, extra in child_args.items()}
         order = list(children.values())
         for run in range(args.runs):
-            for child in order[run % 3:] + order[:run % 3]:
+            for child in order[run % 3 :] + order[: run % 3]:
                 child.render()
         results = {name: {"peak_mb": child.finish(), "results": child.results} for name, child in children.items()}
         load_after = os.getloadavg()[0]
@@ -239,19 +244,29 @@ def main() -> int:
     overhead = statistics.median(a / r for a, r in zip(app["times"], raw["times"], strict=True)) - 1
     cpu_overhead = statistics.median(a / r for a, r in zip(app["cpu"], raw["cpu"], strict=True)) - 1
     medians_overhead = app_median / raw_median - 1
-    print(f"questionnaire: {args.questionnaire.name} ({len(report.questionnaire.areas)} areas, {questions} questions, "
-          f"{len(report.roadmap)} roadmap items); {args.runs} renders each, taking turns; PDF {app['bytes'] / 1024:.0f} KiB")
+    print(
+        f"questionnaire: {args.questionnaire.name} ({len(report.questionnaire.areas)} areas, {questions} questions, "
+        f"{len(report.roadmap)} roadmap items); {args.runs} renders each, taking turns; PDF {app['bytes'] / 1024:.0f} KiB"
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before, {load_after:.1f} after")
     for name, result in results.items():
-        print(f"{name}  median {statistics.median(result['times']):.3f} s wall, {statistics.median(result['cpu']):.3f} s CPU "
-              f"(wall min {min(result['times']):.3f}, max {max(result['times']):.3f})  peak RSS {result['peak_mb']:.0f} MB")
-    print(f"app overhead over WeasyPrint alone (raw), median of per-round ratios: {100 * overhead:+.1f} % wall, "
-          f"{100 * cpu_overhead:+.1f} % CPU (ratio of the medians: {100 * medians_overhead:+.1f} %)")
+        print(
+            f"{name}  median {statistics.median(result['times']):.3f} s wall, {statistics.median(result['cpu']):.3f} s CPU "
+            f"(wall min {min(result['times']):.3f}, max {max(result['times']):.3f})  peak RSS {result['peak_mb']:.0f} MB"
+        )
+    print(
+        f"app overhead over WeasyPrint alone (raw), median of per-round ratios: {100 * overhead:+.1f} % wall, "
+        f"{100 * cpu_overhead:+.1f} % CPU (ratio of the medians: {100 * medians_overhead:+.1f} %)"
+    )
     plain_median = statistics.median(plain["times"])
-    print(f"engine.py settings against WeasyPrint's defaults (raw / plain): {statistics.median(raw['times']) / plain_median:.2f} "
-          f"(PDF {raw['bytes'] / 1024:.0f} against {plain['bytes'] / 1024:.0f} KiB)")
-    print("peak memory is each child process's peak resident set size (getrusage ru_maxrss); "
-          "CPU is time.process_time, less disturbed than wall time by other load on the machine")
+    print(
+        f"engine.py settings against WeasyPrint's defaults (raw / plain): {statistics.median(raw['times']) / plain_median:.2f} "
+        f"(PDF {raw['bytes'] / 1024:.0f} against {plain['bytes'] / 1024:.0f} KiB)"
+    )
+    print(
+        "peak memory is each child process's peak resident set size (getrusage ru_maxrss); "
+        "CPU is time.process_time, less disturbed than wall time by other load on the machine"
+    )
     missed = []
     if app_median >= TARGET_MEDIAN_S:
         missed.append(f"median {app_median:.2f} s >= {TARGET_MEDIAN_S} s")

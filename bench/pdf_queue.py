@@ -20,6 +20,7 @@ and the web worker's resident memory (VmRSS) after one warm-up request
 ready, and a web worker that does not grow (under 10 MB) over the ready
 downloads. Exits 1 if one is missed. Not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,12 +93,19 @@ class Server:
         self.port = free_port()
         self.log = OUT / f"gunicorn-{self.port}.log"
         server_env = {
-            **env, **extra, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "1",
-            "GUNICORN_ACCESS_LOG": "", "GUNICORN_MAX_REQUESTS": "0",
+            **env,
+            **extra,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": "1",
+            "GUNICORN_ACCESS_LOG": "",
+            "GUNICORN_MAX_REQUESTS": "0",
         }
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT, env=server_env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=server_env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -170,7 +178,10 @@ def main() -> int:
             start = time.perf_counter()
             subprocess.run(
                 [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
-                cwd=ROOT, env=env, check=True, capture_output=True,
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
             )
             render_s = time.perf_counter() - start
             report = StoredReport.objects.get(kind=StoredReport.ASSESSMENT)
@@ -194,20 +205,28 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(OUT, ignore_errors=True)
 
-    print(f"Submitted assessment of {FULL.name}: PDF {len(report.pdf) / 1024:.0f} KiB, "
-          f"rendered by the worker in {report.render_seconds:.2f} s ({render_s:.1f} s for the whole worker command)")
-    print(f"{args.downloads} downloads each, one after the other, 1 gunicorn sync worker, "
-          f"{'PostgreSQL' if args.database_url else 'SQLite'}\n")
+    print(
+        f"Submitted assessment of {FULL.name}: PDF {len(report.pdf) / 1024:.0f} KiB, "
+        f"rendered by the worker in {report.render_seconds:.2f} s ({render_s:.1f} s for the whole worker command)"
+    )
+    print(
+        f"{args.downloads} downloads each, one after the other, 1 gunicorn sync worker, "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}\n"
+    )
     print(f"{'':28} {'p50':>9} {'p95':>9} {'mean':>9}   web worker RSS: warm-up -> after {args.downloads}")
     for name, times, before, after in rows:
         ms = [t * 1000 for t in times]
-        print(f"{name:28} {percentile(ms, 50):7.1f}ms {percentile(ms, 95):7.1f}ms {statistics.mean(ms):7.1f}ms"
-              f"   {before:6.1f} MB -> {after:6.1f} MB ({after - before:+.1f} MB)")
+        print(
+            f"{name:28} {percentile(ms, 50):7.1f}ms {percentile(ms, 95):7.1f}ms {statistics.mean(ms):7.1f}ms"
+            f"   {before:6.1f} MB -> {after:6.1f} MB ({after - before:+.1f} MB)"
+        )
     ready_times, ready_growth = rows[0][1], rows[0][3] - rows[0][2]
     p95 = percentile([t * 1000 for t in ready_times], 95)
     ok = p95 < TARGET_P95_MS and ready_growth < TARGET_GROWTH_MB
-    print(f"\nTargets: p95 when ready < {TARGET_P95_MS} ms ({p95:.1f}), web worker growth < {TARGET_GROWTH_MB} MB "
-          f"({ready_growth:+.1f}): {'met' if ok else 'MISSED'}")
+    print(
+        f"\nTargets: p95 when ready < {TARGET_P95_MS} ms ({p95:.1f}), web worker growth < {TARGET_GROWTH_MB} MB "
+        f"({ready_growth:+.1f}): {'met' if ok else 'MISSED'}"
+    )
     load = os.getloadavg()
     print(f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0 if ok else 1

@@ -20,6 +20,7 @@ views right after a restart (each in a fresh Python process on the same
 database), the HTML size and the query count. Exits 1 if a median misses
 300 ms or a page passes 300 KiB. Not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,8 +79,12 @@ def seed(teams: int, per_team: int, division_count: int):
             models.Division(agency=agency, name=f"Division {d:02d}") for d in range(division_count)
         )
         team_rows = models.Team.objects.bulk_create(
-            models.Team(agency=agency, name=f"Team {i:04d}", slug=f"team-{i:04d}",
-                        division=divisions[i % len(divisions)] if divisions else None)
+            models.Team(
+                agency=agency,
+                name=f"Team {i:04d}",
+                slug=f"team-{i:04d}",
+                division=divisions[i % len(divisions)] if divisions else None,
+            )
             for i in range(teams)
         )
         assessment_rows = models.Assessment.objects.bulk_create(
@@ -185,8 +190,10 @@ def main() -> int:
             )
             started = time.perf_counter()
             call_command("recompute_summaries", stdout=open(os.devnull, "w"))  # noqa: SIM115
-            print(f"Stored the summaries of {args.teams * args.assessments} assessments in "
-                  f"{time.perf_counter() - started:.1f} s (manage.py recompute_summaries)")
+            print(
+                f"Stored the summaries of {args.teams * args.assessments} assessments in "
+                f"{time.perf_counter() - started:.1f} s (manage.py recompute_summaries)"
+            )
         division = models.Division.objects.order_by("name").first()
         area = models.Area.objects.order_by("position", "pk").values_list("key", flat=True).first()
         urls = pages(area, division.pk if division else None)
@@ -195,7 +202,9 @@ def main() -> int:
         client = Client()
         client.force_login(executive)
         ok = True
-        print(f"{'page':<20} {'warm median':>12} {'min':>6} {'max':>6} {'after restart':>14} {'HTML':>9} {'queries':>8}")
+        print(
+            f"{'page':<20} {'warm median':>12} {'min':>6} {'max':>6} {'after restart':>14} {'HTML':>9} {'queries':>8}"
+        )
         for name, url in urls.items():
             for _ in range(2):  # warm-up: template loading, questionnaire cache
                 response = client.get(url)
@@ -214,13 +223,18 @@ def main() -> int:
             for _ in range(3):
                 out = subprocess.run(
                     [sys.executable, __file__, "--first-view", db_path or "-", url],
-                    check=True, capture_output=True, text=True, env=os.environ.copy(),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=os.environ.copy(),
                 ).stdout
                 cold.append(float(out.strip().splitlines()[-1]))
             median, cold_median = statistics.median(timings), statistics.median(cold)
             ok = ok and median < TARGET_MEDIAN_MS and cold_median < TARGET_MEDIAN_MS and size <= TARGET_HTML_KIB
-            print(f"{name:<20} {median:>9.0f} ms {min(timings):>6.0f} {max(timings):>6.0f} {cold_median:>11.0f} ms "
-                  f"{size:>5.0f} KiB {query_count:>8}")
+            print(
+                f"{name:<20} {median:>9.0f} ms {min(timings):>6.0f} {max(timings):>6.0f} {cold_median:>11.0f} ms "
+                f"{size:>5.0f} KiB {query_count:>8}"
+            )
         from django.core.cache import cache
 
         computed = []
@@ -230,10 +244,14 @@ def main() -> int:
             client.get(urls["division view"])
             computed.append((time.perf_counter() - start) * 1000)
         ok = ok and statistics.median(computed) < TARGET_MEDIAN_MS
-        print(f"division view, first after a change (aggregates computed and stored): "
-              f"median {statistics.median(computed):.0f} ms, min {min(computed):.0f}, max {max(computed):.0f}")
-        print(f"Targets: every median under {TARGET_MEDIAN_MS} ms, warm and after a restart; "
-              f"at most {TARGET_HTML_KIB} KiB of HTML: {'met' if ok else 'MISSED'}")
+        print(
+            f"division view, first after a change (aggregates computed and stored): "
+            f"median {statistics.median(computed):.0f} ms, min {min(computed):.0f}, max {max(computed):.0f}"
+        )
+        print(
+            f"Targets: every median under {TARGET_MEDIAN_MS} ms, warm and after a restart; "
+            f"at most {TARGET_HTML_KIB} KiB of HTML: {'met' if ok else 'MISSED'}"
+        )
         connection.close()
         return 0 if ok else 1
 

@@ -5,6 +5,7 @@ file serves a laptop benchmark and a fleet of app servers behind a proxy. Yes/no
 and number values are read by the app's own helpers: a value they cannot read
 stops gunicorn with an error naming the variable.
 """
+
 import multiprocessing
 import os
 

@@ -1,4 +1,5 @@
 """Log filters."""
+
 import logging
 
 

@@ -6,6 +6,7 @@ it saw to X-Forwarded-For; the entry PROXY_COUNT places from the end is the
 client as seen by the outermost trusted proxy. Entries further left are
 whatever the client sent and cannot be trusted.
 """
+
 from django.conf import settings
 
 

@@ -3,6 +3,7 @@
 Development defaults are safe to run on a laptop; production sets DEBUG off,
 SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
+
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -110,11 +111,15 @@ OIDC_ENABLED = bool(OIDC_ISSUER)
 LOCAL_PASSWORDS = envbool("LOCAL_PASSWORDS", True)
 if OIDC_ENABLED:
     if not OIDC_ISSUER.startswith("https://") and urlsplit(OIDC_ISSUER).hostname not in ("127.0.0.1", "localhost"):
-        raise ImproperlyConfigured("OIDC_ISSUER must be an https:// address (plain http only on 127.0.0.1 or localhost).")
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER must be an https:// address (plain http only on 127.0.0.1 or localhost)."
+        )
     OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
     OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
     if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
-        raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (or OIDC_CLIENT_SECRET_FILE) too.")
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (or OIDC_CLIENT_SECRET_FILE) too."
+        )
     OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
     if "openid" not in OIDC_RP_SCOPES.split():
         raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
@@ -134,7 +139,7 @@ if OIDC_ENABLED:
     OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
     AUTHENTICATION_BACKENDS.append("assessment.sso.backend.ProviderBackend")
 elif not LOCAL_PASSWORDS:
-    raise ImproperlyConfigured("LOCAL_PASSWORDS=0 needs single sign-on: set OIDC_ISSUER (README \"Single sign-on\").")
+    raise ImproperlyConfigured('LOCAL_PASSWORDS=0 needs single sign-on: set OIDC_ISSUER (README "Single sign-on").')
 if not LOCAL_PASSWORDS:
     AUTHENTICATION_BACKENDS[AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend")] = (
         "assessment.sso.backend.SuperuserPasswordBackend"
@@ -215,7 +220,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # preloaded anyway). SECURE_HSTS_PRELOAD=0 opts out deliberately, and then the
 # deploy check's reminder about it (W021) is silenced as a decision taken.
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
-SILENCED_SYSTEM_CHECKS = ["security.W021"] if env("SECURE_HSTS_PRELOAD") not in (None, "") and not SECURE_HSTS_PRELOAD else []
+SILENCED_SYSTEM_CHECKS = (
+    ["security.W021"] if env("SECURE_HSTS_PRELOAD") not in (None, "") and not SECURE_HSTS_PRELOAD else []
+)
 if envbool("BEHIND_PROXY_TLS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,4 +1,5 @@
 """Settings for the test suite: the normal settings with test-friendly defaults."""
+
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")

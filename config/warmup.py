@@ -5,6 +5,7 @@ and compiles templates on first use; without this, the first visitor after a
 restart or a worker recycle pays for it (bench/portfolio.py measures that first
 view). Called from config/wsgi.py, before the worker takes requests.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Helpers for posting Django admin change forms the way a browser would."""
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 Test data is made here, in the test, not by migrations: pytest-django's
 live_server flushes tables between tests.
 """
+
 import pytest
 
 from assessment import models
@@ -138,7 +139,11 @@ def sso_on(settings, oidc_provider):
     oidc_provider.setup()
     made = settings_from_environment(sso_environment(oidc_provider))
     for name, value in made.items():
-        if name.startswith("OIDC_") or name in ("AUTHENTICATION_BACKENDS", "LOCAL_PASSWORDS", "CONTENT_SECURITY_POLICY"):
+        if name.startswith("OIDC_") or name in (
+            "AUTHENTICATION_BACKENDS",
+            "LOCAL_PASSWORDS",
+            "CONTENT_SECURITY_POLICY",
+        ):
             setattr(settings, name, value)
     forget_provider_documents()
     yield oidc_provider

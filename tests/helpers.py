@@ -3,6 +3,7 @@
 Test modules import from here (or from results_helpers, admin_forms, urlwalk),
 never from one another or from a conftest.
 """
+
 import os
 import re
 import secrets

@@ -20,6 +20,7 @@ target 4), worked by hand:
   2 model-versions 2 -> 4 (Now); 3 streaming-data 3 -> 4 and 4 data-discovery
   3 -> 5 (Next). Verify first: data-discovery.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

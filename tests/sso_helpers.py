@@ -6,6 +6,7 @@ subprocess on a free loopback port, once per test session; `sso_on` turns single
 sign-on on for one test by evaluating config/settings.py with the OIDC_*
 variables set, exactly as a deployment would.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -80,7 +81,6 @@ def provider_stop(provider: TestProvider) -> None:
         provider.process.wait(10)
     except subprocess.TimeoutExpired:
         provider.process.kill()
-
 
 
 def settings_from_environment(environ: dict) -> dict:

@@ -1,4 +1,5 @@
 """The admin: every page loads, the version lock, checks on save, new draft and publish, history, permissions."""
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -53,6 +54,7 @@ def everything(questionnaire_version, assessment, member, executive, draft):
 
 # --- Every page loads --------------------------------------------------------
 
+
 def test_it_loads_every_admin_list_change_form_and_history_page(client, superuser, everything):
     client.force_login(superuser)
     assert client.get(reverse("admin:index")).status_code == 200
@@ -96,6 +98,7 @@ def test_it_filters_questions_by_version_and_searches_their_text(client, editor,
 
 # --- Permissions -------------------------------------------------------------
 
+
 def test_it_keeps_non_staff_users_out_of_the_admin(client, member, executive):
     for user in [member, executive]:
         client.force_login(user)
@@ -135,8 +138,13 @@ def test_it_lets_a_team_manager_group_teams_in_divisions_of_their_agencies_only(
     assert "Data Office" in listing and "Foreign Division" not in listing
     assert client.get(reverse("admin:assessment_division_change", args=[foreign.pk])).status_code == 302  # not found
     change = reverse("admin:assessment_team_change", args=[team.pk])
-    data = {"agency": team.agency_id, "name": team.name, "slug": team.slug, "memberships-TOTAL_FORMS": 0,
-            "memberships-INITIAL_FORMS": 0}
+    data = {
+        "agency": team.agency_id,
+        "name": team.name,
+        "slug": team.slug,
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+    }
     refused = client.post(change, {**data, "division": foreign.pk})
     assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
     assert client.post(change, {**data, "division": ours.pk}).status_code == 302
@@ -146,7 +154,10 @@ def test_it_lets_a_team_manager_group_teams_in_divisions_of_their_agencies_only(
     exec_change = reverse("admin:assessment_executive_change", args=[executive.executive.pk])
     refused = client.post(exec_change, {"user": executive.pk, "agency": team.agency_id, "divisions": [foreign.pk]})
     assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
-    assert client.post(exec_change, {"user": executive.pk, "agency": team.agency_id, "divisions": [ours.pk]}).status_code == 302
+    assert (
+        client.post(exec_change, {"user": executive.pk, "agency": team.agency_id, "divisions": [ours.pk]}).status_code
+        == 302
+    )
     assert list(executive.executive.divisions.all()) == [ours]
 
 
@@ -155,8 +166,14 @@ def test_it_refuses_a_division_of_another_agency_for_a_team(superuser, client, t
     client.force_login(superuser)
     response = client.post(
         reverse("admin:assessment_team_change", args=[team.pk]),
-        {"agency": team.agency_id, "name": team.name, "slug": team.slug, "division": foreign.pk,
-         "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0},
+        {
+            "agency": team.agency_id,
+            "name": team.name,
+            "slug": team.slug,
+            "division": foreign.pk,
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 200
     assert "Choose a division of the team&#x27;s own agency, or none." in response.content.decode()
@@ -169,14 +186,21 @@ def test_it_creates_the_two_groups_with_their_permissions(db):
 
     editors = set(Group.objects.get(name="Questionnaire editors").permissions.values_list("codename", flat=True))
     managers = set(Group.objects.get(name="Team managers").permissions.values_list("codename", flat=True))
-    assert {"change_question", "add_choice", "delete_practicerequirement", "view_questionnaireversion",
-            "add_choiceneed", "change_choicepractice"} <= editors
+    assert {
+        "change_question",
+        "add_choice",
+        "delete_practicerequirement",
+        "view_questionnaireversion",
+        "add_choiceneed",
+        "change_choicepractice",
+    } <= editors
     assert "change_team" not in editors
     assert {"add_membership", "change_team", "view_assessment", "delete_executive", "change_division"} <= managers
     assert "change_assessment" not in managers and "change_question" not in managers
 
 
 # --- The lock on used versions -----------------------------------------------
+
 
 def test_it_shows_a_used_version_read_only(client, editor, questionnaire_version, assessment):
     client.force_login(editor)
@@ -229,6 +253,7 @@ def test_it_refuses_the_save_when_an_assessment_starts_using_the_version_meanwhi
 
 
 # --- Editing a draft: checks on save -------------------------------------------
+
 
 def test_it_saves_a_typo_fix_in_a_draft_and_bumps_the_version(client, editor, draft):
     client.force_login(editor)
@@ -309,8 +334,11 @@ def test_it_warns_about_an_unfinished_question_in_a_draft_and_refuses_to_publish
     area = models.Area.objects.get(questionnaire=draft, key="models")
     page = client.get(change_url(area))
     data = form_data(page)
-    add_inline_row(data, inline_prefix(page, "question"),
-                   {"key": "model-approval", "text": "Who approves a model?", "weight": "1", "position": "3"})
+    add_inline_row(
+        data,
+        inline_prefix(page, "question"),
+        {"key": "model-approval", "text": "Who approves a model?", "weight": "1", "position": "3"},
+    )
     response = client.post(change_url(area), data, follow=True)
     assert "To finish before publishing" in response.content.decode()
     assert models.Question.objects.filter(area=area, key="model-approval").exists()
@@ -323,12 +351,15 @@ def test_it_warns_about_an_unfinished_question_in_a_draft_and_refuses_to_publish
 def test_it_refuses_deleting_the_last_question_of_a_published_unused_version(client, editor, questionnaire_version):
     client.force_login(editor)
     question = models.Question.objects.get(area__questionnaire=questionnaire_version, key="model-versions")
-    response = client.post(reverse("admin:assessment_question_delete", args=[question.pk]), {"post": "yes"}, follow=True)
+    response = client.post(
+        reverse("admin:assessment_question_delete", args=[question.pk]), {"post": "yes"}, follow=True
+    )
     assert "Not deleted" in response.content.decode()
     assert models.Question.objects.filter(pk=question.pk).exists()
 
 
 # --- New draft and publish: the editor's journey ---------------------------------
+
 
 def test_it_lets_an_editor_fix_a_typo_in_a_new_draft_publish_it_and_keep_old_assessments(
     client, editor, member, questionnaire_version, assessment
@@ -378,6 +409,7 @@ def test_it_runs_the_new_draft_and_publish_actions_from_the_list(client, editor,
 
 
 # --- History -------------------------------------------------------------------
+
 
 def test_it_records_who_changed_a_question_and_from_what(client, editor, draft):
     client.force_login(editor)
@@ -435,8 +467,9 @@ def test_it_adds_a_question_with_its_choices_and_practice_to_a_draft(client, edi
     assert page.status_code == 200
     data = form_data(page)
     assert data["area"] == str(area.pk)
-    data.update({"key": "incident-response", "text": "What happens when a model misbehaves?", "weight": "1",
-                 "position": "1"})
+    data.update(
+        {"key": "incident-response", "text": "What happens when a model misbehaves?", "weight": "1", "position": "1"}
+    )
     choices, links = inline_prefix(page, "choice"), inline_prefix(page, "questionpractice")
     add_inline_row(data, choices, {"level": "1", "text": "Nothing planned"})
     add_inline_row(data, choices, {"level": "4", "text": "A tested runbook"})
@@ -508,6 +541,7 @@ def test_it_marks_the_version_new_assessments_start_with(client, editor, questio
 
 # --- The roadmap keys ----------------------------------------------------------
 
+
 def test_it_edits_a_choices_stage_practices_and_needs_with_the_loaders_rules(client, editor, draft):
     client.force_login(editor)
     choice = models.Choice.objects.get(question__area__questionnaire=draft, question__key="data-discovery", level=3)
@@ -517,8 +551,9 @@ def test_it_edits_a_choices_stage_practices_and_needs_with_the_loaders_rules(cli
     data = form_data(page)
     data["stage"] = "2"
     add_inline_row(data, inline_prefix(page, "choicepractice"), {"practice": str(monitoring.pk), "position": "0"})
-    add_inline_row(data, inline_prefix(page, "choiceneed"), {"question": str(operations.pk), "level": "2",
-                                                             "position": "0"})
+    add_inline_row(
+        data, inline_prefix(page, "choiceneed"), {"question": str(operations.pk), "level": "2", "position": "0"}
+    )
     response = client.post(change_url(choice), data)
     assert response.status_code == 302, error_texts(response)
     rebuilt = questionnaire_domain(draft).areas[0].questions[1].choice_at(3)
@@ -534,8 +569,9 @@ def test_it_refuses_a_needs_cycle_and_saves_nothing(client, editor, draft):
     page = client.get(change_url(choice))
     data = form_data(page)
     data["text"] = "A shared list of data sets"
-    add_inline_row(data, inline_prefix(page, "choiceneed"), {"question": str(model_versions.pk), "level": "4",
-                                                             "position": "0"})
+    add_inline_row(
+        data, inline_prefix(page, "choiceneed"), {"question": str(model_versions.pk), "level": "4", "position": "0"}
+    )
     response = client.post(change_url(choice), data)
     assert response.status_code == 200
     errors = error_texts(response)
@@ -550,8 +586,9 @@ def test_it_refuses_a_need_on_a_level_the_other_question_lacks(client, editor, d
     discovery = models.Question.objects.get(area__questionnaire=draft, key="data-discovery")
     page = client.get(change_url(choice))
     data = form_data(page)
-    add_inline_row(data, inline_prefix(page, "choiceneed"), {"question": str(discovery.pk), "level": "2",
-                                                             "position": "0"})
+    add_inline_row(
+        data, inline_prefix(page, "choiceneed"), {"question": str(discovery.pk), "level": "2", "position": "0"}
+    )
     response = client.post(change_url(choice), data)
     assert response.status_code == 200
     assert 'needs level 2 of question "data-discovery", which has no choice at that level' in error_texts(response)

@@ -1,4 +1,5 @@
 """Import of a YAML file in the admin (check, preview, confirm) and export of a version as YAML."""
+
 import base64
 from pathlib import Path
 
@@ -64,7 +65,10 @@ def test_it_previews_a_new_file_without_writing_then_imports_it_as_a_draft(clien
     assert version.status == models.QuestionnaireVersion.DRAFT
     assert version.loaded_from == "small.yaml"
     assert questionnaire_domain(version) == parse_questionnaire(GOOD, "small.yaml")
-    assert models.Question.objects.get(area__questionnaire=version, key="model-versions").history.first().history_user == editor
+    assert (
+        models.Question.objects.get(area__questionnaire=version, key="model-versions").history.first().history_user
+        == editor
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,8 +123,12 @@ def test_it_checks_the_content_again_on_confirm(client, editor):
     forged = GOOD.replace("effort: high", "effort: enormous")
     response = client.post(
         reverse(IMPORT_URL),
-        {"confirm": "1", "content": base64.b64encode(forged.encode()).decode(), "filename": "x.yaml",
-         "expected_action": "created"},
+        {
+            "confirm": "1",
+            "content": base64.b64encode(forged.encode()).decode(),
+            "filename": "x.yaml",
+            "expected_action": "created",
+        },
     )
     assert response.status_code == 200
     assert any("effort must be low, medium or high" in p for p in response.context["problems"])
@@ -129,8 +137,9 @@ def test_it_checks_the_content_again_on_confirm(client, editor):
 
 def test_it_asks_for_a_new_upload_when_the_posted_content_is_mangled(client, editor):
     client.force_login(editor)
-    response = client.post(reverse(IMPORT_URL), {"confirm": "1", "content": "%%%not base64", "filename": "x.yaml"},
-                           follow=True)
+    response = client.post(
+        reverse(IMPORT_URL), {"confirm": "1", "content": "%%%not base64", "filename": "x.yaml"}, follow=True
+    )
     assert "upload it again" in response.content.decode()
     assert not models.QuestionnaireVersion.objects.exists()
 
@@ -174,6 +183,7 @@ def test_it_replaces_a_draft_after_showing_so(client, editor, questionnaire_vers
 
 # --- Export -----------------------------------------------------------------------
 
+
 def test_it_downloads_a_version_as_a_yaml_file_that_reads_back_identically(client, editor, questionnaire_version):
     client.force_login(editor)
     response = export(client, questionnaire_version)
@@ -208,8 +218,9 @@ def test_it_exports_the_selected_version_from_the_list(client, editor, questionn
     response = client.post(url, {"action": "export_action", "_selected_action": [questionnaire_version.pk]})
     assert response["Content-Disposition"] == 'attachment; filename="small-ml-2026.1.yaml"'
     draft = version_new_draft(questionnaire_version)
-    response = client.post(url, {"action": "export_action", "_selected_action": [questionnaire_version.pk, draft.pk]},
-                           follow=True)
+    response = client.post(
+        url, {"action": "export_action", "_selected_action": [questionnaire_version.pk, draft.pk]}, follow=True
+    )
     assert any("exactly one version" in str(m) for m in response.context["messages"])
 
 
@@ -223,9 +234,13 @@ def test_it_keeps_the_import_and_export_from_team_managers(client, team_manager,
 
 def test_it_lists_what_a_new_version_changes_from_the_previous_one(client, editor, questionnaire_version):
     client.force_login(editor)
-    text = (GOOD.replace('version: "2026.1"', 'version: "2026.2"')
-            .replace("How are trained models kept?", "Where are trained models kept?")
-            .replace("  - id: operations\n    title: Operations", "  - id: operations\n    title: Operations\n    weight: 2"))
+    text = (
+        GOOD.replace('version: "2026.1"', 'version: "2026.2"')
+        .replace("How are trained models kept?", "Where are trained models kept?")
+        .replace(
+            "  - id: operations\n    title: Operations", "  - id: operations\n    title: Operations\n    weight: 2"
+        )
+    )
     preview = upload(client, text)
     assert preview.context["preview"].action == "created"
     assert preview.context["preview"].differences == [

@@ -1,4 +1,5 @@
 """The project's admin templates: the tabular inline copy stays Django's plus its edits; every column header is named."""
+
 import re
 from pathlib import Path
 
@@ -21,26 +22,34 @@ EDITS = [
         '<th class="original"><span class="visually-hidden">{{ inline_admin_formset.opts.verbose_name|capfirst }}</span></th>',
     ),
     (
-        ('<th>{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}'
-        '{% translate "Delete?" %}{% endif %}</th>'),
-        ('{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}'
-        '<th>{% translate "Delete?" %}</th>{% elif inline_admin_formset.has_add_permission %}'
-        '<th><span class="visually-hidden">{% translate "Remove" %}</span></th>{% endif %}'),
+        (
+            "<th>{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}"
+            '{% translate "Delete?" %}{% endif %}</th>'
+        ),
+        (
+            "{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}"
+            '<th>{% translate "Delete?" %}</th>{% elif inline_admin_formset.has_add_permission %}'
+            '<th><span class="visually-hidden">{% translate "Remove" %}</span></th>{% endif %}'
+        ),
     ),
     (
-        ('<td class="delete">{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission'
-        ' and inline_admin_form.original %}{{ inline_admin_form.deletion_field.field }}{% endif %}</td>'),
-        ('{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission or '
-        'inline_admin_formset.has_add_permission %}<td class="delete">{% if inline_admin_formset.formset.can_delete and '
-        'inline_admin_formset.has_delete_permission and inline_admin_form.original %}'
-        '{{ inline_admin_form.deletion_field.field }}{% endif %}</td>{% endif %}'),
+        (
+            '<td class="delete">{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission'
+            " and inline_admin_form.original %}{{ inline_admin_form.deletion_field.field }}{% endif %}</td>"
+        ),
+        (
+            "{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission or "
+            'inline_admin_formset.has_add_permission %}<td class="delete">{% if inline_admin_formset.formset.can_delete and '
+            "inline_admin_formset.has_delete_permission and inline_admin_form.original %}"
+            "{{ inline_admin_form.deletion_field.field }}{% endif %}</td>{% endif %}"
+        ),
     ),
 ]
 
 
 def test_the_tabular_inline_is_djangos_with_only_our_edits():
     ours = OURS.read_text()
-    ours = ours[ours.index("{% endcomment %}\n") + len("{% endcomment %}\n"):]
+    ours = ours[ours.index("{% endcomment %}\n") + len("{% endcomment %}\n") :]
     for djangos_line, our_line in EDITS:
         assert ours.count(our_line) == 1, f"edit missing from {OURS}: {our_line}"
         ours = ours.replace(our_line, djangos_line)

@@ -1,4 +1,5 @@
 """The area pages, resume, review and submit: roles, every answer kind, refused posts."""
+
 import re
 
 import pytest
@@ -82,8 +83,11 @@ def test_it_gives_404_for_an_unknown_area(client, member, assessment):
 
 
 def test_it_redirects_anonymous_users_to_login(client, assessment):
-    for url in (area_url(assessment, "data"), reverse("assessment-review", args=[assessment.pk]),
-                reverse("assessment-resume", args=[assessment.pk])):
+    for url in (
+        area_url(assessment, "data"),
+        reverse("assessment-review", args=[assessment.pk]),
+        reverse("assessment-resume", args=[assessment.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -91,8 +95,11 @@ def test_it_redirects_anonymous_users_to_login(client, assessment):
 
 def test_it_hides_the_assessment_from_outsiders(client, outsider, assessment):
     client.force_login(outsider)
-    for url in (area_url(assessment, "data"), reverse("assessment-review", args=[assessment.pk]),
-                reverse("assessment-resume", args=[assessment.pk])):
+    for url in (
+        area_url(assessment, "data"),
+        reverse("assessment-review", args=[assessment.pk]),
+        reverse("assessment-resume", args=[assessment.pk]),
+    ):
         assert client.get(url).status_code == 404
     response = client.post(area_url(assessment, "data"), data_post(**{"answer_streaming-data": "level-3"}))
     assert response.status_code == 404
@@ -140,17 +147,28 @@ def test_it_asks_why_a_question_is_not_applicable(client, member, assessment):
     # Only where Not applicable is offered, as a select in the page (hidden by CSS until N/A is checked).
     assert '<label for="id_na_reason_streaming-data" class="form-label">If not applicable, why?</label>' in html
     assert "na_reason_data-discovery" not in html
-    for label in ("Does not apply to our work", "Decided not to do it (business priority)",
-                  "Provided by another agency or a shared service", "Other (say what)"):
+    for label in (
+        "Does not apply to our work",
+        "Decided not to do it (business priority)",
+        "Provided by another agency or a shared service",
+        "Other (say what)",
+    ):
         assert f">{label}</option>" in html
     assert 'name="na_other_streaming-data"' in html
 
 
 def test_it_refuses_not_applicable_without_a_reason(client, member, assessment):
     client.force_login(member)
-    response = client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "not_applicable", "na_reason_streaming-data": "", "answer_data-discovery": "level-5",
-    }))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "not_applicable",
+                "na_reason_streaming-data": "",
+                "answer_data-discovery": "level-5",
+            }
+        ),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     message = "“How does your organization collect streaming data for ML?”: you chose “Not applicable”. Choose why from the list under the answers."
@@ -165,25 +183,45 @@ def test_it_refuses_not_applicable_without_a_reason(client, member, assessment):
 
 def test_it_asks_what_the_other_reason_is(client, member, assessment):
     client.force_login(member)
-    response = client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "not_applicable", "na_reason_streaming-data": "other", "na_other_streaming-data": "  ",
-    }))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "not_applicable",
+                "na_reason_streaming-data": "other",
+                "na_other_streaming-data": "  ",
+            }
+        ),
+    )
     assert response.status_code == 200
     assert "you chose “Other” as the reason; say what it is." in response.content.decode()
     assert assessment.answers.count() == 0
-    response = client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "not_applicable", "na_reason_streaming-data": "other",
-        "na_other_streaming-data": "  Streams are run by the state  ",
-    }))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "not_applicable",
+                "na_reason_streaming-data": "other",
+                "na_other_streaming-data": "  Streams are run by the state  ",
+            }
+        ),
+    )
     assert response.status_code == 302
     assert na_reasons_of(assessment) == {"streaming-data": ("other", "Streams are run by the state")}
 
 
 def test_it_ignores_a_reason_for_an_answer_that_is_not_na(client, member, assessment):
     client.force_login(member)
-    response = client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "level-2", "na_reason_streaming-data": "other", "na_other_streaming-data": "stale",
-    }))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "level-2",
+                "na_reason_streaming-data": "other",
+                "na_other_streaming-data": "stale",
+            }
+        ),
+    )
     assert response.status_code == 302
     assert na_reasons_of(assessment) == {"streaming-data": ("", "")}
 
@@ -206,16 +244,30 @@ def test_it_keeps_an_old_na_answer_without_a_reason_when_the_page_is_saved(clien
     client.force_login(member)
     html = client.get(area_url(assessment, "data")).content.decode()
     shown = html.split('name="shown_streaming-data" value="', 1)[1].split('"', 1)[0]
-    response = client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "not_applicable", "note_streaming-data": "Old answer", "shown_streaming-data": shown,
-        "answer_data-discovery": "level-3",
-    }))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "not_applicable",
+                "note_streaming-data": "Old answer",
+                "shown_streaming-data": shown,
+                "answer_data-discovery": "level-3",
+            }
+        ),
+    )
     assert response.status_code == 302
     assert na_reasons_of(assessment) == {"streaming-data": ("", ""), "data-discovery": ("", "")}
     # Changing it asks for the reason.
-    response = client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "not_applicable", "note_streaming-data": "New note", "shown_streaming-data": shown,
-    }))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "not_applicable",
+                "note_streaming-data": "New note",
+                "shown_streaming-data": shown,
+            }
+        ),
+    )
     assert response.status_code == 200
     assert "Choose why from the list" in response.content.decode()
 
@@ -224,12 +276,14 @@ def test_it_saves_each_answer_kind(client, member, assessment):
     client.force_login(member)
     response = client.post(
         area_url(assessment, "data"),
-        data_post(**{
-            "answer_streaming-data": "not_applicable",
-            "na_reason_streaming-data": "does_not_apply",
-            "note_streaming-data": "  We have no streams  ",
-            "answer_data-discovery": "level-5",
-        }),
+        data_post(
+            **{
+                "answer_streaming-data": "not_applicable",
+                "na_reason_streaming-data": "does_not_apply",
+                "note_streaming-data": "  We have no streams  ",
+                "answer_data-discovery": "level-5",
+            }
+        ),
     )
     assert response.status_code == 302
     assert response["Location"] == area_url(assessment, "models")
@@ -237,9 +291,16 @@ def test_it_saves_each_answer_kind(client, member, assessment):
         "streaming-data": ("not_applicable", None, "We have no streams"),
         "data-discovery": ("choice", 5, ""),
     }
-    client.post(area_url(assessment, "data"), data_post(**{
-        "answer_streaming-data": "not_sure", "note_streaming-data": "Ask Sam", "answer_data-discovery": "level-3",
-    }))
+    client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **{
+                "answer_streaming-data": "not_sure",
+                "note_streaming-data": "Ask Sam",
+                "answer_data-discovery": "level-3",
+            }
+        ),
+    )
     assert answers_of(assessment) == {
         "streaming-data": ("not_sure", None, "Ask Sam"),
         "data-discovery": ("choice", 3, ""),
@@ -261,7 +322,8 @@ def test_it_shows_saved_answers_when_coming_back(client, member, assessment):
 def test_it_saves_with_every_button_and_goes_where_it_says(client, member, assessment, action, goes_to):
     client.force_login(member)
     response = client.post(
-        area_url(assessment, "models"), {"answer_model-versions": "level-2", "note_model-versions": "", "action": action}
+        area_url(assessment, "models"),
+        {"answer_model-versions": "level-2", "note_model-versions": "", "action": action},
     )
     assert answers_of(assessment) == {"model-versions": ("choice", 2, "")}
     assert response["Location"] == (area_url(assessment, goes_to) if goes_to else reverse("home"))
@@ -303,11 +365,22 @@ def assert_refused(response, assessment, before, *messages):
 @pytest.mark.parametrize(
     "overrides, message, link",
     [
-        ({"answer_data-discovery": "level-2"}, "that answer is not offered for this question", "#id_answer_data-discovery_0"),
-        ({"answer_data-discovery": "not_applicable"}, "that answer is not offered for this question", "#id_answer_data-discovery_0"),
+        (
+            {"answer_data-discovery": "level-2"},
+            "that answer is not offered for this question",
+            "#id_answer_data-discovery_0",
+        ),
+        (
+            {"answer_data-discovery": "not_applicable"},
+            "that answer is not offered for this question",
+            "#id_answer_data-discovery_0",
+        ),
         ({"answer_data-discovery": "level-99"}, "that answer is not offered", "#id_answer_data-discovery_0"),
-        ({"answer_streaming-data": "level-3", "note_streaming-data": "x" * 2001},
-         "the note is 2001 characters long; shorten it to 2000 characters or fewer", "#id_note_streaming-data"),
+        (
+            {"answer_streaming-data": "level-3", "note_streaming-data": "x" * 2001},
+            "the note is 2001 characters long; shorten it to 2000 characters or fewer",
+            "#id_note_streaming-data",
+        ),
         ({"note_data-discovery": "Ask Sam"}, "you wrote a note but chose no answer", "#id_note_data-discovery"),
     ],
 )
@@ -325,17 +398,26 @@ def test_it_refuses_invalid_answers_and_keeps_what_was_typed(client, member, ass
     assert f"{typed}</textarea>" in html
 
 
-def test_it_refuses_answers_to_questions_of_another_area_or_questionnaire(client, member, assessment,
-                                                                           full_questionnaire_version):
+def test_it_refuses_answers_to_questions_of_another_area_or_questionnaire(
+    client, member, assessment, full_questionnaire_version
+):
     before = answers_of(assessment)
     client.force_login(member)
-    other_key = models.Question.objects.filter(area__questionnaire=full_questionnaire_version).exclude(
-        key__in=["streaming-data", "data-discovery"]).first().key
-    response = client.post(area_url(assessment, "data"),
-                           data_post(**{"answer_data-discovery": "level-3", f"answer_{other_key}": "level-2"}))
+    other_key = (
+        models.Question.objects.filter(area__questionnaire=full_questionnaire_version)
+        .exclude(key__in=["streaming-data", "data-discovery"])
+        .first()
+        .key
+    )
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(**{"answer_data-discovery": "level-3", f"answer_{other_key}": "level-2"}),
+    )
     assert_refused(response, assessment, before, "questions that are not on this page", other_key)
-    response = client.post(area_url(assessment, "data"),
-                           data_post(**{"answer_data-discovery": "level-3", "answer_model-versions": "level-2"}))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(**{"answer_data-discovery": "level-3", "answer_model-versions": "level-2"}),
+    )
     assert_refused(response, assessment, before, "model-versions")
 
 
@@ -391,8 +473,12 @@ def test_it_lists_unanswered_and_not_sure_questions_on_the_review(client, member
 
 
 def test_it_says_when_everything_is_answered(client, member, assessment):
-    for key, level in [("streaming-data", 3), ("data-discovery", 3), ("model-versions", 2),
-                       ("production-monitoring", 4)]:
+    for key, level in [
+        ("streaming-data", 3),
+        ("data-discovery", 3),
+        ("model-versions", 2),
+        ("production-monitoring", 4),
+    ]:
         save(assessment, member, key, "choice", level)
     client.force_login(member)
     html = client.get(reverse("assessment-review", args=[assessment.pk])).content.decode()
@@ -455,8 +541,12 @@ def test_it_keeps_the_area_page_queries_bounded(client, member, assessment, djan
     client.get(url)  # warm the questionnaire cache
     with CaptureQueriesContext(connection) as empty:
         client.get(url)
-    for key, level in [("streaming-data", 3), ("data-discovery", 3), ("model-versions", 2),
-                       ("production-monitoring", 4)]:
+    for key, level in [
+        ("streaming-data", 3),
+        ("data-discovery", 3),
+        ("model-versions", 2),
+        ("production-monitoring", 4),
+    ]:
         save(assessment, member, key, "choice", level)
     with django_assert_max_num_queries(len(empty)):
         assert client.get(url).status_code == 200
@@ -477,8 +567,10 @@ def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, membe
     # While the page is open, a colleague answers the first question.
     save(assessment, colleague, "streaming-data", "choice", 4, note="Checked with ops")
     # The member answers only the second question, leaving the first as it was shown.
-    response = client.post(area_url(assessment, "data"), data_post(**shown, **{"answer_data-discovery": "level-3",
-                                                                               "note_data-discovery": "Line 1\r\nLine 2"}))
+    response = client.post(
+        area_url(assessment, "data"),
+        data_post(**shown, **{"answer_data-discovery": "level-3", "note_data-discovery": "Line 1\r\nLine 2"}),
+    )
     assert response.status_code == 302
     assert answers_of(assessment) == {
         "streaming-data": ("choice", 4, "Checked with ops"),
@@ -488,7 +580,16 @@ def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, membe
     html = client.get(area_url(assessment, "data")).content.decode()
     shown = dict(re.findall(r'name="(shown_[a-z-]+)" value="([^"]*)"', html))
     before = assessment.answers.get(question__key="data-discovery").answered_at
-    client.post(area_url(assessment, "data"), data_post(**shown, **{
-        "answer_streaming-data": "level-4", "note_streaming-data": "Checked with ops",
-        "answer_data-discovery": "level-3", "note_data-discovery": "Line 1\r\nLine 2"}))
+    client.post(
+        area_url(assessment, "data"),
+        data_post(
+            **shown,
+            **{
+                "answer_streaming-data": "level-4",
+                "note_streaming-data": "Checked with ops",
+                "answer_data-discovery": "level-3",
+                "note_data-discovery": "Line 1\r\nLine 2",
+            },
+        ),
+    )
     assert assessment.answers.get(question__key="data-discovery").answered_at == before

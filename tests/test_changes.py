@@ -1,4 +1,5 @@
 """The change log of an assessment's answers: who, when, question, before and after."""
+
 import pytest
 from django.urls import reverse
 
@@ -40,24 +41,41 @@ def test_it_records_the_signed_in_user_when_answers_change_through_the_answering
 ):
     client.force_login(member)
     area_url = reverse("assessment-area", args=[assessment.pk, "data"])
-    response = client.post(area_url, {"answer_streaming-data": "", "answer_data-discovery": "level-3",
-                                      "note_streaming-data": "", "note_data-discovery": "See the wiki"})
+    response = client.post(
+        area_url,
+        {
+            "answer_streaming-data": "",
+            "answer_data-discovery": "level-3",
+            "note_streaming-data": "",
+            "note_data-discovery": "See the wiki",
+        },
+    )
     assert response.status_code == 302
     record = models.Answer.history.filter(assessment_id=assessment.pk).latest("history_id")
     assert record.history_user == member
     change = answer_changes(assessment)[0]
     assert (change.who, change.old_value, change.new_value, change.new_note) == (
-        "Mia Member", "Unanswered", "Level 3 (Defined)", "See the wiki"
+        "Mia Member",
+        "Unanswered",
+        "Level 3 (Defined)",
+        "See the wiki",
     )
 
 
 def test_it_shows_cleared_answers_and_note_changes(client, assessment, member, questionnaire_version):
     streaming = question(questionnaire_version, "streaming-data")
-    answers_save(assessment=assessment, user=member,
-                 answers=[AnswerInput(streaming.key, "not_applicable", na_reason="does_not_apply")])
-    answers_save(assessment=assessment, user=member, answers=[
-        AnswerInput(streaming.key, "not_applicable", note="No sensors in our agency", na_reason="does_not_apply"),
-    ])
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[AnswerInput(streaming.key, "not_applicable", na_reason="does_not_apply")],
+    )
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[
+            AnswerInput(streaming.key, "not_applicable", note="No sensors in our agency", na_reason="does_not_apply"),
+        ],
+    )
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(streaming.key, "")])
     client.force_login(member)
     response = client.get(changes_url(assessment))
@@ -84,8 +102,9 @@ def test_it_says_when_there_is_no_change_yet(client, assessment, member):
 def test_it_notes_that_copied_answers_are_not_listed(client, assessment, member, questionnaire_version, team):
     discovery = question(questionnaire_version, "data-discovery")
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=3)])
-    copy = assessment_create(team=team, version=questionnaire_version, title="Next quarter", user=member,
-                             copy_from=assessment)
+    copy = assessment_create(
+        team=team, version=questionnaire_version, title="Next quarter", user=member, copy_from=assessment
+    )
     client.force_login(member)
     response = client.get(changes_url(copy))
     assert "copied from an earlier assessment" in response.content.decode()
@@ -106,20 +125,28 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, assessment):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_it_answers_with_a_fixed_number_of_queries(client, assessment, member, questionnaire_version,
-                                                     django_assert_max_num_queries):
+def test_it_answers_with_a_fixed_number_of_queries(
+    client, assessment, member, questionnaire_version, django_assert_max_num_queries
+):
     client.force_login(member)
-    questions = list(models.Question.objects.filter(area__questionnaire=questionnaire_version).prefetch_related("choices"))
+    questions = list(
+        models.Question.objects.filter(area__questionnaire=questionnaire_version).prefetch_related("choices")
+    )
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(questions[0].key, "not_sure")])
     client.get(changes_url(assessment))  # warm the questionnaire cache
     with django_assert_max_num_queries(12) as few:
         client.get(changes_url(assessment))
     for level in (1, 2, 3, 4, 5, 1, 2):
-        answers_save(assessment=assessment, user=member, answers=[
-            AnswerInput(q.key, "choice", level=min(c.level for c in q.choices.all() if c.level >= min(level, 5)))
-            if any(c.level >= level for c in q.choices.all()) else AnswerInput(q.key, "not_sure")
-            for q in questions
-        ])
+        answers_save(
+            assessment=assessment,
+            user=member,
+            answers=[
+                AnswerInput(q.key, "choice", level=min(c.level for c in q.choices.all() if c.level >= min(level, 5)))
+                if any(c.level >= level for c in q.choices.all())
+                else AnswerInput(q.key, "not_sure")
+                for q in questions
+            ],
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(changes_url(assessment))
     assert response.context["page"].paginator.count > 10

@@ -1,4 +1,5 @@
 """The questionnaire commands: load (all or nothing, located errors) and export."""
+
 from io import StringIO
 from pathlib import Path
 

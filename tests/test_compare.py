@@ -1,4 +1,5 @@
 """Two assessments of a team compared: areas, answers and notes, roadmap items, actions achieved."""
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,8 +13,11 @@ from tests.helpers import text_of
 
 def answer(assessment, user, key, level, note=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user,
-                 answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level, note=note)])
+    answers_save(
+        assessment=assessment,
+        user=user,
+        answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level, note=note)],
+    )
 
 
 @pytest.fixture
@@ -23,7 +27,9 @@ def two(assessment, member, team):
     first = assessment_submit(assessment=assessment, user=member)
     item = next(i for i in assessment_report(first).roadmap if i.question_key == "streaming-data")
     actions_add_from_roadmap(assessment=first, user=member, item_keys=[item_key(item.question_key, item.to_level)])
-    second = assessment_create(team=team, version=first.questionnaire, title="Q2 assessment", user=member, copy_from=first)
+    second = assessment_create(
+        team=team, version=first.questionnaire, title="Q2 assessment", user=member, copy_from=first
+    )
     # To the area's target (4): the question leaves the roadmap, and the action's target is reached.
     answer(second, member, "streaming-data", 4, note="Managed stream now")
     assessment_submit(assessment=second, user=member)
@@ -57,12 +63,16 @@ def test_it_lists_what_changed_between_the_two_latest(two, member, executive):
 @pytest.mark.django_db
 def test_it_gives_a_located_error_for_an_assessment_of_another_team(two, member, other_team, outsider):
     first, _second, _item = two
-    foreign = models.Assessment.objects.create(team=other_team, questionnaire=first.questionnaire, title="Foreign",
-                                               created_by=outsider, status="submitted")
-    response = client_for(member).get(reverse("team-compare", args=[first.team_id]),
-                                      {"before": foreign.pk, "after": first.pk})
+    foreign = models.Assessment.objects.create(
+        team=other_team, questionnaire=first.questionnaire, title="Foreign", created_by=outsider, status="submitted"
+    )
+    response = client_for(member).get(
+        reverse("team-compare", args=[first.team_id]), {"before": foreign.pk, "after": first.pk}
+    )
     assert response.status_code == 400
     assert "Choose one of the submitted assessments of this team." in text_of(response)
     assert 'href="#id_before"' in response.content.decode() and "Foreign" not in text_of(response)
-    response = client_for(member).get(reverse("team-compare", args=[first.team_id]), {"before": first.pk, "after": first.pk})
+    response = client_for(member).get(
+        reverse("team-compare", args=[first.team_id]), {"before": first.pk, "after": first.pk}
+    )
     assert "Choose two different assessments" in text_of(response)

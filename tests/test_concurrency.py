@@ -12,6 +12,7 @@ Real threads, each with its own database connection (Django opens one per
 thread), closed when the thread ends; `transactional_db` so that every thread
 sees the committed rows.
 """
+
 import random
 import threading
 import time
@@ -28,7 +29,9 @@ from assessment.services.questionnaires import questionnaire_load
 pytestmark = [
     pytest.mark.postgres,
     # The ONLY vendor switch of the suite: row locks and parallel writers need PostgreSQL.
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL); SQLite serialises writes"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL); SQLite serialises writes"
+    ),
 ]
 
 THREADS = 20
@@ -54,7 +57,14 @@ def many_questions_questionnaire(questions: int = 24) -> models.QuestionnaireVer
                 ],
             }
         )
-    data = {"format": 1, "slug": "concurrency", "version": "1", "title": "Concurrency check", "scale": scale, "areas": areas}
+    data = {
+        "format": 1,
+        "slug": "concurrency",
+        "version": "1",
+        "title": "Concurrency check",
+        "scale": scale,
+        "areas": areas,
+    }
     parsed = parse_questionnaire(yaml.safe_dump(data, sort_keys=False), "concurrency.yaml")
     return questionnaire_load(parsed, loaded_from="concurrency.yaml").version
 
@@ -129,7 +139,9 @@ def test_it_keeps_one_answer_when_everyone_answers_the_same_question(busy_assess
     assert errors == []
     answers = list(models.Answer.objects.filter(assessment=assessment))
     assert len(answers) == 1
-    last_change = models.Answer.history.filter(assessment_id=assessment.pk).order_by("-history_date", "-history_id").first()
+    last_change = (
+        models.Answer.history.filter(assessment_id=assessment.pk).order_by("-history_date", "-history_id").first()
+    )
     assert last_change.choice_id == answers[0].choice_id  # the stored answer is the last one saved
 
 
@@ -169,7 +181,7 @@ def test_it_saves_nothing_after_a_submit_that_races_with_saves(busy_assessment, 
         kinds = [kind for kind, _ in results]
         # Once refused, every later save of that thread is refused too: the lock holds.
         if "locked" in kinds:
-            assert "saved" not in kinds[kinds.index("locked"):], f"thread {i} saved after being refused"
+            assert "saved" not in kinds[kinds.index("locked") :], f"thread {i} saved after being refused"
             refused += 1
         saved = [level for kind, level in results if kind == "saved"]
         if saved:

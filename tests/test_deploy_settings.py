@@ -4,6 +4,7 @@ The production checks run `manage.py` in a subprocess with the environment a
 real deployment sets (DEBUG off, a long random SECRET_KEY, TLS on, PostgreSQL),
 because settings are read once per process.
 """
+
 import json
 import os
 import re
@@ -29,9 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_it_passes_the_deploy_check_with_production_settings():
@@ -191,7 +190,7 @@ def inline_code(html: str) -> list[str]:
             # JSON data islands are not executed, so the CSP does not block them.
             if label == "inline <script>" and "application/json" in match.group(0):
                 continue
-            found.append(f"{label}: {html[match.start():match.start() + 120]!r}")
+            found.append(f"{label}: {html[match.start() : match.start() + 120]!r}")
     return found
 
 
@@ -211,22 +210,32 @@ def filled_assessment(assessment, member, questionnaire_version):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(q.key, models.Answer.CHOICE, level=q.choices.first().level, note="A note") for q in questions[:2]]
+        answers=[
+            AnswerInput(q.key, models.Answer.CHOICE, level=q.choices.first().level, note="A note")
+            for q in questions[:2]
+        ]
         + [AnswerInput(questions[2].key, models.Answer.NOT_SURE)],
     )
     return assessment
 
 
 @pytest.mark.django_db
-def test_it_serves_every_page_without_inline_script_or_style(filled_assessment, member, viewer, executive, questionnaire_version):
+def test_it_serves_every_page_without_inline_script_or_style(
+    filled_assessment, member, viewer, executive, questionnaire_version
+):
     """Every page a member, a viewer or an executive can open, found by walking the URL patterns."""
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     team = filled_assessment.team
     division = models.Division.objects.create(agency=team.agency, name="Operations")
     models.Team.objects.filter(pk=team.pk).update(division=division)
     action = models.Action.objects.create(
-        team=team, questionnaire_slug=questionnaire_version.slug, question_key=area.questions.first().key,
-        target_level=3, owner=member, created_by=member, created_at=timezone.now(),
+        team=team,
+        questionnaire_slug=questionnaire_version.slug,
+        question_key=area.questions.first().key,
+        target_level=3,
+        owner=member,
+        created_by=member,
+        created_at=timezone.now(),
     )
     values = {
         "assessment_id": filled_assessment.pk,
@@ -320,7 +329,6 @@ def test_it_locks_only_the_guessed_username_from_that_address(member, viewer):
     assert colleague.post(reverse("login"), {"username": viewer.username, "password": PASSWORD}).status_code == 302
 
 
-
 @pytest.mark.django_db
 def test_it_throttles_by_client_address_behind_a_proxy(member, settings):
     """Behind nginx every request comes from the proxy: a guesser must not lock out the office."""
@@ -339,7 +347,7 @@ def test_it_throttles_by_client_address_behind_a_proxy(member, settings):
 
 def test_it_documents_gunicorn_with_postgresql_for_production():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    deployment = readme[readme.index("## Deployment"):]
+    deployment = readme[readme.index("## Deployment") :]
     assert "gunicorn -c config/gunicorn.conf.py" in deployment
     assert "postgres://" in deployment
     for setting in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "BEHIND_PROXY_TLS", "collectstatic"):
@@ -360,7 +368,9 @@ def test_it_serves_through_gunicorn_with_the_production_config(tmp_path):
     )
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=REPO, env=env, start_new_session=True,
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
     )
     try:
         health = None
@@ -371,7 +381,9 @@ def test_it_serves_through_gunicorn_with_the_production_config(tmp_path):
                 break
             except OSError:
                 time.sleep(0.2)
-        assert health is not None, (tmp_path / "error.log").read_text() if (tmp_path / "error.log").exists() else "no log"
+        assert health is not None, (
+            (tmp_path / "error.log").read_text() if (tmp_path / "error.log").exists() else "no log"
+        )
         assert health.status == 200 and json.loads(health.read()) == {"status": "ok"}
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -402,4 +414,3 @@ def test_it_reads_gunicorn_settings_from_the_environment():
     assert conf["workers"] == 3
     assert conf["max_requests"] == 500 and conf["max_requests_jitter"] > 0
     assert conf["accesslog"] == "-"
-

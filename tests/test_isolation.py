@@ -11,6 +11,7 @@ A team manager of another agency walks every administration page (lists,
 change, add, delete and history pages) and posts every admin form with the
 Zebra agency's ids: nothing of that agency shows, and nothing is written.
 """
+
 import datetime
 import re
 
@@ -102,8 +103,14 @@ def zebra(team, member, viewer, questionnaire_version):
     )
     # An action of the team's plan, whose note only the team (and its executives) may read.
     action = models.Action.objects.create(
-        team=team, questionnaire_slug=questionnaire_version.slug, question_key=questions[1].key, target_level=3,
-        owner=member, due_date=datetime.date(2025, 1, 31), note=SECRET_NOTE, created_by=member,
+        team=team,
+        questionnaire_slug=questionnaire_version.slug,
+        question_key=questions[1].key,
+        target_level=3,
+        owner=member,
+        due_date=datetime.date(2025, 1, 31),
+        note=SECRET_NOTE,
+        created_by=member,
         created_at=timezone.now(),
     )
     # Opened to respondents: the member is lead and respondent, with a secret note of their own.
@@ -215,7 +222,9 @@ def test_it_knows_which_patterns_carry_team_data():
     assert kinds["admin:index"] == STAFF
     for name, kwargs in AGREED.items():
         if name in kinds:
-            expected = TEAM if {"assessment_id", "team_id", "division_id"} & set(kwargs) else CONTENT if kwargs else PLAIN
+            expected = (
+                TEAM if {"assessment_id", "team_id", "division_id"} & set(kwargs) else CONTENT if kwargs else PLAIN
+            )
             assert kinds[name] == expected, name
 
 
@@ -298,7 +307,9 @@ def test_it_lets_a_viewer_change_nothing(zebra):
 def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
     """The control for the viewer test: the same submission by a member does change the answers."""
     try:
-        url = reverse("assessment-area", kwargs={"assessment_id": zebra["assessment"].pk, "area_key": zebra["values"]["area_key"]})
+        url = reverse(
+            "assessment-area", kwargs={"assessment_id": zebra["assessment"].pk, "area_key": zebra["values"]["area_key"]}
+        )
     except NoReverseMatch:
         pytest.skip("The answering page (assessment-area) is not wired up yet.")
     client = client_for(zebra["member"])
@@ -354,7 +365,6 @@ def test_it_lets_an_executive_of_the_agency_read_but_not_write(zebra, executive)
     assert db_snapshot() == before
 
 
-
 # --- Team managers in the administration -------------------------------------------------------
 #
 # A team manager of one agency ("Home") walks every admin page: lists, change, add, delete and
@@ -398,7 +408,7 @@ def home_manager(db):
 
 
 def admin_model(route) -> str | None:
-    """"team" for admin:assessment_team_change, None for pages of no model of this app."""
+    """ "team" for admin:assessment_team_change, None for pages of no model of this app."""
     match = re.fullmatch(r"admin:assessment_([a-z]+)_[a-z_]+", route.name or "")
     return match.group(1) if match else None
 
@@ -498,7 +508,9 @@ def test_it_refuses_a_team_managers_posts_with_another_agencys_ids(zebra, foreig
             page = superuser.get(url)
             forms = page_forms(page.content.decode()) if page.status_code == 200 else []
             submissions = [
-                with_foreign_choices(changed_post_data(f, note="Written by a team manager"), foreign_objects, home_manager["user"])
+                with_foreign_choices(
+                    changed_post_data(f, note="Written by a team manager"), foreign_objects, home_manager["user"]
+                )
                 for f in forms
                 if f.method == "post"
             ]
@@ -527,7 +539,8 @@ def test_it_refuses_the_membership_a_team_manager_gives_themselves_in_another_ag
     assert "Select a valid choice" in body_text(response)
     assert not models.Membership.objects.filter(user=home_manager["user"]).exists()
     response = client.post(
-        reverse("admin:assessment_executive_add"), {"user": home_manager["user"].pk, "agency": foreign_objects["agency"].pk}
+        reverse("admin:assessment_executive_add"),
+        {"user": home_manager["user"].pk, "agency": foreign_objects["agency"].pk},
     )
     assert response.status_code == 200 and "Select a valid choice" in body_text(response)
     assert not models.Executive.objects.filter(user=home_manager["user"]).exists()

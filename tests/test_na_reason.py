@@ -1,4 +1,5 @@
 """A "Not applicable" answer's reason, wherever the answer is shown; scoring ignores it."""
+
 import pytest
 from django.urls import reverse
 
@@ -16,18 +17,27 @@ QUESTION = "How does your organization collect streaming data for ML?"
 
 def na(assessment, member, reason="", detail=""):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
-    answers_save(assessment=assessment, user=member, answers=[
-        AnswerInput(question.key, "not_applicable", note="No sensors", na_reason=reason, na_reason_detail=detail),
-    ])
+    answers_save(
+        assessment=assessment,
+        user=member,
+        answers=[
+            AnswerInput(question.key, "not_applicable", note="No sensors", na_reason=reason, na_reason_detail=detail),
+        ],
+    )
     assessment.refresh_from_db()
 
 
-@pytest.mark.parametrize("reason, detail, shown", [
-    ("business_priority", "", "Decided not to do it (business priority)"),
-    ("other", "Streams are run by the state", "Other: Streams are run by the state"),
-    ("", "", "Reason not given"),
-])
-def test_the_results_page_lists_not_applicable_answers_with_their_reason(client, member, assessment, reason, detail, shown):
+@pytest.mark.parametrize(
+    "reason, detail, shown",
+    [
+        ("business_priority", "", "Decided not to do it (business priority)"),
+        ("other", "Streams are run by the state", "Other: Streams are run by the state"),
+        ("", "", "Reason not given"),
+    ],
+)
+def test_the_results_page_lists_not_applicable_answers_with_their_reason(
+    client, member, assessment, reason, detail, shown
+):
     na(assessment, member, reason, detail)
     client.force_login(member)
     text = text_of(client.get(reverse("assessment-results", args=[assessment.pk])))
@@ -40,16 +50,19 @@ def test_the_results_page_has_no_not_applicable_section_without_one(client, memb
     assert "answered “Not applicable”" not in text_of(client.get(reverse("assessment-results", args=[assessment.pk])))
 
 
-@pytest.mark.parametrize("reason, detail, shown", [
-    ("shared_service", "", "Not applicable (provided by another agency or a shared service)"),
-    ("other", "Run by the state", "Not applicable (other: Run by the state)"),
-    ("", "", "Not applicable (reason not given)"),
-])
+@pytest.mark.parametrize(
+    "reason, detail, shown",
+    [
+        ("shared_service", "", "Not applicable (provided by another agency or a shared service)"),
+        ("other", "Run by the state", "Not applicable (other: Run by the state)"),
+        ("", "", "Not applicable (reason not given)"),
+    ],
+)
 def test_the_pdf_appendix_gives_the_reason(client, member, assessment, reason, detail, shown):
     na(assessment, member, reason, detail)
     client.force_login(member)
     text = pdf_text(client.get(reverse("assessment-pdf", args=[assessment.pk])).content)
-    appendix = text[text.index("Appendix: questions and answers Every question"):]
+    appendix = text[text.index("Appendix: questions and answers Every question") :]
     assert f"1.1 {QUESTION} {shown} Note: No sensors" in appendix
 
 

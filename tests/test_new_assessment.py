@@ -1,4 +1,5 @@
 """Starting an assessment: title, targets, questionnaire version, copy of the previous one."""
+
 import pytest
 from django.urls import reverse
 
@@ -13,14 +14,18 @@ def new_url(team):
 
 
 def post_new(client, team, version, **overrides):
-    data = {"questionnaire": version.pk, "title": "Spring check", "target_data": "4", "target_models": "4",
-            "target_operations": "4"}
+    data = {
+        "questionnaire": version.pk,
+        "title": "Spring check",
+        "target_data": "4",
+        "target_models": "4",
+        "target_operations": "4",
+    }
     data.update(overrides)
     return client.post(new_url(team), data)
 
 
-def test_it_offers_a_title_and_targets_that_default_to_the_questionnaire(client, member, team,
-                                                                         questionnaire_version):
+def test_it_offers_a_title_and_targets_that_default_to_the_questionnaire(client, member, team, questionnaire_version):
     client.force_login(member)
     response = client.get(new_url(team))
     assert response.status_code == 200
@@ -86,8 +91,9 @@ def test_it_refuses_a_draft_questionnaire(client, member, team, questionnaire_ve
     assert not models.Assessment.objects.exists()
 
 
-def test_it_lets_the_user_choose_among_several_published_questionnaires(client, member, team, questionnaire_version,
-                                                                         full_questionnaire_version):
+def test_it_lets_the_user_choose_among_several_published_questionnaires(
+    client, member, team, questionnaire_version, full_questionnaire_version
+):
     client.force_login(member)
     html = client.get(new_url(team)).content.decode()
     assert 'id="questionnaire-choice"' in html
@@ -107,8 +113,9 @@ def test_it_lets_the_user_choose_among_several_published_questionnaires(client, 
 
 def test_it_starts_from_a_copy_of_the_previous_assessment(client, member, team, assessment):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="data-discovery")
-    answers_save(assessment=assessment, user=member,
-                 answers=[AnswerInput(question.key, "choice", 3, "Catalog in the wiki")])
+    answers_save(
+        assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", 3, "Catalog in the wiki")]
+    )
     models.AreaTarget.objects.create(assessment=assessment, area=question.area, target=5)
     assessment_submit(assessment=assessment, user=member)
     client.force_login(member)

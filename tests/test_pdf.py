@@ -1,4 +1,5 @@
 """The PDF report: its sections, roadmap, links, tags and metadata, and the download views."""
+
 import io
 import re
 
@@ -44,7 +45,8 @@ def answered(assessment, member):
     streaming-data 3 -> 4, 7 production-monitoring 3 -> 4, 8 data-discovery 3 -> 5.
     """
     models.QuestionnaireVersion.objects.filter(pk=assessment.questionnaire_id).update(
-        phase_next=3, updated_at=timezone.now()  # a new key for the cached questionnaire
+        phase_next=3,
+        updated_at=timezone.now(),  # a new key for the cached questionnaire
     )
     answer(assessment, member, "streaming-data", "choice", 2, NOTE)
     answer(assessment, member, "data-discovery", "choice", 1)
@@ -124,7 +126,14 @@ def test_it_puts_the_sections_in_order(report_pdf):
 def test_it_starts_the_outline_with_the_sections(report_pdf):
     reader = PdfReader(io.BytesIO(report_pdf))
     top = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert top == ["Data Platform", "Executive summary", "Scores by area", "Roadmap", "Action plan", "Appendix: questions and answers"]
+    assert top == [
+        "Data Platform",
+        "Executive summary",
+        "Scores by area",
+        "Roadmap",
+        "Action plan",
+        "Appendix: questions and answers",
+    ]
 
 
 def test_it_shows_the_cover_facts(report_pdf, answered):
@@ -137,23 +146,32 @@ def test_it_shows_the_cover_facts(report_pdf, answered):
 
 def roadmap_text(pdf: bytes) -> str:
     text = " ".join(page_texts(pdf)[1:])
-    return text[text.index("Roadmap 8 steps take"):text.index("Appendix: questions and answers Every question")]
+    return text[text.index("Roadmap 8 steps take") : text.index("Appendix: questions and answers Every question")]
 
 
 def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, answered):
     report = assessment_report(answered)
     assert [(item.position, item.question_key, item.phase) for item in report.roadmap] == [
-        (1, "model-versions", NOW), (2, "data-discovery", NOW),
-        (3, "streaming-data", NEXT), (4, "model-versions", NEXT), (5, "production-monitoring", NEXT),
-        (6, "streaming-data", LATER), (7, "production-monitoring", LATER), (8, "data-discovery", LATER),
+        (1, "model-versions", NOW),
+        (2, "data-discovery", NOW),
+        (3, "streaming-data", NEXT),
+        (4, "model-versions", NEXT),
+        (5, "production-monitoring", NEXT),
+        (6, "streaming-data", LATER),
+        (7, "production-monitoring", LATER),
+        (8, "data-discovery", LATER),
     ]
     roadmap = roadmap_text(report_pdf)
     now, nxt, later = (roadmap.index(h) for h in ("Now Start with", "Next Plan these", "Later The rest"))
     # Now: a heading per item, then the item in full.
-    first = roadmap.index("1. How are trained models kept? Model Development, question 2.1: "
-                          "Not sure (counted as 1 Initial) → 2 Developing. Effort medium. Done when: In a shared folder")
-    second = roadmap.index("2. How do teams find the data they need? Data Ingestion and Preparation, question 1.2: "
-                           "1 Initial → 3 Defined. Effort low. Done when: A shared list of datasets")
+    first = roadmap.index(
+        "1. How are trained models kept? Model Development, question 2.1: "
+        "Not sure (counted as 1 Initial) → 2 Developing. Effort medium. Done when: In a shared folder"
+    )
+    second = roadmap.index(
+        "2. How do teams find the data they need? Data Ingestion and Preparation, question 1.2: "
+        "1 Initial → 3 Defined. Effort low. Done when: A shared list of datasets"
+    )
     assert now < first < second < nxt
     assert "Register models before deployment (medium effort): Keep every deployed model version" in roadmap
     # Next and Later: one row per item, question as the row header.
@@ -171,7 +189,7 @@ def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, ans
 
 def test_the_next_and_later_tables_have_column_and_row_headers(answered):
     html = assessment_pdf_html(assessment_report(answered))
-    table = html[html.index('<table class="roadmap-table">'):]
+    table = html[html.index('<table class="roadmap-table">') :]
     table = table[: table.index("</table>")]
     assert '<th scope="col" class="num w-5">#</th><th scope="col">Question</th>' in table
     assert table.count('<th scope="row">') == 3  # Next: items 3, 4 and 5
@@ -225,20 +243,20 @@ def test_it_summarises_now_items_and_figures(report_pdf, answered):
 
 def test_it_has_an_appendix_with_answers_notes_and_lists(report_pdf):
     text = pdf_text(report_pdf)
-    appendix = text[text.index("Appendix: questions and answers", text.index("Roadmap 8")):]
+    appendix = text[text.index("Appendix: questions and answers", text.index("Roadmap 8")) :]
     assert "1.1 How does your organization collect streaming data for ML?" in appendix
     assert "Level 2 (Developing): A few shared scripts" in appendix
     assert f"Note: {NOTE}" in appendix
     assert "Not sure – to verify" in appendix
-    to_verify = appendix[appendix.index("To verify"):appendix.index("Unanswered")]
+    to_verify = appendix[appendix.index("To verify") : appendix.index("Unanswered")]
     assert "How are trained models kept?" in to_verify
-    assert appendix[appendix.index("Unanswered"):].startswith("Unanswered None.")
+    assert appendix[appendix.index("Unanswered") :].startswith("Unanswered None.")
 
 
 def test_it_lists_unanswered_questions(assessment, member):
     answer(assessment, member, "data-discovery", "choice", 3)
     text = pdf_text(assessment_pdf(assessment_report(assessment)))
-    unanswered = text[text.rindex("Unanswered"):]
+    unanswered = text[text.rindex("Unanswered") :]
     assert "How does your organization collect streaming data for ML?" in unanswered
     assert "How are trained models kept?" in unanswered
     assert "How do teams find the data they need?" not in unanswered
@@ -329,13 +347,17 @@ def test_it_serves_an_unchanged_assessment_from_the_store(client, member, answer
 # Portfolio
 
 
-def test_it_gives_executives_a_portfolio_by_division_without_team_pages(client, executive, answered, member, other_team):
+def test_it_gives_executives_a_portfolio_by_division_without_team_pages(
+    client, executive, answered, member, other_team
+):
     assessment_submit(assessment=answered, user=member)
     client.force_login(executive)
     response = client.get(reverse("portfolio-pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert re.fullmatch(r'attachment; filename="test-agency_portfolio_\d{4}-\d{2}-\d{2}\.pdf"', response["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="test-agency_portfolio_\d{4}-\d{2}-\d{2}\.pdf"', response["Content-Disposition"]
+    )
     pages = page_texts(response.content)
     assert "Division summary" in pages[1] and "Not in a division 2 1" in pages[1]
     assert "1 team has no submitted assessment" in pages[1]
@@ -351,8 +373,10 @@ def test_it_gives_a_division_its_own_report_with_a_page_per_team(client, executi
     client.force_login(executive)
     response = client.get(reverse("division-pdf", args=[division.pk]))
     assert response.status_code == 200
-    assert re.fullmatch(r'attachment; filename="test-agency_data-office_portfolio_\d{4}-\d{2}-\d{2}\.pdf"',
-                        response["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="test-agency_data-office_portfolio_\d{4}-\d{2}-\d{2}\.pdf"',
+        response["Content-Disposition"],
+    )
     pages = page_texts(response.content)
     assert "Data Office 1 1" in pages[1]
     assert any(p.startswith("Data Platform") and "Start now" in p for p in pages)

@@ -1,4 +1,5 @@
 """assessment/pdf/engine.py: WeasyPrint's settings for the reports (no database needed)."""
+
 import io
 import threading
 import zlib
@@ -8,7 +9,11 @@ from pypdf.generic import IndirectObject, StreamObject
 
 from assessment.pdf import engine
 
-HTML = '<html lang="en"><head><title>t</title></head><body><h1>Report</h1><p>Some text to compress, ' + "again " * 200 + "</p></body></html>"
+HTML = (
+    '<html lang="en"><head><title>t</title></head><body><h1>Report</h1><p>Some text to compress, '
+    + "again " * 200
+    + "</p></body></html>"
+)
 
 
 def _raw_streams(pdf: bytes) -> list[tuple[bytes, bytes]]:

@@ -3,6 +3,7 @@
 Most tests replace the render with a fast fake that counts its calls (the real
 PDF is tested in test_pdf.py); one runs the real worker command on a real render.
 """
+
 import logging
 from datetime import timedelta
 
@@ -110,7 +111,12 @@ def test_it_queues_nothing_for_a_submission_that_rolls_back(assessment, member, 
 
 
 def test_it_queues_one_job_per_submission_and_one_portfolio_for_a_burst(
-    team, other_team, member, outsider, questionnaire_version, renders,
+    team,
+    other_team,
+    member,
+    outsider,
+    questionnaire_version,
+    renders,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -172,9 +178,7 @@ def test_it_says_a_queued_report_is_being_prepared_and_refreshes_without_script(
     assert renders.calls == []
 
 
-def test_the_worker_renders_a_queued_report_which_is_then_served(
-    client, assessment, member, waiting, run_worker
-):
+def test_the_worker_renders_a_queued_report_which_is_then_served(client, assessment, member, waiting, run_worker):
     answer(assessment, member, EXAMPLE_ANSWERS)
     assessment_submit(assessment=assessment, user=member)
     client.force_login(member)
@@ -293,12 +297,22 @@ def test_prune_reports_deletes_stale_renders_only(
     current = Report.objects.get(assessment=assessment)
     agency = assessment.team.agency
     stale = Report.objects.create(
-        key="assessment:old", kind=Report.ASSESSMENT, assessment=assessment, agency=agency,
-        status=Report.READY, pdf=b"old", queued_at=timezone.now(),
+        key="assessment:old",
+        kind=Report.ASSESSMENT,
+        assessment=assessment,
+        agency=agency,
+        status=Report.READY,
+        pdf=b"old",
+        queued_at=timezone.now(),
     )
     old_portfolio = Report.objects.create(
-        key="portfolio:old", kind=Report.PORTFOLIO, agency=agency, status=Report.READY, pdf=b"old",
-        queued_at=timezone.now() - timedelta(days=2), rendered_at=timezone.now() - timedelta(days=2),
+        key="portfolio:old",
+        kind=Report.PORTFOLIO,
+        agency=agency,
+        status=Report.READY,
+        pdf=b"old",
+        queued_at=timezone.now() - timedelta(days=2),
+        rendered_at=timezone.now() - timedelta(days=2),
     )
     call_command("prune_reports", verbosity=0)
     remaining = set(Report.objects.values_list("pk", flat=True))

@@ -1,4 +1,5 @@
 """What people type cannot make the PDF renderer fetch anything or read local files."""
+
 import http.server
 import io
 import logging

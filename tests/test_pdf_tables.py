@@ -1,4 +1,5 @@
 """PDF tables a screen reader can follow, checked by pdfua, and the portfolio PDF's heatmap."""
+
 import io
 import re
 
@@ -91,14 +92,18 @@ def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency
     # mean: (0.25 + 2.75 / 3.5) / 2 -> 3.1; data (0.5 + 1) / 2 -> 4.0; models 3.5; operations 1.5.
     assert "Not in a division (2 of 3 teams) 3.1 Defined 4.0 Managed 3.5 Defined 1.5 Initial" in text
     # Weakest areas first, with the mean of the teams.
-    weakest = re.search(r"Weakest areas Mean level over the teams, lowest first\. (.*?) Steps most teams have", text).group(1)
+    weakest = re.search(
+        r"Weakest areas Mean level over the teams, lowest first\. (.*?) Steps most teams have", text
+    ).group(1)
     assert weakest == (
         "Operations: 1.5 Initial (mean of 2 teams) Model Development: 3.5 Defined (mean of 2 teams) "
         "Data Ingestion and Preparation: 4.0 Managed (mean of 2 teams)"
     )
     assert "Steps most teams have in “Now”" in text
-    assert ("Practice In “Now” On the roadmap Monitor models in production 2 2 of 2 "
-            "Register models before deployment 2 2 of 2") in text
+    assert (
+        "Practice In “Now” On the roadmap Monitor models in production 2 2 of 2 "
+        "Register models before deployment 2 2 of 2"
+    ) in text
 
 
 def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, client):  # noqa: F811

@@ -1,4 +1,5 @@
 """The team's action plan: adding roadmap items, editing an action, measured progress, exports, history."""
+
 import datetime
 import re
 
@@ -17,7 +18,9 @@ from tests.helpers import text_of
 
 def answer(assessment, user, key, level):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level)])
+    answers_save(
+        assessment=assessment, user=user, answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level)]
+    )
 
 
 @pytest.fixture
@@ -30,7 +33,9 @@ def baseline(assessment, member):
 
 
 def roadmap_keys(assessment):
-    return {item.question_key: item_key(item.question_key, item.to_level) for item in assessment_report(assessment).roadmap}
+    return {
+        item.question_key: item_key(item.question_key, item.to_level) for item in assessment_report(assessment).roadmap
+    }
 
 
 def client_for(user):
@@ -48,7 +53,8 @@ def test_it_adds_ticked_roadmap_items_to_the_plan(baseline, member):
     assert response.status_code == 302 and response["Location"] == reverse("team-plan", args=[baseline.team_id])
     actions = models.Action.objects.filter(team=baseline.team).order_by("question_key")
     assert [(a.question_key, a.questionnaire_slug, a.status) for a in actions] == [
-        ("data-discovery", "small-ml", "planned"), ("streaming-data", "small-ml", "planned"),
+        ("data-discovery", "small-ml", "planned"),
+        ("streaming-data", "small-ml", "planned"),
     ]
     assert all(a.history.first().history_user == member for a in actions)
     # Added again: nothing new; a single item with its own button.
@@ -77,10 +83,17 @@ def test_viewers_and_executives_read_the_plan_but_cannot_write(baseline, member,
         assert page.status_code == 200 and "How does your organization collect streaming data" in text_of(page)
         detail = client.get(reverse("team-plan-action", args=[baseline.team_id, action.pk]))
         assert detail.status_code == 200 and "Save the action" not in text_of(detail)
-        assert client.post(reverse("team-plan-action", args=[baseline.team_id, action.pk]),
-                           {"status": "done"}).status_code == 403
-        assert client.post(reverse("assessment-plan-add", args=[baseline.pk]),
-                           {"items": [roadmap_keys(baseline)["data-discovery"]]}).status_code == 403
+        assert (
+            client.post(reverse("team-plan-action", args=[baseline.team_id, action.pk]), {"status": "done"}).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                reverse("assessment-plan-add", args=[baseline.pk]),
+                {"items": [roadmap_keys(baseline)["data-discovery"]]},
+            ).status_code
+            == 403
+        )
     assert models.Action.objects.get().status == "planned" and models.Action.objects.count() == 1
 
 
@@ -89,14 +102,26 @@ def test_a_member_edits_an_action_and_the_history_says_who(baseline, member):
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
     action = models.Action.objects.get()
     url = reverse("team-plan-action", args=[baseline.team_id, action.pk])
-    response = client_for(member).post(url, {
-        "owner": member.pk, "owner_name": "", "due_date": "2027-03-31", "status": "in_progress",
-        "wont_do_reason": "", "link": "https://tracker.example/ML-12", "note": "Start with the pilot",
-    })
+    response = client_for(member).post(
+        url,
+        {
+            "owner": member.pk,
+            "owner_name": "",
+            "due_date": "2027-03-31",
+            "status": "in_progress",
+            "wont_do_reason": "",
+            "link": "https://tracker.example/ML-12",
+            "note": "Start with the pilot",
+        },
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.owner, action.due_date, action.status, action.link) == (
-        member, datetime.date(2027, 3, 31), "in_progress", "https://tracker.example/ML-12")
+        member,
+        datetime.date(2027, 3, 31),
+        "in_progress",
+        "https://tracker.example/ML-12",
+    )
     page = text_of(client_for(member).get(url))
     assert "Mia Member" in page and "status In progress" in page and "Added to the plan" in page
 
@@ -115,7 +140,9 @@ def test_wont_do_needs_a_reason(baseline, member):
 @pytest.mark.django_db
 def test_progress_is_measured_by_the_next_assessment(baseline, member, team):
     keys = roadmap_keys(baseline)
-    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
+    actions_add_from_roadmap(
+        assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]]
+    )
     streaming = models.Action.objects.get(question_key="streaming-data")
     discovery = models.Action.objects.get(question_key="data-discovery")
     action_update(action=discovery, user=member, given=ActionInput(status="done", due_date=datetime.date(2020, 1, 1)))
@@ -137,10 +164,14 @@ def test_progress_is_measured_by_the_next_assessment(baseline, member, team):
 @pytest.mark.django_db
 def test_the_plan_puts_overdue_first_and_filters(baseline, member, team, agency):
     keys = roadmap_keys(baseline)
-    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
+    actions_add_from_roadmap(
+        assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]]
+    )
     late = models.Action.objects.get(question_key="data-discovery")
     later = models.Action.objects.get(question_key="streaming-data")
-    action_update(action=late, user=member, given=ActionInput(due_date=datetime.date(2026, 1, 10), owner_name="Ana Outside"))
+    action_update(
+        action=late, user=member, given=ActionInput(due_date=datetime.date(2026, 1, 10), owner_name="Ana Outside")
+    )
     action_update(action=later, user=member, given=ActionInput(due_date=datetime.date(2026, 1, 5), owner_id=member.pk))
     today = datetime.date(2026, 1, 7)
     [(status, _words, rows)] = team_plan(team, today=today)
@@ -159,7 +190,10 @@ def test_the_plan_puts_overdue_first_and_filters(baseline, member, team, agency)
 def test_an_action_whose_question_is_gone_shows_question_retired(baseline, member, team):
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
     models.Action.objects.create(
-        team=team, questionnaire_slug="small-ml", question_key="no-longer-asked", target_level=3,
+        team=team,
+        questionnaire_slug="small-ml",
+        question_key="no-longer-asked",
+        target_level=3,
         created_at=baseline.submitted_at,
     )
     rows = {r.action.question_key: r for r in action_rows(models.Action.objects.all())}
@@ -184,11 +218,14 @@ def test_the_roadmap_page_shows_the_action_and_offers_add_to_plan(baseline, memb
 def test_the_exports_carry_the_plan(baseline, member, team):
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
     action = models.Action.objects.get()
-    action_update(action=action, user=member, given=ActionInput(
-        due_date=datetime.date(2027, 5, 1), owner_name="=HYPERLINK(1)", note="Check, then ship"))
+    action_update(
+        action=action,
+        user=member,
+        given=ActionInput(due_date=datetime.date(2027, 5, 1), owner_name="=HYPERLINK(1)", note="Check, then ship"),
+    )
     client = client_for(member)
     csv_text = client.get(reverse("team-plan-csv", args=[team.pk])).content.decode("utf-8-sig")
-    assert '"streaming-data"' in csv_text and "\"'=HYPERLINK(1)\"" in csv_text and '"2027-05-01"' in csv_text
+    assert '"streaming-data"' in csv_text and '"\'=HYPERLINK(1)"' in csv_text and '"2027-05-01"' in csv_text
     response = client.get(reverse("team-plan-ics", args=[team.pk]))
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -201,9 +238,13 @@ def test_the_exports_carry_the_plan(baseline, member, team):
 @pytest.mark.django_db
 def test_the_portfolio_shows_each_teams_counts_and_the_overdue_list(baseline, member, executive, team):
     keys = roadmap_keys(baseline)
-    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
+    actions_add_from_roadmap(
+        assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]]
+    )
     late = models.Action.objects.get(question_key="data-discovery")
-    action_update(action=late, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1), owner_name="Ana Outside"))
+    action_update(
+        action=late, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1), owner_name="Ana Outside")
+    )
     second = assessment_create(team=team, version=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
     answer(second, member, "streaming-data", models.Action.objects.get(question_key="streaming-data").target_level)
     assessment_submit(assessment=second, user=member)
@@ -227,7 +268,9 @@ def test_the_pdf_has_an_action_plan_section_and_a_new_key_when_the_plan_changes(
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
     action = models.Action.objects.get()
     key_added = assessment_pdf_key(baseline)
-    action_update(action=action, user=member, given=ActionInput(owner_name="Ana Outside", due_date=datetime.date(2027, 4, 2)))
+    action_update(
+        action=action, user=member, given=ActionInput(owner_name="Ana Outside", due_date=datetime.date(2027, 4, 2))
+    )
     key_changed = assessment_pdf_key(baseline)
     assert len({key_before, key_added, key_changed}) == 3
     pdf = assessment_pdf(assessment_report(baseline))
@@ -249,7 +292,9 @@ def test_the_plan_page_costs_the_same_queries_for_more_actions(baseline, member,
         assert client.get(url).status_code == 200
     actions_add_from_roadmap(assessment=baseline, user=member, item_keys=list(keys.values()))
     for action in models.Action.objects.all():
-        action_update(action=action, user=member, given=ActionInput(owner_id=member.pk, due_date=datetime.date(2027, 1, 1)))
+        action_update(
+            action=action, user=member, given=ActionInput(owner_id=member.pk, due_date=datetime.date(2027, 1, 1))
+        )
     assert models.Action.objects.count() > 2
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
@@ -267,7 +312,9 @@ def test_actions_carry_over_to_a_newer_content_version_and_retire_with_the_quest
     text = text.replace('version: "2026.1"', 'version: "2026.2"').replace("data-discovery", "data-finding")
     newer = questionnaire_load(parse_questionnaire(text.encode(), "newer.yaml"), loaded_from="newer.yaml").version
     keys = roadmap_keys(baseline)
-    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]])
+    actions_add_from_roadmap(
+        assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]]
+    )
     streaming = models.Action.objects.get(question_key="streaming-data")
     second = assessment_create(team=team, version=newer, title="On 2026.2", user=member, copy_from=baseline)
     answer(second, member, "streaming-data", streaming.target_level)

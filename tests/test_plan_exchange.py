@@ -1,4 +1,5 @@
 """Action plans in export_assessments / import_assessments, and in the assessment's JSON export."""
+
 import datetime
 import json
 
@@ -19,13 +20,27 @@ pytestmark = pytest.mark.django_db
 def planned(team, member, questionnaire_version):
     now = timezone.now()
     models.Action.objects.create(
-        team=team, questionnaire_slug="small-ml", question_key="streaming-data", target_level=3, owner=member,
-        due_date=datetime.date(2027, 3, 31), status="in_progress", link="https://tracker.example/ML-1",
-        note="Pilot first", created_by=member, created_at=now,
+        team=team,
+        questionnaire_slug="small-ml",
+        question_key="streaming-data",
+        target_level=3,
+        owner=member,
+        due_date=datetime.date(2027, 3, 31),
+        status="in_progress",
+        link="https://tracker.example/ML-1",
+        note="Pilot first",
+        created_by=member,
+        created_at=now,
     )
     models.Action.objects.create(
-        team=team, questionnaire_slug="small-ml", question_key="data-discovery", target_level=5,
-        owner_name="Ana Outside", status="wont_do", wont_do_reason="Bought a catalog service", created_at=now,
+        team=team,
+        questionnaire_slug="small-ml",
+        question_key="data-discovery",
+        target_level=5,
+        owner_name="Ana Outside",
+        status="wont_do",
+        wont_do_reason="Bought a catalog service",
+        created_at=now,
     )
     return team
 
@@ -45,7 +60,12 @@ def test_it_round_trips_the_plan(planned, member, tmp_path, capsys):
     assert "2 action(s) of plans imported" in capsys.readouterr().out
     streaming = models.Action.objects.get(question_key="streaming-data")
     assert (streaming.owner, streaming.due_date, streaming.status, streaming.link, streaming.note) == (
-        member, datetime.date(2027, 3, 31), "in_progress", "https://tracker.example/ML-1", "Pilot first")
+        member,
+        datetime.date(2027, 3, 31),
+        "in_progress",
+        "https://tracker.example/ML-1",
+        "Pilot first",
+    )
     discovery = models.Action.objects.get(question_key="data-discovery")
     assert (discovery.owner_name, discovery.wont_do_reason) == ("Ana Outside", "Bought a catalog service")
     # Imported again: the same actions are skipped, never doubled.
@@ -53,13 +73,16 @@ def test_it_round_trips_the_plan(planned, member, tmp_path, capsys):
     assert models.Action.objects.count() == 2
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"due_date": "10000-01-01"}, "due_date '10000-01-01' is not a date"),
-    ({"link": "javascript:alert(1)"}, "must start with http:// or https://"),
-    ({"note": "x" * 1_000_000}, "note: 1000000 characters long; the limit is 5000"),
-    ({"status": "wont_do", "wont_do_reason": ""}, "wont_do_reason: required"),
-    ({"question": "Bad Key"}, "question 'Bad Key' must be lowercase"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"due_date": "10000-01-01"}, "due_date '10000-01-01' is not a date"),
+        ({"link": "javascript:alert(1)"}, "must start with http:// or https://"),
+        ({"note": "x" * 1_000_000}, "note: 1000000 characters long; the limit is 5000"),
+        ({"status": "wont_do", "wont_do_reason": ""}, "wont_do_reason: required"),
+        ({"question": "Bad Key"}, "question 'Bad Key' must be lowercase"),
+    ],
+)
 def test_it_refuses_a_bad_action_and_imports_nothing(planned, tmp_path, capsys, change, message):
     path = export(tmp_path)
     data = json.loads(path.read_text())

@@ -15,23 +15,38 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def agency_data(team, other_team, member, outsider, questionnaire_version):
     """Data Platform: an older and a newer submission and a newer draft; Other Team: one submission."""
-    submitted_assessment(team, member, questionnaire_version, {"streaming-data": ("choice", 5)},
-                         title="Old", when="2026-01-15")
+    submitted_assessment(
+        team, member, questionnaire_version, {"streaming-data": ("choice", 5)}, title="Old", when="2026-01-15"
+    )
     # data 0.5 (3.0 Defined), models 0.25 (2.0), operations 0 (1.0 Initial), overall 0.25 (2.0)
     submitted_assessment(
-        team, member, questionnaire_version,
-        {"streaming-data": ("choice", 3), "data-discovery": ("choice", 3), "model-versions": ("choice", 2),
-         "production-monitoring": ("choice", 1)},
-        title="Latest", when="2026-06-30",
+        team,
+        member,
+        questionnaire_version,
+        {
+            "streaming-data": ("choice", 3),
+            "data-discovery": ("choice", 3),
+            "model-versions": ("choice", 2),
+            "production-monitoring": ("choice", 1),
+        },
+        title="Latest",
+        when="2026-06-30",
     )
     draft = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="Draft")
     answer(draft, member, {"streaming-data": ("choice", 1)})
     # data 1.0 (5.0), models 1.0 (5.0), operations 0.25 (2.0), overall 2.75 / 3.5 (4.1 Managed)
     submitted_assessment(
-        other_team, outsider, questionnaire_version,
-        {"streaming-data": ("choice", 5), "data-discovery": ("choice", 5), "model-versions": ("choice", 5),
-         "production-monitoring": ("choice", 2)},
-        title="Baseline", when="2026-05-01",
+        other_team,
+        outsider,
+        questionnaire_version,
+        {
+            "streaming-data": ("choice", 5),
+            "data-discovery": ("choice", 5),
+            "model-versions": ("choice", 5),
+            "production-monitoring": ("choice", 2),
+        },
+        title="Baseline",
+        when="2026-05-01",
     )
     models.Team.objects.create(agency=team.agency, name="Newcomers", slug="newcomers")
 
@@ -44,7 +59,10 @@ def test_it_shows_each_teams_latest_submitted_assessment(client, executive, agen
     assert row_text(response, "Data Platform 30 Jun 2026") == (
         "Data Platform 30 Jun 2026 2.0 Developing 3.0 Defined 2.0 Developing 1.0 Initial"
     )
-    assert row_text(response, "Other Team 1 May 2026") == "Other Team 1 May 2026 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing"
+    assert (
+        row_text(response, "Other Team 1 May 2026")
+        == "Other Team 1 May 2026 4.1 Managed 5.0 Optimized 5.0 Optimized 2.0 Developing"
+    )
 
 
 def test_it_colors_cells_by_level_band(client, executive, agency_data):
@@ -71,7 +89,9 @@ def test_it_ranks_the_weakest_areas_by_mean_level(client, executive, agency_data
     weakest = text.split("Weakest areas")[1].split("Steps most teams have")[0]
     # operations (0 + 0.25) / 2 -> 1.5; models (0.25 + 1) / 2 -> 3.5; data (0.5 + 1) / 2 -> 4.0
     assert re.findall(r"(Operations|Model Development|Data Ingestion and Preparation)\s*: (\d\.\d)", weakest) == [
-        ("Operations", "1.5"), ("Model Development", "3.5"), ("Data Ingestion and Preparation", "4.0"),
+        ("Operations", "1.5"),
+        ("Model Development", "3.5"),
+        ("Data Ingestion and Preparation", "4.0"),
     ]
 
 
@@ -86,8 +106,12 @@ def test_it_counts_the_practices_most_teams_have_in_now(client, executive, agenc
     assert row_text(response, "Register models before deployment") == "Register models before deployment 2 2 of 2"
     assert row_text(response, "Keep a data catalog") == "Keep a data catalog 0 1 of 2"
     html = response.content.decode()
-    titles = ["Monitor models in production", "Register models before deployment",
-              "Ingest streaming data with a managed stream", "Keep a data catalog"]
+    titles = [
+        "Monitor models in production",
+        "Register models before deployment",
+        "Ingest streaming data with a managed stream",
+        "Keep a data catalog",
+    ]
     positions = [html.index(f"{title}</a>") for title in titles]
     assert positions == sorted(positions)
 
@@ -95,7 +119,7 @@ def test_it_counts_the_practices_most_teams_have_in_now(client, executive, agenc
 def test_it_lists_the_steps_teams_have_in_now(client, executive, agency_data):
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
-    steps = text[text.index("Steps most teams have in “Now”"):text.index("Practices most teams need now")]
+    steps = text[text.index("Steps most teams have in “Now”") : text.index("Practices most teams need now")]
     # One team each; questionnaire order on ties.
     expected = [
         "How are trained models kept? to 4 Managed: In a model registry Model Development 1 of 2",
@@ -108,18 +132,26 @@ def test_it_lists_the_steps_teams_have_in_now(client, executive, agency_data):
     assert "How does your organization collect streaming data" not in steps
 
 
-def test_the_step_in_most_teams_now_comes_first(client, executive, team, other_team, member, outsider,
-                                                  questionnaire_version):
-    submitted_assessment(team, member, questionnaire_version, {"production-monitoring": ("choice", 1),
-                                                               "model-versions": ("choice", 2)}, when="2026-06-30")
-    submitted_assessment(other_team, outsider, questionnaire_version, {"production-monitoring": ("choice", 1)},
-                         when="2026-06-30")
+def test_the_step_in_most_teams_now_comes_first(
+    client, executive, team, other_team, member, outsider, questionnaire_version
+):
+    submitted_assessment(
+        team,
+        member,
+        questionnaire_version,
+        {"production-monitoring": ("choice", 1), "model-versions": ("choice", 2)},
+        when="2026-06-30",
+    )
+    submitted_assessment(
+        other_team, outsider, questionnaire_version, {"production-monitoring": ("choice", 1)}, when="2026-06-30"
+    )
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
-    steps = text[text.index("Steps most teams have in “Now”"):text.index("Practices most teams need now")]
+    steps = text[text.index("Steps most teams have in “Now”") : text.index("Practices most teams need now")]
     # Both teams: production-monitoring 1 -> 2 first (stage 2); only Data Platform has model-versions -> 4.
     assert steps.index("to 2 Developing: Someone looks at it now and then Operations 2 of 2") < steps.index(
-        "How are trained models kept? to 4 Managed")
+        "How are trained models kept? to 4 Managed"
+    )
 
 
 def test_it_says_so_when_nobody_has_submitted(client, executive, team):
@@ -155,17 +187,21 @@ def test_it_puts_teams_on_two_versions_of_a_questionnaire_in_one_table(
     from assessment.selectors.questionnaires import questionnaire_domain
     from assessment.services.questionnaires import questionnaire_load
 
-    newer = questionnaire_load(dataclasses.replace(questionnaire_domain(questionnaire_version), version="2026.2")).version
+    newer = questionnaire_load(
+        dataclasses.replace(questionnaire_domain(questionnaire_version), version="2026.2")
+    ).version
     submitted_assessment(team, member, questionnaire_version, {"streaming-data": ("choice", 2)}, title="Old version")
     submitted_assessment(other_team, outsider, newer, {"streaming-data": ("choice", 4)}, title="New version")
     client.force_login(executive)
     response = client.get(reverse("portfolio-teams"))
     html = response.content.decode()
-    assert html.count("<table class=\"table table-bordered portfolio-heatmap portfolio-teams\">") == 1
+    assert html.count('<table class="table table-bordered portfolio-heatmap portfolio-teams">') == 1
     # data: streaming-data only (w 2): level 2 -> 2.0, level 4 -> 4.0; models and operations not scored.
     rows = [r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if "heat-value" in r]
     texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
-    assert any(t.startswith("Data Platform") and "2.0 Developing 2.0 Developing – Not scored – Not scored" in t for t in texts)
+    assert any(
+        t.startswith("Data Platform") and "2.0 Developing 2.0 Developing – Not scored – Not scored" in t for t in texts
+    )
     assert any(t.startswith("Other Team") and "4.0 Managed 4.0 Managed – Not scored – Not scored" in t for t in texts)
 
 
@@ -178,8 +214,9 @@ def test_it_shows_new_figures_once_the_summaries_are_recomputed(client, executiv
     assert row_text(client.get(reverse("portfolio-teams")), header).startswith(f"{header} 2.0 Developing")
     # A correction made behind the services' back (as a change to the scoring rules would be):
     # the stored figures stay until recomputed, then show it.
-    level_5 = models.Choice.objects.get(question__key="model-versions", question__area__questionnaire=questionnaire_version,
-                                        level=5)
+    level_5 = models.Choice.objects.get(
+        question__key="model-versions", question__area__questionnaire=questionnaire_version, level=5
+    )
     models.Answer.objects.filter(assessment=latest).update(choice=level_5)
     assert row_text(client.get(reverse("portfolio-teams")), header).startswith(f"{header} 2.0 Developing")
     call_command("recompute_summaries", stdout=io.StringIO())
@@ -265,12 +302,15 @@ def test_it_pages_teams_fifty_at_a_time(client, executive, agency):
     assert "Team 119" in third and "Team 099" not in third and "Previous page" in third
 
 
-@pytest.mark.parametrize("query, field, message", [
-    ({"below": "3"}, "area", "Choose the area the level applies to."),
-    ({"area": "operations"}, "below", "Choose the level the teams are below."),
-    ({"area": "nowhere", "below": "3"}, "area", "Select a valid choice."),
-    ({"page": "-1"}, "page", "greater than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"below": "3"}, "area", "Choose the area the level applies to."),
+        ({"area": "operations"}, "below", "Choose the level the teams are below."),
+        ({"area": "nowhere", "below": "3"}, "area", "Select a valid choice."),
+        ({"page": "-1"}, "page", "greater than or equal to 1"),
+    ],
+)
 def test_it_explains_a_bad_filter_without_failing(client, executive, divided, query, field, message):
     client.force_login(executive)
     response = client.get(reverse("portfolio-teams"), query)

@@ -21,21 +21,31 @@ def small(questionnaire_version):
 def test_it_puts_each_kind_of_answer_into_words(small):
     questionnaire, question = small
     level_3_text = next(c.text for c in question.choices if c.level == 3)
-    assert answer_in_words(questionnaire, domain.Answer(domain.CHOICE, 3), question) == f"Level 3 (Defined): {level_3_text}"
+    assert (
+        answer_in_words(questionnaire, domain.Answer(domain.CHOICE, 3), question)
+        == f"Level 3 (Defined): {level_3_text}"
+    )
     assert answer_in_words(questionnaire, domain.Answer(domain.CHOICE, 3)) == "Level 3 (Defined)"
     assert answer_in_words(questionnaire, domain.Answer(domain.NOT_SURE), question) == (
         "Not sure – to verify (counted as level 1 (Initial))"
     )
-    assert answer_in_words(questionnaire, domain.Answer(domain.NOT_APPLICABLE), question) == "Not applicable (reason not given)"
+    assert (
+        answer_in_words(questionnaire, domain.Answer(domain.NOT_APPLICABLE), question)
+        == "Not applicable (reason not given)"
+    )
     assert answer_in_words(questionnaire, None, question) == "Unanswered"
     with_reason = domain.Answer(domain.NOT_APPLICABLE, na_reason=domain.NA_SHARED_SERVICE)
-    assert answer_in_words(questionnaire, with_reason) == "Not applicable (provided by another agency or a shared service)"
+    assert (
+        answer_in_words(questionnaire, with_reason) == "Not applicable (provided by another agency or a shared service)"
+    )
 
 
 def test_it_words_answers_the_questionnaire_no_longer_has(small):
     questionnaire, _ = small
     assert level_in_words(questionnaire, 9) == "Level 9"
-    assert answer_in_words(questionnaire, domain.Answer(domain.CHOICE, None)) == "A choice no longer in the questionnaire"
+    assert (
+        answer_in_words(questionnaire, domain.Answer(domain.CHOICE, None)) == "A choice no longer in the questionnaire"
+    )
 
 
 def test_it_shows_readers_the_same_words_as_the_pdf(client, viewer, member, assessment):
@@ -61,7 +71,9 @@ def test_every_download_of_one_assessment_carries_the_same_local_date(client, se
     """Submitted at 02:30 UTC on 1 April is still 31 March in New York: JSON, CSV and PDF all say so."""
     settings.TIME_ZONE = "America/New_York"
     submitted = datetime.datetime(2026, 4, 1, 2, 30, tzinfo=datetime.UTC)
-    models.Assessment.objects.filter(pk=assessment.pk).update(status=models.Assessment.SUBMITTED, submitted_at=submitted)
+    models.Assessment.objects.filter(pk=assessment.pk).update(
+        status=models.Assessment.SUBMITTED, submitted_at=submitted
+    )
     assessment.refresh_from_db()
     client.force_login(member)
     names = {

@@ -1,5 +1,6 @@
 """Every page of results, roadmap, exports, history and portfolio runs a fixed number
 of queries, whatever the number of questions, answers, assessments or teams."""
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -32,7 +33,11 @@ def test_it_runs_the_same_queries_for_small_and_full_questionnaires(
 ):
     small = submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version), title="S")
     full = submitted_assessment(
-        team, member, full_questionnaire_version, all_answers(full_questionnaire_version), title="F",
+        team,
+        member,
+        full_questionnaire_version,
+        all_answers(full_questionnaire_version),
+        title="F",
         targets={models.Area.objects.filter(questionnaire=full_questionnaire_version).first().key: 5},
     )
     assert full.answers.count() > 4 * small.answers.count()
@@ -87,12 +92,14 @@ def test_it_runs_the_same_queries_for_few_and_many_teams_in_the_portfolio(
 
     def add_teams(start, count):
         for i in range(start, start + count):
-            team = models.Team.objects.create(agency=agency, name=f"Team {i:02d}", slug=f"team-{i}",
-                                              division=divisions[i % 3])
+            team = models.Team.objects.create(
+                agency=agency, name=f"Team {i:02d}", slug=f"team-{i}", division=divisions[i % 3]
+            )
             answers = all_answers(questionnaire_version, pattern=(1 + i % 3, 2, "not_sure", 4))
             submitted_assessment(team, member, questionnaire_version, answers, title="Old", when="2026-01-01")
-            submitted_assessment(team, member, questionnaire_version, answers, title="New", when="2026-04-01",
-                                 targets={"data": 5})
+            submitted_assessment(
+                team, member, questionnaire_version, answers, title="New", when="2026-04-01", targets={"data": 5}
+            )
 
     url, pinned = PORTFOLIO_PAGES[page]
     url = str(url).replace("division=first", f"division={divisions[0].pk}")

@@ -7,6 +7,7 @@ below, and with the format validator (assessment.domain.schema.parse_questionnai
 which must accept them without a single problem. The roadmap rules are those of
 docs/questionnaire-format.md, section 4.
 """
+
 import re
 from pathlib import Path
 

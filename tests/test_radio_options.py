@@ -1,4 +1,5 @@
 """The radio_options filter writes the same radios as Django's own iteration over a RadioSelect field."""
+
 import re
 from html.parser import HTMLParser
 

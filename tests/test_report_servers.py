@@ -5,6 +5,7 @@ loopback, one `db_worker`, and one database: a SQLite file, or, when
 DATABASE_URL points at PostgreSQL, a database of its own made there for the
 test and dropped after it.
 """
+
 import json
 import os
 import subprocess
@@ -90,7 +91,10 @@ def start_server(env, port, log: Path) -> subprocess.Popen:
     server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_ACCESS_LOG": ""}
     return subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=REPO, env=server_env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=server_env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
 
 

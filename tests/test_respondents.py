@@ -1,4 +1,5 @@
 """Several respondents, one team answer: opening, answering alone, the disagreement view, reconciling."""
+
 import html
 import json
 import re
@@ -69,12 +70,18 @@ def opened(assessment, member, ana, ben):
 @pytest.fixture
 def answered(opened, ana, ben):
     """Ana and Ben answered the data area 3 levels apart on streaming-data, alike on data-discovery."""
-    assert client_for(ana).post(
-        url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3", "Only scripts")
-    ).status_code == 302
-    assert client_for(ben).post(
-        url("respondent-area", opened, area_key="data"), area_post("level-4", "level-3", "We have Kinesis")
-    ).status_code == 302
+    assert (
+        client_for(ana)
+        .post(url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3", "Only scripts"))
+        .status_code
+        == 302
+    )
+    assert (
+        client_for(ben)
+        .post(url("respondent-area", opened, area_key="data"), area_post("level-4", "level-3", "We have Kinesis"))
+        .status_code
+        == 302
+    )
     return opened
 
 
@@ -146,7 +153,8 @@ def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(answer
     assert "Ana Engineer 1" not in page  # the note reaches every reader: levels without names
     shown = dict(re.findall(r'name="shown_([a-z-]+)" value="([^"]+)"', page))
     data = area_post(
-        "level-2", "level-3",
+        "level-2",
+        "level-3",
         "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down.",
         **{f"shown_{k}": v for k, v in shown.items()},
     )
@@ -313,8 +321,11 @@ def test_the_json_export_carries_respondents_and_decisions(reconciled, member, v
     assert {"question": "streaming-data", "answer": "choice", "level": 1, "note": "Only scripts"} in ana["answers"]
     assert panel["decisions"] == [
         {
-            "question": "streaming-data", "decided_by": "member", "decided_at": panel["decisions"][0]["decided_at"],
-            "spread": 3, "responses": {"Ana Engineer": 1, "Ben Security": 4},
+            "question": "streaming-data",
+            "decided_by": "member",
+            "decided_at": panel["decisions"][0]["decided_at"],
+            "spread": 3,
+            "responses": {"Ana Engineer": 1, "Ben Security": 4},
         }
     ]
     # A viewer, sharing off: the agreement and who decided, not who answered what.
@@ -360,15 +371,20 @@ def test_export_and_import_carry_respondents_and_decisions(reconciled, tmp_path,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("change, message", [
-    (lambda p: p["respondents"][0]["answers"][0].update(level=9),
-     'panel: respondents[0]: answers[0] (question "streaming-data"): level 9 is not a choice'),
-    (lambda p: p["decisions"][0].update(question="nope"), "panel: decisions[0]: question 'nope' is not in"),
-    (lambda p: p["decisions"][0].update(spread=-1), "panel: decisions[0]: spread: expected a whole number"),
-    (lambda p: p.update(share_individual_answers="yes"), "panel: share_individual_answers: expected true or false"),
-    (lambda p: p["respondents"][1].update(user="ana"), 'panel: respondents[1]: user "ana" is a respondent twice'),
-    (lambda p: p.update(extra=1), "panel: unknown key 'extra'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda p: p["respondents"][0]["answers"][0].update(level=9),
+            'panel: respondents[0]: answers[0] (question "streaming-data"): level 9 is not a choice',
+        ),
+        (lambda p: p["decisions"][0].update(question="nope"), "panel: decisions[0]: question 'nope' is not in"),
+        (lambda p: p["decisions"][0].update(spread=-1), "panel: decisions[0]: spread: expected a whole number"),
+        (lambda p: p.update(share_individual_answers="yes"), "panel: share_individual_answers: expected true or false"),
+        (lambda p: p["respondents"][1].update(user="ana"), 'panel: respondents[1]: user "ana" is a respondent twice'),
+        (lambda p: p.update(extra=1), "panel: unknown key 'extra'"),
+    ],
+)
 def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys, change, message):
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -384,7 +400,9 @@ def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys,
 
 
 @pytest.mark.django_db
-def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(answered, member, django_assert_max_num_queries):
+def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
+    answered, member, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -402,9 +420,11 @@ def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(answe
     panel_open(assessment=answered, lead=member, users=[*ana_and_ben, *more])
     for user in more:
         respondent = models.Respondent.objects.get(user=user)
-        respondent_answers_save(respondent=respondent, user=user, answers=[
-            AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")
-        ])
+        respondent_answers_save(
+            respondent=respondent,
+            user=user,
+            answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")],
+        )
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(page)
     assert response.status_code == 200 and response.content.decode().count("More") >= 4

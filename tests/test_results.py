@@ -41,7 +41,7 @@ def test_it_says_not_scored_rather_than_zero(client, member, answered):
 def test_it_draws_the_radar_with_the_table_as_its_text_alternative(client, member, answered):
     client.force_login(member)
     html = client.get(reverse("assessment-results", args=[answered.pk])).content.decode()
-    assert '<svg' in html and 'role="img"' in html
+    assert "<svg" in html and 'role="img"' in html
     assert "Data Ingestion and Preparation: current 2.3, target 4" in html  # the chart's description
     assert "Operations: current not scored, target 4" in html
     assert "<caption>Maturity by area</caption>" in html

@@ -24,7 +24,7 @@ def section(text: str, heading: str, following: str | None) -> str:
 
 
 def item_text(html: str, position: int) -> str:
-    item = html[html.index(f'id="item-{position}"'):]
+    item = html[html.index(f'id="item-{position}"') :]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item[: item.index("</article>")]))
 
 
@@ -70,7 +70,7 @@ def test_an_item_shows_from_to_done_practices_effort_and_needs(client, member, a
 def test_it_lists_not_sure_answers_to_verify_first(client, member, answered):
     client.force_login(member)
     text = text_of(client.get(reverse("assessment-roadmap", args=[answered.pk])))
-    verify = text[text.index("Verify first"):text.index("steps take your answers")]
+    verify = text[text.index("Verify first") : text.index("steps take your answers")]
     assert "1 answer is “Not sure”" in verify
     assert "1.2 How do teams find the data they need? (Data Ingestion and Preparation)" in verify
 
@@ -82,8 +82,8 @@ def test_later_is_collapsed_in_a_details_element(client, member, answered):
     )
     client.force_login(member)
     html = client.get(reverse("assessment-roadmap", args=[answered.pk])).content.decode()
-    later = html[html.index('id="phase-later"'):]
-    details = later[later.index("<details"):later.index("</details>")]
+    later = html[html.index('id="phase-later"') :]
+    details = later[later.index("<details") : later.index("</details>")]
     assert "open" not in details[: details.index(">")]
     assert "<summary>Show the 1 later item</summary>" in details
     assert 'id="item-4"' in details

@@ -83,7 +83,9 @@ def test_it_uses_the_newest_version_when_an_older_one_is_loaded_too():
 @pytest.mark.django_db
 def test_baselines_answer_every_question_by_its_id(full_questionnaire_version):
     seed()
-    keys = set(models.Question.objects.filter(area__questionnaire=full_questionnaire_version).values_list("key", flat=True))
+    keys = set(
+        models.Question.objects.filter(area__questionnaire=full_questionnaire_version).values_list("key", flat=True)
+    )
     assert set(BASELINE) == keys
     for baseline in models.Assessment.objects.filter(title="Baseline assessment"):
         answered = set(baseline.answers.values_list("question__key", flat=True))
@@ -100,7 +102,11 @@ def test_the_three_teams_stand_at_clearly_different_levels(full_questionnaire_ve
     seed()
 
     assert baseline_levels() == {"citizen-services": 1.8, "benefits-analytics": 2.7, "fraud-detection": 3.6}
-    assert [slug for slug, _name, _division in DEMO_TEAMS] == ["citizen-services", "benefits-analytics", "fraud-detection"]
+    assert [slug for slug, _name, _division in DEMO_TEAMS] == [
+        "citizen-services",
+        "benefits-analytics",
+        "fraud-detection",
+    ]
 
 
 @pytest.mark.django_db
@@ -108,11 +114,13 @@ def test_later_assessments_build_on_the_one_before(full_questionnaire_version):
     seed()
     team = models.Team.objects.get(slug="fraud-detection")
     baseline, review, current = team.assessments.order_by("created_at", "pk")
-    scores = assessment_scores(
-        list(models.Assessment.objects.filter(team=team).select_related("questionnaire"))
-    )
+    scores = assessment_scores(list(models.Assessment.objects.filter(team=team).select_related("questionnaire")))
 
-    assert [baseline.title, review.title, current.title] == ["Baseline assessment", "Quarterly review", "Current quarter"]
+    assert [baseline.title, review.title, current.title] == [
+        "Baseline assessment",
+        "Quarterly review",
+        "Current quarter",
+    ]
     assert current.status == models.Assessment.DRAFT
     assert scores[baseline.pk].score < scores[review.pk].score < scores[current.pk].score
     assert review.answers.count() == baseline.answers.count()
@@ -125,7 +133,11 @@ def test_running_it_twice_keeps_data_and_passwords(full_questionnaire_version, m
     first = seed()
     counts = (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count())
     second = seed()
-    assert (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count()) == counts
+    assert (
+        models.Assessment.objects.count(),
+        models.Answer.objects.count(),
+        get_user_model().objects.count(),
+    ) == counts
     logins = [line for line in first.splitlines() if line.startswith("  ")]
     assert logins == [line for line in second.splitlines() if line.startswith("  ")]
     assert "0 new assessments" in second

@@ -8,6 +8,7 @@ password; the old cookie, replayed many times, must get the login page from
 whichever worker answers. The access log names the worker (pid) of each request,
 so the test also proves the replays reached more than one worker.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -124,7 +125,11 @@ def database_url(transactional_db, tmp_path):
     # `migrate` alone must create everything the app needs, the shared cache's table included.
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=REPO, env=production_env(DATABASE_URL=url), capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=production_env(DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return url
@@ -133,7 +138,9 @@ def database_url(transactional_db, tmp_path):
 @pytest.fixture
 def server(database_url, tmp_path):
     env = production_env(DATABASE_URL=database_url, SECURE_SSL="0", STATIC_USE_FINDERS="1", ALLOWED_HOSTS="127.0.0.1")
-    setup = subprocess.run([sys.executable, "-c", SETUP_USERS], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    setup = subprocess.run(
+        [sys.executable, "-c", SETUP_USERS], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert setup.returncode == 0, setup.stderr
     port = free_port()
     access_log = tmp_path / "access.log"
@@ -145,11 +152,18 @@ def server(database_url, tmp_path):
     )
     process = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py",
-            "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(r)s %(s)s",
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "config/gunicorn.conf.py",
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(p)s %(r)s %(s)s",
             "config.wsgi",
         ],
-        cwd=REPO, env=env, start_new_session=True,
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 60
@@ -213,7 +227,8 @@ def test_it_ends_the_users_other_sessions_on_every_worker_at_a_password_change(s
 
     _, _, page = browser.request("GET", "/admin/password_change/")
     status, location, text = browser.post_form(
-        "/admin/password_change/", page,
+        "/admin/password_change/",
+        page,
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert status == 302 and location.endswith("/admin/password_change/done/"), text[:1000]

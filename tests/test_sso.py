@@ -5,6 +5,7 @@ application's side runs in the Django test client, the provider's login page is
 driven over HTTP. Bad ID tokens come from the provider itself, made bad on
 purpose for particular users (tests/oidc_provider/validators.py).
 """
+
 import logging
 import subprocess
 import sys
@@ -56,8 +57,14 @@ def user_of(username):
 
 def test_it_signs_in_a_new_user_onto_the_mapped_team(sso_on, mappings, benefits):
     client = Client()
-    response = sign_in(client, sso_on, "bea", name="Bea Benefits", email="bea@agency.example",
-                       groups=["ml-benefits-members", "unrelated-group"])
+    response = sign_in(
+        client,
+        sso_on,
+        "bea",
+        name="Bea Benefits",
+        email="bea@agency.example",
+        groups=["ml-benefits-members", "unrelated-group"],
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     user = user_of("bea")
     assert (user.first_name, user.last_name, user.email) == ("Bea", "Benefits", "bea@agency.example")
@@ -163,7 +170,9 @@ def test_it_explains_a_provider_error(sso_on):
     client = Client()
     start = client.get("/sso/start/")
     state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
-    response = client.get("/sso/callback/", {"error": "access_denied", "error_description": "Call 555-0100", "state": state})
+    response = client.get(
+        "/sso/callback/", {"error": "access_denied", "error_description": "Call 555-0100", "state": state}
+    )
     assert response.status_code == 403
     assert b"Sign-in was not completed" in response.content and b"access_denied" in response.content
     assert b"555-0100" not in response.content  # the provider's free text is not shown
@@ -290,7 +299,11 @@ def test_the_deploy_check_stays_clean_with_single_sign_on(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert CLIENT_SECRET not in result.stdout + result.stderr
@@ -321,16 +334,25 @@ def test_team_managers_cannot_edit_mappings(client, benefits):
     listing = client.get("/admin/assessment/membership/?source__exact=manual")
     assert listing.status_code == 200
     newcomer = make_user("newcomer")
-    client.post("/admin/assessment/membership/add/", {"team": benefits.pk, "user": newcomer.pk, "role": "viewer",
-                                                      "source": "provider"})
+    client.post(
+        "/admin/assessment/membership/add/",
+        {"team": benefits.pk, "user": newcomer.pk, "role": "viewer", "source": "provider"},
+    )
     assert models.Membership.objects.get(user=newcomer).source == models.SOURCE_MANUAL
 
 
 def test_the_request_log_leaves_the_sign_in_code_out():
     from config.logfilters import DropQueryString
 
-    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
-                               ("GET /sso/callback/?code=secret-code&state=s HTTP/1.1", "302", "0"), None)
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /sso/callback/?code=secret-code&state=s HTTP/1.1", "302", "0"),
+        None,
+    )
     assert DropQueryString().filter(record)
     assert record.getMessage() == '"GET /sso/callback/ HTTP/1.1" 302 0'
 

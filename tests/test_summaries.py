@@ -1,4 +1,5 @@
 """Stored assessment summaries: written at submit and on content changes, equal to live figures."""
+
 import io
 
 import pytest
@@ -15,11 +16,15 @@ pytestmark = pytest.mark.django_db
 
 def _submitted():
     return list(
-        models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).select_related("questionnaire").order_by("pk")
+        models.Assessment.objects.filter(status=models.Assessment.SUBMITTED)
+        .select_related("questionnaire")
+        .order_by("pk")
     )
 
 
-def test_it_stores_the_same_figures_as_computed_for_every_demo_assessment(settings, tmp_path, full_questionnaire_version):
+def test_it_stores_the_same_figures_as_computed_for_every_demo_assessment(
+    settings, tmp_path, full_questionnaire_version
+):
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
     assessments = _submitted()
@@ -31,17 +36,23 @@ def test_it_stores_the_same_figures_as_computed_for_every_demo_assessment(settin
         assert stored[assessment.pk] == fresh[assessment.pk], assessment.title
         row = models.AssessmentSummary.objects.get(pk=assessment.pk)
         assert (row.score, row.level, row.completeness) == (
-            fresh[assessment.pk].score.score, fresh[assessment.pk].score.level, fresh[assessment.pk].score.completeness
+            fresh[assessment.pk].score.score,
+            fresh[assessment.pk].score.level,
+            fresh[assessment.pk].score.completeness,
         )
         areas = dict(models.AreaSummary.objects.filter(summary=row).values_list("area_key", "level"))
         assert areas == {a.area_key: a.level for a in fresh[assessment.pk].score.areas}
         now_steps = sorted(models.SummaryStep.objects.filter(summary=row).values_list("question_key", "level"))
         assert now_steps == sorted(
-            (item.question_key, level) for item in fresh[assessment.pk].roadmap if item.phase == "now" for level in item.steps
+            (item.question_key, level)
+            for item in fresh[assessment.pk].roadmap
+            if item.phase == "now"
+            for level in item.steps
         )
     # The demo's teams are grouped in divisions.
     assert set(models.Team.objects.values_list("division__name", flat=True)) == {
-        "Service Delivery", "Integrity and Compliance"
+        "Service Delivery",
+        "Integrity and Compliance",
     }
 
 
@@ -70,8 +81,9 @@ def test_a_content_change_rewrites_the_stored_figures_in_its_transaction(team, m
     row = models.AreaSummary.objects.get(summary_id=assessment.pk, area_key="models")
     assert row.level == 2.0
     # An editor moves the chosen answer to the top of the scale (level 2 becomes level 5).
-    choice = models.Choice.objects.get(question__key="model-versions", level=2,
-                                       question__area__questionnaire=questionnaire_version)
+    choice = models.Choice.objects.get(
+        question__key="model-versions", level=2, question__area__questionnaire=questionnaire_version
+    )
     models.Choice.objects.filter(question=choice.question, level=5).delete()
     models.Choice.objects.filter(pk=choice.pk).update(level=5)
     version_content_changed(questionnaire_version)

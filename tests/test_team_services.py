@@ -1,4 +1,5 @@
 """Services that make sure an agency, team, membership or executive role exists."""
+
 import pytest
 
 from assessment import models

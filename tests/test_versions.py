@@ -1,4 +1,5 @@
 """Services of questionnaire versions: the lock, checks after edits, new drafts, publish."""
+
 import pytest
 
 from assessment import models
@@ -27,8 +28,10 @@ def _answer_all(assessment, member, level=2):
     answers_save(
         assessment=assessment,
         user=member,
-        answers=[AnswerInput(q.key, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
-                 for q in questions.prefetch_related("choices")],
+        answers=[
+            AnswerInput(q.key, models.Answer.CHOICE, level=min(c.level for c in q.choices.all() if c.level >= level))
+            for q in questions.prefetch_related("choices")
+        ],
     )
 
 
@@ -160,7 +163,9 @@ def test_it_keeps_old_scores_when_a_new_version_is_published(questionnaire_versi
     version_content_changed(draft)
     version_publish(draft)
     answers = answers_domain(assessment)
-    assert score_assessment(questionnaire_domain(draft), answers, {}) != before  # the new version would score it otherwise
+    assert (
+        score_assessment(questionnaire_domain(draft), answers, {}) != before
+    )  # the new version would score it otherwise
     assessment.refresh_from_db()
     assert assessment.questionnaire_id == questionnaire_version.pk
     after = score_assessment(questionnaire_domain(assessment.questionnaire), answers_domain(assessment), {})
@@ -249,9 +254,7 @@ def test_it_lists_changes_of_the_roadmap_keys(questionnaire_version):
     data, models_area, operations = old.areas
     discovery = data.questions[1]
     model_versions = models_area.questions[0]
-    choices = tuple(
-        dataclasses.replace(c, stage=None, needs=()) if c.level == 4 else c for c in model_versions.choices
-    )
+    choices = tuple(dataclasses.replace(c, stage=None, needs=()) if c.level == 4 else c for c in model_versions.choices)
     new = dataclasses.replace(
         old,
         phase_sizes=PhaseSizes(now=8, next=16),
@@ -279,12 +282,22 @@ def test_a_questionnaire_without_roadmap_keys_keeps_its_digest():
 
     path = Path(__file__).parent / "data" / "good_questionnaire.yaml"
     with_keys = parse_questionnaire(path.read_bytes(), path.name)
-    q = dataclasses.replace(with_keys, phase_sizes=PhaseSizes(), areas=tuple(
-        dataclasses.replace(area, questions=tuple(
-            dataclasses.replace(question, foundation=False,
-                                choices=tuple(Choice(c.level, c.text) for c in question.choices))
-            for question in area.questions))
-        for area in with_keys.areas))
+    q = dataclasses.replace(
+        with_keys,
+        phase_sizes=PhaseSizes(),
+        areas=tuple(
+            dataclasses.replace(
+                area,
+                questions=tuple(
+                    dataclasses.replace(
+                        question, foundation=False, choices=tuple(Choice(c.level, c.text) for c in question.choices)
+                    )
+                    for question in area.questions
+                ),
+            )
+            for area in with_keys.areas
+        ),
+    )
     assert content_digest(with_keys) != content_digest(q)
     # The digest as it was computed before the roadmap keys existed.
     data = dataclasses.asdict(q)

@@ -4,6 +4,7 @@ Used by the isolation and hardening tests so that a page added by any feature
 is checked the moment its pattern lands, without anyone editing a list. A
 pattern whose parameter has no rule here is reported, never skipped.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -111,7 +112,13 @@ def all_routes() -> list[Route]:
                         params += list(piece.regex.groupindex)
                 name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
                 routes.append(
-                    Route(name=name, route="".join(str(p) for p in chain), params=params, pieces=chain, namespace=namespace)
+                    Route(
+                        name=name,
+                        route="".join(str(p) for p in chain),
+                        params=params,
+                        pieces=chain,
+                        namespace=namespace,
+                    )
                 )
 
     walk(get_resolver(), [], None)
@@ -156,7 +163,9 @@ class FormParser(HTMLParser):
         form = self.forms[-1]
         if tag == "input" and a.get("name"):
             kind = a.get("type", "text").lower()
-            form.fields.append((kind, a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else ""), "checked" in a))
+            form.fields.append(
+                (kind, a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else ""), "checked" in a)
+            )
         elif tag == "button" and a.get("name"):
             form.fields.append(("button", a["name"], a.get("value", ""), False))
         elif tag == "select" and a.get("name"):

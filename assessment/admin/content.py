@@ -7,6 +7,7 @@ loader's rules. If the edit broke a rule, the transaction is rolled back and
 the same form is shown again, with the posted values kept and the problems
 listed at the top.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,9 @@ from assessment.services.versions import (
 )
 
 web_url_validator = URLValidator(
-    schemes=["http", "https"], message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...", code="not_web_url"
+    schemes=["http", "https"],
+    message="Enter an absolute http(s) URL, e.g. https://docs.aws.amazon.com/...",
+    code="not_web_url",
 )
 
 

@@ -5,6 +5,7 @@ lists its scale, areas and practices; an area its questions; a question its
 choices and practice links; a choice its own practices and needs (the roadmap
 keys); a practice its references and `requires`.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -56,6 +57,7 @@ class WeightForm(PositiveWeightMixin, forms.ModelForm):
 
 # --- Inlines -------------------------------------------------------------------
 
+
 class QuestionInline(ContentInline, admin.TabularInline):
     model = models.Question
     form = WeightForm
@@ -74,7 +76,9 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         area = getattr(self.instance, "area", None) if self.instance.area_id else None
         if area is None:
             return
-        scale = list(models.ScaleLevel.objects.filter(questionnaire_id=area.questionnaire_id).values_list("level", flat=True))
+        scale = list(
+            models.ScaleLevel.objects.filter(questionnaire_id=area.questionnaire_id).values_list("level", flat=True)
+        )
         seen = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
@@ -154,10 +158,15 @@ class _PracticeChoiceInline(ContentInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("practice", "required"):
-            kwargs.update(_version_picker(
-                models.Practice.objects.select_related("questionnaire"), "questionnaire", self.owner_version(),
-                PracticeChoiceField, ("questionnaire__slug", "questionnaire__version", "key"),
-            ))
+            kwargs.update(
+                _version_picker(
+                    models.Practice.objects.select_related("questionnaire"),
+                    "questionnaire",
+                    self.owner_version(),
+                    PracticeChoiceField,
+                    ("questionnaire__slug", "questionnaire__version", "key"),
+                )
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -225,11 +234,15 @@ class ChoiceNeedInline(ContentInline, admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "question":
             choice = self.parent_obj
-            kwargs.update(_version_picker(
-                models.Question.objects.select_related("area__questionnaire"), "area__questionnaire",
-                choice.question.area.questionnaire_id if choice is not None else None,
-                _QuestionChoiceField, ("area__position", "position", "id"),
-            ))
+            kwargs.update(
+                _version_picker(
+                    models.Question.objects.select_related("area__questionnaire"),
+                    "area__questionnaire",
+                    choice.question.area.questionnaire_id if choice is not None else None,
+                    _QuestionChoiceField,
+                    ("area__position", "position", "id"),
+                )
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -267,6 +280,7 @@ class PracticeReferenceInline(ContentInline, admin.TabularInline):
 
 
 # --- Areas, questions, practices ----------------------------------------------
+
 
 class AreaForm(PositiveWeightMixin, forms.ModelForm):
     pass
@@ -350,7 +364,9 @@ class QuestionAdmin(ContentAdmin):
                 kwargs["queryset"] = models.Area.objects.filter(questionnaire__in=_editable_versions())
             kwargs["queryset"] = kwargs["queryset"].select_related("questionnaire")
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field.label_from_instance = lambda a: f"{a.key}: {a.title} ({a.questionnaire.slug} {a.questionnaire.version})"
+            field.label_from_instance = lambda a: (
+                f"{a.key}: {a.title} ({a.questionnaire.slug} {a.questionnaire.version})"
+            )
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -3,6 +3,7 @@
 Superusers only (no admin group holds these permissions): a mapping can give
 admin groups, so whoever edits mappings can grant access to the admin.
 """
+
 from django.contrib import admin
 
 from assessment import models

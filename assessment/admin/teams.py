@@ -6,6 +6,7 @@ choices of every agency or team field are cut to those agencies, so a form
 posted with another agency's id fails validation and writes nothing. Only
 superusers cross agencies, add or delete agencies and name their managers.
 """
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model

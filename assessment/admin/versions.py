@@ -1,4 +1,5 @@
 """Admin of questionnaire versions: edit, new draft, publish, import and export YAML."""
+
 from __future__ import annotations
 
 import base64
@@ -126,22 +127,48 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         (None, {"fields": ["slug", "version", "title", "summary", "default_target"]}),
         ("Roadmap phases", {"fields": ["phase_now", "phase_next"]}),
         ("Source", {"fields": ["source_title", "source_publisher", "source_url"]}),
-        ("Status", {"fields": ["status", "usage", "published_at", "format", "loaded_from", "content_digest",
-                               "created_at", "updated_at"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "status",
+                    "usage",
+                    "published_at",
+                    "format",
+                    "loaded_from",
+                    "content_digest",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
     inlines = [ScaleLevelInline, AreaInline, PracticeInline]
     actions = ["new_draft_action", "publish_action", "export_action"]
-    ALWAYS_READ_ONLY = ["slug", "status", "usage", "published_at", "format", "loaded_from", "content_digest",
-                        "created_at", "updated_at"]
+    ALWAYS_READ_ONLY = [
+        "slug",
+        "status",
+        "usage",
+        "published_at",
+        "format",
+        "loaded_from",
+        "content_digest",
+        "created_at",
+        "updated_at",
+    ]
 
     def version_of(self, obj):
         return obj
 
     def get_queryset(self, request):
         newer = models.QuestionnaireVersion.objects.filter(
-            slug=OuterRef("slug"), status=models.QuestionnaireVersion.PUBLISHED, published_at__gt=OuterRef("published_at")
+            slug=OuterRef("slug"),
+            status=models.QuestionnaireVersion.PUBLISHED,
+            published_at__gt=OuterRef("published_at"),
         )
-        return super().get_queryset(request).annotate(assessment_count=Count("assessments"), newer_published=Exists(newer))
+        return (
+            super().get_queryset(request).annotate(assessment_count=Count("assessments"), newer_published=Exists(newer))
+        )
 
     @admin.display(description="new assessments start with it", boolean=True)
     def offered(self, obj):
@@ -179,7 +206,11 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         return [
             path("import/", wrap(self.import_view), name="assessment_questionnaireversion_import"),
             path("<int:version_id>/export.yaml", wrap(self.export_view), name="assessment_questionnaireversion_export"),
-            path("<int:version_id>/new-draft/", wrap(self.new_draft_view), name="assessment_questionnaireversion_new_draft"),
+            path(
+                "<int:version_id>/new-draft/",
+                wrap(self.new_draft_view),
+                name="assessment_questionnaireversion_new_draft",
+            ),
             path("<int:version_id>/publish/", wrap(self.publish_view), name="assessment_questionnaireversion_publish"),
             *super().get_urls(),
         ]
@@ -187,7 +218,9 @@ class QuestionnaireVersionAdmin(ContentAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["may_copy"] = self.user_may(request, "add")
-            context["may_publish"] = self.user_may(request, "change") and obj.status == models.QuestionnaireVersion.DRAFT
+            context["may_publish"] = (
+                self.user_may(request, "change") and obj.status == models.QuestionnaireVersion.DRAFT
+            )
             if obj.status == models.QuestionnaireVersion.DRAFT and request.method == "GET":
                 check = version_check(obj)
                 context["version_problems"] = check.problems
@@ -310,16 +343,19 @@ class QuestionnaireVersionAdmin(ContentAdmin):
             preview = questionnaire_import_preview(data, filename)
         except QuestionnaireInvalid as error:
             return TemplateResponse(
-                request, "admin/assessment/questionnaireversion/import.html",
+                request,
+                "admin/assessment/questionnaireversion/import.html",
                 {**context, "form": form, "filename": filename, "problems": [str(p) for p in error.problems]},
             )
         except (QuestionnaireConflict, ImportRefused) as error:
             return TemplateResponse(
-                request, "admin/assessment/questionnaireversion/import.html",
+                request,
+                "admin/assessment/questionnaireversion/import.html",
                 {**context, "form": form, "filename": filename, "problems": [f"{filename}: {error}"]},
             )
         return TemplateResponse(
-            request, "admin/assessment/questionnaireversion/import_preview.html",
+            request,
+            "admin/assessment/questionnaireversion/import_preview.html",
             {
                 **context,
                 "title": "Check before importing",
@@ -348,7 +384,9 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         q, version = result.questionnaire, result.outcome.version
         assert version is not None  # an import, unlike its preview, always stores the version
         if result.action == UNCHANGED:
-            messages.info(request, f'"{q.slug} {q.version}" is already loaded with this exact content; nothing changed.')
+            messages.info(
+                request, f'"{q.slug} {q.version}" is already loaded with this exact content; nothing changed.'
+            )
         else:
             self.log_addition(request, version, f"Imported from {filename} ({result.action})")
             messages.success(

@@ -12,6 +12,7 @@ order; each that answers the question with a level is an observation:
   reflected in the answers";
 - otherwise nothing is measured yet (the status the team set speaks alone).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -77,6 +78,12 @@ def action_progress(target: int, done: bool, observations: Sequence[Observation[
 
 
 __all__ = [
-    "ACHIEVED", "DONE_UNCONFIRMED", "NOT_MEASURED", "PROGRESS_WORDS", "REGRESSED", "Observation", "Progress",
+    "ACHIEVED",
+    "DONE_UNCONFIRMED",
+    "NOT_MEASURED",
+    "PROGRESS_WORDS",
+    "REGRESSED",
+    "Observation",
+    "Progress",
     "action_progress",
 ]

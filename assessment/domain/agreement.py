@@ -7,6 +7,7 @@ when its spread is 2 or more, or when some respondents answered Not sure and
 others gave an answer. An area's agreement is the share of its questions with a
 spread of 1 or less, among the questions at least one respondent gave a level.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

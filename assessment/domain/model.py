@@ -3,6 +3,7 @@
 These dataclasses are what the YAML loader produces, what the database layer
 rebuilds from its rows, and what scoring and the roadmap take as input.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -210,6 +211,6 @@ class Answer:
 
     @property
     def not_applicable_text(self) -> str:
-        """"Not applicable (does not apply to our work)", "Not applicable (reason not given)"."""
+        """ "Not applicable (does not apply to our work)", "Not applicable (reason not given)"."""
         reason = self.na_reason_text
         return f"Not applicable ({reason[0].lower()}{reason[1:]})"

@@ -13,6 +13,7 @@ follow them:
 
 ``roadmap_for`` runs them all; ``verify_first`` lists the Not sure answers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -94,6 +95,7 @@ class Roadmap:
 
 # --- 1. Steps -----------------------------------------------------------------
 
+
 def step_levels(choice_levels: list[int], level: int, target: int) -> list[int]:
     """The choice levels a question at `level` goes through to reach `target`.
 
@@ -155,6 +157,7 @@ def roadmap_steps(
 
 # --- 2. Rank ------------------------------------------------------------------
 
+
 def _compare_steps(a: Step, b: Step) -> int:
     """Stage, foundation first, heavier, further behind, less effort, position, level."""
     if a.stage != b.stage:
@@ -173,6 +176,7 @@ def ranked_steps(steps: list[Step]) -> list[Step]:
 
 
 # --- 3. Place -----------------------------------------------------------------
+
 
 def placed_steps(ranked: list[Step], levels: Mapping[str, int]) -> list[Step]:
     """Repeatedly take the first ranked step that is ready.
@@ -217,6 +221,7 @@ def placed_steps(ranked: list[Step], levels: Mapping[str, int]) -> list[Step]:
 
 # --- 4. Phases and items ------------------------------------------------------
 
+
 def phase_of(position: int, sizes: PhaseSizes) -> str:
     """Phase of the step at `position` (from 0) in placement order."""
     if position < sizes.now:
@@ -236,9 +241,7 @@ def _unmet_needs(steps: list[Step], levels: Mapping[str, int]) -> tuple[Need, ..
     return tuple(Need(question_key, level) for question_key, level in highest.items())
 
 
-def roadmap_items(
-    questionnaire: Questionnaire, placed: list[Step], levels: Mapping[str, int]
-) -> list[RoadmapItem]:
+def roadmap_items(questionnaire: Questionnaire, placed: list[Step], levels: Mapping[str, int]) -> list[RoadmapItem]:
     """Steps of one question within one phase as one item, at its first step's position."""
     groups: dict[tuple[str, str], list[Step]] = {}
     for position, step in enumerate(placed):
@@ -268,6 +271,7 @@ def roadmap_items(
 
 # --- All together ------------------------------------------------------------
 
+
 def answered_levels(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, int]:
     """The level of every question answered with a choice (its level) or Not sure (lo)."""
     levels = {}
@@ -281,7 +285,8 @@ def answered_levels(questionnaire: Questionnaire, answers: Mapping[str, Answer])
 def verify_first(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
     """Question keys answered Not sure, in file order: to check before acting on the roadmap."""
     return [
-        question.id for _area, question in questionnaire.questions()
+        question.id
+        for _area, question in questionnaire.questions()
         if (answer := answers.get(question.id)) is not None and answer.kind == NOT_SURE
     ]
 
@@ -304,7 +309,20 @@ def roadmap_for(
 
 
 __all__ = [
-    "LATER", "NEXT", "NOW", "PHASES", "Roadmap", "RoadmapItem", "Step", "answered_levels",
-    "phase_of", "placed_steps", "ranked_steps", "roadmap_for", "roadmap_items", "roadmap_steps",
-    "step_levels", "verify_first",
+    "LATER",
+    "NEXT",
+    "NOW",
+    "PHASES",
+    "Roadmap",
+    "RoadmapItem",
+    "Step",
+    "answered_levels",
+    "phase_of",
+    "placed_steps",
+    "ranked_steps",
+    "roadmap_for",
+    "roadmap_items",
+    "roadmap_steps",
+    "step_levels",
+    "verify_first",
 ]

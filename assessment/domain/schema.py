@@ -6,6 +6,7 @@ loaded (slug, version)), reports every
 problem it finds at the line of the offending node, and builds the dataclasses
 of `model.py`. `questionnaire_to_yaml` writes a file that reads back equal.
 """
+
 from __future__ import annotations
 
 import math
@@ -155,9 +156,16 @@ class _QuestionnaireReader:
         areas = tuple(self.area(node, number) for number, node in enumerate(top.sequence("areas"), 1))
         self.check_needs()
         return Questionnaire(
-            slug=_refused_as(slug, ""), version=_refused_as(version, ""), title=_refused_as(title, ""), scale=scale,
-            areas=areas, default_target=_refused_as(default_target, 0), summary=_refused_as(summary, ""),
-            source=source, practices=practices, format=_refused_as(file_format, SUPPORTED_FORMAT),
+            slug=_refused_as(slug, ""),
+            version=_refused_as(version, ""),
+            title=_refused_as(title, ""),
+            scale=scale,
+            areas=areas,
+            default_target=_refused_as(default_target, 0),
+            summary=_refused_as(summary, ""),
+            source=source,
+            practices=practices,
+            format=_refused_as(file_format, SUPPORTED_FORMAT),
             phase_sizes=self.phase_sizes(top.node_of("phase_sizes")),
         )
 
@@ -211,8 +219,11 @@ class _QuestionnaireReader:
             level, previous = levels[number], levels[number - 1]
             if level != previous + 1:
                 # One report: after the first break, later levels cannot be judged.
-                problem = "appears twice" if level in levels[:number] else (
-                    f"follows level {previous}; levels must be consecutive integers, lowest first")
+                problem = (
+                    "appears twice"
+                    if level in levels[:number]
+                    else (f"follows level {previous}; levels must be consecutive integers, lowest first")
+                )
                 self.report(_value_of(nodes[number], "level"), f"scale: level {level} {problem}")
                 break
         else:
@@ -259,10 +270,14 @@ class _QuestionnaireReader:
             for number, reference in enumerate(practice.sequence("references", allow_empty=True), 1)
         )
         return Practice(
-            id=_refused_as(practice_key, ""), title=_refused_as(practice.text("title"), ""),
-            summary=_refused_as(practice.text("summary"), ""), url=_refused_as(_url(practice, "url"), ""),
-            effort=_refused_as(effort, ""), references=references,
-            note=_refused_as(practice.text("note", ""), ""), requires=tuple(value for value, _ in requires),
+            id=_refused_as(practice_key, ""),
+            title=_refused_as(practice.text("title"), ""),
+            summary=_refused_as(practice.text("summary"), ""),
+            url=_refused_as(_url(practice, "url"), ""),
+            effort=_refused_as(effort, ""),
+            references=references,
+            note=_refused_as(practice.text("note", ""), ""),
+            requires=tuple(value for value, _ in requires),
         )
 
     def reference(self, node: Node, where: str) -> Reference:
@@ -293,8 +308,13 @@ class _QuestionnaireReader:
             self.question(question, _label(question, "question", f"question {number} of {area.where}"))
             for number, question in enumerate(area.sequence("questions"), 1)
         )
-        return Area(id=_refused_as(area_key, ""), title=_refused_as(area.text("title"), ""), questions=questions,
-                    summary=_refused_as(area.text("summary", ""), ""), weight=_refused_as(_weight(area), 1.0))
+        return Area(
+            id=_refused_as(area_key, ""),
+            title=_refused_as(area.text("title"), ""),
+            questions=questions,
+            summary=_refused_as(area.text("summary", ""), ""),
+            weight=_refused_as(_weight(area), 1.0),
+        )
 
     def question(self, node: Node, where: str) -> Question:
         question = self.fields(node, where, QUESTION_KEYS)
@@ -313,8 +333,11 @@ class _QuestionnaireReader:
             self.choice_levels[question_key] = sorted({c.level for c in read if c.level is not None})
         self.check_choice_roadmap_keys(question_key, where, read, choice_nodes)
         return Question(
-            id=_refused_as(question_key, ""), text=_refused_as(question.text("text"), ""), choices=choices,
-            help=_refused_as(question.text("help", ""), ""), weight=_refused_as(_weight(question), 1.0),
+            id=_refused_as(question_key, ""),
+            text=_refused_as(question.text("text"), ""),
+            choices=choices,
+            help=_refused_as(question.text("help", ""), ""),
+            weight=_refused_as(_weight(question), 1.0),
             not_applicable=_refused_as(question.boolean("not_applicable", False), False),
             practices=tuple(value for value, _ in practices),
             foundation=_refused_as(question.boolean("foundation", False), False),
@@ -329,13 +352,15 @@ class _QuestionnaireReader:
                 self.check_practice_known(practice_key, practice_node, f"{where}: practices")
             practices = tuple(value for value, _ in listed)
         needs = tuple(
-            self.need(need, f"{where}, need {number}")
-            for number, need in enumerate(choice.sequence("needs"), 1)
+            self.need(need, f"{where}, need {number}") for number, need in enumerate(choice.sequence("needs"), 1)
         )
         level = choice.integer("level")
         built = Choice(
-            level=_refused_as(level, 0), text=_refused_as(choice.text("text"), ""), practices=practices,
-            stage=choice.integer("stage"), needs=tuple(need for need, _ in needs if need is not None),
+            level=_refused_as(level, 0),
+            text=_refused_as(choice.text("text"), ""),
+            practices=practices,
+            stage=choice.integer("stage"),
+            needs=tuple(need for need, _ in needs if need is not None),
         )
         return _ChoiceRead(built, level, needs)
 
@@ -356,18 +381,27 @@ class _QuestionnaireReader:
             choice, needs = read.choice, read.needs
             if read.level is None:
                 continue
-            label = f'{where}, choice {number} (level {choice.level})'
+            label = f"{where}, choice {number} (level {choice.level})"
             if choice.level == lowest:
                 for key in CHOICE_ROADMAP_KEYS:
                     key_node = _key_node(node, key)
                     if key_node is not None:
-                        self.report(key_node, f"{label}: {key} is not allowed on the lowest choice of a question "
-                                              "(there is no step to it)")
+                        self.report(
+                            key_node,
+                            f"{label}: {key} is not allowed on the lowest choice of a question "
+                            "(there is no step to it)",
+                        )
                 continue
-            if choice.stage is not None and self.levels is not None and not self.levels[0] < choice.stage <= choice.level:
-                self.report(_value_of(node, "stage"),
-                            f"{label}: stage {choice.stage} must be above the lowest level {self.levels[0]} "
-                            f"and at most the choice's level {choice.level}")
+            if (
+                choice.stage is not None
+                and self.levels is not None
+                and not self.levels[0] < choice.stage <= choice.level
+            ):
+                self.report(
+                    _value_of(node, "stage"),
+                    f"{label}: stage {choice.stage} must be above the lowest level {self.levels[0]} "
+                    f"and at most the choice's level {choice.level}",
+                )
             if question_key is not None:
                 for need, need_node in needs:
                     if need is not None:
@@ -392,20 +426,26 @@ class _QuestionnaireReader:
                 self.report(node, f'{pending.where}: needs names unknown question "{need.question_key}"{hint}')
             elif need.level not in self.choice_levels[need.question_key]:
                 its_levels = ", ".join(str(level) for level in self.choice_levels[need.question_key])
-                self.report(_value_of(pending.node, "level"),
-                            f'{pending.where}: needs level {need.level} of question "{need.question_key}", '
-                            f"which has no choice at that level (its levels: {its_levels})")
+                self.report(
+                    _value_of(pending.node, "level"),
+                    f'{pending.where}: needs level {need.level} of question "{need.question_key}", '
+                    f"which has no choice at that level (its levels: {its_levels})",
+                )
             else:
                 graph.setdefault((pending.question_key, pending.level), []).append(
-                    ((need.question_key, need.level), pending.node))
+                    ((need.question_key, need.level), pending.node)
+                )
         edge_nodes = {(pair, needed): node for pair, edges in graph.items() for needed, node in edges if node}
         for path, _node in _cycles(graph):
             # Report at the first `needs` entry on the cycle (the step below is implied).
             (question_key, level), needed = next(
-                (pair, needed) for pair, needed in pairwise(path) if (pair, needed) in edge_nodes)
+                (pair, needed) for pair, needed in pairwise(path) if (pair, needed) in edge_nodes
+            )
             where = " -> ".join(f"{key} level {at}" for key, at in path)
-            self.report(edge_nodes[(question_key, level), needed],
-                        f'question "{question_key}", choice level {level}: needs form a cycle: {where}')
+            self.report(
+                edge_nodes[(question_key, level), needed],
+                f'question "{question_key}", choice level {level}: needs form a cycle: {where}',
+            )
 
     def check_choice_levels(self, question: Fields, choices: list[_ChoiceRead], nodes: list[Node]) -> None:
         seen: set[int] = set()
@@ -416,8 +456,9 @@ class _QuestionnaireReader:
             if level in seen:
                 question.report(_value_of(node, "level"), f"choice level {level} is used twice")
             elif self.levels is not None and level not in self.levels:
-                question.report(_value_of(node, "level"),
-                                f"choice level {level} is not on the scale ({self.scale_range()})")
+                question.report(
+                    _value_of(node, "level"), f"choice level {level} is not on the scale ({self.scale_range()})"
+                )
             seen.add(level)
 
     def unique_id(self, fields: Fields, kind: str) -> str | None:
@@ -540,7 +581,7 @@ def _cycles(graph: dict[K, list[tuple[K, Node | None]]]) -> Iterator[tuple[list[
         while pending:
             for required, node in pending[-1]:
                 if state.get(required) == active:
-                    yield [*path[path.index(required):], required], node
+                    yield [*path[path.index(required) :], required], node
                 elif required not in state:
                     state[required] = active
                     path.append(required)
@@ -553,22 +594,25 @@ def _cycles(graph: dict[K, list[tuple[K, Node | None]]]) -> Iterator[tuple[list[
 
 # --- Writing ----------------------------------------------------------------
 
+
 def questionnaire_to_dict(q: Questionnaire) -> dict[str, Any]:
     """The questionnaire as plain data in the file format, defaults left out."""
-    return _compact({
-        "format": q.format,
-        "slug": q.slug,
-        "version": q.version,
-        "title": q.title,
-        "summary": q.summary,
-        "source": q.source and _compact({"title": q.source.title, "publisher": q.source.publisher,
-                                         "url": q.source.url}),
-        "scale": [_compact({"level": s.level, "name": s.name, "description": s.description}) for s in q.scale],
-        "default_target": None if q.default_target == q.hi else q.default_target,
-        "phase_sizes": _phase_sizes_to_dict(q.phase_sizes) or None,
-        "practices": [_practice_to_dict(practice) for practice in q.practices],
-        "areas": [_area_to_dict(area) for area in q.areas],
-    })
+    return _compact(
+        {
+            "format": q.format,
+            "slug": q.slug,
+            "version": q.version,
+            "title": q.title,
+            "summary": q.summary,
+            "source": q.source
+            and _compact({"title": q.source.title, "publisher": q.source.publisher, "url": q.source.url}),
+            "scale": [_compact({"level": s.level, "name": s.name, "description": s.description}) for s in q.scale],
+            "default_target": None if q.default_target == q.hi else q.default_target,
+            "phase_sizes": _phase_sizes_to_dict(q.phase_sizes) or None,
+            "practices": [_practice_to_dict(practice) for practice in q.practices],
+            "areas": [_area_to_dict(area) for area in q.areas],
+        }
+    )
 
 
 def _phase_sizes_to_dict(sizes: PhaseSizes) -> dict[str, Any]:
@@ -578,39 +622,45 @@ def _phase_sizes_to_dict(sizes: PhaseSizes) -> dict[str, Any]:
 
 
 def _practice_to_dict(practice: Practice) -> dict[str, Any]:
-    return _compact({
-        "id": practice.id,
-        "title": practice.title,
-        "summary": practice.summary,
-        "url": practice.url,
-        "references": [{"title": r.title, "url": r.url} for r in practice.references],
-        "note": practice.note,
-        "effort": practice.effort,
-        "requires": list(practice.requires),
-    })
+    return _compact(
+        {
+            "id": practice.id,
+            "title": practice.title,
+            "summary": practice.summary,
+            "url": practice.url,
+            "references": [{"title": r.title, "url": r.url} for r in practice.references],
+            "note": practice.note,
+            "effort": practice.effort,
+            "requires": list(practice.requires),
+        }
+    )
 
 
 def _area_to_dict(area: Area) -> dict[str, Any]:
-    return _compact({
-        "id": area.id,
-        "title": area.title,
-        "weight": None if area.weight == 1 else area.weight,
-        "summary": area.summary,
-        "questions": [_question_to_dict(question) for question in area.questions],
-    })
+    return _compact(
+        {
+            "id": area.id,
+            "title": area.title,
+            "weight": None if area.weight == 1 else area.weight,
+            "summary": area.summary,
+            "questions": [_question_to_dict(question) for question in area.questions],
+        }
+    )
 
 
 def _question_to_dict(question: Question) -> dict[str, Any]:
-    return _compact({
-        "id": question.id,
-        "text": question.text,
-        "help": question.help,
-        "weight": None if question.weight == 1 else question.weight,
-        "not_applicable": question.not_applicable or None,
-        "foundation": question.foundation or None,
-        "choices": [_choice_to_dict(choice) for choice in question.choices],
-        "practices": list(question.practices),
-    })
+    return _compact(
+        {
+            "id": question.id,
+            "text": question.text,
+            "help": question.help,
+            "weight": None if question.weight == 1 else question.weight,
+            "not_applicable": question.not_applicable or None,
+            "foundation": question.foundation or None,
+            "choices": [_choice_to_dict(choice) for choice in question.choices],
+            "practices": list(question.practices),
+        }
+    )
 
 
 def _choice_to_dict(choice: Choice) -> dict[str, Any]:
@@ -695,8 +745,11 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 _ReadableDumper.add_representer(str, _represent_text)
 _ReadableDumper.add_representer(
-    _Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
+    _Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+)
 _ReadableDumper.add_representer(
-    _OneLine, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True))
+    _OneLine, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+)
 _ReadableDumper.add_representer(
-    _OneLineMapping, lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True))
+    _OneLineMapping, lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
+)

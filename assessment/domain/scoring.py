@@ -4,6 +4,7 @@ Pure functions over the dataclasses of ``model.py``: no Django, no database.
 The same numbers feed the results page, the PDF and the JSON export, so every
 rounding rule lives here and nowhere else.
 """
+
 from __future__ import annotations
 
 import math
@@ -102,9 +103,7 @@ class AssessmentScore:
     unanswered: list[str] = field(default_factory=list)
 
 
-def targets_for(
-    questionnaire: Questionnaire, area_targets: Mapping[str, int] | None = None
-) -> dict[str, int]:
+def targets_for(questionnaire: Questionnaire, area_targets: Mapping[str, int] | None = None) -> dict[str, int]:
     """Target level of every area: the assessment's, else ``default_target``.
 
     Targets for area ids the questionnaire does not have are ignored; a target

@@ -6,6 +6,7 @@ module makes sure the document is safe and well formed (bounded size, UTF-8,
 one document, plain YAML tags, bounded alias expansion), and reads typed
 values out of mapping nodes; the questionnaire's own rules are in schema.py.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -27,10 +28,7 @@ MAX_FLOW_DEPTH = 200
 
 _STANDARD = "tag:yaml.org,2002:"
 # What the safe resolver gives untagged values, plus the same tags written out.
-_ALLOWED_TAGS = {
-    _STANDARD + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-}
+_ALLOWED_TAGS = {_STANDARD + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _MERGE_TAG = _STANDARD + "merge"
 TEXT, INT, FLOAT, BOOL = (_STANDARD + name for name in ("str", "int", "float", "bool"))
 

@@ -4,6 +4,7 @@ Templates stay free of logic: every label, level name and sentence a reader
 sees is prepared here from the report's score and roadmap, so the PDF says
 exactly what the results pages and the JSON export say.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -119,9 +120,13 @@ def _disputed_lines(agreement: Agreement | None, named: bool) -> list[DisputedLi
         return []
     lines = []
     for row in by_spread(agreement.disputed):
-        given = [(r.respondent, r.answer.level) for r in row.responses if r.answer is not None and r.answer.level is not None]
-        levels = ", ".join(f"{name} {level}" for name, level in given) if named else ", ".join(
-            str(level) for level in sorted(level for _, level in given)
+        given = [
+            (r.respondent, r.answer.level) for r in row.responses if r.answer is not None and r.answer.level is not None
+        ]
+        levels = (
+            ", ".join(f"{name} {level}" for name, level in given)
+            if named
+            else ", ".join(str(level) for level in sorted(level for _, level in given))
         )
         lines.append(DisputedLine(row.number, row.question.text, row.spread or 0, levels))
     return lines
@@ -254,14 +259,18 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
 
     entries = [_pdf_item(entry) for entry in report.roadmap_entries]
     phases = [
-        PhaseBlock(key=key, title=title, intro=intro, entries=[e for e in entries if e.phase == key],
-                   steps=report.roadmap.steps_in(key))
+        PhaseBlock(
+            key=key,
+            title=title,
+            intro=intro,
+            entries=[e for e in entries if e.phase == key],
+            steps=report.roadmap.steps_in(key),
+        )
         for key, title, intro in PHASES
     ]
 
     areas = [
-        _area_row(area, area.title, f"{area.target} {questionnaire.level_name(area.target)}")
-        for area in score.areas
+        _area_row(area, area.title, f"{area.target} {questionnaire.level_name(area.target)}") for area in score.areas
     ]
     overall = _area_row(score, "Overall", "")
     if score.level is None or score.score is None:

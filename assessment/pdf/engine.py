@@ -19,6 +19,7 @@ outside the app and measure what the app itself adds.
 One addition to the tags: a /Scope on every table header cell (see
 table_header_scopes_add).
 """
+
 from __future__ import annotations
 
 import gc

@@ -6,6 +6,7 @@ WeasyPrint, it still cannot read local files or call hosts on the agency's
 network. Static files are read through the staticfiles finders (or the
 collected STATIC_ROOT), never over the network.
 """
+
 from __future__ import annotations
 
 import logging
@@ -74,7 +75,7 @@ def safe_url_fetcher(url: str) -> URLFetcherResponse:
     prefix = static_prefix()
     if not parts.path.startswith(prefix):
         _refuse(url, "not a static file")
-    raw = parts.path[len(prefix):]
+    raw = parts.path[len(prefix) :]
     relative = unquote(raw)
     segments = relative.split("/")
     if (

@@ -6,6 +6,7 @@ thousands of pages); a division's report does. Each team is shown by its latest
 submitted assessment (drafts are work in progress and stay out of an
 executive's report). Everything is read through the selectors.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -53,8 +54,12 @@ def portfolio_pdf_context(agency: models.Agency, division: models.Division | Non
     scope = PortfolioScope(agency, frozenset({division.pk}) if division else None)
     title = f"ML readiness portfolio: {agency.name}" + (f", {division.name}" if division else "")
     context = PortfolioPdfContext(
-        agency=agency, portfolio=agency_portfolio(scope), division=division,
-        date=timezone.localdate(), document_title=title, author=agency.name,
+        agency=agency,
+        portfolio=agency_portfolio(scope),
+        division=division,
+        date=timezone.localdate(),
+        document_title=title,
+        author=agency.name,
     )
     if division is not None:
         questionnaire = team_columns(scope)

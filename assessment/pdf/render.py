@@ -6,6 +6,7 @@ sheet: WeasyPrint is slow on, and has crashed on, the full Bootstrap CSS.
 WeasyPrint runs with the settings of engine.py and fetches through
 SafeURLFetcher only, so nothing outside the app's static files is ever read.
 """
+
 from __future__ import annotations
 
 from django.template.loader import render_to_string
@@ -34,9 +35,7 @@ def assessment_pdf(report: AssessmentReport) -> bytes:
 
 
 def portfolio_pdf_html(portfolio_context) -> str:
-    return render_to_string(
-        "pdf/portfolio.html", {"doc": portfolio_context, "stylesheet_url": static_url(STYLESHEET)}
-    )
+    return render_to_string("pdf/portfolio.html", {"doc": portfolio_context, "stylesheet_url": static_url(STYLESHEET)})
 
 
 def portfolio_pdf(portfolio_context) -> bytes:

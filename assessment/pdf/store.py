@@ -8,6 +8,7 @@ service that changes an assessment or its answers bumps
 `updated_at`; both are in the key, so a stale PDF is never served: its key
 simply stops matching.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,9 @@ from assessment.selectors.portfolio import portfolio_state
 from assessment.selectors.reports import assessment_report
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = 5  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions
+LAYOUT_VERSION = (
+    5  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions
+)
 
 
 def _digest(*parts) -> str:

@@ -4,6 +4,7 @@ A fixed number of queries for any number of teams and actions: the actions, the
 teams' assessments, and the answers to the actions' questions in those
 assessments, one query each; the questionnaire content once per version (cached).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -73,9 +74,9 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     )
     keys = {a.question_key for a in actions}
     levels: dict[tuple[int, str], int | None] = {}
-    rows = models.Answer.objects.filter(
-        assessment__in=[a.pk for a in submitted], question__key__in=keys
-    ).values_list("assessment_id", "question__key", "kind", "choice__level")
+    rows = models.Answer.objects.filter(assessment__in=[a.pk for a in submitted], question__key__in=keys).values_list(
+        "assessment_id", "question__key", "kind", "choice__level"
+    )
     for assessment_id, key, kind, level in rows:
         levels[(assessment_id, key)] = level if kind == models.Answer.CHOICE else None
     # Newest first: where to find a question's text, and whether it is retired.
@@ -89,8 +90,10 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
         observations = [
             Observation(a, levels.get((a.pk, action.question_key)))
             for a in submitted
-            if a.team_id == action.team_id and a.questionnaire.slug == action.questionnaire_slug
-            and a.submitted_at is not None and a.submitted_at > action.created_at
+            if a.team_id == action.team_id
+            and a.questionnaire.slug == action.questionnaire_slug
+            and a.submitted_at is not None
+            and a.submitted_at > action.created_at
         ]
         progress = action_progress(action.target_level, action.status == models.Action.DONE, observations)
         versions = versions_by_team.get((action.team_id, action.questionnaire_slug), [])
@@ -110,8 +113,11 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
                 target_name=target_name,
                 retired=retired,
                 overdue=bool(
-                    action.is_open and action.due_date is not None and action.due_date < today
-                    and not progress.achieved and not retired
+                    action.is_open
+                    and action.due_date is not None
+                    and action.due_date < today
+                    and not progress.achieved
+                    and not retired
                 ),
             )
         )
@@ -153,9 +159,13 @@ def owner_choices(team: models.Team) -> list[tuple[str, str]]:
         a.owner_id: a.owner_display
         for a in models.Action.objects.filter(team=team, owner__isnull=False).select_related("owner")
     }
-    names = sorted(set(
-        models.Action.objects.filter(team=team, owner__isnull=True).exclude(owner_name="").values_list("owner_name", flat=True)
-    ))
+    names = sorted(
+        set(
+            models.Action.objects.filter(team=team, owner__isnull=True)
+            .exclude(owner_name="")
+            .values_list("owner_name", flat=True)
+        )
+    )
     return [(f"user:{pk}", name) for pk, name in sorted(users.items(), key=lambda kv: kv[1].lower())] + [
         (f"name:{name}", name) for name in names
     ]
@@ -164,7 +174,9 @@ def owner_choices(team: models.Team) -> list[tuple[str, str]]:
 def actions_by_question(team: models.Team, questionnaire_slug: str) -> dict[str, list[models.Action]]:
     """The team's actions on each question of a questionnaire, for the roadmap page."""
     by_key: dict[str, list[models.Action]] = defaultdict(list)
-    for action in models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related("owner"):
+    for action in models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related(
+        "owner"
+    ):
         by_key[action.question_key].append(action)
     return dict(by_key)
 
@@ -181,7 +193,9 @@ def _counts(rows: list[ActionRow]) -> dict[int, ActionCounts]:
 
 def team_actions(team: models.Team, questionnaire_slug: str) -> list[ActionRow]:
     """The team's actions on one questionnaire, in the plan page's order (overdue first, then by due date)."""
-    rows = action_rows(models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related("owner"))
+    rows = action_rows(
+        models.Action.objects.filter(team=team, questionnaire_slug=questionnaire_slug).select_related("owner")
+    )
     return sorted(rows, key=_sort_key)
 
 

@@ -1,4 +1,5 @@
 """Reads of assessments as the plain data that scoring and the roadmap take."""
+
 from __future__ import annotations
 
 from assessment import models

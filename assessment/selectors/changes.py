@@ -1,4 +1,5 @@
 """Reads of an assessment's answer history: who changed which answer, when, from what to what."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,10 +52,15 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
     """
     questionnaire = questionnaire_domain(assessment.questionnaire)
     questions = {
-        q.pk: q for q in models.Question.objects.filter(area__questionnaire_id=assessment.questionnaire_id).select_related("area")
+        q.pk: q
+        for q in models.Question.objects.filter(area__questionnaire_id=assessment.questionnaire_id).select_related(
+            "area"
+        )
     }
     choices = dict(
-        models.Choice.objects.filter(question__area__questionnaire_id=assessment.questionnaire_id).values_list("pk", "level")
+        models.Choice.objects.filter(question__area__questionnaire_id=assessment.questionnaire_id).values_list(
+            "pk", "level"
+        )
     )
     records: list[tuple[Any, str]] = [
         (record, LEAD_DECISION if record.history_change_reason == LEAD_DECISION else TEAM_ANSWER)
@@ -67,7 +73,9 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
         respondent_records = models.RespondentAnswer.history.filter(respondent_id__in=names).select_related(
             "history_user"
         )
-        records += [(record, f"{names[record.respondent_id]}'s own answer (respondent)") for record in respondent_records]
+        records += [
+            (record, f"{names[record.respondent_id]}'s own answer (respondent)") for record in respondent_records
+        ]
         records.sort(key=lambda pair: pair[0].history_date)
 
     def value_of(record) -> str:

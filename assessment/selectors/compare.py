@@ -4,6 +4,7 @@ Level change per area, every answer and note that changed, roadmap items closed
 and opened, and the team's actions achieved in between. Built from two
 AssessmentReports, so the figures are those of the results and roadmap pages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,12 +68,25 @@ def _answers(before: AssessmentReport, after: AssessmentReport) -> list[AnswerCo
             in_after = question.id in after.questions_by_key
             old = before.answers.get(question.id)
             new = after.answers.get(question.id)
-            was = answer_in_words(before.questionnaire, old, before.questions_by_key[question.id][1]) if in_before else "Not in this version"
-            now = answer_in_words(after.questionnaire, new, after.questions_by_key[question.id][1]) if in_after else "Not in this version"
+            was = (
+                answer_in_words(before.questionnaire, old, before.questions_by_key[question.id][1])
+                if in_before
+                else "Not in this version"
+            )
+            now = (
+                answer_in_words(after.questionnaire, new, after.questions_by_key[question.id][1])
+                if in_after
+                else "Not in this version"
+            )
             row = AnswerComparison(
-                number=report.question_numbers[question.id], area_title=area.title, question_key=question.id,
-                question_text=question.text, before=was, after=now,
-                note_before=old.note if old else "", note_after=new.note if new else "",
+                number=report.question_numbers[question.id],
+                area_title=area.title,
+                question_key=question.id,
+                question_text=question.text,
+                before=was,
+                after=now,
+                note_before=old.note if old else "",
+                note_after=new.note if new else "",
             )
             if row.answer_changed or row.note_changed:
                 out.append(row)
@@ -92,7 +106,9 @@ def assessments_compared(before: models.Assessment, after: models.Assessment) ->
     for area_score in new.score.areas:
         previous = old_areas.get(area_score.area_key)
         level_before = previous.level if previous else None
-        areas.append(AreaComparison(area_score.title, level_before, area_score.level, _change(area_score.level, level_before)))
+        areas.append(
+            AreaComparison(area_score.title, level_before, area_score.level, _change(area_score.level, level_before))
+        )
     overall = AreaComparison("Overall", old.score.level, new.score.level, _change(new.score.level, old.score.level))
     # By question: a question's items regroup between phases as other answers move, which is no change of
     # its own. The last item of a question holds its highest target level.
@@ -101,14 +117,24 @@ def assessments_compared(before: models.Assessment, after: models.Assessment) ->
     achieved = []
     slug = new.questionnaire.slug
     for action in models.Action.objects.filter(team=after.team, questionnaire_slug=slug).order_by("pk"):
-        observations = [Observation("before", _level(old, action.question_key)),
-                        Observation("after", _level(new, action.question_key))]
+        observations = [
+            Observation("before", _level(old, action.question_key)),
+            Observation("after", _level(new, action.question_key)),
+        ]
         was_reached = (observations[0].level or -1) >= action.target_level
         if not was_reached and action_progress(action.target_level, False, observations).achieved:
-            text = new.questions_by_key[action.question_key][1].text if action.question_key in new.questions_by_key else action.question_key
+            text = (
+                new.questions_by_key[action.question_key][1].text
+                if action.question_key in new.questions_by_key
+                else action.question_key
+            )
             achieved.append((action, text))
     return Comparison(
-        before=before, after=after, areas=areas, overall=overall, answers=_answers(old, new),
+        before=before,
+        after=after,
+        areas=areas,
+        overall=overall,
+        answers=_answers(old, new),
         closed=[e for key, e in old_items.items() if key not in new_items],
         opened=[e for key, e in new_items.items() if key not in old_items],
         achieved=achieved,

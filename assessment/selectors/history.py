@@ -5,6 +5,7 @@ all their answers and all their targets in one query each (only for those not
 summarized yet: see selectors.summaries), the
 questionnaire content once per version (cached).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

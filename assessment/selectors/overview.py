@@ -4,6 +4,7 @@ A fixed number of queries whatever the number of rows: the teams, the user's
 memberships, the assessments, then their figures (stored ones in one query,
 drafts live: see selectors/summaries.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

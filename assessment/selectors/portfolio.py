@@ -5,6 +5,7 @@ through aggregate queries, so the number of queries is the same for 30 teams or
 3,000: nothing is scored here. "A team's figures" are those of its latest
 submitted assessment; drafts stay out of an executive's view.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -183,8 +184,15 @@ def portfolio_stamp(scope: PortfolioScope) -> str:
     )
     teams = list(scope.teams().order_by("pk").values_list("pk", "division_id"))
     divisions = list(scope.divisions().values_list("pk", "name"))
-    parts = [scope.agency.pk, scope.agency.name, sorted(scope.division_ids or []), summaries["last"], summaries["n"],
-             teams, divisions]
+    parts = [
+        scope.agency.pk,
+        scope.agency.name,
+        sorted(scope.division_ids or []),
+        summaries["last"],
+        summaries["n"],
+        teams,
+        divisions,
+    ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -213,7 +221,9 @@ def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
 
     divisions = {d.pk: d.name for d in scope.divisions()}
     team_counts = dict(teams.values_list("division_id").annotate(n=Count("pk")).values_list("division_id", "n"))
-    overall = summaries.values_list("questionnaire__slug", "team__division_id").annotate(n=Count("pk"), mean=Avg("score"))
+    overall = summaries.values_list("questionnaire__slug", "team__division_id").annotate(
+        n=Count("pk"), mean=Avg("score")
+    )
     by_area: dict[tuple[str, int | None], dict[str, tuple[float | None, int]]] = defaultdict(dict)
     agency_area: dict[str, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
     area_rows = (
@@ -240,7 +250,9 @@ def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
         ]
         name = divisions.get(division_id, "") if division_id is not None else "Not in a division"
         rows[slug].append(
-            DivisionRow(division_id, name, team_counts.get(division_id, 0), n, heat_cell(questionnaire, "", mean), cells)
+            DivisionRow(
+                division_id, name, team_counts.get(division_id, 0), n, heat_cell(questionnaire, "", mean), cells
+            )
         )
     for slug, group in groups.items():
         group.divisions = sorted(rows[slug], key=lambda r: (r.pk is None, r.name.lower()))
@@ -251,8 +263,11 @@ def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
     team_count = sum(team_counts.values())
     with_submitted = sum(g.team_count for g in ordered)
     return Portfolio(
-        agency=scope.agency, groups=ordered, team_count=team_count,
-        without_submitted=team_count - with_submitted, division_count=len(divisions),
+        agency=scope.agency,
+        groups=ordered,
+        team_count=team_count,
+        without_submitted=team_count - with_submitted,
+        division_count=len(divisions),
     )
 
 
@@ -264,8 +279,14 @@ def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tu
         teams = sum(n for _, n in parts)
         mean = sum(m * n for m, n in parts) / teams if teams else None
         result.append(
-            AreaMean(area, mean, display_level(questionnaire, mean), display_percent(mean),
-                     level_name_for(questionnaire, mean), teams)
+            AreaMean(
+                area,
+                mean,
+                display_level(questionnaire, mean),
+                display_percent(mean),
+                level_name_for(questionnaire, mean),
+                teams,
+            )
         )
     return sorted(result, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
 
@@ -376,8 +397,11 @@ def _area_level(area_key: str):
 
 
 def division_teams(
-    scope: PortfolioScope, selected: TeamFilter, questionnaire: domain.Questionnaire | None,
-    *, per_page: int = TEAMS_PER_PAGE,
+    scope: PortfolioScope,
+    selected: TeamFilter,
+    questionnaire: domain.Questionnaire | None,
+    *,
+    per_page: int = TEAMS_PER_PAGE,
 ) -> TeamPage:
     """One page of teams (`per_page`), searched, filtered and sorted in the database.
 
@@ -398,13 +422,15 @@ def division_teams(
     descending = selected.sort.startswith("-")
     column = selected.sort.lstrip("-")
     if column == "overall":
-        teams = teams.annotate(sort_value=Subquery(
-            models.AssessmentSummary.objects.filter(assessment_id=OuterRef("latest_id")).values("level")[:1]
-        ))
+        teams = teams.annotate(
+            sort_value=Subquery(
+                models.AssessmentSummary.objects.filter(assessment_id=OuterRef("latest_id")).values("level")[:1]
+            )
+        )
     elif column == "submitted":
-        teams = teams.annotate(sort_value=Subquery(
-            models.Assessment.objects.filter(pk=OuterRef("latest_id")).values("submitted_at")[:1]
-        ))
+        teams = teams.annotate(
+            sort_value=Subquery(models.Assessment.objects.filter(pk=OuterRef("latest_id")).values("submitted_at")[:1])
+        )
     elif column == "division":
         teams = teams.annotate(sort_value=F("division__name"))
     elif column.startswith("area:") and column[5:] in area_keys:
@@ -423,8 +449,9 @@ def division_teams(
     latest = [row[3] for row in listed if row[3] is not None]
     summaries = {
         pk: (level, score, submitted_at)
-        for pk, level, score, submitted_at in models.AssessmentSummary.objects.filter(assessment_id__in=latest)
-        .values_list("assessment_id", "level", "score", "assessment__submitted_at")
+        for pk, level, score, submitted_at in models.AssessmentSummary.objects.filter(
+            assessment_id__in=latest
+        ).values_list("assessment_id", "level", "score", "assessment__submitted_at")
     }
     areas: dict[int, dict[str, float | None]] = defaultdict(dict)
     for summary_id, key, score in models.AreaSummary.objects.filter(summary_id__in=latest).values_list(
@@ -440,7 +467,12 @@ def division_teams(
         _, score, submitted_at = stored
         rows.append(
             TeamRow(
-                pk, name, division or "", latest_id, submitted_at, heat_cell(questionnaire, "", score),
+                pk,
+                name,
+                division or "",
+                latest_id,
+                submitted_at,
+                heat_cell(questionnaire, "", score),
                 [heat_cell(questionnaire, key, areas[latest_id].get(key)) for key in area_keys],
             )
         )
@@ -459,5 +491,7 @@ def portfolio_state(agency: models.Agency, division: models.Division | None) -> 
     rows = teams.annotate(latest_id=Subquery(_latest_submitted())).order_by("pk")
     state: list = list(rows.values_list("pk", "name", "division_id", "latest_id"))
     state += list(models.Division.objects.filter(agency=agency).order_by("pk").values_list("pk", "name"))
-    state.append(models.AssessmentSummary.objects.filter(team__agency=agency).aggregate(last=Max("computed_at"))["last"])
+    state.append(
+        models.AssessmentSummary.objects.filter(team__agency=agency).aggregate(last=Max("computed_at"))["last"]
+    )
     return state

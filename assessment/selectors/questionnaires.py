@@ -1,4 +1,5 @@
 """Reads of questionnaire content, rebuilt as the pure domain dataclasses."""
+
 from __future__ import annotations
 
 import threading

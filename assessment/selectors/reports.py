@@ -3,6 +3,7 @@
 One read builds it (a fixed number of queries); the numbers come from the pure
 scoring and roadmap functions, so every page and export agrees with them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later"}
 
 
 def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
-    """"area.question" numbers, from 1, as the results and the PDF's appendix show them."""
+    """ "area.question" numbers, from 1, as the results and the PDF's appendix show them."""
     numbers = {}
     for a, area in enumerate(questionnaire.areas, start=1):
         for q, question in enumerate(area.questions, start=1):
@@ -96,8 +97,11 @@ class AssessmentReport:
         needs = []
         for need in item.needs:
             _, needed = self.questions_by_key[need.question_key]
-            needs.append(NeedLine(needed, self.question_numbers[need.question_key], need.level,
-                                  questionnaire.level_name(need.level)))
+            needs.append(
+                NeedLine(
+                    needed, self.question_numbers[need.question_key], need.level, questionnaire.level_name(need.level)
+                )
+            )
         return RoadmapEntry(
             item=item,
             number=self.question_numbers[question.id],

@@ -1,4 +1,5 @@
 """Reads of an assessment's respondents: who responded, their answers, and where they disagree."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,10 +26,7 @@ def respondent_statuses(assessment: models.Assessment) -> list[RespondentStatus]
 
     members = set(models.Membership.objects.filter(team_id=assessment.team_id).values_list("user_id", flat=True))
     respondents = models.Respondent.objects.filter(assessment=assessment).annotate(answered=Count("answers"))
-    return [
-        RespondentStatus(r, r.answered, r.user_id is None or r.user_id not in members)
-        for r in respondents
-    ]
+    return [RespondentStatus(r, r.answered, r.user_id is None or r.user_id not in members) for r in respondents]
 
 
 def respondent_answers_domain(respondent: models.Respondent) -> dict[str, domain.Answer]:

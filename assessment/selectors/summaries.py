@@ -6,6 +6,7 @@ of many assessments read them in one query. Drafts change with every answer and
 are computed live, with the same pure functions (summary_compute), so a stored
 figure and a live one cannot disagree.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -107,10 +108,14 @@ def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
 
     Assessments are models or refs with .pk, .status (optional) and .questionnaire.
     """
-    submitted = [a.pk for a in assessments if getattr(a, "status", models.Assessment.SUBMITTED) == models.Assessment.SUBMITTED]
+    submitted = [
+        a.pk for a in assessments if getattr(a, "status", models.Assessment.SUBMITTED) == models.Assessment.SUBMITTED
+    ]
     found: dict[int, AssessmentSummary] = {}
     if submitted:
-        rows = models.AssessmentSummary.objects.filter(assessment_id__in=submitted).values_list("assessment_id", "detail")
+        rows = models.AssessmentSummary.objects.filter(assessment_id__in=submitted).values_list(
+            "assessment_id", "detail"
+        )
         found = {pk: summary_from_json(detail) for pk, detail in rows}
     missing = [a for a in assessments if a.pk not in found]
     found.update(summaries_compute(missing))

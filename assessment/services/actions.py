@@ -3,6 +3,7 @@
 Every write records its history row with the user who made it
 (django-simple-history), so the plan page can show who changed what and when.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -86,12 +87,15 @@ def action_input_check(team: models.Team, given: ActionInput) -> ActionInput:
         reason = ""
     if len(reason) > models.Action.REASON_MAX_LENGTH:
         raise ActionInvalid(
-            "wont_do_reason", f"The reason is {len(reason)} characters long; the limit is {models.Action.REASON_MAX_LENGTH}."
+            "wont_do_reason",
+            f"The reason is {len(reason)} characters long; the limit is {models.Action.REASON_MAX_LENGTH}.",
         )
     if link and (len(link) > 500 or not link_is_allowed(link)):
         raise ActionInvalid("link", "Enter a web address starting with http:// or https:// (500 characters at most).")
     if len(note) > models.Action.NOTE_MAX_LENGTH:
-        raise ActionInvalid("note", f"The note is {len(note)} characters long; the limit is {models.Action.NOTE_MAX_LENGTH}.")
+        raise ActionInvalid(
+            "note", f"The note is {len(note)} characters long; the limit is {models.Action.NOTE_MAX_LENGTH}."
+        )
     return ActionInput(given.owner_id, owner_name, given.due_date, given.status, reason, link, note)
 
 
@@ -127,8 +131,12 @@ def actions_add_from_roadmap(*, assessment: models.Assessment, user: User, item_
         if (item.question_key, item.to_level) in existing:
             continue
         action = models.Action(
-            team=assessment.team, questionnaire_slug=questionnaire.slug, question_key=item.question_key,
-            target_level=item.to_level, created_by=user, created_at=now,
+            team=assessment.team,
+            questionnaire_slug=questionnaire.slug,
+            question_key=item.question_key,
+            target_level=item.to_level,
+            created_by=user,
+            created_at=now,
         )
         _with_user(action, user)
         action.save()

@@ -1,4 +1,5 @@
 """Writes of assessments and answers. Views and commands call these; nothing else writes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ def _without_control_characters(text: str) -> str:
 def _clean_note(note: str) -> str:
     cleaned = _without_control_characters(note)
     if len(cleaned) > models.Answer.NOTE_MAX_LENGTH:
-        raise AnswerInvalid(f"The note is {len(cleaned)} characters long; the limit is {models.Answer.NOTE_MAX_LENGTH}.")
+        raise AnswerInvalid(
+            f"The note is {len(cleaned)} characters long; the limit is {models.Answer.NOTE_MAX_LENGTH}."
+        )
     return cleaned
 
 
@@ -138,8 +141,14 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user:
             continue
         copied.append(
             models.Answer(
-                assessment=target, question=question, kind=old.kind, choice=choice, note=old.note,
-                na_reason=old.na_reason, na_reason_detail=old.na_reason_detail, answered_by=user,
+                assessment=target,
+                question=question,
+                kind=old.kind,
+                choice=choice,
+                note=old.note,
+                na_reason=old.na_reason,
+                na_reason_detail=old.na_reason_detail,
+                answered_by=user,
             )
         )
     models.Answer.objects.bulk_create(copied)
@@ -189,7 +198,11 @@ def answers_save(*, assessment: models.Assessment, user: User, answers: list[Ans
         na_reason, na_detail = _clean_na_reason(given, question.key)
         if current is not None:
             if (current.kind, current.choice_id, current.note, current.na_reason, current.na_reason_detail) == (
-                given.kind, choice and choice.pk, note, na_reason, na_detail
+                given.kind,
+                choice and choice.pk,
+                note,
+                na_reason,
+                na_detail,
             ):
                 continue
             current.kind, current.choice, current.note, current.answered_by = given.kind, choice, note, user
@@ -204,8 +217,14 @@ def answers_save(*, assessment: models.Assessment, user: User, answers: list[Ans
         else:
             to_create.append(
                 models.Answer(
-                    assessment=assessment, question=question, kind=given.kind, choice=choice, note=note,
-                    na_reason=na_reason, na_reason_detail=na_detail, answered_by=user,
+                    assessment=assessment,
+                    question=question,
+                    kind=given.kind,
+                    choice=choice,
+                    note=note,
+                    na_reason=na_reason,
+                    na_reason_detail=na_detail,
+                    answered_by=user,
                 )
             )
     if to_update:

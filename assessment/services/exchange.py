@@ -8,6 +8,7 @@ Import checks the whole document first and writes nothing if anything is
 wrong; every problem says where it is (`assessments[2] (team "x", "Q1"):
 answers[5]: ...`). Then it writes everything in one transaction.
 """
+
 from __future__ import annotations
 
 import re
@@ -71,9 +72,11 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
             answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
         answers[assessment_id].append(answer)
     targets: defaultdict[int, dict[str, int]] = defaultdict(dict)
-    for assessment_id, key, target in models.AreaTarget.objects.filter(assessment_id__in=ids).order_by(
-        "area__position"
-    ).values_list("assessment_id", "area__key", "target"):
+    for assessment_id, key, target in (
+        models.AreaTarget.objects.filter(assessment_id__in=ids)
+        .order_by("area__position")
+        .values_list("assessment_id", "area__key", "target")
+    ):
         targets[assessment_id][key] = target
     panels = _panels_export(ids)
     return {
@@ -143,8 +146,10 @@ def _panels_export(ids: list[int]) -> dict[int, dict[str, Any]]:
     if not panels:
         return panels
     respondents: dict[int, dict[str, Any]] = {}
-    for respondent in models.Respondent.objects.filter(assessment_id__in=list(panels)).select_related("user").order_by(
-        "assessment_id", "name", "pk"
+    for respondent in (
+        models.Respondent.objects.filter(assessment_id__in=list(panels))
+        .select_related("user")
+        .order_by("assessment_id", "name", "pk")
     ):
         respondents[respondent.pk] = {
             "name": respondent.name,
@@ -163,9 +168,11 @@ def _panels_export(ids: list[int]) -> dict[int, dict[str, Any]]:
         if kind == domain.NOT_APPLICABLE:
             answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
         respondents[respondent_id]["answers"].append(answer)
-    for decision in models.TeamAnswerDecision.objects.filter(assessment_id__in=list(panels)).select_related(
-        "question", "decided_by"
-    ).order_by("question__area__position", "question__position"):
+    for decision in (
+        models.TeamAnswerDecision.objects.filter(assessment_id__in=list(panels))
+        .select_related("question", "decided_by")
+        .order_by("question__area__position", "question__position")
+    ):
         panels[decision.assessment_id]["decisions"].append(
             {
                 "question": decision.question.key,
@@ -326,9 +333,7 @@ def _check_answers(
         _unknown_keys(item, {"question", "answer", "level", "note", "na_reason", "na_reason_detail"}, at, problems)
         key, kind, level = item.get("question"), item.get("answer"), item.get("level")
         if not isinstance(key, str) or key not in questions:
-            problems.append(
-                f'{at}: question {key!r} is not in {questionnaire.slug} {questionnaire.version}'
-            )
+            problems.append(f"{at}: question {key!r} is not in {questionnaire.slug} {questionnaire.version}")
             continue
         question = questions[key]
         at = f'{at} (question "{key}")'
@@ -339,8 +344,9 @@ def _check_answers(
         if kind not in ANSWER_KINDS:
             problems.append(f"{at}: answer {kind!r} is not one of {', '.join(ANSWER_KINDS)}")
             continue
-        note = _text(item.get("note", ""), f"{at}: note", problems, max_length=models.Answer.NOTE_MAX_LENGTH,
-                     required=False)
+        note = _text(
+            item.get("note", ""), f"{at}: note", problems, max_length=models.Answer.NOTE_MAX_LENGTH, required=False
+        )
         if kind == domain.UNANSWERED:
             continue
         if kind == domain.CHOICE:
@@ -369,8 +375,13 @@ def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[st
     if reason is not None and reason not in domain.NA_REASONS:
         problems.append(f"{at}: na_reason {reason!r} is not one of {', '.join(domain.NA_REASONS)} (or null)")
         return "", ""
-    detail = _text(detail, f"{at}: na_reason_detail", problems, max_length=domain.NA_REASON_DETAIL_MAX_LENGTH,
-                   required=reason == domain.NA_OTHER)
+    detail = _text(
+        detail,
+        f"{at}: na_reason_detail",
+        problems,
+        max_length=domain.NA_REASON_DETAIL_MAX_LENGTH,
+        required=reason == domain.NA_OTHER,
+    )
     if reason != domain.NA_OTHER and detail:
         problems.append(f'{at}: na_reason_detail is only for na_reason "{domain.NA_OTHER}"')
     return reason or "", detail.strip() if reason == domain.NA_OTHER else ""
@@ -451,7 +462,9 @@ def _check_panel(panel: object, questionnaire: domain.Questionnaire, where: str,
     )
 
 
-def _check_targets(targets: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]) -> dict[str, int]:
+def _check_targets(
+    targets: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
+) -> dict[str, int]:
     if targets is None:
         return {}
     if not isinstance(targets, dict):
@@ -491,8 +504,20 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
     from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
 
     checked = []
-    allowed = {"team", "questionnaire", "question", "target_level", "owner", "owner_name", "due_date", "status",
-               "wont_do_reason", "link", "note", "created_at"}
+    allowed = {
+        "team",
+        "questionnaire",
+        "question",
+        "target_level",
+        "owner",
+        "owner_name",
+        "due_date",
+        "status",
+        "wont_do_reason",
+        "link",
+        "note",
+        "created_at",
+    }
     for where, item in _objects(data, "actions", source, "an object", problems):
         where = f'{where} (team "{item.get("team")}", question "{item.get("question")}")'
         _unknown_keys(item, allowed, where, problems)
@@ -520,10 +545,17 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
             except ValueError:
                 due = None
             if due is None or not DUE_YEAR_MIN <= due.year <= DUE_YEAR_MAX:
-                problems.append(f"{where}: due_date {raw_due!r} is not a date such as 2027-03-31 between "
-                                f"{DUE_YEAR_MIN} and {DUE_YEAR_MAX}")
-        reason = _text(item.get("wont_do_reason"), f"{where}: wont_do_reason", problems,
-                       max_length=models.Action.REASON_MAX_LENGTH, required=False)
+                problems.append(
+                    f"{where}: due_date {raw_due!r} is not a date such as 2027-03-31 between "
+                    f"{DUE_YEAR_MIN} and {DUE_YEAR_MAX}"
+                )
+        reason = _text(
+            item.get("wont_do_reason"),
+            f"{where}: wont_do_reason",
+            problems,
+            max_length=models.Action.REASON_MAX_LENGTH,
+            required=False,
+        )
         if status == models.Action.WONT_DO and not reason.strip():
             problems.append(f"{where}: wont_do_reason: required when the status is wont_do")
         link = _text(item.get("link"), f"{where}: link", problems, max_length=500, required=False)
@@ -532,15 +564,30 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
         owner = item.get("owner")
         if owner is not None and not isinstance(owner, str):
             problems.append(f"{where}: owner {owner!r} must be a user name or null")
-        checked.append(_Action(
-            team=team if isinstance(team, str) else "", questionnaire=keys["questionnaire"], question=keys["question"],
-            target_level=level, owner=owner if isinstance(owner, str) else None,
-            owner_name=_text(item.get("owner_name"), f"{where}: owner_name", problems, max_length=200, required=False),
-            due_date=due, status=status if isinstance(status, str) else "", wont_do_reason=reason, link=link,
-            note=_text(item.get("note"), f"{where}: note", problems, max_length=models.Action.NOTE_MAX_LENGTH,
-                       required=False),
-            created_at=_datetime(item.get("created_at"), f"{where}: created_at", problems, required=False),
-        ))
+        checked.append(
+            _Action(
+                team=team if isinstance(team, str) else "",
+                questionnaire=keys["questionnaire"],
+                question=keys["question"],
+                target_level=level,
+                owner=owner if isinstance(owner, str) else None,
+                owner_name=_text(
+                    item.get("owner_name"), f"{where}: owner_name", problems, max_length=200, required=False
+                ),
+                due_date=due,
+                status=status if isinstance(status, str) else "",
+                wont_do_reason=reason,
+                link=link,
+                note=_text(
+                    item.get("note"),
+                    f"{where}: note",
+                    problems,
+                    max_length=models.Action.NOTE_MAX_LENGTH,
+                    required=False,
+                ),
+                created_at=_datetime(item.get("created_at"), f"{where}: created_at", problems, required=False),
+            )
+        )
     return checked
 
 
@@ -552,7 +599,9 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         problems.append(f"{source}: format: expected {FORMAT!r}, got {data.get('format')!r}")
     if data.get("format_version") != FORMAT_VERSION:
         problems.append(f"{source}: format_version: expected {FORMAT_VERSION}, got {data.get('format_version')!r}")
-    _unknown_keys(data, {"format", "format_version", "exported_at", "teams", "assessments", "actions"}, source, problems)
+    _unknown_keys(
+        data, {"format", "format_version", "exported_at", "teams", "assessments", "actions"}, source, problems
+    )
     if problems:
         raise ExchangeInvalid(problems)
 
@@ -577,16 +626,29 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         where = f'{where} (team "{item.get("team")}", "{item.get("title")}")'
         _unknown_keys(
             item,
-            {"team", "questionnaire", "title", "status", "created_at", "updated_at", "submitted_at", "targets",
-             "answers", "panel"},
-            where, problems,
+            {
+                "team",
+                "questionnaire",
+                "title",
+                "status",
+                "created_at",
+                "updated_at",
+                "submitted_at",
+                "targets",
+                "answers",
+                "panel",
+            },
+            where,
+            problems,
         )
         team = item.get("team")
         if team not in teams and not (isinstance(team, str) and models.Team.objects.filter(slug=team).exists()):
             problems.append(f"{where}: team {team!r} is neither in the file's teams nor in this database")
         named = item.get("questionnaire")
-        if not isinstance(named, dict) or not isinstance(named.get("slug"), str) or not isinstance(
-            named.get("version"), str
+        if (
+            not isinstance(named, dict)
+            or not isinstance(named.get("slug"), str)
+            or not isinstance(named.get("version"), str)
         ):
             problems.append(f'{where}: questionnaire: expected {{"slug": ..., "version": ...}}, got {named!r}')
             continue
@@ -611,8 +673,9 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
                 status=status if isinstance(status, str) else "",
                 created_at=_datetime(item.get("created_at"), f"{where}: created_at", problems, required=False),
                 updated_at=_datetime(item.get("updated_at"), f"{where}: updated_at", problems, required=False),
-                submitted_at=_datetime(item.get("submitted_at"), f"{where}: submitted_at", problems,
-                                       required=submitted),
+                submitted_at=_datetime(
+                    item.get("submitted_at"), f"{where}: submitted_at", problems, required=submitted
+                ),
                 targets=_check_targets(item.get("targets"), questionnaire, where, problems),
                 answers=_check_answers(item.get("answers", []), questionnaire, where, problems),
                 panel=_check_panel(item.get("panel"), questionnaire, where, problems),
@@ -636,7 +699,8 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
         team_ensure(agency=agency, slug=slug, name=new_team["name"])
         outcome.teams_created.append(slug)
     teams = {
-        t.slug: t for t in models.Team.objects.filter(slug__in={a.team for a in assessments} | {a.team for a in actions})
+        t.slug: t
+        for t in models.Team.objects.filter(slug__in={a.team for a in assessments} | {a.team for a in actions})
     }
 
     lookups: dict[int, tuple[dict[str, int], dict[tuple[int, int], int], dict[str, int]]] = {}
@@ -659,9 +723,12 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     submitted: list[int] = []
     for item in assessments:
         team = teams[item.team]
-        duplicate = item.created_at is not None and models.Assessment.objects.filter(
-            team=team, questionnaire=item.version, title=item.title, created_at=item.created_at
-        ).exists()
+        duplicate = (
+            item.created_at is not None
+            and models.Assessment.objects.filter(
+                team=team, questionnaire=item.version, title=item.title, created_at=item.created_at
+            ).exists()
+        )
         if duplicate:
             outcome.skipped.append(f'{item.team}: "{item.title}"')
             continue
@@ -712,14 +779,15 @@ def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outco
     from assessment.services.actions import team_member_ids
 
     users = {
-        u.get_username(): u
-        for u in get_user_model().objects.filter(username__in={a.owner for a in actions if a.owner})
+        u.get_username(): u for u in get_user_model().objects.filter(username__in={a.owner for a in actions if a.owner})
     }
     members: dict[int, set[int]] = {}
     for item in actions:
         team = teams[item.team]
         key: dict[str, Any] = {
-            "questionnaire_slug": item.questionnaire, "question_key": item.question, "target_level": item.target_level,
+            "questionnaire_slug": item.questionnaire,
+            "question_key": item.question,
+            "target_level": item.target_level,
         }
         if models.Action.objects.filter(team=team, **key).exists():
             outcome.skipped.append(f"{item.team}: action on {item.question} to level {item.target_level}")
@@ -730,9 +798,16 @@ def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outco
         if owner is not None and owner.pk not in members[team.pk]:
             owner = None  # not a member here: keep the name as text
         models.Action.objects.create(
-            team=team, **key, owner=owner, owner_name="" if owner is not None else item.owner_name,
-            due_date=item.due_date, status=item.status, wont_do_reason=item.wont_do_reason, link=item.link,
-            note=item.note, created_at=item.created_at or timezone.now(),
+            team=team,
+            **key,
+            owner=owner,
+            owner_name="" if owner is not None else item.owner_name,
+            due_date=item.due_date,
+            status=item.status,
+            wont_do_reason=item.wont_do_reason,
+            link=item.link,
+            note=item.note,
+            created_at=item.created_at or timezone.now(),
         )
         outcome.actions_created += 1
 
@@ -757,16 +832,24 @@ def _panel_import(
             question_pk = question_pks[key]
             answers.append(
                 models.RespondentAnswer(
-                    respondent=respondent, question_id=question_pk, kind=kind,
+                    respondent=respondent,
+                    question_id=question_pk,
+                    kind=kind,
                     choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
-                    note=note, na_reason=na_reason, na_reason_detail=na_detail,
+                    note=note,
+                    na_reason=na_reason,
+                    na_reason_detail=na_detail,
                 )
             )
     models.RespondentAnswer.objects.bulk_create(answers)
     models.TeamAnswerDecision.objects.bulk_create(
         models.TeamAnswerDecision(
-            assessment=assessment, question_id=question_pks[d.question], decided_by=users.get(d.decided_by or ""),
-            decided_at=d.decided_at or timezone.now(), spread=d.spread, responses=d.responses,
+            assessment=assessment,
+            question_id=question_pks[d.question],
+            decided_by=users.get(d.decided_by or ""),
+            decided_at=d.decided_at or timezone.now(),
+            spread=d.spread,
+            responses=d.responses,
         )
         for d in panel.decisions
     )

@@ -1,4 +1,5 @@
 """Writes of questionnaire content: loading a parsed file into the database."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,7 +34,11 @@ class LoadOutcome:
             f"{sum(len(a.questions) for a in questionnaire.areas)} questions, "
             f"{len(questionnaire.practices)} practices"
         )
-        what = {CREATED: "created", UNCHANGED: "unchanged, already loaded", REPLACED: "replaced (no assessment used it)"}
+        what = {
+            CREATED: "created",
+            UNCHANGED: "unchanged, already loaded",
+            REPLACED: "replaced (no assessment used it)",
+        }
         return f"{questionnaire.slug} {questionnaire.version}: {what[self.action]} ({counts})"
 
 

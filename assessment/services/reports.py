@@ -6,6 +6,7 @@ little later, when an agency's portfolio changes. Downloads read the stored
 PDF (views/pdf.py). Every path that produces a PDF goes through
 `report_render`, the one get-render-store sequence.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,12 @@ def report_render(subject: ReportSubject) -> Report:
     pdf = subject.render()
     seconds = time.perf_counter() - clock
     fields = {"status": Report.READY, "pdf": pdf, "error": "", "rendered_at": timezone.now(), "render_seconds": seconds}
-    identity = {"kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id,
-                "division_id": subject.division_id}
+    identity = {
+        "kind": subject.kind,
+        "agency_id": subject.agency_id,
+        "assessment_id": subject.assessment_id,
+        "division_id": subject.division_id,
+    }
     with transaction.atomic():
         row, _ = Report.objects.update_or_create(
             key=subject.key, defaults=fields, create_defaults={**fields, **identity, "queued_at": subject.read_at}
@@ -65,7 +70,11 @@ def report_failed(subject: ReportSubject, error: BaseException) -> Report:
     row.save(update_fields=["attempts", "error", "status"])
     logger.error(
         "Rendering the %s report %s failed (attempt %d of %d)",
-        subject.kind, subject.key, row.attempts, MAX_ATTEMPTS, exc_info=error,
+        subject.kind,
+        subject.key,
+        row.attempts,
+        MAX_ATTEMPTS,
+        exc_info=error,
     )
     return row
 
@@ -113,8 +122,12 @@ def _row_for(subject: ReportSubject) -> tuple[Report, bool]:
     return Report.objects.get_or_create(
         key=subject.key,
         defaults={
-            "kind": subject.kind, "agency_id": subject.agency_id, "assessment_id": subject.assessment_id,
-            "division_id": subject.division_id, "status": Report.QUEUED, "queued_at": timezone.now(),
+            "kind": subject.kind,
+            "agency_id": subject.agency_id,
+            "assessment_id": subject.assessment_id,
+            "division_id": subject.division_id,
+            "status": Report.QUEUED,
+            "queued_at": timezone.now(),
         },
     )
 
@@ -173,9 +186,9 @@ def _portfolio_report_queue_now(agency_id: int) -> None:
 
 def reports_queue_for_version(version_id: int) -> None:
     """Queue the reports of the submitted assessments of a questionnaire version that changed."""
-    ids = models.Assessment.objects.filter(
-        questionnaire_id=version_id, status=models.Assessment.SUBMITTED
-    ).values_list("pk", flat=True)
+    ids = models.Assessment.objects.filter(questionnaire_id=version_id, status=models.Assessment.SUBMITTED).values_list(
+        "pk", flat=True
+    )
     for assessment_id in ids:
         assessment_report_queue(assessment_id)
 
@@ -207,11 +220,13 @@ def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
     cutoff = timezone.now() - portfolio_age
     deleted += Report.objects.filter(kind=Report.PORTFOLIO, queued_at__lt=cutoff).delete()[0]
     latest: dict[tuple[int, int | None], int] = {}
-    for pk, agency_id, division_id in Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).order_by(
-        "-rendered_at"
-    ).values_list("pk", "agency_id", "division_id"):
+    for pk, agency_id, division_id in (
+        Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY)
+        .order_by("-rendered_at")
+        .values_list("pk", "agency_id", "division_id")
+    ):
         latest.setdefault((agency_id, division_id), pk)
-    deleted += Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).exclude(
-        pk__in=latest.values()
-    ).delete()[0]
+    deleted += (
+        Report.objects.filter(kind=Report.PORTFOLIO, status=Report.READY).exclude(pk__in=latest.values()).delete()[0]
+    )
     return deleted

@@ -6,6 +6,7 @@ only what the lead decided. Every save of a respondent locks the assessment
 row first (as answers_save does), so respondents saving at the same time wait
 for one another instead of losing a change, and nothing is saved after a submit.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,11 @@ def panel_open(
     current = {r.user_id: r for r in assessment.respondents.all()}
     chosen = {u.pk for u in users}
     models.Respondent.objects.bulk_create(
-        [models.Respondent(assessment=assessment, user=u, name=respondent_name(u)) for u in users if u.pk not in current]
+        [
+            models.Respondent(assessment=assessment, user=u, name=respondent_name(u))
+            for u in users
+            if u.pk not in current
+        ]
     )
     kept = []
     for user_id, respondent in current.items():
@@ -136,7 +141,11 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
         choice, note, reason, detail = _validated(question, given)
         if current is not None:
             if (current.kind, current.choice_id, current.note, current.na_reason, current.na_reason_detail) == (
-                given.kind, choice and choice.pk, note, reason, detail
+                given.kind,
+                choice and choice.pk,
+                note,
+                reason,
+                detail,
             ):
                 continue
             current.kind, current.choice, current.note = given.kind, choice, note
@@ -149,8 +158,13 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
         else:
             to_create.append(
                 models.RespondentAnswer(
-                    respondent=respondent, question=question, kind=given.kind, choice=choice, note=note,
-                    na_reason=reason, na_reason_detail=detail,
+                    respondent=respondent,
+                    question=question,
+                    kind=given.kind,
+                    choice=choice,
+                    note=note,
+                    na_reason=reason,
+                    na_reason_detail=detail,
                 )
             )
     if to_update:
@@ -182,9 +196,11 @@ def respondent_submit(*, respondent: models.Respondent, user: User) -> models.Re
 def _responses_of(assessment: models.Assessment, question_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Each question's respondents' answers as {name: level or answer kind}."""
     responses: dict[int, dict[str, Any]] = {}
-    rows = models.RespondentAnswer.objects.filter(
-        respondent__assessment=assessment, question_id__in=question_ids
-    ).values_list("question_id", "respondent__name", "kind", "choice__level").order_by("respondent__name", "respondent_id")
+    rows = (
+        models.RespondentAnswer.objects.filter(respondent__assessment=assessment, question_id__in=question_ids)
+        .values_list("question_id", "respondent__name", "kind", "choice__level")
+        .order_by("respondent__name", "respondent_id")
+    )
     for question_id, name, kind, level in rows:
         responses.setdefault(question_id, {})[name] = level if kind == models.Answer.CHOICE else kind
     return responses

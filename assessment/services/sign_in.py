@@ -5,6 +5,7 @@ token was verified. Memberships, executive roles and admin groups that came from
 the provider are marked as such and follow the groups claim at every sign-in;
 anything set by hand in the admin is left exactly as it is.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ uses, inside their transaction, and by `manage.py recompute_summaries` after a
 change to the scoring rules. Storing is idempotent: an assessment's rows are
 replaced by freshly computed ones.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -55,8 +56,12 @@ def _store_batch(ids: list[int]) -> int:
         summaries.append(row)
         areas += [
             models.AreaSummary(
-                summary_id=assessment.pk, area_key=area.area_key, score=area.score, level=area.level,
-                completeness=area.completeness, progress_to_target=area.progress_to_target,
+                summary_id=assessment.pk,
+                area_key=area.area_key,
+                score=area.score,
+                level=area.level,
+                completeness=area.completeness,
+                progress_to_target=area.progress_to_target,
             )
             for area in score.areas
         ]
@@ -64,12 +69,16 @@ def _store_batch(ids: list[int]) -> int:
         for item in summary.roadmap:
             now_item = item.phase == NOW
             if now_item:
-                steps += [models.SummaryStep(summary_id=assessment.pk, question_key=item.question_key, level=level)
-                          for level in item.steps]
+                steps += [
+                    models.SummaryStep(summary_id=assessment.pk, question_key=item.question_key, level=level)
+                    for level in item.steps
+                ]
             for key in item.practices:
                 in_now[key] = in_now.get(key, False) or now_item
-        practices += [models.SummaryPractice(summary_id=assessment.pk, practice_key=key, in_now=flag)
-                      for key, flag in in_now.items()]
+        practices += [
+            models.SummaryPractice(summary_id=assessment.pk, practice_key=key, in_now=flag)
+            for key, flag in in_now.items()
+        ]
     models.AssessmentSummary.objects.bulk_create(summaries)
     models.AreaSummary.objects.bulk_create(areas)
     models.SummaryStep.objects.bulk_create(steps)
@@ -89,7 +98,9 @@ def summaries_mark_latest(team_ids: Iterable[int]) -> None:
         .values("pk")[:1]
     )
     latest_ids = list(
-        models.Team.objects.filter(pk__in=team_ids).annotate(latest_id=Subquery(latest)).values_list("latest_id", flat=True)
+        models.Team.objects.filter(pk__in=team_ids)
+        .annotate(latest_id=Subquery(latest))
+        .values_list("latest_id", flat=True)
     )
     for model, team_field in _FLAGGED:
         model._default_manager.filter(**{f"{team_field}__in": team_ids, "is_latest": True}).update(is_latest=False)
@@ -110,13 +121,15 @@ _FLAGGED: list[tuple[type[Model], str]] = [
 
 def summaries_store_for_version(version_id: int) -> int:
     """After a change to a version's content: its submitted assessments' figures again."""
-    ids = models.Assessment.objects.filter(
-        questionnaire_id=version_id, status=models.Assessment.SUBMITTED
-    ).values_list("pk", flat=True)
+    ids = models.Assessment.objects.filter(questionnaire_id=version_id, status=models.Assessment.SUBMITTED).values_list(
+        "pk", flat=True
+    )
     return summaries_store(list(ids))
 
 
 def summaries_recompute_all() -> int:
     """Every submitted assessment's summary, computed again (after a change to the scoring rules)."""
-    ids = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").values_list("pk", flat=True)
+    ids = (
+        models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").values_list("pk", flat=True)
+    )
     return summaries_store(list(ids))

@@ -5,6 +5,7 @@ created, so a command run twice (seed_demo, an import) changes nothing the
 second time. An existing row keeps its own values: a team's name or a
 member's role set meanwhile by hand is not overwritten.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -51,7 +52,9 @@ def team_ensure(
 def membership_ensure(*, team: models.Team, user: User, role: str) -> tuple[models.Membership, bool]:
     """`user`'s membership of `team`, created with `role` if there is none."""
     if role not in dict(models.Membership.ROLE_CHOICES):
-        raise ValueError(f'Unknown team role "{role}"; expected one of {", ".join(dict(models.Membership.ROLE_CHOICES))}.')
+        raise ValueError(
+            f'Unknown team role "{role}"; expected one of {", ".join(dict(models.Membership.ROLE_CHOICES))}.'
+        )
     return models.Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
 
 

@@ -16,6 +16,7 @@ Rules of this module (also in the README, "Editing questionnaires"):
 - An unused published version may be edited, but only to another complete,
   valid questionnaire.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -82,6 +83,7 @@ class VersionCheck:
 
 # --- The guard ----------------------------------------------------------------
 
+
 def version_is_locked(version: models.QuestionnaireVersion) -> bool:
     """True when any assessment uses the version: its content is then frozen."""
     return version.pk is not None and models.Assessment.objects.filter(questionnaire_id=version.pk).exists()
@@ -96,11 +98,12 @@ def version_ensure_editable(version: models.QuestionnaireVersion) -> None:
     if count:
         raise VersionLocked(
             f'"{version.slug} {version.version}" is used by {count} assessment(s), so it cannot change: '
-            "their scores and questions must stay as they were. Use \"New draft version\" to make an editable copy."
+            'their scores and questions must stay as they were. Use "New draft version" to make an editable copy.'
         )
 
 
 # --- Checks -------------------------------------------------------------------
+
 
 def questionnaire_problems(questionnaire: domain.Questionnaire) -> list[str]:
     """Every rule of the file format that `questionnaire` breaks, as messages naming the item and key.
@@ -157,22 +160,46 @@ def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
     # Each: the links of this version (with what the message reads), the lookup
     # from a link to the version it points to, and the message.
     checks: list[tuple[QuerySet[Any], str, Callable[[Any], str]]] = [
-        (models.QuestionPractice.objects.filter(question__area__questionnaire=version).select_related(
-            "question", "practice__questionnaire"), "practice__questionnaire",
-         lambda link: f'question "{link.question.key}": practices links to '
-         + another(f'practice "{link.practice.key}"', link.practice.questionnaire)),
-        (models.PracticeRequirement.objects.filter(practice__questionnaire=version).select_related(
-            "practice", "required__questionnaire"), "required__questionnaire",
-         lambda link: f'practice "{link.practice.key}": requires names '
-         + another(f'practice "{link.required.key}"', link.required.questionnaire)),
-        (models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version).select_related(
-            "choice__question", "practice__questionnaire"), "practice__questionnaire",
-         lambda link: f"{question_choice(link.choice)}: practices links to "
-         + another(f'practice "{link.practice.key}"', link.practice.questionnaire)),
-        (models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version).select_related(
-            "choice__question", "question__area__questionnaire"), "question__area__questionnaire",
-         lambda need: f"{question_choice(need.choice)}: needs names "
-         + another(f'question "{need.question.key}"', need.question.area.questionnaire)),
+        (
+            models.QuestionPractice.objects.filter(question__area__questionnaire=version).select_related(
+                "question", "practice__questionnaire"
+            ),
+            "practice__questionnaire",
+            lambda link: (
+                f'question "{link.question.key}": practices links to '
+                + another(f'practice "{link.practice.key}"', link.practice.questionnaire)
+            ),
+        ),
+        (
+            models.PracticeRequirement.objects.filter(practice__questionnaire=version).select_related(
+                "practice", "required__questionnaire"
+            ),
+            "required__questionnaire",
+            lambda link: (
+                f'practice "{link.practice.key}": requires names '
+                + another(f'practice "{link.required.key}"', link.required.questionnaire)
+            ),
+        ),
+        (
+            models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version).select_related(
+                "choice__question", "practice__questionnaire"
+            ),
+            "practice__questionnaire",
+            lambda link: (
+                f"{question_choice(link.choice)}: practices links to "
+                + another(f'practice "{link.practice.key}"', link.practice.questionnaire)
+            ),
+        ),
+        (
+            models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version).select_related(
+                "choice__question", "question__area__questionnaire"
+            ),
+            "question__area__questionnaire",
+            lambda need: (
+                f"{question_choice(need.choice)}: needs names "
+                + another(f'question "{need.question.key}"', need.question.area.questionnaire)
+            ),
+        ),
     ]
     return [message(link) for links, target, message in checks for link in links.exclude(**{target: version})]
 
@@ -181,7 +208,9 @@ def version_check(version: models.QuestionnaireVersion) -> VersionCheck:
     """The problems of the version's content as stored now."""
     questionnaire = questionnaire_domain(version)
     finished, unfinished = _finished_part(questionnaire)
-    return VersionCheck(problems=_cross_version_links(version) + questionnaire_problems(finished), unfinished=unfinished)
+    return VersionCheck(
+        problems=_cross_version_links(version) + questionnaire_problems(finished), unfinished=unfinished
+    )
 
 
 def version_content_changed(version: models.QuestionnaireVersion) -> VersionCheck:
@@ -267,6 +296,7 @@ def version_publish(version: models.QuestionnaireVersion) -> models.Questionnair
 
 # --- Import from an uploaded file ---------------------------------------------
 
+
 def _changed_fields(old: object, new: object, names: list[str]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
 
@@ -283,10 +313,19 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
     if top:
         lines.append(f"questionnaire: {', '.join(top)} changed")
     sections: list[tuple[str, Sequence[_Item], Sequence[_Item], list[str]]] = [
-        ("practice", old.practices, new.practices, ["title", "summary", "url", "effort", "references", "note", "requires"]),
+        (
+            "practice",
+            old.practices,
+            new.practices,
+            ["title", "summary", "url", "effort", "references", "note", "requires"],
+        ),
         ("area", old.areas, new.areas, ["title", "summary", "weight"]),
-        ("question", [q for _, q in old.questions()], [q for _, q in new.questions()],
-         ["text", "help", "weight", "not_applicable", "foundation", "practices"]),
+        (
+            "question",
+            [q for _, q in old.questions()],
+            [q for _, q in new.questions()],
+            ["text", "help", "weight", "not_applicable", "foundation", "practices"],
+        ),
     ]
     for kind, old_items, new_items, fields in sections:
         before = {item.id: item for item in old_items}
@@ -306,7 +345,7 @@ def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) ->
 
 
 def _choice_differences(old: domain.Question, new: domain.Question) -> list[str]:
-    """"choices" when levels or texts change; else the roadmap keys that change, per choice level."""
+    """ "choices" when levels or texts change; else the roadmap keys that change, per choice level."""
     if [(c.level, c.text) for c in old.choices] != [(c.level, c.text) for c in new.choices]:
         return ["choices"]
     changed = []
@@ -357,9 +396,12 @@ def questionnaire_import_preview(data: bytes | str, filename: str) -> ImportPrev
     preview = ImportPreview(questionnaire, outcome)
     if outcome.action != UNCHANGED:
         # Against the version it replaces, else the newest version of the same questionnaire.
-        base = outcome.version or models.QuestionnaireVersion.objects.filter(slug=questionnaire.slug).order_by(
-            "-created_at", "-pk"
-        ).first()
+        base = (
+            outcome.version
+            or models.QuestionnaireVersion.objects.filter(slug=questionnaire.slug)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
         if base is not None:
             preview.compared_with = base
             preview.differences = content_differences(questionnaire_domain(base), questionnaire)

@@ -1,4 +1,5 @@
 """Authentication backends: the provider's ID token, and the emergency superuser's password."""
+
 from __future__ import annotations
 
 import jwt

@@ -6,6 +6,7 @@ only its issuer. Both documents are kept in the process for an hour; the keys
 are fetched again at once when a token names a key we have not seen (the
 provider rotated its keys).
 """
+
 from __future__ import annotations
 
 import threading

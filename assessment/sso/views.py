@@ -4,6 +4,7 @@ Every way a single sign-on can fail ends on a page that says what happened and
 offers to start again, never on a 500; nothing from the provider's answer other
 than a known error code is shown, and no token or secret is logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -129,7 +130,9 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
                 del states[state]
                 request.session.modified = True
             explanation = PROVIDER_ERRORS.get(error, "The sign-in service gave no reason that this application knows.")
-            logger.info("single sign-on: the provider answered %s", error if error in PROVIDER_ERRORS else "an unknown error")
+            logger.info(
+                "single sign-on: the provider answered %s", error if error in PROVIDER_ERRORS else "an unknown error"
+            )
             return sso_failure(
                 request,
                 title="Sign-in was not completed",

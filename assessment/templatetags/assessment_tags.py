@@ -1,4 +1,5 @@
 """Formatting of scores in templates: one place for "2.8", "44%", "Not scored", "+0.4"."""
+
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -65,11 +66,16 @@ def heat_cell(level, level_name, band):
     """One cell of the portfolio heatmap: the number and the level's name always printed,
     the color band a class (a simple tag, not an include: the table can have thousands of cells)."""
     if level is None:
-        return format_html('<td class="heat heat-none"><span class="heat-value" aria-hidden="true">–</span>'
-                           '<span class="heat-label">{}</span></td>', NOT_SCORED)
+        return format_html(
+            '<td class="heat heat-none"><span class="heat-value" aria-hidden="true">–</span>'
+            '<span class="heat-label">{}</span></td>',
+            NOT_SCORED,
+        )
     return format_html(
         '<td class="heat heat-{}"><span class="heat-value">{}</span><span class="heat-label">{}</span></td>',
-        band, f"{level:.1f}", level_name,
+        band,
+        f"{level:.1f}",
+        level_name,
     )
 
 
@@ -101,8 +107,6 @@ def team_heatmap_rows(rows):
     return mark_safe("\n".join(html))
 
 
-
-
 _CHECKED = mark_safe(" checked")
 _OTHER_ANSWERS = {"not_sure": " choice-other", "not_applicable": " choice-other", "": " choice-none"}
 
@@ -126,8 +130,13 @@ def radio_options(field):
             format_html(
                 '<div class="form-check choice{}"><input class="form-check-input" type="radio" name="{}" value="{}" '
                 'id="{}"{}><label class="form-check-label" for="{}">{}</label></div>',
-                _OTHER_ANSWERS.get(value, ""), field.html_name, value, radio_id,
-                _CHECKED if value == selected else "", radio_id, label,
+                _OTHER_ANSWERS.get(value, ""),
+                field.html_name,
+                value,
+                radio_id,
+                _CHECKED if value == selected else "",
+                radio_id,
+                label,
             )
         )
     return mark_safe("".join(rows))
@@ -145,7 +154,10 @@ def sort_header(context, title, key, current):
     hint = ", sorted lowest first" if ascending else ", sorted highest first" if descending else ""
     return format_html(
         '<th scope="col"{}><a href="?{}">{}<span class="visually-hidden">{}</span></a></th>',
-        mark_safe(aria), query.urlencode(), title, hint,
+        mark_safe(aria),
+        query.urlencode(),
+        title,
+        hint,
     )
 
 

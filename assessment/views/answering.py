@@ -3,6 +3,7 @@
 Every view reaches its team or assessment through assessment.access (outsiders
 get a 404); every write goes through assessment.services.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,9 +37,7 @@ LOCKED_MESSAGE = "This assessment has been submitted and can no longer be change
 
 
 def _forbidden(request, message):
-    return render(
-        request, "error.html", {"title": "Not allowed", "message": message, "status": 403}, status=403
-    )
+    return render(request, "error.html", {"title": "Not allowed", "message": message, "status": 403}, status=403)
 
 
 # --- start ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """The change log of an assessment's answers."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -13,7 +14,9 @@ CHANGES_PER_PAGE = 100
 def assessment_changes(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     with_respondents = panel_access(request.user, assessment).may_see_responses
-    page = Paginator(answer_changes(assessment, with_respondents=with_respondents), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(answer_changes(assessment, with_respondents=with_respondents), CHANGES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "assessment/changes.html",

@@ -1,4 +1,5 @@
 """Two assessments of a team side by side, reached from the team's history."""
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -33,7 +34,8 @@ def team_compare(request, team_id):
     team, _can_write = team_for_user(request.user, team_id)
     assessments = list(
         models.Assessment.objects.filter(team=team, status=models.Assessment.SUBMITTED)
-        .select_related("team", "questionnaire").order_by("submitted_at", "pk")
+        .select_related("team", "questionnaire")
+        .order_by("submitted_at", "pk")
     )
     if "before" in request.GET or "after" in request.GET:
         data = request.GET
@@ -50,7 +52,8 @@ def team_compare(request, team_id):
             before, after = after, before
         comparison = assessments_compared(before, after)
     return render(
-        request, "assessment/compare.html",
+        request,
+        "assessment/compare.html",
         {"team": team, "form": form, "comparison": comparison, "enough": len(assessments) >= 2},
         status=400 if form.is_bound and form.errors else 200,
     )

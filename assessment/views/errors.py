@@ -1,4 +1,5 @@
 """Error pages in the site's layout, so a visitor always has a way back."""
+
 from django.shortcuts import render
 
 

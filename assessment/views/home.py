@@ -1,4 +1,5 @@
 """The home page: the user's teams, each with its assessments and what to do next."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 

@@ -7,6 +7,7 @@ itself, and after REPORT_WAIT_SECONDS the request renders the report itself.
 A draft changes all the time, so its report is rendered in the request (and
 stored, for the next download of the same draft).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -62,8 +63,12 @@ def _report_response(request, subject: ReportSubject, filename: str, *, back_url
             response = _report_page(
                 request,
                 "assessment/report_preparing.html",
-                {**context, "refresh": refresh, "auto": refresh > 0 and request.GET.get("refresh") != "off",
-                 "url": request.path},
+                {
+                    **context,
+                    "refresh": refresh,
+                    "auto": refresh > 0 and request.GET.get("refresh") != "off",
+                    "url": request.path,
+                },
                 status=202,
             )
             response["Retry-After"] = str(refresh or 5)
@@ -114,6 +119,9 @@ def division_pdf(request, division_id: int):
     if division_ids is not None and division.pk not in division_ids:
         raise Http404("No such division.")
     return _report_response(
-        request, portfolio_subject(division.agency, division), division_file_name(division),
-        back_url=reverse("portfolio-teams") + f"?division={division.pk}", queued=True,
+        request,
+        portfolio_subject(division.agency, division),
+        division_file_name(division),
+        back_url=reverse("portfolio-teams") + f"?division={division.pk}",
+        queued=True,
     )

@@ -3,6 +3,7 @@
 Members write; viewers and the agency's executives read; everyone else gets a
 404 (assessment.access).
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -28,17 +29,21 @@ def plan_page(request, team_id):
     owner = request.GET.get("owner", "")[:300]
     status = request.GET.get("status", "")[:30]
     groups = team_plan(team, owner=owner, status=status)
-    return render(request, "assessment/plan.html", {
-        "team": team,
-        "can_write": can_write,
-        "groups": groups,
-        "owner": owner,
-        "status": status,
-        "owners": owner_choices(team),
-        "statuses": models.Action.STATUS_CHOICES,
-        "filtered": bool(owner or status),
-        "total": sum(len(rows) for _key, _words, rows in groups),
-    })
+    return render(
+        request,
+        "assessment/plan.html",
+        {
+            "team": team,
+            "can_write": can_write,
+            "groups": groups,
+            "owner": owner,
+            "status": status,
+            "owners": owner_choices(team),
+            "statuses": models.Action.STATUS_CHOICES,
+            "filtered": bool(owner or status),
+            "total": sum(len(rows) for _key, _words, rows in groups),
+        },
+    )
 
 
 @login_required
@@ -61,10 +66,19 @@ def action_page(request, team_id, action_id):
     elif request.method == "POST":
         return HttpResponse("Only members of the team can change its plan.", status=403, content_type="text/plain")
     row = action_rows([action])[0]
-    return render(request, "assessment/action.html", {
-        "team": action.team, "action": action, "row": row, "form": form, "can_write": can_write,
-        "history": action_history(action),
-    }, status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "assessment/action.html",
+        {
+            "team": action.team,
+            "action": action,
+            "row": row,
+            "form": form,
+            "can_write": can_write,
+            "history": action_history(action),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """The executive portfolio: divisions side by side, then a division's teams. Executives only."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +26,8 @@ def portfolio_scope(user) -> PortfolioScope:
 def portfolio(request):
     scope = portfolio_scope(request.user)
     return render(
-        request, "assessment/portfolio.html",
+        request,
+        "assessment/portfolio.html",
         {
             "portfolio": agency_portfolio(scope),
             "limited": scope.division_ids is not None,
@@ -44,8 +46,13 @@ def portfolio_teams(request):
     if form.is_valid():
         data = form.cleaned_data
         selected = TeamFilter(
-            division=data["division"] or "", name=data["name"].strip(), area=data["area"] or "", below=data["below"],
-            without_submitted=data["without"], sort=data["sort"] or "name", page=data["page"] or 1,
+            division=data["division"] or "",
+            name=data["name"].strip(),
+            area=data["area"] or "",
+            below=data["below"],
+            without_submitted=data["without"],
+            sort=data["sort"] or "name",
+            page=data["page"] or 1,
         )
     page = division_teams(scope, selected, questionnaire)
     division = None
@@ -53,7 +60,8 @@ def portfolio_teams(request):
         division = scope.divisions().filter(pk=int(selected.division)).first()
     status = 200 if form.is_valid() else 400
     return render(
-        request, "assessment/portfolio_teams.html",
+        request,
+        "assessment/portfolio_teams.html",
         {"agency": scope.agency, "form": form, "teams": page, "selected": selected, "division": division},
         status=status,
     )

@@ -5,6 +5,7 @@ and AreaAnswersForm); the lead reconciles on them too, pre-filled with the media
 Every view reaches its assessment through assessment.access (outsiders get a 404);
 every write goes through assessment.services.respondents.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -165,11 +166,18 @@ def respondent_area(request, assessment_id, area_key):
     else:
         form = AreaAnswersForm(**form_kwargs)
     return _area_page(
-        request, assessment, report, index, form, may_answer,
-        area_url_name="respondent-area", review_url_name="respondent-review",
+        request,
+        assessment,
+        report,
+        index,
+        form,
+        may_answer,
+        area_url_name="respondent-area",
+        review_url_name="respondent-review",
         journey_note=(
             f"Your own answers, {respondent.name}: nobody sees them until you submit your response."
-            if may_answer else f"Your submitted response, {respondent.name}. It can no longer be changed."
+            if may_answer
+            else f"Your submitted response, {respondent.name}. It can no longer be changed."
         ),
         read_only_answers=None if may_answer else _answers_in_words(report, area),
     )
@@ -258,8 +266,9 @@ def disagreements(request, assessment_id):
     if not access.may_see_responses:
         return _forbidden(
             request,
-            NOT_YET if access.respondent is not None else
-            "The lead has not shared each respondent's answers. The results show the team answers and the agreement.",
+            NOT_YET
+            if access.respondent is not None
+            else "The lead has not shared each respondent's answers. The results show the team answers and the agreement.",
         )
     questionnaire = questionnaire_domain(assessment.questionnaire)
     agreement = agreement_for(assessment, questionnaire)
@@ -335,8 +344,14 @@ def reconcile_area(request, assessment_id, area_key):
     else:
         form = ReconcileForm(**form_kwargs)
     return _area_page(
-        request, assessment, report, index, form, can_write,
-        area_url_name="assessment-reconcile", review_url_name="assessment-disagreements",
+        request,
+        assessment,
+        report,
+        index,
+        form,
+        can_write,
+        area_url_name="assessment-reconcile",
+        review_url_name="assessment-disagreements",
         review_label="Disagreements",
         journey_note="Set the team answer for each question. Each starts at the respondents' median level, "
         "rounded down; what you save here is what the scores, the roadmap and the PDF use.",

@@ -3,6 +3,7 @@
 Every view that takes an id reaches its object through assessment.access, so a
 user who may not see a team's data gets a 404.
 """
+
 from __future__ import annotations
 
 import json
@@ -112,9 +113,7 @@ def roadmap(request, assessment_id):
             "questionnaire": report.questionnaire,
             "phases": phases,
             "roadmap": roadmap,
-            "to_verify": [
-                (report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify
-            ],
+            "to_verify": [(report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify],
             "can_write": can_write,
             "can_plan": role_in_team(request.user, assessment.team) == models.Membership.MEMBER,
         },
@@ -189,4 +188,6 @@ def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    return download("\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv"))
+    return download(
+        "\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv")
+    )

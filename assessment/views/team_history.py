@@ -1,4 +1,5 @@
 """A team's history: its assessments over time, with the change between each."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 

@@ -9,6 +9,7 @@ test: live_server flushes the tables between tests.
         login(page, live_server, member)
         assert_accessible(page)
 """
+
 import os
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -1,4 +1,5 @@
 """An editor, as a new user would: copy a used version, fix a typo in the draft, publish, old assessments unchanged."""
+
 import os
 from pathlib import Path
 
@@ -46,8 +47,11 @@ def _setup():
     if not group.permissions.exists():  # live_server flushed the migration's group
         from django.contrib.auth.models import Permission
 
-        group.permissions.set(Permission.objects.filter(content_type__app_label="assessment").exclude(
-            codename__contains="team").exclude(codename__contains="membership"))
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="assessment")
+            .exclude(codename__contains="team")
+            .exclude(codename__contains="membership")
+        )
     editor.groups.add(group)
     assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="Q1", created_by=member)
     question = models.Question.objects.get(area__questionnaire=version, key="data-discovery")
@@ -96,7 +100,8 @@ def test_it_lets_an_editor_fix_a_typo_in_a_draft_and_publish_it(page, live_serve
     page.locator("#choices-group a.inlinechangelink").nth(2).click()
     expect(page.get_by_role("heading", name="Needs")).to_be_visible()
     expect(page.locator("#needs-group select").first).to_have_value(
-        str(models.Question.objects.get(area__questionnaire=draft, key="data-discovery").pk))
+        str(models.Question.objects.get(area__questionnaire=draft, key="data-discovery").pk)
+    )
     shot(page, "03c-choice-roadmap-keys")
     assert_accessible(page, context="#content")
 

@@ -5,6 +5,7 @@ focus with Tab (or Shift+Tab), then presses Enter or Space, or types. Nothing is
 clicked; the only address typed is the login page's. Each element reached must
 show where the focus is (WCAG 2.4.7).
 """
+
 import pytest
 from playwright.sync_api import expect
 

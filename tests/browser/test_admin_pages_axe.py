@@ -15,6 +15,7 @@ parameters the walk cannot fill) fails the test with the URL.
 Set SCREENSHOT_DIR to keep a screenshot of each page, ADMIN_COLOR_SCHEME=dark to walk
 the admin's dark theme (it passes too).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -56,12 +57,16 @@ SITE_PATTERNS_NOT_PAGES = {
 # What the walk uploads to a page with a file field: first a file with errors, then a good one.
 UPLOADS = [
     ("broken.yaml", (DATA / "bad_questionnaires" / "requires-cycle.yaml").read_bytes()),
-    ("next.yaml", (DATA / "good_questionnaire.yaml").read_text().replace('version: "2026.1"', 'version: "2031.1"').encode()),
+    (
+        "next.yaml",
+        (DATA / "good_questionnaire.yaml").read_text().replace('version: "2026.1"', 'version: "2031.1"').encode(),
+    ),
 ]
 GROUPS = {"editor": "Questionnaire editors", "team manager": "Team managers"}
 
 
 # --- Data: the usual objects, and one of every other registered model ----------------------------
+
 
 def admin_data():
     """A used (locked) published version, an editable draft copy, a team with an assessment, an executive."""
@@ -88,8 +93,14 @@ def make_object(model, _depth=0):
         raise RuntimeError(f"make_object: {model.__name__} points to models too deep to fill")
     values = {}
     for f in model._meta.concrete_fields:
-        if f.auto_created or f.primary_key or f.null or f.has_default() or getattr(f, "auto_now", False) \
-                or getattr(f, "auto_now_add", False):
+        if (
+            f.auto_created
+            or f.primary_key
+            or f.null
+            or f.has_default()
+            or getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+        ):
             continue
         if f.is_relation:
             related = f.related_model
@@ -126,6 +137,7 @@ def _plain_value(model, f):
 
 
 # --- Discovering the URLs ----------------------------------------------------------------------------
+
 
 def _parameters(pattern: URLPattern) -> list[str]:
     """The pattern's parameter names; an unnamed group (simple_history's patterns) counts as "object_id" then "version_id"."""
@@ -170,8 +182,10 @@ def admin_urls(user) -> list[str]:
             continue
         params = _parameters(pattern)
         if params == ["app_label"]:
-            urls += [reverse(f"admin:{pattern.name}", kwargs={"app_label": app["app_label"]})
-                     for app in admin.site.get_app_list(request)]
+            urls += [
+                reverse(f"admin:{pattern.name}", kwargs={"app_label": app["app_label"]})
+                for app in admin.site.get_app_list(request)
+            ]
         elif not params:
             urls.append(reverse(f"admin:{pattern.name}"))
         else:
@@ -190,6 +204,7 @@ def admin_urls(user) -> list[str]:
 
 
 # --- Walking ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Walk:
@@ -267,7 +282,8 @@ def walk_uploads(walk: Walk, url: str):
     for name, content in UPLOADS:
         walk.page.goto(walk.base + url)
         walk.page.locator("input[type=file]").first.set_input_files(
-            files=[{"name": name, "mimeType": "application/yaml", "buffer": content}])
+            files=[{"name": name, "mimeType": "application/yaml", "buffer": content}]
+        )
         with walk.page.expect_navigation():
             walk.page.locator("form:has(input[type=file]) [type=submit]").first.click()
         walk.check(f"after uploading {name}")
@@ -326,7 +342,8 @@ def walk_admin(page, live_server, user) -> Walk:
     post_only: dict[str, str] = {}
     custom_redirects = []
     models_by_list = {
-        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"): ma for m, ma in admin.site._registry.items()
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"): ma
+        for m, ma in admin.site._registry.items()
     }
     for url in admin_urls(user):
         status, content_type = probe(client, url)
@@ -345,7 +362,9 @@ def walk_admin(page, live_server, user) -> Walk:
         if url.endswith("/add/"):
             walk_form_errors(walk)
             walk.page.goto(walk.base + url)
-        for action in walk.page.locator("form[method=post][action]").evaluate_all("fs => fs.map(f => f.getAttribute('action'))"):
+        for action in walk.page.locator("form[method=post][action]").evaluate_all(
+            "fs => fs.map(f => f.getAttribute('action'))"
+        ):
             post_only.setdefault(action, url)
         if url in models_by_list:
             walk_changelist_variants(walk, url, models_by_list[url])
@@ -367,9 +386,19 @@ def test_every_admin_page_of_the_role_passes_axe(page, live_server, role):
         for agency in models.Agency.objects.all():
             agency.managers.add(user)
     walk = walk_admin(page, live_server, user)
-    print(f"\n{len(walk.checked)} admin pages of the {role} checked:", *walk.checked, "downloads:", *walk.downloads, sep="\n")
+    print(
+        f"\n{len(walk.checked)} admin pages of the {role} checked:",
+        *walk.checked,
+        "downloads:",
+        *walk.downloads,
+        sep="\n",
+    )
     # The walk reached the lists the role exists for, so a walk that silently opened nothing fails.
-    own = ["questionnaireversion", "area", "question", "practice"] if role == "editor" else ["agency", "team", "membership"]
+    own = (
+        ["questionnaireversion", "area", "question", "practice"]
+        if role == "editor"
+        else ["agency", "team", "membership"]
+    )
     for name in own:
         url = reverse(f"admin:assessment_{name}_changelist")
         assert any(line.endswith(url) for line in walk.checked), f"the walk never reached {url}"

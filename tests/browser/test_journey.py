@@ -7,6 +7,7 @@ ask anything from another host (checked by the `page` fixture).
 
 Set SCREENSHOT_DIR to keep a screenshot of every page, to look at them.
 """
+
 import os
 from itertools import pairwise
 from pathlib import Path
@@ -25,8 +26,10 @@ SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
 
 def assert_headings_in_order(page):
     """One h1, first, and no level skipped on the way down (axe leaves this to best practice)."""
-    levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
-                           ".map(h => Number(h.tagName[1]))")
+    levels = page.evaluate(
+        "() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
+        ".map(h => Number(h.tagName[1]))"
+    )
     assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page.url}: headings {levels}"
     for before, after in pairwise(levels):
         assert after <= before + 1, f"{page.url}: heading levels skip from {before} to {after}: {levels}"
@@ -87,8 +90,9 @@ def results_page_exists():
     return True
 
 
-def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(page, live_server, member, team,
-                                                                          questionnaire_version):
+def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
+    page, live_server, member, team, questionnaire_version
+):
     base = live_server.url
 
     page.goto(f"{base}/")
@@ -197,7 +201,9 @@ def test_it_shows_an_error_summary_that_links_to_the_field(page, live_server, me
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/areas/data/")
     page.get_by_label("Not sure").first.check()
     # Bypass the browser's maxlength to post a note that is too long, as a script could.
-    page.evaluate("() => { const t = document.querySelector('#id_note_streaming-data'); t.removeAttribute('maxlength'); t.value = 'x'.repeat(2001); }")
+    page.evaluate(
+        "() => { const t = document.querySelector('#id_note_streaming-data'); t.removeAttribute('maxlength'); t.value = 'x'.repeat(2001); }"
+    )
     page.get_by_role("button", name="Save and continue").click()
     summary = page.get_by_role("alert")
     assert summary.get_by_text("There is a problem").is_visible()
@@ -236,13 +242,16 @@ def test_it_works_without_javascript(page_without_js, live_server, member, asses
 def test_it_reports_axe_violations(page, live_server, member):
     """The accessibility check can fail: an image without text must be caught."""
     login(page, live_server, member)
-    page.evaluate("() => { const i = document.createElement('img'); i.src = '/static/none.png'; document.querySelector('main').append(i); }")
+    page.evaluate(
+        "() => { const i = document.createElement('img'); i.src = '/static/none.png'; document.querySelector('main').append(i); }"
+    )
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
 
 
-def test_it_keeps_the_other_pages_accessible(page, live_server, member, viewer, team, full_questionnaire_version,
-                                             questionnaire_version):
+def test_it_keeps_the_other_pages_accessible(
+    page, live_server, member, viewer, team, full_questionnaire_version, questionnaire_version
+):
     """The pages off the main path: two questionnaires, a copy, form errors, read-only views."""
     from assessment.services.assessments import assessment_create, assessment_submit
 
@@ -282,11 +291,14 @@ def test_it_keeps_the_other_pages_accessible(page, live_server, member, viewer, 
 def test_it_reports_what_the_content_security_policy_blocks(page, live_server):
     """The CSP check can fail: a page of the live server with an inline style attribute must be caught."""
     url = f"{live_server.url}/csp-self-test/"
-    page.route(url, lambda route: route.fulfill(
-        status=200,
-        headers={"Content-Type": "text/html", "Content-Security-Policy": "style-src 'self'"},
-        body='<!DOCTYPE html><html lang="en"><title>t</title><main><p style="color: red">Red</p></main></html>',
-    ))
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Type": "text/html", "Content-Security-Policy": "style-src 'self'"},
+            body='<!DOCTYPE html><html lang="en"><title>t</title><main><p style="color: red">Red</p></main></html>',
+        ),
+    )
     page.goto(url)
     page.wait_for_timeout(200)
     with pytest.raises(AssertionError, match="Content-Security-Policy"):

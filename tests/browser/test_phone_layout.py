@@ -3,6 +3,7 @@ list one tap away, the top bar's padding kept, and axe satisfied.
 
 Set SCREENSHOT_DIR to keep screenshots of the pages, to look at them.
 """
+
 import os
 from pathlib import Path
 
@@ -76,9 +77,13 @@ def test_the_first_question_is_on_the_first_screen(phone, live_server, member, t
 
 def test_not_applicable_asks_why_only_once_chosen(phone, live_server, member, team, full_questionnaire_version):
     assessment = models.Assessment.objects.create(team=team, questionnaire=full_questionnaire_version, title="Q3")
-    question = models.Question.objects.filter(area__questionnaire=full_questionnaire_version, not_applicable=True).first()
+    question = models.Question.objects.filter(
+        area__questionnaire=full_questionnaire_version, not_applicable=True
+    ).first()
     login(phone, live_server, member)
-    phone.goto(live_server.url + reverse("assessment-area", args=[assessment.pk, question.area.key]) + f"#q-{question.key}")
+    phone.goto(
+        live_server.url + reverse("assessment-area", args=[assessment.pk, question.area.key]) + f"#q-{question.key}"
+    )
     reason = phone.locator(f'select[name="na_reason_{question.key}"]')
     other = phone.locator(f'input[name="na_other_{question.key}"]')
     assert not reason.is_visible() and not other.is_visible()
@@ -93,4 +98,8 @@ def test_not_applicable_asks_why_only_once_chosen(phone, live_server, member, te
     phone.get_by_role("button", name="Save and exit").click()
     phone.wait_for_url(f"{live_server.url}/")
     saved = assessment.answers.get(question=question)
-    assert (saved.kind, saved.na_reason, saved.na_reason_detail) == ("not_applicable", "other", "Run for us by the state")
+    assert (saved.kind, saved.na_reason, saved.na_reason_detail) == (
+        "not_applicable",
+        "other",
+        "Run for us by the state",
+    )

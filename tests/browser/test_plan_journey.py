@@ -5,6 +5,7 @@ dates; a new assessment copies the previous one, the lead raises one of those
 questions to its target level and submits; the action shows "Achieved" and the
 comparison lists the change; the executive sees the team's overdue and achieved counts.
 """
+
 import datetime
 import io
 
@@ -51,7 +52,11 @@ def test_the_lead_plans_raises_and_the_executive_sees_the_counts(page, live_serv
     actions = list(models.Action.objects.filter(team=team).order_by("pk"))
     assert len(actions) == 3
     today = timezone.localdate()
-    dues = [today - datetime.timedelta(days=10), today + datetime.timedelta(days=30), today + datetime.timedelta(days=60)]
+    dues = [
+        today - datetime.timedelta(days=10),
+        today + datetime.timedelta(days=30),
+        today + datetime.timedelta(days=60),
+    ]
     owners = [lead.get_full_name(), None, lead.get_full_name()]
     for action, due, owner in zip(actions, dues, owners, strict=True):
         page.goto(base + reverse("team-plan-action", args=[team.pk, action.pk]))
@@ -89,7 +94,9 @@ def test_the_lead_plans_raises_and_the_executive_sees_the_counts(page, live_serv
 
     # 3. The action shows "Achieved" with that assessment; the comparison lists the change.
     page.goto(base + reverse("team-plan", args=[team.pk]))
-    achieved = page.locator("tr", has=page.locator(f"a[href='{reverse('team-plan-action', args=[team.pk, raised.pk])}']"))
+    achieved = page.locator(
+        "tr", has=page.locator(f"a[href='{reverse('team-plan-action', args=[team.pk, raised.pk])}']")
+    )
     assert "Achieved: Next quarter" in " ".join(achieved.inner_text().split())
     page.goto(base + reverse("team-history", args=[team.pk]))
     page.get_by_role("link", name="Compare two assessments").click()

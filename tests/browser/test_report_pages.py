@@ -1,4 +1,5 @@
 """The pages a PDF download shows while the report is being prepared, and when it could not be produced."""
+
 import pytest
 from django.urls import reverse
 

@@ -6,6 +6,7 @@ puts that question first; the lead reconciles it; the results show the
 agreement figure and the PDF lists the disputed question. axe-core checks every
 new page on the way.
 """
+
 import io
 import re
 

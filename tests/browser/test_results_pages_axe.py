@@ -2,6 +2,7 @@
 
 Set SCREENSHOT_DIR to keep a full-page screenshot of each, to look at them.
 """
+
 import os
 from pathlib import Path
 
@@ -29,12 +30,20 @@ def look(page, url, name):
 @pytest.fixture
 def agency_with_history(team, other_team, member, outsider, full_questionnaire_version):
     version = full_questionnaire_version
-    first = submitted_assessment(team, member, version, all_answers(version, pattern=(1, 2, "not_sure", 2)),
-                                 title="Baseline", when="2026-03-31")
-    latest = submitted_assessment(team, member, version, all_answers(version, pattern=(2, 3, 2, 4, "not_sure")),
-                                  title="Second quarter", when="2026-06-30")
-    submitted_assessment(other_team, outsider, version, all_answers(version, pattern=(3, 4, 5)), title="Baseline",
-                         when="2026-05-15")
+    first = submitted_assessment(
+        team, member, version, all_answers(version, pattern=(1, 2, "not_sure", 2)), title="Baseline", when="2026-03-31"
+    )
+    latest = submitted_assessment(
+        team,
+        member,
+        version,
+        all_answers(version, pattern=(2, 3, 2, 4, "not_sure")),
+        title="Second quarter",
+        when="2026-06-30",
+    )
+    submitted_assessment(
+        other_team, outsider, version, all_answers(version, pattern=(3, 4, 5)), title="Baseline", when="2026-05-15"
+    )
     models.Team.objects.create(agency=team.agency, name="Newcomers", slug="newcomers")
     draft = models.Assessment.objects.create(team=team, questionnaire=version, title="Third quarter (draft)")
     some = dict(list(all_answers(version, pattern=("not_sure", 3)).items())[:20])

@@ -2,6 +2,7 @@
 
 The provider is the real one from tests/oidc_provider, started for the session.
 """
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -27,8 +28,14 @@ def test_it_signs_in_through_the_provider_onto_the_team_and_out_of_both(
     page = request.getfixturevalue("page" if javascript else "page_without_js")
     sso_on.setup(
         redirect_hosts=[live_server.url],
-        users=[{"username": "bea", "name": "Bea Benefits", "email": "bea@agency.example",
-                "groups": ["ml-benefits-members"]}],
+        users=[
+            {
+                "username": "bea",
+                "name": "Bea Benefits",
+                "email": "bea@agency.example",
+                "groups": ["ml-benefits-members"],
+            }
+        ],
     )
     page.request_log.also_allowed.add(sso_on.origin)
 

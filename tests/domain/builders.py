@@ -3,6 +3,7 @@
 Defaults follow the format: weights 1, every scale level offered as a choice,
 practices of medium effort, default target 4 on a 1..5 scale.
 """
+
 from __future__ import annotations
 
 from assessment.domain.model import (
@@ -30,7 +31,14 @@ SCALE_1_TO_5 = (
 
 
 def question(
-    id, *, weight=1, practices=(), not_applicable=False, scale=SCALE_1_TO_5, levels=None, foundation=False,
+    id,
+    *,
+    weight=1,
+    practices=(),
+    not_applicable=False,
+    scale=SCALE_1_TO_5,
+    levels=None,
+    foundation=False,
     roadmap=None,
 ):
     """A question with a choice per scale level (or per level in `levels`).

@@ -1,4 +1,5 @@
 """Measured progress of an action (assessment/domain/actions.py)."""
+
 from assessment.domain.actions import (
     ACHIEVED,
     DONE_UNCONFIRMED,

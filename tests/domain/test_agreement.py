@@ -1,4 +1,5 @@
 """Spread, flags, the suggested team answer and agreement per area (assessment/domain/agreement.py)."""
+
 import pytest
 
 from assessment.domain.agreement import agreement_by_area, by_spread, median_rounded_down, question_agreements
@@ -6,9 +7,18 @@ from assessment.domain.agreement import agreement_by_area, by_spread, median_rou
 from .builders import NOT_APPLICABLE_ANSWER, NOT_SURE_ANSWER, area, chose, question, questionnaire
 
 
-@pytest.mark.parametrize("levels, expected", [
-    ([], None), ([3], 3), ([1, 4], 2), ([1, 2, 5], 2), ([2, 3, 4, 5], 3), ([5, 1], 3), ([4, 4, 1, 1], 2),
-])
+@pytest.mark.parametrize(
+    "levels, expected",
+    [
+        ([], None),
+        ([3], 3),
+        ([1, 4], 2),
+        ([1, 2, 5], 2),
+        ([2, 3, 4, 5], 3),
+        ([5, 1], 3),
+        ([4, 4, 1, 1], 2),
+    ],
+)
 def test_the_suggestion_is_the_median_rounded_down(levels, expected):
     assert median_rounded_down(levels) == expected
 
@@ -26,11 +36,13 @@ def rows_for(responses):
 
 
 def test_the_spread_counts_levels_only():
-    _, rows = rows_for({
-        "Ana": {"d1": chose(1), "d2": NOT_SURE_ANSWER, "d3": NOT_APPLICABLE_ANSWER, "o1": chose(2)},
-        "Ben": {"d1": chose(4), "d2": chose(3), "d3": chose(2)},
-        "Cy": {"d1": chose(2), "d2": NOT_SURE_ANSWER},
-    })
+    _, rows = rows_for(
+        {
+            "Ana": {"d1": chose(1), "d2": NOT_SURE_ANSWER, "d3": NOT_APPLICABLE_ANSWER, "o1": chose(2)},
+            "Ben": {"d1": chose(4), "d2": chose(3), "d3": chose(2)},
+            "Cy": {"d1": chose(2), "d2": NOT_SURE_ANSWER},
+        }
+    )
     assert [rows[k].spread for k in ("d1", "d2", "d3", "o1", "o2")] == [3, 0, 0, 0, None]
     assert rows["d1"].disputed and rows["d1"].flagged and not rows["d1"].mixed_not_sure
     assert rows["d2"].mixed_not_sure and rows["d2"].flagged and not rows["d2"].disputed
@@ -45,10 +57,12 @@ def test_all_not_sure_is_not_mixed():
 
 
 def test_it_sorts_by_spread_then_flag_then_questionnaire_order():
-    _, rows = rows_for({
-        "Ana": {"d1": chose(2), "d2": NOT_SURE_ANSWER, "o1": chose(1), "o2": chose(3)},
-        "Ben": {"d1": chose(3), "d2": chose(2), "o1": chose(5), "o2": chose(4)},
-    })
+    _, rows = rows_for(
+        {
+            "Ana": {"d1": chose(2), "d2": NOT_SURE_ANSWER, "o1": chose(1), "o2": chose(3)},
+            "Ben": {"d1": chose(3), "d2": chose(2), "o1": chose(5), "o2": chose(4)},
+        }
+    )
     ordered = [row.question.id for row in by_spread(list(rows.values()))]
     # o1 spread 4; d1 and o2 spread 1, in questionnaire order; d2 spread 0 (flagged: mixed Not sure);
     # d3 has no level at all and comes last.
@@ -56,10 +70,12 @@ def test_it_sorts_by_spread_then_flag_then_questionnaire_order():
 
 
 def test_agreement_is_the_share_of_questions_at_most_one_level_apart():
-    q, rows = rows_for({
-        "Ana": {"d1": chose(1), "d2": chose(3), "o1": NOT_SURE_ANSWER},
-        "Ben": {"d1": chose(4), "d2": chose(4), "d3": chose(5)},
-    })
+    q, rows = rows_for(
+        {
+            "Ana": {"d1": chose(1), "d2": chose(3), "o1": NOT_SURE_ANSWER},
+            "Ben": {"d1": chose(4), "d2": chose(4), "d3": chose(5)},
+        }
+    )
     by_area = {a.area.id: a for a in agreement_by_area(q, list(rows.values()))}
     assert (by_area["data"].agreed, by_area["data"].counted) == (2, 3)
     assert by_area["data"].share == pytest.approx(2 / 3)
@@ -67,8 +83,10 @@ def test_agreement_is_the_share_of_questions_at_most_one_level_apart():
 
 
 def test_a_flagged_question_comes_before_an_unflagged_one_of_the_same_spread():
-    _, rows = rows_for({
-        "Ana": {"d1": chose(3), "d2": chose(3), "d3": NOT_SURE_ANSWER},
-        "Ben": {"d1": chose(3), "d2": chose(3), "d3": chose(3)},
-    })
+    _, rows = rows_for(
+        {
+            "Ana": {"d1": chose(3), "d2": chose(3), "d3": NOT_SURE_ANSWER},
+            "Ben": {"d1": chose(3), "d2": chose(3), "d3": chose(3)},
+        }
+    )
     assert [row.question.id for row in by_spread(list(rows.values()))][:3] == ["d3", "d1", "d2"]

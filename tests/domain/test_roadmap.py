@@ -4,6 +4,7 @@ Scale 1..5 unless said otherwise, default target 4, weights 1, practices of
 medium effort. A step (q, L) raises question q to its choice at level L;
 `placed` lists the steps as (question, L) in the order they are placed.
 """
+
 import pytest
 
 from assessment.domain.model import Need, PhaseSizes
@@ -48,6 +49,7 @@ def summary(roadmap):
 
 # --- Which steps --------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "choices, level, target, steps",
     [
@@ -89,6 +91,7 @@ def test_questions_at_target_not_applicable_or_unanswered_have_no_steps():
 
 # --- Not sure -----------------------------------------------------------------
 
+
 def test_not_sure_starts_at_the_lowest_level_and_is_to_verify_first():
     q = questionnaire(area("a", question("q1"), question("q2")), area("b", question("q3")))
     answers = {"q3": NOT_SURE_ANSWER, "q1": NOT_SURE_ANSWER, "q2": chose(2)}
@@ -97,7 +100,14 @@ def test_not_sure_starts_at_the_lowest_level_and_is_to_verify_first():
     # q1 and q3 both from 1; q2 from 2. Stage 2: q1, q3 (position). Stage 3: q1 and
     # q3 (behind 3) before q2 (behind 2). Stage 4: same.
     assert placed(q, answers) == [
-        ("q1", 2), ("q3", 2), ("q1", 3), ("q3", 3), ("q2", 3), ("q1", 4), ("q3", 4), ("q2", 4),
+        ("q1", 2),
+        ("q3", 2),
+        ("q1", 3),
+        ("q3", 3),
+        ("q2", 3),
+        ("q1", 4),
+        ("q3", 4),
+        ("q2", 4),
     ]
     first = roadmap.items[0]
     assert (first.question_key, first.from_level, first.not_sure) == ("q1", 1, True)
@@ -119,6 +129,7 @@ def test_not_sure_with_the_lowest_target_is_only_to_verify():
 
 
 # --- Order --------------------------------------------------------------------
+
 
 def test_lower_levels_first_then_foundations():
     q = questionnaire(area("a", question("q1"), question("q2", foundation=True)))
@@ -178,6 +189,7 @@ def test_a_stage_brings_a_level_forward():
 
 # --- Needs --------------------------------------------------------------------
 
+
 def needing(q2_answer, q2_target=4):
     """q1, a foundation at 1, whose level 2 needs q2 at level 3; q2 in area b."""
     q = questionnaire(
@@ -233,6 +245,7 @@ def test_a_need_above_the_target_of_a_question_at_its_target_is_met_at_once():
 
 # --- Phases and items --------------------------------------------------------
 
+
 def test_default_phases_are_8_and_16_steps():
     q = questionnaire(area("a", *[question(f"q{n}") for n in range(10)]))
     roadmap = roadmap_for(q, {f"q{n}": chose(1) for n in range(10)})  # 3 steps each
@@ -249,7 +262,10 @@ def test_custom_phase_sizes():
     )
     roadmap = roadmap_for(q, {f"q{n}": chose(3) for n in range(1, 5)})
     assert [(item.question_key, item.phase) for item in roadmap] == [
-        ("q1", NOW), ("q2", NEXT), ("q3", NEXT), ("q4", LATER),
+        ("q1", NOW),
+        ("q2", NEXT),
+        ("q3", NEXT),
+        ("q4", LATER),
     ]
     assert [item.position for item in roadmap] == [1, 2, 3, 4]
 

@@ -1,4 +1,5 @@
 """Reading and writing questionnaire files (docs/questionnaire-format.md: the file and the loader's rules)."""
+
 from pathlib import Path
 
 import pytest
@@ -78,8 +79,11 @@ REFUSALS = [
     ("weight-is-bool.yaml", 25, 'area "data": weight must be a number, got true/false'),
     ("default-target-off-scale.yaml", 10, "default_target 5 is not on the scale (1-3)"),
     ("effort-invalid.yaml", 20, 'practice "pipeline": effort must be low, medium or high, got "huge"'),
-    ("unknown-practice.yaml", 31,
-     'question "discovery": practices names unknown practice "catalogue" (did you mean "catalog"?)'),
+    (
+        "unknown-practice.yaml",
+        31,
+        'question "discovery": practices names unknown practice "catalogue" (did you mean "catalog"?)',
+    ),
     ("duplicate-practice-link.yaml", 31, 'question "discovery": practices lists "catalog" twice'),
     ("unknown-required-practice.yaml", 21, 'practice "pipeline": requires names unknown practice "catalogs"'),
     ("requires-cycle.yaml", 22, 'practice "pipeline": requires forms a cycle: catalog -> pipeline -> catalog'),
@@ -88,23 +92,45 @@ REFUSALS = [
     ("url-relative.yaml", 16, 'practice "catalog", reference 1: url must be an absolute http(s) URL'),
     ("url-no-host.yaml", 8, 'source: url must be an absolute http(s) URL, got "https:///whitepaper"'),
     # The roadmap keys.
-    ("choice-practices-unknown.yaml", 25,
-     'question "discovery", choice 3: practices names unknown practice "catalogue" (did you mean "catalog"?)'),
-    ("roadmap-key-on-lowest-choice.yaml", 23,
-     'question "discovery", choice 1 (level 1): stage is not allowed on the lowest choice of a question'),
-    ("stage-above-level.yaml", 24,
-     'question "discovery", choice 2 (level 2): stage 3 must be above the lowest level 1 '
-     "and at most the choice's level 2"),
+    (
+        "choice-practices-unknown.yaml",
+        25,
+        'question "discovery", choice 3: practices names unknown practice "catalogue" (did you mean "catalog"?)',
+    ),
+    (
+        "roadmap-key-on-lowest-choice.yaml",
+        23,
+        'question "discovery", choice 1 (level 1): stage is not allowed on the lowest choice of a question',
+    ),
+    (
+        "stage-above-level.yaml",
+        24,
+        'question "discovery", choice 2 (level 2): stage 3 must be above the lowest level 1 '
+        "and at most the choice's level 2",
+    ),
     ("stage-at-lowest-level.yaml", 25, 'question "discovery", choice 3 (level 3): stage 1 must be above the lowest'),
-    ("needs-unknown-question.yaml", 25,
-     'question "discovery", choice 3 (level 3): needs names unknown question "acess" (did you mean "access"?)'),
-    ("needs-itself.yaml", 25, 'question "discovery", choice 3 (level 3): needs names the question itself ("discovery")'),
-    ("needs-level-not-a-choice.yaml", 25,
-     'question "discovery", choice 3 (level 3): needs level 2 of question "access", '
-     "which has no choice at that level (its levels: 1, 3)"),
-    ("needs-cycle.yaml", 25,
-     'question "discovery", choice level 3: needs form a cycle: '
-     "discovery level 3 -> access level 3 -> access level 2 -> discovery level 3"),
+    (
+        "needs-unknown-question.yaml",
+        25,
+        'question "discovery", choice 3 (level 3): needs names unknown question "acess" (did you mean "access"?)',
+    ),
+    (
+        "needs-itself.yaml",
+        25,
+        'question "discovery", choice 3 (level 3): needs names the question itself ("discovery")',
+    ),
+    (
+        "needs-level-not-a-choice.yaml",
+        25,
+        'question "discovery", choice 3 (level 3): needs level 2 of question "access", '
+        "which has no choice at that level (its levels: 1, 3)",
+    ),
+    (
+        "needs-cycle.yaml",
+        25,
+        'question "discovery", choice level 3: needs form a cycle: '
+        "discovery level 3 -> access level 3 -> access level 2 -> discovery level 3",
+    ),
     ("phase-sizes-not-positive.yaml", 10, "phase_sizes: now must be a positive integer (steps in that phase), got 0"),
     ("phase-sizes-unknown-key.yaml", 10, 'phase_sizes: unknown key "later"'),
     ("foundation-not-bool.yaml", 29, 'question "access": foundation must be true or false, got an integer (1)'),
@@ -122,6 +148,7 @@ def good_text() -> str:
 
 
 # --- Refusals ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
 @pytest.mark.parametrize("name, line, fragment", REFUSALS)
@@ -232,6 +259,7 @@ def test_it_names_all_missing_keys_in_one_problem():
 
 # --- Reading a valid file ---------------------------------------------------
 
+
 def test_it_reads_the_good_file():
     q = parse_questionnaire(GOOD.read_bytes(), "good_questionnaire.yaml")
 
@@ -243,10 +271,14 @@ def test_it_reads_the_good_file():
         title="Machine Learning Best Practices for Public Sector Organizations",
         publisher="Amazon Web Services",
         url="https://docs.aws.amazon.com/whitepapers/latest/ml-best-practices-public-sector-organizations/"
-            "ml-best-practices-public-sector-organizations.html",
+        "ml-best-practices-public-sector-organizations.html",
     )
     assert [(s.level, s.name) for s in q.scale] == [
-        (1, "Initial"), (2, "Developing"), (3, "Defined"), (4, "Managed"), (5, "Optimized"),
+        (1, "Initial"),
+        (2, "Developing"),
+        (3, "Defined"),
+        (4, "Managed"),
+        (5, "Optimized"),
     ]
     assert [p.id for p in q.practices] == ["data-catalog", "streaming-ingestion", "model-registry", "model-monitoring"]
     assert q.practice("model-monitoring").requires == ("model-registry", "streaming-ingestion")
@@ -255,7 +287,7 @@ def test_it_reads_the_good_file():
         Reference(
             title="Whitepaper: Data ingestion and preparation",
             url="https://docs.aws.amazon.com/whitepapers/latest/ml-best-practices-public-sector-organizations/"
-                "data-ingestion-and-preparation.html",
+            "data-ingestion-and-preparation.html",
         ),
     )
     assert q.practice("model-registry").note == "The console pages were renamed in 2024; the API is unchanged."
@@ -290,17 +322,25 @@ def test_it_reads_the_roadmap_keys():
 
 def test_it_reports_every_roadmap_problem_of_a_file():
     text = good_text().replace("phase_sizes: {now: 2}", "phase_sizes: {now: 2, next: -1}")
-    text = text.replace("needs: [{question: data-discovery, level: 3}]", "needs: [{question: data-discovery, level: 4}]")
+    text = text.replace(
+        "needs: [{question: data-discovery, level: 3}]", "needs: [{question: data-discovery, level: 4}]"
+    )
     text = text.replace("{level: 1, text: On laptops}", "{level: 1, text: On laptops, practices: []}")
 
     problems = problems_of(text)
 
     assert [(problem.line, problem.message) for problem in problems] == [
         (20, "phase_sizes: next must be a positive integer (steps in that phase), got -1"),
-        (85, 'question "model-versions", choice 1 (level 1): practices is not allowed on the lowest choice of a '
-             "question (there is no step to it)"),
-        (91, 'question "model-versions", choice 3 (level 4): needs level 4 of question "data-discovery", '
-             "which has no choice at that level (its levels: 1, 3, 5)"),
+        (
+            85,
+            'question "model-versions", choice 1 (level 1): practices is not allowed on the lowest choice of a '
+            "question (there is no step to it)",
+        ),
+        (
+            91,
+            'question "model-versions", choice 3 (level 4): needs level 4 of question "data-discovery", '
+            "which has no choice at that level (its levels: 1, 3, 5)",
+        ),
     ]
 
 
@@ -312,7 +352,7 @@ def test_a_phase_size_may_be_given_alone():
 
 def test_it_applies_the_defaults():
     text = good_text().replace("default_target: 4\n", "")
-    text = text[: text.index("practices:\n")] + text[text.index("areas:\n"):]
+    text = text[: text.index("practices:\n")] + text[text.index("areas:\n") :]
     text = text.replace("        practices: [", "        #practices: [")
 
     q = parse_questionnaire(text, "defaults.yaml")
@@ -358,6 +398,7 @@ def test_it_accepts_a_few_aliases():
 
 # --- Writing ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", [GOOD, *SHIPPED], ids=lambda path: path.name)
 def test_a_file_reads_back_the_same_after_writing(path):
     q = parse_questionnaire(path.read_bytes(), path.name)
@@ -369,23 +410,44 @@ def test_the_dict_follows_the_format_order_and_leaves_defaults_out():
     data = questionnaire_to_dict(parse_questionnaire(GOOD.read_bytes(), "good.yaml"))
 
     assert list(data) == [
-        "format", "slug", "version", "title", "summary", "source", "scale", "default_target", "phase_sizes",
-        "practices", "areas",
+        "format",
+        "slug",
+        "version",
+        "title",
+        "summary",
+        "source",
+        "scale",
+        "default_target",
+        "phase_sizes",
+        "practices",
+        "areas",
     ]
     assert data["phase_sizes"] == {"now": 2}
     assert list(data["areas"][0]["questions"][1]) == ["id", "text", "foundation", "choices", "practices"]
     assert data["areas"][1]["questions"][0]["choices"][2] == {
-        "level": 4, "text": "In a model registry", "practices": ["model-registry"], "stage": 3,
+        "level": 4,
+        "text": "In a model registry",
+        "practices": ["model-registry"],
+        "stage": 3,
         "needs": [{"question": "data-discovery", "level": 3}],
     }
-    assert data["areas"][2]["questions"][0]["choices"][2] == {"level": 3, "text": "Scheduled manual reviews",
-                                                              "practices": []}
+    assert data["areas"][2]["questions"][0]["choices"][2] == {
+        "level": 3,
+        "text": "Scheduled manual reviews",
+        "practices": [],
+    }
     assert list(data["practices"][1]) == ["id", "title", "summary", "url", "references", "effort", "requires"]
     assert list(data["practices"][2]) == ["id", "title", "summary", "url", "note", "effort"]
     assert list(data["areas"][0]) == ["id", "title", "summary", "questions"]
     assert list(data["areas"][1]) == ["id", "title", "weight", "questions"]
     assert list(data["areas"][0]["questions"][0]) == [
-        "id", "text", "help", "weight", "not_applicable", "choices", "practices",
+        "id",
+        "text",
+        "help",
+        "weight",
+        "not_applicable",
+        "choices",
+        "practices",
     ]
     assert data["scale"][0] == {"level": 1, "name": "Initial", "description": "Ad hoc, depends on individuals"}
     assert data["areas"][0]["questions"][1]["choices"][0] == {"level": 1, "text": "They ask around"}
@@ -409,8 +471,9 @@ def test_the_yaml_keeps_the_version_quoted_and_long_text_readable():
 
 
 def test_the_yaml_writes_text_with_line_breaks_as_a_literal_block():
-    q = parse_questionnaire(good_text().replace(
-        "summary: How data reaches your ML teams.", "summary: |\n      One.\n      Two."), "q.yaml")
+    q = parse_questionnaire(
+        good_text().replace("summary: How data reaches your ML teams.", "summary: |\n      One.\n      Two."), "q.yaml"
+    )
 
     text = questionnaire_to_yaml(q)
 
@@ -423,8 +486,12 @@ ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_
 texts = st.one_of(
     st.text(max_size=100).map(str.strip),
     st.sampled_from(["yes", "No", "~", "null", "1.0", "0x1F", "- item", "a: b", "#", "'q'", '"q"', "[x]", "*a", "&a"]),
-    st.lists(st.sampled_from(["word", "long-word", " ", "  ", "\n", "\n\n", ":", "#", "\t", "é", "\u2028", "\x85"]),
-             max_size=40).map("".join).map(str.strip),
+    st.lists(
+        st.sampled_from(["word", "long-word", " ", "  ", "\n", "\n\n", ":", "#", "\t", "é", "\u2028", "\x85"]),
+        max_size=40,
+    )
+    .map("".join)
+    .map(str.strip),
 ).filter(bool)
 urls = st.builds(
     "{}://{}.org/{}".format,
@@ -434,7 +501,9 @@ urls = st.builds(
 )
 optional_texts = st.just("") | texts
 weights = st.one_of(
-    st.just(1), st.integers(1, 100), st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False),
+    st.just(1),
+    st.integers(1, 100),
+    st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False),
 )
 
 
@@ -448,7 +517,10 @@ def questionnaires(draw) -> Questionnaire:
     practice_ids = draw(st.lists(ids, max_size=4, unique=True))
     practices = tuple(
         Practice(
-            id=practice_id, title=draw(texts), summary=draw(texts), url=draw(urls),
+            id=practice_id,
+            title=draw(texts),
+            summary=draw(texts),
+            url=draw(urls),
             effort=draw(st.sampled_from(["low", "medium", "high"])),
             references=tuple(draw(st.lists(st.builds(Reference, texts, urls), max_size=2))),
             note=draw(optional_texts),
@@ -465,32 +537,55 @@ def questionnaires(draw) -> Questionnaire:
         for _ in range(draw(st.integers(1, 2))):
             offered = draw(st.lists(st.sampled_from(levels), min_size=2, unique=True))
             choices = tuple(
-                Choice(level, draw(texts)) if level == min(offered) else Choice(
-                    level, draw(texts),
+                Choice(level, draw(texts))
+                if level == min(offered)
+                else Choice(
+                    level,
+                    draw(texts),
                     practices=draw(st.none() | st.lists(st.sampled_from(practice_ids), unique=True).map(tuple))
-                    if practice_ids else draw(st.none() | st.just(())),
+                    if practice_ids
+                    else draw(st.none() | st.just(())),
                     stage=draw(st.none() | st.integers(lo + 1, level)) if level > lo else None,
                     needs=tuple(
                         Need(other.id, draw(st.sampled_from([c.level for c in other.choices])))
                         for other in draw(st.lists(st.sampled_from(earlier), max_size=2, unique_by=lambda q: q.id))
-                    ) if earlier else (),
+                    )
+                    if earlier
+                    else (),
                 )
                 for level in offered
             )
-            questions.append(Question(
-                id=next(question_ids), text=draw(texts),
-                choices=choices,
-                help=draw(optional_texts), weight=draw(weights), not_applicable=draw(st.booleans()),
-                practices=tuple(draw(st.lists(st.sampled_from(practice_ids), unique=True))) if practice_ids else (),
-                foundation=draw(st.booleans()),
-            ))
+            questions.append(
+                Question(
+                    id=next(question_ids),
+                    text=draw(texts),
+                    choices=choices,
+                    help=draw(optional_texts),
+                    weight=draw(weights),
+                    not_applicable=draw(st.booleans()),
+                    practices=tuple(draw(st.lists(st.sampled_from(practice_ids), unique=True))) if practice_ids else (),
+                    foundation=draw(st.booleans()),
+                )
+            )
             earlier.append(questions[-1])
-        areas.append(Area(id=area_key, title=draw(texts), questions=tuple(questions),
-                          summary=draw(optional_texts), weight=draw(weights)))
+        areas.append(
+            Area(
+                id=area_key,
+                title=draw(texts),
+                questions=tuple(questions),
+                summary=draw(optional_texts),
+                weight=draw(weights),
+            )
+        )
 
     return Questionnaire(
-        slug=draw(ids), version=draw(texts), title=draw(texts), scale=scale, areas=tuple(areas),
-        default_target=draw(st.sampled_from(levels)), summary=draw(optional_texts),
+        slug=draw(ids),
+        version=draw(texts),
+        title=draw(texts),
+        scale=scale,
+        areas=tuple(areas),
+        default_target=draw(st.sampled_from(levels)),
+        summary=draw(optional_texts),
         source=draw(st.none() | st.builds(Source, texts, optional_texts, st.just("") | urls)),
         practices=practices,
         phase_sizes=draw(st.builds(PhaseSizes, st.integers(1, 30), st.integers(1, 30))),

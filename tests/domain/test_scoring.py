@@ -4,6 +4,7 @@ The scale is 1..5 unless said otherwise: lo = 1, hi = 5, hi - lo = 4, so a
 choice at level L scores (L - 1) / 4: 1 -> 0, 2 -> 0.25, 3 -> 0.5, 4 -> 0.75,
 5 -> 1. The default target is 4.
 """
+
 import pytest
 
 from assessment.domain.model import UNANSWERED, Answer
@@ -152,9 +153,7 @@ def test_question_weights():
 
 
 def test_area_weights():
-    q = questionnaire(
-        area("strong", question("s"), weight=3), area("weak", question("w"))
-    )
+    q = questionnaire(area("strong", question("s"), weight=3), area("weak", question("w")))
     result = score_assessment(q, {"s": chose(5), "w": chose(1)})
     # (3 * 1 + 1 * 0) / (3 + 1) = 0.75
     assert result.score == pytest.approx(0.75)
@@ -242,9 +241,7 @@ def test_round_half_up(x, ndigits, expected):
 def test_percent_rounds_half_up():
     q = questionnaire(area("a", *[question(f"q{i}") for i in (1, 2, 3, 4)]))
     # 0 + 0 + 0.25 + 0.25 = 0.5 over 4 questions = 0.125 -> 12.5 % -> 13
-    result = score_assessment(
-        q, {"q1": chose(1), "q2": chose(1), "q3": chose(2), "q4": chose(2)}
-    )
+    result = score_assessment(q, {"q1": chose(1), "q2": chose(1), "q3": chose(2), "q4": chose(2)})
     assert result.score == 0.125
     assert result.percent == 13
     assert result.level == 1.5  # 1 + 0.125 * 4

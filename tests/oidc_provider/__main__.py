@@ -6,6 +6,7 @@ and prints one JSON line with the issuer and the setup key once it is ready.
 and a few users (README
 "Single sign-on", "Try it with the test provider").
 """
+
 import argparse
 import json
 import os
@@ -17,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+
 
 def demo_setup(app_url: str) -> dict:
     """The demo application (at app_url) and users, for trying single sign-on by hand."""
@@ -35,14 +37,34 @@ def demo_setup(app_url: str) -> dict:
 
 
 DEMO_USERS = [
-        {"username": "bea", "password": "bea-provider-password", "name": "Bea Benefits",
-         "email": "bea@agency.example", "groups": ["ml-benefits-members"]},
-        {"username": "ben", "password": "ben-provider-password", "name": "Ben Benefits",
-         "email": "ben@agency.example", "groups": ["ml-benefits-viewers"]},
-        {"username": "erin", "password": "erin-provider-password", "name": "Erin Executive",
-         "email": "erin@agency.example", "groups": ["ml-executives"]},
-        {"username": "eli", "password": "eli-provider-password", "name": "Eli Editor",
-         "email": "eli@agency.example", "groups": ["ml-questionnaire-editors"]},
+    {
+        "username": "bea",
+        "password": "bea-provider-password",
+        "name": "Bea Benefits",
+        "email": "bea@agency.example",
+        "groups": ["ml-benefits-members"],
+    },
+    {
+        "username": "ben",
+        "password": "ben-provider-password",
+        "name": "Ben Benefits",
+        "email": "ben@agency.example",
+        "groups": ["ml-benefits-viewers"],
+    },
+    {
+        "username": "erin",
+        "password": "erin-provider-password",
+        "name": "Erin Executive",
+        "email": "erin@agency.example",
+        "groups": ["ml-executives"],
+    },
+    {
+        "username": "eli",
+        "password": "eli-provider-password",
+        "name": "Eli Editor",
+        "email": "eli@agency.example",
+        "groups": ["ml-questionnaire-editors"],
+    },
 ]
 
 
@@ -95,8 +117,11 @@ def main(argv=None):
         server = server_class(("127.0.0.1", args.port), QuietHandler, ipv6=False)
         server.set_app(get_internal_wsgi_application())
         port = server.server_address[1]
-        ready = {"issuer": f"http://127.0.0.1:{port}/o", "port": port,
-                 "setup_key": os.environ["OIDC_TEST_PROVIDER_SETUP_KEY"]}
+        ready = {
+            "issuer": f"http://127.0.0.1:{port}/o",
+            "port": port,
+            "setup_key": os.environ["OIDC_TEST_PROVIDER_SETUP_KEY"],
+        }
         print(json.dumps(ready), flush=True)
         if args.demo:
             client = demo["clients"][0]

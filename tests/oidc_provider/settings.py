@@ -1,4 +1,5 @@
 """Settings of the test provider. The database is a throw-away SQLite file named by the runner."""
+
 import os
 from pathlib import Path
 

@@ -4,6 +4,7 @@
 application's refusal of each kind of bad token is tested against a real
 provider's real tokens rather than against a mock.
 """
+
 import base64
 import json
 import time

@@ -1,4 +1,5 @@
 """The test-only setup endpoint: register clients and users, with a key only the test run knows."""
+
 import json
 import os
 

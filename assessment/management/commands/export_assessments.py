@@ -1,4 +1,5 @@
 """Write every assessment (or one team's) to a JSON file, for backups and moves."""
+
 import json
 from pathlib import Path
 

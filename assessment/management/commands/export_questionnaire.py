@@ -1,4 +1,5 @@
 """Write a loaded questionnaire version back out as YAML."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

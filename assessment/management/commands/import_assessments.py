@@ -1,4 +1,5 @@
 """Load a file written by export_assessments: checked as a whole, then written all or nothing."""
+
 import json
 from pathlib import Path
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{file}: cannot read the file: {exc.strerror or exc}", returncode=1) from exc
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{file}: not UTF-8 text (byte {exc.start}); nothing was imported.", returncode=1) from exc
+            raise CommandError(
+                f"{file}: not UTF-8 text (byte {exc.start}); nothing was imported.", returncode=1
+            ) from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -1,4 +1,5 @@
 """Validate questionnaire YAML files and load them, all or nothing."""
+
 import re
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Delete stored PDF reports that no longer match what they show (run daily, e.g. from a systemd timer)."""
+
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError

@@ -2,6 +2,7 @@
 
 Idempotent: each assessment's summary rows are replaced by freshly computed ones.
 """
+
 from django.core.management.base import BaseCommand
 
 from assessment.services.summaries import summaries_recompute_all

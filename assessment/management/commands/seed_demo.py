@@ -1,4 +1,5 @@
 """Create demo data: an agency, teams, users in each role, assessments in different states."""
+
 import os
 import secrets
 from datetime import timedelta
@@ -91,8 +92,7 @@ def _demo_version():
     version = next((v for v in default_questionnaire_versions() if v.slug == DEMO_SLUG), None)
     if version is None:
         raise CommandError(
-            f'No published questionnaire "{DEMO_SLUG}". '
-            "Run: python manage.py load_questionnaire questionnaires/*.yaml"
+            f'No published questionnaire "{DEMO_SLUG}". Run: python manage.py load_questionnaire questionnaires/*.yaml'
         )
     keys = set(models.Question.objects.filter(area__questionnaire=version).values_list("key", flat=True))
     missing = sorted(set(BASELINE) - keys)
