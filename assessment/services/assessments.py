@@ -154,84 +154,110 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user:
     models.Answer.objects.bulk_create(copied)
 
 
-@transaction.atomic
-def answers_save(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
-    """Store several answers at once, all or nothing. Returns how many changed."""
-    assessment = _lock(assessment)
-    question_keys = [a.question_key for a in answers]
-    questions = {
+def questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:
+    """The assessment's questions with these keys (YAML ids), with their choices."""
+    return {
         q.key: q
         for q in models.Question.objects.filter(
             key__in=question_keys, area__questionnaire_id=assessment.questionnaire_id
         ).prefetch_related("choices")
     }
-    existing = {a.question_id: a for a in assessment.answers.filter(question__in=questions.values())}
-    # New answers are inserted in bulk, and the history rows of all changes go
-    # in one INSERT: a page of seven changed answers costs eight writes instead
-    # of fourteen. Changed answers are still updated one by one: bulk_update's
-    # CASE expressions cost more Python time than the queries they save.
+
+
+def answer_validated(question: models.Question, given: AnswerInput) -> dict[str, Any]:
+    """The stored fields of a given answer (kind, choice, note, N/A reason), or AnswerInvalid."""
+    choice = None
+    if given.kind == models.Answer.CHOICE:
+        choice = next((c for c in question.choices.all() if c.level == given.level), None)
+        if choice is None:
+            raise AnswerInvalid(f'Level {given.level} is not a choice of question "{question.key}".')
+    elif given.kind == models.Answer.NOT_APPLICABLE:
+        if not question.not_applicable:
+            raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
+    elif given.kind != models.Answer.NOT_SURE:
+        raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
+    na_reason, na_detail = _clean_na_reason(given, question.key)
+    return {
+        "kind": given.kind,
+        "choice": choice,
+        "note": _clean_note(given.note),
+        "na_reason": na_reason,
+        "na_reason_detail": na_detail,
+    }
+
+
+def _unchanged(current: Any, values: dict[str, Any]) -> bool:
+    """Whether a stored row already holds these values (its choice compared by id: no query)."""
+    choice = values["choice"]
+    return current.choice_id == (choice.pk if choice is not None else None) and all(
+        getattr(current, field) == value for field, value in values.items() if field != "choice"
+    )
+
+
+def answer_rows_write(
+    *,
+    rows: Any,
+    owner: dict[str, Any],
+    questions: dict[str, models.Question],
+    answers: list[AnswerInput],
+    user: User,
+    stamp: dict[str, Any],
+) -> int:
+    """Write answers as rows of `rows` (Answer or RespondentAnswer) with their history; returns how many changed.
+
+    `owner` names what the rows belong to (the assessment, or a respondent) and
+    `stamp` the fields a change also sets (who answered). New rows are inserted
+    in bulk, and the history rows of all changes go in one INSERT: a page of
+    seven changed answers costs eight writes instead of fourteen. Changed rows
+    are still updated one by one: bulk_update's CASE expressions cost more
+    Python time than the queries they save.
+    """
+    existing = {row.question_id: row for row in rows.objects.filter(**owner, question__in=questions.values())}
     now = timezone.now()
-    to_update: list[models.Answer] = []
-    to_create: list[models.Answer] = []
+    to_update: list[Any] = []
+    to_create: list[Any] = []
     removed = 0
     for given in answers:
         question = questions.get(given.question_key)
         if question is None:
             raise AnswerInvalid(f'Question "{given.question_key}" is not part of this assessment.')
-        note = _clean_note(given.note)
         current = existing.get(question.pk)
         if given.kind == "":
             if current is not None:
                 current.delete()
                 removed += 1
             continue
-        choice = None
-        if given.kind == models.Answer.CHOICE:
-            choice = next((c for c in question.choices.all() if c.level == given.level), None)
-            if choice is None:
-                raise AnswerInvalid(f'Level {given.level} is not a choice of question "{question.key}".')
-        elif given.kind == models.Answer.NOT_APPLICABLE:
-            if not question.not_applicable:
-                raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
-        elif given.kind != models.Answer.NOT_SURE:
-            raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
-        na_reason, na_detail = _clean_na_reason(given, question.key)
+        values = answer_validated(question, given)
         if current is not None:
-            if (current.kind, current.choice_id, current.note, current.na_reason, current.na_reason_detail) == (
-                given.kind,
-                choice and choice.pk,
-                note,
-                na_reason,
-                na_detail,
-            ):
+            if _unchanged(current, values):
                 continue
-            current.kind, current.choice, current.note, current.answered_by = given.kind, choice, note, user
-            current.na_reason, current.na_reason_detail = na_reason, na_detail
-            tracked: Any = current  # django-simple-history reads this attribute, unknown to the model's type
-            tracked.skip_history_when_saving = True  # its history row is written below, with the others
-            current.save(
-                update_fields=["kind", "choice", "note", "na_reason", "na_reason_detail", "answered_by", "answered_at"]
-            )
-            del tracked.skip_history_when_saving
+            for field, value in {**values, **stamp}.items():
+                setattr(current, field, value)
+            current.skip_history_when_saving = True  # its history row is written below, with the others
+            current.save(update_fields=[*values, *stamp, "answered_at"])
+            del current.skip_history_when_saving
             to_update.append(current)
         else:
-            to_create.append(
-                models.Answer(
-                    assessment=assessment,
-                    question=question,
-                    kind=given.kind,
-                    choice=choice,
-                    note=note,
-                    na_reason=na_reason,
-                    na_reason_detail=na_detail,
-                    answered_by=user,
-                )
-            )
+            to_create.append(rows(**owner, question=question, **values, **stamp))
     if to_update:
-        models.Answer.history.bulk_history_create(to_update, update=True, default_user=user, default_date=now)
+        rows.history.bulk_history_create(to_update, update=True, default_user=user, default_date=now)
     if to_create:
-        bulk_create_with_history(to_create, models.Answer, default_user=user, default_date=now)
-    changed = len(to_update) + len(to_create) + removed
+        bulk_create_with_history(to_create, rows, default_user=user, default_date=now)
+    return len(to_update) + len(to_create) + removed
+
+
+@transaction.atomic
+def answers_save(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
+    """Store several team answers at once, all or nothing. Returns how many changed."""
+    assessment = _lock(assessment)
+    changed = answer_rows_write(
+        rows=models.Answer,
+        owner={"assessment": assessment},
+        questions=questions_by_key(assessment, [a.question_key for a in answers]),
+        answers=answers,
+        user=user,
+        stamp={"answered_by": user},
+    )
     if changed:
         assessment.save(update_fields=["updated_at"])
     return changed

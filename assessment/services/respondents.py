@@ -14,16 +14,15 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from assessment import models
 from assessment.services.assessments import (
     AnswerInput,
     AnswerInvalid,
-    _clean_na_reason,
-    _clean_note,
     _lock,
+    answer_rows_write,
     answers_save,
+    questions_by_key,
 )
 
 if TYPE_CHECKING:
@@ -86,33 +85,6 @@ def panel_open(
     return panel, kept
 
 
-def _validated(question: models.Question, given: AnswerInput) -> tuple[models.Choice | None, str, str, str]:
-    """(choice, note, reason, detail) of a posted answer, as answers_save checks them."""
-    note = _clean_note(given.note)
-    choice = None
-    if given.kind == models.Answer.CHOICE:
-        choice = next((c for c in question.choices.all() if c.level == given.level), None)
-        if choice is None:
-            raise AnswerInvalid(f'Level {given.level} is not a choice of question "{question.key}".')
-    elif given.kind == models.Answer.NOT_APPLICABLE:
-        if not question.not_applicable:
-            raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
-    elif given.kind != models.Answer.NOT_SURE:
-        raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
-    reason, detail = _clean_na_reason(given, question.key)
-    return choice, note, reason, detail
-
-
-def _questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:
-    """The assessment's questions with these keys (YAML ids), with their choices."""
-    return {
-        q.key: q
-        for q in models.Question.objects.filter(
-            key__in=question_keys, area__questionnaire_id=assessment.questionnaire_id
-        ).prefetch_related("choices")
-    }
-
-
 @transaction.atomic
 def respondent_answers_save(*, respondent: models.Respondent, user: User, answers: list[AnswerInput]) -> int:
     """Store a respondent's answers, all or nothing. Returns how many changed."""
@@ -122,56 +94,14 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
         raise PanelNotAllowed("Only the respondent can change their own answers.")
     if respondent.has_submitted:
         raise PanelNotAllowed("You have submitted your response; it can no longer be changed.")
-    questions = _questions_by_key(assessment, [a.question_key for a in answers])
-    existing = {a.question_id: a for a in respondent.answers.filter(question__in=questions.values())}
-    now = timezone.now()
-    to_update: list[models.RespondentAnswer] = []
-    to_create: list[models.RespondentAnswer] = []
-    removed = 0
-    for given in answers:
-        question = questions.get(given.question_key)
-        if question is None:
-            raise AnswerInvalid(f'Question "{given.question_key}" is not part of this assessment.')
-        current = existing.get(question.pk)
-        if given.kind == "":
-            if current is not None:
-                current.delete()
-                removed += 1
-            continue
-        choice, note, reason, detail = _validated(question, given)
-        if current is not None:
-            if (current.kind, current.choice_id, current.note, current.na_reason, current.na_reason_detail) == (
-                given.kind,
-                choice and choice.pk,
-                note,
-                reason,
-                detail,
-            ):
-                continue
-            current.kind, current.choice, current.note = given.kind, choice, note
-            current.na_reason, current.na_reason_detail = reason, detail
-            tracked: Any = current  # django-simple-history reads this attribute, unknown to the model's type
-            tracked.skip_history_when_saving = True  # its history row is written below, with the others
-            current.save(update_fields=["kind", "choice", "note", "na_reason", "na_reason_detail", "answered_at"])
-            del tracked.skip_history_when_saving
-            to_update.append(current)
-        else:
-            to_create.append(
-                models.RespondentAnswer(
-                    respondent=respondent,
-                    question=question,
-                    kind=given.kind,
-                    choice=choice,
-                    note=note,
-                    na_reason=reason,
-                    na_reason_detail=detail,
-                )
-            )
-    if to_update:
-        models.RespondentAnswer.history.bulk_history_create(to_update, update=True, default_user=user, default_date=now)
-    if to_create:
-        bulk_create_with_history(to_create, models.RespondentAnswer, default_user=user, default_date=now)
-    changed = len(to_update) + len(to_create) + removed
+    changed = answer_rows_write(
+        rows=models.RespondentAnswer,
+        owner={"respondent": respondent},
+        questions=questions_by_key(assessment, [a.question_key for a in answers]),
+        answers=answers,
+        user=user,
+        stamp={},
+    )
     if changed:
         # The agreement figures change with it, and the PDF shows them.
         assessment.save(update_fields=["updated_at"])
@@ -219,7 +149,7 @@ def team_answers_decide(*, assessment: models.Assessment, user: User, answers: l
     models.Answer.history.filter(assessment_id=assessment.pk, history_id__gt=last).update(
         history_change_reason=models.LEAD_DECISION
     )
-    question_pks = {key: q.pk for key, q in _questions_by_key(assessment, [a.question_key for a in answers]).items()}
+    question_pks = {key: q.pk for key, q in questions_by_key(assessment, [a.question_key for a in answers]).items()}
     decided = [question_pks[a.question_key] for a in answers if a.kind != ""]
     responses = _responses_of(assessment, decided)
     now = timezone.now()
