@@ -153,16 +153,15 @@ def respondent_area(request, assessment_id, area_key):
             messages.error(request, "Your response is submitted and can no longer be changed.")
             return redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id)
         form = AreaAnswersForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            try:
-                respondent_answers_save(respondent=respondent, user=request.user, answers=form.answer_inputs())
-            except (AssessmentLocked, PanelNotAllowed) as error:
-                messages.error(request, str(error))
-                return redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id)
-            except AnswerInvalid as error:
-                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
-            else:
-                return _after_respondent_save(request, assessment, questionnaire, index)
+        response = _area_form_saved(
+            request,
+            form,
+            lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
+            here=redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id),
+            after=lambda: _after_respondent_save(request, assessment, questionnaire, index),
+        )
+        if response is not None:
+            return response
     else:
         form = AreaAnswersForm(**form_kwargs)
     return _area_page(
@@ -331,16 +330,15 @@ def reconcile_area(request, assessment_id, area_key):
             messages.error(request, LOCKED_MESSAGE)
             return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id)
         form = ReconcileForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            try:
-                team_answers_decide(assessment=assessment, user=request.user, answers=form.answer_inputs())
-            except (AssessmentLocked, PanelNotAllowed) as error:
-                messages.error(request, str(error))
-                return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id)
-            except AnswerInvalid as error:
-                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
-            else:
-                return _after_reconcile(request, assessment, questionnaire, index)
+        response = _area_form_saved(
+            request,
+            form,
+            lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
+            here=redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id),
+            after=lambda: _after_reconcile(request, assessment, questionnaire, index),
+        )
+        if response is not None:
+            return response
     else:
         form = ReconcileForm(**form_kwargs)
     return _area_page(
@@ -358,6 +356,22 @@ def reconcile_area(request, assessment_id, area_key):
         agreement_rows=rows,
         read_only_answers=None if can_write else _answers_in_words(report, area),
     )
+
+
+def _area_form_saved(request, form, save, *, here, after):
+    """Save a posted area form with `save(answers)`: `after()` once saved, `here` (with the reason) when the
+    save is refused, None when the form is to be shown again with its errors."""
+    if not form.is_valid():
+        return None
+    try:
+        save(form.answer_inputs())
+    except (AssessmentLocked, PanelNotAllowed) as error:
+        messages.error(request, str(error))
+        return here
+    except AnswerInvalid as error:
+        form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
+        return None
+    return after()
 
 
 def _after_reconcile(request, assessment, questionnaire, index):
