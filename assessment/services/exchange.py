@@ -743,19 +743,10 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
             submitted_at=item.submitted_at,
         )
         question_pks, choice_pks, area_pks = lookups[item.version.pk]
-        for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_pk = question_pks[key]
-            answers.append(
-                models.Answer(
-                    assessment=assessment,
-                    question_id=question_pk,
-                    kind=kind,
-                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
-                    note=note,
-                    na_reason=na_reason,
-                    na_reason_detail=na_detail,
-                )
-            )
+        answers.extend(
+            models.Answer(assessment=assessment, **fields)
+            for fields in _answer_fields(item.answers, question_pks, choice_pks)
+        )
         targets.extend(
             models.AreaTarget(assessment=assessment, area_id=area_pks[key], target=target)
             for key, target in item.targets.items()
@@ -812,6 +803,26 @@ def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outco
         outcome.actions_created += 1
 
 
+def _answer_fields(
+    answers: list[_CheckedAnswer], question_pks: dict[str, int], choice_pks: dict[tuple[int, int], int]
+) -> list[dict[str, Any]]:
+    """The stored fields of checked answers (a team's or a respondent's), by this instance's database ids."""
+    fields = []
+    for key, kind, level, note, na_reason, na_detail in answers:
+        question_pk = question_pks[key]
+        fields.append(
+            {
+                "question_id": question_pk,
+                "kind": kind,
+                "choice_id": choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
+                "note": note,
+                "na_reason": na_reason,
+                "na_reason_detail": na_detail,
+            }
+        )
+    return fields
+
+
 def _panel_import(
     assessment: models.Assessment, panel: _Panel, question_pks: dict[str, int], choice_pks: dict[tuple[int, int], int]
 ) -> None:
@@ -823,24 +834,15 @@ def _panel_import(
     models.RespondentPanel.objects.create(
         assessment=assessment, lead=users.get(panel.lead or ""), share_individual_answers=panel.share_individual_answers
     )
-    answers = []
+    answers: list[models.RespondentAnswer] = []
     for item in panel.respondents:
         respondent = models.Respondent.objects.create(
             assessment=assessment, user=users.get(item.user or ""), name=item.name, submitted_at=item.submitted_at
         )
-        for key, kind, level, note, na_reason, na_detail in item.answers:
-            question_pk = question_pks[key]
-            answers.append(
-                models.RespondentAnswer(
-                    respondent=respondent,
-                    question_id=question_pk,
-                    kind=kind,
-                    choice_id=choice_pks[(question_pk, level)] if kind == domain.CHOICE and level is not None else None,
-                    note=note,
-                    na_reason=na_reason,
-                    na_reason_detail=na_detail,
-                )
-            )
+        answers.extend(
+            models.RespondentAnswer(respondent=respondent, **fields)
+            for fields in _answer_fields(item.answers, question_pks, choice_pks)
+        )
     models.RespondentAnswer.objects.bulk_create(answers)
     models.TeamAnswerDecision.objects.bulk_create(
         models.TeamAnswerDecision(
