@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -102,21 +102,19 @@ def summaries_mark_latest(team_ids: Iterable[int]) -> None:
         .annotate(latest_id=Subquery(latest))
         .values_list("latest_id", flat=True)
     )
-    for model, team_field in _FLAGGED:
-        model._default_manager.filter(**{f"{team_field}__in": team_ids, "is_latest": True}).update(is_latest=False)
+    # The teams' summaries by id first: an UPDATE whose WHERE joins another table
+    # (summary__team_id) can get a plan on PostgreSQL that takes seconds per call.
+    summary_ids = list(
+        models.AssessmentSummary.objects.filter(team_id__in=team_ids, is_latest=True).values_list("pk", flat=True)
+    )
+    models.AssessmentSummary.objects.filter(pk__in=summary_ids).update(is_latest=False)
+    for model in (models.AreaSummary, models.SummaryStep, models.SummaryPractice):
+        model.objects.filter(summary_id__in=summary_ids, is_latest=True).update(is_latest=False)
     for start in range(0, len(latest_ids), BATCH):
         batch = [pk for pk in latest_ids[start : start + BATCH] if pk is not None]
         models.AssessmentSummary.objects.filter(assessment_id__in=batch).update(is_latest=True)
         for model in (models.AreaSummary, models.SummaryStep, models.SummaryPractice):
             model.objects.filter(summary_id__in=batch).update(is_latest=True)
-
-
-_FLAGGED: list[tuple[type[Model], str]] = [
-    (models.AssessmentSummary, "team_id"),
-    (models.AreaSummary, "summary__team_id"),
-    (models.SummaryStep, "summary__team_id"),
-    (models.SummaryPractice, "summary__team_id"),
-]
 
 
 def summaries_store_for_version(version_id: int) -> int:
