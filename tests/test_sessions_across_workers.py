@@ -210,9 +210,14 @@ def test_it_ends_the_session_on_every_worker_at_logout(server):
 
     before = log_length(server["access_log"])
     results = replay(browser, stolen)
+    # Gunicorn may hand a short burst to one worker; replay again (bounded) until two have answered.
+    for _ in range(5):
+        if len(workers_that_answered(server["access_log"], before)) > 1:
+            break
+        results += replay(browser, stolen)
     reached = workers_that_answered(server["access_log"], before)
     alive = sum(1 for r in results if not is_login_page(r))
-    assert alive == 0, f"{alive} of {REPLAYS} replays of the logged-out cookie were still signed in"
+    assert alive == 0, f"{alive} of {len(results)} replays of the logged-out cookie were still signed in"
     assert len(reached) > 1, f"the replays reached only workers {reached}: not a multi-worker test"
 
 
