@@ -122,6 +122,19 @@ def test_it_finds_a_link_to_a_practice_of_another_version(questionnaire_version)
     assert any("another version" in p and "data-catalog" in p for p in check.problems)
 
 
+def test_it_names_each_link_to_another_version_in_words(questionnaire_version):
+    draft = version_new_draft(questionnaire_version)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    choice = question.choices.order_by("level").last()
+    foreign = models.Practice.objects.get(questionnaire=questionnaire_version, key="data-catalog")
+    models.QuestionPractice.objects.create(question=question, practice=foreign, position=9)
+    models.ChoicePractice.objects.create(choice=choice, practice=foreign, position=9)
+    problems = version_check(draft).problems
+    other = f'practice "data-catalog" of another version ("{questionnaire_version.version}")'
+    assert f'question "model-versions": practices links to {other}' in problems
+    assert f'question "model-versions", choice level {choice.level}: practices links to {other}' in problems
+
+
 def test_it_reports_nothing_for_a_valid_version(questionnaire_version):
     check = version_check(questionnaire_version)
     assert check.problems == [] and check.unfinished == []

@@ -157,18 +157,25 @@ def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
     def question_choice(choice: models.Choice) -> str:
         return f'question "{choice.question.key}", choice level {choice.level}'
 
-    # Each: the links of this version (with what the message reads), the lookup
-    # from a link to the version it points to, and the message.
-    checks: list[tuple[QuerySet[Any], str, Callable[[Any], str]]] = [
-        (
-            models.QuestionPractice.objects.filter(question__area__questionnaire=version).select_related(
-                "question", "practice__questionnaire"
-            ),
+    Check = tuple[QuerySet[Any], str, Callable[[Any], str]]
+
+    def practices_links(links: QuerySet[Any], where: Callable[[Any], str]) -> Check:
+        """The `practices` links of a question or a choice (`where` names it) to another version."""
+        return (
+            links.select_related("practice__questionnaire"),
             "practice__questionnaire",
             lambda link: (
-                f'question "{link.question.key}": practices links to '
+                f"{where(link)}: practices links to "
                 + another(f'practice "{link.practice.key}"', link.practice.questionnaire)
             ),
+        )
+
+    # Each: the links of this version (with what the message reads), the lookup
+    # from a link to the version it points to, and the message.
+    checks: list[Check] = [
+        practices_links(
+            models.QuestionPractice.objects.filter(question__area__questionnaire=version).select_related("question"),
+            lambda link: f'question "{link.question.key}"',
         ),
         (
             models.PracticeRequirement.objects.filter(practice__questionnaire=version).select_related(
@@ -180,15 +187,11 @@ def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
                 + another(f'practice "{link.required.key}"', link.required.questionnaire)
             ),
         ),
-        (
+        practices_links(
             models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version).select_related(
-                "choice__question", "practice__questionnaire"
+                "choice__question"
             ),
-            "practice__questionnaire",
-            lambda link: (
-                f"{question_choice(link.choice)}: practices links to "
-                + another(f'practice "{link.practice.key}"', link.practice.questionnaire)
-            ),
+            lambda link: question_choice(link.choice),
         ),
         (
             models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version).select_related(
