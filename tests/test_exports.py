@@ -126,57 +126,69 @@ def read_csv(client, assessment):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
+def csv_table(rows, title):
+    """The table under a title row ("Answers", "Roadmap"): each row as {column heading: cell}."""
+    start = rows.index([title]) + 1
+    end = rows.index([], start) if [] in rows[start:] else len(rows)
+    header = rows[start]
+    return [dict(zip(header, row, strict=True)) for row in rows[start + 1 : end]]
+
+
 def test_it_exports_answers_and_roadmap_as_csv(client, member, answered):
     client.force_login(member)
     rows = read_csv(client, answered)
-    header = rows.index(
-        ["Area", "Question id", "Question", "Answer", "Level", "Level name", "Note", "Reason for Not applicable"]
-    )
-    assert rows[header + 1] == [
-        "Data Ingestion and Preparation",
-        "streaming-data",
-        "How does your organization collect streaming data for ML?",
-        "Choice",
+    answers = csv_table(rows, "Answers")
+    assert [(a["Question id"], a["Answer"], a["Level"], a["Level name"]) for a in answers] == [
+        ("streaming-data", "Choice", "3", "Defined"),
+        ("data-discovery", "Not sure", "", ""),
+        ("model-versions", "Choice", "2", "Developing"),
+        ("production-monitoring", "Unanswered", "", ""),
+    ]
+    assert answers[0] == {
+        "Area": "Data Ingestion and Preparation",
+        "Question id": "streaming-data",
+        "Question": "How does your organization collect streaming data for ML?",
+        "Answer": "Choice",
+        "Level": "3",
+        "Level name": "Defined",
+        "Note": "",
+        "Reason for Not applicable": "",
+    }
+    assert answers[2]["Note"] == "Registry planned for Q3"
+    roadmap = csv_table(rows, "Roadmap")
+    assert [(r["Position"], r["Phase"], r["Area"], r["Question id"]) for r in roadmap] == [
+        ("1", "Now", "Data Ingestion and Preparation", "data-discovery"),
+        ("2", "Now", "Model Development", "model-versions"),
+        ("3", "Next", "Data Ingestion and Preparation", "streaming-data"),
+        ("4", "Next", "Data Ingestion and Preparation", "data-discovery"),
+    ]
+    # Not sure counts as level 1; model-versions waits for data-discovery at 3.
+    first = roadmap[0]
+    assert [first[c] for c in ("From", "From name", "To", "To name", "Steps", "Done when")] == [
+        "Not sure (1)",
+        "Initial",
         "3",
         "Defined",
-        "",
-        "",
+        "3",
+        "A shared list of datasets",
     ]
-    assert rows[header + 2][3:5] == ["Not sure", ""]
-    assert rows[header + 3][6] == "Registry planned for Q3"
-    assert rows[header + 4][3] == "Unanswered"
-    start = rows.index(
-        [
-            "Position",
-            "Phase",
-            "Area",
-            "Question id",
-            "Question",
-            "From",
-            "From name",
-            "To",
-            "To name",
-            "Steps",
-            "Done when",
-            "Practice ids",
-            "Practices",
-            "Effort",
-            "Needs first",
-        ]
-    )
-    assert [r[:4] for r in rows[start + 1 : start + 5]] == [
-        ["1", "Now", "Data Ingestion and Preparation", "data-discovery"],
-        ["2", "Now", "Model Development", "model-versions"],
-        ["3", "Next", "Data Ingestion and Preparation", "streaming-data"],
-        ["4", "Next", "Data Ingestion and Preparation", "data-discovery"],
-    ]
-    assert rows[start + 1][5:11] == ["Not sure (1)", "Initial", "3", "Defined", "3", "A shared list of datasets"]
-    assert rows[start + 2][11:] == [
-        "model-registry",
-        "Register models before deployment",
-        "medium",
-        "data-discovery at 3",
-    ]
+    assert roadmap[1] == {
+        "Position": "2",
+        "Phase": "Now",
+        "Area": "Model Development",
+        "Question id": "model-versions",
+        "Question": "How are trained models kept?",
+        "From": "2",
+        "From name": "Developing",
+        "To": "4",
+        "To name": "Managed",
+        "Steps": "4",
+        "Done when": "In a model registry",
+        "Practice ids": "model-registry",
+        "Practices": "Register models before deployment",
+        "Effort": "medium",
+        "Needs first": "data-discovery at 3",
+    }
 
 
 @pytest.mark.parametrize("note", ['=HYPERLINK("http://evil")', "+1+2", "-3", "@SUM(A1)"])
