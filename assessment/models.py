@@ -5,7 +5,7 @@ the YAML `id` of an area, question or practice is stored as `key`, since `id`
 is the database's own primary key.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 key_validator = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
+
+
+def domain_fields(source: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The `names` read off `source`: fields a content table stores as its domain dataclass names them.
+
+    Each content model lists those fields in DOMAIN_FIELDS, so the loader (rows from
+    the dataclasses) and the rebuild (dataclasses from the rows) copy the same ones.
+    """
+    return {name: getattr(source, name) for name in names}
 
 
 class QuestionnaireVersion(models.Model):
@@ -68,6 +77,8 @@ class QuestionnaireVersion(models.Model):
 
 
 class ScaleLevel(models.Model):
+    DOMAIN_FIELDS = ("level", "name", "description")
+
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="scale_levels")
     level = models.IntegerField()
     name = models.CharField(max_length=100)
@@ -84,6 +95,8 @@ class ScaleLevel(models.Model):
 
 class Practice(models.Model):
     EFFORT_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+
+    DOMAIN_FIELDS = ("title", "summary", "url", "note", "effort")
 
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="practices")
     key = models.CharField("id", max_length=100, validators=[key_validator])
@@ -137,6 +150,8 @@ class PracticeReference(models.Model):
 
 
 class Area(models.Model):
+    DOMAIN_FIELDS = ("title", "summary", "weight")
+
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="areas")
     key = models.CharField("id", max_length=100, validators=[key_validator])
     title = models.CharField(max_length=300)
@@ -154,6 +169,8 @@ class Area(models.Model):
 
 
 class Question(models.Model):
+    DOMAIN_FIELDS = ("text", "help", "weight", "not_applicable", "foundation")
+
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
     key = models.CharField("id", max_length=100, validators=[key_validator])
     text = models.TextField()
@@ -193,6 +210,8 @@ class QuestionPractice(models.Model):
 
 
 class Choice(models.Model):
+    DOMAIN_FIELDS = ("level", "text", "stage")
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     level = models.IntegerField()
     text = models.TextField()

@@ -3,6 +3,7 @@
 import pytest
 
 from assessment import models
+from assessment.domain.schema import parse_questionnaire
 from assessment.domain.scoring import score_assessment
 from assessment.selectors.assessments import answers_domain
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
@@ -19,6 +20,7 @@ from assessment.services.versions import (
     version_new_draft,
     version_publish,
 )
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,18 @@ def _answer_all(assessment, member, level=2):
             for q in questions.prefetch_related("choices")
         ],
     )
+
+
+def test_it_reads_back_every_field_the_loader_stored(full_questionnaire_version):
+    parsed = parse_questionnaire(
+        (REPO / "questionnaires" / "public-sector-ml.yaml").read_text(), "public-sector-ml.yaml"
+    )
+    questions = [q for _, q in parsed.questions()]
+    # The file sets each optional field somewhere, so a field the rebuild drops shows.
+    assert any(q.foundation for q in questions) and any(q.not_applicable for q in questions)
+    assert any(c.stage is not None for q in questions for c in q.choices)
+    assert any(p.note for p in parsed.practices)
+    assert questionnaire_domain(full_questionnaire_version) == parsed
 
 
 def test_it_locks_a_version_that_an_assessment_uses(questionnaire_version, assessment):

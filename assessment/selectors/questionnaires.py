@@ -43,7 +43,7 @@ def questionnaire_domain(version: models.QuestionnaireVersion) -> domain.Questio
 
 def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
     scale = tuple(
-        domain.ScaleLevel(level=s.level, name=s.name, description=s.description)
+        domain.ScaleLevel(**models.domain_fields(s, models.ScaleLevel.DOMAIN_FIELDS))
         for s in models.ScaleLevel.objects.filter(questionnaire=version).order_by("level")
     )
     practices = (
@@ -60,12 +60,8 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
     practice_list = tuple(
         domain.Practice(
             id=p.key,
-            title=p.title,
-            summary=p.summary,
-            url=p.url,
-            effort=p.effort,
+            **models.domain_fields(p, models.Practice.DOMAIN_FIELDS),
             references=tuple(domain.Reference(title=r.title, url=r.url) for r in p.references.all()),
-            note=p.note,
             requires=tuple(link.required.key for link in p.requirement_links.all()),
         )
         for p in practices
@@ -105,17 +101,11 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
     area_list = tuple(
         domain.Area(
             id=a.key,
-            title=a.title,
-            summary=a.summary,
-            weight=a.weight,
+            **models.domain_fields(a, models.Area.DOMAIN_FIELDS),
             questions=tuple(
                 domain.Question(
                     id=q.key,
-                    text=q.text,
-                    help=q.help,
-                    weight=q.weight,
-                    not_applicable=q.not_applicable,
-                    foundation=q.foundation,
+                    **models.domain_fields(q, models.Question.DOMAIN_FIELDS),
                     choices=tuple(_choice(c) for c in q.choices.all()),
                     practices=tuple(link.practice.key for link in q.practice_links.all()),
                 )
@@ -145,11 +135,9 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
 def _choice(choice: models.Choice) -> domain.Choice:
     practice_keys = tuple(link.practice.key for link in choice.practice_links.all())
     return domain.Choice(
-        level=choice.level,
-        text=choice.text,
+        **models.domain_fields(choice, models.Choice.DOMAIN_FIELDS),
         # Practices listed on the choice replace the question's, as do none when marked "own".
         practices=practice_keys if practice_keys or choice.own_practices else None,
-        stage=choice.stage,
         needs=tuple(domain.Need(question_key=need.question.key, level=need.level) for need in choice.needs.all()),
     )
 

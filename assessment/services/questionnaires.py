@@ -130,7 +130,7 @@ def questionnaire_load(
 
 def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Questionnaire) -> None:
     models.ScaleLevel.objects.bulk_create(
-        models.ScaleLevel(questionnaire=version, level=s.level, name=s.name, description=s.description)
+        models.ScaleLevel(questionnaire=version, **models.domain_fields(s, models.ScaleLevel.DOMAIN_FIELDS))
         for s in questionnaire.scale
     )
     practices = {}
@@ -138,11 +138,7 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
         practices[p.id] = models.Practice(
             questionnaire=version,
             key=p.id,
-            title=p.title,
-            summary=p.summary,
-            url=p.url,
-            note=p.note,
-            effort=p.effort,
+            **models.domain_fields(p, models.Practice.DOMAIN_FIELDS),
             position=position,
         )
     models.Practice.objects.bulk_create(practices.values())
@@ -161,17 +157,16 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
     question_rows: dict[str, models.Question] = {}
     for area_position, a in enumerate(questionnaire.areas):
         area = models.Area.objects.create(
-            questionnaire=version, key=a.id, title=a.title, summary=a.summary, weight=a.weight, position=area_position
+            questionnaire=version,
+            key=a.id,
+            **models.domain_fields(a, models.Area.DOMAIN_FIELDS),
+            position=area_position,
         )
         questions = models.Question.objects.bulk_create(
             models.Question(
                 area=area,
                 key=q.id,
-                text=q.text,
-                help=q.help,
-                weight=q.weight,
-                not_applicable=q.not_applicable,
-                foundation=q.foundation,
+                **models.domain_fields(q, models.Question.DOMAIN_FIELDS),
                 position=i,
             )
             for i, q in enumerate(a.questions)
@@ -181,7 +176,9 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
             choices.extend(
                 (
                     models.Choice(
-                        question=row, level=c.level, text=c.text, stage=c.stage, own_practices=c.practices is not None
+                        question=row,
+                        **models.domain_fields(c, models.Choice.DOMAIN_FIELDS),
+                        own_practices=c.practices is not None,
                     ),
                     c,
                 )
