@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 
 from assessment import models
 from assessment.domain import model as domain
@@ -50,11 +50,8 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
         models.Practice.objects.filter(questionnaire=version)
         .order_by("position", "id")
         .prefetch_related(
-            Prefetch("references", queryset=models.PracticeReference.objects.order_by("position", "id")),
-            Prefetch(
-                "requirement_links",
-                queryset=models.PracticeRequirement.objects.select_related("required").order_by("position", "id"),
-            ),
+            _in_file_order("references", models.PracticeReference),
+            _in_file_order("requirement_links", models.PracticeRequirement, "required"),
         )
     )
     practice_list = tuple(
@@ -66,37 +63,18 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
         )
         for p in practices
     )
+    choices = models.Choice.objects.order_by("level").prefetch_related(
+        _in_file_order("practice_links", models.ChoicePractice, "practice"),
+        _in_file_order("needs", models.ChoiceNeed, "question"),
+    )
+    questions = models.Question.objects.order_by("position", "id").prefetch_related(
+        Prefetch("choices", queryset=choices),
+        _in_file_order("practice_links", models.QuestionPractice, "practice"),
+    )
     areas = (
         models.Area.objects.filter(questionnaire=version)
         .order_by("position", "id")
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=models.Question.objects.order_by("position", "id").prefetch_related(
-                    Prefetch(
-                        "choices",
-                        queryset=models.Choice.objects.order_by("level").prefetch_related(
-                            Prefetch(
-                                "practice_links",
-                                queryset=models.ChoicePractice.objects.select_related("practice").order_by(
-                                    "position", "id"
-                                ),
-                            ),
-                            Prefetch(
-                                "needs",
-                                queryset=models.ChoiceNeed.objects.select_related("question").order_by(
-                                    "position", "id"
-                                ),
-                            ),
-                        ),
-                    ),
-                    Prefetch(
-                        "practice_links",
-                        queryset=models.QuestionPractice.objects.select_related("practice").order_by("position", "id"),
-                    ),
-                ),
-            )
-        )
+        .prefetch_related(Prefetch("questions", queryset=questions))
     )
     area_list = tuple(
         domain.Area(
@@ -130,6 +108,13 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
         areas=area_list,
         phase_sizes=domain.PhaseSizes(now=version.phase_now, next=version.phase_next),
     )
+
+
+def _in_file_order(lookup: str, model: type[Model], *related: str) -> Prefetch:
+    """Prefetch the rows `lookup` names (of `model`, with `related` joined) in the file's order."""
+    rows = model._default_manager.order_by("position", "id")
+    # select_related() with no names would join every foreign key.
+    return Prefetch(lookup, queryset=rows.select_related(*related) if related else rows)
 
 
 def _choice(choice: models.Choice) -> domain.Choice:
