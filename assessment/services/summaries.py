@@ -19,6 +19,8 @@ from assessment.domain.roadmap import NOW
 from assessment.selectors.summaries import summaries_compute, summary_to_json
 
 BATCH = 500
+# The figures of an overall or an area score, stored under the scoring's own names.
+_SCORE_FIELDS = ("score", "level", "completeness", "progress_to_target")
 
 
 def summaries_store(assessment_ids: Iterable[int]) -> int:
@@ -46,10 +48,7 @@ def _store_batch(ids: list[int]) -> int:
             assessment_id=assessment.pk,
             team_id=assessment.team_id,
             questionnaire_id=assessment.questionnaire_id,
-            score=score.score,
-            level=score.level,
-            completeness=score.completeness,
-            progress_to_target=score.progress_to_target,
+            **models.domain_fields(score, _SCORE_FIELDS),
             detail=summary_to_json(summary),
             computed_at=now,
         )
@@ -58,10 +57,7 @@ def _store_batch(ids: list[int]) -> int:
             models.AreaSummary(
                 summary_id=assessment.pk,
                 area_key=area.area_key,
-                score=area.score,
-                level=area.level,
-                completeness=area.completeness,
-                progress_to_target=area.progress_to_target,
+                **models.domain_fields(area, _SCORE_FIELDS),
             )
             for area in score.areas
         ]
