@@ -34,6 +34,7 @@ class QuestionnaireVersion(models.Model):
     DRAFT = "draft"
     PUBLISHED = "published"
     STATUS_CHOICES = [(DRAFT, "Draft"), (PUBLISHED, "Published")]
+    DOMAIN_FIELDS = ("slug", "version", "title", "summary", "format", "default_target")
 
     slug = models.CharField(max_length=100, validators=[key_validator])
     version = models.CharField(max_length=50)

@@ -96,14 +96,9 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
     if version.source_title:
         source = domain.Source(title=version.source_title, publisher=version.source_publisher, url=version.source_url)
     return domain.Questionnaire(
-        slug=version.slug,
-        version=version.version,
-        title=version.title,
-        summary=version.summary,
-        format=version.format,
+        **models.domain_fields(version, models.QuestionnaireVersion.DOMAIN_FIELDS),
         source=source,
         scale=scale,
-        default_target=version.default_target,
         practices=practice_list,
         areas=area_list,
         phase_sizes=domain.PhaseSizes(now=version.phase_now, next=version.phase_next),

@@ -109,10 +109,8 @@ def questionnaire_load(
     else:
         version = models.QuestionnaireVersion(slug=questionnaire.slug, version=questionnaire.version)
     source = questionnaire.source or domain.Source(title="")
-    version.title = questionnaire.title
-    version.summary = questionnaire.summary
-    version.format = questionnaire.format
-    version.default_target = questionnaire.default_target
+    for name, value in models.domain_fields(questionnaire, models.QuestionnaireVersion.DOMAIN_FIELDS).items():
+        setattr(version, name, value)
     version.phase_now = questionnaire.phase_sizes.now
     version.phase_next = questionnaire.phase_sizes.next
     version.source_title = source.title
