@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 from .model import CHOICE, NOT_APPLICABLE, NOT_SURE, Answer, Questionnaire
 
@@ -133,6 +134,19 @@ def scored_level(questionnaire: Questionnaire, answer: Answer | None) -> int | N
     return None  # UNANSWERED, should a caller pass one: same as absent
 
 
+def _figures(questionnaire: Questionnaire, score: float | None, answered: int, total: int) -> dict[str, Any]:
+    """What an area's and the overall score both carry: the score as shown, and how complete the answers are."""
+    return {
+        "score": score,
+        "percent": display_percent(score),
+        "level": display_level(questionnaire, score),
+        "level_name": level_name_for(questionnaire, score),
+        "completeness": answered / total if total else 1.0,
+        "answered": answered,
+        "total": total,
+    }
+
+
 def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
@@ -184,13 +198,7 @@ def score_assessment(
                 area_key=area.id,
                 title=area.title,
                 weight=area.weight,
-                score=score,
-                percent=display_percent(score),
-                level=display_level(questionnaire, score),
-                level_name=level_name_for(questionnaire, score),
-                completeness=answered / total if total else 1.0,
-                answered=answered,
-                total=total,
+                **_figures(questionnaire, score, answered, total),
                 target=target,
                 progress_to_target=_progress(gap, span),
                 to_verify=to_verify,
@@ -207,13 +215,7 @@ def score_assessment(
     answered = sum(a.answered for a in areas)
     total = sum(a.total for a in areas)
     return AssessmentScore(
-        score=overall,
-        percent=display_percent(overall),
-        level=display_level(questionnaire, overall),
-        level_name=level_name_for(questionnaire, overall),
-        completeness=answered / total if total else 1.0,
-        answered=answered,
-        total=total,
+        **_figures(questionnaire, overall, answered, total),
         progress_to_target=_progress(all_gap, all_span),
         areas=areas,
         to_verify=[q for a in areas for q in a.to_verify],
