@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessment import models
@@ -59,18 +60,7 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
         .order_by("team__slug", "created_at", "pk")
     )
     ids = [a.pk for a in assessments]
-    answers: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = (
-        models.Answer.objects.filter(assessment_id__in=ids)
-        .order_by("question__area__position", "question__position", "question_id")
-        .values_list("assessment_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
-    )
-    for assessment_id, key, kind, level, note, na_reason, na_detail in rows:
-        answer: dict[str, object] = {"question": key, "answer": kind, "level": level, "note": note}
-        if kind == domain.NOT_APPLICABLE:
-            # Null for answers saved before reasons were asked.
-            answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
-        answers[assessment_id].append(answer)
+    answers = _answers_export(models.Answer.objects.filter(assessment_id__in=ids), "assessment_id")
     targets: defaultdict[int, dict[str, int]] = defaultdict(dict)
     for assessment_id, key, target in (
         models.AreaTarget.objects.filter(assessment_id__in=ids)
@@ -101,6 +91,21 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
             for a in assessments
         ],
     }
+
+
+def _answers_export(answers: QuerySet[Any], owner: str) -> defaultdict[int, list[dict[str, Any]]]:
+    """Team or respondent answers as the document writes them, in question order, by `owner` (the id field)."""
+    documents: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = answers.order_by("question__area__position", "question__position", "question_id").values_list(
+        owner, "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
+    )
+    for owner_id, key, kind, level, note, na_reason, na_detail in rows:
+        answer: dict[str, Any] = {"question": key, "answer": kind, "level": level, "note": note}
+        if kind == domain.NOT_APPLICABLE:
+            # Null for answers saved before reasons were asked.
+            answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
+        documents[owner_id].append(answer)
+    return documents
 
 
 def _actions_export(teams: list[models.Team]) -> list[dict[str, Any]]:
@@ -158,16 +163,11 @@ def _panels_export(ids: list[int]) -> dict[int, dict[str, Any]]:
             "answers": [],
         }
         panels[respondent.assessment_id]["respondents"].append(respondents[respondent.pk])
-    rows = (
-        models.RespondentAnswer.objects.filter(respondent_id__in=list(respondents))
-        .order_by("question__area__position", "question__position", "question_id")
-        .values_list("respondent_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
+    given = _answers_export(
+        models.RespondentAnswer.objects.filter(respondent_id__in=list(respondents)), "respondent_id"
     )
-    for respondent_id, key, kind, level, note, na_reason, na_detail in rows:
-        answer: dict[str, object] = {"question": key, "answer": kind, "level": level, "note": note}
-        if kind == domain.NOT_APPLICABLE:
-            answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
-        respondents[respondent_id]["answers"].append(answer)
+    for respondent_id, answers in given.items():
+        respondents[respondent_id]["answers"] = answers
     for decision in (
         models.TeamAnswerDecision.objects.filter(assessment_id__in=list(panels))
         .select_related("question", "decided_by")
