@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
 from assessment import models
 from assessment.domain import model as domain
+
+# What an answer row (a team's or a respondent's) gives: its question id, then answer_from_values' values.
+ANSWER_VALUES = ("question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail")
+
+
+def answer_from_values(values: Sequence[Any]) -> domain.Answer:
+    """A domain answer from the values of an answer row that follow its question id (see ANSWER_VALUES)."""
+    kind, level, note, reason, detail = values
+    return domain.Answer(kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail)
+
+
+def answers_by_question(answers: QuerySet[Any]) -> dict[str, domain.Answer]:
+    """Answer rows (a team's, or one respondent's) keyed by question id (the YAML id), in one query."""
+    return {key: answer_from_values(values) for key, *values in answers.values_list(*ANSWER_VALUES)}
 
 
 def answers_domain(assessment: models.Assessment) -> dict[str, domain.Answer]:
     """The assessment's answers keyed by question id (the YAML id), in one query."""
-    rows = models.Answer.objects.filter(assessment=assessment).values_list(
-        "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
-    )
-    return {
-        key: domain.Answer(kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail)
-        for key, kind, level, note, reason, detail in rows
-    }
+    return answers_by_question(models.Answer.objects.filter(assessment=assessment))
 
 
 def area_targets(assessment: models.Assessment) -> dict[str, int]:

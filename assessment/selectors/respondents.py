@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.agreement import AreaAgreement, QuestionAgreement, agreement_by_area, question_agreements
+from assessment.selectors.assessments import ANSWER_VALUES, answer_from_values, answers_by_question
 
 
 @dataclass(frozen=True)
@@ -31,26 +32,16 @@ def respondent_statuses(assessment: models.Assessment) -> list[RespondentStatus]
 
 def respondent_answers_domain(respondent: models.Respondent) -> dict[str, domain.Answer]:
     """One respondent's answers keyed by question id (the YAML id), in one query."""
-    rows = models.RespondentAnswer.objects.filter(respondent=respondent).values_list(
-        "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
-    )
-    return {
-        key: domain.Answer(kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail)
-        for key, kind, level, note, reason, detail in rows
-    }
+    return answers_by_question(models.RespondentAnswer.objects.filter(respondent=respondent))
 
 
 def responses_domain(statuses: list[RespondentStatus]) -> dict[str, dict[str, domain.Answer]]:
     """Every respondent's answers, keyed by their label then question id, in one query."""
     labels = {s.respondent.pk: s.label for s in statuses}
     responses: dict[str, dict[str, domain.Answer]] = {label: {} for label in labels.values()}
-    rows = models.RespondentAnswer.objects.filter(respondent_id__in=labels).values_list(
-        "respondent_id", "question__key", "kind", "choice__level", "note", "na_reason", "na_reason_detail"
-    )
-    for respondent_id, key, kind, level, note, reason, detail in rows:
-        responses[labels[respondent_id]][key] = domain.Answer(
-            kind=kind, level=level, note=note, na_reason=reason, na_reason_detail=detail
-        )
+    rows = models.RespondentAnswer.objects.filter(respondent_id__in=labels).values_list("respondent_id", *ANSWER_VALUES)
+    for respondent_id, key, *values in rows:
+        responses[labels[respondent_id]][key] = answer_from_values(values)
     return responses
 
 
