@@ -198,20 +198,22 @@ def answer_rows_write(
     *,
     rows: Any,
     owner: dict[str, Any],
-    questions: dict[str, models.Question],
+    assessment: models.Assessment,
     answers: list[AnswerInput],
     user: User,
     stamp: dict[str, Any],
 ) -> int:
     """Write answers as rows of `rows` (Answer or RespondentAnswer) with their history; returns how many changed.
 
-    `owner` names what the rows belong to (the assessment, or a respondent) and
-    `stamp` the fields a change also sets (who answered). New rows are inserted
+    `owner` names what the rows belong to (the assessment, or a respondent),
+    `assessment` the one whose questions are answered, and `stamp` the fields
+    a change also sets (who answered). New rows are inserted
     in bulk, and the history rows of all changes go in one INSERT: a page of
     seven changed answers costs eight writes instead of fourteen. Changed rows
     are still updated one by one: bulk_update's CASE expressions cost more
     Python time than the queries they save.
     """
+    questions = questions_by_key(assessment, [a.question_key for a in answers])
     existing = {row.question_id: row for row in rows.objects.filter(**owner, question__in=questions.values())}
     now = timezone.now()
     to_update: list[Any] = []
@@ -253,7 +255,7 @@ def answers_save(*, assessment: models.Assessment, user: User, answers: list[Ans
     changed = answer_rows_write(
         rows=models.Answer,
         owner={"assessment": assessment},
-        questions=questions_by_key(assessment, [a.question_key for a in answers]),
+        assessment=assessment,
         answers=answers,
         user=user,
         stamp={"answered_by": user},

@@ -97,7 +97,7 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
     changed = answer_rows_write(
         rows=models.RespondentAnswer,
         owner={"respondent": respondent},
-        questions=questions_by_key(assessment, [a.question_key for a in answers]),
+        assessment=assessment,
         answers=answers,
         user=user,
         stamp={},
