@@ -246,10 +246,22 @@ def test_it_keeps_a_respondent_with_answers_when_unchosen(answered, member, ana)
 def test_the_services_refuse_someone_elses_response(answered, ana, ben):
     respondent = models.Respondent.objects.get(user=ana)
     streaming = question(answered, "streaming-data")
-    with pytest.raises(PanelNotAllowed):
+    with pytest.raises(PanelNotAllowed, match="Only the respondent can change their own answers"):
         respondent_answers_save(respondent=respondent, user=ben, answers=[AnswerInput(streaming.key, "not_sure")])
-    with pytest.raises(PanelNotAllowed):
+    with pytest.raises(PanelNotAllowed, match="Only the respondent can submit their own response"):
         respondent_submit(respondent=respondent, user=ben)
+    assert models.RespondentAnswer.objects.get(respondent=respondent, question=streaming).kind == "choice"
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_submitted_response(answered, ana):
+    respondent = models.Respondent.objects.get(user=ana)
+    streaming = question(answered, "streaming-data")
+    respondent_submit(respondent=respondent, user=ana)
+    with pytest.raises(PanelNotAllowed, match="it can no longer be changed"):
+        respondent_answers_save(respondent=respondent, user=ana, answers=[AnswerInput(streaming.key, "not_sure")])
+    with pytest.raises(PanelNotAllowed, match="You have already submitted your response"):
+        respondent_submit(respondent=respondent, user=ana)
     assert models.RespondentAnswer.objects.get(respondent=respondent, question=streaming).kind == "choice"
 
 

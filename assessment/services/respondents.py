@@ -85,15 +85,31 @@ def panel_open(
     return panel, kept
 
 
-@transaction.atomic
-def respondent_answers_save(*, respondent: models.Respondent, user: User, answers: list[AnswerInput]) -> int:
-    """Store a respondent's answers, all or nothing. Returns how many changed."""
+def _open_response(
+    respondent: models.Respondent, user: User, *, not_theirs: str, submitted: str
+) -> tuple[models.Assessment, models.Respondent]:
+    """Lock the assessment and read the respondent afresh, refusing another user's response or a submitted one.
+
+    `not_theirs` and `submitted` are the messages of those two refusals.
+    """
     assessment = _lock(respondent.assessment)
     respondent = models.Respondent.objects.get(pk=respondent.pk)
     if respondent.user_id != user.pk:
-        raise PanelNotAllowed("Only the respondent can change their own answers.")
+        raise PanelNotAllowed(not_theirs)
     if respondent.has_submitted:
-        raise PanelNotAllowed("You have submitted your response; it can no longer be changed.")
+        raise PanelNotAllowed(submitted)
+    return assessment, respondent
+
+
+@transaction.atomic
+def respondent_answers_save(*, respondent: models.Respondent, user: User, answers: list[AnswerInput]) -> int:
+    """Store a respondent's answers, all or nothing. Returns how many changed."""
+    assessment, respondent = _open_response(
+        respondent,
+        user,
+        not_theirs="Only the respondent can change their own answers.",
+        submitted="You have submitted your response; it can no longer be changed.",
+    )
     changed = answer_rows_write(
         rows=models.RespondentAnswer,
         owner={"respondent": respondent},
@@ -111,12 +127,12 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
 @transaction.atomic
 def respondent_submit(*, respondent: models.Respondent, user: User) -> models.Respondent:
     """Hand in a response: it is locked, and its respondent may now see the others' answers."""
-    assessment = _lock(respondent.assessment)
-    respondent = models.Respondent.objects.get(pk=respondent.pk)
-    if respondent.user_id != user.pk:
-        raise PanelNotAllowed("Only the respondent can submit their own response.")
-    if respondent.has_submitted:
-        raise PanelNotAllowed("You have already submitted your response.")
+    assessment, respondent = _open_response(
+        respondent,
+        user,
+        not_theirs="Only the respondent can submit their own response.",
+        submitted="You have already submitted your response.",
+    )
     respondent.submitted_at = timezone.now()
     respondent.save(update_fields=["submitted_at"])
     assessment.save(update_fields=["updated_at"])
