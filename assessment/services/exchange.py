@@ -280,6 +280,13 @@ def _text(value: object, where: str, problems: list[str], *, max_length: int, re
     return value
 
 
+def _item_text(
+    item: dict[str, Any], name: str, where: str, problems: list[str], *, max_length: int, required: bool = True
+) -> str:
+    """The text field `name` of a document item, checked by _text; a problem is located at `where: name`."""
+    return _text(item.get(name), f"{where}: {name}", problems, max_length=max_length, required=required)
+
+
 def _datetime(value: object, where: str, problems: list[str], *, required: bool) -> datetime | None:
     if value is None:
         if required:
@@ -344,9 +351,7 @@ def _check_answers(
         if kind not in ANSWER_KINDS:
             problems.append(f"{at}: answer {kind!r} is not one of {', '.join(ANSWER_KINDS)}")
             continue
-        note = _text(
-            item.get("note", ""), f"{at}: note", problems, max_length=models.Answer.NOTE_MAX_LENGTH, required=False
-        )
+        note = _item_text(item, "note", at, problems, max_length=models.Answer.NOTE_MAX_LENGTH, required=False)
         if kind == domain.UNANSWERED:
             continue
         if kind == domain.CHOICE:
@@ -412,7 +417,7 @@ def _check_panel(panel: object, questionnaire: domain.Questionnaire, where: str,
     seen: set[str] = set()
     for at, item in _objects(panel, "respondents", where, "an object with name, user, submitted_at, answers", problems):
         _unknown_keys(item, {"name", "user", "submitted_at", "answers"}, at, problems)
-        name = _text(item.get("name"), f"{at}: name", problems, max_length=300)
+        name = _item_text(item, "name", at, problems, max_length=300)
         user = _username_value(item.get("user"), f"{at}: user", problems)
         if user is not None and user in seen:
             problems.append(f'{at}: user "{user}" is a respondent twice')
@@ -549,16 +554,17 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
                     f"{where}: due_date {raw_due!r} is not a date such as 2027-03-31 between "
                     f"{DUE_YEAR_MIN} and {DUE_YEAR_MAX}"
                 )
-        reason = _text(
-            item.get("wont_do_reason"),
-            f"{where}: wont_do_reason",
+        reason = _item_text(
+            item,
+            "wont_do_reason",
+            where,
             problems,
             max_length=models.Action.REASON_MAX_LENGTH,
             required=False,
         )
         if status == models.Action.WONT_DO and not reason.strip():
             problems.append(f"{where}: wont_do_reason: required when the status is wont_do")
-        link = _text(item.get("link"), f"{where}: link", problems, max_length=500, required=False)
+        link = _item_text(item, "link", where, problems, max_length=500, required=False)
         if link and not link_is_allowed(link):
             problems.append(f"{where}: link {link[:100]!r} must start with http:// or https://")
         owner = item.get("owner")
@@ -571,16 +577,15 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
                 question=keys["question"],
                 target_level=level,
                 owner=owner if isinstance(owner, str) else None,
-                owner_name=_text(
-                    item.get("owner_name"), f"{where}: owner_name", problems, max_length=200, required=False
-                ),
+                owner_name=_item_text(item, "owner_name", where, problems, max_length=200, required=False),
                 due_date=due,
                 status=status if isinstance(status, str) else "",
                 wont_do_reason=reason,
                 link=link,
-                note=_text(
-                    item.get("note"),
-                    f"{where}: note",
+                note=_item_text(
+                    item,
+                    "note",
+                    where,
                     problems,
                     max_length=models.Action.NOTE_MAX_LENGTH,
                     required=False,
@@ -615,8 +620,8 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
         if slug in teams:
             problems.append(f'{where}: team "{slug}" is listed twice')
             continue
-        name = _text(item.get("name"), f"{where}: name", problems, max_length=200)
-        agency = _text(item.get("agency"), f"{where}: agency", problems, max_length=200)
+        name = _item_text(item, "name", where, problems, max_length=200)
+        agency = _item_text(item, "agency", where, problems, max_length=200)
         teams[slug] = {"name": name, "agency": agency}
 
     existing_teams = set(models.Team.objects.filter(slug__in=list(teams)).values_list("slug", flat=True))
@@ -660,7 +665,7 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
             )
             continue
         version, questionnaire = found
-        title = _text(item.get("title"), f"{where}: title", problems, max_length=200)
+        title = _item_text(item, "title", where, problems, max_length=200)
         status = item.get("status")
         if status not in (models.Assessment.DRAFT, models.Assessment.SUBMITTED):
             problems.append(f"{where}: status {status!r} is not draft or submitted")
