@@ -115,6 +115,19 @@ ACTION_TEXT = {
 }
 
 
+# What the app sets, never the editor: shown in the Status section, read only.
+STATUS_FIELDS = [
+    "status",
+    "usage",
+    "published_at",
+    "format",
+    "loaded_from",
+    "content_digest",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(models.QuestionnaireVersion)
 class QuestionnaireVersionAdmin(ContentAdmin):
     form = QuestionnaireVersionForm
@@ -127,35 +140,11 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         (None, {"fields": ["slug", "version", "title", "summary", "default_target"]}),
         ("Roadmap phases", {"fields": ["phase_now", "phase_next"]}),
         ("Source", {"fields": ["source_title", "source_publisher", "source_url"]}),
-        (
-            "Status",
-            {
-                "fields": [
-                    "status",
-                    "usage",
-                    "published_at",
-                    "format",
-                    "loaded_from",
-                    "content_digest",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        ("Status", {"fields": STATUS_FIELDS}),
     ]
     inlines = [ScaleLevelInline, AreaInline, PracticeInline]
     actions = ["new_draft_action", "publish_action", "export_action"]
-    ALWAYS_READ_ONLY = [
-        "slug",
-        "status",
-        "usage",
-        "published_at",
-        "format",
-        "loaded_from",
-        "content_digest",
-        "created_at",
-        "updated_at",
-    ]
+    ALWAYS_READ_ONLY = ["slug", *STATUS_FIELDS]
 
     def version_of(self, obj):
         return obj
