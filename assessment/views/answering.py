@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, team_for_user
@@ -93,7 +94,7 @@ def assessment_new(request, team_id):
                 if copied and previous is not None:
                     messages.success(
                         request,
-                        f"Assessment started with {copied} answer{'s' if copied != 1 else ''} copied from “{previous.title}”. "
+                        f"Assessment started with {copied} answer{pluralize(copied)} copied from “{previous.title}”. "
                         "Check each area and change what has moved on.",
                     )
                 else:
