@@ -30,6 +30,13 @@ def make_user(username, **extra):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 
+def team_user(team, username, role=models.Membership.MEMBER, **extra):
+    """A new user (password PASSWORD) with `role` in `team`: a member unless told otherwise."""
+    user = make_user(username, **extra)
+    models.Membership.objects.create(team=team, user=user, role=role)
+    return user
+
+
 def text_of(response) -> str:
     """The page's visible text, tags removed and whitespace collapsed."""
     html = response.content.decode()
