@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 
 from assessment import models
 
-from .content import ContentAdmin, ContentInline, PositiveWeightMixin, web_url_field
+from .content import ContentAdmin, ContentInline, PositiveWeightMixin, content_version, web_url_field
 
 TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
@@ -83,9 +83,6 @@ class QuestionInline(ContentInline, admin.TabularInline):
     show_change_link = True
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
 
-    def parent_version(self, obj):
-        return obj.questionnaire
-
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
@@ -117,9 +114,6 @@ class ChoiceInline(ContentInline, admin.TabularInline):
     extra = 0
     show_change_link = True  # the choice's page edits its practices and needs
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
-
-    def parent_version(self, obj):
-        return obj.area.questionnaire
 
 
 class SameVersionLinkFormSet(forms.BaseInlineFormSet):
@@ -172,8 +166,8 @@ class _VersionPickerInline(ContentInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.picked_fields:
-            owner = self.parent_obj  # the object this page edits; None on an add page
-            kwargs.update(self.picker.arguments(self.parent_version(owner) if owner is not None else None))
+            # The version of the object this page edits; None on an add page.
+            kwargs.update(self.picker.arguments(content_version(self.parent_obj)))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -192,9 +186,6 @@ class QuestionPracticeInline(_PracticeChoiceInline, admin.TabularInline):
     verbose_name = "practice that closes a gap here"
     verbose_name_plural = "practices (links to the roadmap)"
 
-    def parent_version(self, obj):
-        return obj.area.questionnaire
-
 
 class ChoicePracticeFormSet(SameVersionLinkFormSet):
     def owner_version_id(self):
@@ -207,9 +198,6 @@ class ChoicePracticeInline(_PracticeChoiceInline, admin.TabularInline):
     formset = ChoicePracticeFormSet
     verbose_name = "practice that moves a team to this level"
     verbose_name_plural = "practices of this choice (replace the question's)"
-
-    def parent_version(self, obj):
-        return obj.question.area.questionnaire
 
 
 class ChoiceNeedFormSet(forms.BaseInlineFormSet):
@@ -238,9 +226,6 @@ class ChoiceNeedInline(_VersionPickerInline, admin.TabularInline):
     verbose_name = "need (another question at a level first)"
     verbose_name_plural = "needs"
 
-    def parent_version(self, obj):
-        return obj.question.area.questionnaire
-
 
 class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
     model = models.PracticeRequirement
@@ -249,9 +234,6 @@ class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
     fields = ["required", "position"]
     verbose_name = "required practice (comes first)"
     verbose_name_plural = "requires"
-
-    def parent_version(self, obj):
-        return obj.questionnaire
 
 
 class PracticeReferenceForm(forms.ModelForm):
@@ -267,9 +249,6 @@ class PracticeReferenceInline(ContentInline, admin.TabularInline):
     extra = 0
     formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}}
 
-    def parent_version(self, obj):
-        return obj.questionnaire
-
 
 # --- Areas, questions, practices ----------------------------------------------
 
@@ -284,9 +263,6 @@ class VersionPartAdmin(ContentAdmin):
     The version is chosen when the thing is added, among the versions still
     editable, and cannot change afterwards.
     """
-
-    def version_of(self, obj):
-        return obj.questionnaire if obj is not None and obj.questionnaire_id else None
 
     def get_readonly_fields(self, request, obj=None):
         return ["questionnaire"] if obj is not None else []
@@ -337,9 +313,6 @@ class QuestionAdmin(ContentAdmin):
     def choice_count(self, obj):
         return obj.choice_total
 
-    def version_of(self, obj):
-        return obj.area.questionnaire if obj is not None and obj.area_id else None
-
     def get_changeform_initial_data(self, request):
         return {"area": request.GET.get("area")} if request.GET.get("area") else {}
 
@@ -378,9 +351,6 @@ class ChoiceAdmin(ContentAdmin):
     @admin.display(description="text")
     def short_text(self, obj):
         return Truncator(obj.text).chars(80)
-
-    def version_of(self, obj):
-        return obj.question.area.questionnaire if obj is not None and obj.question_id else None
 
     def has_add_permission(self, request):
         return False  # choices are added on their question's page
