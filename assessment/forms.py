@@ -196,8 +196,8 @@ class AreaAnswersForm(forms.Form):
                 "the note",
                 NOTE_MAX_LENGTH,
                 label="Note or evidence (optional)",
-                help_text=f"For example a link, a document name or who to ask. Up to {NOTE_MAX_LENGTH} characters.",
-                widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
+                help_text="For example a link, a document name or who to ask.",
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             if question.not_applicable:
                 self._add_na_fields(question)
@@ -217,7 +217,7 @@ class AreaAnswersForm(forms.Form):
             "the other reason",
             NA_DETAIL_MAX_LENGTH,
             label="Other reason",
-            help_text=f"Needed only for “Other”. Up to {NA_DETAIL_MAX_LENGTH} characters.",
+            help_text="Needed only for “Other”.",
         )
 
     def clean(self):
@@ -330,12 +330,18 @@ class AreaAnswersForm(forms.Form):
             yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], *na, self.shown(question.id)
 
 
-def _limited_text_field(question: domain.Question, what: str, max_length: int, **kwargs) -> forms.CharField:
-    """An optional text field of `question` whose too-long error names the question and the limit."""
+def _limited_text_field(
+    question: domain.Question, what: str, max_length: int, *, help_text: str, **kwargs
+) -> forms.CharField:
+    """An optional text field of `question`: its help ends with the limit, its too-long error names the question and the limit.
+
+    The browser is told the limit too (`maxlength`, which Django adds to the widget).
+    """
     return forms.CharField(
         required=False,
         max_length=max_length,
         strip=True,
+        help_text=f"{help_text} Up to {max_length} characters.",
         error_messages={
             "max_length": (
                 f"“{question.text}”: {what} is %(show_value)d characters long; "

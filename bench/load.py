@@ -52,7 +52,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -64,6 +63,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VENV = ROOT / ".venv" / "bin"
+
+sys.path.insert(0, str(ROOT))
+from config.server_env import free_port  # noqa: E402 (needs ROOT on the path)
+
 DB_NAME = DB_USER = "mlready_bench"
 DB_PASSWORD = "mlready_bench_local_only"
 USER_PASSWORD = "bench-password-not-a-secret-9"
@@ -115,12 +118,6 @@ def database_create() -> str:
     as_postgres(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     as_postgres(f"CREATE DATABASE {DB_NAME} OWNER {DB_USER}")
     return f"postgres://{DB_USER}:{DB_PASSWORD}@127.0.0.1:5432/{DB_NAME}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 SEED_SCRIPT = r"""

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,34 +38,25 @@ OUT = ROOT / "bench" / "out" / "pdf_queue"
 FULL = ROOT / "questionnaires" / "public-sector-ml.yaml"
 TARGET_P95_MS, TARGET_GROWTH_MB = 100, 10
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+sys.path.insert(0, str(ROOT))
+from config.server_env import free_port, production_settings_env  # noqa: E402 (needs ROOT on the path)
 
 
 def environment(database_url: str) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL": "0",
-        "STATIC_USE_FINDERS": "1",
-        "DATA_DIR": str(OUT),
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_settings_env(
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL="0",
+        STATIC_USE_FINDERS="1",
+        DATA_DIR=str(OUT),
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+    )
     os.environ.update(env)
     return env
 
 
 def seed() -> tuple[int, str]:
     """The submitted assessment's id and a logged-in session key."""
-    sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     import django
 

@@ -8,7 +8,7 @@ import pytest
 
 from assessment import models
 from assessment.sso.discovery import forget_provider_documents
-from tests.helpers import DATA, REPO, load_questionnaire_file, make_user
+from tests.helpers import DATA, REPO, load_questionnaire_file, make_user, team_user
 from tests.sso_helpers import provider_start, provider_stop, settings_from_environment, sso_environment
 
 
@@ -41,24 +41,18 @@ def other_team(agency):
 
 @pytest.fixture
 def member(team):
-    user = make_user("member", first_name="Mia", last_name="Member")
-    models.Membership.objects.create(team=team, user=user, role=models.Membership.MEMBER)
-    return user
+    return team_user(team, "member", first_name="Mia", last_name="Member")
 
 
 @pytest.fixture
 def viewer(team):
-    user = make_user("viewer")
-    models.Membership.objects.create(team=team, user=user, role=models.Membership.VIEWER)
-    return user
+    return team_user(team, "viewer", models.Membership.VIEWER)
 
 
 @pytest.fixture
 def outsider(other_team):
     """A member of another team of the same agency."""
-    user = make_user("outsider")
-    models.Membership.objects.create(team=other_team, user=user, role=models.Membership.MEMBER)
-    return user
+    return team_user(other_team, "outsider")
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ Test modules import from here (or from results_helpers, admin_forms, urlwalk),
 never from one another or from a conftest.
 """
 
-import os
 import re
-import secrets
-import socket
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -15,6 +12,8 @@ from django.contrib.auth import get_user_model
 from assessment import models
 from assessment.domain.schema import parse_questionnaire
 from assessment.services.questionnaires import questionnaire_load
+from config.server_env import free_port as free_port  # the tests that start a server import it from here
+from config.server_env import production_settings_env
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -29,6 +28,13 @@ def load_questionnaire_file(path: Path) -> models.QuestionnaireVersion:
 
 def make_user(username, **extra):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+def team_user(team, username, role=models.Membership.MEMBER, **extra):
+    """A new user (password PASSWORD) with `role` in `team`: a member unless told otherwise."""
+    user = make_user(username, **extra)
+    models.Membership.objects.create(team=team, user=user, role=role)
+    return user
 
 
 def text_of(response) -> str:
@@ -51,21 +57,9 @@ def row_text(response, header: str) -> str:
     raise AssertionError(f"no row {header!r}")
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface, for a server a test starts."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def production_env(**extra) -> dict[str, str]:
     """The environment of a production deployment (config/settings.py reads it), with `extra` on top."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
+    deployment = {
         "ALLOWED_HOSTS": HOST,
         "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
         "SECURE_SSL": "1",
@@ -73,5 +67,4 @@ def production_env(**extra) -> dict[str, str]:
         # `.invalid` never resolves: if the check tried to connect, it would fail loudly.
         "DATABASE_URL": "postgres://mlready:not-a-real-password@db.invalid:5432/mlready",
     }
-    env.update(extra)
-    return env
+    return production_settings_env(**(deployment | extra))

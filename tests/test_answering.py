@@ -555,10 +555,9 @@ def test_it_keeps_the_area_page_queries_bounded(client, member, assessment, djan
 def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, member, team, assessment):
     import re
 
-    from tests.helpers import make_user
+    from tests.helpers import team_user
 
-    colleague = make_user("colleague")
-    models.Membership.objects.create(team=team, user=colleague, role=models.Membership.MEMBER)
+    colleague = team_user(team, "colleague")
     client.force_login(member)
     html = client.get(area_url(assessment, "data")).content.decode()
     shown = dict(re.findall(r'name="(shown_[a-z-]+)" value="([^"]*)"', html))

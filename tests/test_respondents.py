@@ -17,7 +17,7 @@ from assessment.services.respondents import (
     respondent_submit,
     team_answers_decide,
 )
-from tests.helpers import make_user, text_of
+from tests.helpers import team_user, text_of
 
 
 def url(name, assessment, **kwargs):
@@ -44,16 +44,12 @@ def area_post(streaming="", discovery="", streaming_note="", discovery_note="", 
 
 @pytest.fixture
 def ana(team):
-    user = make_user("ana", first_name="Ana", last_name="Engineer")
-    models.Membership.objects.create(team=team, user=user, role=models.Membership.MEMBER)
-    return user
+    return team_user(team, "ana", first_name="Ana", last_name="Engineer")
 
 
 @pytest.fixture
 def ben(team):
-    user = make_user("ben", first_name="Ben", last_name="Security")
-    models.Membership.objects.create(team=team, user=user, role=models.Membership.VIEWER)
-    return user
+    return team_user(team, "ben", models.Membership.VIEWER, first_name="Ben", last_name="Security")
 
 
 @pytest.fixture
@@ -425,9 +421,9 @@ def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
         assert client.get(page).status_code == 200
     more = []
     for i in range(4):
-        user = make_user(f"extra-{i}", first_name="Extra", last_name=str(i))
-        models.Membership.objects.create(team=answered.team, user=user, role=models.Membership.VIEWER)
-        more.append(user)
+        more.append(
+            team_user(answered.team, f"extra-{i}", models.Membership.VIEWER, first_name="Extra", last_name=str(i))
+        )
     ana_and_ben = [r.user for r in models.Respondent.objects.filter(assessment=answered).select_related("user")]
     panel_open(assessment=answered, lead=member, users=[*ana_and_ben, *more])
     for user in more:

@@ -42,6 +42,22 @@ class QuestionnaireRulesBroken(Exception):
         super().__init__("; ".join(problems))
 
 
+def content_version(obj) -> models.QuestionnaireVersion | None:
+    """The questionnaire version a version, area, practice, question or choice belongs to.
+
+    None while an added one has no parent yet.
+    """
+    if obj is None or isinstance(obj, models.QuestionnaireVersion):
+        return obj
+    if isinstance(obj, models.Area | models.Practice):
+        return obj.questionnaire if obj.questionnaire_id else None
+    if isinstance(obj, models.Question):
+        return obj.area.questionnaire if obj.area_id else None
+    if isinstance(obj, models.Choice):
+        return obj.question.area.questionnaire if obj.question_id else None
+    raise TypeError(f"{type(obj).__name__} is not questionnaire content")
+
+
 def locked(request, version: models.QuestionnaireVersion | None) -> bool:
     """version_is_locked, asked once per request and version."""
     if version is None or version.pk is None:
@@ -106,15 +122,12 @@ class LabelledInline(_InlineBase):
 class ContentInline(LabelledInline):
     """An inline inside questionnaire content: read-only when its version is locked."""
 
-    def parent_version(self, obj):
-        raise NotImplementedError
-
     def get_formset(self, request, obj=None, **kwargs):
         self.parent_obj = obj  # inline instances are made per request
         return super().get_formset(request, obj, **kwargs)
 
     def _editable(self, request, obj):
-        return obj is None or not locked(request, self.parent_version(obj))
+        return obj is None or not locked(request, content_version(obj))
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj) and super().has_add_permission(request, obj)
@@ -131,9 +144,6 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     save_as = False
 
-    def version_of(self, obj) -> models.QuestionnaireVersion | None:
-        raise NotImplementedError
-
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # deletes go through the delete page, which checks the result
@@ -142,12 +152,12 @@ class ContentAdmin(SimpleHistoryAdmin):
     # -- the lock
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and locked(request, self.version_of(obj)):
+        if obj is not None and locked(request, content_version(obj)):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and locked(request, self.version_of(obj)):
+        if obj is not None and locked(request, content_version(obj)):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -160,7 +170,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        version = self.version_of(obj) if obj is not None else None
+        version = content_version(obj)
         if version is not None and locked(request, version):
             context["version_locked"] = version
             context["version_locked_count"] = version.assessments.count()
@@ -198,17 +208,17 @@ class ContentAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
-        version = self.version_of(obj)
+        version = content_version(obj)
         if version is not None:
             version_ensure_editable(version)
-        original = self.version_of(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        original = content_version(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         if original is not None and version is not None and original.pk != version.pk:
             version_ensure_editable(original)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self.check_version(request, self.version_of(form.instance))
+        self.check_version(request, content_version(form.instance))
 
     def check_version(self, request, version):
         if version is None:
@@ -223,7 +233,7 @@ class ContentAdmin(SimpleHistoryAdmin):
     # -- deleting, checked as a whole
 
     def delete_model(self, request, obj):
-        version = self.version_of(obj)
+        version = content_version(obj)
         if version is not None:
             version_ensure_editable(version)
         super().delete_model(request, obj)

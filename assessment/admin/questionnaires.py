@@ -8,6 +8,8 @@ keys); a practice its references and `requires`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -15,7 +17,7 @@ from django.utils.text import Truncator
 
 from assessment import models
 
-from .content import ContentAdmin, ContentInline, PositiveWeightMixin, web_url_field
+from .content import ContentAdmin, ContentInline, PositiveWeightMixin, content_version, web_url_field
 
 TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
@@ -39,16 +41,31 @@ class _QuestionChoiceField(forms.ModelChoiceField):
         return f"{obj.key} ({obj.area.questionnaire.slug} {obj.area.questionnaire.version})"
 
 
-def _version_picker(queryset, version_field, version, form_class, ordering) -> dict:
-    """formfield_for_foreignkey arguments for a picker of content in `version` (a row or its pk; editable versions when None).
+@dataclass(frozen=True)
+class _VersionPicker:
+    """A drop-down of one kind of content (practices, questions) limited to one questionnaire version."""
 
-    `version_field` is the lookup from the picked model to its version.
-    """
-    if version is not None:
-        queryset = queryset.filter(**{version_field: version})
-    else:
-        queryset = queryset.filter(**{f"{version_field}__in": _editable_versions()})
-    return {"queryset": queryset.order_by(*ordering), "form_class": form_class}
+    model: type[models.models.Model]
+    version_field: str  # the lookup from the picked model to its version
+    form_class: type[forms.ModelChoiceField]
+    ordering: tuple[str, ...]
+
+    def arguments(self, version) -> dict:
+        """formfield_for_foreignkey arguments for content in `version` (a row or its pk; editable versions when None)."""
+        queryset = self.model._default_manager.select_related(self.version_field)
+        if version is not None:
+            queryset = queryset.filter(**{self.version_field: version})
+        else:
+            queryset = queryset.filter(**{f"{self.version_field}__in": _editable_versions()})
+        return {"queryset": queryset.order_by(*self.ordering), "form_class": self.form_class}
+
+
+PRACTICE_PICKER = _VersionPicker(
+    models.Practice, "questionnaire", PracticeChoiceField, ("questionnaire__slug", "questionnaire__version", "key")
+)
+QUESTION_PICKER = _VersionPicker(
+    models.Question, "area__questionnaire", _QuestionChoiceField, ("area__position", "position", "id")
+)
 
 
 class WeightForm(PositiveWeightMixin, forms.ModelForm):
@@ -65,9 +82,6 @@ class QuestionInline(ContentInline, admin.TabularInline):
     extra = 0
     show_change_link = True
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
-
-    def parent_version(self, obj):
-        return obj.questionnaire
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -100,9 +114,6 @@ class ChoiceInline(ContentInline, admin.TabularInline):
     extra = 0
     show_change_link = True  # the choice's page edits its practices and needs
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
-
-    def parent_version(self, obj):
-        return obj.area.questionnaire
 
 
 class SameVersionLinkFormSet(forms.BaseInlineFormSet):
@@ -147,27 +158,26 @@ class PracticeRequirementFormSet(SameVersionLinkFormSet):
                 form.add_error("required", "A practice cannot require itself.")
 
 
-class _PracticeChoiceInline(ContentInline):
-    """Offers only the practices of the owner's version (of editable versions on an add page)."""
+class _VersionPickerInline(ContentInline):
+    """Its `picked_fields` offer only the `picker`'s content of the owner's version (of editable versions on an add page)."""
 
-    fields = ["practice", "position"]
-    extra = 0
-
-    def owner_version(self):
-        raise NotImplementedError
+    picker: _VersionPicker
+    picked_fields: tuple[str, ...]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("practice", "required"):
-            kwargs.update(
-                _version_picker(
-                    models.Practice.objects.select_related("questionnaire"),
-                    "questionnaire",
-                    self.owner_version(),
-                    PracticeChoiceField,
-                    ("questionnaire__slug", "questionnaire__version", "key"),
-                )
-            )
+        if db_field.name in self.picked_fields:
+            # The version of the object this page edits; None on an add page.
+            kwargs.update(self.picker.arguments(content_version(self.parent_obj)))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class _PracticeChoiceInline(_VersionPickerInline):
+    """Links to practices, offering only those of the owner's version."""
+
+    picker = PRACTICE_PICKER
+    picked_fields = ("practice", "required")
+    fields = ["practice", "position"]
+    extra = 0
 
 
 class QuestionPracticeInline(_PracticeChoiceInline, admin.TabularInline):
@@ -175,13 +185,6 @@ class QuestionPracticeInline(_PracticeChoiceInline, admin.TabularInline):
     formset = QuestionPracticeFormSet
     verbose_name = "practice that closes a gap here"
     verbose_name_plural = "practices (links to the roadmap)"
-
-    def parent_version(self, obj):
-        return obj.area.questionnaire
-
-    def owner_version(self):
-        question = self.parent_obj
-        return question.area.questionnaire if question is not None else None
 
 
 class ChoicePracticeFormSet(SameVersionLinkFormSet):
@@ -195,13 +198,6 @@ class ChoicePracticeInline(_PracticeChoiceInline, admin.TabularInline):
     formset = ChoicePracticeFormSet
     verbose_name = "practice that moves a team to this level"
     verbose_name_plural = "practices of this choice (replace the question's)"
-
-    def parent_version(self, obj):
-        return obj.question.area.questionnaire
-
-    def owner_version(self):
-        choice = self.parent_obj
-        return choice.question.area.questionnaire if choice is not None else None
 
 
 class ChoiceNeedFormSet(forms.BaseInlineFormSet):
@@ -219,31 +215,16 @@ class ChoiceNeedFormSet(forms.BaseInlineFormSet):
                 form.add_error("question", f'Question "{needed.key}" belongs to another questionnaire version.')
 
 
-class ChoiceNeedInline(ContentInline, admin.TabularInline):
+class ChoiceNeedInline(_VersionPickerInline, admin.TabularInline):
     model = models.ChoiceNeed
     formset = ChoiceNeedFormSet
     fk_name = "choice"
+    picker = QUESTION_PICKER
+    picked_fields = ("question",)
     fields = ["question", "level", "position"]
     extra = 0
     verbose_name = "need (another question at a level first)"
     verbose_name_plural = "needs"
-
-    def parent_version(self, obj):
-        return obj.question.area.questionnaire
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "question":
-            choice = self.parent_obj
-            kwargs.update(
-                _version_picker(
-                    models.Question.objects.select_related("area__questionnaire"),
-                    "area__questionnaire",
-                    choice.question.area.questionnaire_id if choice is not None else None,
-                    _QuestionChoiceField,
-                    ("area__position", "position", "id"),
-                )
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
@@ -253,13 +234,6 @@ class PracticeRequirementInline(_PracticeChoiceInline, admin.TabularInline):
     fields = ["required", "position"]
     verbose_name = "required practice (comes first)"
     verbose_name_plural = "requires"
-
-    def parent_version(self, obj):
-        return obj.questionnaire
-
-    def owner_version(self):
-        practice = self.parent_obj
-        return practice.questionnaire if practice is not None else None
 
 
 class PracticeReferenceForm(forms.ModelForm):
@@ -275,9 +249,6 @@ class PracticeReferenceInline(ContentInline, admin.TabularInline):
     extra = 0
     formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}}
 
-    def parent_version(self, obj):
-        return obj.questionnaire
-
 
 # --- Areas, questions, practices ----------------------------------------------
 
@@ -292,9 +263,6 @@ class VersionPartAdmin(ContentAdmin):
     The version is chosen when the thing is added, among the versions still
     editable, and cannot change afterwards.
     """
-
-    def version_of(self, obj):
-        return obj.questionnaire if obj is not None and obj.questionnaire_id else None
 
     def get_readonly_fields(self, request, obj=None):
         return ["questionnaire"] if obj is not None else []
@@ -345,9 +313,6 @@ class QuestionAdmin(ContentAdmin):
     def choice_count(self, obj):
         return obj.choice_total
 
-    def version_of(self, obj):
-        return obj.area.questionnaire if obj is not None and obj.area_id else None
-
     def get_changeform_initial_data(self, request):
         return {"area": request.GET.get("area")} if request.GET.get("area") else {}
 
@@ -386,9 +351,6 @@ class ChoiceAdmin(ContentAdmin):
     @admin.display(description="text")
     def short_text(self, obj):
         return Truncator(obj.text).chars(80)
-
-    def version_of(self, obj):
-        return obj.question.area.questionnaire if obj is not None and obj.question_id else None
 
     def has_add_permission(self, request):
         return False  # choices are added on their question's page

@@ -46,9 +46,6 @@ class ScaleLevelInline(ContentInline, admin.TabularInline):
     extra = 0
     formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
 
-    def parent_version(self, obj):
-        return obj
-
 
 class AreaInlineForm(PositiveWeightMixin, forms.ModelForm):
     pass
@@ -61,9 +58,6 @@ class AreaInline(ContentInline, admin.TabularInline):
     extra = 0
     show_change_link = True
 
-    def parent_version(self, obj):
-        return obj
-
 
 class PracticeInline(ContentInline, admin.TabularInline):
     """A compact list: a questionnaire has dozens of practices, each edited on its own page."""
@@ -75,9 +69,6 @@ class PracticeInline(ContentInline, admin.TabularInline):
     show_change_link = True
     can_delete = False
     verbose_name_plural = "practices (open one to edit it, its references and requires)"
-
-    def parent_version(self, obj):
-        return obj
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -115,6 +106,19 @@ ACTION_TEXT = {
 }
 
 
+# What the app sets, never the editor: shown in the Status section, read only.
+STATUS_FIELDS = [
+    "status",
+    "usage",
+    "published_at",
+    "format",
+    "loaded_from",
+    "content_digest",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(models.QuestionnaireVersion)
 class QuestionnaireVersionAdmin(ContentAdmin):
     form = QuestionnaireVersionForm
@@ -127,38 +131,11 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         (None, {"fields": ["slug", "version", "title", "summary", "default_target"]}),
         ("Roadmap phases", {"fields": ["phase_now", "phase_next"]}),
         ("Source", {"fields": ["source_title", "source_publisher", "source_url"]}),
-        (
-            "Status",
-            {
-                "fields": [
-                    "status",
-                    "usage",
-                    "published_at",
-                    "format",
-                    "loaded_from",
-                    "content_digest",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        ("Status", {"fields": STATUS_FIELDS}),
     ]
     inlines = [ScaleLevelInline, AreaInline, PracticeInline]
     actions = ["new_draft_action", "publish_action", "export_action"]
-    ALWAYS_READ_ONLY = [
-        "slug",
-        "status",
-        "usage",
-        "published_at",
-        "format",
-        "loaded_from",
-        "content_digest",
-        "created_at",
-        "updated_at",
-    ]
-
-    def version_of(self, obj):
-        return obj
+    ALWAYS_READ_ONLY = ["slug", *STATUS_FIELDS]
 
     def get_queryset(self, request):
         newer = models.QuestionnaireVersion.objects.filter(

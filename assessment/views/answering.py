@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, team_for_user
@@ -31,6 +32,7 @@ from assessment.services.assessments import (
     assessment_create,
     assessment_submit,
 )
+from assessment.services.respondents import PanelNotAllowed
 
 READ_ONLY_MESSAGE = "You can read this team's assessments but not change them. Ask a team member to make changes."
 LOCKED_MESSAGE = "This assessment has been submitted and can no longer be changed."
@@ -92,7 +94,7 @@ def assessment_new(request, team_id):
                 if copied and previous is not None:
                     messages.success(
                         request,
-                        f"Assessment started with {copied} answer{'s' if copied != 1 else ''} copied from “{previous.title}”. "
+                        f"Assessment started with {copied} answer{pluralize(copied)} copied from “{previous.title}”. "
                         "Check each area and change what has moved on.",
                     )
                 else:
@@ -157,46 +159,80 @@ def assessment_area(request, assessment_id, area_key):
     report = assessment_report(assessment)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
-    area = questionnaire.areas[index]
-    form_kwargs = {
-        "questionnaire": questionnaire,
-        "area": area,
-        "answers": report.answers,
-    }
+    if request.method == "POST" and not can_write and not assessment.is_submitted:
+        return _forbidden(request, READ_ONLY_MESSAGE)
+    return _area_form_page(
+        request,
+        report,
+        index,
+        may_answer=can_write,
+        save=lambda answers: answers_save(assessment=assessment, user=request.user, answers=answers),
+        after=lambda: _after_save(request, assessment, questionnaire, index),
+    )
 
+
+def _area_form_page(
+    request,
+    report,
+    index,
+    *,
+    may_answer,
+    save,
+    after,
+    refused=LOCKED_MESSAGE,
+    form_class=AreaAnswersForm,
+    form_kwargs=None,
+    area_url_name="assessment-area",
+    **extra,
+):
+    """The page of the `index`th area of `report`: the team's answers, a respondent's own or the lead's reconciliation.
+
+    The form (`form_class`) starts from the report's answers, `form_kwargs` on top.
+    A GET shows the form (and the answers in words when `may_answer` is false).
+    A POST is refused with the message `refused` when the user may not answer
+    (by default: the assessment is submitted);
+    else it is saved with `save(answers)` and followed by `after()`, or, when
+    the save is refused, back to this page with the reason, or the form is
+    shown again with its errors. `area_url_name` names this page's URL;
+    `extra` goes to the page.
+    """
+    assessment, questionnaire = report.assessment, report.questionnaire
+    area = questionnaire.areas[index]
+    form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
     if request.method == "POST":
-        if assessment.is_submitted:
-            messages.error(request, LOCKED_MESSAGE)
-            return redirect("assessment-area", assessment_id=assessment.pk, area_key=area.id)
-        if not can_write:
-            return _forbidden(request, READ_ONLY_MESSAGE)
-        form = AreaAnswersForm(request.POST, **form_kwargs)
+        here = redirect(area_url_name, assessment_id=assessment.pk, area_key=area.id)
+        if not may_answer:
+            messages.error(request, refused)
+            return here
+        form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                answers_save(assessment=assessment, user=request.user, answers=form.answer_inputs())
-            except AssessmentLocked:
-                messages.error(request, LOCKED_MESSAGE)
-                return redirect("assessment-area", assessment_id=assessment.pk, area_key=area.id)
+                save(form.answer_inputs())
+            except (AssessmentLocked, PanelNotAllowed) as error:
+                messages.error(request, str(error))
+                return here
             except AnswerInvalid as error:
                 form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
             else:
-                return _after_save(request, assessment, questionnaire, index)
+                return after()
     else:
-        form = AreaAnswersForm(**form_kwargs)
-
+        form = form_class(**form_kwargs)
     context = _journey_context(report, current_index=index + 1)
     context.update(
         {
             "assessment": assessment,
+            "questionnaire": questionnaire,
             "area": area,
             "area_score": report.score.areas[index],
             "form": form,
-            "can_write": can_write,
+            "can_write": may_answer,
             "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
             "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
-            "read_only_answers": _read_only_answers(report, area) if not can_write else None,
+            "read_only_answers": None if may_answer else _read_only_answers(report, area),
+            "area_url_name": area_url_name,
         }
     )
+    context.update(extra)
     return render(request, "assessment/area.html", context)
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -97,8 +98,7 @@ def plan_add(request, assessment_id):
     if created:
         messages.success(
             request,
-            f"{len(created)} action{'s' if len(created) != 1 else ''} added to the plan. "
-            "Give each an owner and a due date.",
+            f"{len(created)} action{pluralize(len(created))} added to the plan. Give each an owner and a due date.",
         )
     else:
         messages.info(request, "Those items are in the plan already.")

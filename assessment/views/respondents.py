@@ -17,7 +17,7 @@ from assessment import models
 from assessment.access import assessment_for_user, panel_access
 from assessment.domain import model as domain
 from assessment.domain.agreement import DISPUTED_SPREAD, by_spread
-from assessment.forms import AreaAnswersForm, PanelForm, ReconcileForm
+from assessment.forms import PanelForm, ReconcileForm
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import AssessmentReport, assessment_report
 from assessment.selectors.respondents import agreement_for, respondent_answers_domain, respondent_statuses
@@ -31,6 +31,7 @@ from assessment.services.respondents import (
 )
 from assessment.views.answering import (
     LOCKED_MESSAGE,
+    _area_form_page,
     _area_index,
     _forbidden,
     _journey_context,
@@ -141,36 +142,15 @@ def respondent_area(request, assessment_id, area_key):
     report = _respondent_report(assessment, respondent)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
-    area = questionnaire.areas[index]
     may_answer = not assessment.is_submitted and not respondent.has_submitted
-    form_kwargs = {
-        "questionnaire": questionnaire,
-        "area": area,
-        "answers": report.answers,
-    }
-    if request.method == "POST":
-        if not may_answer:
-            messages.error(request, "Your response is submitted and can no longer be changed.")
-            return redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id)
-        form = AreaAnswersForm(request.POST, **form_kwargs)
-        response = _area_form_saved(
-            request,
-            form,
-            lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
-            here=redirect("respondent-area", assessment_id=assessment.pk, area_key=area.id),
-            after=lambda: _after_respondent_save(request, assessment, questionnaire, index),
-        )
-        if response is not None:
-            return response
-    else:
-        form = AreaAnswersForm(**form_kwargs)
-    return _area_page(
+    return _area_form_page(
         request,
-        assessment,
         report,
         index,
-        form,
-        may_answer,
+        may_answer=may_answer,
+        refused="Your response is submitted and can no longer be changed.",
+        save=lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
+        after=lambda: _after_respondent_save(request, assessment, questionnaire, index),
         area_url_name="respondent-area",
         review_url_name="respondent-review",
         journey_note=(
@@ -178,33 +158,7 @@ def respondent_area(request, assessment_id, area_key):
             if may_answer
             else f"Your submitted response, {respondent.name}. It can no longer be changed."
         ),
-        read_only_answers=None if may_answer else _answers_in_words(report, area),
     )
-
-
-def _answers_in_words(report, area):
-    from assessment.views.answering import _read_only_answers
-
-    return _read_only_answers(report, area)
-
-
-def _area_page(request, assessment, report, index, form, can_write, **extra):
-    questionnaire = report.questionnaire
-    context = _journey_context(report, current_index=index + 1)
-    context.update(
-        {
-            "assessment": assessment,
-            "questionnaire": questionnaire,
-            "area": questionnaire.areas[index],
-            "area_score": report.score.areas[index],
-            "form": form,
-            "can_write": can_write,
-            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
-            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
-        }
-    )
-    context.update(extra)
-    return render(request, "assessment/area.html", context)
 
 
 def _after_respondent_save(request, assessment, questionnaire, index):
@@ -319,59 +273,22 @@ def reconcile_area(request, assessment_id, area_key):
     agreement = agreement_for(assessment, questionnaire)
     assert agreement is not None  # the lead has a panel
     rows = {row.question.id: row for row in agreement.questions if row.area.id == area.id}
-    form_kwargs = {
-        "questionnaire": questionnaire,
-        "area": area,
-        "answers": _suggestions(questionnaire, rows.values(), report.answers),
-        "saved": report.answers,
-    }
-    if request.method == "POST":
-        if not can_write:
-            messages.error(request, LOCKED_MESSAGE)
-            return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id)
-        form = ReconcileForm(request.POST, **form_kwargs)
-        response = _area_form_saved(
-            request,
-            form,
-            lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
-            here=redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=area.id),
-            after=lambda: _after_reconcile(request, assessment, questionnaire, index),
-        )
-        if response is not None:
-            return response
-    else:
-        form = ReconcileForm(**form_kwargs)
-    return _area_page(
+    return _area_form_page(
         request,
-        assessment,
         report,
         index,
-        form,
-        can_write,
+        may_answer=can_write,
+        save=lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
+        after=lambda: _after_reconcile(request, assessment, questionnaire, index),
+        form_class=ReconcileForm,
+        form_kwargs={"answers": _suggestions(questionnaire, rows.values(), report.answers), "saved": report.answers},
         area_url_name="assessment-reconcile",
         review_url_name="assessment-disagreements",
         review_label="Disagreements",
         journey_note="Set the team answer for each question. Each starts at the respondents' median level, "
         "rounded down; what you save here is what the scores, the roadmap and the PDF use.",
         agreement_rows=rows,
-        read_only_answers=None if can_write else _answers_in_words(report, area),
     )
-
-
-def _area_form_saved(request, form, save, *, here, after):
-    """Save a posted area form with `save(answers)`: `after()` once saved, `here` (with the reason) when the
-    save is refused, None when the form is to be shown again with its errors."""
-    if not form.is_valid():
-        return None
-    try:
-        save(form.answer_inputs())
-    except (AssessmentLocked, PanelNotAllowed) as error:
-        messages.error(request, str(error))
-        return here
-    except AnswerInvalid as error:
-        form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
-        return None
-    return after()
 
 
 def _after_reconcile(request, assessment, questionnaire, index):
