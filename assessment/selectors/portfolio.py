@@ -16,12 +16,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.scoring import display_level, display_percent, level_name_for
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.tallies import Tallies, summary_groups, tallies_read
 
 TOP_PRACTICES = 10
 TOP_STEPS = 10
@@ -213,6 +214,8 @@ def agency_portfolio(scope: PortfolioScope) -> Portfolio:
 
 
 def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
+    """The division view from small tables: the latest summaries grouped by division (one row per team
+    at most), and the division tallies stored at submit (selectors/tallies.py) for areas, steps and practices."""
     teams = scope.teams()
     summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
     # Rows are grouped by version id (no join), then added up by slug here.
@@ -220,34 +223,38 @@ def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
     groups = {slug: PortfolioGroup(questionnaire=questionnaire_domain(v), version=v) for slug, v in newest.items()}
 
     divisions = {d.pk: d.name for d in scope.divisions()}
-    team_counts = dict(teams.values_list("division_id").annotate(n=Count("pk")).values_list("division_id", "n"))
-    overall = summaries.values_list("questionnaire__slug", "team__division_id").annotate(
-        n=Count("pk"), mean=Avg("score")
+    team_counts: dict[int | None, int] = dict(
+        teams.values_list("division_id").annotate(n=Count("pk")).values_list("division_id", "n")
     )
-    by_area: dict[tuple[str, int | None], dict[str, tuple[float | None, int]]] = defaultdict(dict)
+    summary_rows = summary_groups(_in_scope(scope))
+    tallies = tallies_read(scope.agency.pk, summary_rows)
+
+    overall: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])  # teams, of them scored
+    overall_sum: dict[tuple[str, int | None], float] = defaultdict(float)
+    for row in summary_rows:
+        entry = overall[slug_of[row.questionnaire_id], row.division_id]
+        entry[0] += row.teams
+        entry[1] += row.scored
+        overall_sum[slug_of[row.questionnaire_id], row.division_id] += (row.mean or 0.0) * row.scored
+    area_sums: dict[tuple[str, int | None, str], list[float]] = defaultdict(lambda: [0.0, 0])
     agency_area: dict[str, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
-    area_rows = (
-        models.AreaSummary.objects.filter(_in_scope(scope, "summary__"), score__isnull=False)
-        .values_list("summary__questionnaire_id", "summary__team__division_id", "area_key")
-        .annotate(mean=Avg("score"), n=Count("pk"))
-    )
-    parts: dict[tuple[str, int | None, str], list[tuple[float, int]]] = defaultdict(list)
-    for version_id, division_id, area_key, mean, n in area_rows:
-        parts[slug_of[version_id], division_id, area_key].append((mean, n))
-        agency_area[slug_of[version_id]][area_key].append((mean, n))
-    for (slug, division_id, area_key), means in parts.items():
-        total = sum(n for _, n in means)
-        by_area[slug, division_id][area_key] = (sum(m * n for m, n in means) / total, total)
+    for (version_id, division_id, area_key), (score_sum, n) in tallies.areas.items():
+        sums = area_sums[slug_of[version_id], division_id, area_key]
+        sums[0] += score_sum
+        sums[1] += n
+        if n:
+            agency_area[slug_of[version_id]][area_key].append((score_sum / n, n))
 
     rows: dict[str, list[DivisionRow]] = defaultdict(list)
-    for slug, division_id, n, mean in overall:
+    for (slug, division_id), (n, scored) in overall.items():
         group = groups[slug]
         group.team_count += n
         questionnaire = group.questionnaire
-        cells = [
-            heat_cell(questionnaire, area.id, by_area[slug, division_id].get(area.id, (None, 0))[0])
-            for area in questionnaire.areas
-        ]
+        mean = overall_sum[slug, division_id] / scored if scored else None
+        cells = []
+        for area in questionnaire.areas:
+            score_sum, area_teams = area_sums.get((slug, division_id, area.id), (0.0, 0))
+            cells.append(heat_cell(questionnaire, area.id, score_sum / area_teams if area_teams else None))
         name = divisions.get(division_id, "") if division_id is not None else "Not in a division"
         rows[slug].append(
             DivisionRow(
@@ -257,8 +264,8 @@ def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
     for slug, group in groups.items():
         group.divisions = sorted(rows[slug], key=lambda r: (r.pk is None, r.name.lower()))
         group.weakest_areas = _weakest_areas(group.questionnaire, agency_area[slug])
-    _count_steps(groups, scope, slug_of)
-    _count_practices(groups, scope, slug_of)
+    _count_steps(groups, tallies, slug_of)
+    _count_practices(groups, tallies, slug_of)
     ordered = sorted(groups.values(), key=lambda g: (-g.team_count, g.questionnaire.title))
     team_count = sum(team_counts.values())
     with_submitted = sum(g.team_count for g in ordered)
@@ -291,15 +298,10 @@ def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tu
     return sorted(result, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
 
 
-def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_of: dict[int, str]) -> None:
+def _count_steps(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
     """The steps most teams have in their Now phase, in questionnaire order on ties."""
     added: dict[str, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
-        models.SummaryStep.objects.filter(_in_scope(scope, "summary__"))
-        .values_list("summary__questionnaire_id", "question_key", "level")
-        .annotate(n=Count("pk"))
-    )
-    for version_id, key, level, n in rows:
+    for (version_id, key, level), n in tallies.steps.items():
         added[slug_of[version_id]][key, level] += n
     counts = {slug: [(key, level, n) for (key, level), n in steps.items()] for slug, steps in added.items()}
     for slug, group in groups.items():
@@ -307,7 +309,7 @@ def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_
         order = {q.id: (number, area, q) for number, (area, q) in enumerate(questionnaire.questions())}
         steps = []
         for key, level, n in counts.get(slug, []):
-            if key not in order:  # a question only an older version has
+            if key not in order or not n:  # a question only an older version has
                 continue
             _, area, question = order[key]
             choice = question.choice_at(level)
@@ -317,15 +319,10 @@ def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_
         group.top_now_steps = steps[:TOP_STEPS]
 
 
-def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_of: dict[int, str]) -> None:
+def _count_practices(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
     """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
-    rows = (
-        models.SummaryPractice.objects.filter(_in_scope(scope, "summary__"))
-        .values_list("summary__questionnaire_id", "practice_key")
-        .annotate(teams=Count("pk"), now=Count("pk", filter=Q(in_now=True)))
-    )
     added: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for version_id, key, teams, now in rows:
+    for (version_id, key), (teams, now) in tallies.practices.items():
         total = added[slug_of[version_id]][key]
         total[0] += teams
         total[1] += now
@@ -335,7 +332,7 @@ def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope, s
         found = [
             PracticeCount(practices[key], now, teams)
             for key, teams, now in counts.get(slug, [])
-            if key in practices  # a practice only an older version has is not shown
+            if key in practices and teams  # a practice only an older version has is not shown
         ]
         found.sort(key=lambda c: (-c.now, -c.teams, c.practice.title))
         group.top_practices = found[:TOP_PRACTICES]
