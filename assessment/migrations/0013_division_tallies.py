@@ -58,5 +58,9 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['agency', 'division'], name='assessment__agency__a829d4_idx')],
             },
         ),
+        migrations.AddIndex(
+            model_name='question',
+            index=models.Index(fields=['key'], name='question_key_idx'),
+        ),
         migrations.RunPython(fill_tallies, migrations.RunPython.noop),
     ]

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -72,10 +72,21 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     submitted = sorted(
         (a for a in assessments if a.is_submitted and a.submitted_at is not None), key=lambda a: (a.submitted_at, a.pk)
     )
-    keys = {a.question_key for a in actions}
+    # Each team's submitted assessments per questionnaire, oldest first: an action reads only its team's.
+    submitted_by_team: dict[tuple[int, str], list[models.Assessment]] = defaultdict(list)
+    for assessment in submitted:
+        submitted_by_team[(assessment.team_id, assessment.questionnaire.slug)].append(assessment)
     levels: dict[tuple[int, str], int | None] = {}
-    rows = models.Answer.objects.filter(assessment__in=[a.pk for a in submitted], question__key__in=keys).values_list(
-        "assessment_id", "question__key", "kind", "choice__level"
+    # Only the answers to a question some action of the same team is on: not every answer of every team.
+    rows = (
+        models.Answer.objects.filter(
+            assessment__in=[a.pk for a in submitted],
+            question__key__in={a.question_key for a in actions},
+            assessment__team__actions__in=[a.pk for a in actions],
+            assessment__team__actions__question_key=F("question__key"),
+        )
+        .values_list("assessment_id", "question__key", "kind", "choice__level")
+        .distinct()
     )
     for assessment_id, key, kind, level in rows:
         levels[(assessment_id, key)] = level if kind == models.Answer.CHOICE else None
@@ -89,11 +100,8 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     for action in actions:
         observations = [
             Observation(a, levels.get((a.pk, action.question_key)))
-            for a in submitted
-            if a.team_id == action.team_id
-            and a.questionnaire.slug == action.questionnaire_slug
-            and a.submitted_at is not None
-            and a.submitted_at > action.created_at
+            for a in submitted_by_team.get((action.team_id, action.questionnaire_slug), [])
+            if a.submitted_at is not None and a.submitted_at > action.created_at
         ]
         progress = action_progress(action.target_level, action.status == models.Action.DONE, observations)
         versions = versions_by_team.get((action.team_id, action.questionnaire_slug), [])
@@ -218,29 +226,104 @@ def action_history(action: models.Action) -> list:
     return list(action.history.select_related("history_user").order_by("-history_date", "-history_id"))
 
 
+# The portfolio lists this many teams and overdue actions at most; the totals are given.
+PLAN_LIST_LIMIT = 25
+
+
 @dataclass(frozen=True)
 class AgencyPlanSummary:
-    """For the executive portfolio: per-team counts, and every overdue action of the agency."""
+    """For the executive portfolio: per-team counts, and the longest overdue actions of the agency."""
 
-    teams: list[tuple[models.Team, ActionCounts]]  # teams with at least one action, by name
+    teams: list[tuple[models.Team, ActionCounts]]  # the teams with the most overdue, then open actions
     overdue: list[ActionRow]  # the longest overdue first
+    team_total: int = 0  # teams with at least one action
+    overdue_total: int = 0
 
     @property
     def overdue_count(self) -> int:
-        return len(self.overdue)
+        return self.overdue_total
 
 
-def agency_plan_summary(teams: QuerySet[models.Team], today: datetime.date | None = None) -> AgencyPlanSummary:
-    """Open, overdue and achieved actions per team, and the overdue list, in one pass over these teams' actions.
+def agency_plan_summary(
+    teams: QuerySet[models.Team], today: datetime.date | None = None, *, limit: int = PLAN_LIST_LIMIT
+) -> AgencyPlanSummary:
+    """Open, overdue and achieved actions per team, and the `limit` longest overdue actions.
 
     `teams`: the teams the executive sees (the agency's, or only some divisions').
+    A department has thousands of actions, so the counts come from one query:
+    each action with the level its team's latest later submitted assessment
+    answers its question with (what decides "achieved", as in action_progress)
+    and its team's newest version of the questionnaire (what decides
+    "retired"). Only the listed overdue actions are read in full (action_rows).
     """
-    rows = action_rows(
-        models.Action.objects.filter(team__in=teams).select_related("team", "owner").order_by("pk"), today
+    today = today or timezone.localdate()
+    latest_level = (
+        models.Answer.objects.filter(
+            assessment__team_id=OuterRef("team_id"),
+            assessment__status=models.Assessment.SUBMITTED,
+            assessment__submitted_at__gt=OuterRef("created_at"),
+            assessment__questionnaire__slug=OuterRef("questionnaire_slug"),
+            # By id (one per version with the key), so each answer is found through its unique index.
+            question_id__in=models.Question.objects.filter(key=OuterRef(OuterRef("question_key"))).values("pk"),
+            kind=models.Answer.CHOICE,
+            choice__isnull=False,
+        )
+        .order_by("-assessment__submitted_at", "-assessment_id")
+        .values("choice__level")[:1]
     )
-    counts = _counts(rows)
-    with_actions = {row.action.team_id: row.action.team for row in rows}
+    newest_version = (
+        models.Assessment.objects.filter(
+            team_id=OuterRef("team_id"), questionnaire__slug=OuterRef("questionnaire_slug")
+        )
+        .order_by("-created_at", "-pk")
+        .values("questionnaire_id")[:1]
+    )
+    rows = list(
+        models.Action.objects.filter(team__in=teams)
+        .annotate(latest_level=Subquery(latest_level), newest_version=Subquery(newest_version))
+        .values_list(
+            "pk",
+            "team_id",
+            "team__name",
+            "status",
+            "due_date",
+            "target_level",
+            "question_key",
+            "latest_level",
+            "newest_version",
+        )
+        .order_by()
+    )
+    # The question keys of each team's newest version (the content is cached per version).
+    version_ids = {row[-1] for row in rows if row[-1] is not None}
+    keys_in = {
+        version.pk: {q.id for _, q in questionnaire_domain(version).questions()}
+        for version in models.QuestionnaireVersion.objects.filter(pk__in=version_ids)
+    }
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    names: dict[int, str] = {}
+    overdue: list[tuple[datetime.date, int]] = []
+    for pk, team_id, name, status, due_date, target, key, level, version_id in rows:
+        progress = action_progress(target, status == models.Action.DONE, [Observation(None, level)])
+        retired = version_id is not None and key not in keys_in.get(version_id, set())
+        is_open = status in models.Action.OPEN_STATUSES
+        late = is_open and due_date is not None and due_date < today and not progress.achieved and not retired
+        entry = counts[team_id]
+        entry[0] += is_open and not progress.achieved and not retired
+        entry[1] += late
+        entry[2] += progress.achieved
+        names[team_id] = name
+        if late and due_date is not None:
+            overdue.append((due_date, pk))
+    overdue.sort()
+    listed = sorted(counts, key=lambda pk: (-counts[pk][1], -counts[pk][0], names[pk], pk))[:limit]
+    shown = {team.pk: team for team in models.Team.objects.filter(pk__in=listed)}
+    shown_rows = action_rows(
+        models.Action.objects.filter(pk__in=[pk for _, pk in overdue[:limit]]).select_related("team", "owner"), today
+    )
     return AgencyPlanSummary(
-        teams=[(team, counts[pk]) for pk, team in sorted(with_actions.items(), key=lambda kv: kv[1].name)],
-        overdue=sorted((r for r in rows if r.overdue), key=_sort_key),
+        teams=[(shown[pk], ActionCounts(*counts[pk])) for pk in listed],
+        overdue=sorted((r for r in shown_rows if r.overdue), key=_sort_key),
+        team_total=len(counts),
+        overdue_total=len(overdue),
     )
