@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -76,17 +76,10 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     submitted_by_team: dict[tuple[int, str], list[models.Assessment]] = defaultdict(list)
     for assessment in submitted:
         submitted_by_team[(assessment.team_id, assessment.questionnaire.slug)].append(assessment)
+    keys = {a.question_key for a in actions}
     levels: dict[tuple[int, str], int | None] = {}
-    # Only the answers to a question some action of the same team is on: not every answer of every team.
-    rows = (
-        models.Answer.objects.filter(
-            assessment__in=[a.pk for a in submitted],
-            question__key__in={a.question_key for a in actions},
-            assessment__team__actions__in=[a.pk for a in actions],
-            assessment__team__actions__question_key=F("question__key"),
-        )
-        .values_list("assessment_id", "question__key", "kind", "choice__level")
-        .distinct()
+    rows = models.Answer.objects.filter(assessment__in=[a.pk for a in submitted], question__key__in=keys).values_list(
+        "assessment_id", "question__key", "kind", "choice__level"
     )
     for assessment_id, key, kind, level in rows:
         levels[(assessment_id, key)] = level if kind == models.Answer.CHOICE else None
