@@ -377,3 +377,16 @@ def test_the_portfolio_counts_agree_with_each_actions_measured_progress_and_list
     assert [r.action.pk for r in capped.overdue] == [every_overdue[0].action.pk]
     assert [t.name for t, _ in capped.teams] == ["Data Platform"]
     assert (capped.team_total, capped.overdue_count) == (2, 3)
+
+
+@pytest.mark.django_db
+def test_the_portfolio_shows_a_changed_plan_at_once_though_it_keeps_it_in_the_cache(baseline, member, executive):
+    client = client_for(executive)
+    assert "No team has taken roadmap items" in text_of(client.get(reverse("portfolio")))
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["data-discovery"]])
+    assert "Overdue actions (0)" in text_of(client.get(reverse("portfolio")))
+    action = models.Action.objects.get()
+    action_update(action=action, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1)))
+    assert "Overdue actions (1)" in text_of(client.get(reverse("portfolio")))
+    models.Team.objects.filter(pk=baseline.team_id).update(name="Renamed platform team")
+    assert "Renamed platform team" in text_of(client.get(reverse("portfolio")))

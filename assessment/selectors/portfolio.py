@@ -16,11 +16,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.scoring import display_level, display_percent, level_name_for
+from assessment.selectors.actions import AgencyPlanSummary, agency_plan_summary
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.tallies import Tallies, summary_groups, tallies_read
 
@@ -179,11 +181,13 @@ PORTFOLIO_CACHE_SECONDS = 24 * 3600
 
 def portfolio_stamp(scope: PortfolioScope) -> str:
     """What the division view is computed from, in short: any submit, content change, team move or
-    division rename changes it. Three cheap queries, whatever the number of teams."""
+    rename, or division rename changes it. Three cheap queries, whatever the number of teams."""
     summaries = models.AssessmentSummary.objects.filter(_in_scope(scope)).aggregate(
-        last=Max("computed_at"), n=Count("pk")
+        last=Max("computed_at"),
+        n=Count("pk"),
+        ids=Sum("assessment_id"),  # ids: which summaries are the latest
     )
-    teams = list(scope.teams().order_by("pk").values_list("pk", "division_id"))
+    teams = list(scope.teams().order_by("pk").values_list("pk", "division_id", "name"))
     divisions = list(scope.divisions().values_list("pk", "name"))
     parts = [
         scope.agency.pk,
@@ -191,26 +195,48 @@ def portfolio_stamp(scope: PortfolioScope) -> str:
         sorted(scope.division_ids or []),
         summaries["last"],
         summaries["n"],
+        summaries["ids"],
         teams,
         divisions,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def agency_portfolio(scope: PortfolioScope) -> Portfolio:
+def agency_portfolio(scope: PortfolioScope, stamp: str | None = None) -> Portfolio:
     """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists.
 
     Kept in the shared (database) cache under portfolio_stamp: the aggregates read
     every team's figures, so they are computed once per change, by the first
     view or by the worker that renders the portfolio PDF after a submit.
     """
-    key = f"portfolio:{portfolio_stamp(scope)}"
+    key = f"portfolio:{stamp or portfolio_stamp(scope)}"
     cached = cache.get(key)
     if isinstance(cached, Portfolio):
         return cached
     portfolio = _agency_portfolio(scope)
     cache.set(key, portfolio, PORTFOLIO_CACHE_SECONDS)
     return portfolio
+
+
+def portfolio_plans(scope: PortfolioScope, stamp: str | None = None) -> AgencyPlanSummary:
+    """The action plans of the scope's teams (agency_plan_summary), kept in the shared cache like the division
+    view: under its stamp (or `stamp`, when the caller has it: team names and divisions, the latest
+    summaries), today's date, the actions' number and last change, and the teams' assessments' number,
+    last creation and last submission. Three queries when kept. (An owner's new display name shows with
+    the next change to any of these, or the next day.)"""
+    teams = scope.teams()
+    actions = models.Action.objects.filter(team__in=teams).aggregate(n=Count("pk"), last=Max("updated_at"))
+    assessments = models.Assessment.objects.filter(team__in=teams).aggregate(
+        n=Count("pk"), created=Max("created_at"), submitted=Max("submitted_at")
+    )
+    parts = [stamp or portfolio_stamp(scope), timezone.localdate(), actions, assessments]
+    key = f"portfolio-plans:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+    cached = cache.get(key)
+    if isinstance(cached, AgencyPlanSummary):
+        return cached
+    plans = agency_plan_summary(teams)
+    cache.set(key, plans, PORTFOLIO_CACHE_SECONDS)
+    return plans
 
 
 def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
