@@ -135,9 +135,12 @@ def _stored_tallies():
 
 
 def _division_view(agency):
-    from assessment.selectors.portfolio import PortfolioScope, _agency_portfolio
+    from django.core.cache import cache
 
-    portfolio = _agency_portfolio(PortfolioScope(agency=agency))
+    from assessment.selectors.portfolio import PortfolioScope, agency_portfolio
+
+    cache.clear()  # computed, not kept
+    portfolio = agency_portfolio(PortfolioScope(agency=agency))
     return [
         (
             group.version.pk,
@@ -199,3 +202,28 @@ def test_a_submit_counts_its_division_again_and_a_team_moved_behind_its_back_is_
     tallies_store_all()
     team_ensure(agency=agency, slug=teams[1].slug, name=teams[1].name, division=north)
     assert _stored_tallies() == _fresh_tallies()
+
+
+def test_a_team_moved_in_the_admin_takes_its_counts_along(client, admin_user, agency, member, questionnaire_version):
+    from django.urls import reverse
+
+    north, south = (models.Division.objects.create(agency=agency, name=name) for name in ("North", "South"))
+    team = models.Team.objects.create(agency=agency, name="Mover", slug="mover", division=north)
+    submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(3,)))
+    assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {north.pk}
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:assessment_team_change", args=[team.pk]),
+        {
+            "agency": agency.pk,
+            "name": team.name,
+            "slug": team.slug,
+            "division": south.pk,
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {south.pk}
+    assert _stored_tallies() == _fresh_tallies()
+    assert list(models.DivisionTallyBasis.objects.values_list("division_id", "summaries")) == [(south.pk, 1)]

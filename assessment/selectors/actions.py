@@ -247,7 +247,7 @@ def agency_plan_summary(
     each action with the level its team's latest later submitted assessment
     answers its question with (what decides "achieved", as in action_progress)
     and its team's newest version of the questionnaire (what decides
-    "retired"). Only the listed overdue actions are read in full (action_rows).
+    "retired"); then the listed teams and overdue actions, whatever their number.
     """
     today = today or timezone.localdate()
     latest_level = (
@@ -287,18 +287,21 @@ def agency_plan_summary(
         )
         .order_by()
     )
-    # The question keys of each team's newest version (the content is cached per version).
+    # Each team's newest version's content (cached per version): whether the question is retired, its text.
     version_ids = {row[-1] for row in rows if row[-1] is not None}
-    keys_in = {
-        version.pk: {q.id for _, q in questionnaire_domain(version).questions()}
+    contents = {
+        version.pk: questionnaire_domain(version)
         for version in models.QuestionnaireVersion.objects.filter(pk__in=version_ids)
+    }
+    questions = {
+        version_id: {q.id: (area, q) for area, q in content.questions()} for version_id, content in contents.items()
     }
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     names: dict[int, str] = {}
-    overdue: list[tuple[datetime.date, int]] = []
+    overdue: list[tuple[datetime.date, int, Progress[None], int]] = []
     for pk, team_id, name, status, due_date, target, key, level, version_id in rows:
         progress = action_progress(target, status == models.Action.DONE, [Observation(None, level)])
-        retired = version_id is not None and key not in keys_in.get(version_id, set())
+        retired = version_id is not None and key not in questions.get(version_id, {})
         is_open = status in models.Action.OPEN_STATUSES
         late = is_open and due_date is not None and due_date < today and not progress.achieved and not retired
         entry = counts[team_id]
@@ -307,16 +310,30 @@ def agency_plan_summary(
         entry[2] += progress.achieved
         names[team_id] = name
         if late and due_date is not None:
-            overdue.append((due_date, pk))
-    overdue.sort()
+            overdue.append((due_date, pk, progress, version_id))
+    overdue.sort(key=lambda o: (o[0], o[1]))
     listed = sorted(counts, key=lambda pk: (-counts[pk][1], -counts[pk][0], names[pk], pk))[:limit]
     shown = {team.pk: team for team in models.Team.objects.filter(pk__in=listed)}
-    shown_rows = action_rows(
-        models.Action.objects.filter(pk__in=[pk for _, pk in overdue[:limit]]).select_related("team", "owner"), today
-    )
+    # The listed overdue actions: not retired, so the newest version (if any) has the question.
+    actions = models.Action.objects.select_related("team", "owner").in_bulk([o[1] for o in overdue[:limit]])
+    overdue_rows = []
+    for _, pk, progress, version_id in overdue[:limit]:
+        action = actions[pk]
+        found = questions.get(version_id, {}).get(action.question_key)  # None: the team has no assessment on it
+        overdue_rows.append(
+            ActionRow(
+                action=action,
+                progress=Progress(progress.kind),  # from the latest observation only: not achieved, no more
+                question_text=found[1].text if found else action.question_key,
+                area_title=found[0].title if found else "",
+                target_name=_level_name(contents[version_id], action.target_level) if found else "",
+                retired=False,
+                overdue=True,
+            )
+        )
     return AgencyPlanSummary(
         teams=[(shown[pk], ActionCounts(*counts[pk])) for pk in listed],
-        overdue=sorted((r for r in shown_rows if r.overdue), key=_sort_key),
+        overdue=overdue_rows,
         team_total=len(counts),
         overdue_total=len(overdue),
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -24,7 +24,7 @@ from assessment.domain import model as domain
 from assessment.domain.scoring import display_level, display_percent, level_name_for
 from assessment.selectors.actions import AgencyPlanSummary, agency_plan_summary
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.selectors.tallies import Tallies, summary_groups, tallies_read
+from assessment.selectors.tallies import SummaryGroup, Tallies, summary_groups, tallies_read
 
 TOP_PRACTICES = 10
 TOP_STEPS = 10
@@ -165,7 +165,7 @@ class Portfolio:
     division_count: int
 
 
-def _newest_versions(used: QuerySet) -> tuple[dict[str, models.QuestionnaireVersion], dict[int, str]]:
+def _newest_versions(used: set[int]) -> tuple[dict[str, models.QuestionnaireVersion], dict[int, str]]:
     """The newest version of each questionnaire slug used, and the slug of every version used."""
     versions = models.QuestionnaireVersion.objects.filter(pk__in=used).order_by("slug", "-created_at", "-pk")
     newest: dict[str, models.QuestionnaireVersion] = {}
@@ -179,41 +179,54 @@ def _newest_versions(used: QuerySet) -> tuple[dict[str, models.QuestionnaireVers
 PORTFOLIO_CACHE_SECONDS = 24 * 3600
 
 
-def portfolio_stamp(scope: PortfolioScope) -> str:
-    """What the division view is computed from, in short: any submit, content change, team move or
-    rename, or division rename changes it. Three cheap queries, whatever the number of teams."""
-    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope)).aggregate(
-        last=Max("computed_at"),
-        n=Count("pk"),
-        ids=Sum("assessment_id"),  # ids: which summaries are the latest
+@dataclass(frozen=True)
+class PortfolioInputs:
+    """What the division view is computed from: any submit, content change, team move or rename, or
+    division rename changes the stamp. Three queries, whatever the number of teams."""
+
+    groups: list[SummaryGroup]  # the latest summaries by division and version
+    teams: list[tuple[int, int | None, str]]  # pk, division, name, by pk
+    divisions: list[tuple[int, str]]
+    stamp: str
+
+
+def portfolio_inputs(scope: PortfolioScope) -> PortfolioInputs:
+    groups = summary_groups(_in_scope(scope))
+    teams: list[tuple[int, int | None, str]] = list(
+        scope.teams().order_by("pk").values_list("pk", "division_id", "name")
     )
-    teams = list(scope.teams().order_by("pk").values_list("pk", "division_id", "name"))
     divisions = list(scope.divisions().values_list("pk", "name"))
     parts = [
         scope.agency.pk,
         scope.agency.name,
         sorted(scope.division_ids or []),
-        summaries["last"],
-        summaries["n"],
-        summaries["ids"],
+        sorted(
+            ((g.division_id or 0, g.questionnaire_id, g.teams, g.assessment_sum, g.computed_at) for g in groups),
+            key=repr,
+        ),
         teams,
         divisions,
     ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return PortfolioInputs(groups, teams, divisions, hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
 
-def agency_portfolio(scope: PortfolioScope, stamp: str | None = None) -> Portfolio:
+def portfolio_stamp(scope: PortfolioScope) -> str:
+    return portfolio_inputs(scope).stamp
+
+
+def agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs | None = None) -> Portfolio:
     """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists.
 
-    Kept in the shared (database) cache under portfolio_stamp: the aggregates read
-    every team's figures, so they are computed once per change, by the first
+    Kept in the shared (database) cache under the stamp of its inputs (portfolio_inputs,
+    or `inputs` when the caller has them), so it is computed once per change, by the first
     view or by the worker that renders the portfolio PDF after a submit.
     """
-    key = f"portfolio:{stamp or portfolio_stamp(scope)}"
+    inputs = inputs or portfolio_inputs(scope)
+    key = f"portfolio:{inputs.stamp}"
     cached = cache.get(key)
     if isinstance(cached, Portfolio):
         return cached
-    portfolio = _agency_portfolio(scope)
+    portfolio = _agency_portfolio(scope, inputs)
     cache.set(key, portfolio, PORTFOLIO_CACHE_SECONDS)
     return portfolio
 
@@ -239,20 +252,18 @@ def portfolio_plans(scope: PortfolioScope, stamp: str | None = None) -> AgencyPl
     return plans
 
 
-def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
+def _agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs) -> Portfolio:
     """The division view from small tables: the latest summaries grouped by division (one row per team
     at most), and the division tallies stored at submit (selectors/tallies.py) for areas, steps and practices."""
-    teams = scope.teams()
-    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
+    summary_rows = inputs.groups
     # Rows are grouped by version id (no join), then added up by slug here.
-    newest, slug_of = _newest_versions(summaries.values("questionnaire_id"))
+    newest, slug_of = _newest_versions({row.questionnaire_id for row in summary_rows})
     groups = {slug: PortfolioGroup(questionnaire=questionnaire_domain(v), version=v) for slug, v in newest.items()}
 
-    divisions = {d.pk: d.name for d in scope.divisions()}
-    team_counts: dict[int | None, int] = dict(
-        teams.values_list("division_id").annotate(n=Count("pk")).values_list("division_id", "n")
-    )
-    summary_rows = summary_groups(_in_scope(scope))
+    divisions = dict(inputs.divisions)
+    team_counts: dict[int | None, int] = defaultdict(int)
+    for _, division_id, _ in inputs.teams:
+        team_counts[division_id] += 1
     tallies = tallies_read(scope.agency.pk, summary_rows)
 
     overall: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])  # teams, of them scored

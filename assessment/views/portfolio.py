@@ -13,8 +13,8 @@ from assessment.selectors.portfolio import (
     TeamFilter,
     agency_portfolio,
     division_teams,
+    portfolio_inputs,
     portfolio_plans,
-    portfolio_stamp,
     team_columns,
 )
 
@@ -32,14 +32,14 @@ def portfolio_scope(user) -> PortfolioScope:
 @require_safe
 def portfolio(request):
     scope = portfolio_scope(request.user)
-    stamp = portfolio_stamp(scope)
+    inputs = portfolio_inputs(scope)
     return render(
         request,
         "assessment/portfolio.html",
         {
-            "portfolio": agency_portfolio(scope, stamp),
+            "portfolio": agency_portfolio(scope, inputs),
             "limited": scope.division_ids is not None,
-            "plans": portfolio_plans(scope, stamp),
+            "plans": portfolio_plans(scope, inputs.stamp),
         },
     )
 
