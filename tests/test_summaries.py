@@ -9,6 +9,7 @@ from assessment import models
 from assessment.selectors.summaries import assessment_summaries, summaries_compute
 from assessment.services.versions import version_content_changed
 
+from .admin_forms import form_data
 from .results_helpers import all_answers, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -212,17 +213,8 @@ def test_a_team_moved_in_the_admin_takes_its_counts_along(client, admin_user, ag
     submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(3,)))
     assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {north.pk}
     client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:assessment_team_change", args=[team.pk]),
-        {
-            "agency": agency.pk,
-            "name": team.name,
-            "slug": team.slug,
-            "division": south.pk,
-            "memberships-TOTAL_FORMS": 0,
-            "memberships-INITIAL_FORMS": 0,
-        },
-    )
+    change = reverse("admin:assessment_team_change", args=[team.pk])
+    response = client.post(change, {**form_data(client.get(change)), "division": south.pk})
     assert response.status_code == 302
     assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {south.pk}
     assert _stored_tallies() == _fresh_tallies()
