@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from django.db import transaction
 from django.db.models import Q
@@ -34,31 +35,12 @@ def tallies_store(divisions: Iterable[tuple[int, int | None]]) -> int:
         where = Q(agency_id=agency_id) & in_divisions(division_ids)
         models.DivisionTally.objects.filter(where).delete()
         models.DivisionTallyBasis.objects.filter(where).delete()
+        # Tally and Basis hold exactly the models' fields (selectors/tallies.py).
         models.DivisionTally.objects.bulk_create(
-            (
-                models.DivisionTally(
-                    agency_id=agency_id,
-                    division_id=t.division_id,
-                    questionnaire_id=t.questionnaire_id,
-                    kind=t.kind,
-                    key=t.key,
-                    level=t.level,
-                    teams=t.teams,
-                    now=t.now,
-                    score_sum=t.score_sum,
-                )
-                for t in tallies
-            ),
-            batch_size=2000,
+            (models.DivisionTally(agency_id=agency_id, **asdict(t)) for t in tallies), batch_size=2000
         )
         models.DivisionTallyBasis.objects.bulk_create(
-            models.DivisionTallyBasis(
-                agency_id=agency_id,
-                division_id=division_id,
-                summaries=basis.summaries,
-                assessment_sum=basis.assessment_sum,
-                computed_at=basis.computed_at,
-            )
+            models.DivisionTallyBasis(agency_id=agency_id, division_id=division_id, **asdict(basis))
             for division_id, basis in bases.items()
         )
         written += len(tallies)
