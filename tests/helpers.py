@@ -68,3 +68,66 @@ def production_env(**extra) -> dict[str, str]:
         "DATABASE_URL": "postgres://mlready:not-a-real-password@db.invalid:5432/mlready",
     }
     return production_settings_env(**(deployment | extra))
+
+
+def portfolio_teams_bulk(*, agency, divisions, templates, start, count):
+    """`count` teams (numbered from `start`) spread over `divisions`, each with one submitted assessment
+    whose stored summary rows are copies of one of `templates` (submitted assessments, cycled), and one
+    overdue action every tenth team. Bulk inserts, then the divisions' tallies counted as a submit counts
+    them: 3,000 teams in seconds, for tests that compare a portfolio of 300 teams with one of 3,000."""
+    from datetime import UTC, date, datetime
+
+    from assessment.services.tallies import tallies_store
+
+    sources = [models.AssessmentSummary.objects.get(pk=t.pk) for t in templates]
+    areas = {s.pk: list(models.AreaSummary.objects.filter(summary=s)) for s in sources}
+    steps = {s.pk: list(models.SummaryStep.objects.filter(summary=s)) for s in sources}
+    practices = {s.pk: list(models.SummaryPractice.objects.filter(summary=s)) for s in sources}
+    teams = models.Team.objects.bulk_create(
+        models.Team(agency=agency, name=f"Team {i:04d}", slug=f"bulk-{i}", division=divisions[i % len(divisions)])
+        for i in range(start, start + count)
+    )
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    assessments = models.Assessment.objects.bulk_create(
+        models.Assessment(
+            team=team,
+            questionnaire_id=sources[i % len(sources)].questionnaire_id,
+            title="Bulk",
+            status=models.Assessment.SUBMITTED,
+            submitted_at=when,
+        )
+        for i, team in enumerate(teams)
+    )
+    summaries, rows = [], {models.AreaSummary: [], models.SummaryStep: [], models.SummaryPractice: []}
+    for i, assessment in enumerate(assessments):
+        source = sources[i % len(sources)]
+        fields = {f.attname: getattr(source, f.attname) for f in models.AssessmentSummary._meta.concrete_fields}
+        summaries.append(
+            models.AssessmentSummary(
+                **{**fields, "assessment_id": assessment.pk, "team_id": assessment.team_id, "is_latest": True}
+            )
+        )
+        for model, found in (
+            (models.AreaSummary, areas),
+            (models.SummaryStep, steps),
+            (models.SummaryPractice, practices),
+        ):
+            for row in found[source.pk]:
+                values = {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields if f.attname != "id"}
+                rows[model].append(model(**{**values, "summary_id": assessment.pk, "is_latest": True}))
+    models.AssessmentSummary.objects.bulk_create(summaries, batch_size=500)
+    for model, found_rows in rows.items():
+        model.objects.bulk_create(found_rows, batch_size=2000)
+    models.Action.objects.bulk_create(
+        models.Action(
+            team=team,
+            questionnaire_slug=sources[0].questionnaire.slug,
+            question_key=steps[sources[0].pk][0].question_key if steps[sources[0].pk] else "none",
+            target_level=5,
+            due_date=date(2025, 1, 1),
+            created_at=when,
+        )
+        for team in teams[::10]
+    )
+    tallies_store({(agency.pk, d.pk) for d in divisions})
+    return teams

@@ -326,3 +326,67 @@ def test_actions_carry_over_to_a_newer_content_version_and_retire_with_the_quest
     # The retired action keeps the text of the version that had it, and is still there.
     assert rows["data-discovery"].question_text == "How do teams find the data they need?"
     assert models.Action.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_portfolio_counts_agree_with_each_actions_measured_progress_and_lists_at_most_the_limit(
+    baseline, member, team, agency
+):
+    from assessment.selectors.actions import agency_plan_summary
+
+    keys = roadmap_keys(baseline)
+    actions_add_from_roadmap(
+        assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]]
+    )
+    streaming = models.Action.objects.get(question_key="streaming-data")
+    discovery = models.Action.objects.get(question_key="data-discovery")
+    action_update(action=discovery, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1)))
+    action_update(action=streaming, user=member, given=ActionInput(due_date=datetime.date(2020, 7, 1)))
+    # Q2 reaches streaming-data's target; Q3 slips below it again (regressed).
+    second = assessment_create(team=team, version=baseline.questionnaire, title="Q2", user=member, copy_from=baseline)
+    answer(second, member, "streaming-data", streaming.target_level)
+    assessment_submit(assessment=second, user=member)
+    achieved_then = agency_plan_summary(models.Team.objects.filter(agency=agency))
+    third = assessment_create(team=team, version=baseline.questionnaire, title="Q3", user=member, copy_from=second)
+    answer(third, member, "streaming-data", 1)
+    assessment_submit(assessment=third, user=member)
+    # A second team with two overdue actions, one marked done (not yet reflected in the answers).
+    other = models.Team.objects.create(agency=agency, name="Another team", slug="another-team")
+    for key, status in (("streaming-data", models.Action.IN_PROGRESS), ("model-versions", models.Action.DONE)):
+        models.Action.objects.create(
+            team=other,
+            questionnaire_slug=baseline.questionnaire.slug,
+            question_key=key,
+            target_level=4,
+            status=status,
+            due_date=datetime.date(2021, 1, 1),
+            created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+        )
+    today = datetime.date(2026, 1, 1)
+    teams = models.Team.objects.filter(agency=agency)
+    full = action_counts_by_team(teams.values_list("pk", flat=True), today)
+    summary = agency_plan_summary(teams, today)
+    assert {team.pk: counts for team, counts in summary.teams} == full
+    assert [(t.name, c.overdue) for t, c in summary.teams] == [("Data Platform", 2), ("Another team", 1)]
+    every_overdue = overdue_actions_for_agency(agency.pk, today)
+    assert [r.action.pk for r in summary.overdue] == [r.action.pk for r in every_overdue]
+    assert summary.overdue_count == len(every_overdue) == 3
+    assert achieved_then.teams[0][1].achieved == 1  # before the slip, streaming-data counted achieved
+    # Capped: the longest overdue action and the team with the most overdue, with the totals.
+    capped = agency_plan_summary(teams, today, limit=1)
+    assert [r.action.pk for r in capped.overdue] == [every_overdue[0].action.pk]
+    assert [t.name for t, _ in capped.teams] == ["Data Platform"]
+    assert (capped.team_total, capped.overdue_count) == (2, 3)
+
+
+@pytest.mark.django_db
+def test_the_portfolio_shows_a_changed_plan_at_once_though_it_keeps_it_in_the_cache(baseline, member, executive):
+    client = client_for(executive)
+    assert "No team has taken roadmap items" in text_of(client.get(reverse("portfolio")))
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["data-discovery"]])
+    assert "Overdue actions (0)" in text_of(client.get(reverse("portfolio")))
+    action = models.Action.objects.get()
+    action_update(action=action, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1)))
+    assert "Overdue actions (1)" in text_of(client.get(reverse("portfolio")))
+    models.Team.objects.filter(pk=baseline.team_id).update(name="Renamed platform team")
+    assert "Renamed platform team" in text_of(client.get(reverse("portfolio")))

@@ -9,6 +9,7 @@ from assessment import models
 from assessment.selectors.summaries import assessment_summaries, summaries_compute
 from assessment.services.versions import version_content_changed
 
+from .admin_forms import form_data
 from .results_helpers import all_answers, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,133 @@ def test_a_content_change_rewrites_the_stored_figures_in_its_transaction(team, m
     models.Choice.objects.filter(pk=choice.pk).update(level=5)
     version_content_changed(questionnaire_version)
     assert models.AreaSummary.objects.get(summary_id=assessment.pk, area_key="models").level == 5.0
+
+
+def _fresh_tallies():
+    """Per (agency, division, version): the tallies counted from freshly computed figures of each team's
+    latest submitted assessment, with no stored row read."""
+    latest = {}
+    for assessment in _submitted():
+        best = latest.get(assessment.team_id)
+        if best is None or (assessment.submitted_at, assessment.pk) > (best.submitted_at, best.pk):
+            latest[assessment.team_id] = assessment
+    fresh = summaries_compute(list(latest.values()))
+    teams = {t.pk: (t.agency_id, t.division_id) for t in models.Team.objects.all()}
+    tallies: dict = {}
+
+    def add(key, teams_n=1, now=0, score=0.0):
+        old = tallies.get(key, (0, 0, 0.0))
+        tallies[key] = (old[0] + teams_n, old[1] + now, old[2] + score)
+
+    for team_id, assessment in latest.items():
+        agency_id, division_id = teams[team_id]
+        where = (agency_id, division_id, assessment.questionnaire_id)
+        summary = fresh[assessment.pk]
+        for area in summary.score.areas:
+            if area.score is not None:
+                add((*where, "area", area.area_key, 0), score=area.score)
+        in_now: dict[str, bool] = {}
+        for item in summary.roadmap:
+            if item.phase == "now":
+                for level in item.steps:
+                    add((*where, "step", item.question_key, level))
+            for key in item.practices:
+                in_now[key] = in_now.get(key, False) or item.phase == "now"
+        for key, now in in_now.items():
+            add((*where, "practice", key, 0), now=int(now))
+    return tallies
+
+
+def _stored_tallies():
+    return {
+        (a, d, v, kind, key, level): (teams, now, total)
+        for a, d, v, kind, key, level, teams, now, total in models.DivisionTally.objects.values_list(
+            "agency_id", "division_id", "questionnaire_id", "kind", "key", "level", "teams", "now", "score_sum"
+        )
+    }
+
+
+def _division_view(agency):
+    from django.core.cache import cache
+
+    from assessment.selectors.portfolio import PortfolioScope, agency_portfolio
+
+    cache.clear()  # computed, not kept
+    portfolio = agency_portfolio(PortfolioScope(agency=agency))
+    return [
+        (
+            group.version.pk,
+            [(r.pk, r.teams, r.submitted, r.overall.level, [c.level for c in r.cells]) for r in group.divisions],
+            [(m.area.id, m.level, m.teams) for m in group.weakest_areas],
+            [(s.question.id, s.level, s.teams) for s in group.top_now_steps],
+            [(p.practice.id, p.now, p.teams) for p in group.top_practices],
+        )
+        for group in portfolio.groups
+    ]
+
+
+def test_it_stores_division_tallies_equal_to_fresh_figures_for_every_demo_team(
+    settings, tmp_path, full_questionnaire_version
+):
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    fresh, stored = _fresh_tallies(), _stored_tallies()
+    assert len(fresh) > 50
+    assert stored.keys() == fresh.keys()
+    for key, (teams, now, total) in fresh.items():
+        assert stored[key][:2] == (teams, now), key
+        assert stored[key][2] == pytest.approx(total), key
+    # The division view from stored tallies is the one counted live (every basis dropped: nothing is trusted).
+    agencies = list(models.Agency.objects.filter(teams__isnull=False).distinct())
+    from_stored = [_division_view(agency) for agency in agencies]
+    models.DivisionTallyBasis.objects.all().delete()
+    assert [_division_view(agency) for agency in agencies] == from_stored
+    # And the recompute command counts the same rows again, however often it runs.
+    call_command("recompute_summaries", stdout=io.StringIO())
+    call_command("recompute_summaries", stdout=io.StringIO())
+    assert _stored_tallies() == stored
+
+
+def test_a_submit_counts_its_division_again_and_a_team_moved_behind_its_back_is_counted_live(
+    agency, member, questionnaire_version
+):
+    from assessment.services.tallies import tallies_store_all
+    from assessment.services.teams import team_ensure
+
+    north, south = (models.Division.objects.create(agency=agency, name=name) for name in ("North", "South"))
+    teams = [
+        models.Team.objects.create(agency=agency, name=f"T{i}", slug=f"t{i}", division=(north, south)[i % 2])
+        for i in range(4)
+    ]
+    for i, team in enumerate(teams):
+        submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(i + 1,)))
+    assert _stored_tallies() == _fresh_tallies()
+    before = _division_view(agency)
+    # A move the services never saw (a raw update): the stored counts are stale, the view is not.
+    models.Team.objects.filter(pk=teams[0].pk).update(division=south)
+    moved = _division_view(agency)
+    assert moved != before
+    call_command("recompute_summaries", stdout=io.StringIO())
+    assert _stored_tallies() == _fresh_tallies()
+    assert _division_view(agency) == moved
+    # A move through the services counts both divisions again (team_ensure gives a division to a team with none).
+    models.Team.objects.filter(pk=teams[1].pk).update(division=None)
+    tallies_store_all()
+    team_ensure(agency=agency, slug=teams[1].slug, name=teams[1].name, division=north)
+    assert _stored_tallies() == _fresh_tallies()
+
+
+def test_a_team_moved_in_the_admin_takes_its_counts_along(client, admin_user, agency, member, questionnaire_version):
+    from django.urls import reverse
+
+    north, south = (models.Division.objects.create(agency=agency, name=name) for name in ("North", "South"))
+    team = models.Team.objects.create(agency=agency, name="Mover", slug="mover", division=north)
+    submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(3,)))
+    assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {north.pk}
+    client.force_login(admin_user)
+    change = reverse("admin:assessment_team_change", args=[team.pk])
+    response = client.post(change, {**form_data(client.get(change)), "division": south.pk})
+    assert response.status_code == 302
+    assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {south.pk}
+    assert _stored_tallies() == _fresh_tallies()
+    assert list(models.DivisionTallyBasis.objects.values_list("division_id", "summaries")) == [(south.pk, 1)]

@@ -14,6 +14,7 @@ from django.db.models import Count
 
 from assessment import models
 from assessment.access import agencies_managed_by
+from assessment.services.tallies import tallies_store
 
 from .content import LabelledInline
 
@@ -109,6 +110,12 @@ class TeamAdmin(AgencyScopedAdmin):
     list_select_related = ["agency", "division"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        before = models.Team.objects.filter(pk=obj.pk).values_list("agency_id", "division_id").first()
+        super().save_model(request, obj, form, change)
+        if before is not None and before != (obj.agency_id, obj.division_id):
+            tallies_store([before, (obj.agency_id, obj.division_id)])  # the portfolio's counts follow the team
 
 
 @admin.register(models.Membership)

@@ -30,7 +30,7 @@ def fill_summaries(apps, schema_editor):
         return
     from assessment.services.summaries import summaries_recompute_all
 
-    summaries_recompute_all()
+    summaries_recompute_all(tallies=False)  # 0013_division_tallies counts the tallies
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -72,6 +72,10 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     submitted = sorted(
         (a for a in assessments if a.is_submitted and a.submitted_at is not None), key=lambda a: (a.submitted_at, a.pk)
     )
+    # Each team's submitted assessments per questionnaire, oldest first: an action reads only its team's.
+    submitted_by_team: dict[tuple[int, str], list[models.Assessment]] = defaultdict(list)
+    for assessment in submitted:
+        submitted_by_team[(assessment.team_id, assessment.questionnaire.slug)].append(assessment)
     keys = {a.question_key for a in actions}
     levels: dict[tuple[int, str], int | None] = {}
     rows = models.Answer.objects.filter(assessment__in=[a.pk for a in submitted], question__key__in=keys).values_list(
@@ -89,11 +93,8 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     for action in actions:
         observations = [
             Observation(a, levels.get((a.pk, action.question_key)))
-            for a in submitted
-            if a.team_id == action.team_id
-            and a.questionnaire.slug == action.questionnaire_slug
-            and a.submitted_at is not None
-            and a.submitted_at > action.created_at
+            for a in submitted_by_team.get((action.team_id, action.questionnaire_slug), [])
+            if a.submitted_at is not None and a.submitted_at > action.created_at
         ]
         progress = action_progress(action.target_level, action.status == models.Action.DONE, observations)
         versions = versions_by_team.get((action.team_id, action.questionnaire_slug), [])
@@ -218,29 +219,121 @@ def action_history(action: models.Action) -> list:
     return list(action.history.select_related("history_user").order_by("-history_date", "-history_id"))
 
 
+# The portfolio lists this many teams and overdue actions at most; the totals are given.
+PLAN_LIST_LIMIT = 25
+
+
 @dataclass(frozen=True)
 class AgencyPlanSummary:
-    """For the executive portfolio: per-team counts, and every overdue action of the agency."""
+    """For the executive portfolio: per-team counts, and the longest overdue actions of the agency."""
 
-    teams: list[tuple[models.Team, ActionCounts]]  # teams with at least one action, by name
+    teams: list[tuple[models.Team, ActionCounts]]  # the teams with the most overdue, then open actions
     overdue: list[ActionRow]  # the longest overdue first
+    team_total: int = 0  # teams with at least one action
+    overdue_total: int = 0
 
     @property
     def overdue_count(self) -> int:
-        return len(self.overdue)
+        return self.overdue_total
 
 
-def agency_plan_summary(teams: QuerySet[models.Team], today: datetime.date | None = None) -> AgencyPlanSummary:
-    """Open, overdue and achieved actions per team, and the overdue list, in one pass over these teams' actions.
+def agency_plan_summary(
+    teams: QuerySet[models.Team], today: datetime.date | None = None, *, limit: int = PLAN_LIST_LIMIT
+) -> AgencyPlanSummary:
+    """Open, overdue and achieved actions per team, and the `limit` longest overdue actions.
 
     `teams`: the teams the executive sees (the agency's, or only some divisions').
+    A department has thousands of actions, so the counts come from one query:
+    each action with the level its team's latest later submitted assessment
+    answers its question with (what decides "achieved", as in action_progress)
+    and its team's newest version of the questionnaire (what decides
+    "retired"); then the listed teams and overdue actions, whatever their number.
     """
-    rows = action_rows(
-        models.Action.objects.filter(team__in=teams).select_related("team", "owner").order_by("pk"), today
+    today = today or timezone.localdate()
+    latest_level = (
+        models.Answer.objects.filter(
+            assessment__team_id=OuterRef("team_id"),
+            assessment__status=models.Assessment.SUBMITTED,
+            assessment__submitted_at__gt=OuterRef("created_at"),
+            assessment__questionnaire__slug=OuterRef("questionnaire_slug"),
+            # By id (one per version with the key), so each answer is found through its unique index.
+            question_id__in=models.Question.objects.filter(key=OuterRef(OuterRef("question_key"))).values("pk"),
+            kind=models.Answer.CHOICE,
+            choice__isnull=False,
+        )
+        .order_by("-assessment__submitted_at", "-assessment_id")
+        .values("choice__level")[:1]
     )
-    counts = _counts(rows)
-    with_actions = {row.action.team_id: row.action.team for row in rows}
+    newest_version = (
+        models.Assessment.objects.filter(
+            team_id=OuterRef("team_id"), questionnaire__slug=OuterRef("questionnaire_slug")
+        )
+        .order_by("-created_at", "-pk")
+        .values("questionnaire_id")[:1]
+    )
+    rows = list(
+        models.Action.objects.filter(team__in=teams)
+        .annotate(latest_level=Subquery(latest_level), newest_version=Subquery(newest_version))
+        .values_list(
+            "pk",
+            "team_id",
+            "team__name",
+            "status",
+            "due_date",
+            "target_level",
+            "question_key",
+            "latest_level",
+            "newest_version",
+        )
+        .order_by()
+    )
+    # Each team's newest version's content (cached per version): whether the question is retired, its text.
+    version_ids = {row[-1] for row in rows if row[-1] is not None}
+    contents = {
+        version.pk: questionnaire_domain(version)
+        for version in models.QuestionnaireVersion.objects.filter(pk__in=version_ids)
+    }
+    questions = {
+        version_id: {q.id: (area, q) for area, q in content.questions()} for version_id, content in contents.items()
+    }
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    names: dict[int, str] = {}
+    overdue: list[tuple[datetime.date, int, Progress[None], int]] = []
+    for pk, team_id, name, status, due_date, target, key, level, version_id in rows:
+        progress = action_progress(target, status == models.Action.DONE, [Observation(None, level)])
+        retired = version_id is not None and key not in questions.get(version_id, {})
+        is_open = status in models.Action.OPEN_STATUSES
+        late = is_open and due_date is not None and due_date < today and not progress.achieved and not retired
+        entry = counts[team_id]
+        entry[0] += is_open and not progress.achieved and not retired
+        entry[1] += late
+        entry[2] += progress.achieved
+        names[team_id] = name
+        if late and due_date is not None:
+            overdue.append((due_date, pk, progress, version_id))
+    overdue.sort(key=lambda o: (o[0], o[1]))
+    listed = sorted(counts, key=lambda pk: (-counts[pk][1], -counts[pk][0], names[pk], pk))[:limit]
+    shown = {team.pk: team for team in models.Team.objects.filter(pk__in=listed)}
+    # The listed overdue actions: not retired, so the newest version (if any) has the question.
+    actions = models.Action.objects.select_related("team", "owner").in_bulk([o[1] for o in overdue[:limit]])
+    overdue_rows = []
+    for _, pk, progress, version_id in overdue[:limit]:
+        action = actions[pk]
+        found = questions.get(version_id, {}).get(action.question_key)  # None: the team has no assessment on it
+        overdue_rows.append(
+            ActionRow(
+                action=action,
+                progress=Progress(progress.kind),  # from the latest observation only: not achieved, no more
+                question_text=found[1].text if found else action.question_key,
+                area_title=found[0].title if found else "",
+                target_name=_level_name(contents[version_id], action.target_level) if found else "",
+                retired=False,
+                overdue=True,
+            )
+        )
     return AgencyPlanSummary(
-        teams=[(team, counts[pk]) for pk, team in sorted(with_actions.items(), key=lambda kv: kv[1].name)],
-        overdue=sorted((r for r in rows if r.overdue), key=_sort_key),
+        teams=[(shown[pk], ActionCounts(*counts[pk])) for pk in listed],
+        overdue=overdue_rows,
+        team_total=len(counts),
+        overdue_total=len(overdue),
     )

@@ -16,12 +16,15 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.scoring import display_level, display_percent, level_name_for
+from assessment.selectors.actions import AgencyPlanSummary, agency_plan_summary
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.tallies import SummaryGroup, Tallies, summary_groups, tallies_read
 
 TOP_PRACTICES = 10
 TOP_STEPS = 10
@@ -162,7 +165,7 @@ class Portfolio:
     division_count: int
 
 
-def _newest_versions(used: QuerySet) -> tuple[dict[str, models.QuestionnaireVersion], dict[int, str]]:
+def _newest_versions(used: set[int]) -> tuple[dict[str, models.QuestionnaireVersion], dict[int, str]]:
     """The newest version of each questionnaire slug used, and the slug of every version used."""
     versions = models.QuestionnaireVersion.objects.filter(pk__in=used).order_by("slug", "-created_at", "-pk")
     newest: dict[str, models.QuestionnaireVersion] = {}
@@ -176,78 +179,119 @@ def _newest_versions(used: QuerySet) -> tuple[dict[str, models.QuestionnaireVers
 PORTFOLIO_CACHE_SECONDS = 24 * 3600
 
 
-def portfolio_stamp(scope: PortfolioScope) -> str:
-    """What the division view is computed from, in short: any submit, content change, team move or
-    division rename changes it. Three cheap queries, whatever the number of teams."""
-    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope)).aggregate(
-        last=Max("computed_at"), n=Count("pk")
+@dataclass(frozen=True)
+class PortfolioInputs:
+    """What the division view is computed from: any submit, content change, team move or rename, or
+    division rename changes the stamp. Three queries, whatever the number of teams."""
+
+    groups: list[SummaryGroup]  # the latest summaries by division and version
+    teams: list[tuple[int, int | None, str]]  # pk, division, name, by pk
+    divisions: list[tuple[int, str]]
+    stamp: str
+
+
+def portfolio_inputs(scope: PortfolioScope) -> PortfolioInputs:
+    groups = summary_groups(_in_scope(scope))
+    teams: list[tuple[int, int | None, str]] = list(
+        scope.teams().order_by("pk").values_list("pk", "division_id", "name")
     )
-    teams = list(scope.teams().order_by("pk").values_list("pk", "division_id"))
     divisions = list(scope.divisions().values_list("pk", "name"))
     parts = [
         scope.agency.pk,
         scope.agency.name,
         sorted(scope.division_ids or []),
-        summaries["last"],
-        summaries["n"],
+        sorted(
+            ((g.division_id or 0, g.questionnaire_id, g.teams, g.assessment_sum, g.computed_at) for g in groups),
+            key=repr,
+        ),
         teams,
         divisions,
     ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return PortfolioInputs(groups, teams, divisions, hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
 
-def agency_portfolio(scope: PortfolioScope) -> Portfolio:
+def portfolio_stamp(scope: PortfolioScope) -> str:
+    return portfolio_inputs(scope).stamp
+
+
+def agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs | None = None) -> Portfolio:
     """The division view: per questionnaire, one heatmap row per division, and the agency-wide lists.
 
-    Kept in the shared (database) cache under portfolio_stamp: the aggregates read
-    every team's figures, so they are computed once per change, by the first
+    Kept in the shared (database) cache under the stamp of its inputs (portfolio_inputs,
+    or `inputs` when the caller has them), so it is computed once per change, by the first
     view or by the worker that renders the portfolio PDF after a submit.
     """
-    key = f"portfolio:{portfolio_stamp(scope)}"
+    inputs = inputs or portfolio_inputs(scope)
+    key = f"portfolio:{inputs.stamp}"
     cached = cache.get(key)
     if isinstance(cached, Portfolio):
         return cached
-    portfolio = _agency_portfolio(scope)
+    portfolio = _agency_portfolio(scope, inputs)
     cache.set(key, portfolio, PORTFOLIO_CACHE_SECONDS)
     return portfolio
 
 
-def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
+def portfolio_plans(scope: PortfolioScope, stamp: str | None = None) -> AgencyPlanSummary:
+    """The action plans of the scope's teams (agency_plan_summary), kept in the shared cache like the division
+    view: under its stamp (or `stamp`, when the caller has it: team names and divisions, the latest
+    summaries), today's date, the actions' number and last change, and the teams' assessments' number,
+    last creation and last submission. Three queries when kept. (An owner's new display name shows with
+    the next change to any of these, or the next day.)"""
     teams = scope.teams()
-    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
+    actions = models.Action.objects.filter(team__in=teams).aggregate(n=Count("pk"), last=Max("updated_at"))
+    assessments = models.Assessment.objects.filter(team__in=teams).aggregate(
+        n=Count("pk"), created=Max("created_at"), submitted=Max("submitted_at")
+    )
+    parts = [stamp or portfolio_stamp(scope), timezone.localdate(), actions, assessments]
+    key = f"portfolio-plans:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+    cached = cache.get(key)
+    if isinstance(cached, AgencyPlanSummary):
+        return cached
+    plans = agency_plan_summary(teams)
+    cache.set(key, plans, PORTFOLIO_CACHE_SECONDS)
+    return plans
+
+
+def _agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs) -> Portfolio:
+    """The division view from small tables: the latest summaries grouped by division (one row per team
+    at most), and the division tallies stored at submit (selectors/tallies.py) for areas, steps and practices."""
+    summary_rows = inputs.groups
     # Rows are grouped by version id (no join), then added up by slug here.
-    newest, slug_of = _newest_versions(summaries.values("questionnaire_id"))
+    newest, slug_of = _newest_versions({row.questionnaire_id for row in summary_rows})
     groups = {slug: PortfolioGroup(questionnaire=questionnaire_domain(v), version=v) for slug, v in newest.items()}
 
-    divisions = {d.pk: d.name for d in scope.divisions()}
-    team_counts = dict(teams.values_list("division_id").annotate(n=Count("pk")).values_list("division_id", "n"))
-    overall = summaries.values_list("questionnaire__slug", "team__division_id").annotate(
-        n=Count("pk"), mean=Avg("score")
-    )
-    by_area: dict[tuple[str, int | None], dict[str, tuple[float | None, int]]] = defaultdict(dict)
+    divisions = dict(inputs.divisions)
+    team_counts: dict[int | None, int] = defaultdict(int)
+    for _, division_id, _ in inputs.teams:
+        team_counts[division_id] += 1
+    tallies = tallies_read(scope.agency.pk, summary_rows)
+
+    overall: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])  # teams, of them scored
+    overall_sum: dict[tuple[str, int | None], float] = defaultdict(float)
+    for row in summary_rows:
+        entry = overall[slug_of[row.questionnaire_id], row.division_id]
+        entry[0] += row.teams
+        entry[1] += row.scored
+        overall_sum[slug_of[row.questionnaire_id], row.division_id] += (row.mean or 0.0) * row.scored
+    area_sums: dict[tuple[str, int | None, str], list[float]] = defaultdict(lambda: [0.0, 0])
     agency_area: dict[str, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
-    area_rows = (
-        models.AreaSummary.objects.filter(_in_scope(scope, "summary__"), score__isnull=False)
-        .values_list("summary__questionnaire_id", "summary__team__division_id", "area_key")
-        .annotate(mean=Avg("score"), n=Count("pk"))
-    )
-    parts: dict[tuple[str, int | None, str], list[tuple[float, int]]] = defaultdict(list)
-    for version_id, division_id, area_key, mean, n in area_rows:
-        parts[slug_of[version_id], division_id, area_key].append((mean, n))
-        agency_area[slug_of[version_id]][area_key].append((mean, n))
-    for (slug, division_id, area_key), means in parts.items():
-        total = sum(n for _, n in means)
-        by_area[slug, division_id][area_key] = (sum(m * n for m, n in means) / total, total)
+    for (version_id, division_id, area_key), (score_sum, n) in tallies.areas.items():
+        sums = area_sums[slug_of[version_id], division_id, area_key]
+        sums[0] += score_sum
+        sums[1] += n
+        if n:
+            agency_area[slug_of[version_id]][area_key].append((score_sum / n, n))
 
     rows: dict[str, list[DivisionRow]] = defaultdict(list)
-    for slug, division_id, n, mean in overall:
+    for (slug, division_id), (n, scored) in overall.items():
         group = groups[slug]
         group.team_count += n
         questionnaire = group.questionnaire
-        cells = [
-            heat_cell(questionnaire, area.id, by_area[slug, division_id].get(area.id, (None, 0))[0])
-            for area in questionnaire.areas
-        ]
+        mean = overall_sum[slug, division_id] / scored if scored else None
+        cells = []
+        for area in questionnaire.areas:
+            score_sum, area_teams = area_sums.get((slug, division_id, area.id), (0.0, 0))
+            cells.append(heat_cell(questionnaire, area.id, score_sum / area_teams if area_teams else None))
         name = divisions.get(division_id, "") if division_id is not None else "Not in a division"
         rows[slug].append(
             DivisionRow(
@@ -257,8 +301,8 @@ def _agency_portfolio(scope: PortfolioScope) -> Portfolio:
     for slug, group in groups.items():
         group.divisions = sorted(rows[slug], key=lambda r: (r.pk is None, r.name.lower()))
         group.weakest_areas = _weakest_areas(group.questionnaire, agency_area[slug])
-    _count_steps(groups, scope, slug_of)
-    _count_practices(groups, scope, slug_of)
+    _count_steps(groups, tallies, slug_of)
+    _count_practices(groups, tallies, slug_of)
     ordered = sorted(groups.values(), key=lambda g: (-g.team_count, g.questionnaire.title))
     team_count = sum(team_counts.values())
     with_submitted = sum(g.team_count for g in ordered)
@@ -291,15 +335,10 @@ def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tu
     return sorted(result, key=lambda m: (m.score is None, m.score if m.score is not None else 0, m.area.title))
 
 
-def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_of: dict[int, str]) -> None:
+def _count_steps(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
     """The steps most teams have in their Now phase, in questionnaire order on ties."""
     added: dict[str, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
-        models.SummaryStep.objects.filter(_in_scope(scope, "summary__"))
-        .values_list("summary__questionnaire_id", "question_key", "level")
-        .annotate(n=Count("pk"))
-    )
-    for version_id, key, level, n in rows:
+    for (version_id, key, level), n in tallies.steps.items():
         added[slug_of[version_id]][key, level] += n
     counts = {slug: [(key, level, n) for (key, level), n in steps.items()] for slug, steps in added.items()}
     for slug, group in groups.items():
@@ -307,7 +346,7 @@ def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_
         order = {q.id: (number, area, q) for number, (area, q) in enumerate(questionnaire.questions())}
         steps = []
         for key, level, n in counts.get(slug, []):
-            if key not in order:  # a question only an older version has
+            if key not in order or not n:  # a question only an older version has
                 continue
             _, area, question = order[key]
             choice = question.choice_at(level)
@@ -317,15 +356,10 @@ def _count_steps(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_
         group.top_now_steps = steps[:TOP_STEPS]
 
 
-def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope, slug_of: dict[int, str]) -> None:
+def _count_practices(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
     """Practices in the most teams' Now phase; ties go to the one on more teams' roadmaps."""
-    rows = (
-        models.SummaryPractice.objects.filter(_in_scope(scope, "summary__"))
-        .values_list("summary__questionnaire_id", "practice_key")
-        .annotate(teams=Count("pk"), now=Count("pk", filter=Q(in_now=True)))
-    )
     added: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for version_id, key, teams, now in rows:
+    for (version_id, key), (teams, now) in tallies.practices.items():
         total = added[slug_of[version_id]][key]
         total[0] += teams
         total[1] += now
@@ -335,7 +369,7 @@ def _count_practices(groups: dict[str, PortfolioGroup], scope: PortfolioScope, s
         found = [
             PracticeCount(practices[key], now, teams)
             for key, teams, now in counts.get(slug, [])
-            if key in practices  # a practice only an older version has is not shown
+            if key in practices and teams  # a practice only an older version has is not shown
         ]
         found.sort(key=lambda c: (-c.now, -c.teams, c.practice.title))
         group.top_practices = found[:TOP_PRACTICES]

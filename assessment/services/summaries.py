@@ -17,18 +17,29 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain.roadmap import NOW
 from assessment.selectors.summaries import summaries_compute, summary_to_json
+from assessment.services.tallies import tallies_store_all, tallies_store_for_teams
 
 BATCH = 500
 # The figures of an overall or an area score, stored under the scoring's own names.
 _SCORE_FIELDS = ("score", "level", "completeness", "progress_to_target")
 
 
-def summaries_store(assessment_ids: Iterable[int]) -> int:
-    """Compute and store the summaries of these submitted assessments. Returns how many were stored."""
+def summaries_store(assessment_ids: Iterable[int], *, tallies: bool = True) -> int:
+    """Compute and store the summaries of these submitted assessments. Returns how many were stored.
+
+    Then their divisions' tallies (services/tallies.py), in the caller's transaction
+    when there is one (a submit, a content change). `tallies=False` only for the data
+    migration that fills summaries before the tally tables exist.
+    """
     ids = list(assessment_ids)
     stored = 0
+    team_ids: set[int] = set()
     for start in range(0, len(ids), BATCH):
-        stored += _store_batch(ids[start : start + BATCH])
+        batch = ids[start : start + BATCH]
+        stored += _store_batch(batch)
+        team_ids.update(models.Assessment.objects.filter(pk__in=batch).values_list("team_id", flat=True))
+    if tallies:
+        tallies_store_for_teams(team_ids)
     return stored
 
 
@@ -79,12 +90,15 @@ def _store_batch(ids: list[int]) -> int:
     models.AreaSummary.objects.bulk_create(areas)
     models.SummaryStep.objects.bulk_create(steps)
     models.SummaryPractice.objects.bulk_create(practices)
-    summaries_mark_latest({a.team_id for a in assessments})
+    summaries_mark_latest({a.team_id for a in assessments}, tallies=False)  # summaries_store counts them once
     return len(summaries)
 
 
-def summaries_mark_latest(team_ids: Iterable[int]) -> None:
-    """Flag each team's latest submitted assessment's summary, the one the portfolio shows."""
+def summaries_mark_latest(team_ids: Iterable[int], *, tallies: bool = True) -> None:
+    """Flag each team's latest submitted assessment's summary, the one the portfolio shows.
+
+    Then, unless `tallies` is False, count the teams' divisions' tallies again.
+    """
     team_ids = list(team_ids)
     if not team_ids:
         return
@@ -111,6 +125,8 @@ def summaries_mark_latest(team_ids: Iterable[int]) -> None:
         models.AssessmentSummary.objects.filter(assessment_id__in=batch).update(is_latest=True)
         for model in (models.AreaSummary, models.SummaryStep, models.SummaryPractice):
             model.objects.filter(summary_id__in=batch).update(is_latest=True)
+    if tallies:
+        tallies_store_for_teams(team_ids)
 
 
 def summaries_store_for_version(version_id: int) -> int:
@@ -121,9 +137,12 @@ def summaries_store_for_version(version_id: int) -> int:
     return summaries_store(list(ids))
 
 
-def summaries_recompute_all() -> int:
+def summaries_recompute_all(*, tallies: bool = True) -> int:
     """Every submitted assessment's summary, computed again (after a change to the scoring rules)."""
     ids = (
         models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").values_list("pk", flat=True)
     )
-    return summaries_store(list(ids))
+    stored = summaries_store(list(ids), tallies=False)
+    if tallies:
+        tallies_store_all()  # every division's, those without a submitted assessment left included
+    return stored

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from assessment import models
+from assessment.services.tallies import tallies_store
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -45,6 +46,7 @@ def team_ensure(
     if not created and division is not None and team.division_id is None:
         team.division = division
         team.save(update_fields=["division"])
+        tallies_store([(team.agency_id, None), (team.agency_id, division.pk)])  # the portfolio's counts follow it
     return team, created
 
 

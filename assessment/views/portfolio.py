@@ -8,8 +8,15 @@ from django.views.decorators.http import require_safe
 from assessment import models
 from assessment.access import executive_scope
 from assessment.forms import PortfolioTeamsForm
-from assessment.selectors.actions import agency_plan_summary
-from assessment.selectors.portfolio import PortfolioScope, TeamFilter, agency_portfolio, division_teams, team_columns
+from assessment.selectors.portfolio import (
+    PortfolioScope,
+    TeamFilter,
+    agency_portfolio,
+    division_teams,
+    portfolio_inputs,
+    portfolio_plans,
+    team_columns,
+)
 
 
 def portfolio_scope(user) -> PortfolioScope:
@@ -25,13 +32,14 @@ def portfolio_scope(user) -> PortfolioScope:
 @require_safe
 def portfolio(request):
     scope = portfolio_scope(request.user)
+    inputs = portfolio_inputs(scope)
     return render(
         request,
         "assessment/portfolio.html",
         {
-            "portfolio": agency_portfolio(scope),
+            "portfolio": agency_portfolio(scope, inputs),
             "limited": scope.division_ids is not None,
-            "plans": agency_plan_summary(scope.teams()),
+            "plans": portfolio_plans(scope, inputs.stamp),
         },
     )
 

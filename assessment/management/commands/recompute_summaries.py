@@ -1,6 +1,7 @@
 """Recompute the stored figures of every submitted assessment (after a change to the scoring rules).
 
-Idempotent: each assessment's summary rows are replaced by freshly computed ones.
+Idempotent: each assessment's summary rows are replaced by freshly computed ones,
+then every division's tallies by freshly counted ones.
 """
 
 from django.core.management.base import BaseCommand
