@@ -219,3 +219,54 @@ def test_a_team_moved_in_the_admin_takes_its_counts_along(client, admin_user, ag
     assert set(models.DivisionTally.objects.values_list("division_id", flat=True)) == {south.pk}
     assert _stored_tallies() == _fresh_tallies()
     assert list(models.DivisionTallyBasis.objects.values_list("division_id", "summaries")) == [(south.pk, 1)]
+
+
+def _admin_delete(client, model_name, pk):
+    from django.urls import reverse
+
+    response = client.post(reverse(f"admin:assessment_{model_name}_delete", args=[pk]), {"post": "yes"})
+    assert response.status_code == 302, response.content[:500]
+
+
+def test_deleting_a_teams_latest_assessment_in_the_admin_makes_the_one_before_its_latest(
+    client, admin_user, agency, member, questionnaire_version
+):
+    division = models.Division.objects.create(agency=agency, name="North")
+    team = models.Team.objects.create(agency=agency, name="Team", slug="team", division=division)
+    older = submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(2,)))
+    newer = submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(4,)))
+    assert models.AssessmentSummary.objects.get(is_latest=True).pk == newer.pk
+    client.force_login(admin_user)
+    _admin_delete(client, "assessment", newer.pk)
+    assert list(models.AssessmentSummary.objects.filter(is_latest=True).values_list("pk", flat=True)) == [older.pk]
+    assert models.AreaSummary.objects.filter(is_latest=True).exclude(summary_id=older.pk).count() == 0
+    assert models.AreaSummary.objects.filter(summary_id=older.pk, is_latest=False).count() == 0
+    assert _stored_tallies() == _fresh_tallies()
+    assert models.DivisionTallyBasis.objects.get(division=division).assessment_sum == older.pk
+
+
+def test_deleting_a_team_or_a_division_in_the_admin_counts_what_is_left_again(
+    client, admin_user, agency, member, questionnaire_version
+):
+    north, south = (models.Division.objects.create(agency=agency, name=name) for name in ("North", "South"))
+    teams = [
+        models.Team.objects.create(agency=agency, name=f"T{i}", slug=f"t{i}", division=(north, north, south)[i])
+        for i in range(3)
+    ]
+    for i, team in enumerate(teams):
+        submitted_assessment(team, member, questionnaire_version, all_answers(questionnaire_version, pattern=(i + 2,)))
+    client.force_login(admin_user)
+    from django.urls import reverse
+
+    response = client.post(  # the bulk action this time
+        reverse("admin:assessment_team_changelist"),
+        {"action": "delete_selected", "_selected_action": [teams[0].pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not models.Team.objects.filter(pk=teams[0].pk).exists()
+    assert _stored_tallies() == _fresh_tallies()
+    assert models.DivisionTallyBasis.objects.get(division=north).summaries == 1
+    _admin_delete(client, "division", north.pk)  # its team is left without a division
+    assert models.Team.objects.get(pk=teams[1].pk).division_id is None
+    assert _stored_tallies() == _fresh_tallies()
+    assert models.DivisionTallyBasis.objects.get(division=None).summaries == 1

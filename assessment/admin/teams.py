@@ -14,7 +14,9 @@ from django.db.models import Count
 
 from assessment import models
 from assessment.access import agencies_managed_by
+from assessment.services.assessments import assessments_delete
 from assessment.services.tallies import tallies_store
+from assessment.services.teams import divisions_delete, teams_delete
 
 from .content import LabelledInline
 
@@ -28,6 +30,19 @@ def _choices_within_agencies(db_field, request):
     if db_field.related_model is models.Division:
         return models.Division.objects.filter(agency__in=agencies_managed_by(request.user))
     return None
+
+
+class DeletedThroughService:
+    """Deletes, of one object or by the bulk action, go through `delete_service`, which keeps the
+    portfolio's stored figures (latest assessments, division counts) right."""
+
+    delete_service: staticmethod
+
+    def delete_model(self, request, obj):
+        self.delete_service(type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        self.delete_service(queryset)
 
 
 class AgencyScopedAdmin(admin.ModelAdmin):
@@ -83,8 +98,10 @@ class AgencyAdmin(AgencyScopedAdmin):
 
 
 @admin.register(models.Division)
-class DivisionAdmin(AgencyScopedAdmin):
+class DivisionAdmin(DeletedThroughService, AgencyScopedAdmin):
     """Optional, one level: a division groups some of an agency's teams in the portfolio."""
+
+    delete_service = staticmethod(divisions_delete)
 
     agency_lookup = "agency"
     list_display = ["name", "agency", "team_total"]
@@ -101,7 +118,8 @@ class DivisionAdmin(AgencyScopedAdmin):
 
 
 @admin.register(models.Team)
-class TeamAdmin(AgencyScopedAdmin):
+class TeamAdmin(DeletedThroughService, AgencyScopedAdmin):
+    delete_service = staticmethod(teams_delete)
     agency_lookup = "agency"
     fields = ["agency", "division", "name", "slug"]
     list_display = ["name", "slug", "agency", "division"]
@@ -160,8 +178,10 @@ class ExecutiveAdmin(AgencyScopedAdmin):
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(AgencyScopedAdmin):
+class AssessmentAdmin(DeletedThroughService, AgencyScopedAdmin):
     """Read-only: assessments change only through the app, whose services keep scores and history right."""
+
+    delete_service = staticmethod(assessments_delete)
 
     agency_lookup = "team__agency"
     list_display = ["title", "team", "questionnaire", "status", "created_at", "submitted_at"]

@@ -13,10 +13,11 @@ from simple_history.utils import bulk_create_with_history
 from assessment import models
 from assessment.domain import model as domain
 from assessment.services.reports import assessment_report_queue
-from assessment.services.summaries import summaries_store
+from assessment.services.summaries import summaries_mark_latest, summaries_store
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 
 class AssessmentLocked(Exception):
@@ -299,3 +300,18 @@ def assessment_dates_restore(
     if dates:
         # update() bypasses auto_now, which would otherwise set updated_at to now again.
         models.Assessment.objects.filter(pk=assessment.pk).update(**dates)
+
+
+@transaction.atomic
+def assessments_delete(assessments: QuerySet[models.Assessment]) -> int:
+    """Delete these assessments (an administrator's clean-up) with their answers and stored figures.
+
+    A team whose latest submitted assessment goes has the one before it
+    flagged as its latest, and its division's counts are counted again, so the
+    portfolio shows what is left. Returns how many assessments were deleted.
+    """
+    team_ids = set(assessments.values_list("team_id", flat=True))
+    deleted = assessments.count()
+    assessments.delete()
+    summaries_mark_latest(team_ids)
+    return deleted

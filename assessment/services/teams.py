@@ -17,6 +17,7 @@ from assessment.services.tallies import tallies_store
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 
 @transaction.atomic
@@ -48,6 +49,22 @@ def team_ensure(
         team.save(update_fields=["division"])
         tallies_store([(team.agency_id, None), (team.agency_id, division.pk)])  # the portfolio's counts follow it
     return team, created
+
+
+@transaction.atomic
+def teams_delete(teams: QuerySet[models.Team]) -> None:
+    """Delete these teams with their assessments; their divisions' portfolio counts are counted again."""
+    divisions = set(teams.values_list("agency_id", "division_id"))
+    teams.delete()
+    tallies_store(divisions)
+
+
+@transaction.atomic
+def divisions_delete(divisions: QuerySet[models.Division]) -> None:
+    """Delete these divisions; their teams are left without one and counted there."""
+    agency_ids = set(divisions.values_list("agency_id", flat=True))
+    divisions.delete()
+    tallies_store((agency_id, None) for agency_id in agency_ids)
 
 
 @transaction.atomic
