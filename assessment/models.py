@@ -515,7 +515,19 @@ class AreaTarget(models.Model):
         return f"{self.assessment}: target {self.target} for {self.area}"
 
 
-class Answer(models.Model):
+def _choice_iff_kind_choice(name: str) -> models.CheckConstraint:
+    """An answer of kind "choice" names its choice, and no other kind does."""
+    return models.CheckConstraint(
+        condition=(
+            models.Q(kind="choice", choice__isnull=False) | ~models.Q(kind="choice") & models.Q(choice__isnull=True)
+        ),
+        name=name,
+    )
+
+
+class AnswerValue(models.Model):
+    """What an answer says, the same for a team's Answer and a respondent's own RespondentAnswer."""
+
     CHOICE = "choice"
     NOT_APPLICABLE = "not_applicable"
     NOT_SURE = "not_sure"
@@ -523,30 +535,30 @@ class Answer(models.Model):
     NA_REASON_CHOICES = list(domain.NA_REASONS.items())
     NOTE_MAX_LENGTH = 2000
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
-    choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
     note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     # Why "Not applicable": required by the answering form, empty on answers saved before it asked.
     na_reason = models.CharField("reason for Not applicable", max_length=20, choices=NA_REASON_CHOICES, blank=True)
     na_reason_detail = models.CharField(
         "what the other reason is", max_length=domain.NA_REASON_DETAIL_MAX_LENGTH, blank=True
     )
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Answer(AnswerValue):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["assessment", "question"], name="unique_answer_per_question"),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(kind="choice", choice__isnull=False)
-                    | ~models.Q(kind="choice") & models.Q(choice__isnull=True)
-                ),
-                name="answer_choice_iff_kind_choice",
-            ),
+            _choice_iff_kind_choice("answer_choice_iff_kind_choice"),
         ]
 
     def __str__(self):
@@ -597,33 +609,18 @@ class Respondent(models.Model):
         return self.submitted_at is not None
 
 
-class RespondentAnswer(models.Model):
+class RespondentAnswer(AnswerValue):
     """One respondent's own answer to a question: the same kinds, note and reason as a team Answer."""
 
     respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Answer.KIND_CHOICES)
     choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True, max_length=Answer.NOTE_MAX_LENGTH)
-    na_reason = models.CharField(
-        "reason for Not applicable", max_length=20, choices=Answer.NA_REASON_CHOICES, blank=True
-    )
-    na_reason_detail = models.CharField(
-        "what the other reason is", max_length=domain.NA_REASON_DETAIL_MAX_LENGTH, blank=True
-    )
-    answered_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["respondent", "question"], name="unique_respondent_answer"),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(kind="choice", choice__isnull=False)
-                    | ~models.Q(kind="choice") & models.Q(choice__isnull=True)
-                ),
-                name="respondent_answer_choice_iff_kind_choice",
-            ),
+            _choice_iff_kind_choice("respondent_answer_choice_iff_kind_choice"),
         ]
 
     def __str__(self):
