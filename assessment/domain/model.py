@@ -43,6 +43,8 @@ def na_reason_text(reason: str, detail: str = "") -> str:
 
 @dataclass(frozen=True)
 class ScaleLevel:
+    """One level of the maturity scale (`scale` in the file), lowest first."""
+
     level: int
     name: str
     description: str = ""
@@ -50,12 +52,16 @@ class ScaleLevel:
 
 @dataclass(frozen=True)
 class Reference:
+    """A further source a practice cites, besides its main `url`."""
+
     title: str
     url: str
 
 
 @dataclass(frozen=True)
 class Source:
+    """Where the questionnaire's content comes from, shown on the reports."""
+
     title: str
     publisher: str = ""
     url: str = ""
@@ -63,6 +69,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Practice:
+    """A best practice that closes gaps; questions and choices name it by `id`, roadmap steps link to it."""
+
     id: str
     title: str
     summary: str
@@ -83,6 +91,8 @@ class Need:
 
 @dataclass(frozen=True)
 class Choice:
+    """One answer a question offers: a statement true of a team at `level`."""
+
     level: int
     text: str
     # What moves a team to this level. None: the question's practices apply;
@@ -98,6 +108,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
+    """One question of an area: its choices, lowest level first, and the practices that raise its answer."""
+
     id: str
     text: str
     choices: tuple[Choice, ...]
@@ -132,6 +144,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Area:
+    """One of the questionnaire's areas (the seven challenges), scored on its own and in the overall score."""
+
     id: str
     title: str
     questions: tuple[Question, ...]
@@ -153,6 +167,8 @@ class PhaseSizes:
 
 @dataclass(frozen=True)
 class Questionnaire:
+    """One version of a questionnaire file, as the loader checked it (docs/questionnaire-format.md)."""
+
     slug: str
     version: str
     title: str
