@@ -60,18 +60,21 @@ def _without_default_roadmap_keys(data: dict[str, Any]) -> dict[str, Any]:
     if data["phase_sizes"] == dataclasses.asdict(domain.PhaseSizes()):
         del data["phase_sizes"]
     # Format 2's keys at their defaults (none in a format 1 file), so format 1 digests stay as they were.
-    for key, default in (("profile", ()), ("phase_budget", dataclasses.asdict(domain.PhaseBudget()))):
-        if data[key] in (default, []):
-            del data[key]
+    if not data["profile"]:
+        del data["profile"]
+    if data["phase_budget"] == dataclasses.asdict(domain.PhaseBudget()):
+        del data["phase_budget"]
     for area in data["areas"]:
         if not area["applies_when"]:
             del area["applies_when"]
         for question in area["questions"]:
             if not question["foundation"]:
                 del question["foundation"]
-            for key, default in (("applies_when", ()), ("foundation_when", ()), ("owner", domain.OWNER_TEAM)):
-                if question[key] == default:
+            for key in ("applies_when", "foundation_when"):
+                if not question[key]:
                     del question[key]
+            if question["owner"] == domain.OWNER_TEAM:
+                del question["owner"]
             for choice in question["choices"]:
                 for key, default in (("practices", None), ("stage", None), ("needs", [])):
                     if choice[key] == default or (key == "needs" and choice[key] == ()):
