@@ -149,3 +149,15 @@ def test_genai_team_roadmap(example):
     assert items(roadmap.agency_items) == [(1, "ai-inventory", AGENCY, 1, 3, (2, 3))]
     assert roadmap.step_count == 9
     assert roadmap.to_verify == ("genai-red-teaming",)
+
+
+def test_the_reference_example_loads():
+    docs = (Path(__file__).parents[2] / "docs" / "questionnaire-format.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### 6.1 An example with every key") :]
+    text = section[section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", section.index("```yaml"))]
+
+    questionnaire = parse_questionnaire(text, "docs example")
+
+    assert questionnaire.format == 2
+    assert questionnaire.phase_budget == PhaseBudget(now=5)
+    assert [area.applies_when for area in questionnaire.areas] == [(), ("genai",)]
