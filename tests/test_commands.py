@@ -82,7 +82,7 @@ def test_every_bad_file_is_refused_with_a_located_error_and_nothing_written(bad)
 @pytest.mark.django_db
 def test_a_format2_file_is_checked_but_not_stored_until_the_database_holds_its_keys():
     example = DATA / "format2_questionnaire.yaml"
-    error, stderr = refuse("load_questionnaire", str(example))
+    _error, stderr = refuse("load_questionnaire", str(example))
     assert f"{example}:5: format 2 files are checked but cannot be stored yet" in stderr
     assert content_rows() == (0, 0, 0, 0)
 
