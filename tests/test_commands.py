@@ -80,6 +80,14 @@ def test_every_bad_file_is_refused_with_a_located_error_and_nothing_written(bad)
 
 
 @pytest.mark.django_db
+def test_a_format2_file_is_checked_but_not_stored_until_the_database_holds_its_keys():
+    example = DATA / "format2_questionnaire.yaml"
+    _error, stderr = refuse("load_questionnaire", str(example))
+    assert f"{example}:5: format 2 files are checked but cannot be stored yet" in stderr
+    assert content_rows() == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
 def test_one_bad_file_stops_the_good_ones_too(tmp_path):
     error, stderr = refuse("load_questionnaire", str(GOOD), str(DATA / "bad_questionnaires" / "requires-cycle.yaml"))
     assert "1 of 2 file(s) refused" in str(error)

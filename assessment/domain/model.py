@@ -118,6 +118,10 @@ class Question:
     not_applicable: bool = False
     practices: tuple[str, ...] = ()
     foundation: bool = False  # groundwork much of the rest depends on: ranked first within a stage
+    # Format 2 (see assessment/domain/profile.py): empty tuples and "team" are format 1's behaviour.
+    applies_when: tuple[str, ...] = ()  # tags; in scope only when the team's tags hold one of them
+    foundation_when: tuple[str, ...] = ()  # tags; a duty (ranked before foundations) when the team's tags hold one
+    owner: str = "team"  # OWNER_TEAM | OWNER_AGENCY
 
     def choice_at(self, level: int) -> Choice | None:
         for choice in self.choices:
@@ -151,6 +155,34 @@ class Area:
     questions: tuple[Question, ...]
     summary: str = ""
     weight: float = 1
+    applies_when: tuple[str, ...] = ()  # format 2: tags; empty means always in scope
+
+
+OWNER_TEAM = "team"
+OWNER_AGENCY = "agency"
+OWNERS = (OWNER_TEAM, OWNER_AGENCY)
+
+
+@dataclass(frozen=True)
+class ProfileChoice:
+    """One answer to a profile question, and the tags it gives the team."""
+
+    id: str
+    text: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileQuestion:
+    """A question about the team asked before the areas (format 2); never scored, its answers give tags."""
+
+    id: str
+    text: str
+    choices: tuple[ProfileChoice, ...]
+    help: str = ""
+
+    def choice_of(self, choice_key: str | None) -> ProfileChoice | None:
+        return next((choice for choice in self.choices if choice.id == choice_key), None)
 
 
 DEFAULT_NOW = 8
@@ -163,6 +195,14 @@ class PhaseSizes:
 
     now: int = DEFAULT_NOW
     next: int = DEFAULT_NEXT
+
+
+@dataclass(frozen=True)
+class PhaseBudget:
+    """Effort points for Now and for Next (format 2); None: that phase is sized by PhaseSizes."""
+
+    now: int | None = None
+    next: int | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +220,8 @@ class Questionnaire:
     practices: tuple[Practice, ...] = ()
     format: int = 1
     phase_sizes: PhaseSizes = field(default_factory=PhaseSizes)
+    profile: tuple[ProfileQuestion, ...] = ()  # format 2
+    phase_budget: PhaseBudget = field(default_factory=PhaseBudget)  # format 2
 
     @property
     def lo(self) -> int:

@@ -5,26 +5,41 @@ functions over the dataclasses of ``model.py``, in the order a reader would
 follow them:
 
 1. ``roadmap_steps``: every step, one question raised by one choice level;
-2. ``ranked_steps``: sorted by stage, foundation, weight, gap, effort, position;
+2. ``ranked_steps``: sorted by stage, duty or foundation, weight, gap, effort, position;
 3. ``placed_steps``: taken in that order, each once it is ready (the step
    below it placed, the capabilities it needs in place);
-4. ``roadmap_items``: the phases (Now, Next, Later) and the items, the steps of
-   one question within one phase.
+4. ``roadmap_items``: the phases (Now, Next, Later) of the team-owned steps,
+   by count or by effort budget, and the items, the steps of one question
+   within one phase; agency-owned steps (format 2) become items of their own.
 
 ``roadmap_for`` runs them all; ``verify_first`` lists the Not sure answers.
+Format 2's profile (``profile.py``) is an input: a question out of scope is
+taken as answered Not applicable, whatever is stored for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cmp_to_key
 
-from .model import EFFORT_POINTS, NOT_SURE, Answer, Need, PhaseSizes, Questionnaire
+from .model import (
+    EFFORT_POINTS,
+    NOT_APPLICABLE,
+    NOT_SURE,
+    OWNER_AGENCY,
+    Answer,
+    Need,
+    PhaseBudget,
+    PhaseSizes,
+    Questionnaire,
+)
+from .profile import ProfileAnswers, is_duty, out_of_scope_keys, team_tags
 from .scoring import TOLERANCE, scored_level, targets_for
 
 NOW, NEXT, LATER = "now", "next", "later"
 PHASES = (NOW, NEXT, LATER)
+AGENCY = "agency"  # the "phase" of an agency-wide item: it is in none of the team's phases
 NO_PRACTICE_EFFORT = EFFORT_POINTS["medium"]  # effort points of a step without practices
 _EFFORT_BY_POINTS = {points: name for name, points in EFFORT_POINTS.items()}
 
@@ -47,6 +62,13 @@ class Step:
     area_position: int
     question_position: int
     not_sure: bool = False  # the question is answered Not sure
+    duty: bool = False  # format 2: the question's foundation_when holds for the team
+    agency: bool = False  # format 2: the question is owned by the agency (owner: agency)
+
+    @property
+    def foundation_rank(self) -> int:
+        """Key 2 of the order: duties (0), then foundations (1), then the others (2)."""
+        return 0 if self.duty else 1 if self.foundation else 2
 
 
 @dataclass(frozen=True)
@@ -56,7 +78,7 @@ class RoadmapItem:
     position: int  # from 1, in roadmap order
     question_key: str
     area_key: str
-    phase: str  # NOW | NEXT | LATER
+    phase: str  # NOW | NEXT | LATER; AGENCY for an agency-wide item
     from_level: int  # lo when the question is answered Not sure
     to_level: int
     steps: tuple[int, ...]  # the choice levels reached, lowest first
@@ -72,10 +94,12 @@ class RoadmapItem:
 
 @dataclass(frozen=True)
 class Roadmap:
-    items: tuple[RoadmapItem, ...]
+    items: tuple[RoadmapItem, ...]  # the team's items, Now, Next and Later
     to_verify: tuple[str, ...]  # question keys answered Not sure, file order
-    step_count: int
+    step_count: int  # the team-owned steps
     phase_sizes: PhaseSizes
+    phase_budget: PhaseBudget = field(default_factory=PhaseBudget)
+    agency_items: tuple[RoadmapItem, ...] = ()  # format 2: the agency-wide steps, numbered from 1
 
     def __len__(self) -> int:
         return len(self.items)
@@ -114,9 +138,15 @@ def step_levels(choice_levels: list[int], level: int, target: int) -> list[int]:
 
 
 def roadmap_steps(
-    questionnaire: Questionnaire, answers: Mapping[str, Answer], targets: Mapping[str, int]
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Answer],
+    targets: Mapping[str, int],
+    tags: frozenset[str] = frozenset(),
 ) -> list[Step]:
-    """Every step of every question answered with a choice or Not sure, in file order."""
+    """Every step of every question answered with a choice or Not sure, in file order.
+
+    `tags` are the team's (profile.team_tags): they decide which questions are duties.
+    """
     practices = questionnaire.practices_by_key
     steps = []
     for area_position, area in enumerate(questionnaire.areas):
@@ -149,6 +179,8 @@ def roadmap_steps(
                         area_position=area_position,
                         question_position=question_position,
                         not_sure=answer is not None and answer.kind == NOT_SURE,
+                        duty=is_duty(question, tags),
+                        agency=question.owner == OWNER_AGENCY,
                     )
                 )
                 from_level = to_level
@@ -159,11 +191,11 @@ def roadmap_steps(
 
 
 def _compare_steps(a: Step, b: Step) -> int:
-    """Stage, foundation first, heavier, further behind, less effort, position, level."""
+    """Stage, duties then foundations first, heavier, further behind, less effort, position, level."""
     if a.stage != b.stage:
         return -1 if a.stage < b.stage else 1
-    if a.foundation != b.foundation:
-        return -1 if a.foundation else 1
+    if a.foundation_rank != b.foundation_rank:
+        return -1 if a.foundation_rank < b.foundation_rank else 1
     if abs(a.weight - b.weight) > TOLERANCE:  # weights within 1e-9 are equal
         return -1 if a.weight > b.weight else 1
     rest_a = (-a.behind, a.effort_points, a.area_position, a.question_position, a.level)
@@ -231,6 +263,31 @@ def phase_of(position: int, sizes: PhaseSizes) -> str:
     return LATER
 
 
+def step_phases(steps: list[Step], sizes: PhaseSizes, budget: PhaseBudget | None = None) -> list[str]:
+    """The phase of each of `steps` (team-owned, in placement order).
+
+    A phase with a budget takes steps while their points (effort_points) add up
+    to at most the budget; the first step that does not fit closes it, and it
+    holds at least one step when steps remain. A phase without a budget takes
+    its size in steps. The rest are Later.
+    """
+    budget = budget or PhaseBudget()
+    phases: list[str] = []
+    start = 0
+    for phase, size, points in ((NOW, sizes.now, budget.now), (NEXT, sizes.next, budget.next)):
+        end = start
+        if points is None:
+            end = min(start + size, len(steps))
+        else:
+            spent = 0
+            while end < len(steps) and (end == start or spent + steps[end].effort_points <= points):
+                spent += steps[end].effort_points
+                end += 1
+        phases += [phase] * (end - start)
+        start = end
+    return phases + [LATER] * (len(steps) - start)
+
+
 def _unmet_needs(steps: list[Step], levels: Mapping[str, int]) -> tuple[Need, ...]:
     """The needs of `steps` that the answers do not meet: one per question, its highest level."""
     highest: dict[str, int] = {}
@@ -242,10 +299,23 @@ def _unmet_needs(steps: list[Step], levels: Mapping[str, int]) -> tuple[Need, ..
 
 
 def roadmap_items(questionnaire: Questionnaire, placed: list[Step], levels: Mapping[str, int]) -> list[RoadmapItem]:
-    """Steps of one question within one phase as one item, at its first step's position."""
+    """The team-owned steps of one question within one phase as one item, at its first step's position."""
+    team_steps = [step for step in placed if not step.agency]
+    phases = step_phases(team_steps, questionnaire.phase_sizes, questionnaire.phase_budget)
+    return _items(questionnaire, zip(phases, team_steps, strict=True), levels)
+
+
+def agency_items(questionnaire: Questionnaire, placed: list[Step], levels: Mapping[str, int]) -> list[RoadmapItem]:
+    """The agency-owned steps (format 2): one item per question, numbered from 1 in placement order."""
+    return _items(questionnaire, ((AGENCY, step) for step in placed if step.agency), levels)
+
+
+def _items(
+    questionnaire: Questionnaire, phased: Iterable[tuple[str, Step]], levels: Mapping[str, int]
+) -> list[RoadmapItem]:
     groups: dict[tuple[str, str], list[Step]] = {}
-    for position, step in enumerate(placed):
-        groups.setdefault((phase_of(position, questionnaire.phase_sizes), step.question_key), []).append(step)
+    for phase, step in phased:
+        groups.setdefault((phase, step.question_key), []).append(step)
     items = []
     for number, ((phase, question_key), steps) in enumerate(groups.items(), 1):
         practices = tuple(dict.fromkeys(p for step in steps for p in step.practices))
@@ -272,6 +342,20 @@ def roadmap_items(questionnaire: Questionnaire, placed: list[Step], levels: Mapp
 # --- All together ------------------------------------------------------------
 
 
+def scoped_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], profile: ProfileAnswers | None = None
+) -> dict[str, Answer]:
+    """The answers the roadmap works from: each question out of scope as Not applicable.
+
+    The stored answers are left as they are; only what scoring and the roadmap see changes.
+    """
+    out_of_scope = out_of_scope_keys(questionnaire, team_tags(questionnaire, profile))
+    scoped = dict(answers)
+    for question_key in out_of_scope:
+        scoped[question_key] = Answer(NOT_APPLICABLE)
+    return scoped
+
+
 def answered_levels(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, int]:
     """The level of every question answered with a choice (its level) or Not sure (lo)."""
     levels = {}
@@ -282,8 +366,11 @@ def answered_levels(questionnaire: Questionnaire, answers: Mapping[str, Answer])
     return levels
 
 
-def verify_first(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
-    """Question keys answered Not sure, in file order: to check before acting on the roadmap."""
+def verify_first(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer], profile: ProfileAnswers | None = None
+) -> list[str]:
+    """Question keys answered Not sure and in scope, in file order: to check before acting on the roadmap."""
+    answers = scoped_answers(questionnaire, answers, profile)
     return [
         question.id
         for _area, question in questionnaire.questions()
@@ -295,20 +382,31 @@ def roadmap_for(
     questionnaire: Questionnaire,
     answers: Mapping[str, Answer],
     area_targets: Mapping[str, int] | None = None,
+    *,
+    profile: ProfileAnswers | None = None,
 ) -> Roadmap:
-    """The steps from the answers to the targets, in order, grouped into items and phases."""
+    """The steps from the answers to the targets, in order, grouped into items and phases.
+
+    `profile` holds the answers to a format 2 profile (none: every profile
+    question unanswered); a format 1 questionnaire has no profile.
+    """
     targets = targets_for(questionnaire, area_targets)
+    tags = team_tags(questionnaire, profile)
+    answers = scoped_answers(questionnaire, answers, profile)
     levels = answered_levels(questionnaire, answers)
-    placed = placed_steps(ranked_steps(roadmap_steps(questionnaire, answers, targets)), levels)
+    placed = placed_steps(ranked_steps(roadmap_steps(questionnaire, answers, targets, tags)), levels)
     return Roadmap(
         items=tuple(roadmap_items(questionnaire, placed, levels)),
         to_verify=tuple(verify_first(questionnaire, answers)),
-        step_count=len(placed),
+        step_count=sum(1 for step in placed if not step.agency),
         phase_sizes=questionnaire.phase_sizes,
+        phase_budget=questionnaire.phase_budget,
+        agency_items=tuple(agency_items(questionnaire, placed, levels)),
     )
 
 
 __all__ = [
+    "AGENCY",
     "LATER",
     "NEXT",
     "NOW",
@@ -316,6 +414,7 @@ __all__ = [
     "Roadmap",
     "RoadmapItem",
     "Step",
+    "agency_items",
     "answered_levels",
     "phase_of",
     "placed_steps",
@@ -323,6 +422,8 @@ __all__ = [
     "roadmap_for",
     "roadmap_items",
     "roadmap_steps",
+    "scoped_answers",
     "step_levels",
+    "step_phases",
     "verify_first",
 ]

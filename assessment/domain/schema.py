@@ -1,7 +1,7 @@
 """Questionnaire files: reading them with every check of the format, writing them back.
 
 `parse_questionnaire` applies every rule of docs/questionnaire-format.md,
-section 2, roadmap keys included (all but the database rule on an already
+sections 2 and 6.4, roadmap keys and format 2 included (all but the database rule on an already
 loaded (slug, version)), reports every
 problem it finds at the line of the offending node, and builds the dataclasses
 of `model.py`. `questionnaire_to_yaml` writes a file that reads back equal.
@@ -22,11 +22,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import (
     EFFORT_POINTS,
+    OWNER_TEAM,
+    OWNERS,
     Area,
     Choice,
     Need,
+    PhaseBudget,
     PhaseSizes,
     Practice,
+    ProfileChoice,
+    ProfileQuestion,
     Question,
     Questionnaire,
     Reference,
@@ -38,20 +43,28 @@ from .yaml_nodes import Fields, Keys, UnreadableYaml, describe, did_you_mean, is
 T = TypeVar("T")
 K = TypeVar("K")
 
-SUPPORTED_FORMAT = 1
+SUPPORTED_FORMAT = 1  # what a file with a refused format is read as
+SUPPORTED_FORMATS = (1, 2)
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
+TAG_PATTERN = ID_PATTERN  # lowercase letters, digits and hyphens, like ids
 
 QUESTIONNAIRE_KEYS = Keys(
     ("format", "slug", "version", "title", "scale", "areas"),
-    ("summary", "source", "default_target", "practices", "phase_sizes"),
+    ("summary", "source", "default_target", "practices", "phase_sizes", "profile", "phase_budget"),
 )
 PHASE_SIZES_KEYS = Keys((), ("now", "next"))
+PHASE_BUDGET_KEYS = Keys((), ("now", "next"))
+PROFILE_QUESTION_KEYS = Keys(("id", "text", "choices"), ("help",))
+PROFILE_CHOICE_KEYS = Keys(("id", "text"), ("tags",))
 SOURCE_KEYS = Keys(("title",), ("publisher", "url"))
 SCALE_LEVEL_KEYS = Keys(("level", "name"), ("description",))
 PRACTICE_KEYS = Keys(("id", "title", "summary", "url", "effort"), ("references", "note", "requires"))
 REFERENCE_KEYS = Keys(("title", "url"))
-AREA_KEYS = Keys(("id", "title", "questions"), ("weight", "summary"))
-QUESTION_KEYS = Keys(("id", "text", "choices"), ("help", "weight", "not_applicable", "foundation", "practices"))
+AREA_KEYS = Keys(("id", "title", "questions"), ("weight", "summary", "applies_when"))
+QUESTION_KEYS = Keys(
+    ("id", "text", "choices"),
+    ("help", "weight", "not_applicable", "foundation", "practices", "applies_when", "foundation_when", "owner"),
+)
 CHOICE_ROADMAP_KEYS = ("practices", "stage", "needs")
 CHOICE_KEYS = Keys(("level", "text"), CHOICE_ROADMAP_KEYS)
 NEED_KEYS = Keys(("question", "level"))
@@ -120,7 +133,9 @@ class _QuestionnaireReader:
         self.problems: list[Problem] = []
         self.levels: list[int] | None = None  # None when the scale is unusable
         self.requires: dict[str, list[tuple[str, Node]]] = {}  # practice id -> ids and nodes
-        self.first_lines: dict[str, dict[str, int]] = {"practice": {}, "area": {}, "question": {}}
+        self.first_lines: dict[str, dict[str, int]] = {"practice": {}, "area": {}, "question": {}, "profile": {}}
+        self.file_format: int | None = None
+        self.tags: set[str] = set()  # every tag a profile choice gives
         self.choice_levels: dict[str, list[int]] = {}  # question id -> its choice levels
         self.needs: list[_PendingNeed] = []  # checked once every question is read
 
@@ -140,8 +155,9 @@ class _QuestionnaireReader:
             return None
         top = self.fields(root, "", QUESTIONNAIRE_KEYS)
         file_format = top.integer("format")
-        if file_format is not None and file_format != SUPPORTED_FORMAT:
-            self.report(top.node_of("format"), f"format {file_format} is not supported: only format 1 exists")
+        if file_format is not None and file_format not in SUPPORTED_FORMATS:
+            self.report(top.node_of("format"), f"format {file_format} is not supported: formats 1 and 2 exist")
+        self.file_format = file_format
         slug = _identifier(top, "slug")
         version = self.version(top)
         title = top.text("title")
@@ -149,6 +165,10 @@ class _QuestionnaireReader:
         source = self.source(top.node_of("source"))
         scale = self.scale(top)
         default_target = self.default_target(top)
+        profile = tuple(
+            self.profile_question(node, number)
+            for number, node in enumerate(top.sequence("profile") if self.format2(top, "profile") else [], 1)
+        )
         practices = tuple(
             self.practice(node, number) for number, node in enumerate(top.sequence("practices", allow_empty=True), 1)
         )
@@ -167,7 +187,121 @@ class _QuestionnaireReader:
             practices=practices,
             format=_refused_as(file_format, SUPPORTED_FORMAT),
             phase_sizes=self.phase_sizes(top.node_of("phase_sizes")),
+            profile=profile,
+            phase_budget=self.phase_budget(top),
         )
+
+    def format2(self, fields: Fields, key: str) -> bool:
+        """Whether `key` is given and may be read: format 2 keys are refused in a format 1 file."""
+        node = fields.node_of(key)
+        if node is None:
+            return False
+        if self.file_format == 1:
+            fields.report(fields.key_nodes[key], f"{key} needs format: 2 (this file says format: 1)")
+            return False
+        return True
+
+    def profile_question(self, node: Node, number: int) -> ProfileQuestion:
+        where = _label(node, "profile question", f"profile question {number}")
+        question = self.fields(node, where, PROFILE_QUESTION_KEYS)
+        question_key = _identifier(question, "id")
+        id_node = question.node_of("id")
+        if question_key is not None and id_node is not None:
+            first_lines = self.first_lines["profile"]
+            if question_key in first_lines:
+                question.report(
+                    id_node,
+                    f'profile question id "{question_key}" is used twice (first on line {first_lines[question_key]})',
+                )
+            else:
+                first_lines[question_key] = line_of(id_node)
+        choice_nodes = question.sequence("choices")
+        choices_node = question.node_of("choices")
+        if len(choice_nodes) == 1 and choices_node is not None:
+            question.report(choices_node, "needs at least two choices, got 1")
+        choices, seen = [], set()
+        for choice_number, choice_node in enumerate(choice_nodes, 1):
+            choice = self.profile_choice(choice_node, f"{where}, choice {choice_number}")
+            if choice.id and choice.id in seen:
+                question.report(_value_of(choice_node, "id"), f'choice id "{choice.id}" is used twice')
+            seen.add(choice.id)
+            choices.append(choice)
+        return ProfileQuestion(
+            id=_refused_as(question_key, ""),
+            text=_refused_as(question.text("text"), ""),
+            choices=tuple(choices),
+            help=_refused_as(question.text("help", ""), ""),
+        )
+
+    def profile_choice(self, node: Node, where: str) -> ProfileChoice:
+        choice = self.fields(node, where, PROFILE_CHOICE_KEYS)
+        tags = []
+        for tag_node in choice.sequence("tags", allow_empty=True):
+            if not is_text(tag_node) or not TAG_PATTERN.fullmatch(tag_node.value):
+                what = f'"{tag_node.value}"' if is_text(tag_node) else describe(tag_node)
+                choice.report(tag_node, f"tags: {what} is not a tag: use lowercase letters, digits and -")
+            else:
+                tags.append(tag_node.value)
+                self.tags.add(tag_node.value)
+        return ProfileChoice(
+            id=_refused_as(_identifier(choice, "id"), ""),
+            text=_refused_as(choice.text("text"), ""),
+            tags=tuple(dict.fromkeys(tags)),
+        )
+
+    def tag_list(self, fields: Fields, key: str) -> tuple[str, ...]:
+        """An `applies_when` or `foundation_when`: at least one tag, each given by some profile choice."""
+        if not self.format2(fields, key):
+            return ()
+        node = fields.node_of(key)
+        items = fields.sequence(key, allow_empty=True)
+        if isinstance(node, SequenceNode) and not items:
+            fields.report(node, f"{key} is empty: list at least one tag, or leave the key out")
+        tags = []
+        for tag_node in items:
+            if not is_text(tag_node) or not TAG_PATTERN.fullmatch(tag_node.value):
+                fields.report(tag_node, f"{key} must list tags (a-z, 0-9 and -), got {describe(tag_node)}")
+            elif tag_node.value not in self.tags:
+                hint = did_you_mean(tag_node.value, self.tags)
+                fields.report(tag_node, f'{key} names tag "{tag_node.value}" that no profile choice gives{hint}')
+            else:
+                tags.append(tag_node.value)
+        return tuple(dict.fromkeys(tags))
+
+    def owner(self, question: Fields) -> str:
+        if not self.format2(question, "owner"):
+            return OWNER_TEAM
+        owner, node = question.text("owner"), question.node_of("owner")
+        if owner is not None and owner not in OWNERS and node is not None:
+            question.report(node, f'owner must be team or agency, got "{owner}"')
+            return OWNER_TEAM
+        return _refused_as(owner, OWNER_TEAM)
+
+    def phase_budget(self, top: Fields) -> PhaseBudget:
+        if not self.format2(top, "phase_budget"):
+            return PhaseBudget()
+        node = top.node_of("phase_budget")
+        budget = self.fields(node, "phase_budget", PHASE_BUDGET_KEYS) if node is not None else None
+        sizes_node = top.node_of("phase_sizes")
+        values: dict[str, int] = {}
+        for key in PHASE_BUDGET_KEYS.optional:
+            if budget is None:
+                break
+            value, key_node = budget.integer(key), budget.node_of(key)
+            if value is None or key_node is None:
+                continue
+            size_key = _key_node(sizes_node, key) if sizes_node is not None else None
+            if value < 1:
+                budget.report(key_node, f"{key} must be a positive whole number (effort points), got {value}")
+            elif size_key is not None:
+                budget.report(
+                    key_node,
+                    f"{key} is also given in phase_sizes (line {line_of(size_key)}): "
+                    "size a phase by steps or by effort points, not both",
+                )
+            else:
+                values[key] = value
+        return PhaseBudget(**values)
 
     def phase_sizes(self, node: Node | None) -> PhaseSizes:
         if node is None:
@@ -304,6 +438,7 @@ class _QuestionnaireReader:
     def area(self, node: Node, number: int) -> Area:
         area = self.fields(node, _label(node, "area", f"area {number}"), AREA_KEYS)
         area_key = self.unique_id(area, "area")
+        applies_when = self.tag_list(area, "applies_when")
         questions = tuple(
             self.question(question, _label(question, "question", f"question {number} of {area.where}"))
             for number, question in enumerate(area.sequence("questions"), 1)
@@ -314,6 +449,7 @@ class _QuestionnaireReader:
             questions=questions,
             summary=_refused_as(area.text("summary", ""), ""),
             weight=_refused_as(_weight(area), 1.0),
+            applies_when=applies_when,
         )
 
     def question(self, node: Node, where: str) -> Question:
@@ -341,6 +477,9 @@ class _QuestionnaireReader:
             not_applicable=_refused_as(question.boolean("not_applicable", False), False),
             practices=tuple(value for value, _ in practices),
             foundation=_refused_as(question.boolean("foundation", False), False),
+            applies_when=self.tag_list(question, "applies_when"),
+            foundation_when=self.tag_list(question, "foundation_when"),
+            owner=self.owner(question),
         )
 
     def choice(self, node: Node, where: str) -> _ChoiceRead:
@@ -469,9 +608,12 @@ class _QuestionnaireReader:
         node, first_lines = fields.node_of("id"), self.first_lines[kind]
         if node is None:  # _identifier found a value, so the key is there
             return value
+        profile_lines = self.first_lines["profile"]
         if value in first_lines:
             scope = "in the file" if kind == "question" else f"among {kind}s"
             self.report(node, f'{kind} id "{value}" is used twice {scope} (first on line {first_lines[value]})')
+        elif kind == "question" and value in profile_lines:
+            self.report(node, f'question id "{value}" is also a profile question\'s id (line {profile_lines[value]})')
         else:
             first_lines[value] = line_of(node)
         return value
@@ -609,6 +751,8 @@ def questionnaire_to_dict(q: Questionnaire) -> dict[str, Any]:
             "scale": [_compact({"level": s.level, "name": s.name, "description": s.description}) for s in q.scale],
             "default_target": None if q.default_target == q.hi else q.default_target,
             "phase_sizes": _phase_sizes_to_dict(q.phase_sizes) or None,
+            "phase_budget": _compact({"now": q.phase_budget.now, "next": q.phase_budget.next}) or None,
+            "profile": [_profile_question_to_dict(question) for question in q.profile],
             "practices": [_practice_to_dict(practice) for practice in q.practices],
             "areas": [_area_to_dict(area) for area in q.areas],
         }
@@ -619,6 +763,17 @@ def _phase_sizes_to_dict(sizes: PhaseSizes) -> dict[str, Any]:
     """The sizes that differ from the defaults."""
     default = PhaseSizes()
     return {key: getattr(sizes, key) for key in ("now", "next") if getattr(sizes, key) != getattr(default, key)}
+
+
+def _profile_question_to_dict(question: ProfileQuestion) -> dict[str, Any]:
+    return _compact(
+        {
+            "id": question.id,
+            "text": question.text,
+            "help": question.help,
+            "choices": [_compact({"id": c.id, "text": c.text, "tags": list(c.tags)}) for c in question.choices],
+        }
+    )
 
 
 def _practice_to_dict(practice: Practice) -> dict[str, Any]:
@@ -643,6 +798,7 @@ def _area_to_dict(area: Area) -> dict[str, Any]:
             "title": area.title,
             "weight": None if area.weight == 1 else area.weight,
             "summary": area.summary,
+            "applies_when": list(area.applies_when),
             "questions": [_question_to_dict(question) for question in area.questions],
         }
     )
@@ -657,6 +813,9 @@ def _question_to_dict(question: Question) -> dict[str, Any]:
             "weight": None if question.weight == 1 else question.weight,
             "not_applicable": question.not_applicable or None,
             "foundation": question.foundation or None,
+            "applies_when": list(question.applies_when),
+            "foundation_when": list(question.foundation_when),
+            "owner": None if question.owner == OWNER_TEAM else question.owner,
             "choices": [_choice_to_dict(choice) for choice in question.choices],
             "practices": list(question.practices),
         }
@@ -687,12 +846,24 @@ def questionnaire_to_yaml(q: Questionnaire) -> str:
     for practice in data.get("practices", []):
         if "requires" in practice:
             practice["requires"] = _OneLine(practice["requires"])
+    for profile_question in data.get("profile", []):
+        for choice in profile_question["choices"]:
+            if "tags" in choice:
+                choice["tags"] = _OneLine(choice["tags"])
     for area in data["areas"]:
+        _tag_lists_on_one_line(area)
         for question in area["questions"]:
+            _tag_lists_on_one_line(question)
             question["choices"] = [_readable_choice(choice) for choice in question["choices"]]
             if "practices" in question:
                 question["practices"] = _OneLine(question["practices"])
     return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, width=80)
+
+
+def _tag_lists_on_one_line(item: dict[str, Any]) -> None:
+    for key in ("applies_when", "foundation_when"):
+        if key in item:
+            item[key] = _OneLine(item[key])
 
 
 class _Quoted(str):

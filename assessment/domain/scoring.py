@@ -14,6 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from .model import CHOICE, NOT_APPLICABLE, NOT_SURE, Answer, Questionnaire
+from .profile import ProfileAnswers, out_of_scope_keys, team_tags
 
 # Float sums such as 0.1 + 0.2 miss a boundary by ~1e-16; the format asks for
 # comparisons with a level boundary (and halves when rounding) to allow 1e-9.
@@ -85,6 +86,7 @@ class AreaScore:
     progress_to_target: float  # in [0, 1]
     to_verify: list[str] = field(default_factory=list)  # Not sure, display order
     unanswered: list[str] = field(default_factory=list)
+    out_of_scope: list[str] = field(default_factory=list)  # format 2: not asked of this team, display order
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class AssessmentScore:
     areas: list[AreaScore] = field(default_factory=list)
     to_verify: list[str] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
+    out_of_scope: list[str] = field(default_factory=list)
 
 
 def targets_for(questionnaire: Questionnaire, area_targets: Mapping[str, int] | None = None) -> dict[str, int]:
@@ -163,10 +166,18 @@ def score_assessment(
     questionnaire: Questionnaire,
     answers: Mapping[str, Answer],
     area_targets: Mapping[str, int] | None = None,
+    *,
+    profile: ProfileAnswers | None = None,
 ) -> AssessmentScore:
-    """Every figure of docs/questionnaire-format.md, section 3, for one assessment's answers."""
+    """Every figure of docs/questionnaire-format.md, section 3, for one assessment's answers.
+
+    `profile` holds the answers to a format 2 profile (none: every profile
+    question unanswered). A question out of scope is scored as Not applicable
+    whatever its stored answer, and left out of both completeness counts.
+    """
     lo, hi = questionnaire.lo, questionnaire.hi
     targets = targets_for(questionnaire, area_targets)
+    out_of_scope = out_of_scope_keys(questionnaire, team_tags(questionnaire, profile))
     areas = []
     # Overall sums: area scores weighted by w_a, and the progress sums of all
     # areas with each term also times w_a.
@@ -175,8 +186,11 @@ def score_assessment(
         target = targets[area.id]
         weighted = weights = gap = span = 0.0
         answered = 0
-        to_verify, unanswered = [], []
+        to_verify, unanswered, not_asked = [], [], []
         for question in area.questions:
+            if question.id in out_of_scope:
+                not_asked.append(question.id)
+                continue
             answer = answers.get(question.id)
             if answer is None or answer.kind not in (CHOICE, NOT_APPLICABLE, NOT_SURE):
                 unanswered.append(question.id)
@@ -192,7 +206,7 @@ def score_assessment(
             gap += question.weight * max(0, target - level)
             span += question.weight * (target - lo)
         score = _ratio(weighted, weights)
-        total = len(area.questions)
+        total = len(area.questions) - len(not_asked)
         areas.append(
             AreaScore(
                 area_key=area.id,
@@ -203,6 +217,7 @@ def score_assessment(
                 progress_to_target=_progress(gap, span),
                 to_verify=to_verify,
                 unanswered=unanswered,
+                out_of_scope=not_asked,
             )
         )
         if score is not None:
@@ -220,4 +235,5 @@ def score_assessment(
         areas=areas,
         to_verify=[q for a in areas for q in a.to_verify],
         unanswered=[q for a in areas for q in a.unanswered],
+        out_of_scope=[q for a in areas for q in a.out_of_scope],
     )

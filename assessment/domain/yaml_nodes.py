@@ -220,6 +220,7 @@ class Fields:
         self.where = where
         self._report = report
         self.values: dict[str, Node] = {}
+        self.key_nodes: dict[str, Node] = {}
         if not isinstance(node, MappingNode):
             self.report(node, f"must be a mapping, got {describe(node)}")
             return
@@ -235,6 +236,7 @@ class Fields:
                 self.report(key_node, f'unknown key "{key_node.value}"{did_you_mean(key_node.value, known)}')
             else:
                 self.values[key_node.value] = value_node
+                self.key_nodes[key_node.value] = key_node
         missing = [f'"{key}"' for key in keys.required if key not in self.values]
         if missing:
             self.report(node, f"missing required key{'s' if len(missing) > 1 else ''} {', '.join(missing)}")

@@ -59,10 +59,22 @@ def _without_default_roadmap_keys(data: dict[str, Any]) -> dict[str, Any]:
     """
     if data["phase_sizes"] == dataclasses.asdict(domain.PhaseSizes()):
         del data["phase_sizes"]
+    # Format 2's keys at their defaults (none in a format 1 file), so format 1 digests stay as they were.
+    if not data["profile"]:
+        del data["profile"]
+    if data["phase_budget"] == dataclasses.asdict(domain.PhaseBudget()):
+        del data["phase_budget"]
     for area in data["areas"]:
+        if not area["applies_when"]:
+            del area["applies_when"]
         for question in area["questions"]:
             if not question["foundation"]:
                 del question["foundation"]
+            for key in ("applies_when", "foundation_when"):
+                if not question[key]:
+                    del question[key]
+            if question["owner"] == domain.OWNER_TEAM:
+                del question["owner"]
             for choice in question["choices"]:
                 for key, default in (("practices", None), ("stage", None), ("needs", [])):
                     if choice[key] == default or (key == "needs" and choice[key] == ()):
@@ -78,6 +90,12 @@ def content_digest(questionnaire: domain.Questionnaire) -> str:
 
 def questionnaire_plan(questionnaire: domain.Questionnaire) -> LoadOutcome:
     """What loading would do, without writing. Raises QuestionnaireConflict when refused."""
+    if questionnaire.format != 1:
+        # The tables hold format 1 only for now: storing a format 2 file would drop its profile and scope keys.
+        raise QuestionnaireConflict(
+            f"format {questionnaire.format} files are checked but cannot be stored yet: "
+            "the database keeps format 1 questionnaires only, and would lose the profile and scope keys"
+        )
     existing = models.QuestionnaireVersion.objects.filter(
         slug=questionnaire.slug, version=questionnaire.version
     ).first()

@@ -14,8 +14,11 @@ from assessment.domain.model import (
     Area,
     Choice,
     Need,
+    PhaseBudget,
     PhaseSizes,
     Practice,
+    ProfileChoice,
+    ProfileQuestion,
     Question,
     Questionnaire,
     ScaleLevel,
@@ -40,6 +43,9 @@ def question(
     levels=None,
     foundation=False,
     roadmap=None,
+    applies_when=(),
+    foundation_when=(),
+    owner="team",
 ):
     """A question with a choice per scale level (or per level in `levels`).
 
@@ -66,11 +72,20 @@ def question(
         not_applicable=not_applicable,
         practices=tuple(practices),
         foundation=foundation,
+        applies_when=tuple(applies_when),
+        foundation_when=tuple(foundation_when),
+        owner=owner,
     )
 
 
-def area(id, *questions, weight=1):
-    return Area(id=id, title=f"Area {id}", questions=tuple(questions), weight=weight)
+def area(id, *questions, weight=1, applies_when=()):
+    return Area(id=id, title=f"Area {id}", questions=tuple(questions), weight=weight, applies_when=tuple(applies_when))
+
+
+def profile_question(id, **tags_by_choice):
+    """A profile question whose choices are the keywords, each giving its list of tags: yes=["genai"], no=[]."""
+    choices = tuple(ProfileChoice(key, f"{id}: {key}", tuple(tags)) for key, tags in tags_by_choice.items())
+    return ProfileQuestion(id=id, text=f"Profile {id}?", choices=choices)
 
 
 def practice(id, *, effort="medium", requires=()):
@@ -84,9 +99,14 @@ def practice(id, *, effort="medium", requires=()):
     )
 
 
-def questionnaire(*areas, practices=(), default_target=4, scale=SCALE_1_TO_5, phase_sizes=None):
+def questionnaire(
+    *areas, practices=(), default_target=4, scale=SCALE_1_TO_5, phase_sizes=None, profile=(), phase_budget=None
+):
     return Questionnaire(
         phase_sizes=phase_sizes or PhaseSizes(),
+        profile=tuple(profile),
+        phase_budget=phase_budget or PhaseBudget(),
+        format=2 if profile or phase_budget else 1,
         slug="test",
         version="1",
         title="Test questionnaire",

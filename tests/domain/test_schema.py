@@ -56,7 +56,7 @@ REFUSALS = [
     ("text-is-bool.yaml", 29, "text must be text, got true/false (No) (put it in quotes)"),
     ("empty-string.yaml", 5, "title is empty"),
     ("whitespace-string.yaml", 13, 'practice "catalog": summary is empty'),
-    ("format-not-1.yaml", 2, "format 2 is not supported"),
+    ("format-not-1.yaml", 2, "format 3 is not supported: formats 1 and 2 exist"),
     ("version-number.yaml", 4, 'version must be text: quote it, as in version: "2026.1"'),
     ("bad-slug.yaml", 3, 'slug "Tiny_ML" may only use a-z, 0-9 and -'),
     ("bad-id.yaml", 26, 'id "Discovery Q" may only use a-z, 0-9 and -'),
@@ -134,6 +134,42 @@ REFUSALS = [
     ("phase-sizes-not-positive.yaml", 10, "phase_sizes: now must be a positive integer (steps in that phase), got 0"),
     ("phase-sizes-unknown-key.yaml", 10, 'phase_sizes: unknown key "later"'),
     ("foundation-not-bool.yaml", 29, 'question "access": foundation must be true or false, got an integer (1)'),
+    # Format 2 (docs/questionnaire-format.md, section 6.4).
+    ("format2-key-in-format1.yaml", 22, 'question "discovery": owner needs format: 2 (this file says format: 1)'),
+    ("profile-question-without-id.yaml", 17, 'profile question 2: missing required key "id"'),
+    ("profile-question-without-text.yaml", 17, 'profile question "impact": missing required key "text"'),
+    ("profile-question-one-choice.yaml", 20, 'profile question "impact": needs at least two choices, got 1'),
+    ("profile-choice-without-id.yaml", 21, 'profile question "impact", choice 2: missing required key "id"'),
+    ("profile-choice-without-text.yaml", 21, 'profile question "impact", choice 2: missing required key "text"'),
+    ("profile-choice-duplicate-id.yaml", 21, 'profile question "impact": choice id "yes" is used twice'),
+    ("profile-duplicate-id.yaml", 17, 'profile question id "ai-kinds" is used twice (first on line 11)'),
+    ("profile-id-is-question-id.yaml", 32, 'question id "discovery" is also a profile question\'s id (line 17)'),
+    (
+        "tag-invalid.yaml",
+        20,
+        'profile question "impact", choice 1: tags: "High-Impact" is not a tag: use lowercase letters, digits and -',
+    ),
+    ("tags-not-a-list.yaml", 20, 'profile question "impact", choice 1: tags must be a list, got text (high-impact)'),
+    (
+        "applies-when-unknown-tag.yaml",
+        26,
+        'area "data": applies_when names tag "gen-ai" that no profile choice gives (did you mean "genai"?)',
+    ),
+    (
+        "foundation-when-unknown-tag.yaml",
+        29,
+        'question "discovery": foundation_when names tag "high-impact" that no profile choice gives',
+    ),
+    ("applies-when-empty.yaml", 29, 'question "discovery": applies_when is empty: list at least one tag'),
+    ("foundation-when-empty.yaml", 29, 'question "discovery": foundation_when is empty: list at least one tag'),
+    ("owner-invalid.yaml", 29, 'question "discovery": owner must be team or agency, got "agencies"'),
+    ("phase-budget-not-positive.yaml", 10, "phase_budget: now must be a positive whole number (effort points), got 0"),
+    ("phase-budget-not-whole.yaml", 10, "phase_budget: now must be an integer, got a number (7.5)"),
+    (
+        "phase-budget-and-size.yaml",
+        11,
+        "phase_budget: next is also given in phase_sizes (line 10): size a phase by steps or by effort points, not both",
+    ),
 ]
 
 
@@ -596,3 +632,74 @@ def questionnaires(draw) -> Questionnaire:
 @given(questionnaires())
 def test_any_questionnaire_reads_back_equal_after_writing(q):
     assert parse_questionnaire(questionnaire_to_yaml(q), "generated.yaml") == q
+
+
+# --- Format 2 keys ------------------------------------------------------------
+
+FORMAT2_IN_FORMAT1 = [
+    # (text replaced in the good file, its replacement, the key, where the message says it is)
+    (
+        "areas:\n",
+        "profile:\n  - {id: p, text: P?, choices: [{id: a, text: A}, {id: b, text: B}]}\nareas:\n",
+        "profile",
+        "",
+    ),
+    ("areas:\n", "phase_budget: {now: 4}\nareas:\n", "phase_budget", ""),
+    ("  - id: data\n", "  - id: data\n    applies_when: [genai]\n", "applies_when", 'area "data": '),
+    (
+        "      - id: data-discovery\n",
+        "      - id: data-discovery\n        applies_when: [genai]\n",
+        "applies_when",
+        'question "data-discovery": ',
+    ),
+    (
+        "      - id: data-discovery\n",
+        "      - id: data-discovery\n        foundation_when: [genai]\n",
+        "foundation_when",
+        'question "data-discovery": ',
+    ),
+    (
+        "      - id: data-discovery\n",
+        "      - id: data-discovery\n        owner: agency\n",
+        "owner",
+        'question "data-discovery": ',
+    ),
+]
+
+
+@pytest.mark.parametrize("old, new, key, where", FORMAT2_IN_FORMAT1)
+def test_it_refuses_each_format2_key_in_a_format1_file_at_the_key(old, new, key, where):
+    text = good_text().replace(old, new, 1)
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.strip().startswith(f"{key}:"))
+
+    problems = problems_of(text)
+
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (line, f"{where}{key} needs format: 2 (this file says format: 1)")
+    ]
+
+
+def test_a_format2_file_without_a_profile_knows_no_tags():
+    text = (
+        good_text()
+        .replace("format: 1", "format: 2")
+        .replace("      - id: data-discovery\n", "      - id: data-discovery\n        applies_when: [genai]\n", 1)
+    )
+
+    problems = problems_of(text)
+
+    assert [problem.message for problem in problems] == [
+        'question "data-discovery": applies_when names tag "genai" that no profile choice gives'
+    ]
+
+
+def test_a_format1_file_reads_as_before_with_format2_defaults():
+    questionnaire = parse_questionnaire(good_text(), "good.yaml")
+
+    assert questionnaire.profile == ()
+    assert all(
+        (question.applies_when, question.foundation_when, question.owner) == ((), (), "team")
+        for _area, question in questionnaire.questions()
+    )
+    assert "profile" not in questionnaire_to_dict(questionnaire)
+    assert "phase_budget" not in questionnaire_to_dict(questionnaire)
