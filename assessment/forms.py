@@ -65,7 +65,8 @@ class AssessmentNewForm(forms.Form):
             # A second draft splits the team's answers in two: only on purpose (the page offers the draft first).
             self.fields["second_draft"] = forms.BooleanField(
                 label="Start a second draft anyway",
-                help_text=f"“{draft.title}” stays as it is; the team then has two drafts to answer.",
+                # No title here: Django does not escape help text.
+                help_text="The draft in progress stays as it is; the team then has two drafts to answer.",
                 error_messages={
                     "required": f"“{draft.title}” is still a draft: continue it, or tick "
                     "“Start a second draft anyway” to start another."
