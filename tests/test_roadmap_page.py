@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment import models
+from assessment.pdf.context import assessment_pdf_context
 from assessment.selectors.reports import assessment_report
 
 from .helpers import text_of
@@ -191,3 +192,10 @@ def test_needs_first_leaves_out_a_need_an_earlier_item_meets(client, citizen_rev
     html = client.get(reverse("assessment-roadmap", args=[citizen_review.pk])).content.decode()
     assert "Needs first" not in item_text(html, 40)
     assert "Needs first" not in item_text(html, 58)
+
+
+def test_the_pdf_says_needs_first_by_the_same_rule(citizen_review):
+    phases = assessment_pdf_context(assessment_report(citizen_review)).phases
+    items = {item.number: item for phase in phases for item in phase.entries}
+    assert items[35].needs == "question 7.4 at level 3 Defined: item 48, in Later"
+    assert items[40].needs == "" and items[58].needs == ""  # met by items 39 and 1, before them
