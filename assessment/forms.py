@@ -55,11 +55,23 @@ class AssessmentNewForm(forms.Form):
         questionnaire: domain.Questionnaire,
         previous: models.Assessment | None,
         initial_targets: dict[str, int],
+        draft: models.Assessment | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         self.previous = previous
+        if draft is not None:
+            # A second draft splits the team's answers in two: only on purpose (the page offers the draft first).
+            self.fields["second_draft"] = forms.BooleanField(
+                label="Start a second draft anyway",
+                # No title here: Django does not escape help text.
+                help_text="The draft in progress stays as it is; the team then has two drafts to answer.",
+                error_messages={
+                    "required": f"“{draft.title}” is still a draft: continue it, or tick "
+                    "“Start a second draft anyway” to start another."
+                },
+            )
         level_choices = [(str(s.level), f"{s.level} – {s.name}") for s in questionnaire.scale]
         default = questionnaire.default_target
         default_name = questionnaire.level_name(default)
@@ -101,7 +113,8 @@ class AssessmentNewForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.render_unmentioned_fields = False
-        layout = ["title"]
+        layout = ["second_draft"] if draft is not None else []
+        layout.append("title")
         if previous is not None:
             layout.append("start_from")
         layout.append(

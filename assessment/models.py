@@ -629,6 +629,9 @@ class RespondentAnswer(AnswerValue):
 
 # The history_change_reason of a team answer the lead set from the respondents' answers (the change log shows it).
 LEAD_DECISION = "lead-decision"
+# The history_change_reason of team answers copied from an earlier assessment when a draft starts:
+# 'Copied from “<its title>”', kept with the answers so the change log can say it after the source is gone.
+COPIED_FROM = "Copied from "
 
 
 class TeamAnswerDecision(models.Model):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.selectors.changes import answer_changes
-from assessment.services.assessments import AnswerInput, answers_save, assessment_create
+from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_it_says_when_there_is_no_change_yet(client, assessment, member):
     assert "No answer has been changed yet" in response.content.decode()
 
 
-def test_it_notes_that_copied_answers_are_not_listed(client, assessment, member, questionnaire_version, team):
+def test_it_explains_how_copied_answers_are_listed(client, assessment, member, questionnaire_version, team):
     discovery = question(questionnaire_version, "data-discovery")
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=3)])
     copy = assessment_create(
@@ -156,3 +156,41 @@ def test_it_is_linked_from_the_assessment_results(client, assessment, viewer):
     client.force_login(viewer)
     response = client.get(reverse("assessment-results", args=[assessment.pk]))
     assert f'href="{changes_url(assessment)}"' in response.content.decode()
+
+
+def test_the_first_change_after_a_copy_shows_the_copied_answer_as_before(
+    client, assessment, member, questionnaire_version, team
+):
+    discovery = question(questionnaire_version, "data-discovery")
+    answers_save(
+        assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=1, note="Wiki")]
+    )
+    assessment_submit(assessment=assessment, user=member)
+    copy = assessment_create(
+        team=team, version=questionnaire_version, title="Next quarter", user=member, copy_from=assessment
+    )
+    answers_save(assessment=copy, user=member, answers=[AnswerInput(discovery.key, "choice", level=3, note="Wiki")])
+    client.force_login(member)
+    response = client.get(changes_url(copy))
+    change, copied = response.context["page"].object_list
+    assert (change.old_value, change.new_value) == ("Level 1 (Initial)", "Level 3 (Defined)")
+    assert (change.old_note, change.new_note, change.note_changed) == ("Wiki", "Wiki", False)
+    # The copy is one entry, by the person who started the draft, naming the assessment copied.
+    assert (copied.copied, copied.who, copied.new_value) == (1, "Mia Member", "Copied from “Q1 assessment”")
+    text = " ".join(response.content.decode().split())
+    assert "1 answer, with their notes" in text and "Copied from “Q1 assessment”</strong>, when this assessment" in text
+    assert "Note after" not in text  # the copied note is not shown as newly added
+
+
+def test_a_change_to_an_answer_whose_history_is_missing_does_not_claim_it_was_unanswered(
+    assessment, member, questionnaire_version
+):
+    # Answers copied before copies were recorded (or imported) have no history row of their own.
+    discovery = question(questionnaire_version, "data-discovery")
+    choice = discovery.choices.get(level=1)
+    models.Answer.objects.bulk_create(  # bulk_create writes no history, as those copies and imports did
+        [models.Answer(assessment=assessment, question=discovery, kind="choice", choice=choice)]
+    )
+    answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=3)])
+    (change,) = answer_changes(assessment)
+    assert change.old_value.startswith("Not recorded")

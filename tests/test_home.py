@@ -125,3 +125,25 @@ def test_it_keeps_queries_bounded_however_many_assessments(client, member, team,
         extra = models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title=f"More {n}")
         answer(extra, member, "model-versions", 2)
     assert home_queries() == one
+
+
+def test_it_offers_to_continue_a_draft_before_starting_another(client, member, assessment):
+    client.force_login(member)
+    html = " ".join(client.get(reverse("home")).content.decode().split())
+    resume, new = (
+        reverse("assessment-resume", args=[assessment.pk]),
+        reverse("assessment-new", args=[assessment.team_id]),
+    )
+    primary = f'<a class="btn btn-primary" href="{resume}">Continue “Q1 assessment”'
+    secondary = f'<a class="btn btn-outline-primary" href="{new}">Start a new assessment'
+    assert primary in html and secondary in html
+    assert html.index(primary) < html.index(secondary)
+
+
+def test_it_makes_starting_the_primary_action_without_a_draft(client, member, assessment):
+    assessment_submit(assessment=assessment, user=member)
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    new = reverse("assessment-new", args=[assessment.team_id])
+    assert f'<a class="btn btn-primary" href="{new}">Start a new assessment' in html
+    assert "Continue “" not in html

@@ -491,7 +491,7 @@ def test_it_refuses_bad_input_when_starting_an_assessment(team, member, member_c
         full = {f"target_{a.key}": "4" for a in models.Area.objects.filter(questionnaire=questionnaire_version)}
         full.update(data)
         response = member_client.post(url, full)
-        assert response.status_code == 200, data
+        assert response.status_code == 400, data  # refused: the form again, nothing created
         page = response.content.decode()
         assert ERROR_SUMMARY in page and message in page, data
     response = member_client.post(url, {"title": "Fine", "questionnaire": "987654"}, follow=True)

@@ -5,6 +5,9 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
+from assessment.services.respondents import panel_open
+
+from .results_helpers import submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +68,7 @@ def test_it_starts_an_assessment_and_goes_to_its_first_area(client, member, team
 def test_it_refuses_a_bad_form_and_says_where(client, member, team, questionnaire_version, overrides, message):
     client.force_login(member)
     response = post_new(client, team, questionnaire_version, **overrides)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'id="error-summary"' in html
     assert message in html
@@ -141,7 +144,7 @@ def test_it_starts_empty_when_asked(client, member, team, assessment):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="data-discovery")
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", 3)])
     client.force_login(member)
-    post_new(client, team, assessment.questionnaire, start_from="empty")
+    post_new(client, team, assessment.questionnaire, start_from="empty", second_draft="on")
     fresh = models.Assessment.objects.get(title="Spring check")
     assert fresh.copied_from is None
     assert fresh.answers.count() == 0
@@ -186,3 +189,51 @@ def test_it_refuses_a_title_that_is_too_long(client, member, team, questionnaire
     response = post_new(client, team, questionnaire_version, title="x" * 201)
     assert "Shorten the title to 200 characters or fewer (it has 201)." in response.content.decode()
     assert not models.Assessment.objects.exists()
+
+
+def test_it_offers_to_continue_the_draft_in_progress(client, member, team, assessment):
+    submitted_assessment(team, member, assessment.questionnaire, {}, title="Baseline")
+    client.force_login(member)
+    response = client.get(new_url(team))
+    assert response.status_code == 200
+    text = " ".join(response.content.decode().split())
+    assert "Data Platform already has a draft in progress" in text
+    assert "“Q1 assessment”, started by Mia Member on <time" in text
+    assert f"{assessment.created_at:%-d %b %Y}</time>, last changed" in text
+    assert "It is not open to respondents." in text
+    assert f'<a class="btn btn-primary" href="{reverse("assessment-resume", args=[assessment.pk])}">' in text
+    assert "Continue “Q1 assessment”" in text
+    assert "It can copy “Baseline”, the last submitted assessment, not this draft." in text
+    assert 'name="second_draft"' in text
+
+
+def test_it_says_when_the_draft_is_open_to_respondents(client, member, team, assessment):
+    panel_open(assessment=assessment, lead=member, users=[member])
+    client.force_login(member)
+    text = " ".join(client.get(new_url(team)).content.decode().split())
+    assert "It is open to respondents" in text
+
+
+def test_it_refuses_a_second_draft_without_the_explicit_choice(client, member, team, assessment):
+    client.force_login(member)
+    response = post_new(client, team, assessment.questionnaire, title="Second")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="error-summary"' in html and 'href="#id_second_draft"' in html
+    assert "“Q1 assessment” is still a draft: continue it, or tick “Start a second draft anyway”" in html
+    assert response.context["form"]["title"].value() == "Second"  # what was typed is kept
+    assert list(models.Assessment.objects.values_list("title", flat=True)) == ["Q1 assessment"]
+
+
+def test_it_starts_a_second_draft_when_asked_to(client, member, team, assessment):
+    client.force_login(member)
+    response = post_new(client, team, assessment.questionnaire, title="Second", start_from="empty", second_draft="on")
+    assert response.status_code == 302
+    assert set(models.Assessment.objects.values_list("title", flat=True)) == {"Q1 assessment", "Second"}
+
+
+def test_it_asks_nothing_more_without_a_draft(client, member, team, assessment):
+    assessment_submit(assessment=assessment, user=member)
+    client.force_login(member)
+    assert "second_draft" not in client.get(new_url(team)).content.decode()
+    assert post_new(client, team, assessment.questionnaire, start_from="copy").status_code == 302

@@ -1,10 +1,14 @@
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from assessment import models
+from assessment.pdf.context import assessment_pdf_context
+from assessment.selectors.reports import assessment_report
 
 from .helpers import text_of
 from .results_helpers import EXAMPLE_ANSWERS, answer
@@ -61,7 +65,7 @@ def test_an_item_shows_from_to_done_practices_effort_and_needs(client, member, a
     assert "Done when: In a model registry" in second
     assert "Register models before deployment – medium effort" in second
     assert "The console pages were renamed in 2024" in second  # the practice's note
-    assert "Needs first: question 1.2 (How do teams find the data they need?) at level 3 Defined" in second
+    assert "Needs first" not in second  # its need, data-discovery at 3, is item 1's: met before item 2
     third = item_text(html, 3)
     assert "Builds on Keep a data catalog" in third  # streaming-ingestion requires data-catalog
     assert "Needs first" not in third
@@ -156,3 +160,42 @@ def test_it_keeps_unused_draft_content_for_editors(client, member, questionnaire
 def test_it_needs_a_signed_in_user_for_the_practice_page(client, questionnaire_version):
     response = client.get(reverse("practice-detail", args=[questionnaire_version.pk, "data-catalog"]))
     assert response.status_code == 302
+
+
+@pytest.fixture
+def citizen_review(settings, tmp_path, full_questionnaire_version):
+    """The demo's Citizen Services "Quarterly review" (seed_demo), whose items group steps whose needs come later."""
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    return models.Assessment.objects.get(team__name="Citizen Services", title__startswith="Quarterly review")
+
+
+def test_needs_first_says_where_a_need_further_down_is_planned(client, citizen_review):
+    # Item 35 (question 7.6, Later) groups the steps to 3 and 4; the step to 4 needs 7.4 at level 3,
+    # which is item 48, below it (docs/questionnaire-format.md: items sit at their earliest step).
+    report = assessment_report(citizen_review)
+    entry = report.roadmap_entries[34]
+    assert (entry.item.position, entry.number, [(n.number, n.level) for n in entry.needs]) == (35, "7.6", [("7.4", 3)])
+    client.force_login(citizen_review.created_by)
+    html = client.get(reverse("assessment-roadmap", args=[citizen_review.pk])).content.decode()
+    needed = entry.needs[0].question.text
+    assert f"Needs first: question 7.4 ({needed}) at level 3 Defined: item 48, in Later" in item_text(html, 35)
+    assert '<a href="#item-48">item 48, in Later</a>' in html
+
+
+def test_needs_first_leaves_out_a_need_an_earlier_item_meets(client, citizen_review):
+    # Item 40 (1.7) needs 1.6 at level 3: item 39, just above it. Item 58 (5.4) needs 5.2 at 3: item 1.
+    report = assessment_report(citizen_review)
+    assert [(n.number, n.planned.position) for n in report.roadmap_entries[39].needs] == [("1.6", 39)]
+    assert report.roadmap_entries[39].needs_first == []
+    client.force_login(citizen_review.created_by)
+    html = client.get(reverse("assessment-roadmap", args=[citizen_review.pk])).content.decode()
+    assert "Needs first" not in item_text(html, 40)
+    assert "Needs first" not in item_text(html, 58)
+
+
+def test_the_pdf_says_needs_first_by_the_same_rule(citizen_review):
+    phases = assessment_pdf_context(assessment_report(citizen_review)).phases
+    items = {item.number: item for phase in phases for item in phase.entries}
+    assert items[35].needs == "question 7.4 at level 3 Defined: item 48, in Later"
+    assert items[40].needs == "" and items[58].needs == ""  # met by items 39 and 1, before them

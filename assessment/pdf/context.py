@@ -51,7 +51,7 @@ class PdfItem:
     done: str  # the text of the choice reached
     practices: list[PracticeLine]
     effort: str  # "Medium", or "Not rated" without practices
-    needs: str  # "question 1.2 at level 3 Defined", or ""
+    needs: str  # "question 1.2 at level 3 Defined: item 8, in Later", or "" (RoadmapEntry.needs_first)
 
     @property
     def practice_titles(self) -> str:
@@ -204,7 +204,10 @@ def _pdf_item(entry: RoadmapEntry) -> PdfItem:
             for practice, builds_on in entry.practice_lines
         ],
         effort=EFFORT_LABELS[item.effort] if item.effort else "Not rated",
-        needs="; ".join(f"question {need.number} at level {need.level} {need.level_name}" for need in entry.needs),
+        needs="; ".join(
+            f"question {need.number} at level {need.level} {need.level_name}: {need.where}"
+            for need in entry.needs_first
+        ),
     )
 
 

@@ -49,5 +49,14 @@ def previous_assessment(team: models.Team) -> models.Assessment | None:
     )
 
 
+def drafts_in_progress(team: models.Team) -> list[models.Assessment]:
+    """The team's drafts, latest change first, with who started them and their respondents (`panel`)."""
+    return list(
+        models.Assessment.objects.filter(team=team, status=models.Assessment.DRAFT)
+        .select_related("created_by", "panel")
+        .order_by("-updated_at", "-pk")
+    )
+
+
 def answer_count(assessment: models.Assessment) -> int:
     return models.Answer.objects.filter(assessment=assessment).count()

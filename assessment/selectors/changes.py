@@ -8,12 +8,13 @@ from typing import Any
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.presentation import answer_in_words
+from assessment.presentation import ANSWER_KIND_WORDS, answer_in_words
 from assessment.selectors.questionnaires import questionnaire_domain
 
 ADDED, CHANGED, CLEARED = "+", "~", "-"
 LEAD_DECISION = models.LEAD_DECISION
 TEAM_ANSWER = "Team answer"
+NOT_RECORDED = "Not recorded (the answer was there before this log began)"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class AnswerChange:
     old_note: str
     new_note: str
     whose: str = TEAM_ANSWER  # "Team answer", "Team answer: lead's decision", "Ana's own answer (respondent)"
+    copied: int = 0  # an entry for the answers copied when the assessment was started: how many
 
     @property
     def note_changed(self) -> bool:
@@ -46,6 +48,10 @@ def _person(user) -> str:
 
 def answer_changes(assessment: models.Assessment, *, with_respondents: bool = False) -> list[AnswerChange]:
     """Every recorded change to the assessment's answers, newest first. A fixed number of queries.
+
+    The answers copied from an earlier assessment when this one was started are
+    one entry (`copied`: how many, from which assessment), and each is the
+    "before" of its first change.
 
     With `with_respondents`, also each respondent's changes to their own answers
     (for those who may see them: access.panel_access).
@@ -92,14 +98,25 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
         )
 
     latest: dict[tuple[str, int], Any] = {}  # (whose, question id) -> its latest historical record
-    changes = []
+    changes: list[AnswerChange] = []
+    copy: list[Any] = []  # the history records of the answers copied when the assessment was started
+    copy_at = 0  # where in `changes` the copy comes
     for record, whose in records:
         line = TEAM_ANSWER if whose == LEAD_DECISION else whose
+        if line == TEAM_ANSWER and (record.history_change_reason or "").startswith(models.COPIED_FROM):
+            # One entry for the whole copy (below); each copied answer is the "before" of its first change.
+            latest[(line, record.question_id)] = record
+            copy_at = copy_at if copy else len(changes)
+            copy.append(record)
+            continue
         before = latest.get((line, record.question_id))
         if before is not None and before.history_type == CLEARED:
             before = None
         latest[(line, record.question_id)] = record
         old_value, new_value = value_of(before), value_of(record)
+        if before is None and record.history_type != ADDED:
+            # The row was there before its history: copied or imported before copies were recorded.
+            old_value = NOT_RECORDED
         old_note = before.note if before is not None else ""
         new_note = record.note if record.history_type != CLEARED else ""
         if old_value == new_value and old_note == new_note:
@@ -120,5 +137,24 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
                 whose="Team answer: lead's decision" if whose == LEAD_DECISION else whose,
             )
         )
+    if copy:
+        changes.insert(copy_at, _copy_entry(copy))
     changes.reverse()
     return changes
+
+
+def _copy_entry(copy: list[Any]) -> AnswerChange:
+    first = copy[0]
+    count = len(copy)
+    return AnswerChange(
+        when=first.history_date,
+        who=_person(first.history_user),
+        area_title="",
+        question_key="",
+        question_text=f"{count} answer{'' if count == 1 else 's'}, with their notes",
+        old_value=ANSWER_KIND_WORDS[domain.UNANSWERED],
+        new_value=first.history_change_reason,
+        old_note="",
+        new_note="",
+        copied=count,
+    )

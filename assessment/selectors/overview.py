@@ -23,6 +23,11 @@ class HomeTeam:
     assessments: list[dict]
     can_write: bool
 
+    @property
+    def draft(self) -> models.Assessment | None:
+        """The draft changed last, which the home page offers to continue before starting another."""
+        return next((row["assessment"] for row in self.assessments if not row["assessment"].is_submitted), None)
+
 
 def assessment_scores(assessments: list[models.Assessment]) -> dict[int, AssessmentScore]:
     """Score of each assessment, keyed by its pk. Assessments need their questionnaire selected."""

@@ -30,12 +30,20 @@ def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class NeedLine:
-    """A need of an item that the answers do not meet yet."""
+    """A need of an item that the answers do not meet yet, and the item of the roadmap that meets it."""
 
     question: domain.Question
     number: str
     level: int
     level_name: str
+    planned: RoadmapItem | None = None  # the item whose steps reach the level; None: not on the roadmap
+
+    @property
+    def where(self) -> str:
+        """Where the roadmap meets the need, as the page and the PDF say it: "item 48, in Later"."""
+        if self.planned is None:
+            return "not on this roadmap (above its area's target)"
+        return f"item {self.planned.position}, in {PHASE_TITLES[self.planned.phase]}"
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,17 @@ class RoadmapEntry:
     done: str  # the text of the choice at the item's `to` level: its definition of done
     practices: list[domain.Practice]
     builds_on: dict[str, list[domain.Practice]]  # practice id -> what it requires ("builds on")
-    needs: list[NeedLine]
+    needs: list[NeedLine]  # every unmet need (the CSV export lists them all)
+
+    @property
+    def needs_first(self) -> list[NeedLine]:
+        """The needs the pages and the PDF show as "Needs first": those no earlier item meets.
+
+        Items group a question's steps at the place of its earliest step, so a
+        need of a later step can be met by an item further down; one that an
+        earlier item meets is already done by the time this item is reached.
+        """
+        return [need for need in self.needs if need.planned is None or need.planned.position > self.item.position]
 
     @property
     def practice_lines(self) -> list[tuple[domain.Practice, list[domain.Practice]]]:
@@ -99,7 +117,11 @@ class AssessmentReport:
             _, needed = self.questions_by_key[need.question_key]
             needs.append(
                 NeedLine(
-                    needed, self.question_numbers[need.question_key], need.level, questionnaire.level_name(need.level)
+                    needed,
+                    self.question_numbers[need.question_key],
+                    need.level,
+                    questionnaire.level_name(need.level),
+                    self.item_reaching.get((need.question_key, need.level)),
                 )
             )
         return RoadmapEntry(
@@ -119,6 +141,11 @@ class AssessmentReport:
 
     def entries_in(self, phase: str) -> list[RoadmapEntry]:
         return [entry for entry in self.roadmap_entries if entry.item.phase == phase]
+
+    @cached_property
+    def item_reaching(self) -> dict[tuple[str, int], RoadmapItem]:
+        """(question key, level) -> the roadmap item with the step that reaches that level."""
+        return {(item.question_key, level): item for item in self.roadmap for level in item.steps}
 
     @cached_property
     def questions_by_key(self) -> dict[str, tuple[domain.Area, domain.Question]]:

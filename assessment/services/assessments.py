@@ -152,7 +152,15 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user:
                 answered_by=user,
             )
         )
-    models.Answer.objects.bulk_create(copied)
+    # Their history says where they came from: the change log shows them as one copy, and the first
+    # change to a copied answer has the copied answer as its "before".
+    bulk_create_with_history(
+        copied,
+        models.Answer,
+        default_user=user,
+        default_change_reason=f"{models.COPIED_FROM}“{source.title}”"[:100],
+        default_date=timezone.now(),
+    )
 
 
 def questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from assessment.access import assessment_for_user, team_for_user
 from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
 from assessment.presentation import answer_in_words
-from assessment.selectors.assessments import answer_count, area_targets, previous_assessment
+from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
 from assessment.selectors.questionnaires import (
     default_questionnaire_versions,
     published_versions,
@@ -64,6 +64,7 @@ def assessment_new(request, team_id):
             return redirect("assessment-new", team_id=team.pk)
     questionnaire = questionnaire_domain(version)
     previous = previous_assessment(team)
+    drafts = drafts_in_progress(team)
     initial_targets = {}
     if previous is not None:
         initial_targets = area_targets(previous)
@@ -74,7 +75,9 @@ def assessment_new(request, team_id):
         "questionnaire": questionnaire,
         "previous": previous,
         "initial_targets": initial_targets,
+        "draft": drafts[0] if drafts else None,
     }
+    status = 200
     if request.method == "POST":
         form = AssessmentNewForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -100,6 +103,7 @@ def assessment_new(request, team_id):
                 else:
                     messages.success(request, "Assessment started. Your answers are saved every time you move on.")
                 return redirect("assessment-resume", assessment_id=assessment.pk)
+        status = 400  # the form again, with what is wrong at each field: nothing was created
     else:
         form = AssessmentNewForm(initial={"title": default_title()}, **form_kwargs)
     return render(
@@ -111,7 +115,10 @@ def assessment_new(request, team_id):
             "version": version,
             "questionnaire": questionnaire,
             "published": published if len(published) > 1 else [],
+            "drafts": drafts,
+            "previous": previous,
         },
+        status=status,
     )
 
 

@@ -220,7 +220,7 @@ def test_it_shows_an_error_summary_that_links_to_the_field(page, live_server, me
 def test_it_works_without_javascript(page_without_js, live_server, member, assessment):
     page = page_without_js
     login(page, live_server, member)
-    page.get_by_role("link", name="Continue").click()
+    page.get_by_role("link", name="Continue “Q1 assessment” for Data Platform").click()  # the team's primary action
     page.wait_for_url(f"{live_server.url}/assessments/{assessment.pk}/areas/data/")
     page.get_by_label("Defined: A documented shared pipeline").check()
     page.get_by_label("Note or evidence (optional)").first.fill("Ask Sam")
