@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.db import OperationalError
 
+from assessment.views import errors
 from tests.helpers import REPO, free_port, gunicorn_start, manage_py, production_env, server_wait_until_up
 
 # A short busy timeout for the server under test, so that a lock held longer is quick to show.
@@ -170,6 +172,20 @@ def test_a_lock_held_past_the_busy_timeout_answers_try_again_and_saves_nothing(a
     assert lead.post(path, form).status_code == 302
     assert notes_saved(app_server["database"], draft) == {"must not be half saved"}
     assert "Traceback" not in app_server["log"].read_text()
+
+
+def test_a_lock_timeout_outside_a_view_gets_the_try_again_page_too(rf, db):
+    """A session saved after the view, for instance: Django's handler500 sees the error, not the middleware."""
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = errors.server_error(rf.post("/assessments/1/areas/data/"))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert b"Nothing was saved" in response.content
+    try:
+        raise OperationalError("no such table: assessment_answer")
+    except OperationalError:
+        assert errors.server_error(rf.get("/")).status_code == 500
 
 
 @pytest.mark.slow
