@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # SQLite's "database is locked" from a view: the "try again" page (503), not a 500.
+    "assessment.views.errors.DatabaseBusyMiddleware",
     # Axes must come last: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,6 +87,18 @@ DATABASES = {
         conn_max_age=envint("CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a small team and its report worker at once. WAL lets reads go on
+    # while one connection writes; IMMEDIATE takes the write lock when a transaction starts, so a
+    # transaction that read first never has to upgrade its lock (SQLite refuses that at once,
+    # "database is locked", instead of waiting); `timeout` is how long a writer waits for the lock.
+    # A wait that still runs out is the "try again" page (assessment/views/errors.py), never a 500.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "timeout": envint("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -9,7 +9,7 @@ import pytest
 from assessment import models
 from assessment.sso.discovery import forget_provider_documents
 from tests.helpers import DATA, REPO, load_questionnaire_file, make_user, team_user
-from tests.sso_helpers import provider_start, provider_stop, settings_from_environment, sso_environment
+from tests.sso_helpers import provider_start, provider_stop, sso_environment, sso_settings_apply
 
 
 @pytest.fixture
@@ -131,14 +131,7 @@ def oidc_provider():
 def sso_on(settings, oidc_provider):
     """Single sign-on on, against the test provider; returns the provider."""
     oidc_provider.setup()
-    made = settings_from_environment(sso_environment(oidc_provider))
-    for name, value in made.items():
-        if name.startswith("OIDC_") or name in (
-            "AUTHENTICATION_BACKENDS",
-            "LOCAL_PASSWORDS",
-            "CONTENT_SECURITY_POLICY",
-        ):
-            setattr(settings, name, value)
+    sso_settings_apply(settings, sso_environment(oidc_provider))
     forget_provider_documents()
     yield oidc_provider
     forget_provider_documents()

@@ -5,6 +5,11 @@ never from one another or from a conftest.
 """
 
 import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -68,6 +73,40 @@ def production_env(**extra) -> dict[str, str]:
         "DATABASE_URL": "postgres://mlready:not-a-real-password@db.invalid:5432/mlready",
     }
     return production_settings_env(**(deployment | extra))
+
+
+def manage_py(env: dict[str, str], *args: str, timeout: int = 300) -> str:
+    """Run `manage.py` in a process of its own with `env`; its output, or the test fails showing why."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def gunicorn_start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """gunicorn with config/gunicorn.conf.py and one worker on 127.0.0.1:`port`, its output into `log`."""
+    server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_ACCESS_LOG": ""}
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=REPO,
+        env=server_env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def server_wait_until_up(port: int, server: subprocess.Popen, log: Path) -> None:
+    """Wait until the server started on `port` answers /healthz; fail with its log if it exits or never does."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"server on {port} exited:\n{log.read_text()}"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise AssertionError(f"server on {port} did not answer:\n{log.read_text()}")
 
 
 def portfolio_teams_bulk(*, agency, divisions, templates, start, count):

@@ -92,6 +92,18 @@ def settings_from_environment(environ: dict) -> dict:
     return {name: getattr(module, name) for name in dir(module) if name.isupper()}
 
 
+def sso_settings_apply(settings, environ: dict) -> None:
+    """Set the single sign-on settings that config/settings.py makes from `environ` (pytest-django's `settings`)."""
+    made = settings_from_environment(environ)
+    for name, value in made.items():
+        if name.startswith("OIDC_") or name in (
+            "AUTHENTICATION_BACKENDS",
+            "LOCAL_PASSWORDS",
+            "CONTENT_SECURITY_POLICY",
+        ):
+            setattr(settings, name, value)
+
+
 def sso_environment(provider: TestProvider, **extra) -> dict:
     return {
         "OIDC_ISSUER": provider.issuer,

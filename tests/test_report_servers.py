@@ -8,9 +8,7 @@ test and dropped after it.
 
 import json
 import os
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,6 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.helpers import free_port, production_env
+from tests.helpers import gunicorn_start as start_server
+from tests.helpers import manage_py as manage
+from tests.helpers import server_wait_until_up as wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -79,25 +80,6 @@ def shared_database(tmp_path):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(env, *args, timeout=300) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert result.returncode == 0, f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-def start_server(env, port, log: Path) -> subprocess.Popen:
-    server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_ACCESS_LOG": ""}
-    return subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=REPO,
-        env=server_env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-
-
 def get(port, path, session) -> tuple[int, bytes]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={session}"})
     try:
@@ -105,18 +87,6 @@ def get(port, path, session) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
-
-
-def wait_until_up(port, server, log: Path):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"server on {port} exited:\n{log.read_text()}"
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise AssertionError(f"server on {port} did not answer:\n{log.read_text()}")
 
 
 def test_a_report_rendered_once_is_served_by_both_servers(tmp_path, shared_database):

@@ -1,10 +1,11 @@
-"""The provider's discovery document and signing keys, fetched with a timeout and kept for a while.
+"""The provider's discovery document and signing keys, fetched within the page's deadline and kept for a while.
 
 mozilla-django-oidc expects every endpoint in settings; reading them from
 `<issuer>/.well-known/openid-configuration` instead means an agency configures
 only its issuer. Both documents are kept in the process for an hour; the keys
 are fetched again at once when a token names a key we have not seen (the
-provider rotated its keys).
+provider rotated its keys). Fetches go through exchange.provider_request: one
+deadline for the whole page, and no new fetch for a while after a failure.
 """
 
 from __future__ import annotations
@@ -15,18 +16,18 @@ import time
 import requests
 from django.conf import settings
 
+from assessment.sso.exchange import ProviderUnavailable, forget_provider_failures, provider_request
+
+__all__ = ["ProviderUnavailable", "forget_provider_documents", "provider_configuration", "provider_signing_keys"]
+
 MAX_AGE_SECONDS = 3600
 _lock = threading.Lock()
 _cache: dict[str, tuple[float, dict]] = {}
 
 
-class ProviderUnavailable(Exception):
-    """The provider could not be reached, or answered with something that is not its configuration."""
-
-
 def _get_json(url: str) -> dict:
+    response = provider_request("GET", url, headers={"Accept": "application/json"})
     try:
-        response = requests.get(url, timeout=settings.OIDC_TIMEOUT, headers={"Accept": "application/json"})
         response.raise_for_status()
         document = response.json()
     except (requests.RequestException, ValueError) as error:
@@ -74,6 +75,7 @@ def provider_signing_keys(*, refresh: bool = False) -> list[dict]:
 
 
 def forget_provider_documents():
-    """Drop what is kept (tests, or after the provider's configuration changed)."""
+    """Drop what is kept, and any recent failure (tests, or after the provider's configuration changed)."""
     with _lock:
         _cache.clear()
+    forget_provider_failures()

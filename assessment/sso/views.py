@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from assessment.sso.discovery import ProviderUnavailable, provider_configuration
+from assessment.sso.exchange import provider_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ def logout(request):
     after = resolve_url(settings.LOGOUT_REDIRECT_URL)
     if settings.OIDC_ENABLED and id_token:
         try:
-            end_session = provider_configuration().get("end_session_endpoint")
+            with provider_deadline():
+                end_session = provider_configuration().get("end_session_endpoint")
         except ProviderUnavailable:
             end_session = None
         if end_session:
@@ -109,7 +111,8 @@ class ProviderSignInView(OIDCAuthenticationRequestView):
     def get(self, request):
         _sso_enabled_or_404()
         try:
-            self.OIDC_OP_AUTH_ENDPOINT = provider_configuration()["authorization_endpoint"]
+            with provider_deadline():
+                self.OIDC_OP_AUTH_ENDPOINT = provider_configuration()["authorization_endpoint"]
         except ProviderUnavailable as error:
             logger.warning("single sign-on: discovery failed: %s", error)
             return _unreachable(request)
@@ -157,7 +160,9 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
                 status=400,
             )
         try:
-            return super().get(request)
+            # Discovery, token, keys and user info: the whole exchange within OIDC_TIMEOUT_SECONDS.
+            with provider_deadline():
+                return super().get(request)
         except SuspiciousOperation as error:  # includes TokenRejected
             logger.warning("single sign-on: %s", error)
             return sso_failure(

@@ -1,6 +1,15 @@
 """Error pages in the site's layout, so a visitor always has a way back."""
 
+import logging
+import sys
+
+from django.db import OperationalError
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+# How long the "try again" page asks a client to wait before repeating the request.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def _error(request, status, title, message):
@@ -20,7 +29,48 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its `except`: a lock that outlived the busy timeout outside a view
+    # (a session saved after the view) still gets the "try again" page.
+    if database_is_locked(sys.exc_info()[1]):
+        return database_busy(request)
     return _error(request, 500, "Something went wrong", "The error has been logged. Please try again later.")
+
+
+def database_is_locked(error: BaseException | None) -> bool:
+    """Whether `error` is SQLite's "database is locked": another writer held the lock past the busy timeout."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
+def database_busy(request):
+    """The "try again" page (503, Retry-After): the transaction was rolled back, so nothing was saved."""
+    logger.warning("database is locked: %s %s answered 503 (try again)", request.method, request.path)
+    response = _error(
+        request,
+        503,
+        "The database is busy: try again",
+        "Nothing was saved: too many changes were being written at the same moment, and this one waited too "
+        "long for its turn. Go back, check what you entered and send it again in a few seconds.",
+    )
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """Answers a view that ran into "database is locked" with the "try again" page instead of a 500.
+
+    Also in development (DEBUG on), where Django would show its traceback page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if database_is_locked(exception):
+            return database_busy(request)
+        return None
 
 
 def csrf_failure(request, reason=""):
