@@ -238,7 +238,8 @@ def test_make_runs_server_and_worker_serve_two_savers_and_a_submitter_at_once(tm
         person = Person(origin, seeded["sessions"]["starter"])
         for i in range(4):
             start = person.post(
-                f"/teams/{seeded['team']}/assessments/new/", {"title": f"Quarter {i}", "start_from": "empty"}
+                f"/teams/{seeded['team']}/assessments/new/",
+                {"title": f"Quarter {i}", "start_from": "empty", "second_draft": "on"},
             )
             record("start", start)
             assessment = int(re.search(r"/assessments/(\d+)/", start.headers["Location"]).group(1))
