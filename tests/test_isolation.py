@@ -80,6 +80,7 @@ AGREED = {
     "respondent-submit": {"assessment_id": 1},
     "assessment-disagreements": {"assessment_id": 1},
     "assessment-reconcile": {"assessment_id": 1, "area_key": "data"},
+    "assessment-panel-lead": {"assessment_id": 1},
 }
 
 

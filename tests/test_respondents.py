@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessment import models
+from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.services.assessments import AnswerInput, AnswerInvalid
 from assessment.services.respondents import (
     PanelNotAllowed,
@@ -81,6 +82,14 @@ def answered(opened, ana, ben):
     return opened
 
 
+@pytest.fixture
+def submitted(answered, ana, ben):
+    """Ana and Ben have submitted their responses: the lead and they see them now."""
+    for user in (ana, ben):
+        respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
+    return answered
+
+
 def question(assessment, key):
     return models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
 
@@ -115,12 +124,15 @@ def test_each_respondent_answers_on_their_own(answered, ana, ben):
 
 
 @pytest.mark.django_db
-def test_a_respondent_sees_the_others_only_after_submitting(answered, ana):
+def test_a_respondent_sees_the_others_only_after_submitting(answered, ana, ben):
     client = client_for(ana)
     assert client.get(url("assessment-disagreements", answered)).status_code == 403
     assert client.post(url("respondent-submit", answered)).status_code == 302
     response = client.get(url("assessment-disagreements", answered))
-    assert response.status_code == 200 and "We have Kinesis" in response.content.decode()
+    # Ben has not submitted: his answers and note are his alone, even for a respondent who has.
+    assert response.status_code == 200 and "We have Kinesis" not in response.content.decode()
+    assert client_for(ben).post(url("respondent-submit", answered)).status_code == 302
+    assert "We have Kinesis" in client.get(url("assessment-disagreements", answered)).content.decode()
     # A submitted response is locked.
     response = client.post(url("respondent-area", answered, area_key="data"), area_post("level-5", "level-3"))
     assert response.status_code == 302
@@ -128,21 +140,21 @@ def test_a_respondent_sees_the_others_only_after_submitting(answered, ana):
 
 
 @pytest.mark.django_db
-def test_the_disagreement_view_puts_the_widest_spread_first(answered, member):
-    response = client_for(member).get(url("assessment-disagreements", answered))
+def test_the_disagreement_view_puts_the_widest_spread_first(submitted, member):
+    response = client_for(member).get(url("assessment-disagreements", submitted))
     assert response.status_code == 200
     page = text_of(response)
     first, second = page.index("How does your organization collect streaming data"), page.index("How do teams find")
     assert first < second
-    assert "Spread: 3 levels · Flag: respondents are 3 levels apart" in page
-    assert "Spread: 0 levels" in page
+    assert "Spread: 3 levels (2 of 2 submitted responses gave a level) · Flag: respondents are 3 levels apart" in page
+    assert "Spread: 0 levels (2 of 2 submitted responses gave a level)" in page
     assert "Ana Engineer Level 1 (Initial) Only scripts" in page
 
 
 @pytest.mark.django_db
-def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(answered, member):
+def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(submitted, member):
     client = client_for(member)
-    page = client.get(url("assessment-reconcile", answered, area_key="data")).content.decode()
+    page = client.get(url("assessment-reconcile", submitted, area_key="data")).content.decode()
     # Median of 1 and 4, rounded down: 2; with a note because the spread is 3.
     assert re.search(r'value="level-2"[^>]*checked|checked[^>]*value="level-2"', page)
     assert "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down." in page
@@ -154,14 +166,14 @@ def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(answer
         "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down.",
         **{f"shown_{k}": v for k, v in shown.items()},
     )
-    assert client.post(url("assessment-reconcile", answered, area_key="data"), data).status_code == 302
-    team = {a.question.key: a for a in answered.answers.select_related("question", "choice")}
+    assert client.post(url("assessment-reconcile", submitted, area_key="data"), data).status_code == 302
+    team = {a.question.key: a for a in submitted.answers.select_related("question", "choice")}
     assert team["streaming-data"].choice.level == 2 and team["streaming-data"].answered_by == member
     assert "spread 3" in team["streaming-data"].note
     decision = models.TeamAnswerDecision.objects.get(question__key="streaming-data")
     assert decision.decided_by == member and decision.spread == 3
     assert decision.responses == {"Ana Engineer": 1, "Ben Security": 4}
-    results = text_of(client.get(url("assessment-results", answered)))
+    results = text_of(client.get(url("assessment-results", submitted)))
     assert "Data Ingestion and Preparation 50% 1 of 2" in results
 
 
@@ -174,26 +186,26 @@ def test_only_the_lead_reconciles(answered, ana):
 
 
 @pytest.mark.django_db
-def test_readers_see_individual_answers_only_when_the_lead_shares_them(answered, member, viewer, executive, ana, ben):
+def test_readers_see_individual_answers_only_when_the_lead_shares_them(submitted, member, viewer, executive, ana, ben):
     for reader in (viewer, executive):
-        assert client_for(reader).get(url("assessment-disagreements", answered)).status_code == 403
-        results = text_of(client_for(reader).get(url("assessment-results", answered)))
+        assert client_for(reader).get(url("assessment-disagreements", submitted)).status_code == 403
+        results = text_of(client_for(reader).get(url("assessment-results", submitted)))
         assert "Agreement by area" in results and "Only scripts" not in results
-    memberships = models.Membership.objects.filter(team=answered.team, user__in=[ana, ben])
+    memberships = models.Membership.objects.filter(team=submitted.team, user__in=[ana, ben])
     client_for(member).post(
-        url("assessment-respondents", answered),
+        url("assessment-respondents", submitted),
         {"respondents": [m.pk for m in memberships], "share_individual_answers": "on"},
     )
     for reader in (viewer, executive):
-        response = client_for(reader).get(url("assessment-disagreements", answered))
+        response = client_for(reader).get(url("assessment-disagreements", submitted))
         assert response.status_code == 200 and "Only scripts" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_a_respondent_who_leaves_the_team_keeps_their_answers_as_a_former_member(answered, member, ana):
+def test_a_respondent_who_leaves_the_team_keeps_their_answers_as_a_former_member(submitted, member, ana):
     models.Membership.objects.filter(user=ana).delete()
-    assert client_for(ana).get(url("respondent-area", answered, area_key="data")).status_code == 404
-    page = text_of(client_for(member).get(url("assessment-disagreements", answered)))
+    assert client_for(ana).get(url("respondent-area", submitted, area_key="data")).status_code == 404
+    page = text_of(client_for(member).get(url("assessment-disagreements", submitted)))
     assert "Ana Engineer (former member) Level 1 (Initial) Only scripts" in page
 
 
@@ -295,8 +307,8 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
     # Sharing is off: the levels without the names.
     assert "1.1 How does your organization collect streaming data for ML?: spread 3; levels 1, 4" in text
     assert "Ana Engineer" not in text
-    models.RespondentPanel.objects.filter(assessment=reconciled).update(share_individual_answers=True)
-    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    # For those who see each respondent's answers (the lead, say), with the names.
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled), audience=SEES_ANSWERS)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "spread 3; levels Ana Engineer 1, Ben Security 4" in text
 
@@ -409,8 +421,9 @@ def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys,
 
 @pytest.mark.django_db
 def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
-    answered, member, django_assert_max_num_queries
+    submitted, member, django_assert_max_num_queries
 ):
+    answered = submitted
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -433,6 +446,7 @@ def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
             user=user,
             answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")],
         )
+        respondent_submit(respondent=respondent, user=user)
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(page)
     assert response.status_code == 200 and response.content.decode().count("More") >= 4

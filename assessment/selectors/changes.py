@@ -48,7 +48,8 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
     """Every recorded change to the assessment's answers, newest first. A fixed number of queries.
 
     With `with_respondents`, also each respondent's changes to their own answers
-    (for those who may see them: access.panel_access).
+    (for those who may see them: access.panel_access), once they have submitted
+    their response: until then their answers are theirs alone.
     """
     questionnaire = questionnaire_domain(assessment.questionnaire)
     questions = {
@@ -69,7 +70,9 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
         .order_by("history_date", "history_id")
     ]
     if with_respondents:
-        names = dict(models.Respondent.objects.filter(assessment=assessment).values_list("pk", "name"))
+        names = dict(
+            models.Respondent.objects.filter(assessment=assessment, submitted_at__isnull=False).values_list("pk", "name")
+        )
         respondent_records = models.RespondentAnswer.history.filter(respondent_id__in=names).select_related(
             "history_user"
         )

@@ -1,5 +1,6 @@
 """Error pages in the site's layout, so a visitor always has a way back."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 
@@ -12,7 +13,9 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return _error(request, 403, "Not allowed", "You are not allowed to do this.")
+    # A refusal raised with a reason (PermissionDenied("...")) says why; nothing else is shown of it.
+    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return _error(request, 403, "Not allowed", reason or "You are not allowed to do this.")
 
 
 def bad_request(request, exception=None):
