@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 
 from assessment import models
-from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.services.assessments import AnswerInput, AnswerInvalid
 from assessment.services.respondents import (
     PanelNotAllowed,
@@ -18,7 +17,7 @@ from assessment.services.respondents import (
     respondent_submit,
     team_answers_decide,
 )
-from tests.helpers import team_user, text_of
+from tests.helpers import row_text, team_user, text_of
 
 
 def url(name, assessment, **kwargs):
@@ -297,6 +296,7 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
 
     from pypdf import PdfReader
 
+    from assessment.access import SEES_ANSWERS
     from assessment.pdf.render import assessment_pdf
     from assessment.selectors.reports import assessment_report
 
@@ -450,3 +450,194 @@ def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(page)
     assert response.status_code == 200 and response.content.decode().count("More") >= 4
+
+
+# --- Issue 25, point 2: until a respondent submits, nobody else sees their answers ------------------
+
+LEAD_NOTE = "LEAD PRIVATE DRAFT NOTE"
+
+
+@pytest.fixture
+def lead_not_submitted(assessment, member, ben):
+    """The issue's steps: the lead opens the draft to themselves and a viewer; the lead answers 1.1
+    "Optimized" with a note and saves without submitting; the viewer answers and submits."""
+    panel_open(assessment=assessment, lead=member, users=[member, ben])
+    lead_client = client_for(member)
+    lead_client.post(url("respondent-area", assessment, area_key="data"), area_post("level-5", "", LEAD_NOTE))
+    assert models.RespondentAnswer.objects.filter(note=LEAD_NOTE).exists()
+    client_for(ben).post(url("respondent-area", assessment, area_key="data"), area_post("level-1", "level-3", "Ben's"))
+    respondent_submit(respondent=models.Respondent.objects.get(user=ben), user=ben)
+    return assessment
+
+
+@pytest.mark.django_db
+def test_it_shows_nobody_the_leads_unsubmitted_answer_and_note(lead_not_submitted, ben, viewer):
+    for reader in (ben, viewer):
+        client = client_for(reader)
+        for name in ("assessment-disagreements", "assessment-export-json", "assessment-changes", "assessment-results"):
+            page = html.unescape(client.get(url(name, lead_not_submitted)).content.decode())
+            assert LEAD_NOTE not in page, (reader, name)
+            assert "Optimized" not in page and "spread 4" not in page.lower(), (reader, name)
+    page = html.unescape(text_of(client_for(ben).get(url("assessment-disagreements", lead_not_submitted))))
+    assert "1 of 2 respondents have submitted" in page
+    assert "Ben Security Level 1 (Initial) Ben's" in page
+
+
+@pytest.mark.django_db
+def test_one_submitted_answer_has_no_spread_and_no_agreement_of_100_percent(lead_not_submitted, ben):
+    client = client_for(ben)
+    page = text_of(client.get(url("assessment-disagreements", lead_not_submitted)))
+    assert "No spread: only one response gave a level (1 of 1 submitted response gave a level)" in page
+    assert "Spread: 0 levels" not in page
+    results = text_of(client.get(url("assessment-results", lead_not_submitted)))
+    assert "counted from 1 of 2 responses" in results
+    assert "Data Ingestion and Preparation Not yet: no question has two levels 0 of 0" in results
+    assert "100%" not in row_text(
+        client.get(url("assessment-results", lead_not_submitted)), "Data Ingestion and Preparation"
+    )
+
+
+@pytest.mark.django_db
+def test_a_respondent_who_has_not_submitted_sees_no_agreement_figures(answered, ana, ben):
+    respondent_submit(respondent=models.Respondent.objects.get(user=ben), user=ben)
+    client = client_for(ana)
+    results = text_of(client.get(url("assessment-results", answered)))
+    assert "Agreement by area" not in results and "spread of 2 levels" not in results
+    assert "once you have submitted your own response" in results
+    data = client.get(url("assessment-export-json", answered)).json()["respondents"]
+    assert "agreement" not in data and "We have Kinesis" not in json.dumps(data)
+
+
+@pytest.mark.django_db
+def test_the_draft_pdf_is_stored_and_served_per_audience(submitted, member, ana, viewer):
+    """Each asker gets the report of their own audience; a respondent who has not submitted sees no levels."""
+    from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
+    from tests.urlwalk import body_text
+
+    models.Respondent.objects.filter(user=ana).update(submitted_at=None)  # Ana has not submitted after all
+    models.Assessment.objects.filter(pk=submitted.pk).update(updated_at=submitted.updated_at)
+
+    def pdf_for(user):
+        response = client_for(user).get(url("assessment-pdf", submitted))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        return " ".join(body_text(response).split())
+
+    assert client_for(ana).get(url("assessment-disagreements", submitted)).status_code == 403
+    ana_pdf = pdf_for(ana)
+    assert "Agreement between respondents" not in ana_pdf and "spread" not in ana_pdf.lower()
+    for reader in (member, viewer):  # Ana's answer is hers alone for them too: Ben's level has no spread
+        assert "levels 1, 4" not in pdf_for(reader) and "Ben Security 4" not in pdf_for(reader)
+    audiences = set(models.StoredReport.objects.filter(assessment=submitted).values_list("audience", flat=True))
+    assert audiences == {NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER}
+    # Once she submits, the lead's report names who answered what; the viewer's gives the levels alone.
+    respondent_submit(respondent=models.Respondent.objects.get(user=ana), user=ana)
+    assert "spread 3; levels Ana Engineer 1, Ben Security 4" in pdf_for(member)
+    viewer_pdf = pdf_for(viewer)
+    assert "spread 3; levels 1, 4" in viewer_pdf and "Ana Engineer 1" not in viewer_pdf
+
+
+@pytest.mark.django_db
+def test_only_the_lead_sets_team_answers_while_the_draft_is_open_to_respondents(submitted, member, ana):
+    client = client_for(ana)
+    page = text_of(client.get(url("assessment-area", submitted, area_key="data")))
+    assert "its team answers are set only by the lead" in page
+    assert (
+        'name="answer_streaming-data"'
+        not in client.get(url("assessment-area", submitted, area_key="data")).content.decode()
+    )
+    response = client.post(url("assessment-area", submitted, area_key="data"), area_post("level-5", "level-5"))
+    assert response.status_code == 403 and "set only by the lead" in text_of(response)
+    assert not submitted.answers.exists()
+    from assessment.services.assessments import TeamAnswersByLead, answers_save
+
+    with pytest.raises(TeamAnswersByLead):
+        answers_save(assessment=submitted, user=member, answers=[AnswerInput("streaming-data", "choice", level=5)])
+    # The lead's page points to the reconciliation, where each decision is recorded.
+    assert "Set the team answers to this area" in text_of(
+        client_for(member).get(url("assessment-area", submitted, area_key="data"))
+    )
+
+
+@pytest.mark.django_db
+def test_a_member_takes_over_as_lead_when_the_lead_leaves(submitted, member, ana, ben, team_manager):
+    client = client_for(ana)
+    response = client.post(url("assessment-panel-lead", submitted))
+    assert response.status_code == 403 and "is still the lead" in text_of(response)
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == member
+    models.Membership.objects.filter(user=member).delete()
+    assert "Take over as lead" in text_of(client.get(url("assessment-respondents", submitted)))
+    assert client.post(url("assessment-panel-lead", submitted)).status_code == 302
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == ana
+    change = models.PanelLeadChange.objects.get()
+    assert (change.previous_lead, change.lead_name, change.changed_by) == ("Mia Member", "Ana Engineer", ana)
+    assert "Ana Engineer took over from Mia Member" in text_of(client.get(url("assessment-respondents", submitted)))
+    assert client.get(url("assessment-reconcile", submitted, area_key="data")).status_code == 200
+    # A team manager of the agency names another lead; a viewer cannot lead.
+    from assessment.services.respondents import panel_lead_take_over
+
+    with pytest.raises(PanelNotAllowed, match="not a member of the team"):
+        panel_lead_take_over(assessment=submitted, lead=ben, by=team_manager)
+    carol = team_user(submitted.team, "carol", first_name="Carol", last_name="Member")
+    panel_lead_take_over(assessment=submitted, lead=carol, by=team_manager)
+    assert models.PanelLeadChange.objects.last().changed_by_name == "Max Manager"
+    with pytest.raises(PanelNotAllowed, match="Only a team manager"):
+        panel_lead_take_over(assessment=submitted, lead=carol, by=ana)
+
+
+# --- Issue 25, point 3: reconciliation starts from the respondents' median ----------------------------
+
+
+@pytest.fixture
+def copied_draft(team, member, ana, ben, questionnaire_version):
+    """A draft started the default way (copied from the last assessment, both answers at 3), opened to Ana and Ben."""
+    from assessment.services.assessments import answers_save, assessment_create, assessment_submit
+
+    last = assessment_create(team=team, version=questionnaire_version, title="Last quarter", user=member)
+    answers_save(
+        assessment=last,
+        user=member,
+        answers=[AnswerInput("streaming-data", "choice", level=3), AnswerInput("data-discovery", "choice", level=3)],
+    )
+    assessment_submit(assessment=last, user=member)
+    draft = assessment_create(
+        team=team, version=questionnaire_version, title="This quarter", user=member, copy_from=last
+    )
+    assert draft.answers.count() == 2
+    panel_open(assessment=draft, lead=member, users=[ana, ben])
+    for user, streaming, discovery in ((ana, 4, 1), (ben, 1, 3)):
+        respondent_answers_save(
+            respondent=models.Respondent.objects.get(user=user, assessment=draft),
+            user=user,
+            answers=[
+                AnswerInput("streaming-data", "choice", level=streaming),
+                AnswerInput("data-discovery", "choice", level=discovery),
+            ],
+        )
+        respondent_submit(respondent=models.Respondent.objects.get(user=user, assessment=draft), user=user)
+    return draft
+
+
+def checked_value(page, question_key):
+    match = re.search(rf'<input[^>]*name="answer_{question_key}"[^>]*value="([^"]+)"[^>]*checked', page)
+    return match and match.group(1)
+
+
+@pytest.mark.django_db
+def test_reconciliation_starts_from_the_median_not_the_copied_answer(copied_draft, member):
+    client = client_for(member)
+    page = client.get(url("assessment-reconcile", copied_draft, area_key="data")).content.decode()
+    # Streaming: 4 and 1, median 2 (not the copied 3), with the note; discovery: 1 and 3, median 2,
+    # which the question does not offer (1, 3, 5): down to 1.
+    assert checked_value(page, "streaming-data") == "level-2"
+    assert checked_value(page, "data-discovery") == "level-1"
+    assert "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down." in page
+    assert "Respondents disagreed (spread 2; levels 1, 3)." in page
+    assert page.count("Last assessment: Level 3 (Defined)") == 2
+    # The lead decides 3 for streaming: from then on the page starts from that decision, with nothing beside.
+    team_answers_decide(
+        assessment=copied_draft, user=member, answers=[AnswerInput("streaming-data", "choice", level=3, note="Kept")]
+    )
+    page = client.get(url("assessment-reconcile", copied_draft, area_key="data")).content.decode()
+    assert checked_value(page, "streaming-data") == "level-3"
+    assert checked_value(page, "data-discovery") == "level-1"
+    assert page.count("Last assessment:") == 1

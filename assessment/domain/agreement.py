@@ -65,7 +65,12 @@ class QuestionAgreement:
 
     @property
     def suggested_level(self) -> int | None:
-        return median_rounded_down(self.levels)
+        """The median level rounded down, and down again to a level the question offers (1 and 3 of 1, 3, 5: 1)."""
+        median = median_rounded_down(self.levels)
+        if median is None:
+            return None
+        offered = [c.level for c in self.question.choices if c.level <= median]
+        return max(offered) if offered else median
 
 
 def median_rounded_down(levels: list[int]) -> int | None:
