@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from assessment.domain import model as domain
 from assessment.domain.roadmap import RoadmapItem
@@ -243,7 +244,7 @@ def respondents_to_dict(assessment, agreement, *, audience: str) -> dict:
         # Decisions recorded before responses were counted only once submitted may hold unsubmitted ones.
         responses = {name: value for name, value in decision.responses.items() if name in submitted}
         levels = [value for value in responses.values() if isinstance(value, int)]
-        item = {
+        item: dict[str, Any] = {
             "question": decision.question.key,
             "decided_by": decision.decided_by.get_username() if decision.decided_by else None,
             "decided_at": decision.decided_at.isoformat(),

@@ -306,10 +306,15 @@ def test_it_lets_a_viewer_change_nothing(zebra):
 
 @pytest.mark.django_db
 def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
-    """The control for the viewer test: the same submission by a member does change the answers."""
+    """The control for the viewer test: the same submission by a member does change the answers.
+
+    The Zebra draft is open to respondents, so the member's answering form is their own response's
+    (its team answers are set only in the lead's reconciliation).
+    """
     try:
         url = reverse(
-            "assessment-area", kwargs={"assessment_id": zebra["assessment"].pk, "area_key": zebra["values"]["area_key"]}
+            "respondent-area",
+            kwargs={"assessment_id": zebra["assessment"].pk, "area_key": zebra["values"]["area_key"]},
         )
     except NoReverseMatch:
         pytest.skip("The answering page (assessment-area) is not wired up yet.")
@@ -321,7 +326,9 @@ def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
     before = db_snapshot()
     client.post(url, changed_post_data(forms[0], note="Written by a member"))
     assert db_snapshot() != before, "A member's submission of the answering form changed nothing"
-    assert models.Answer.objects.filter(assessment=zebra["assessment"], note="Written by a member").exists()
+    assert models.RespondentAnswer.objects.filter(
+        respondent__assessment=zebra["assessment"], note="Written by a member"
+    ).exists()
 
 
 @pytest.mark.django_db

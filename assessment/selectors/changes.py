@@ -71,7 +71,9 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
     ]
     if with_respondents:
         names = dict(
-            models.Respondent.objects.filter(assessment=assessment, submitted_at__isnull=False).values_list("pk", "name")
+            models.Respondent.objects.filter(assessment=assessment, submitted_at__isnull=False).values_list(
+                "pk", "name"
+            )
         )
         respondent_records = models.RespondentAnswer.history.filter(respondent_id__in=names).select_related(
             "history_user"

@@ -206,17 +206,18 @@ def panel_lead_take_over(*, assessment: models.Assessment, lead: User, by: User)
     or a team manager of the team's agency, who may name any member at any time.
     The change is recorded (PanelLeadChange), with who made it.
     """
-    from assessment.access import agencies_managed_by
-
     assessment = _lock(assessment)
     panel = models.RespondentPanel.objects.select_related("lead", "assessment").filter(assessment=assessment).first()
     if panel is None:
         raise PanelNotAllowed("This assessment is answered by the team together: it has no lead.")
-    is_manager = agencies_managed_by(by).filter(pk=assessment.team.agency_id).exists()
+    # A team manager of the agency, as access.agencies_managed_by counts them.
+    is_manager = by.is_active and (
+        by.is_superuser or models.Agency.objects.filter(pk=assessment.team.agency_id, managers=by).exists()
+    )
     if not is_manager:
         if by.pk != lead.pk:
             raise PanelNotAllowed("Only a team manager can name someone else as the lead.")
-        if not lead_has_left(panel):
+        if panel.lead is not None and not lead_has_left(panel):
             raise PanelNotAllowed(
                 f"{respondent_name(panel.lead)} is still the lead; only a team manager can name another one."
             )

@@ -179,7 +179,9 @@ def export_json(request, assessment_id):
     data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
     agreement = agreement_for(assessment, report.questionnaire)
     if agreement is not None:
-        data["respondents"] = respondents_to_dict(assessment, agreement, audience=panel_access(request.user, assessment).audience)
+        data["respondents"] = respondents_to_dict(
+            assessment, agreement, audience=panel_access(request.user, assessment).audience
+        )
     body = json.dumps(data, indent=2, ensure_ascii=False)
     return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
