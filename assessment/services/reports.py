@@ -139,9 +139,9 @@ def _enqueue(subject: ReportSubject, delay: int, waited_for: bool) -> None:
 
     priority = tasks.WAITED_FOR if waited_for else None
     if subject.kind == Report.ASSESSMENT:
-        tasks.enqueue(
-            tasks.assessment_report_render, subject.assessment_id, subject.audience, delay=delay, priority=priority
-        )
+        # The audience only when there is one: a single-author assessment's job is as it always was.
+        audience = (subject.audience,) if subject.audience else ()
+        tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, *audience, delay=delay, priority=priority)
     elif subject.division_id is not None:
         tasks.enqueue(tasks.division_report_render, subject.division_id, delay=delay, priority=priority)
     else:

@@ -94,3 +94,15 @@ def test_a_flagged_question_comes_before_an_unflagged_one_of_the_same_spread():
         }
     )
     assert [row.question.id for row in by_spread(list(rows.values()))][:3] == ["d3", "d1", "d2"]
+
+
+def test_the_suggestion_is_rounded_down_to_a_level_the_question_offers():
+    q = questionnaire(area("data", question("d1", levels=(1, 3, 5)), question("d2")))
+    rows = {
+        row.question.id: row
+        for row in question_agreements(
+            q, {"Ana": {"d1": chose(1), "d2": chose(1)}, "Ben": {"d1": chose(3), "d2": chose(3)}}
+        )
+    }
+    # The median of 1 and 3 is 2: d1 offers no level 2, so the suggestion is 1; d2 offers it.
+    assert (rows["d1"].suggested_level, rows["d2"].suggested_level) == (1, 2)
