@@ -641,3 +641,24 @@ def test_reconciliation_starts_from_the_median_not_the_copied_answer(copied_draf
     assert checked_value(page, "streaming-data") == "level-3"
     assert checked_value(page, "data-discovery") == "level-1"
     assert page.count("Last assessment:") == 1
+
+
+@pytest.mark.django_db
+def test_a_team_manager_names_a_new_lead_in_the_admin(submitted, member, ana, team_manager):
+    from tests.admin_forms import form_data
+
+    models.Membership.objects.filter(user=member).delete()  # the lead has left the team
+    panel = models.RespondentPanel.objects.get(assessment=submitted)
+    client = client_for(team_manager)
+    change_url = reverse("admin:assessment_respondentpanel_change", args=[panel.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200 and "Ana Engineer" in page.content.decode()
+    response = client.post(change_url, dict(form_data(page), lead=str(ana.pk)))
+    assert response.status_code == 302
+    panel.refresh_from_db()
+    assert panel.lead == ana
+    change = models.PanelLeadChange.objects.get()
+    assert (change.previous_lead, change.lead_name, change.changed_by) == ("Mia Member", "Ana Engineer", team_manager)
+    assert "took over from Mia Member, named by Max Manager" in text_of(
+        client_for(ana).get(url("assessment-respondents", submitted))
+    )

@@ -2,7 +2,23 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Team managers name a new lead when the lead has left the team (admin: RespondentPanelAdmin).
+MANAGER_CODENAMES = ["view_respondentpanel", "change_respondentpanel", "view_panelleadchange"]
+
+
+def managers_name_leads(apps, schema_editor):
+    app_config = apps.get_app_config("assessment")
+    app_config.models_module = True  # create_permissions skips app configs without models
+    create_permissions(app_config, apps=apps, verbosity=0)
+    group = apps.get_model("auth", "Group").objects.filter(name="Team managers").first()
+    if group is not None:
+        permissions = apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label="assessment", codename__in=MANAGER_CODENAMES
+        )
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -56,4 +72,5 @@ class Migration(migrations.Migration):
                 "ordering": ["panel", "changed_at", "id"],
             },
         ),
+        migrations.RunPython(managers_name_leads, migrations.RunPython.noop),
     ]
