@@ -397,6 +397,7 @@ def foreign_objects(zebra, strangers, executive, agency):
         "membership": models.Membership.objects.get(team=zebra["team"], user=zebra["member"]),
         "executive": models.Executive.objects.get(user=executive),
         "assessment": zebra["assessment"],
+        "respondentpanel": models.RespondentPanel.objects.get(assessment=zebra["assessment"]),
     }
 
 
