@@ -210,8 +210,7 @@ class PanelLeadChangeInline(LabelledInline, admin.TabularInline):
     """The record of each change of lead (written by the service, never edited)."""
 
     model = models.PanelLeadChange
-    fields = ["changed_at", "previous_lead", "lead_name", "changed_by_name"]
-    readonly_fields = fields
+    fields = readonly_fields = ("changed_at", "previous_lead", "lead_name", "changed_by_name")
     extra = 0
     can_delete = False
 
@@ -222,8 +221,17 @@ class PanelLeadChangeInline(LabelledInline, admin.TabularInline):
         return False
 
 
+class _PersonChoiceField(forms.ModelChoiceField):
+    """A user by name and username: "Ana Engineer (ana)"."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.get_username()} ({obj.get_username()})"
+
+
 class PanelLeadForm(forms.ModelForm):
     """Only the lead is chosen here, among the members (member role) of the assessment's team."""
+
+    lead = _PersonChoiceField(queryset=get_user_model().objects.none(), label="Lead")
 
     class Meta:
         model = models.RespondentPanel
@@ -240,9 +248,6 @@ class PanelLeadForm(forms.ModelForm):
                 memberships__team_id=self.instance.assessment.team_id, memberships__role=models.Membership.MEMBER
             )
             .order_by("first_name", "last_name", "username")
-        )
-        field.label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
         )
         field.help_text = "A member of the team. The change is recorded below, with your name."
 
