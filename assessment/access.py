@@ -111,6 +111,15 @@ def agencies_managed_by(user):
     return Agency.objects.filter(managers=user)
 
 
+# Who reads an assessment answered by several respondents, as far as its report differs: the PDF of
+# a draft is rendered and stored once per audience (StoredReport.audience), never shared between them.
+EVERYONE = ""  # no respondents: one report for every reader
+SEES_ANSWERS = "answers"  # each submitted respondent's answers, under their names
+TEAM_READER = "team"  # the team answers and the agreement figures; levels without names
+NOT_SUBMITTED = "not-submitted"  # a respondent who has not submitted: no agreement figures either
+AUDIENCES = (EVERYONE, SEES_ANSWERS, TEAM_READER, NOT_SUBMITTED)
+
+
 @dataclass(frozen=True)
 class PanelAccess:
     """What a team member may do on an assessment answered by several respondents."""
@@ -119,6 +128,19 @@ class PanelAccess:
     respondent: Respondent | None  # the user's own response, if they were asked
     is_lead: bool
     may_see_responses: bool  # each respondent's answers, and the disagreement view
+
+    @property
+    def may_see_agreement(self) -> bool:
+        """The agreement figures: for everyone but a respondent who has not submitted (they would anchor on them)."""
+        return self.respondent is None or self.respondent.has_submitted
+
+    @property
+    def audience(self) -> str:
+        if self.panel is None:
+            return EVERYONE
+        if self.may_see_responses:
+            return SEES_ANSWERS
+        return TEAM_READER if self.may_see_agreement else NOT_SUBMITTED
 
 
 def panel_access(user, assessment: Assessment) -> PanelAccess:

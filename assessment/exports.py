@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from assessment.domain import model as domain
 from assessment.domain.roadmap import RoadmapItem
@@ -204,14 +205,19 @@ def assessment_to_csv(report: AssessmentReport) -> str:
     return out.getvalue()
 
 
-def respondents_to_dict(assessment, agreement, *, with_answers: bool) -> dict:
-    """The respondents, agreement per area and the lead's decisions, for the JSON export.
+def respondents_to_dict(assessment, agreement, *, audience: str) -> dict:
+    """The respondents, agreement per area and the lead's decisions, for the JSON export to `audience`.
 
-    Each respondent's own answers (and the levels behind each decision) only
-    `with_answers`, for those who may see them (access.panel_access).
+    Only submitted responses count (the agreement holds no other). Each
+    respondent's own answers, and the levels behind each decision, only for
+    those who may see them (access.SEES_ANSWERS); the agreement figures and
+    the decisions' spreads not for a respondent who has not submitted.
     """
-    from assessment import models
+    from assessment import access, models
 
+    with_answers = audience == access.SEES_ANSWERS
+    with_figures = audience != access.NOT_SUBMITTED
+    submitted = {s.respondent.name for s in agreement.statuses if s.respondent.has_submitted}
     panel = models.RespondentPanel.objects.select_related("lead").get(assessment=assessment)
     people = []
     for status in agreement.statuses:
@@ -235,25 +241,32 @@ def respondents_to_dict(assessment, agreement, *, with_answers: bool) -> dict:
         .select_related("question", "decided_by")
         .order_by("question__area__position", "question__position")
     ):
-        item = {
+        # Decisions recorded before responses were counted only once submitted may hold unsubmitted ones.
+        responses = {name: value for name, value in decision.responses.items() if name in submitted}
+        levels = [value for value in responses.values() if isinstance(value, int)]
+        item: dict[str, Any] = {
             "question": decision.question.key,
             "decided_by": decision.decided_by.get_username() if decision.decided_by else None,
             "decided_at": decision.decided_at.isoformat(),
-            "spread": decision.spread,
         }
+        if with_figures:
+            item["spread"] = max(levels) - min(levels) if len(levels) > 1 else None
         if with_answers:
-            item["responses"] = decision.responses
+            item["responses"] = responses
         decisions.append(item)
-    return {
+    result = {
         "lead": panel.lead.get_username() if panel.lead else None,
         "share_individual_answers": panel.share_individual_answers,
-        "agreement": [
-            {"area": area.area.id, "agreed": area.agreed, "counted": area.counted, "share": area.share}
-            for area in agreement.areas
-        ],
+        "responses_submitted": agreement.responded,
         "respondents": people,
         "decisions": decisions,
     }
+    if with_figures:
+        result["agreement"] = [
+            {"area": area.area.id, "agreed": area.agreed, "counted": area.counted, "share": area.share}
+            for area in agreement.areas
+        ]
+    return result
 
 
 def _answer_to_dict(question_key: str, answer: domain.Answer) -> dict:

@@ -587,6 +587,29 @@ class RespondentPanel(models.Model):
         return f"Respondents of {self.assessment}"
 
 
+class PanelLeadChange(models.Model):
+    """A new lead for an assessment's respondents, written by the service that makes the change (an audit record).
+
+    When the lead has left the team, a member takes over, or a team manager names one, so the
+    draft is never frozen. Names are kept as text too, so the record reads the same after an
+    account is deleted.
+    """
+
+    panel = models.ForeignKey(RespondentPanel, on_delete=models.CASCADE, related_name="lead_changes")
+    previous_lead = models.CharField(max_length=300, blank=True)  # "" when the lead's account was deleted
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    lead_name = models.CharField(max_length=300)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by_name = models.CharField(max_length=300)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["panel", "changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.lead_name} leads {self.panel.assessment} (from {self.previous_lead or 'nobody'})"
+
+
 class Respondent(models.Model):
     """A team member asked to answer an assessment on their own. Kept, with the answers, if they leave."""
 
@@ -678,6 +701,8 @@ class StoredReport(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     # A portfolio of one division (its teams' pages included); empty: the agency's portfolio.
     division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # An assessment's report is rendered per audience (access.AUDIENCES); "": for every reader.
+    audience = models.CharField(max_length=20, blank=True, default="")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
     pdf = models.BinaryField(default=b"")
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -33,15 +33,16 @@ def enqueue(job, *args, delay: int = 0, priority: int | None = None) -> None:
 
 
 @task()
-def assessment_report_render(assessment_id: int) -> None:
+def assessment_report_render(assessment_id: int, audience: str | None = None) -> None:
+    """The assessment's report for `audience` (access.AUDIENCES; None: the one rendered ahead)."""
     assessment = (
         models.Assessment.objects.select_related("team__agency", "questionnaire").filter(pk=assessment_id).first()
     )
     if assessment is None:
         return  # deleted since it was queued
     report_job(
-        assessment_subject(assessment),
-        retry=lambda delay: enqueue(assessment_report_render, assessment_id, delay=delay),
+        assessment_subject(assessment, audience),
+        retry=lambda delay: enqueue(assessment_report_render, assessment_id, audience, delay=delay),
     )
 
 

@@ -6,6 +6,9 @@ from assessment.views import respondents
 
 urlpatterns = [
     path("assessments/<int:assessment_id>/respondents/", respondents.panel, name="assessment-respondents"),
+    path(
+        "assessments/<int:assessment_id>/respondents/lead/", respondents.panel_lead_view, name="assessment-panel-lead"
+    ),
     path("assessments/<int:assessment_id>/respond/", respondents.respondent_resume, name="respondent-resume"),
     path(
         "assessments/<int:assessment_id>/respond/areas/<str:area_key>/",

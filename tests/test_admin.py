@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
+from assessment.services.respondents import panel_open
 from assessment.services.versions import version_new_draft
 from tests.admin_forms import add_inline_row, error_texts, form_data, inline_prefix
 from tests.helpers import make_user
@@ -43,6 +44,7 @@ def everything(questionnaire_version, assessment, member, executive, draft):
         models.Membership: models.Membership.objects.get(user=member),
         models.Executive: models.Executive.objects.get(user=executive),
         models.Assessment: assessment,
+        models.RespondentPanel: panel_open(assessment=assessment, lead=member, users=[member])[0],
         models.ProviderGroupMapping: models.ProviderGroupMapping.objects.create(
             claim_value="ml-data-members", team=assessment.team, role="member"
         ),

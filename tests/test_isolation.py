@@ -80,6 +80,7 @@ AGREED = {
     "respondent-submit": {"assessment_id": 1},
     "assessment-disagreements": {"assessment_id": 1},
     "assessment-reconcile": {"assessment_id": 1, "area_key": "data"},
+    "assessment-panel-lead": {"assessment_id": 1},
 }
 
 
@@ -305,10 +306,15 @@ def test_it_lets_a_viewer_change_nothing(zebra):
 
 @pytest.mark.django_db
 def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
-    """The control for the viewer test: the same submission by a member does change the answers."""
+    """The control for the viewer test: the same submission by a member does change the answers.
+
+    The Zebra draft is open to respondents, so the member's answering form is their own response's
+    (its team answers are set only in the lead's reconciliation).
+    """
     try:
         url = reverse(
-            "assessment-area", kwargs={"assessment_id": zebra["assessment"].pk, "area_key": zebra["values"]["area_key"]}
+            "respondent-area",
+            kwargs={"assessment_id": zebra["assessment"].pk, "area_key": zebra["values"]["area_key"]},
         )
     except NoReverseMatch:
         pytest.skip("The answering page (assessment-area) is not wired up yet.")
@@ -320,7 +326,9 @@ def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
     before = db_snapshot()
     client.post(url, changed_post_data(forms[0], note="Written by a member"))
     assert db_snapshot() != before, "A member's submission of the answering form changed nothing"
-    assert models.Answer.objects.filter(assessment=zebra["assessment"], note="Written by a member").exists()
+    assert models.RespondentAnswer.objects.filter(
+        respondent__assessment=zebra["assessment"], note="Written by a member"
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -389,6 +397,7 @@ def foreign_objects(zebra, strangers, executive, agency):
         "membership": models.Membership.objects.get(team=zebra["team"], user=zebra["member"]),
         "executive": models.Executive.objects.get(user=executive),
         "assessment": zebra["assessment"],
+        "respondentpanel": models.RespondentPanel.objects.get(assessment=zebra["assessment"]),
     }
 
 
@@ -561,3 +570,100 @@ def test_it_refuses_the_membership_a_team_manager_gives_themselves_in_another_ag
     superuser = client_for(make_user("root", is_staff=True, is_superuser=True))
     assert superuser.post(reverse("admin:assessment_membership_add"), data).status_code == 302
     assert models.Membership.objects.filter(user=home_manager["user"], team=foreign_objects["team"]).exists()
+
+
+# --- Respondents' unsubmitted answers ------------------------------------------------------------
+#
+# Until a respondent submits, their answers and notes are theirs alone: not for the lead, not for the
+# respondents who have submitted, not for viewers or executives, not for another respondent who has
+# not submitted either; in no page, JSON, CSV, PDF or change log. Two respondents who have not
+# submitted carry markers: a note each, and levels (5 and 4) that no submitted response comes near
+# (all answered 1), so any figure counted with them shows a spread of 3 or 4.
+
+RHEA_NOTE = "RHEA-UNSUBMITTED-NOTE-8812 not handed in"
+TAO_NOTE = "TAO-UNSUBMITTED-NOTE-5530 not handed in"
+LEAKED_SPREADS = ["spread 3", "spread 4", "spread: 3", "spread: 4", '"spread": 3', '"spread": 4']
+
+
+@pytest.fixture
+def unsubmitted(zebra, executive):
+    """The Zebra draft opened to the lead (submitted), Sol (a viewer, submitted), Rhea and Tao (members, not)."""
+    from assessment.services.respondents import respondent_submit
+
+    team, member, viewer = zebra["team"], zebra["member"], zebra["viewer"]
+    rhea = team_user_named(team, "rhea", "Rhea", models.Membership.MEMBER)
+    tao = team_user_named(team, "tao", "Tao", models.Membership.MEMBER)
+    sol = team_user_named(team, "sol", "Sol", models.Membership.VIEWER)
+    assessment = zebra["assessment"]
+    # Sharing on: the readers see every submitted answer, so only "submitted" stands between them and Rhea's.
+    panel_open(assessment=assessment, lead=member, users=[member, rhea, tao, sol], share_individual_answers=True)
+    streaming = "streaming-data"
+    given = {member: (1, "The lead's own, submitted"), sol: (1, "Sol's, submitted"), rhea: (5, RHEA_NOTE)}
+    given[tao] = (4, TAO_NOTE)
+    for user, (level, note) in given.items():
+        respondent_answers_save(
+            respondent=assessment.respondents.get(user=user),
+            user=user,
+            answers=[AnswerInput(streaming, models.Answer.CHOICE, level=level, note=note)],
+        )
+    for user in (member, sol):
+        respondent_submit(respondent=assessment.respondents.get(user=user), user=user)
+    return {
+        **zebra,
+        "rhea": rhea,
+        "tao": tao,
+        "sol": sol,
+        # Who walks, and whose markers they must never see.
+        "walkers": {
+            "the lead": (member, [RHEA_NOTE, TAO_NOTE]),
+            "a respondent who has submitted": (sol, [RHEA_NOTE, TAO_NOTE]),
+            "a viewer": (viewer, [RHEA_NOTE, TAO_NOTE]),
+            "an executive": (executive, [RHEA_NOTE, TAO_NOTE]),
+            "Rhea, who has not submitted": (rhea, [TAO_NOTE]),
+            "Tao, who has not submitted": (tao, [RHEA_NOTE]),
+        },
+    }
+
+
+def team_user_named(team, username, first_name, role):
+    from tests.helpers import team_user
+
+    return team_user(team, username, role, first_name=first_name, last_name="Respondent")
+
+
+@pytest.mark.django_db
+def test_it_shows_nobody_a_respondents_answers_before_they_submit(unsubmitted):
+    """Every page and export of the project, as everyone else on the team: no marker, no spread counted with them."""
+    problems, read = [], 0
+    routes = [r for r in walked_routes() if r.kind in (TEAM, PLAIN)]
+    for who, (user, markers) in unsubmitted["walkers"].items():
+        client = client_for(user)
+        for route in routes:
+            url = route.url(unsubmitted["values"])
+            response = client.get(url)
+            if response.status_code >= 500:
+                problems.append(f"{who}: GET {url} ({route.name}) failed with {response.status_code}")
+                continue
+            read += response.status_code == 200
+            text = body_text(response)
+            shown = [m for m in markers if m in text] + [s for s in LEAKED_SPREADS if s in text.lower()]
+            if shown:
+                problems.append(f"{who}: GET {url} ({route.name}) shows {shown}")
+    assert read > 50
+    assert not problems, "Answers of respondents who have not submitted were shown:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_it_shows_a_respondents_answers_once_they_submit(unsubmitted):
+    """The control for the walk above: submitted, Rhea's note and level reach the lead in HTML, JSON, PDF and the log."""
+    from assessment.services.respondents import respondent_submit
+
+    rhea = unsubmitted["rhea"]
+    respondent_submit(respondent=unsubmitted["assessment"].respondents.get(user=rhea), user=rhea)
+    client = client_for(unsubmitted["member"])
+    values = unsubmitted["values"]
+    for name in ("assessment-disagreements", "assessment-export-json", "assessment-changes"):
+        route = next(r for r in all_routes() if r.name == name)
+        assert RHEA_NOTE in body_text(client.get(route.url(values))), name
+    pdf = body_text(client.get(reverse("assessment-pdf", args=[unsubmitted["assessment"].pk])))
+    assert "spread 4" in pdf.lower(), "the PDF's disputed questions count Rhea's level once she has submitted"

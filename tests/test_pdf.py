@@ -331,7 +331,9 @@ def test_it_names_the_file_by_submission_date(client, member, answered):
 def test_it_serves_an_unchanged_assessment_from_the_store(client, member, answered, monkeypatch):
     renders = []
     real = pdf_store.assessment_pdf
-    monkeypatch.setattr(pdf_store, "assessment_pdf", lambda report: renders.append(1) or real(report))
+    monkeypatch.setattr(
+        pdf_store, "assessment_pdf", lambda report, **audience: renders.append(1) or real(report, **audience)
+    )
     client.force_login(member)
     url = reverse("assessment-pdf", args=[answered.pk])
     first = client.get(url).content

@@ -17,7 +17,7 @@ from assessment.services.respondents import (
     respondent_submit,
     team_answers_decide,
 )
-from tests.helpers import team_user, text_of
+from tests.helpers import row_text, team_user, text_of
 
 
 def url(name, assessment, **kwargs):
@@ -81,6 +81,14 @@ def answered(opened, ana, ben):
     return opened
 
 
+@pytest.fixture
+def submitted(answered, ana, ben):
+    """Ana and Ben have submitted their responses: the lead and they see them now."""
+    for user in (ana, ben):
+        respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
+    return answered
+
+
 def question(assessment, key):
     return models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
 
@@ -115,12 +123,15 @@ def test_each_respondent_answers_on_their_own(answered, ana, ben):
 
 
 @pytest.mark.django_db
-def test_a_respondent_sees_the_others_only_after_submitting(answered, ana):
+def test_a_respondent_sees_the_others_only_after_submitting(answered, ana, ben):
     client = client_for(ana)
     assert client.get(url("assessment-disagreements", answered)).status_code == 403
     assert client.post(url("respondent-submit", answered)).status_code == 302
     response = client.get(url("assessment-disagreements", answered))
-    assert response.status_code == 200 and "We have Kinesis" in response.content.decode()
+    # Ben has not submitted: his answers and note are his alone, even for a respondent who has.
+    assert response.status_code == 200 and "We have Kinesis" not in response.content.decode()
+    assert client_for(ben).post(url("respondent-submit", answered)).status_code == 302
+    assert "We have Kinesis" in client.get(url("assessment-disagreements", answered)).content.decode()
     # A submitted response is locked.
     response = client.post(url("respondent-area", answered, area_key="data"), area_post("level-5", "level-3"))
     assert response.status_code == 302
@@ -128,21 +139,21 @@ def test_a_respondent_sees_the_others_only_after_submitting(answered, ana):
 
 
 @pytest.mark.django_db
-def test_the_disagreement_view_puts_the_widest_spread_first(answered, member):
-    response = client_for(member).get(url("assessment-disagreements", answered))
+def test_the_disagreement_view_puts_the_widest_spread_first(submitted, member):
+    response = client_for(member).get(url("assessment-disagreements", submitted))
     assert response.status_code == 200
     page = text_of(response)
     first, second = page.index("How does your organization collect streaming data"), page.index("How do teams find")
     assert first < second
-    assert "Spread: 3 levels · Flag: respondents are 3 levels apart" in page
-    assert "Spread: 0 levels" in page
+    assert "Spread: 3 levels (2 of 2 submitted responses gave a level) · Flag: respondents are 3 levels apart" in page
+    assert "Spread: 0 levels (2 of 2 submitted responses gave a level)" in page
     assert "Ana Engineer Level 1 (Initial) Only scripts" in page
 
 
 @pytest.mark.django_db
-def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(answered, member):
+def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(submitted, member):
     client = client_for(member)
-    page = client.get(url("assessment-reconcile", answered, area_key="data")).content.decode()
+    page = client.get(url("assessment-reconcile", submitted, area_key="data")).content.decode()
     # Median of 1 and 4, rounded down: 2; with a note because the spread is 3.
     assert re.search(r'value="level-2"[^>]*checked|checked[^>]*value="level-2"', page)
     assert "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down." in page
@@ -154,14 +165,14 @@ def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(answer
         "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down.",
         **{f"shown_{k}": v for k, v in shown.items()},
     )
-    assert client.post(url("assessment-reconcile", answered, area_key="data"), data).status_code == 302
-    team = {a.question.key: a for a in answered.answers.select_related("question", "choice")}
+    assert client.post(url("assessment-reconcile", submitted, area_key="data"), data).status_code == 302
+    team = {a.question.key: a for a in submitted.answers.select_related("question", "choice")}
     assert team["streaming-data"].choice.level == 2 and team["streaming-data"].answered_by == member
     assert "spread 3" in team["streaming-data"].note
     decision = models.TeamAnswerDecision.objects.get(question__key="streaming-data")
     assert decision.decided_by == member and decision.spread == 3
     assert decision.responses == {"Ana Engineer": 1, "Ben Security": 4}
-    results = text_of(client.get(url("assessment-results", answered)))
+    results = text_of(client.get(url("assessment-results", submitted)))
     assert "Data Ingestion and Preparation 50% 1 of 2" in results
 
 
@@ -174,26 +185,26 @@ def test_only_the_lead_reconciles(answered, ana):
 
 
 @pytest.mark.django_db
-def test_readers_see_individual_answers_only_when_the_lead_shares_them(answered, member, viewer, executive, ana, ben):
+def test_readers_see_individual_answers_only_when_the_lead_shares_them(submitted, member, viewer, executive, ana, ben):
     for reader in (viewer, executive):
-        assert client_for(reader).get(url("assessment-disagreements", answered)).status_code == 403
-        results = text_of(client_for(reader).get(url("assessment-results", answered)))
+        assert client_for(reader).get(url("assessment-disagreements", submitted)).status_code == 403
+        results = text_of(client_for(reader).get(url("assessment-results", submitted)))
         assert "Agreement by area" in results and "Only scripts" not in results
-    memberships = models.Membership.objects.filter(team=answered.team, user__in=[ana, ben])
+    memberships = models.Membership.objects.filter(team=submitted.team, user__in=[ana, ben])
     client_for(member).post(
-        url("assessment-respondents", answered),
+        url("assessment-respondents", submitted),
         {"respondents": [m.pk for m in memberships], "share_individual_answers": "on"},
     )
     for reader in (viewer, executive):
-        response = client_for(reader).get(url("assessment-disagreements", answered))
+        response = client_for(reader).get(url("assessment-disagreements", submitted))
         assert response.status_code == 200 and "Only scripts" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_a_respondent_who_leaves_the_team_keeps_their_answers_as_a_former_member(answered, member, ana):
+def test_a_respondent_who_leaves_the_team_keeps_their_answers_as_a_former_member(submitted, member, ana):
     models.Membership.objects.filter(user=ana).delete()
-    assert client_for(ana).get(url("respondent-area", answered, area_key="data")).status_code == 404
-    page = text_of(client_for(member).get(url("assessment-disagreements", answered)))
+    assert client_for(ana).get(url("respondent-area", submitted, area_key="data")).status_code == 404
+    page = text_of(client_for(member).get(url("assessment-disagreements", submitted)))
     assert "Ana Engineer (former member) Level 1 (Initial) Only scripts" in page
 
 
@@ -285,6 +296,7 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
 
     from pypdf import PdfReader
 
+    from assessment.access import SEES_ANSWERS
     from assessment.pdf.render import assessment_pdf
     from assessment.selectors.reports import assessment_report
 
@@ -295,8 +307,8 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
     # Sharing is off: the levels without the names.
     assert "1.1 How does your organization collect streaming data for ML?: spread 3; levels 1, 4" in text
     assert "Ana Engineer" not in text
-    models.RespondentPanel.objects.filter(assessment=reconciled).update(share_individual_answers=True)
-    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    # For those who see each respondent's answers (the lead, say), with the names.
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled), audience=SEES_ANSWERS)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "spread 3; levels Ana Engineer 1, Ben Security 4" in text
 
@@ -409,8 +421,9 @@ def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys,
 
 @pytest.mark.django_db
 def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
-    answered, member, django_assert_max_num_queries
+    submitted, member, django_assert_max_num_queries
 ):
+    answered = submitted
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -433,6 +446,219 @@ def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(
             user=user,
             answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")],
         )
+        respondent_submit(respondent=respondent, user=user)
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(page)
     assert response.status_code == 200 and response.content.decode().count("More") >= 4
+
+
+# --- Issue 25, point 2: until a respondent submits, nobody else sees their answers ------------------
+
+LEAD_NOTE = "LEAD PRIVATE DRAFT NOTE"
+
+
+@pytest.fixture
+def lead_not_submitted(assessment, member, ben):
+    """The issue's steps: the lead opens the draft to themselves and a viewer; the lead answers 1.1
+    "Optimized" with a note and saves without submitting; the viewer answers and submits."""
+    panel_open(assessment=assessment, lead=member, users=[member, ben])
+    lead_client = client_for(member)
+    lead_client.post(url("respondent-area", assessment, area_key="data"), area_post("level-5", "", LEAD_NOTE))
+    assert models.RespondentAnswer.objects.filter(note=LEAD_NOTE).exists()
+    client_for(ben).post(url("respondent-area", assessment, area_key="data"), area_post("level-1", "level-3", "Ben's"))
+    respondent_submit(respondent=models.Respondent.objects.get(user=ben), user=ben)
+    return assessment
+
+
+@pytest.mark.django_db
+def test_it_shows_nobody_the_leads_unsubmitted_answer_and_note(lead_not_submitted, ben, viewer):
+    for reader in (ben, viewer):
+        client = client_for(reader)
+        for name in ("assessment-disagreements", "assessment-export-json", "assessment-changes", "assessment-results"):
+            page = html.unescape(client.get(url(name, lead_not_submitted)).content.decode())
+            assert LEAD_NOTE not in page, (reader, name)
+            assert "Optimized" not in page and "spread 4" not in page.lower(), (reader, name)
+    page = html.unescape(text_of(client_for(ben).get(url("assessment-disagreements", lead_not_submitted))))
+    assert "1 of 2 respondents have submitted" in page
+    assert "Ben Security Level 1 (Initial) Ben's" in page
+
+
+@pytest.mark.django_db
+def test_one_submitted_answer_has_no_spread_and_no_agreement_of_100_percent(lead_not_submitted, ben):
+    client = client_for(ben)
+    page = text_of(client.get(url("assessment-disagreements", lead_not_submitted)))
+    assert "No spread: only one response gave a level (1 of 1 submitted response gave a level)" in page
+    assert "Spread: 0 levels" not in page
+    results = text_of(client.get(url("assessment-results", lead_not_submitted)))
+    assert "counted from 1 of 2 responses" in results
+    assert "Data Ingestion and Preparation Not yet: no question has two levels 0 of 0" in results
+    assert "100%" not in row_text(
+        client.get(url("assessment-results", lead_not_submitted)), "Data Ingestion and Preparation"
+    )
+
+
+@pytest.mark.django_db
+def test_a_respondent_who_has_not_submitted_sees_no_agreement_figures(answered, ana, ben):
+    respondent_submit(respondent=models.Respondent.objects.get(user=ben), user=ben)
+    client = client_for(ana)
+    results = text_of(client.get(url("assessment-results", answered)))
+    assert "Agreement by area" not in results and "spread of 2 levels" not in results
+    assert "once you have submitted your own response" in results
+    data = client.get(url("assessment-export-json", answered)).json()["respondents"]
+    assert "agreement" not in data and "We have Kinesis" not in json.dumps(data)
+
+
+@pytest.mark.django_db
+def test_the_draft_pdf_is_stored_and_served_per_audience(submitted, member, ana, viewer):
+    """Each asker gets the report of their own audience; a respondent who has not submitted sees no levels."""
+    from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
+    from tests.urlwalk import body_text
+
+    models.Respondent.objects.filter(user=ana).update(submitted_at=None)  # Ana has not submitted after all
+    models.Assessment.objects.filter(pk=submitted.pk).update(updated_at=submitted.updated_at)
+
+    def pdf_for(user):
+        response = client_for(user).get(url("assessment-pdf", submitted))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        return " ".join(body_text(response).split())
+
+    assert client_for(ana).get(url("assessment-disagreements", submitted)).status_code == 403
+    ana_pdf = pdf_for(ana)
+    assert "Agreement between respondents" not in ana_pdf and "spread" not in ana_pdf.lower()
+    for reader in (member, viewer):  # Ana's answer is hers alone for them too: Ben's level has no spread
+        assert "levels 1, 4" not in pdf_for(reader) and "Ben Security 4" not in pdf_for(reader)
+    audiences = set(models.StoredReport.objects.filter(assessment=submitted).values_list("audience", flat=True))
+    assert audiences == {NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER}
+    # Once she submits, the lead's report names who answered what; the viewer's gives the levels alone.
+    respondent_submit(respondent=models.Respondent.objects.get(user=ana), user=ana)
+    assert "spread 3; levels Ana Engineer 1, Ben Security 4" in pdf_for(member)
+    viewer_pdf = pdf_for(viewer)
+    assert "spread 3; levels 1, 4" in viewer_pdf and "Ana Engineer 1" not in viewer_pdf
+
+
+@pytest.mark.django_db
+def test_only_the_lead_sets_team_answers_while_the_draft_is_open_to_respondents(submitted, member, ana):
+    client = client_for(ana)
+    page = text_of(client.get(url("assessment-area", submitted, area_key="data")))
+    assert "its team answers are set only by the lead" in page
+    assert (
+        'name="answer_streaming-data"'
+        not in client.get(url("assessment-area", submitted, area_key="data")).content.decode()
+    )
+    response = client.post(url("assessment-area", submitted, area_key="data"), area_post("level-5", "level-5"))
+    assert response.status_code == 403 and "set only by the lead" in text_of(response)
+    assert not submitted.answers.exists()
+    from assessment.services.assessments import TeamAnswersByLead, answers_save
+
+    with pytest.raises(TeamAnswersByLead):
+        answers_save(assessment=submitted, user=member, answers=[AnswerInput("streaming-data", "choice", level=5)])
+    # The lead's page points to the reconciliation, where each decision is recorded.
+    assert "Set the team answers to this area" in text_of(
+        client_for(member).get(url("assessment-area", submitted, area_key="data"))
+    )
+
+
+@pytest.mark.django_db
+def test_a_member_takes_over_as_lead_when_the_lead_leaves(submitted, member, ana, ben, team_manager):
+    client = client_for(ana)
+    response = client.post(url("assessment-panel-lead", submitted))
+    assert response.status_code == 403 and "is still the lead" in text_of(response)
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == member
+    models.Membership.objects.filter(user=member).delete()
+    assert "Take over as lead" in text_of(client.get(url("assessment-respondents", submitted)))
+    assert client.post(url("assessment-panel-lead", submitted)).status_code == 302
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == ana
+    change = models.PanelLeadChange.objects.get()
+    assert (change.previous_lead, change.lead_name, change.changed_by) == ("Mia Member", "Ana Engineer", ana)
+    assert "Ana Engineer took over from Mia Member" in text_of(client.get(url("assessment-respondents", submitted)))
+    assert client.get(url("assessment-reconcile", submitted, area_key="data")).status_code == 200
+    # A team manager of the agency names another lead; a viewer cannot lead.
+    from assessment.services.respondents import panel_lead_take_over
+
+    with pytest.raises(PanelNotAllowed, match="not a member of the team"):
+        panel_lead_take_over(assessment=submitted, lead=ben, by=team_manager)
+    carol = team_user(submitted.team, "carol", first_name="Carol", last_name="Member")
+    panel_lead_take_over(assessment=submitted, lead=carol, by=team_manager)
+    assert models.PanelLeadChange.objects.last().changed_by_name == "Max Manager"
+    with pytest.raises(PanelNotAllowed, match="Only a team manager"):
+        panel_lead_take_over(assessment=submitted, lead=carol, by=ana)
+
+
+# --- Issue 25, point 3: reconciliation starts from the respondents' median ----------------------------
+
+
+@pytest.fixture
+def copied_draft(team, member, ana, ben, questionnaire_version):
+    """A draft started the default way (copied from the last assessment, both answers at 3), opened to Ana and Ben."""
+    from assessment.services.assessments import answers_save, assessment_create, assessment_submit
+
+    last = assessment_create(team=team, version=questionnaire_version, title="Last quarter", user=member)
+    answers_save(
+        assessment=last,
+        user=member,
+        answers=[AnswerInput("streaming-data", "choice", level=3), AnswerInput("data-discovery", "choice", level=3)],
+    )
+    assessment_submit(assessment=last, user=member)
+    draft = assessment_create(
+        team=team, version=questionnaire_version, title="This quarter", user=member, copy_from=last
+    )
+    assert draft.answers.count() == 2
+    panel_open(assessment=draft, lead=member, users=[ana, ben])
+    for user, streaming, discovery in ((ana, 4, 1), (ben, 1, 3)):
+        respondent_answers_save(
+            respondent=models.Respondent.objects.get(user=user, assessment=draft),
+            user=user,
+            answers=[
+                AnswerInput("streaming-data", "choice", level=streaming),
+                AnswerInput("data-discovery", "choice", level=discovery),
+            ],
+        )
+        respondent_submit(respondent=models.Respondent.objects.get(user=user, assessment=draft), user=user)
+    return draft
+
+
+def checked_value(page, question_key):
+    match = re.search(rf'<input[^>]*name="answer_{question_key}"[^>]*value="([^"]+)"[^>]*checked', page)
+    return match and match.group(1)
+
+
+@pytest.mark.django_db
+def test_reconciliation_starts_from_the_median_not_the_copied_answer(copied_draft, member):
+    client = client_for(member)
+    page = client.get(url("assessment-reconcile", copied_draft, area_key="data")).content.decode()
+    # Streaming: 4 and 1, median 2 (not the copied 3), with the note; discovery: 1 and 3, median 2,
+    # which the question does not offer (1, 3, 5): down to 1.
+    assert checked_value(page, "streaming-data") == "level-2"
+    assert checked_value(page, "data-discovery") == "level-1"
+    assert "Respondents disagreed (spread 3; levels 1, 4). Team answer set to the median, rounded down." in page
+    assert "Respondents disagreed (spread 2; levels 1, 3)." in page
+    assert page.count("Last assessment: Level 3 (Defined)") == 2
+    # The lead decides 3 for streaming: from then on the page starts from that decision, with nothing beside.
+    team_answers_decide(
+        assessment=copied_draft, user=member, answers=[AnswerInput("streaming-data", "choice", level=3, note="Kept")]
+    )
+    page = client.get(url("assessment-reconcile", copied_draft, area_key="data")).content.decode()
+    assert checked_value(page, "streaming-data") == "level-3"
+    assert checked_value(page, "data-discovery") == "level-1"
+    assert page.count("Last assessment:") == 1
+
+
+@pytest.mark.django_db
+def test_a_team_manager_names_a_new_lead_in_the_admin(submitted, member, ana, team_manager):
+    from tests.admin_forms import form_data
+
+    models.Membership.objects.filter(user=member).delete()  # the lead has left the team
+    panel = models.RespondentPanel.objects.get(assessment=submitted)
+    client = client_for(team_manager)
+    change_url = reverse("admin:assessment_respondentpanel_change", args=[panel.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200 and "Ana Engineer" in page.content.decode()
+    response = client.post(change_url, dict(form_data(page), lead=str(ana.pk)))
+    assert response.status_code == 302
+    panel.refresh_from_db()
+    assert panel.lead == ana
+    change = models.PanelLeadChange.objects.get()
+    assert (change.previous_lead, change.lead_name, change.changed_by) == ("Mia Member", "Ana Engineer", team_manager)
+    assert "took over from Mia Member, named by Max Manager" in text_of(
+        client_for(ana).get(url("assessment-respondents", submitted))
+    )

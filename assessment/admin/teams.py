@@ -15,6 +15,7 @@ from django.db.models import Count
 from assessment import models
 from assessment.access import agencies_managed_by
 from assessment.services.assessments import assessments_delete
+from assessment.services.respondents import panel_lead_take_over
 from assessment.services.tallies import tallies_store
 from assessment.services.teams import divisions_delete, teams_delete
 
@@ -203,3 +204,78 @@ class AssessmentAdmin(DeletedThroughService, AgencyScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class PanelLeadChangeInline(LabelledInline, admin.TabularInline):
+    """The record of each change of lead (written by the service, never edited)."""
+
+    model = models.PanelLeadChange
+    fields = readonly_fields = ("changed_at", "previous_lead", "lead_name", "changed_by_name")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class _PersonChoiceField(forms.ModelChoiceField):
+    """A user by name and username: "Ana Engineer (ana)"."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.get_username()} ({obj.get_username()})"
+
+
+class PanelLeadForm(forms.ModelForm):
+    """Only the lead is chosen here, among the members (member role) of the assessment's team."""
+
+    lead = _PersonChoiceField(queryset=get_user_model().objects.none(), label="Lead")
+
+    class Meta:
+        model = models.RespondentPanel
+        fields = ["lead"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["lead"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.required = True
+        field.queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__team_id=self.instance.assessment.team_id, memberships__role=models.Membership.MEMBER
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+        field.help_text = "A member of the team. The change is recorded below, with your name."
+
+    def clean(self):
+        data = super().clean() or {}
+        if self.instance.assessment.is_submitted:
+            raise forms.ValidationError("This assessment has been submitted: its lead can no longer change.")
+        return data
+
+
+@admin.register(models.RespondentPanel)
+class RespondentPanelAdmin(AgencyScopedAdmin):
+    """The lead of a draft's respondents: a team manager names a new one when the lead has left the team."""
+
+    agency_lookup = "assessment__team__agency"
+    form = PanelLeadForm
+    list_display = ["assessment", "lead", "opened_at"]
+    list_select_related = ["assessment__team", "lead"]
+    fields = ["assessment", "lead", "opened_at"]
+    readonly_fields = ["assessment", "opened_at"]
+    inlines = [PanelLeadChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "lead" in form.changed_data:
+            panel_lead_take_over(assessment=obj.assessment, lead=form.cleaned_data["lead"], by=request.user)

@@ -1,11 +1,14 @@
 """Where several respondents agree and where they do not: spread, flags, the suggested team answer.
 
-Pure functions over plain data (no database). The spread of a question is its
-highest level answered minus its lowest; Not sure, Not applicable and no answer
-carry no level and are left out of it. A question is flagged for discussion
-when its spread is 2 or more, or when some respondents answered Not sure and
-others gave an answer. An area's agreement is the share of its questions with a
-spread of 1 or less, among the questions at least one respondent gave a level.
+Pure functions over plain data (no database). The responses given here are
+the submitted ones only (selectors/respondents.py). The spread of a question is
+its highest level answered minus its lowest; Not sure, Not applicable and no
+answer carry no level and are left out of it, and a question with fewer than
+two levels has no spread (one answer cannot disagree with itself). A question
+is flagged for discussion when its spread is 2 or more, or when some
+respondents answered Not sure and others gave an answer. An area's agreement is
+the share of its questions with a spread of 1 or less, among the questions with
+a spread.
 """
 
 from __future__ import annotations
@@ -42,9 +45,9 @@ class QuestionAgreement:
 
     @property
     def spread(self) -> int | None:
-        """Highest level minus lowest; None when no respondent gave a level."""
+        """Highest level minus lowest; None when fewer than two respondents gave a level."""
         levels = self.levels
-        return max(levels) - min(levels) if levels else None
+        return max(levels) - min(levels) if len(levels) > 1 else None
 
     @property
     def mixed_not_sure(self) -> bool:
@@ -62,7 +65,12 @@ class QuestionAgreement:
 
     @property
     def suggested_level(self) -> int | None:
-        return median_rounded_down(self.levels)
+        """The median level rounded down, and down again to a level the question offers (1 and 3 of 1, 3, 5: 1)."""
+        median = median_rounded_down(self.levels)
+        if median is None:
+            return None
+        offered = [c.level for c in self.question.choices if c.level <= median]
+        return max(offered) if offered else median
 
 
 def median_rounded_down(levels: list[int]) -> int | None:
@@ -98,7 +106,7 @@ def question_agreements(
 
 
 def by_spread(rows: list[QuestionAgreement]) -> list[QuestionAgreement]:
-    """Widest spread first, then flagged ones, then questionnaire order; no level at all last."""
+    """Widest spread first, then flagged ones, then questionnaire order; no spread (under two levels) last."""
     order = {id(row): i for i, row in enumerate(rows)}
     return sorted(rows, key=lambda r: (r.spread is None, -(r.spread or 0), not r.flagged, order[id(r)]))
 
@@ -107,7 +115,7 @@ def by_spread(rows: list[QuestionAgreement]) -> list[QuestionAgreement]:
 class AreaAgreement:
     area: domain.Area
     agreed: int  # questions with a spread of 1 or less
-    counted: int  # questions at least one respondent gave a level
+    counted: int  # questions with a spread: at least two respondents gave a level
 
     @property
     def share(self) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.agreement import by_spread
@@ -104,9 +105,9 @@ class QuestionRef:
 
 @dataclass(frozen=True)
 class DisputedLine:
-    """A question whose respondents' levels are 2 or more apart, with everyone's level.
+    """A question whose submitted responses' levels are 2 or more apart, with each level.
 
-    Names only when the lead shares individual answers; otherwise the levels alone.
+    Names only for those who may see each respondent's answers; otherwise the levels alone.
     """
 
     number: str
@@ -255,7 +256,9 @@ def radar_for(report: AssessmentReport, *, chart_id: str = "radar") -> tuple[str
     return chart, alt
 
 
-def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
+def assessment_pdf_context(report: AssessmentReport, *, audience: str = TEAM_READER) -> AssessmentPdfContext:
+    """What the PDF shows to `audience` (access.AUDIENCES): the agreement figures not to a respondent
+    who has not submitted, the respondents' names beside their levels only to those who see their answers."""
     assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
     team, agency = assessment.team, assessment.team.agency
     numbers = question_numbers(questionnaire)
@@ -306,7 +309,7 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
 
     radar, radar_alt = radar_for(report)
     date_label, date = report_date(assessment)
-    agreement = agreement_for(assessment, questionnaire)
+    agreement = agreement_for(assessment, questionnaire) if audience != NOT_SUBMITTED else None
     return AssessmentPdfContext(
         document_title=f"ML readiness report: {team.name} – {questionnaire.title} {questionnaire.version}",
         author=f"{agency.name} – {team.name}",
@@ -341,5 +344,5 @@ def assessment_pdf_context(report: AssessmentReport) -> AssessmentPdfContext:
         total=score.total,
         action_plan=team_actions(team, questionnaire.slug),
         agreement=agreement,
-        disputed=_disputed_lines(agreement, named=bool(agreement and agreement.share_individual_answers)),
+        disputed=_disputed_lines(agreement, named=audience == SEES_ANSWERS),
     )

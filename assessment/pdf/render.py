@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from assessment.access import TEAM_READER
 from assessment.pdf import engine
 from assessment.pdf.context import assessment_pdf_context
 from assessment.pdf.fetcher import BASE_URL, SafeURLFetcher, static_url
@@ -24,14 +25,14 @@ def html_to_pdf(html: str) -> bytes:
     return engine.write_pdf(html, base_url=BASE_URL, url_fetcher=SafeURLFetcher())
 
 
-def assessment_pdf_html(report: AssessmentReport) -> str:
-    context = assessment_pdf_context(report)
+def assessment_pdf_html(report: AssessmentReport, *, audience: str = TEAM_READER) -> str:
+    context = assessment_pdf_context(report, audience=audience)
     return render_to_string("pdf/assessment.html", {"doc": context, "stylesheet_url": static_url(STYLESHEET)})
 
 
-def assessment_pdf(report: AssessmentReport) -> bytes:
-    """The PDF report of one assessment. Renders every time; see cache.py for the cached path."""
-    return html_to_pdf(assessment_pdf_html(report))
+def assessment_pdf(report: AssessmentReport, *, audience: str = TEAM_READER) -> bytes:
+    """The PDF report of one assessment for `audience` (access.AUDIENCES). Renders every time; store.py keeps it."""
+    return html_to_pdf(assessment_pdf_html(report, audience=audience))
 
 
 def portfolio_pdf_html(portfolio_context) -> str:

@@ -7,6 +7,11 @@ service that changes an assessment or its answers bumps
 `Assessment.updated_at`, and every questionnaire edit bumps the version's
 `updated_at`; both are in the key, so a stale PDF is never served: its key
 simply stops matching.
+
+An assessment answered by several respondents has one report per audience
+(access.AUDIENCES: those who see each respondent's answers, the team's other
+readers, a respondent who has not submitted), each with its own key and row:
+a download serves the report of the asker's audience, never another's.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from assessment import models
+from assessment.access import EVERYONE, TEAM_READER
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.portfolio import portfolio_state
@@ -35,8 +41,8 @@ def _digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
-def assessment_pdf_key(assessment: models.Assessment) -> str:
-    """(assessment, its last change, its questionnaire's last change), plus the names on the cover.
+def assessment_pdf_key(assessment: models.Assessment, audience: str = EVERYONE) -> str:
+    """(assessment, its audience, its last change, its questionnaire's last change), plus the names on the cover.
 
     The "Action plan" section also depends on the team's actions (their last
     change and number) and, for measured progress, on its latest submission.
@@ -50,6 +56,7 @@ def assessment_pdf_key(assessment: models.Assessment) -> str:
     return "assessment:" + _digest(
         LAYOUT_VERSION,
         assessment.pk,
+        *([audience] if audience else []),  # a single-author assessment's key stays as it was
         assessment.updated_at.isoformat(),
         assessment.questionnaire.updated_at.isoformat(),
         assessment.team.name,
@@ -78,6 +85,7 @@ class ReportSubject:
     assessment_id: int | None
     render: Callable[[], bytes]
     division_id: int | None = None  # a division's portfolio
+    audience: str = EVERYONE  # an assessment's report: whom it is for (access.AUDIENCES)
     # When what the key is made of was read: requests queued before then are
     # answered by this render.
     read_at: datetime = field(default_factory=timezone.now)
@@ -85,8 +93,8 @@ class ReportSubject:
     def rows(self) -> QuerySet[models.StoredReport]:
         """Every stored row of this subject, whatever its key."""
         rows = models.StoredReport.objects.filter(kind=self.kind, agency_id=self.agency_id)
-        if self.assessment_id is not None:  # an assessment's report; a portfolio has none
-            rows = rows.filter(assessment_id=self.assessment_id)
+        if self.assessment_id is not None:  # an assessment's report (for its audience); a portfolio has none
+            rows = rows.filter(assessment_id=self.assessment_id, audience=self.audience)
         elif self.division_id is not None:  # a division's portfolio
             rows = rows.filter(division_id=self.division_id)
         else:  # the agency's portfolio
@@ -94,14 +102,21 @@ class ReportSubject:
         return rows
 
 
-def assessment_subject(assessment: models.Assessment) -> ReportSubject:
-    """The assessment's report (the assessment comes with team, agency and questionnaire)."""
+def assessment_subject(assessment: models.Assessment, audience: str | None = None) -> ReportSubject:
+    """The assessment's report for `audience` (the assessment comes with team, agency and questionnaire).
+
+    Without an audience: the report a worker renders ahead, for every reader
+    of a single-author assessment, else for the team's readers.
+    """
+    if audience is None:
+        audience = TEAM_READER if models.RespondentPanel.objects.filter(assessment=assessment).exists() else EVERYONE
     return ReportSubject(
         kind=models.StoredReport.ASSESSMENT,
-        key=assessment_pdf_key(assessment),
+        key=assessment_pdf_key(assessment, audience),
         agency_id=assessment.team.agency_id,
         assessment_id=assessment.pk,
-        render=lambda: assessment_pdf(assessment_report(assessment)),
+        render=lambda: assessment_pdf(assessment_report(assessment), audience=audience),
+        audience=audience,
     )
 
 

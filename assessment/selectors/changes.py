@@ -54,7 +54,8 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
     "before" of its first change.
 
     With `with_respondents`, also each respondent's changes to their own answers
-    (for those who may see them: access.panel_access).
+    (for those who may see them: access.panel_access), once they have submitted
+    their response: until then their answers are theirs alone.
     """
     questionnaire = questionnaire_domain(assessment.questionnaire)
     questions = {
@@ -75,7 +76,11 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
         .order_by("history_date", "history_id")
     ]
     if with_respondents:
-        names = dict(models.Respondent.objects.filter(assessment=assessment).values_list("pk", "name"))
+        names = dict(
+            models.Respondent.objects.filter(assessment=assessment, submitted_at__isnull=False).values_list(
+                "pk", "name"
+            )
+        )
         respondent_records = models.RespondentAnswer.history.filter(respondent_id__in=names).select_related(
             "history_user"
         )

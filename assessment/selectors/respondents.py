@@ -1,4 +1,8 @@
-"""Reads of an assessment's respondents: who responded, their answers, and where they disagree."""
+"""Reads of an assessment's respondents: who responded, their answers, and where they disagree.
+
+A respondent's answers count, and reach anyone else, only once they have
+submitted their response: until then they are theirs alone (docs/respondents.md).
+"""
 
 from __future__ import annotations
 
@@ -36,8 +40,11 @@ def respondent_answers_domain(respondent: models.Respondent) -> dict[str, domain
 
 
 def responses_domain(statuses: list[RespondentStatus]) -> dict[str, dict[str, domain.Answer]]:
-    """Every respondent's answers, keyed by their label then question id, in one query."""
-    labels = {s.respondent.pk: s.label for s in statuses}
+    """The submitted responses' answers, keyed by the respondent's label then question id, in one query.
+
+    A response not submitted yet is left out whole: nobody but its respondent sees it.
+    """
+    labels = {s.respondent.pk: s.label for s in statuses if s.respondent.has_submitted}
     responses: dict[str, dict[str, domain.Answer]] = {label: {} for label in labels.values()}
     rows = models.RespondentAnswer.objects.filter(respondent_id__in=labels).values_list("respondent_id", *ANSWER_VALUES)
     for respondent_id, key, *values in rows:
@@ -60,11 +67,18 @@ class Agreement:
 
     @property
     def responded(self) -> int:
+        """How many responses are submitted: the only ones the figures count."""
         return sum(1 for s in self.statuses if s.respondent.has_submitted)
+
+    @property
+    def counted_from(self) -> str:
+        """ "2 of 3 responses": how many responses the figures are counted from."""
+        total = len(self.statuses)
+        return f"{self.responded} of {total} response{'' if total == 1 else 's'}"
 
 
 def agreement_for(assessment: models.Assessment, questionnaire: domain.Questionnaire) -> Agreement | None:
-    """None when the assessment was answered the single-author way."""
+    """None when the assessment was answered the single-author way. Counts the submitted responses only."""
     panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
     if panel is None:
         return None

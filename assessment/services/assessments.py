@@ -28,6 +28,16 @@ class AnswerInvalid(Exception):
     """An answer that does not fit its question (unknown level, N/A not offered, ...)."""
 
 
+class TeamAnswersByLead(Exception):
+    """The draft is open to respondents: its team answers change only through the lead's reconciliation."""
+
+
+TEAM_ANSWERS_BY_LEAD = (
+    "This draft is open to respondents, so its team answers are set only by the lead, "
+    "in the reconciliation of the respondents' answers."
+)
+
+
 @dataclass(frozen=True)
 class AnswerInput:
     """One answer as posted, to the question with YAML id `question_key`.
@@ -259,8 +269,19 @@ def answer_rows_write(
 
 @transaction.atomic
 def answers_save(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
-    """Store several team answers at once, all or nothing. Returns how many changed."""
+    """Store several team answers at once, all or nothing. Returns how many changed.
+
+    Refused (TeamAnswersByLead) while the draft is open to respondents: then
+    only the lead's reconciliation (services/respondents.py) sets them.
+    """
     assessment = _lock(assessment)
+    if models.RespondentPanel.objects.filter(assessment_id=assessment.pk).exists():
+        raise TeamAnswersByLead(TEAM_ANSWERS_BY_LEAD)
+    return team_answers_write(assessment=assessment, user=user, answers=answers)
+
+
+def team_answers_write(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
+    """Write team answers of an assessment the caller holds locked (see _lock); returns how many changed."""
     changed = answer_rows_write(
         rows=models.Answer,
         owner={"assessment": assessment},

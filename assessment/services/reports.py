@@ -47,6 +47,7 @@ def report_render(subject: ReportSubject) -> Report:
         "agency_id": subject.agency_id,
         "assessment_id": subject.assessment_id,
         "division_id": subject.division_id,
+        "audience": subject.audience,
     }
     with transaction.atomic():
         row, _ = Report.objects.update_or_create(
@@ -126,6 +127,7 @@ def _row_for(subject: ReportSubject) -> tuple[Report, bool]:
             "agency_id": subject.agency_id,
             "assessment_id": subject.assessment_id,
             "division_id": subject.division_id,
+            "audience": subject.audience,
             "status": Report.QUEUED,
             "queued_at": timezone.now(),
         },
@@ -137,7 +139,9 @@ def _enqueue(subject: ReportSubject, delay: int, waited_for: bool) -> None:
 
     priority = tasks.WAITED_FOR if waited_for else None
     if subject.kind == Report.ASSESSMENT:
-        tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, delay=delay, priority=priority)
+        # The audience only when there is one: a single-author assessment's job is as it always was.
+        audience = (subject.audience,) if subject.audience else ()
+        tasks.enqueue(tasks.assessment_report_render, subject.assessment_id, *audience, delay=delay, priority=priority)
     elif subject.division_id is not None:
         tasks.enqueue(tasks.division_report_render, subject.division_id, delay=delay, priority=priority)
     else:
@@ -203,18 +207,18 @@ def reports_prune(*, portfolio_age: timedelta = timedelta(days=1)) -> int:
     deleted = 0
     stale = []
     current = {}
-    rows = Report.objects.filter(kind=Report.ASSESSMENT).values_list("pk", "key", "assessment_id")
+    rows = Report.objects.filter(kind=Report.ASSESSMENT).values_list("pk", "key", "assessment_id", "audience")
     assessments = models.Assessment.objects.select_related("team__agency", "questionnaire").in_bulk(
-        {assessment_id for _, _, assessment_id in rows}
+        {assessment_id for _, _, assessment_id, _ in rows}
     )
-    for pk, key, assessment_id in rows:
+    for pk, key, assessment_id, audience in rows:
         assessment = assessments.get(assessment_id)
         if assessment is None:
             stale.append(pk)
             continue
-        if assessment_id not in current:
-            current[assessment_id] = assessment_subject(assessment).key
-        if key != current[assessment_id]:
+        if (assessment_id, audience) not in current:
+            current[(assessment_id, audience)] = assessment_subject(assessment, audience).key
+        if key != current[(assessment_id, audience)]:
             stale.append(pk)
     deleted += Report.objects.filter(pk__in=stale).delete()[0]
     cutoff = timezone.now() - portfolio_age

@@ -21,8 +21,8 @@ from assessment.services.assessments import (
     AnswerInvalid,
     _lock,
     answer_rows_write,
-    answers_save,
     questions_by_key,
+    team_answers_write,
 )
 
 if TYPE_CHECKING:
@@ -140,10 +140,12 @@ def respondent_submit(*, respondent: models.Respondent, user: User) -> models.Re
 
 
 def _responses_of(assessment: models.Assessment, question_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each question's respondents' answers as {name: level or answer kind}."""
+    """Each question's submitted responses as {name: level or answer kind}: what the lead could see."""
     responses: dict[int, dict[str, Any]] = {}
     rows = (
-        models.RespondentAnswer.objects.filter(respondent__assessment=assessment, question_id__in=question_ids)
+        models.RespondentAnswer.objects.filter(
+            respondent__assessment=assessment, respondent__submitted_at__isnull=False, question_id__in=question_ids
+        )
         .values_list("question_id", "respondent__name", "kind", "choice__level")
         .order_by("respondent__name", "respondent_id")
     )
@@ -154,13 +156,13 @@ def _responses_of(assessment: models.Assessment, question_ids: list[int]) -> dic
 
 @transaction.atomic
 def team_answers_decide(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
-    """The lead sets team answers (through answers_save) and each decision records who made it."""
+    """The lead sets team answers (the only way while the draft is open to respondents); each decision records who."""
+    assessment = _lock(assessment)  # before reading the lead and the last history id: no other save can come between
     panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
     if panel is None or panel.lead_id != user.pk:
         raise PanelNotAllowed("Only the lead of this assessment's respondents can set the team answers.")
-    assessment = _lock(assessment)  # before reading the last history id: no other save of it can come between
     last = models.Answer.history.filter(assessment_id=assessment.pk).aggregate(last=Max("history_id"))["last"] or 0
-    changed = answers_save(assessment=assessment, user=user, answers=answers)
+    changed = team_answers_write(assessment=assessment, user=user, answers=answers)
     # The change log tells the lead's decisions from other changes to team answers.
     models.Answer.history.filter(assessment_id=assessment.pk, history_id__gt=last).update(
         history_change_reason=models.LEAD_DECISION
@@ -178,10 +180,64 @@ def team_answers_decide(*, assessment: models.Assessment, user: User, answers: l
                 "decided_by": user,
                 "decided_at": now,
                 "responses": responses.get(question_id, {}),
-                "spread": max(levels) - min(levels) if levels else None,
+                "spread": max(levels) - min(levels) if len(levels) > 1 else None,
             },
         )
     models.TeamAnswerDecision.objects.filter(
         assessment=assessment, question_id__in=[question_pks[a.question_key] for a in answers if a.kind == ""]
     ).delete()
     return changed
+
+
+def lead_has_left(panel: models.RespondentPanel) -> bool:
+    """The lead's account is gone, or no longer a member (with the member role) of the assessment's team."""
+    if panel.lead_id is None:
+        return True
+    return not models.Membership.objects.filter(
+        team_id=panel.assessment.team_id, user_id=panel.lead_id, role=models.Membership.MEMBER
+    ).exists()
+
+
+@transaction.atomic
+def panel_lead_take_over(*, assessment: models.Assessment, lead: User, by: User) -> models.PanelLeadChange:
+    """Make `lead` the lead of the draft's respondents, so it is never frozen when its lead leaves the team.
+
+    `by` is `lead` themselves, a member of the team, once the lead has left it;
+    or a team manager of the team's agency, who may name any member at any time.
+    The change is recorded (PanelLeadChange), with who made it.
+    """
+    assessment = _lock(assessment)
+    panel = models.RespondentPanel.objects.select_related("lead", "assessment").filter(assessment=assessment).first()
+    if panel is None:
+        raise PanelNotAllowed("This assessment is answered by the team together: it has no lead.")
+    # A team manager of the agency, as access.agencies_managed_by counts them.
+    is_manager = by.is_active and (
+        by.is_superuser or models.Agency.objects.filter(pk=assessment.team.agency_id, managers=by).exists()
+    )
+    if not is_manager:
+        if by.pk != lead.pk:
+            raise PanelNotAllowed("Only a team manager can name someone else as the lead.")
+        if panel.lead is not None and not lead_has_left(panel):
+            raise PanelNotAllowed(
+                f"{respondent_name(panel.lead)} is still the lead; only a team manager can name another one."
+            )
+    in_team = models.Membership.objects.filter(
+        team_id=assessment.team_id, user=lead, role=models.Membership.MEMBER
+    ).exists()
+    if not in_team:
+        raise PanelNotAllowed(f"{respondent_name(lead)} is not a member of the team, so cannot lead its respondents.")
+    if panel.lead_id == lead.pk:
+        raise PanelNotAllowed(f"{respondent_name(lead)} is already the lead.")
+    change = models.PanelLeadChange.objects.create(
+        panel=panel,
+        previous_lead=respondent_name(panel.lead) if panel.lead else "",
+        lead=lead,
+        lead_name=respondent_name(lead),
+        changed_by=by,
+        changed_by_name=respondent_name(by),
+        changed_at=timezone.now(),
+    )
+    panel.lead = lead
+    panel.save(update_fields=["lead"])
+    assessment.save(update_fields=["updated_at"])
+    return change

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
-from assessment.access import assessment_for_user, team_for_user
+from assessment.access import assessment_for_user, panel_access, team_for_user
 from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
 from assessment.presentation import answer_in_words
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
@@ -26,8 +27,10 @@ from assessment.selectors.questionnaires import (
 )
 from assessment.selectors.reports import assessment_report
 from assessment.services.assessments import (
+    TEAM_ANSWERS_BY_LEAD,
     AnswerInvalid,
     AssessmentLocked,
+    TeamAnswersByLead,
     answers_save,
     assessment_create,
     assessment_submit,
@@ -160,21 +163,34 @@ def _journey_context(report, current_index=None):
     }
 
 
+def _team_answers_save(assessment, user, answers):
+    try:
+        return answers_save(assessment=assessment, user=user, answers=answers)
+    except TeamAnswersByLead as refused:  # opened to respondents since the page was shown
+        raise PermissionDenied(str(refused)) from refused
+
+
 @login_required
 def assessment_area(request, assessment_id, area_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
+    access = panel_access(request.user, assessment)
+    by_lead = access.panel is not None and not assessment.is_submitted
+    if request.method == "POST" and by_lead:
+        raise PermissionDenied(TEAM_ANSWERS_BY_LEAD)
     if request.method == "POST" and not can_write and not assessment.is_submitted:
         return _forbidden(request, READ_ONLY_MESSAGE)
     return _area_form_page(
         request,
         report,
         index,
-        may_answer=can_write,
-        save=lambda answers: answers_save(assessment=assessment, user=request.user, answers=answers),
+        may_answer=can_write and not by_lead,
+        save=lambda answers: _team_answers_save(assessment, request.user, answers),
         after=lambda: _after_save(request, assessment, questionnaire, index),
+        team_answers_by_lead=by_lead,
+        lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
     )
 
 

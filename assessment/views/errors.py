@@ -3,6 +3,7 @@
 import logging
 import sys
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.shortcuts import render
 
@@ -21,7 +22,9 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return _error(request, 403, "Not allowed", "You are not allowed to do this.")
+    # A refusal raised with a reason (PermissionDenied("...")) says why; nothing else is shown of it.
+    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return _error(request, 403, "Not allowed", reason or "You are not allowed to do this.")
 
 
 def bad_request(request, exception=None):

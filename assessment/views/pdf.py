@@ -5,7 +5,9 @@ and stored (services/reports.py): ready, they are served at once; otherwise
 the visitor gets a page that says the report is being prepared and reloads
 itself, and after REPORT_WAIT_SECONDS the request renders the report itself.
 A draft changes all the time, so its report is rendered in the request (and
-stored, for the next download of the same draft).
+stored, for the next download of the same draft). An assessment answered by
+several respondents has one report per audience (pdf/store.py): each asker
+gets the one of their own.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from assessment.access import assessment_for_user, executive_scope
+from assessment.access import assessment_for_user, executive_scope, panel_access
 from assessment.models import Agency, Division, StoredReport
 from assessment.pdf.store import ReportSubject, assessment_subject, portfolio_subject, stored_report
 from assessment.presentation import division_file_name, export_file_name, portfolio_file_name
@@ -87,7 +89,8 @@ def assessment_pdf(request, assessment_id: int):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     return _report_response(
         request,
-        assessment_subject(assessment),
+        # The report of the asker's audience: what they may see of the respondents' answers.
+        assessment_subject(assessment, panel_access(request.user, assessment).audience),
         export_file_name(assessment, "pdf"),
         back_url=reverse("assessment-results", args=[assessment.pk]),
         queued=assessment.is_submitted,

@@ -18,12 +18,15 @@ from assessment.access import assessment_for_user, panel_access
 from assessment.domain import model as domain
 from assessment.domain.agreement import DISPUTED_SPREAD, by_spread
 from assessment.forms import PanelForm, ReconcileForm
+from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.reports import AssessmentReport, assessment_report
 from assessment.selectors.respondents import agreement_for, respondent_answers_domain, respondent_statuses
 from assessment.services.assessments import AnswerInvalid, AssessmentLocked
 from assessment.services.respondents import (
     PanelNotAllowed,
+    lead_has_left,
+    panel_lead_take_over,
     panel_open,
     respondent_answers_save,
     respondent_submit,
@@ -90,6 +93,7 @@ def panel(request, assessment_id):
             messages.error(request, LOCKED_MESSAGE)
             return redirect("assessment-respondents", assessment_id=assessment.pk)
         return _forbidden(request, NOT_LEAD)
+    lead_left = access.panel is not None and lead_has_left(access.panel)
     return render(
         request,
         "assessment/respondents.html",
@@ -99,8 +103,29 @@ def panel(request, assessment_id):
             "statuses": respondent_statuses(assessment) if access.panel else [],
             "form": form,
             "can_write": can_write,
+            "lead_left": lead_left,
+            "may_take_over": lead_left and can_write,
+            "lead_changes": access.panel.lead_changes.all() if access.panel else [],
         },
     )
+
+
+@login_required
+@require_POST
+def panel_lead_view(request, assessment_id):
+    """A member takes over as lead once the lead has left the team (recorded, see panel_lead_take_over)."""
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    if not can_write:
+        return _forbidden(request, LOCKED_MESSAGE if assessment.is_submitted else "Only members of the team can lead.")
+    try:
+        panel_lead_take_over(assessment=assessment, lead=request.user, by=request.user)
+    except AssessmentLocked:
+        messages.error(request, LOCKED_MESSAGE)
+    except PanelNotAllowed as error:
+        return _forbidden(request, str(error))
+    else:
+        messages.success(request, "You are now the lead: you choose the respondents and set the team answers.")
+    return redirect("assessment-respondents", assessment_id=assessment.pk)
 
 
 # --- a respondent answers on their own ---------------------------------------------------
@@ -242,11 +267,22 @@ def disagreements(request, assessment_id):
     )
 
 
-def _suggestions(questionnaire, rows, saved: dict[str, domain.Answer]) -> dict[str, domain.Answer]:
-    """The answers the reconciliation page starts from: the saved team answer, else the median level."""
+def _suggestions(
+    questionnaire, rows, saved: dict[str, domain.Answer], decided: set[str], *, copied: bool
+) -> tuple[dict[str, domain.Answer], dict[str, str]]:
+    """The answers the reconciliation page starts from, and the stored team answer beside those it differs from.
+
+    In this order: the lead's own recorded decision; else the median of the
+    submitted responses' levels, rounded down (with a note when they are 2 or
+    more apart); else the stored team answer. A stored team answer that is
+    not pre-selected (copied from the last assessment, say) is named beside,
+    so the lead decides knowingly.
+    """
     answers = dict(saved)
+    beside = {}
     for row in rows:
-        if row.question.id in saved or row.suggested_level is None:
+        key = row.question.id
+        if key in decided or row.suggested_level is None:
             continue
         note = ""
         if row.disputed:
@@ -256,8 +292,12 @@ def _suggestions(questionnaire, rows, saved: dict[str, domain.Answer]) -> dict[s
                 f"Respondents disagreed (spread {row.spread}; levels {levels}). "
                 "Team answer set to the median, rounded down."
             )
-        answers[row.question.id] = domain.Answer(kind=domain.CHOICE, level=row.suggested_level, note=note)
-    return answers
+        answers[key] = domain.Answer(kind=domain.CHOICE, level=row.suggested_level, note=note)
+        stored = saved.get(key)
+        if stored is not None and (stored.kind, stored.level) != (domain.CHOICE, row.suggested_level):
+            words = answer_in_words(questionnaire, stored, row.question)
+            beside[key] = f"Last assessment: {words}" if copied else f"Team answer saved before: {words}"
+    return answers, beside
 
 
 @login_required
@@ -273,6 +313,12 @@ def reconcile_area(request, assessment_id, area_key):
     agreement = agreement_for(assessment, questionnaire)
     assert agreement is not None  # the lead has a panel
     rows = {row.question.id: row for row in agreement.questions if row.area.id == area.id}
+    decided = set(
+        models.TeamAnswerDecision.objects.filter(assessment=assessment).values_list("question__key", flat=True)
+    )
+    answers, beside = _suggestions(
+        questionnaire, rows.values(), report.answers, decided, copied=assessment.copied_from_id is not None
+    )
     return _area_form_page(
         request,
         report,
@@ -281,13 +327,15 @@ def reconcile_area(request, assessment_id, area_key):
         save=lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
         after=lambda: _after_reconcile(request, assessment, questionnaire, index),
         form_class=ReconcileForm,
-        form_kwargs={"answers": _suggestions(questionnaire, rows.values(), report.answers), "saved": report.answers},
+        form_kwargs={"answers": answers, "saved": report.answers},
         area_url_name="assessment-reconcile",
         review_url_name="assessment-disagreements",
         review_label="Disagreements",
-        journey_note="Set the team answer for each question. Each starts at the respondents' median level, "
-        "rounded down; what you save here is what the scores, the roadmap and the PDF use.",
+        journey_note="Set the team answer for each question. Each starts at your decision if you made one, "
+        "else at the submitted responses' median level, rounded down; what you save here is what the scores, "
+        "the roadmap and the PDF use.",
         agreement_rows=rows,
+        besides=beside,
     )
 
 

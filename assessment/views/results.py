@@ -52,6 +52,8 @@ def results(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_report(assessment)
     score = report.score
+    # A respondent who has not submitted sees no agreement figures: they would anchor on them.
+    access = panel_access(request.user, assessment)
     areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas, strict=True)]
     chart = radar_svg(
         [RadarAxis(a.title, a.level, a.target) for a in score.areas],
@@ -76,7 +78,8 @@ def results(request, assessment_id):
             "can_write": can_write,
             "next_steps": report.roadmap.steps_in(NOW),
             "step_count": report.roadmap.step_count,
-            "agreement": agreement_for(assessment, report.questionnaire),
+            "agreement": agreement_for(assessment, report.questionnaire) if access.may_see_agreement else None,
+            "agreement_hidden": access.panel is not None and not access.may_see_agreement,
         },
     )
 
@@ -177,7 +180,7 @@ def export_json(request, assessment_id):
     agreement = agreement_for(assessment, report.questionnaire)
     if agreement is not None:
         data["respondents"] = respondents_to_dict(
-            assessment, agreement, with_answers=panel_access(request.user, assessment).may_see_responses
+            assessment, agreement, audience=panel_access(request.user, assessment).audience
         )
     body = json.dumps(data, indent=2, ensure_ascii=False)
     return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
