@@ -33,6 +33,7 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_it_passes_the_deploy_check_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -47,6 +48,7 @@ def test_it_passes_the_deploy_check_with_production_settings():
     assert "System check identified no issues (0 silenced)" in output, output
 
 
+@pytest.mark.slow
 def test_it_fails_the_deploy_check_when_debug_is_on():
     """The control: the same check does complain about an unsafe setting."""
     result = subprocess.run(
@@ -219,6 +221,7 @@ def filled_assessment(assessment, member, questionnaire_version):
     return assessment
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_serves_every_page_without_inline_script_or_style(
     filled_assessment, member, viewer, executive, questionnaire_version
@@ -354,6 +357,7 @@ def test_it_documents_gunicorn_with_postgresql_for_production():
         assert setting in deployment, setting
 
 
+@pytest.mark.slow
 def test_it_serves_through_gunicorn_with_the_production_config(tmp_path):
     """gunicorn with config/gunicorn.conf.py boots the app; plain-HTTP health checks pass, pages redirect to HTTPS."""
     port = free_port()

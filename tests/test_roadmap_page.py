@@ -6,16 +6,9 @@ from django.utils import timezone
 
 from assessment import models
 
-from .helpers import text_of
-from .results_helpers import EXAMPLE_ANSWERS, answer
+from .helpers import answer, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answered(assessment, member):
-    answer(assessment, member, EXAMPLE_ANSWERS)
-    return assessment
 
 
 def section(text: str, heading: str, following: str | None) -> str:
