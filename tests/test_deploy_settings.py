@@ -106,15 +106,18 @@ def production_responses():
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_redirects_plain_http_to_https(production_responses):
     assert production_responses["plain"]["status"] == 301
     assert production_responses["plain"]["location"] == f"https://{HOST}/login/"
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_trusts_the_proxy_when_told_it_terminates_tls(production_responses):
     assert production_responses["proxied"]["status"] == 200
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_sends_the_security_headers_in_production(production_responses):
     headers = {k.lower(): v for k, v in production_responses["tls"]["headers"].items()}
     assert production_responses["tls"]["status"] == 200
@@ -131,6 +134,7 @@ def test_it_sends_the_security_headers_in_production(production_responses):
     assert "frame-ancestors 'none'" in csp
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_marks_cookies_secure_in_production(production_responses):
     cookies = production_responses["tls"]["cookies"]
     assert "csrftoken" in cookies
@@ -138,10 +142,12 @@ def test_it_marks_cookies_secure_in_production(production_responses):
         assert flags["secure"], f"cookie {name} is not Secure"
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_keeps_the_session_cookie_secure_and_http_only(production_responses):
     assert production_responses["cookie_settings"] == [True, True, True]
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_does_not_connect_to_the_database_during_the_check(production_responses):
     # DATABASE_URL names a host under .invalid: the deploy check must not need the database.
     assert production_responses["connected_by_check"] is False
