@@ -16,8 +16,10 @@ TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 run: install system-deps migrate load demo serve
 
+# One pytest-xdist worker per core; worksteal hands queued tests to a worker that runs out, so the
+# long browser and server tests do not leave a core idle at the end (README "Tests").
 test: install-dev system-deps test-system-deps
-	DEBUG=0 $(BIN)/pytest
+	DEBUG=0 $(BIN)/pytest -n auto --dist worksteal
 
 # ruff (lint, then the formatting check) and mypy with django-stubs; settings in pyproject.toml.
 lint: $(VENV)/.installed-dev

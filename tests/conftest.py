@@ -8,8 +8,19 @@ import pytest
 
 from assessment import models
 from assessment.sso.discovery import forget_provider_documents
-from tests.helpers import DATA, REPO, load_questionnaire_file, make_user, team_user
+from tests.helpers import DATA, REPO, answer, load_questionnaire_file, make_user, team_user
+from tests.results_helpers import EXAMPLE_ANSWERS
 from tests.sso_helpers import provider_start, provider_stop, sso_environment, sso_settings_apply
+
+# A test that uses one of these fixtures starts a server (pytest-django's live server, the test
+# identity provider), so it is marked `slow`: `pytest -m "not slow"` leaves it out (README "Tests").
+SERVER_FIXTURES = {"live_server", "oidc_provider"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -67,6 +78,13 @@ def assessment(team, member, questionnaire_version):
     return models.Assessment.objects.create(
         team=team, questionnaire=questionnaire_version, title="Q1 assessment", created_by=member
     )
+
+
+@pytest.fixture
+def answered(assessment, member):
+    """The draft `assessment` with EXAMPLE_ANSWERS (worked by hand in tests/results_helpers.py) and a note."""
+    answer(assessment, member, EXAMPLE_ANSWERS, notes={"model-versions": "Registry planned for Q3"})
+    return assessment
 
 
 # The groups the migrations made, with their permissions as (app label, codename): read once

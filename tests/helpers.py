@@ -1,4 +1,5 @@
-"""Helpers that several test modules share: users, questionnaire files, page text, production settings.
+"""Helpers that several test modules share: users, clients, answers, query counts, questionnaire files,
+page text, production settings.
 
 Test modules import from here (or from results_helpers, admin_forms, urlwalk),
 never from one another or from a conftest.
@@ -13,9 +14,14 @@ import urllib.request
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from assessment import models
 from assessment.domain.schema import parse_questionnaire
+from assessment.services.assessments import AnswerInput, answers_save
 from assessment.services.questionnaires import questionnaire_load
 from config.server_env import free_port as free_port  # the tests that start a server import it from here
 from config.server_env import production_settings_env
@@ -40,6 +46,44 @@ def team_user(team, username, role=models.Membership.MEMBER, **extra):
     user = make_user(username, **extra)
     models.Membership.objects.create(team=team, user=user, role=role)
     return user
+
+
+def client_for(user, *, raise_request_exception=True) -> Client:
+    """A test client signed in as `user` (anonymous for None) through force_login, which django-axes does not count.
+
+    raise_request_exception=False: a view that crashes answers 500 instead of raising, for a walk over
+    many pages that reports every problem at the end.
+    """
+    client = Client(raise_request_exception=raise_request_exception)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def answer(assessment, user, answers: dict[str, tuple[str, int | None]], notes: dict[str, str] | None = None):
+    """Store answers given by question key as (kind, level), through the service; `notes` by question key.
+
+    answer(assessment, member, {"streaming-data": ("choice", 3), "data-discovery": ("not_sure", None)})
+    """
+    notes = notes or {}
+    answers_save(
+        assessment=assessment,
+        user=user,
+        answers=[AnswerInput(key, kind, level, notes.get(key, "")) for key, (kind, level) in answers.items()],
+    )
+
+
+def count_queries(client, url, *, computed=False) -> int:
+    """The queries of one GET of `url` (which must answer 200), after a first GET warmed the
+    questionnaire cache as in a running server. computed=True empties the cache in between: the stored
+    division views and questionnaire content are computed again, as after a submit."""
+    client.get(url)
+    if computed:
+        cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
 
 
 def text_of(response) -> str:

@@ -26,24 +26,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from assessment import models
-from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
+from assessment.services.assessments import assessment_create, assessment_submit
 from assessment.services.summaries import summaries_mark_latest
+from tests.helpers import answer
 
 EXAMPLE_ANSWERS = {
     "streaming-data": ("choice", 3),
     "data-discovery": ("not_sure", None),
     "model-versions": ("choice", 2),
 }
-
-
-def answer(assessment, user, answers: dict[str, tuple[str, int | None]], notes: dict[str, str] | None = None):
-    """Store answers given by question key as (kind, level), through the service."""
-    notes = notes or {}
-    answers_save(
-        assessment=assessment,
-        user=user,
-        answers=[AnswerInput(key, kind, level, notes.get(key, "")) for key, (kind, level) in answers.items()],
-    )
 
 
 def submitted_assessment(team, user, version, answers, *, title="Assessment", when=None, targets=None):

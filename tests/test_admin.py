@@ -57,6 +57,7 @@ def everything(questionnaire_version, assessment, member, executive, draft):
 # --- Every page loads --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_it_loads_every_admin_list_change_form_and_history_page(client, superuser, everything):
     client.force_login(superuser)
     assert client.get(reverse("admin:index")).status_code == 200
@@ -508,6 +509,7 @@ def test_it_refuses_a_link_to_a_practice_of_another_version(client, editor, ques
     assert not question.practice_links.filter(practice=foreign).exists()
 
 
+@pytest.mark.slow
 def test_it_keeps_the_query_count_of_the_big_pages_bounded(
     client, editor, full_questionnaire_version, django_assert_max_num_queries
 ):

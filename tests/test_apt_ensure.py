@@ -40,6 +40,7 @@ def held_lock(tmp_path):
     holder.wait()
 
 
+@pytest.mark.slow
 def test_it_gives_up_on_a_held_lock_with_a_message_that_says_what_to_do(held_lock):
     started = time.monotonic()
     result = apt_ensure("mlready-no-such-package", APT_ENSURE_LOCKS=str(held_lock), APT_LOCK_WAIT="5")

@@ -1,29 +1,19 @@
 """Two assessments of a team compared: areas, answers and notes, roadmap items, actions achieved."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessment import models
 from assessment.selectors.reports import assessment_report
 from assessment.services.actions import actions_add_from_roadmap, item_key
-from assessment.services.assessments import AnswerInput, answers_save, assessment_create, assessment_submit
-from tests.helpers import text_of
-
-
-def answer(assessment, user, key, level, note=""):
-    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(
-        assessment=assessment,
-        user=user,
-        answers=[AnswerInput(question.key, models.Answer.CHOICE, level=level, note=note)],
-    )
+from assessment.services.assessments import assessment_create, assessment_submit
+from tests.helpers import answer, client_for, text_of
 
 
 @pytest.fixture
 def two(assessment, member, team):
-    answer(assessment, member, "streaming-data", 1, note="Old scripts")
-    answer(assessment, member, "data-discovery", 1)
+    answer(assessment, member, {"streaming-data": ("choice", 1)}, notes={"streaming-data": "Old scripts"})
+    answer(assessment, member, {"data-discovery": ("choice", 1)})
     first = assessment_submit(assessment=assessment, user=member)
     item = next(i for i in assessment_report(first).roadmap if i.question_key == "streaming-data")
     actions_add_from_roadmap(assessment=first, user=member, item_keys=[item_key(item.question_key, item.to_level)])
@@ -31,15 +21,9 @@ def two(assessment, member, team):
         team=team, version=first.questionnaire, title="Q2 assessment", user=member, copy_from=first
     )
     # To the area's target (4): the question leaves the roadmap, and the action's target is reached.
-    answer(second, member, "streaming-data", 4, note="Managed stream now")
+    answer(second, member, {"streaming-data": ("choice", 4)}, notes={"streaming-data": "Managed stream now"})
     assessment_submit(assessment=second, user=member)
     return first, second, item
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db

@@ -33,6 +33,7 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_it_passes_the_deploy_check_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -47,6 +48,7 @@ def test_it_passes_the_deploy_check_with_production_settings():
     assert "System check identified no issues (0 silenced)" in output, output
 
 
+@pytest.mark.slow
 def test_it_fails_the_deploy_check_when_debug_is_on():
     """The control: the same check does complain about an unsafe setting."""
     result = subprocess.run(
@@ -104,15 +106,18 @@ def production_responses():
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_redirects_plain_http_to_https(production_responses):
     assert production_responses["plain"]["status"] == 301
     assert production_responses["plain"]["location"] == f"https://{HOST}/login/"
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_trusts_the_proxy_when_told_it_terminates_tls(production_responses):
     assert production_responses["proxied"]["status"] == 200
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_sends_the_security_headers_in_production(production_responses):
     headers = {k.lower(): v for k, v in production_responses["tls"]["headers"].items()}
     assert production_responses["tls"]["status"] == 200
@@ -129,6 +134,7 @@ def test_it_sends_the_security_headers_in_production(production_responses):
     assert "frame-ancestors 'none'" in csp
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_marks_cookies_secure_in_production(production_responses):
     cookies = production_responses["tls"]["cookies"]
     assert "csrftoken" in cookies
@@ -136,10 +142,12 @@ def test_it_marks_cookies_secure_in_production(production_responses):
         assert flags["secure"], f"cookie {name} is not Secure"
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_keeps_the_session_cookie_secure_and_http_only(production_responses):
     assert production_responses["cookie_settings"] == [True, True, True]
 
 
+@pytest.mark.slow  # production_responses starts Django with the production settings
 def test_it_does_not_connect_to_the_database_during_the_check(production_responses):
     # DATABASE_URL names a host under .invalid: the deploy check must not need the database.
     assert production_responses["connected_by_check"] is False
@@ -219,6 +227,7 @@ def filled_assessment(assessment, member, questionnaire_version):
     return assessment
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_serves_every_page_without_inline_script_or_style(
     filled_assessment, member, viewer, executive, questionnaire_version
@@ -354,6 +363,7 @@ def test_it_documents_gunicorn_with_postgresql_for_production():
         assert setting in deployment, setting
 
 
+@pytest.mark.slow
 def test_it_serves_through_gunicorn_with_the_production_config(tmp_path):
     """gunicorn with config/gunicorn.conf.py boots the app; plain-HTTP health checks pass, pages redirect to HTTPS."""
     port = free_port()

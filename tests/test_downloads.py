@@ -114,6 +114,7 @@ def test_it_defuses_formulas_after_any_separator_or_line_break():
     assert csv_safe(-3) == -3  # numbers stay numbers
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_writes_no_csv_cell_a_spreadsheet_would_run_in_any_locale(hostile, member, executive):
     responses = downloads(hostile, member, executive)
@@ -139,6 +140,7 @@ def test_it_writes_no_csv_cell_a_spreadsheet_would_run_in_any_locale(hostile, me
     assert not problems, "Spreadsheets would run these cells as formulas:\n" + "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_keeps_every_download_out_of_caches(hostile, member, executive):
     """JSON, CSV and PDF downloads hold a team's answers: `private, no-store`, like the PDF."""

@@ -78,6 +78,7 @@ def test_the_app_does_not_start_with_a_misspelt_secure_ssl():
     assert "SECURE_SSL='flase' is not a yes/no value" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_app_starts_with_a_correctly_spelt_secure_ssl():
     """The control: the same start-up with a word it knows passes the check."""
     result = _check_with(SECURE_SSL="false")
@@ -105,6 +106,7 @@ def _gunicorn_check_config(**variables: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_gunicorn_reads_its_settings_with_the_same_helpers():
     refused = _gunicorn_check_config(GUNICORN_PRELOAD="maybe")
     assert refused.returncode != 0

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 from assessment import models
 from assessment.selectors.reports import assessment_report
 
-from .helpers import DATA, load_questionnaire_file
-from .results_helpers import EXAMPLE_ANSWERS, answer, submitted_assessment
+from .helpers import DATA, answer, load_questionnaire_file
+from .results_helpers import EXAMPLE_ANSWERS, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,9 @@ from django.urls import reverse
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 
-from .results_helpers import EXAMPLE_ANSWERS, answer
+from .helpers import answer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answered(assessment, member):
-    answer(assessment, member, EXAMPLE_ANSWERS, notes={"model-versions": "Registry planned for Q3"})
-    return assessment
 
 
 def get_json(client, assessment):

@@ -556,6 +556,7 @@ post_bodies = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

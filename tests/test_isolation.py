@@ -18,7 +18,6 @@ import re
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 from assessment.services.respondents import panel_open, respondent_answers_save
 from tests.admin_forms import form_data
-from tests.helpers import make_user
+from tests.helpers import client_for, make_user
 from tests.urlwalk import (
     CONTENT,
     PLAIN,
@@ -155,14 +154,6 @@ def strangers(outsider, other_team, questionnaire_version):
     return {"member of another team": outsider, "executive of another agency": foreign_exec}
 
 
-def client_for(user) -> Client:
-    # A crash is reported with the other problems instead of stopping the walk.
-    client = Client(raise_request_exception=False)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def is_login_redirect(response, admin: bool = False) -> bool:
     if response.status_code != 302:
         return False
@@ -234,7 +225,7 @@ def test_it_knows_which_patterns_carry_team_data():
 
 @pytest.mark.django_db
 def test_it_sends_anonymous_visitors_to_log_in_everywhere(zebra):
-    client = client_for(None)
+    client = client_for(None, raise_request_exception=False)
     problems = []
     for route in walked_routes():
         url = route.url(zebra["values"])
@@ -248,13 +239,14 @@ def test_it_sends_anonymous_visitors_to_log_in_everywhere(zebra):
     assert not problems, "Anonymous requests reached pages:\n" + "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_hides_a_teams_data_from_everyone_outside_it(zebra, strangers):
     checked = 0
     problems = []
     before = db_snapshot()
     for who, user in strangers.items():
-        client = client_for(user)
+        client = client_for(user, raise_request_exception=False)
         for route in walked_routes():
             url = route.url(zebra["values"])
             for method in ("get", "post"):
@@ -276,11 +268,12 @@ def test_it_hides_a_teams_data_from_everyone_outside_it(zebra, strangers):
     assert db_snapshot() == before, "Requests of people outside the team changed data"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_lets_a_viewer_change_nothing(zebra):
     """A viewer of the team posts, to every page, the forms a member would submit there."""
-    viewer_client = client_for(zebra["viewer"])
-    member_client = client_for(zebra["member"])
+    viewer_client = client_for(zebra["viewer"], raise_request_exception=False)
+    member_client = client_for(zebra["member"], raise_request_exception=False)
     problems = []
     posted = 0
     for route in walked_routes():
@@ -363,7 +356,7 @@ def test_it_shows_the_team_its_own_data(zebra):
 
 @pytest.mark.django_db
 def test_it_lets_an_executive_of_the_agency_read_but_not_write(zebra, executive):
-    client = client_for(executive)
+    client = client_for(executive, raise_request_exception=False)
     assert SECRET_TEAM_NAME in body_text(client.get(reverse("home")))
     before = db_snapshot()
     for route in walked_routes():
@@ -447,7 +440,7 @@ def with_foreign_choices(data: dict, foreign_objects, manager) -> dict:
 
 @pytest.mark.django_db
 def test_it_shows_a_team_manager_nothing_of_another_agency_on_any_admin_page(zebra, foreign_objects, home_manager):
-    client = client_for(home_manager["user"])
+    client = client_for(home_manager["user"], raise_request_exception=False)
     problems, opened = [], 0
     for route in admin_routes():
         url = route.url(admin_values(zebra, foreign_objects, route))
@@ -498,11 +491,12 @@ def test_it_completes_a_team_managers_search_with_their_own_agencys_teams_only(f
         assert [r["text"] for r in response.json()["results"]] == expected
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_refuses_a_team_managers_posts_with_another_agencys_ids(zebra, foreign_objects, home_manager):
     """Every add and change form, as a superuser sees it, posted by the manager with the foreign agency's ids."""
-    superuser = client_for(make_user("root", is_staff=True, is_superuser=True))
-    manager_client = client_for(home_manager["user"])
+    superuser = client_for(make_user("root", is_staff=True, is_superuser=True), raise_request_exception=False)
+    manager_client = client_for(home_manager["user"], raise_request_exception=False)
     problems, posted = [], 0
     for route in admin_routes():
         if not (route.name or "").endswith(("_add", "_change", "_delete", "_changelist")):

@@ -14,7 +14,8 @@ from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.pdf import store as pdf_store
 from assessment.pdf.render import assessment_pdf, assessment_pdf_html, html_to_pdf
 from assessment.selectors.reports import assessment_report
-from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
+from assessment.services.assessments import assessment_submit
+from tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,8 @@ def empty_cache():
     cache.clear()
 
 
-def answer(assessment, user, key, kind, level=None, note=""):
-    question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key=key)
-    answers_save(assessment=assessment, user=user, answers=[AnswerInput(question.key, kind, level=level, note=note)])
-
-
 @pytest.fixture
-def answered(assessment, member):
+def all_answered(assessment, member):
     """Every question of the small questionnaire answered, with 3 steps in Next (2 in Now, from the file).
 
     Worked by hand: placed (model-versions 2) (data-discovery 3) | (streaming-data 3)
@@ -48,10 +44,12 @@ def answered(assessment, member):
         phase_next=3,
         updated_at=timezone.now(),  # a new key for the cached questionnaire
     )
-    answer(assessment, member, "streaming-data", "choice", 2, NOTE)
-    answer(assessment, member, "data-discovery", "choice", 1)
-    answer(assessment, member, "model-versions", "not_sure", note="Ask the platform team.")
-    answer(assessment, member, "production-monitoring", "choice", 2)
+    answer(assessment, member, {"streaming-data": ("choice", 2)}, notes={"streaming-data": NOTE})
+    answer(assessment, member, {"data-discovery": ("choice", 1)})
+    answer(
+        assessment, member, {"model-versions": ("not_sure", None)}, notes={"model-versions": "Ask the platform team."}
+    )
+    answer(assessment, member, {"production-monitoring": ("choice", 2)})
     assessment.refresh_from_db()
     return assessment
 
@@ -94,10 +92,10 @@ _rendered: dict[str, bytes] = {}
 
 
 @pytest.fixture
-def report_pdf(answered):
-    """The PDF of the answered assessment. The same HTML is rendered once per
+def report_pdf(all_answered):
+    """The PDF of the `all_answered` assessment. The same HTML is rendered once per
     test run (WeasyPrint takes a while); every test still reads a real PDF."""
-    html = assessment_pdf_html(assessment_report(answered))
+    html = assessment_pdf_html(assessment_report(all_answered))
     if html not in _rendered:
         _rendered[html] = html_to_pdf(html)
     return _rendered[html]
@@ -136,7 +134,7 @@ def test_it_starts_the_outline_with_the_sections(report_pdf):
     ]
 
 
-def test_it_shows_the_cover_facts(report_pdf, answered):
+def test_it_shows_the_cover_facts(report_pdf, all_answered):
     cover = page_texts(report_pdf)[0]
     assert "Test Agency" in cover
     assert "Small ML Readiness Check, version 2026.1" in cover
@@ -149,8 +147,8 @@ def roadmap_text(pdf: bytes) -> str:
     return text[text.index("Roadmap 8 steps take") : text.index("Appendix: questions and answers Every question")]
 
 
-def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, answered):
-    report = assessment_report(answered)
+def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, all_answered):
+    report = assessment_report(all_answered)
     assert [(item.position, item.question_key, item.phase) for item in report.roadmap] == [
         (1, "model-versions", NOW),
         (2, "data-discovery", NOW),
@@ -187,8 +185,8 @@ def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, ans
     assert nxt < positions[0] < positions[1] < positions[2] < later < positions[3] < positions[4]
 
 
-def test_the_next_and_later_tables_have_column_and_row_headers(answered):
-    html = assessment_pdf_html(assessment_report(answered))
+def test_the_next_and_later_tables_have_column_and_row_headers(all_answered):
+    html = assessment_pdf_html(assessment_report(all_answered))
     table = html[html.index('<table class="roadmap-table">') :]
     table = table[: table.index("</table>")]
     assert '<th scope="col" class="num w-5">#</th><th scope="col">Question</th>' in table
@@ -202,17 +200,17 @@ def test_it_says_what_to_verify_and_what_a_step_needs(report_pdf):
     assert "Levels: 1 Initial, 2 Developing, 3 Defined, 4 Managed, 5 Optimized." in roadmap
 
 
-def test_it_links_the_practices_of_now_items_to_their_reference(report_pdf, answered):
+def test_it_links_the_practices_of_now_items_to_their_reference(report_pdf, all_answered):
     uris = link_uris(report_pdf)
-    report = assessment_report(answered)
+    report = assessment_report(all_answered)
     now = [practice for entry in report.entries_in(NOW) for practice in entry.practices]
     assert now
     for practice in now:
         assert practice.url in uris
 
 
-def test_it_lists_the_source_sections_once(report_pdf, answered):
-    report = assessment_report(answered)
+def test_it_lists_the_source_sections_once(report_pdf, all_answered):
+    report = assessment_report(all_answered)
     folder = report.questionnaire.source.url.rsplit("/", 1)[0] + "/"
     sections = {
         reference.url
@@ -230,8 +228,8 @@ def test_it_lists_the_source_sections_once(report_pdf, answered):
     assert text.index("Sources The sections") < text.index("Appendix: questions and answers Every question")
 
 
-def test_it_summarises_now_items_and_figures(report_pdf, answered):
-    report = assessment_report(answered)
+def test_it_summarises_now_items_and_figures(report_pdf, all_answered):
+    report = assessment_report(all_answered)
     summary = page_texts(report_pdf)[1]
     assert "Executive summary" in summary
     assert f"{report.score.level:.1f} of 5" in summary
@@ -254,7 +252,7 @@ def test_it_has_an_appendix_with_answers_notes_and_lists(report_pdf):
 
 
 def test_it_lists_unanswered_questions(assessment, member):
-    answer(assessment, member, "data-discovery", "choice", 3)
+    answer(assessment, member, {"data-discovery": ("choice", 3)})
     text = pdf_text(assessment_pdf(assessment_report(assessment)))
     unanswered = text[text.rindex("Unanswered") :]
     assert "How does your organization collect streaming data for ML?" in unanswered
@@ -291,56 +289,56 @@ def test_it_gives_the_chart_a_text_alternative(report_pdf):
 # Views
 
 
-def test_it_downloads_the_pdf_for_a_member(client, member, answered):
+def test_it_downloads_the_pdf_for_a_member(client, member, all_answered):
     client.force_login(member)
-    response = client.get(reverse("assessment-pdf", args=[answered.pk]))
+    response = client.get(reverse("assessment-pdf", args=[all_answered.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    date = answered.updated_at.date().isoformat()
+    date = all_answered.updated_at.date().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="data-platform_small-ml-2026.1_{date}.pdf"'
     assert response.content.startswith(b"%PDF-")
     assert "Executive summary" in pdf_text(response.content)
 
 
 @pytest.mark.parametrize("who", ["viewer", "executive"])
-def test_it_lets_readers_download(client, request, answered, who):
+def test_it_lets_readers_download(client, request, all_answered, who):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("assessment-pdf", args=[answered.pk])).status_code == 200
+    assert client.get(reverse("assessment-pdf", args=[all_answered.pk])).status_code == 200
 
 
-def test_it_hides_the_pdf_from_other_teams(client, outsider, answered):
+def test_it_hides_the_pdf_from_other_teams(client, outsider, all_answered):
     client.force_login(outsider)
-    assert client.get(reverse("assessment-pdf", args=[answered.pk])).status_code == 404
+    assert client.get(reverse("assessment-pdf", args=[all_answered.pk])).status_code == 404
 
 
-def test_it_asks_anonymous_visitors_to_log_in(client, answered):
-    response = client.get(reverse("assessment-pdf", args=[answered.pk]))
+def test_it_asks_anonymous_visitors_to_log_in(client, all_answered):
+    response = client.get(reverse("assessment-pdf", args=[all_answered.pk]))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
-def test_it_names_the_file_by_submission_date(client, member, answered):
-    assessment_submit(assessment=answered, user=member)
-    answered.refresh_from_db()
+def test_it_names_the_file_by_submission_date(client, member, all_answered):
+    assessment_submit(assessment=all_answered, user=member)
+    all_answered.refresh_from_db()
     client.force_login(member)
-    response = client.get(reverse("assessment-pdf", args=[answered.pk]))
-    assert response["Content-Disposition"].endswith(f'_{answered.submitted_at.date().isoformat()}.pdf"')
+    response = client.get(reverse("assessment-pdf", args=[all_answered.pk]))
+    assert response["Content-Disposition"].endswith(f'_{all_answered.submitted_at.date().isoformat()}.pdf"')
     assert "Submitted on" in page_texts(response.content)[0]
 
 
-def test_it_serves_an_unchanged_assessment_from_the_store(client, member, answered, monkeypatch):
+def test_it_serves_an_unchanged_assessment_from_the_store(client, member, all_answered, monkeypatch):
     renders = []
     real = pdf_store.assessment_pdf
     monkeypatch.setattr(
         pdf_store, "assessment_pdf", lambda report, **audience: renders.append(1) or real(report, **audience)
     )
     client.force_login(member)
-    url = reverse("assessment-pdf", args=[answered.pk])
+    url = reverse("assessment-pdf", args=[all_answered.pk])
     first = client.get(url).content
     second = client.get(url).content
     assert len(renders) == 1
     assert first == second
-    answer(answered, member, "data-discovery", "choice", 5, "Catalog went live.")
+    answer(all_answered, member, {"data-discovery": ("choice", 5)}, notes={"data-discovery": "Catalog went live."})
     third = client.get(url).content
     assert len(renders) == 2
     assert "Catalog went live." in pdf_text(third)
@@ -350,9 +348,9 @@ def test_it_serves_an_unchanged_assessment_from_the_store(client, member, answer
 
 
 def test_it_gives_executives_a_portfolio_by_division_without_team_pages(
-    client, executive, answered, member, other_team
+    client, executive, all_answered, member, other_team
 ):
-    assessment_submit(assessment=answered, user=member)
+    assessment_submit(assessment=all_answered, user=member)
     client.force_login(executive)
     response = client.get(reverse("portfolio-pdf"))
     assert response.status_code == 200
@@ -368,8 +366,10 @@ def test_it_gives_executives_a_portfolio_by_division_without_team_pages(
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"].value is True
 
 
-def test_it_gives_a_division_its_own_report_with_a_page_per_team(client, executive, answered, member, team, other_team):
-    assessment_submit(assessment=answered, user=member)
+def test_it_gives_a_division_its_own_report_with_a_page_per_team(
+    client, executive, all_answered, member, team, other_team
+):
+    assessment_submit(assessment=all_answered, user=member)
     division = models.Division.objects.create(agency=team.agency, name="Data Office")
     models.Team.objects.filter(pk=team.pk).update(division=division)
     client.force_login(executive)
@@ -396,7 +396,7 @@ def test_it_limits_an_executive_to_their_divisions_reports(client, executive, te
     assert client.get(reverse("division-pdf", args=[mine.pk])).status_code == 200
 
 
-def test_it_leaves_drafts_out_of_the_portfolio(client, executive, answered):
+def test_it_leaves_drafts_out_of_the_portfolio(client, executive, all_answered):
     client.force_login(executive)
     text = pdf_text(client.get(reverse("portfolio-pdf")).content)
     assert "No team has submitted an assessment yet." in text
@@ -417,7 +417,12 @@ def test_it_renders_an_assessment_nobody_has_answered_yet(assessment):
 
 def test_it_keeps_long_and_multiline_notes_on_the_page(assessment, member):
     long_word = "x" * 1500
-    answer(assessment, member, "streaming-data", "choice", 2, f"First line\nSecond line {long_word}")
+    answer(
+        assessment,
+        member,
+        {"streaming-data": ("choice", 2)},
+        notes={"streaming-data": f"First line\nSecond line {long_word}"},
+    )
     pdf = assessment_pdf(assessment_report(assessment))
     text = pdf_text(pdf)
     assert "Note: First line Second line" in text

@@ -19,7 +19,8 @@ from assessment.pdf import store as pdf_store
 from assessment.services.assessments import assessment_submit
 from assessment.services.versions import version_content_changed
 
-from .results_helpers import EXAMPLE_ANSWERS, answer, submitted_assessment
+from .helpers import answer
+from .results_helpers import EXAMPLE_ANSWERS, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 

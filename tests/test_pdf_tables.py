@@ -45,6 +45,7 @@ def demo(settings, tmp_path, full_questionnaire_version):
     return models.Agency.objects.get()
 
 
+@pytest.mark.slow
 def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
     report_pdf = assessment_pdf(assessment_report(submitted))
@@ -60,6 +61,7 @@ def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
     assert len(table_headers(division)) > len(table_headers(portfolio))
 
 
+@pytest.mark.slow
 def test_it_gives_every_header_cell_a_scope(demo):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
     pdf = assessment_pdf(assessment_report(submitted))

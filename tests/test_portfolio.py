@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from assessment import models
 
-from .helpers import make_user, row_text, text_of
-from .results_helpers import answer, submitted_assessment
+from .helpers import answer, make_user, row_text, text_of
+from .results_helpers import submitted_assessment
 
 pytestmark = pytest.mark.django_db
 

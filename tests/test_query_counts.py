@@ -2,27 +2,14 @@
 of queries, whatever the number of questions, answers, assessments or teams."""
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
 
 from assessment import models
 
-from .helpers import portfolio_teams_bulk, text_of
+from .helpers import count_queries, portfolio_teams_bulk, text_of
 from .results_helpers import all_answers, submitted_assessment
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url, *, computed=False) -> int:
-    client.get(url)  # warm the questionnaire cache, as in a running server
-    if computed:
-        cache.clear()  # the stored division views and questionnaire content, as after a submit
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 ASSESSMENT_PAGES = ["assessment-results", "assessment-roadmap", "assessment-export-json", "assessment-export-csv"]
@@ -86,6 +73,7 @@ PORTFOLIO_PAGES = {
 }
 
 
+@pytest.mark.slow
 def test_it_runs_the_same_queries_for_300_and_3000_teams_in_the_portfolio(
     client, executive, agency, member, questionnaire_version
 ):

@@ -24,14 +24,16 @@ from tests.helpers import server_wait_until_up as wait_until_up
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
+pytestmark = pytest.mark.slow  # starts two gunicorn servers and a worker
+
 SEED = """
 import json
 from django.db import transaction
 from django.test import Client
 from assessment import models
 from assessment.services.assessments import assessment_submit
-from tests.conftest import load_questionnaire_file, DATA, make_user
-from tests.results_helpers import EXAMPLE_ANSWERS, answer
+from tests.helpers import answer, load_questionnaire_file, DATA, make_user
+from tests.results_helpers import EXAMPLE_ANSWERS
 
 version = load_questionnaire_file(DATA / "good_questionnaire.yaml")
 agency = models.Agency.objects.create(name="Shared Agency")

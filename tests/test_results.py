@@ -4,15 +4,8 @@ from django.urls import reverse
 from assessment import models
 
 from .helpers import row_text, text_of
-from .results_helpers import EXAMPLE_ANSWERS, answer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answered(assessment, member):
-    answer(assessment, member, EXAMPLE_ANSWERS)
-    return assessment
 
 
 def test_it_shows_the_hand_worked_figures(client, member, answered):

@@ -10,16 +10,9 @@ from assessment import models
 from assessment.pdf.context import assessment_pdf_context
 from assessment.selectors.reports import assessment_report
 
-from .helpers import text_of
-from .results_helpers import EXAMPLE_ANSWERS, answer
+from .helpers import answer, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answered(assessment, member):
-    answer(assessment, member, EXAMPLE_ANSWERS)
-    return assessment
 
 
 def section(text: str, heading: str, following: str | None) -> str:

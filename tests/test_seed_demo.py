@@ -9,7 +9,7 @@ from assessment import models
 from assessment.management.commands.seed_demo import BASELINE, DEMO_TEAMS
 from assessment.selectors.overview import assessment_scores
 
-from .conftest import REPO, load_questionnaire_file
+from .helpers import REPO, load_questionnaire_file
 
 
 def seed():
@@ -97,6 +97,7 @@ def test_baselines_answer_every_question_by_its_id(full_questionnaire_version):
     assert citizen.answers.get(question__key="di-streaming-sources").kind == models.Answer.NOT_APPLICABLE
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_three_teams_stand_at_clearly_different_levels(full_questionnaire_version):
     seed()

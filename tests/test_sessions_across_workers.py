@@ -199,6 +199,7 @@ def replay(browser: Browser, cookies: dict) -> list:
     return [browser.request("GET", "/", cookies=dict(cookies)) for _ in range(REPLAYS)]
 
 
+@pytest.mark.slow
 def test_it_ends_the_session_on_every_worker_at_logout(server):
     browser = Browser(server["port"])
     browser.log_in("walker")
@@ -221,6 +222,7 @@ def test_it_ends_the_session_on_every_worker_at_logout(server):
     assert len(reached) > 1, f"the replays reached only workers {reached}: not a multi-worker test"
 
 
+@pytest.mark.slow
 def test_it_ends_the_users_other_sessions_on_every_worker_at_a_password_change(server):
     other_device = Browser(server["port"])
     other_device.log_in("changer")

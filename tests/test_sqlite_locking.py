@@ -23,6 +23,9 @@ from django.db import OperationalError
 from assessment.views import errors
 from tests.helpers import REPO, free_port, gunicorn_start, manage_py, production_env, server_wait_until_up
 
+# Every test starts the app in a server process of its own.
+pytestmark = pytest.mark.slow
+
 # A short busy timeout for the server under test, so that a lock held longer is quick to show.
 BUSY_TIMEOUT_SECONDS = 4
 
@@ -188,7 +191,6 @@ def test_a_lock_timeout_outside_a_view_gets_the_try_again_page_too(rf, db):
         assert errors.server_error(rf.get("/")).status_code == 500
 
 
-@pytest.mark.slow
 def test_make_runs_server_and_worker_serve_two_savers_and_a_submitter_at_once(tmp_path):
     """`make run`'s processes (runserver with DEBUG on, and db_worker), on the default busy timeout.
 

@@ -286,6 +286,7 @@ def test_it_is_off_without_settings(client):
     assert client.get("/sso/callback/?code=a&state=b").status_code == 404
 
 
+@pytest.mark.slow
 def test_the_deploy_check_stays_clean_with_single_sign_on(tmp_path):
     from tests.helpers import production_env
 

@@ -20,7 +20,8 @@ from django.test import Client
 from assessment.sso.discovery import forget_provider_documents
 from tests.sso_helpers import CLIENT_ID, CLIENT_SECRET, sso_settings_apply
 
-pytestmark = pytest.mark.django_db
+# Each test waits out a deadline of a few seconds against a provider on loopback.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TIMEOUT_SECONDS = 2
 BOUND_SECONDS = TIMEOUT_SECONDS + 3

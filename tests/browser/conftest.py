@@ -43,6 +43,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)  # every browser test starts Chromium and a live server
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
-from tests.results_helpers import all_answers, answer, submitted_assessment
+from tests.helpers import answer
+from tests.results_helpers import all_answers, submitted_assessment
 
 pytestmark = pytest.mark.browser
 

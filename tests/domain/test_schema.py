@@ -628,6 +628,7 @@ def questionnaires(draw) -> Questionnaire:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(questionnaires())
 def test_any_questionnaire_reads_back_equal_after_writing(q):
