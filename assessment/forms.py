@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from assessment import models
 from assessment.domain import model as domain
 from assessment.services.assessments import AnswerInput
+from assessment.validators import one_line_validator
 
 # Value of the radio that leaves (or makes) a question unanswered.
 NO_ANSWER = ""
@@ -43,6 +44,7 @@ class AssessmentNewForm(forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="A name your team will recognise, for example the quarter it covers.",
+        validators=[one_line_validator],
         error_messages={
             "required": "Enter a title for the assessment.",
             "max_length": "Shorten the title to %(limit_value)d characters or fewer (it has %(show_value)d).",

@@ -10,6 +10,7 @@ superusers cross agencies, add or delete agencies and name their managers.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import models as db_models
 from django.db.models import Count
 
 from assessment import models
@@ -17,6 +18,7 @@ from assessment.access import agencies_managed_by
 from assessment.services.assessments import assessments_delete
 from assessment.services.tallies import tallies_store
 from assessment.services.teams import divisions_delete, teams_delete
+from assessment.validators import one_line_validator
 
 from .content import LabelledInline
 
@@ -49,6 +51,13 @@ class AgencyScopedAdmin(admin.ModelAdmin):
     """Objects of the agencies the user manages, reached through `agency_lookup`."""
 
     agency_lookup: str  # from the model to its agency, e.g. "team__agency"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        form_field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Names are one line: a line break in a team's name would break its calendar file.
+        if isinstance(db_field, db_models.CharField) and form_field is not None and not db_field.choices:
+            form_field.validators.append(one_line_validator)
+        return form_field
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
