@@ -105,7 +105,11 @@ def plan_to_ics(team: models.Team, rows: list[ActionRow], *, domain: str, stamp:
         event.add("dtstart", action.due_date)
         event.add("dtend", action.due_date + datetime.timedelta(days=1))
         event.add("summary", one_line(f"Due: {row.question_text} (to level {action.target_level})"))
-        lines = [f"Team: {one_line(team.name)}", f"Status: {action.get_status_display()}", f"Progress: {row.progress.words}"]
+        lines = [
+            f"Team: {one_line(team.name)}",
+            f"Status: {action.get_status_display()}",
+            f"Progress: {row.progress.words}",
+        ]
         if action.owner_display:
             lines.append(f"Owner: {one_line(action.owner_display)}")
         if action.note:

@@ -926,7 +926,9 @@ def test_the_downloads_survive_control_characters_already_stored(team, member, e
         team=team, questionnaire=questionnaire_version, title=STORED_NAME, created_by=member
     )
     streaming = question(questionnaire_version, "streaming-data")
-    models.Answer.objects.create(assessment=assessment, question=streaming, kind=models.Answer.NOT_SURE, note=STORED_NOTE)
+    models.Answer.objects.create(
+        assessment=assessment, question=streaming, kind=models.Answer.NOT_SURE, note=STORED_NOTE
+    )
     action = models.Action.objects.create(
         team=team,
         questionnaire_slug=questionnaire_version.slug,
