@@ -437,14 +437,14 @@ class _MemberChoiceField(forms.ModelMultipleChoiceField):
         name = obj.user.get_full_name() or obj.user.get_username()
         return f"{name} ({obj.get_role_display().split(' ')[0].lower()})"
 
-    def _check_values(self, value):
+    def clean(self, value):
         # An id longer than a database integer is nobody; SQLite would fail on it (OverflowError) in pk__in.
-        for pk in value:
+        for pk in value if isinstance(value, list | tuple) else []:
             if len(str(pk)) > 18:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:20]}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class PanelForm(forms.Form):

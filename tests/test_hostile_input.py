@@ -797,6 +797,7 @@ def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(
         ("987654", "not a member of this team"),
         ("", "not a member of this team"),
         ("-1", "not a member of this team"),
+        ("9" * 30, "not a member of this team"),  # found by tests/test_hostile_walk.py: an OverflowError on SQLite
     ],
 )
 def test_it_refuses_bad_respondents(answered, member_client, value, expected):

@@ -276,25 +276,23 @@ def rendered_post_data(form: Form) -> dict[str, list[str]]:
 
 
 def hostile_queries(form: Form) -> list[tuple[str, dict[str, list[str]]]]:
-    """(what, data) submissions of a form, each with one field hostile: a hostile value alone, and one
-    after a value the field offers ("user:4" + "9" * 30, "name:Ana" + NUL), which passes a prefix check."""
+    """(what, data) submissions of a form, each with one field hostile: a hostile value alone, and
+    after each value the field offers ("user:4" + "9" * 30, "name:Ana" + NUL), which passes a prefix check."""
     base = rendered_post_data(form)
-    offered: dict[str, str] = {}
+    offered: dict[str, list[str]] = {}
     for _kind, name, value, _checked in form.fields:
         if value and name != "csrfmiddlewaretoken":
-            offered.setdefault(name, value)
+            offered.setdefault(name, []).append(value)
     for name, options in form.options.items():
-        values = [v for v, _selected in options if v]
-        if values:
-            offered[name] = values[0]
+        offered[name] = [v for v, _selected in options if v][:6]
     out = []
     for name in field_names(form):
         if name == "csrfmiddlewaretoken":
             continue
         for label, value in HOSTILE_VALUES.items():
             out.append((f"{name}=<{label}>", base | {name: [value]}))
-            if name in offered:
-                out.append((f"{name}={offered[name][:30]}<{label}>", base | {name: [offered[name] + value]}))
+            for given in dict.fromkeys(offered.get(name, [])):
+                out.append((f"{name}={given[:30]}<{label}>", base | {name: [given + value]}))
     return out
 
 
