@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from assessment import models
 from assessment.domain import model as domain
 from assessment.services.assessments import AnswerInput
-from assessment.validators import one_line_validator
+from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
 
 # Value of the radio that leaves (or makes) a question unanswered.
 NO_ANSWER = ""
@@ -430,21 +430,12 @@ class ReconcileForm(AreaAnswersForm):
         return _shown_token(answer_value(saved), saved.note, reason, detail)
 
 
-class _MemberChoiceField(forms.ModelMultipleChoiceField):
+class _MemberChoiceField(BoundedModelMultipleChoiceField):
     """Team members by name, with their role: "Mia Member (member)"."""
 
     def label_from_instance(self, obj: models.Membership) -> str:
         name = obj.user.get_full_name() or obj.user.get_username()
         return f"{name} ({obj.get_role_display().split(' ')[0].lower()})"
-
-    def clean(self, value):
-        # An id longer than a database integer is nobody; SQLite would fail on it (OverflowError) in pk__in.
-        for pk in value if isinstance(value, list | tuple) else []:
-            if len(str(pk)) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:20]}
-                )
-        return super().clean(value)
 
 
 class PanelForm(forms.Form):

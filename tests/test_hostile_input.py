@@ -885,6 +885,27 @@ def test_it_refuses_a_name_with_a_line_break_in_the_admin(team, team_manager, mo
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name, data, field",
+    [
+        ("admin:assessment_executive_add", {"user": "", "divisions": "9" * 30}, "divisions"),
+        ("admin:assessment_agency_add", {"name": "New agency", "managers": "9" * 30}, "managers"),
+    ],
+)
+def test_it_refuses_a_huge_id_in_an_admin_multiple_choice(agency, url_name, data, field):
+    """An OverflowError on SQLite (Django looks the ids up with pk__in) answered 500."""
+    from tests.helpers import make_user
+
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    before = db_snapshot()
+    response = client.post(reverse(url_name), dict(data, agency=agency.pk))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_title_with_a_line_break(team, member_client, questionnaire_version):
     before = db_snapshot()
     response = member_client.post(reverse("assessment-new", kwargs={"team_id": team.pk}), {"title": "Q1\nBEGIN"})

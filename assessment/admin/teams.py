@@ -18,7 +18,7 @@ from assessment.access import agencies_managed_by
 from assessment.services.assessments import assessments_delete
 from assessment.services.tallies import tallies_store
 from assessment.services.teams import divisions_delete, teams_delete
-from assessment.validators import one_line_validator
+from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
 
 from .content import LabelledInline
 
@@ -75,6 +75,7 @@ class AgencyScopedAdmin(admin.ModelAdmin):
         choices = _choices_within_agencies(db_field, request)
         if choices is not None and not request.user.is_superuser:
             kwargs["queryset"] = choices
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)  # a huge id is an error, not a 500
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
