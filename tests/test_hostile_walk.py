@@ -43,6 +43,7 @@ from tests.urlwalk import (
     hostile_queries,
     page_forms,
     query_parameters_read,
+    route_values,
     stored_control_characters,
 )
 
@@ -94,25 +95,7 @@ def world(team, member, executive, questionnaire_version):
     respondent_answers_save(respondent=respondent, user=member, answers=_answers(questionnaire_version, 3))
     respondent_submit(respondent=respondent, user=member)
     question = models.Question.objects.filter(area__questionnaire=questionnaire_version).first()
-    common = {
-        "team_id": team.pk,
-        "division_id": team.division_id,
-        "action_id": action.pk,
-        "version_id": questionnaire_version.pk,
-        "area_key": question.area.key,
-        "practice_key": models.Practice.objects.filter(questionnaire=questionnaire_version).first().key,
-        "question_key": question.key,
-        "question_id": question.pk,
-    }
-    value_sets = []
-    for assessment in (draft, responding, reconciling, submitted[-1]):
-        value_sets.append(
-            common
-            | {
-                "assessment_id": assessment.pk,
-                "answer_id": assessment.answers.values_list("pk", flat=True).first() or 0,
-            }
-        )
+    value_sets = [route_values(a, action, question) for a in (draft, responding, reconciling, submitted[-1])]
     return {"value_sets": value_sets, "users": [member, executive, None]}
 
 

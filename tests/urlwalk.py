@@ -339,3 +339,20 @@ def query_parameters_read():
     finally:
         for name, original in originals.items():
             setattr(QueryDict, name, original)
+
+
+def route_values(assessment, action, question) -> dict[str, object]:
+    """The walker's values for the pages of `assessment`'s team: its ids, `action` and `question`'s keys."""
+    version = assessment.questionnaire
+    return {
+        "assessment_id": assessment.pk,
+        "team_id": assessment.team_id,
+        "division_id": assessment.team.division_id,
+        "action_id": action.pk,
+        "version_id": version.pk,
+        "area_key": question.area.key,
+        "practice_key": version.practices.order_by("pk").first().key,
+        "question_key": question.key,
+        "question_id": question.pk,
+        "answer_id": assessment.answers.values_list("pk", flat=True).first() or 0,
+    }
