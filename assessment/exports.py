@@ -13,6 +13,7 @@ from typing import Any
 
 from assessment.domain import model as domain
 from assessment.domain.roadmap import RoadmapItem
+from assessment.domain.text import printable
 from assessment.presentation import ANSWER_KIND_WORDS
 from assessment.selectors.reports import AssessmentReport
 
@@ -103,9 +104,12 @@ def roadmap_item_to_dict(item: RoadmapItem) -> dict:
 
 
 def csv_safe(value) -> object:
-    """A cell a spreadsheet shows as text, never runs as a formula, whatever separator it splits on."""
+    """A cell a spreadsheet shows as text, never runs as a formula, whatever separator it splits on.
+
+    Control characters other than line breaks and tabs (a NUL, an escape) are left out.
+    """
     if isinstance(value, str):
-        return _FORMULA_START.sub(r"\1\2'", value)
+        return _FORMULA_START.sub(r"\1\2'", printable(value))
     return value
 
 

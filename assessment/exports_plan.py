@@ -8,6 +8,7 @@ import io
 from icalendar import Calendar, Event
 
 from assessment import models
+from assessment.domain.text import one_line, printable
 from assessment.exports import CsvWriter
 from assessment.selectors.actions import ActionRow
 
@@ -85,11 +86,15 @@ def plan_to_list(rows: list[ActionRow]) -> list[dict]:
 
 
 def plan_to_ics(team: models.Team, rows: list[ActionRow], *, domain: str, stamp: datetime.datetime) -> bytes:
-    """One all-day event per action with a due date; its UID stays the same across downloads."""
+    """One all-day event per action with a due date; its UID stays the same across downloads.
+
+    Text stored before the forms refused control characters is cleaned here: a
+    line break in a one-line property (a name, a link) would make the file unreadable.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//ML readiness assessment//Action plan//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Action plan: {team.name}")
+    calendar.add("x-wr-calname", one_line(f"Action plan: {team.name}"))
     for row in rows:
         action = row.action
         if action.due_date is None:
@@ -99,15 +104,20 @@ def plan_to_ics(team: models.Team, rows: list[ActionRow], *, domain: str, stamp:
         event.add("dtstamp", stamp)
         event.add("dtstart", action.due_date)
         event.add("dtend", action.due_date + datetime.timedelta(days=1))
-        event.add("summary", f"Due: {row.question_text} (to level {action.target_level})")
-        lines = [f"Team: {team.name}", f"Status: {action.get_status_display()}", f"Progress: {row.progress.words}"]
+        event.add("summary", one_line(f"Due: {row.question_text} (to level {action.target_level})"))
+        lines = [
+            f"Team: {one_line(team.name)}",
+            f"Status: {action.get_status_display()}",
+            f"Progress: {row.progress.words}",
+        ]
         if action.owner_display:
-            lines.append(f"Owner: {action.owner_display}")
+            lines.append(f"Owner: {one_line(action.owner_display)}")
         if action.note:
             lines.append(action.note)
-        event.add("description", "\n".join(lines))
+        event.add("description", printable("\n".join(lines)))
         event.add("status", "CANCELLED" if action.status == models.Action.WONT_DO else "CONFIRMED")
-        if action.link:
-            event.add("url", action.link)
+        link = "".join(one_line(action.link).split())
+        if link:
+            event.add("url", link)
         calendar.add_component(event)
     return calendar.to_ical()

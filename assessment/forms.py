@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from assessment import models
 from assessment.domain import model as domain
 from assessment.services.assessments import AnswerInput
+from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
 
 # Value of the radio that leaves (or makes) a question unanswered.
 NO_ANSWER = ""
@@ -43,6 +44,7 @@ class AssessmentNewForm(forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="A name your team will recognise, for example the quarter it covers.",
+        validators=[one_line_validator],
         error_messages={
             "required": "Enter a title for the assessment.",
             "max_length": "Shorten the title to %(limit_value)d characters or fewer (it has %(show_value)d).",
@@ -441,7 +443,7 @@ class ReconcileForm(AreaAnswersForm):
         return _shown_token(answer_value(saved), saved.note, reason, detail)
 
 
-class _MemberChoiceField(forms.ModelMultipleChoiceField):
+class _MemberChoiceField(BoundedModelMultipleChoiceField):
     """Team members by name, with their role: "Mia Member (member)"."""
 
     def label_from_instance(self, obj: models.Membership) -> str:

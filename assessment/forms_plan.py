@@ -6,6 +6,7 @@ from django import forms
 
 from assessment import models
 from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, ActionInput, ActionInvalid, action_input_check
+from assessment.validators import one_line_validator
 
 
 class ActionForm(forms.Form):
@@ -20,6 +21,7 @@ class ActionForm(forms.Form):
         required=False,
         max_length=200,
         label="Owner outside the app",
+        validators=[one_line_validator],
         error_messages={
             "max_length": "Shorten the name to %(limit_value)d characters or fewer (it has %(show_value)d)."
         },
@@ -48,6 +50,7 @@ class ActionForm(forms.Form):
         label="Link",
         help_text="For example the ticket in your tracker: http:// or https:// only.",
         widget=forms.URLInput,
+        validators=[one_line_validator],
         error_messages={
             "max_length": "Shorten the link to %(limit_value)d characters or fewer (it has %(show_value)d)."
         },
@@ -108,3 +111,29 @@ class ActionForm(forms.Form):
             "link": action.link,
             "note": action.note,
         }
+
+
+class PlanFilterForm(forms.Form):
+    """The plan page's filters (a GET form): one of the plan's owners, one status.
+
+    Only the values the page offers are accepted: a made-up owner (a huge user
+    id, a NUL in a name) gets an error at the field and never reaches the database.
+    """
+
+    owner = forms.ChoiceField(
+        label="Owner",
+        required=False,
+        error_messages={"invalid_choice": "No action of this plan has that owner; choose one from the list."},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *models.Action.STATUS_CHOICES],
+        error_messages={"invalid_choice": "Choose a status from the list."},
+    )
+
+    def __init__(self, data, *, owners: list[tuple[str, str]]):
+        super().__init__(data)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", "Any owner"), *owners]

@@ -705,6 +705,12 @@ ACTION_FORM = {
         ("owner", "999999", "Select a valid choice"),
         ("status", "deleted", "Select a valid choice"),
         ("wont_do_reason", "z" * 1001, "Shorten the reason to 1000 characters"),
+        # urlsplit drops CR, LF and tab before it looks: the link passed, and broke the calendar file.
+        ("link", "https://ics.example/a\r\nBEGIN:VEVENT", "Remove a line break (carriage return) at character 22"),
+        ("link", "https://ics.example/a\tb", "Remove a tab at character 22"),
+        ("link", "https://ics.example/\x00", "Remove a null character at character 21"),
+        ("owner_name", "Ana\nBEGIN:VEVENT", "Remove a line break at character 4"),
+        ("owner_name", "Ana\x1b[2J", "Remove an escape character at character 4"),
     ],
 )
 def test_it_refuses_hostile_action_input_with_a_located_error(planned_action, member, field, value, expected):
@@ -792,6 +798,7 @@ def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(
         ("987654", "not a member of this team"),
         ("", "not a member of this team"),
         ("-1", "not a member of this team"),
+        ("9" * 30, "not a member of this team"),  # found by tests/test_hostile_walk.py: an OverflowError on SQLite
     ],
 )
 def test_it_refuses_bad_respondents(answered, member_client, value, expected):
@@ -845,3 +852,172 @@ def test_it_refuses_respondent_posts_without_a_csrf_token(respondent_draft, memb
     for name in ("respondent-area", "respondent-submit", "assessment-respondents"):
         assert client.post(respondent_url(respondent_draft, name), page_post()).status_code == 403, name
     assert db_snapshot() == before
+
+
+# --- Control characters in names and links, and downloads of what is stored already ------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["team", "division", "agency"])
+def test_it_refuses_a_name_with_a_line_break_in_the_admin(team, team_manager, model):
+    from tests.admin_forms import form_data
+
+    team.division = models.Division.objects.create(agency=team.agency, name="Analytics")
+    team.save()
+    obj = {"team": team, "division": team.division, "agency": team.agency}[model]
+    client = Client(raise_request_exception=False)
+    client.force_login(team_manager)
+    url = reverse(f"admin:assessment_{model}_change", args=[obj.pk])
+    data = form_data(client.get(url))
+    data["name"] = "Data\r\nBEGIN:VEVENT"
+    before = db_snapshot()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Remove a line break (carriage return) at character 5" in " ".join(errors.get("name", []))
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name, data, field",
+    [
+        ("admin:assessment_executive_add", {"user": "", "divisions": "9" * 30}, "divisions"),
+        ("admin:assessment_agency_add", {"name": "New agency", "managers": "9" * 30}, "managers"),
+    ],
+)
+def test_it_refuses_a_huge_id_in_an_admin_multiple_choice(agency, url_name, data, field):
+    """An OverflowError on SQLite (Django looks the ids up with pk__in) answered 500."""
+    from tests.helpers import make_user
+
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    before = db_snapshot()
+    response = client.post(reverse(url_name), dict(data, agency=agency.pk))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_title_with_a_line_break(team, member_client, questionnaire_version):
+    before = db_snapshot()
+    response = member_client.post(reverse("assessment-new", kwargs={"team_id": team.pk}), {"title": "Q1\nBEGIN"})
+    page = response.content.decode()
+    assert response.status_code == 200 and ERROR_SUMMARY in page and 'href="#id_title"' in page
+    assert "Remove a line break at character 3" in page
+    assert db_snapshot() == before
+
+
+def pdf_text(response) -> str:
+    """The text of a PDF response (what a reader sees), or "" for any other response."""
+    import io
+
+    from pypdf import PdfReader
+
+    if not response.get("Content-Type", "").startswith("application/pdf"):
+        return ""
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+# Stored before the forms refused them (or written by a script): every download still works.
+STORED_NAME = "Data\r\nBEGIN:VEVENT\x1b[2J"
+STORED_LINK = "https://ics.example/a\r\nBEGIN:VEVENT\r\nSUMMARY:Injected"
+STORED_NOTE = "First line\r\nsecond\x07 line\x1b[31m"
+
+
+@pytest.mark.django_db
+def test_the_downloads_survive_control_characters_already_stored(team, member, executive, questionnaire_version):
+    import datetime
+
+    from django.utils import timezone
+    from icalendar import Calendar
+
+    from tests.urlwalk import STAFF, all_routes, route_values
+
+    division = models.Division.objects.create(agency=team.agency, name=STORED_NAME)
+    models.Team.objects.filter(pk=team.pk).update(name=STORED_NAME, division=division)
+    models.Agency.objects.filter(pk=team.agency_id).update(name=STORED_NAME)
+    assessment = models.Assessment.objects.create(
+        team=team, questionnaire=questionnaire_version, title=STORED_NAME, created_by=member
+    )
+    streaming = question(questionnaire_version, "streaming-data")
+    models.Answer.objects.create(
+        assessment=assessment, question=streaming, kind=models.Answer.NOT_SURE, note=STORED_NOTE
+    )
+    action = models.Action.objects.create(
+        team=team,
+        questionnaire_slug=questionnaire_version.slug,
+        question_key=streaming.key,
+        target_level=3,
+        owner_name=STORED_NAME,
+        due_date=datetime.date(2027, 1, 31),
+        link=STORED_LINK,
+        note=STORED_NOTE,
+        created_at=timezone.now(),
+    )
+    assessment.team.refresh_from_db()
+    values = route_values(assessment, action, streaming)
+    problems, downloads = [], 0
+    for user in (member, executive):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        for route in all_routes():
+            if route.kind == STAFF or route.name in ("logout", "login") or set(route.params) - set(values):
+                continue
+            response = client.get(route.url(values))
+            if response.status_code >= 500:
+                problems.append(f"{route.name} answered {response.status_code} to {user.username}")
+            elif "attachment" in response.get("Content-Disposition", ""):
+                downloads += 1
+                body = pdf_text(response) or response.content.decode("utf-8", errors="replace")
+                if any(ch in body for ch in "\x00\x07\x1b"):
+                    problems.append(f"{route.name} carries a control character")
+    assert not problems, problems
+    assert downloads >= 4
+    client = Client()
+    client.force_login(member)
+    calendar = Calendar.from_ical(client.get(reverse("team-plan-ics", args=[team.pk])).content)
+    [event] = calendar.walk("VEVENT")  # the link's line breaks made no event of their own
+    assert "\n" not in str(calendar.get("x-wr-calname")) and "BEGIN:VEVENT" in str(calendar.get("x-wr-calname"))
+    assert str(event.get("url")) == "https://ics.example/aBEGIN:VEVENTSUMMARY:Injected"
+    assert "second line" in str(event.get("description"))
+
+
+# --- The plan's filters ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, field, expected",
+    [
+        ({"owner": "user:999999999999999999999999999999"}, "owner", "No action of this plan has that owner"),
+        ({"owner": "name:\x00"}, "owner", "No action of this plan has that owner"),
+        ({"owner": "name:" + "x" * 10_000}, "owner", "No action of this plan has that owner"),
+        ({"owner": "user:-1"}, "owner", "No action of this plan has that owner"),
+        ({"status": "deleted"}, "status", "Choose a status from the list"),
+        ({"status": "\x00"}, "status", "Choose a status from the list"),
+    ],
+)
+def test_it_answers_a_bad_plan_filter_with_the_error_at_the_field(planned_action, member, query, field, expected):
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    response = client.get(reverse("team-plan", args=[planned_action.team_id]), query)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="filter-{field}-error"' in page and expected in page
+    assert f'aria-describedby="filter-{field}-error"' in page
+    assert "Check the filters below" in page
+
+
+@pytest.mark.django_db
+def test_it_filters_the_plan_by_an_owner_it_offers(planned_action, member):
+    """The control for the refusals above: the owners the page offers do filter."""
+    models.Action.objects.filter(pk=planned_action.pk).update(owner_name="Ana Outside")
+    client = Client()
+    client.force_login(member)
+    url = reverse("team-plan", args=[planned_action.team_id])
+    response = client.get(url, {"owner": "name:Ana Outside", "status": "planned"})
+    assert response.status_code == 200 and "Check the filters below" not in response.content.decode()
+    assert response.context["total"] == 1
+    assert client.get(url, {"status": "done"}).context["total"] == 0

@@ -11,10 +11,12 @@ import hashlib
 import io
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.apps import apps
+from django.http import QueryDict
 from django.urls import get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern, URLPattern, URLResolver
 
@@ -234,3 +236,123 @@ def db_snapshot() -> str:
             continue
         rows[model._meta.label] = list(model.objects.order_by("pk").values())
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
+
+
+# --- Hostile input, for the walker of tests/test_hostile_walk.py ---------------------------------
+
+# Each value is tried alone in every query parameter and every form field.
+HOSTILE_VALUES = {
+    "control characters": "a\r\nBEGIN:VEVENT\x1b[2J\x07\tb",
+    "NUL": "a\x00b",
+    "huge integer": "9" * 30,
+    "10,000 characters": "x" * 10_000,
+}
+# Tried on every page besides the parameters its view is seen reading (query_parameters_read): the
+# usual names of a list's page, sort and filters, which a view may start reading any day.
+QUERY_PARAMETERS = ["page", "sort", "owner", "status", "team", "division", "q", "name", "from", "next"]
+# What a page says when it refuses input: an error summary, a field's error, an alert.
+ERROR_MARKERS = ('id="error-summary"', "errorlist", "alert-danger", "text-danger", "invalid-feedback", "errornote")
+
+
+def rendered_post_data(form: Form) -> dict[str, list[str]]:
+    """The form as a person would post it without changing anything: its values, ticks and selections."""
+    data: dict[str, list[str]] = {}
+    button_seen = False
+    for kind, name, value, checked in form.fields:
+        if kind in ("radio", "checkbox"):
+            if checked:
+                data.setdefault(name, []).append(value)
+        elif kind in ("submit", "button"):
+            if not button_seen:
+                data.setdefault(name, []).append(value)
+                button_seen = True
+        elif kind != "file":
+            data.setdefault(name, []).append(value)
+    for name, options in form.options.items():
+        chosen = [v for v, selected in options if selected] or [v for v, _ in options[:1]]
+        if chosen:
+            data[name] = chosen
+    return data
+
+
+def hostile_queries(form: Form) -> list[tuple[str, dict[str, list[str]]]]:
+    """(what, data) submissions of a form, each with one field hostile: a hostile value alone, and
+    after each value the field offers ("user:4" + "9" * 30, "name:Ana" + NUL), which passes a prefix check."""
+    base = rendered_post_data(form)
+    offered: dict[str, list[str]] = {}
+    for _kind, name, value, _checked in form.fields:
+        if value and name != "csrfmiddlewaretoken":
+            offered.setdefault(name, []).append(value)
+    for name, options in form.options.items():
+        offered[name] = [v for v, _selected in options if v][:6]
+    out = []
+    for name in field_names(form):
+        if name == "csrfmiddlewaretoken":
+            continue
+        for label, value in HOSTILE_VALUES.items():
+            out.append((f"{name}=<{label}>", base | {name: [value]}))
+            for given in dict.fromkeys(offered.get(name, [])):
+                out.append((f"{name}={given[:30]}<{label}>", base | {name: [given + value]}))
+    return out
+
+
+def field_names(form: Form) -> list[str]:
+    """Every name the form posts (inputs, buttons, selects, text areas), each once."""
+    names = [name for _kind, name, _value, _checked in form.fields] + list(form.options)
+    return list(dict.fromkeys(names))
+
+
+def stored_control_characters() -> list[str]:
+    """Text of the app's tables holding a control character other than a line break or a tab."""
+    found = []
+    for model in apps.get_app_config("assessment").get_models():
+        text_fields = [
+            f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")
+        ]
+        for row in model.objects.values("pk", *text_fields):
+            for name in text_fields:
+                value = row[name] or ""
+                if any(ch not in "\n\t" and (ch < " " or "\x7f" <= ch <= "\x9f") for ch in value):
+                    found.append(f"{model._meta.label} {row['pk']} {name}={value[:60]!r}")
+    return found
+
+
+@contextmanager
+def query_parameters_read():
+    """The names the code asked a QueryDict for (request.GET or POST) while the block ran."""
+    read: set[str] = set()
+    originals = {name: getattr(QueryDict, name) for name in ("get", "getlist", "__getitem__", "__contains__")}
+
+    def recording(name):
+        original = originals[name]
+
+        def method(self, key, *args, **kwargs):
+            read.add(key)
+            return original(self, key, *args, **kwargs)
+
+        return method
+
+    for name in originals:
+        setattr(QueryDict, name, recording(name))
+    try:
+        yield read
+    finally:
+        for name, original in originals.items():
+            setattr(QueryDict, name, original)
+
+
+def route_values(assessment, action, question) -> dict[str, object]:
+    """The walker's values for the pages of `assessment`'s team: its ids, `action` and `question`'s keys."""
+    version = assessment.questionnaire
+    return {
+        "assessment_id": assessment.pk,
+        "team_id": assessment.team_id,
+        "division_id": assessment.team.division_id,
+        "action_id": action.pk,
+        "version_id": version.pk,
+        "area_key": question.area.key,
+        "practice_key": version.practices.order_by("pk").first().key,
+        "question_key": question.key,
+        "question_id": question.pk,
+        "answer_id": assessment.answers.values_list("pk", flat=True).first() or 0,
+    }

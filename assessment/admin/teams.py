@@ -10,6 +10,7 @@ superusers cross agencies, add or delete agencies and name their managers.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import models as db_models
 from django.db.models import Count
 
 from assessment import models
@@ -18,6 +19,7 @@ from assessment.services.assessments import assessments_delete
 from assessment.services.respondents import panel_lead_take_over
 from assessment.services.tallies import tallies_store
 from assessment.services.teams import divisions_delete, teams_delete
+from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
 
 from .content import LabelledInline
 
@@ -51,6 +53,13 @@ class AgencyScopedAdmin(admin.ModelAdmin):
 
     agency_lookup: str  # from the model to its agency, e.g. "team__agency"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        form_field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Names are one line: a line break in a team's name would break its calendar file.
+        if isinstance(db_field, db_models.CharField) and form_field is not None and not db_field.choices:
+            form_field.validators.append(one_line_validator)
+        return form_field
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
@@ -67,6 +76,7 @@ class AgencyScopedAdmin(admin.ModelAdmin):
         choices = _choices_within_agencies(db_field, request)
         if choices is not None and not request.user.is_superuser:
             kwargs["queryset"] = choices
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)  # a huge id is an error, not a 500
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

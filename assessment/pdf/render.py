@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from assessment.access import TEAM_READER
+from assessment.domain.text import printable
 from assessment.pdf import engine
 from assessment.pdf.context import assessment_pdf_context
 from assessment.pdf.fetcher import BASE_URL, SafeURLFetcher, static_url
@@ -21,8 +22,11 @@ STYLESHEET = "css/print.css"
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render HTML made by this module; only the app's static files can be fetched."""
-    return engine.write_pdf(html, base_url=BASE_URL, url_fetcher=SafeURLFetcher())
+    """Render HTML made by this module; only the app's static files can be fetched.
+
+    Control characters stored in a name or note (an escape, a bell) are left out: a font has no glyph for them.
+    """
+    return engine.write_pdf(printable(html), base_url=BASE_URL, url_fetcher=SafeURLFetcher())
 
 
 def assessment_pdf_html(report: AssessmentReport, *, audience: str = TEAM_READER) -> str:

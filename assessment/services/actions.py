@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessment import models
 from assessment.domain.roadmap import roadmap_for
+from assessment.domain.text import first_control_character
 from assessment.selectors.assessments import answers_domain, area_targets
 from assessment.selectors.questionnaires import questionnaire_domain
 
@@ -55,6 +56,9 @@ def _clean_text(text: str) -> str:
 
 
 def link_is_allowed(link: str) -> bool:
+    # urlsplit drops CR, LF and tab before it looks, so they are refused here first.
+    if first_control_character(link) is not None:
+        return False
     parts = urlsplit(link)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 

@@ -1,0 +1,48 @@
+"""Control characters in text people type: found for the forms, taken out for the downloads.
+
+A control character (NUL, a line break, escape, the C1 range; Unicode category
+Cc) has no place in a name, a title or a link. A calendar file cannot carry a
+line break in its one-line fields, a database may refuse a NUL, a terminal
+runs an escape sequence: so the forms refuse them in one-line fields, and the
+exports take them out of whatever is already stored.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_CHARACTER_WORDS = {
+    "\x00": "a null character",
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a line break (carriage return)",
+    "\x1b": "an escape character",
+}
+
+
+def is_control_character(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc"
+
+
+def first_control_character(text: str) -> tuple[int, str] | None:
+    """(position counted from 1, character) of the first control character, or None."""
+    for index, ch in enumerate(text):
+        if is_control_character(ch):
+            return index + 1, ch
+    return None
+
+
+def control_character_words(ch: str) -> str:
+    """The character as a person reads it: "a line break", "the control character U+0007"."""
+    return _CHARACTER_WORDS.get(ch, f"the control character U+{ord(ch):04X}")
+
+
+def one_line(text: str) -> str:
+    """The text with every control character, line breaks and tabs too, replaced by a space."""
+    return "".join(" " if is_control_character(ch) else ch for ch in text)
+
+
+def printable(text: str) -> str:
+    """The text with line breaks (as LF) and tabs kept, and every other control character left out."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or not is_control_character(ch))
