@@ -904,7 +904,7 @@ def test_it_refuses_a_title_with_a_line_break(team, member_client, questionnaire
     before = db_snapshot()
     response = member_client.post(reverse("assessment-new", kwargs={"team_id": team.pk}), {"title": "Q1\nBEGIN"})
     page = response.content.decode()
-    assert response.status_code == 200 and ERROR_SUMMARY in page and 'href="#id_title"' in page
+    assert response.status_code == 400 and ERROR_SUMMARY in page and 'href="#id_title"' in page
     assert "Remove a line break at character 3" in page
     assert db_snapshot() == before
 
