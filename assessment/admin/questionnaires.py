@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin
+from django.db import models as db_models
 from django.db.models import Count
 from django.utils.text import Truncator
 
@@ -45,7 +46,7 @@ class _QuestionChoiceField(forms.ModelChoiceField):
 class _VersionPicker:
     """A drop-down of one kind of content (practices, questions) limited to one questionnaire version."""
 
-    model: type[models.models.Model]
+    model: type[db_models.Model]
     version_field: str  # the lookup from the picked model to its version
     form_class: type[forms.ModelChoiceField]
     ordering: tuple[str, ...]
@@ -81,7 +82,7 @@ class QuestionInline(ContentInline, admin.TabularInline):
     fields = ["key", "text", "weight", "not_applicable", "foundation", "position"]
     extra = 0
     show_change_link = True
-    formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
+    formfield_overrides = {db_models.TextField: {"widget": TEXTAREA_SMALL}}
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -113,7 +114,7 @@ class ChoiceInline(ContentInline, admin.TabularInline):
     fields = ["level", "text", "stage", "own_practices"]
     extra = 0
     show_change_link = True  # the choice's page edits its practices and needs
-    formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
+    formfield_overrides = {db_models.TextField: {"widget": TEXTAREA_SMALL}}
 
 
 class SameVersionLinkFormSet(forms.BaseInlineFormSet):
@@ -247,7 +248,7 @@ class PracticeReferenceInline(ContentInline, admin.TabularInline):
     form = PracticeReferenceForm
     fields = ["title", "url", "position"]
     extra = 0
-    formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}}
+    formfield_overrides = {db_models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}}
 
 
 # --- Areas, questions, practices ----------------------------------------------
@@ -365,7 +366,7 @@ class PracticeForm(forms.ModelForm):
 @admin.register(models.Practice)
 class PracticeAdmin(VersionPartAdmin):
     form = PracticeForm
-    formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
+    formfield_overrides = {db_models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["key", "title", "effort", "questionnaire"]
     list_filter = ["questionnaire__slug", "questionnaire", "effort"]
     search_fields = ["key", "title", "summary", "note", "url"]

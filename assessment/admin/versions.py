@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
+from django.db import models as db_models
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -44,7 +45,7 @@ class ScaleLevelInline(ContentInline, admin.TabularInline):
     model = models.ScaleLevel
     fields = ["level", "name", "description"]
     extra = 0
-    formfield_overrides = {models.models.TextField: {"widget": TEXTAREA_SMALL}}
+    formfield_overrides = {db_models.TextField: {"widget": TEXTAREA_SMALL}}
 
 
 class AreaInlineForm(PositiveWeightMixin, forms.ModelForm):
@@ -122,7 +123,7 @@ STATUS_FIELDS = [
 @admin.register(models.QuestionnaireVersion)
 class QuestionnaireVersionAdmin(ContentAdmin):
     form = QuestionnaireVersionForm
-    formfield_overrides = {models.models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
+    formfield_overrides = {db_models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["slug", "version", "title", "status", "offered", "published_at", "assessment_total", "updated_at"]
     list_display_links = ["slug", "version"]
     list_filter = ["status", "slug"]
