@@ -16,7 +16,7 @@ from django_tasks import task
 
 from assessment import models
 from assessment.pdf.store import assessment_subject, portfolio_subject
-from assessment.services.reports import report_job
+from assessment.services.report_jobs import report_job
 
 # Workers take the highest priority first: a report someone is waiting for,
 # then reports of new submissions, then portfolios (debounced anyway).

@@ -1,17 +1,64 @@
-"""URLs of the app. Each feature keeps its patterns in its own module."""
+"""URLs of the app, grouped by prefix. The names are what templates and views use; keep them stable."""
 
-from django.urls import include, path
+from django.urls import path
 
-from assessment.views import home
+from assessment.views import (
+    assessments,
+    changes,
+    compare,
+    home,
+    pdf,
+    plan,
+    portfolio,
+    respondents,
+    results,
+    team_history,
+)
+
+A = "assessments/<int:assessment_id>/"
+T = "teams/<int:team_id>/"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("", include("assessment.urls_answering")),
-    path("", include("assessment.urls_results")),
-    path("", include("assessment.urls_team_history")),
-    path("", include("assessment.urls_portfolio")),
-    path("", include("assessment.urls_pdf")),
-    path("", include("assessment.urls_changes")),
-    path("", include("assessment.urls_plan")),
-    path("", include("assessment.urls_respondents")),
+    # A team: a new assessment, its history, two assessments compared, its action plan.
+    path(f"{T}assessments/new/", assessments.assessment_new, name="assessment-new"),
+    path(f"{T}history/", team_history.team_history_page, name="team-history"),
+    path(f"{T}compare/", compare.team_compare, name="team-compare"),
+    path(f"{T}plan/", plan.plan_page, name="team-plan"),
+    path(f"{T}plan/<int:action_id>/", plan.action_page, name="team-plan-action"),
+    path(f"{T}plan.csv", plan.plan_csv, name="team-plan-csv"),
+    path(f"{T}plan.ics", plan.plan_ics, name="team-plan-ics"),
+    # One assessment: answering it.
+    path(f"{A}continue/", assessments.assessment_resume, name="assessment-resume"),
+    path(f"{A}areas/<str:area_key>/", assessments.assessment_area, name="assessment-area"),
+    path(f"{A}review/", assessments.assessment_review, name="assessment-review"),
+    path(f"{A}submit/", assessments.assessment_submit_view, name="assessment-submit"),
+    # Its respondents, their own pages, and the lead's reconciliation.
+    path(f"{A}respondents/", respondents.panel, name="assessment-respondents"),
+    path(f"{A}respondents/lead/", respondents.panel_lead_view, name="assessment-panel-lead"),
+    path(f"{A}respond/", respondents.respondent_resume, name="respondent-resume"),
+    path(f"{A}respond/areas/<str:area_key>/", respondents.respondent_area, name="respondent-area"),
+    path(f"{A}respond/review/", respondents.respondent_review, name="respondent-review"),
+    path(f"{A}respond/submit/", respondents.respondent_submit_view, name="respondent-submit"),
+    path(f"{A}disagreements/", respondents.disagreements, name="assessment-disagreements"),
+    path(f"{A}reconcile/<str:area_key>/", respondents.reconcile_area, name="assessment-reconcile"),
+    # Its results, roadmap, downloads, change log, and roadmap items added to the plan.
+    path(A, results.results, name="assessment-results"),
+    path(f"{A}roadmap/", results.roadmap, name="assessment-roadmap"),
+    path(f"{A}export.json", results.export_json, name="assessment-export-json"),
+    path(f"{A}export.csv", results.export_csv, name="assessment-export-csv"),
+    path(f"{A}report.pdf", pdf.assessment_pdf, name="assessment-pdf"),
+    path(f"{A}changes/", changes.assessment_changes, name="assessment-changes"),
+    path(f"{A}plan/add/", plan.plan_add, name="assessment-plan-add"),
+    # A questionnaire version's practices.
+    path(
+        "questionnaires/<int:version_id>/practices/<str:practice_key>/",
+        results.practice_detail,
+        name="practice-detail",
+    ),
+    # The executive's portfolio and its PDFs.
+    path("portfolio/", portfolio.portfolio, name="portfolio"),
+    path("portfolio/teams/", portfolio.portfolio_teams, name="portfolio-teams"),
+    path("portfolio/report.pdf", pdf.portfolio_pdf, name="portfolio-pdf"),
+    path("portfolio/divisions/<int:division_id>/report.pdf", pdf.division_pdf, name="division-pdf"),
 ]

@@ -9,7 +9,7 @@ file is missing), answers every question with a note, then renders the PDF
 render (so both see the same load on the machine) and each have their own
 peak memory:
 
-- app: assessment_pdf(assessment_report(assessment)) -- the database read,
+- app: assessment_pdf(assessment_results(assessment)) -- the database read,
   scoring, roadmap, template and WeasyPrint; the PDF cache is not involved;
 - raw: WeasyPrint alone on the same HTML string with the app's WeasyPrint
   settings (assessment/pdf/engine.py), without Django; the stylesheet link
@@ -118,11 +118,11 @@ def child_app(db_path: str, assessment_id: int) -> None:
     setup_django(db_path)
     from assessment.models import Assessment
     from assessment.pdf.render import assessment_pdf
-    from assessment.selectors.reports import assessment_report
+    from assessment.selectors.results import assessment_results
 
     def render():
         assessment = Assessment.objects.select_related("team__agency", "questionnaire").get(pk=assessment_id)
-        return assessment_pdf(assessment_report(assessment))
+        return assessment_pdf(assessment_results(assessment))
 
     _serve(render)
 
@@ -201,10 +201,10 @@ def main() -> int:
         from assessment.models import Assessment
         from assessment.pdf.fetcher import static_url
         from assessment.pdf.render import STYLESHEET, assessment_pdf_html, html_to_pdf
-        from assessment.selectors.reports import assessment_report
+        from assessment.selectors.results import assessment_results
 
         assessment_id = build_assessment(args.questionnaire)
-        report = assessment_report(Assessment.objects.get(pk=assessment_id))
+        report = assessment_results(Assessment.objects.get(pk=assessment_id))
         html = assessment_pdf_html(report)
         if args.write:
             args.write.write_bytes(html_to_pdf(html))

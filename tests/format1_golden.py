@@ -77,7 +77,7 @@ def figures_of(questionnaire: Any, answers: dict[str, str | int], targets: dict[
     """The scores and the JSON roadmap of one answer set."""
     from assessment.domain.roadmap import roadmap_for
     from assessment.domain.scoring import score_assessment
-    from assessment.exports import roadmap_item_to_dict
+    from assessment.exports.results import roadmap_item_to_dict
 
     domain_answers = {key: _answer(value) for key, value in answers.items()}
     score = score_assessment(questionnaire, domain_answers, targets)

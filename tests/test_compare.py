@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from assessment import models
-from assessment.selectors.reports import assessment_report
-from assessment.services.actions import actions_add_from_roadmap, item_key
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import assessment_create, assessment_submit
+from assessment.services.plan import actions_add_from_roadmap, item_key
 from tests.helpers import answer, client_for, text_of
 
 
@@ -15,7 +15,7 @@ def two(assessment, member, team):
     answer(assessment, member, {"streaming-data": ("choice", 1)}, notes={"streaming-data": "Old scripts"})
     answer(assessment, member, {"data-discovery": ("choice", 1)})
     first = assessment_submit(assessment=assessment, user=member)
-    item = next(i for i in assessment_report(first).roadmap if i.question_key == "streaming-data")
+    item = next(i for i in assessment_results(first).roadmap if i.question_key == "streaming-data")
     actions_add_from_roadmap(assessment=first, user=member, item_keys=[item_key(item.question_key, item.to_level)])
     second = assessment_create(
         team=team, version=first.questionnaire, title="Q2 assessment", user=member, copy_from=first

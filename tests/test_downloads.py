@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from assessment import models
-from assessment.exports import csv_safe
+from assessment.exports.csv import csv_safe
 from assessment.services.assessments import AnswerInput, answers_save
 from tests.helpers import make_user
 from tests.urlwalk import STAFF, all_routes, body_text

@@ -668,11 +668,11 @@ def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, q
 @pytest.fixture
 def planned_action(answered, member):
     """A submitted assessment with one action in the team's plan."""
-    from assessment.selectors.reports import assessment_report
-    from assessment.services.actions import actions_add_from_roadmap, item_key
+    from assessment.selectors.results import assessment_results
+    from assessment.services.plan import actions_add_from_roadmap, item_key
 
     submitted = assessment_submit(assessment=answered, user=member)
-    item = next(iter(assessment_report(submitted).roadmap))
+    item = next(iter(assessment_results(submitted).roadmap))
     [action] = actions_add_from_roadmap(
         assessment=submitted, user=member, item_keys=[item_key(item.question_key, item.to_level)]
     )

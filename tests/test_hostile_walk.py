@@ -26,9 +26,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from assessment import models
-from assessment.selectors.reports import assessment_report
-from assessment.services.actions import actions_add_from_roadmap, item_key
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
+from assessment.services.plan import actions_add_from_roadmap, item_key
 from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
 from tests.helpers import team_user
 from tests.urlwalk import (
@@ -79,7 +79,7 @@ def world(team, member, executive, questionnaire_version):
         answers_save(assessment=assessment, user=member, answers=_answers(questionnaire_version, level))
         submitted.append(assessment_submit(assessment=assessment, user=member))
     # Two actions: one owned by a member, one by someone outside the app (the plan's owner filter offers both).
-    items = list(assessment_report(submitted[-1]).roadmap)[:2]
+    items = list(assessment_results(submitted[-1]).roadmap)[:2]
     action, other = actions_add_from_roadmap(
         assessment=submitted[-1], user=member, item_keys=[item_key(i.question_key, i.to_level) for i in items]
     )

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessment import models
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInput, answers_save, assessment_create
 
 from .test_pdf import empty_cache, pdf_text  # noqa: F401 (an autouse fixture)
@@ -75,10 +75,10 @@ def test_readers_see_the_reason_on_the_area_page(client, viewer, member, assessm
 
 def test_the_reason_does_not_change_the_scores(member, assessment):
     na(assessment, member, "")
-    before = assessment_report(assessment).score
+    before = assessment_results(assessment).score
     na(assessment, member, "other", "Anything at all")
-    after = assessment_report(assessment).score
-    assert assessment_report(assessment).answers["streaming-data"].na_reason == "other"
+    after = assessment_results(assessment).score
+    assert assessment_results(assessment).answers["streaming-data"].na_reason == "other"
     assert after == before
 
 

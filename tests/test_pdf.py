@@ -13,7 +13,7 @@ from assessment import models
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.pdf import store as pdf_store
 from assessment.pdf.render import assessment_pdf, assessment_pdf_html, html_to_pdf
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import assessment_submit
 from tests.helpers import answer
 
@@ -95,7 +95,7 @@ _rendered: dict[str, bytes] = {}
 def report_pdf(all_answered):
     """The PDF of the `all_answered` assessment. The same HTML is rendered once per
     test run (WeasyPrint takes a while); every test still reads a real PDF."""
-    html = assessment_pdf_html(assessment_report(all_answered))
+    html = assessment_pdf_html(assessment_results(all_answered))
     if html not in _rendered:
         _rendered[html] = html_to_pdf(html)
     return _rendered[html]
@@ -148,7 +148,7 @@ def roadmap_text(pdf: bytes) -> str:
 
 
 def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, all_answered):
-    report = assessment_report(all_answered)
+    report = assessment_results(all_answered)
     assert [(item.position, item.question_key, item.phase) for item in report.roadmap] == [
         (1, "model-versions", NOW),
         (2, "data-discovery", NOW),
@@ -186,7 +186,7 @@ def test_it_shows_now_items_in_full_and_next_and_later_as_tables(report_pdf, all
 
 
 def test_the_next_and_later_tables_have_column_and_row_headers(all_answered):
-    html = assessment_pdf_html(assessment_report(all_answered))
+    html = assessment_pdf_html(assessment_results(all_answered))
     table = html[html.index('<table class="roadmap-table">') :]
     table = table[: table.index("</table>")]
     assert '<th scope="col" class="num w-5">#</th><th scope="col">Question</th>' in table
@@ -202,7 +202,7 @@ def test_it_says_what_to_verify_and_what_a_step_needs(report_pdf):
 
 def test_it_links_the_practices_of_now_items_to_their_reference(report_pdf, all_answered):
     uris = link_uris(report_pdf)
-    report = assessment_report(all_answered)
+    report = assessment_results(all_answered)
     now = [practice for entry in report.entries_in(NOW) for practice in entry.practices]
     assert now
     for practice in now:
@@ -210,7 +210,7 @@ def test_it_links_the_practices_of_now_items_to_their_reference(report_pdf, all_
 
 
 def test_it_lists_the_source_sections_once(report_pdf, all_answered):
-    report = assessment_report(all_answered)
+    report = assessment_results(all_answered)
     folder = report.questionnaire.source.url.rsplit("/", 1)[0] + "/"
     sections = {
         reference.url
@@ -229,7 +229,7 @@ def test_it_lists_the_source_sections_once(report_pdf, all_answered):
 
 
 def test_it_summarises_now_items_and_figures(report_pdf, all_answered):
-    report = assessment_report(all_answered)
+    report = assessment_results(all_answered)
     summary = page_texts(report_pdf)[1]
     assert "Executive summary" in summary
     assert f"{report.score.level:.1f} of 5" in summary
@@ -253,7 +253,7 @@ def test_it_has_an_appendix_with_answers_notes_and_lists(report_pdf):
 
 def test_it_lists_unanswered_questions(assessment, member):
     answer(assessment, member, {"data-discovery": ("choice", 3)})
-    text = pdf_text(assessment_pdf(assessment_report(assessment)))
+    text = pdf_text(assessment_pdf(assessment_results(assessment)))
     unanswered = text[text.rindex("Unanswered") :]
     assert "How does your organization collect streaming data for ML?" in unanswered
     assert "How are trained models kept?" in unanswered
@@ -409,7 +409,7 @@ def test_it_hides_the_portfolio_from_non_executives(client, request, who):
 
 
 def test_it_renders_an_assessment_nobody_has_answered_yet(assessment):
-    text = pdf_text(assessment_pdf(assessment_report(assessment)))
+    text = pdf_text(assessment_pdf(assessment_results(assessment)))
     assert "No question has been answered with a level yet, so there is no overall level." in text
     assert "No step is needed" in text
     assert "0 of 4 questions" in text
@@ -423,7 +423,7 @@ def test_it_keeps_long_and_multiline_notes_on_the_page(assessment, member):
         {"streaming-data": ("choice", 2)},
         notes={"streaming-data": f"First line\nSecond line {long_word}"},
     )
-    pdf = assessment_pdf(assessment_report(assessment))
+    pdf = assessment_pdf(assessment_results(assessment))
     text = pdf_text(pdf)
     assert "Note: First line Second line" in text
     assert long_word in "".join(text.split())  # all of it is there

@@ -208,7 +208,7 @@ def test_it_retries_a_failing_render_logs_it_and_then_shows_an_error_page(
     client, assessment, member, renders, inline_jobs, django_capture_on_commit_callbacks, caplog
 ):
     renders.failing = True
-    with caplog.at_level(logging.ERROR, logger="assessment.services.reports"):
+    with caplog.at_level(logging.ERROR, logger="assessment.services.report_jobs"):
         submit(assessment, member, django_capture_on_commit_callbacks)
     assert renders.calls.count("assessment") == 3
     report = Report.objects.get(assessment=assessment)
@@ -264,7 +264,7 @@ def test_a_draft_is_rendered_in_the_request_and_kept_until_it_changes(client, as
 def test_a_draft_whose_render_fails_gets_the_error_page_not_a_500(client, assessment, member, renders, caplog):
     renders.failing = True
     client.force_login(member)
-    with caplog.at_level(logging.ERROR, logger="assessment.services.reports"):
+    with caplog.at_level(logging.ERROR, logger="assessment.services.report_jobs"):
         response = client.get(pdf_url(assessment))
     assert response.status_code == 503
     assert "could not be produced" in response.content.decode()

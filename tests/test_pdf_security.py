@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from assessment import models
 from assessment.pdf.fetcher import APP_ORIGIN, URLRefused, safe_url_fetcher, static_url
 from assessment.pdf.render import assessment_pdf
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInput, answers_save
 
 
@@ -75,7 +75,7 @@ def test_it_neither_fetches_nor_reads_what_notes_point_to(assessment, member, li
     )
     assessment.refresh_from_db()
 
-    pdf = assessment_pdf(assessment_report(assessment))
+    pdf = assessment_pdf(assessment_results(assessment))
 
     assert hits == []
     text = pdf_text(pdf)
@@ -142,7 +142,7 @@ def test_it_renders_any_script_and_symbol_people_type(assessment, member):
     question = models.Question.objects.get(area__questionnaire=assessment.questionnaire, key="streaming-data")
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(question.key, "choice", level=2, note=note)])
     assessment.refresh_from_db()
-    pdf = assessment_pdf(assessment_report(assessment))
+    pdf = assessment_pdf(assessment_results(assessment))
     # Glyphs no installed font has (CJK, emoji) are drawn as empty boxes, but
     # nothing fails. The right-to-left override and the Arabic reorder the
     # text around them on the page, so the pieces are checked one by one.

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from assessment import models
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 
 from .test_pdf import empty_cache, page_texts, struct_elements  # noqa: F401 (an autouse fixture)
 from .test_portfolio import agency_data  # noqa: F401 (a fixture)
@@ -48,7 +48,7 @@ def demo(settings, tmp_path, full_questionnaire_version):
 @pytest.mark.slow
 def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
-    report_pdf = assessment_pdf(assessment_report(submitted))
+    report_pdf = assessment_pdf(assessment_results(submitted))
     portfolio = portfolio_pdf(portfolio_pdf_context(demo))
     division = portfolio_pdf(portfolio_pdf_context(demo, models.Division.objects.get(name="Service Delivery")))
 
@@ -64,7 +64,7 @@ def test_pdfua_finds_nothing_in_the_demo_pdfs(demo, tmp_path):
 @pytest.mark.slow
 def test_it_gives_every_header_cell_a_scope(demo):
     submitted = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).order_by("pk").first()
-    pdf = assessment_pdf(assessment_report(submitted))
+    pdf = assessment_pdf(assessment_results(submitted))
     root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
     tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
     area_table = [str(h["/A"]["/Scope"]) for h in struct_elements(tables[0]) if h.get("/S") == "/TH"]

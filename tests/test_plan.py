@@ -8,10 +8,10 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from assessment import models
-from assessment.selectors.actions import action_counts_by_team, action_rows, overdue_actions_for_agency, team_plan
-from assessment.selectors.reports import assessment_report
-from assessment.services.actions import ActionInput, action_update, actions_add_from_roadmap, item_key
+from assessment.selectors.plan import action_counts_by_team, action_rows, overdue_actions_for_agency, team_plan
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import assessment_create, assessment_submit
+from assessment.services.plan import ActionInput, action_update, actions_add_from_roadmap, item_key
 from tests.helpers import answer, client_for, count_queries, text_of
 
 
@@ -26,7 +26,7 @@ def baseline(assessment, member):
 
 def roadmap_keys(assessment):
     return {
-        item.question_key: item_key(item.question_key, item.to_level) for item in assessment_report(assessment).roadmap
+        item.question_key: item_key(item.question_key, item.to_level) for item in assessment_results(assessment).roadmap
     }
 
 
@@ -263,7 +263,7 @@ def test_the_pdf_has_an_action_plan_section_and_a_new_key_when_the_plan_changes(
     )
     key_changed = assessment_pdf_key(baseline)
     assert len({key_before, key_added, key_changed}) == 3
-    pdf = assessment_pdf(assessment_report(baseline))
+    pdf = assessment_pdf(assessment_results(baseline))
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Action plan" in text and "Ana Outside" in text and "2 Apr 2027" in text
 
@@ -315,7 +315,7 @@ def test_actions_carry_over_to_a_newer_content_version_and_retire_with_the_quest
 def test_the_portfolio_counts_agree_with_each_actions_measured_progress_and_lists_at_most_the_limit(
     baseline, member, team, agency
 ):
-    from assessment.selectors.actions import agency_plan_summary
+    from assessment.selectors.plan import agency_plan_summary
 
     keys = roadmap_keys(baseline)
     actions_add_from_roadmap(

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from assessment.forms import AreaAnswersForm
+from assessment.forms.assessments import AreaAnswersForm
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.templatetags.assessment_tags import radio_options
 

@@ -292,9 +292,9 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
 
     from assessment.access import SEES_ANSWERS
     from assessment.pdf.render import assessment_pdf
-    from assessment.selectors.reports import assessment_report
+    from assessment.selectors.results import assessment_results
 
-    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled))))
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_results(reconciled))))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Agreement between respondents" in text
     assert "Data Ingestion and Preparation 50% 1 of 2" in text
@@ -302,7 +302,7 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
     assert "1.1 How does your organization collect streaming data for ML?: spread 3; levels 1, 4" in text
     assert "Ana Engineer" not in text
     # For those who see each respondent's answers (the lead, say), with the names.
-    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_report(reconciled), audience=SEES_ANSWERS)))
+    reader = PdfReader(io.BytesIO(assessment_pdf(assessment_results(reconciled), audience=SEES_ANSWERS)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "spread 3; levels Ana Engineer 1, Ben Security 4" in text
 
@@ -310,9 +310,9 @@ def test_the_pdf_shows_agreement_and_lists_the_disputed_question(reconciled, mem
 @pytest.mark.django_db
 def test_a_single_author_pdf_has_no_agreement_section(assessment, member):
     from assessment.pdf.render import assessment_pdf_html
-    from assessment.selectors.reports import assessment_report
+    from assessment.selectors.results import assessment_results
 
-    assert "Agreement between respondents" not in assessment_pdf_html(assessment_report(assessment))
+    assert "Agreement between respondents" not in assessment_pdf_html(assessment_results(assessment))
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessment import models
 from assessment.pdf.context import assessment_pdf_context
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 
 from .helpers import answer, text_of
 
@@ -166,7 +166,7 @@ def citizen_review(settings, tmp_path, full_questionnaire_version):
 def test_needs_first_says_where_a_need_further_down_is_planned(client, citizen_review):
     # Item 35 (question 7.6, Later) groups the steps to 3 and 4; the step to 4 needs 7.4 at level 3,
     # which is item 48, below it (docs/questionnaire-format.md: items sit at their earliest step).
-    report = assessment_report(citizen_review)
+    report = assessment_results(citizen_review)
     entry = report.roadmap_entries[34]
     assert (entry.item.position, entry.number, [(n.number, n.level) for n in entry.needs]) == (35, "7.6", [("7.4", 3)])
     client.force_login(citizen_review.created_by)
@@ -178,7 +178,7 @@ def test_needs_first_says_where_a_need_further_down_is_planned(client, citizen_r
 
 def test_needs_first_leaves_out_a_need_an_earlier_item_meets(client, citizen_review):
     # Item 40 (1.7) needs 1.6 at level 3: item 39, just above it. Item 58 (5.4) needs 5.2 at 3: item 1.
-    report = assessment_report(citizen_review)
+    report = assessment_results(citizen_review)
     assert [(n.number, n.planned.position) for n in report.roadmap_entries[39].needs] == [("1.6", 39)]
     assert report.roadmap_entries[39].needs_first == []
     client.force_login(citizen_review.created_by)
@@ -188,7 +188,7 @@ def test_needs_first_leaves_out_a_need_an_earlier_item_meets(client, citizen_rev
 
 
 def test_the_pdf_says_needs_first_by_the_same_rule(citizen_review):
-    phases = assessment_pdf_context(assessment_report(citizen_review)).phases
+    phases = assessment_pdf_context(assessment_results(citizen_review)).phases
     items = {item.number: item for phase in phases for item in phase.entries}
     assert items[35].needs == "question 7.4 at level 3 Defined: item 48, in Later"
     assert items[40].needs == "" and items[58].needs == ""  # met by items 39 and 1, before them

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from assessment import models
 from assessment.management.commands.seed_demo import BASELINE, DEMO_TEAMS
-from assessment.selectors.overview import assessment_scores
+from assessment.selectors.home import assessment_scores
 
 from .helpers import REPO, load_questionnaire_file
 

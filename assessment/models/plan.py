@@ -18,7 +18,7 @@ class Action(models.Model):
 
     Keyed by (questionnaire slug, question id, target level), never by the ids of
     one assessment, so it carries over to the team's next assessments and to newer
-    content versions that keep the question id (see assessment/domain/actions.py).
+    content versions that keep the question id (see assessment/domain/plan.py).
     """
 
     PLANNED = "planned"

@@ -171,7 +171,7 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["area__position", "position", "id"]
-        # The portfolio finds the answers to an action's question by key (selectors/actions.py).
+        # The portfolio finds the answers to an action's question by key (selectors/plan.py).
         indexes = [models.Index(fields=["key"], name="question_key_idx")]
 
     def __str__(self):

@@ -1,4 +1,4 @@
-"""What the PDF templates show, worked out from an AssessmentReport.
+"""What the PDF templates show, worked out from an AssessmentResults.
 
 Templates stay free of logic: every label, level name and sentence a reader
 sees is prepared here from the report's score and roadmap, so the PDF says
@@ -16,9 +16,9 @@ from assessment.domain.agreement import by_spread
 from assessment.domain.roadmap import LATER, NEXT, NOW
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import answer_in_words, report_date
-from assessment.selectors.actions import ActionRow, team_actions
-from assessment.selectors.reports import AssessmentReport, RoadmapEntry, question_numbers
+from assessment.selectors.plan import ActionRow, team_actions
 from assessment.selectors.respondents import Agreement, agreement_for
+from assessment.selectors.results import AssessmentResults, RoadmapEntry, question_numbers
 
 PHASES = [
     (NOW, "Now", "Start with these steps. Each is done when the answer it leads to is true."),
@@ -241,7 +241,7 @@ def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question,
     return AnswerLine(number, question.text, text, answer.kind, answer.note)
 
 
-def radar_for(report: AssessmentReport, *, chart_id: str = "radar") -> tuple[str, str]:
+def radar_for(report: AssessmentResults, *, chart_id: str = "radar") -> tuple[str, str]:
     """The radar chart and its text alternative (which WeasyPrint takes from <title>)."""
     questionnaire, score = report.questionnaire, report.score
     axes = [RadarAxis(label=a.title, current=a.level, target=a.target) for a in score.areas]
@@ -256,7 +256,7 @@ def radar_for(report: AssessmentReport, *, chart_id: str = "radar") -> tuple[str
     return chart, alt
 
 
-def assessment_pdf_context(report: AssessmentReport, *, audience: str = TEAM_READER) -> AssessmentPdfContext:
+def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_READER) -> AssessmentPdfContext:
     """What the PDF shows to `audience` (access.AUDIENCES): the agreement figures not to a respondent
     who has not submitted, the respondents' names beside their levels only to those who see their answers."""
     assessment, questionnaire, score = report.assessment, report.questionnaire, report.score

@@ -25,7 +25,7 @@ from assessment.selectors.portfolio import (
     division_teams,
     team_columns,
 )
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 
 
 @dataclass
@@ -66,7 +66,7 @@ def portfolio_pdf_context(agency: models.Agency, division: models.Division | Non
         context.teams = division_teams(scope, TeamFilter(), questionnaire, per_page=max(1, scope.teams().count()))
         assessments = assessments_for_reports(row.assessment_id for row in context.teams.rows if row.assessment_id)
         context.team_pages = [
-            TeamPdfPage(row.name, assessment_pdf_context(assessment_report(assessments[row.assessment_id])))
+            TeamPdfPage(row.name, assessment_pdf_context(assessment_results(assessments[row.assessment_id])))
             for row in context.teams.rows
             if row.assessment_id in assessments
         ]

@@ -16,7 +16,7 @@ from assessment.domain.text import printable
 from assessment.pdf import engine
 from assessment.pdf.context import assessment_pdf_context
 from assessment.pdf.fetcher import BASE_URL, SafeURLFetcher, static_url
-from assessment.selectors.reports import AssessmentReport
+from assessment.selectors.results import AssessmentResults
 
 STYLESHEET = "css/print.css"
 
@@ -29,12 +29,12 @@ def html_to_pdf(html: str) -> bytes:
     return engine.write_pdf(printable(html), base_url=BASE_URL, url_fetcher=SafeURLFetcher())
 
 
-def assessment_pdf_html(report: AssessmentReport, *, audience: str = TEAM_READER) -> str:
+def assessment_pdf_html(report: AssessmentResults, *, audience: str = TEAM_READER) -> str:
     context = assessment_pdf_context(report, audience=audience)
     return render_to_string("pdf/assessment.html", {"doc": context, "stylesheet_url": static_url(STYLESHEET)})
 
 
-def assessment_pdf(report: AssessmentReport, *, audience: str = TEAM_READER) -> bytes:
+def assessment_pdf(report: AssessmentResults, *, audience: str = TEAM_READER) -> bytes:
     """The PDF report of one assessment for `audience` (access.AUDIENCES). Renders every time; store.py keeps it."""
     return html_to_pdf(assessment_pdf_html(report, audience=audience))
 

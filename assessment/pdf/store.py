@@ -29,7 +29,7 @@ from assessment.access import EVERYONE, TEAM_READER
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.portfolio import portfolio_state
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 
 # Bump when the templates or stylesheet change what a PDF looks like.
 LAYOUT_VERSION = (
@@ -115,7 +115,7 @@ def assessment_subject(assessment: models.Assessment, audience: str | None = Non
         key=assessment_pdf_key(assessment, audience),
         agency_id=assessment.team.agency_id,
         assessment_id=assessment.pk,
-        render=lambda: assessment_pdf(assessment_report(assessment), audience=audience),
+        render=lambda: assessment_pdf(assessment_results(assessment), audience=audience),
         audience=audience,
     )
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessment import models
-from assessment.domain.actions import Observation, action_progress
+from assessment.domain.plan import Observation, action_progress
 from assessment.presentation import answer_in_words
 from assessment.selectors.history import Change, _change
-from assessment.selectors.reports import AssessmentReport, RoadmapEntry, assessment_report
+from assessment.selectors.results import AssessmentResults, RoadmapEntry, assessment_results
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Comparison:
     achieved: list[tuple[models.Action, str]]  # actions whose target the later assessment reaches, with the question
 
 
-def _answers(before: AssessmentReport, after: AssessmentReport) -> list[AnswerComparison]:
+def _answers(before: AssessmentResults, after: AssessmentResults) -> list[AnswerComparison]:
     out = []
     seen = set()
     for report in (after, before):  # the later version's order first, then questions it no longer has
@@ -93,14 +93,14 @@ def _answers(before: AssessmentReport, after: AssessmentReport) -> list[AnswerCo
     return out
 
 
-def _level(report: AssessmentReport, key: str) -> int | None:
+def _level(report: AssessmentResults, key: str) -> int | None:
     answer = report.answers.get(key)
     return answer.level if answer is not None and answer.kind == models.Answer.CHOICE else None
 
 
 def assessments_compared(before: models.Assessment, after: models.Assessment) -> Comparison:
     """Compare two assessments of the same team; the caller has checked both belong to it."""
-    old, new = assessment_report(before), assessment_report(after)
+    old, new = assessment_results(before), assessment_results(after)
     old_areas = {a.area_key: a for a in old.score.areas}
     areas = []
     for area_score in new.score.areas:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.scoring import display_level, display_percent, level_name_for
-from assessment.selectors.actions import AgencyPlanSummary, agency_plan_summary
+from assessment.selectors.plan import AgencyPlanSummary, agency_plan_summary
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.tallies import SummaryGroup, Tallies, summary_groups, tallies_read
 

@@ -31,7 +31,7 @@ class SummaryItem:
 
 
 @dataclass(frozen=True)
-class AssessmentSummary:
+class AssessmentFigures:
     """What the portfolio, the history and the home page need of one assessment."""
 
     score: AssessmentScore
@@ -62,8 +62,8 @@ def targets_for_assessments(assessment_ids) -> dict[int, dict[str, int]]:
 
 def summary_compute(
     questionnaire: domain.Questionnaire, answers: dict[str, domain.Answer], targets: dict[str, int]
-) -> AssessmentSummary:
-    return AssessmentSummary(
+) -> AssessmentFigures:
+    return AssessmentFigures(
         score=score_assessment(questionnaire, answers, targets),
         roadmap=tuple(
             SummaryItem(item.question_key, item.phase, item.steps, item.practices)
@@ -72,7 +72,7 @@ def summary_compute(
     )
 
 
-def summaries_compute(assessments) -> dict[int, AssessmentSummary]:
+def summaries_compute(assessments) -> dict[int, AssessmentFigures]:
     """Figures of assessments (models or refs with .pk and .questionnaire) computed from their answers.
 
     Two queries whatever their number: all answers, all targets.
@@ -87,14 +87,14 @@ def summaries_compute(assessments) -> dict[int, AssessmentSummary]:
     }
 
 
-def summary_to_json(summary: AssessmentSummary) -> dict[str, Any]:
+def summary_to_json(summary: AssessmentFigures) -> dict[str, Any]:
     return {"score": asdict(summary.score), "roadmap": [asdict(item) for item in summary.roadmap]}
 
 
-def summary_from_json(data: dict[str, Any]) -> AssessmentSummary:
+def summary_from_json(data: dict[str, Any]) -> AssessmentFigures:
     score = dict(data["score"])
     score["areas"] = [AreaScore(**area) for area in score["areas"]]
-    return AssessmentSummary(
+    return AssessmentFigures(
         score=AssessmentScore(**score),
         roadmap=tuple(
             SummaryItem(item["question_key"], item["phase"], tuple(item["steps"]), tuple(item["practices"]))
@@ -103,7 +103,7 @@ def summary_from_json(data: dict[str, Any]) -> AssessmentSummary:
     )
 
 
-def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
+def assessment_summaries(assessments) -> dict[int, AssessmentFigures]:
     """Figures of many assessments, keyed by pk: stored ones in one query, the rest (drafts) live.
 
     Assessments are models or refs with .pk, .status (optional) and .questionnaire.
@@ -111,7 +111,7 @@ def assessment_summaries(assessments) -> dict[int, AssessmentSummary]:
     submitted = [
         a.pk for a in assessments if getattr(a, "status", models.Assessment.SUBMITTED) == models.Assessment.SUBMITTED
     ]
-    found: dict[int, AssessmentSummary] = {}
+    found: dict[int, AssessmentFigures] = {}
     if submitted:
         rows = models.AssessmentSummary.objects.filter(assessment_id__in=submitted).values_list(
             "assessment_id", "detail"

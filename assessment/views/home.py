@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from assessment.selectors.overview import home_teams, user_is_executive
+from assessment.selectors.home import home_teams, user_is_executive
 
 
 @login_required

@@ -26,7 +26,8 @@ from assessment.access import assessment_for_user, executive_scope, panel_access
 from assessment.models import Agency, Division, StoredReport
 from assessment.pdf.store import ReportSubject, assessment_subject, portfolio_subject, stored_report
 from assessment.presentation import division_file_name, export_file_name, portfolio_file_name
-from assessment.services.reports import report_failed, report_may_retry, report_queue, report_render
+from assessment.services.report_jobs import report_failed, report_may_retry, report_render
+from assessment.services.reports import report_queue
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from assessment import models
 from assessment.access import action_for_user, assessment_for_user, role_in_team, team_for_user
-from assessment.exports_plan import plan_to_csv, plan_to_ics
-from assessment.forms_plan import ActionForm, PlanFilterForm
-from assessment.selectors.actions import action_history, action_rows, owner_choices, team_plan
-from assessment.services.actions import ActionInvalid, action_update, actions_add_from_roadmap
+from assessment.exports.plan import plan_to_csv, plan_to_ics
+from assessment.forms.plan import ActionForm, PlanFilterForm
+from assessment.selectors.plan import action_history, action_rows, owner_choices, team_plan
+from assessment.services.plan import ActionInvalid, action_update, actions_add_from_roadmap
 from assessment.views.results import download
 
 

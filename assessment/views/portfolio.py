@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from assessment import models
 from assessment.access import executive_scope
-from assessment.forms import PortfolioTeamsForm
+from assessment.forms.portfolio import PortfolioTeamsForm
 from assessment.selectors.portfolio import (
     PortfolioScope,
     TeamFilter,

@@ -17,11 +17,11 @@ from assessment import models
 from assessment.access import assessment_for_user, panel_access
 from assessment.domain import model as domain
 from assessment.domain.agreement import DISPUTED_SPREAD, by_spread
-from assessment.forms import PanelForm, ReconcileForm
+from assessment.forms.respondents import PanelForm, ReconcileForm
 from assessment.presentation import answer_in_words
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.selectors.reports import AssessmentReport, assessment_report
 from assessment.selectors.respondents import agreement_for, respondent_answers_domain, respondent_statuses
+from assessment.selectors.results import AssessmentResults, assessment_results
 from assessment.services.assessments import AnswerInvalid, AssessmentLocked
 from assessment.services.respondents import (
     PanelNotAllowed,
@@ -32,7 +32,7 @@ from assessment.services.respondents import (
     respondent_submit,
     team_answers_decide,
 )
-from assessment.views.answering import (
+from assessment.views.assessments import (
     LOCKED_MESSAGE,
     _area_form_page,
     _area_index,
@@ -137,9 +137,9 @@ def _own_response(request, assessment_id):
     return assessment, panel_access(request.user, assessment).respondent
 
 
-def _respondent_report(assessment, respondent) -> AssessmentReport:
+def _respondent_report(assessment, respondent) -> AssessmentResults:
     """The respondent's own answers in a report, for the progress and area list of the journey."""
-    return AssessmentReport(
+    return AssessmentResults(
         assessment=assessment,
         questionnaire=questionnaire_domain(assessment.questionnaire),
         answers=respondent_answers_domain(respondent),
@@ -251,7 +251,7 @@ def disagreements(request, assessment_id):
     questionnaire = questionnaire_domain(assessment.questionnaire)
     agreement = agreement_for(assessment, questionnaire)
     assert agreement is not None  # the panel exists
-    team_answers = assessment_report(assessment).answers
+    team_answers = assessment_results(assessment).answers
     return render(
         request,
         "assessment/disagreements.html",
@@ -306,7 +306,7 @@ def reconcile_area(request, assessment_id, area_key):
     access = panel_access(request.user, assessment)
     if not (access.is_lead and access.may_see_responses):
         return _forbidden(request, NOT_LEAD if not access.is_lead else NOT_YET)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
     area = questionnaire.areas[index]

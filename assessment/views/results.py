@@ -17,14 +17,14 @@ from assessment.access import assessment_for_user, panel_access, role_in_team
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
-from assessment.exports import assessment_to_csv, assessment_to_dict, respondents_to_dict
-from assessment.exports_plan import plan_to_list
+from assessment.exports.plan import plan_to_list
+from assessment.exports.results import assessment_to_csv, assessment_to_dict, respondents_to_dict
 from assessment.presentation import export_file_name
-from assessment.selectors.actions import actions_by_question, team_actions
+from assessment.selectors.plan import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.selectors.reports import PHASE_TITLES, assessment_report
 from assessment.selectors.respondents import agreement_for
-from assessment.services.actions import item_key
+from assessment.selectors.results import PHASE_TITLES, assessment_results
+from assessment.services.plan import item_key
 
 PHASE_INTROS = {
     NOW: "Start with these steps.",
@@ -50,7 +50,7 @@ def _not_applicable_list(report):
 @login_required
 def results(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     score = report.score
     # A respondent who has not submitted sees no agreement figures: they would anchor on them.
     access = panel_access(request.user, assessment)
@@ -87,7 +87,7 @@ def results(request, assessment_id):
 @login_required
 def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     roadmap = report.roadmap
     plan = actions_by_question(assessment.team, report.questionnaire.slug)
 
@@ -173,7 +173,7 @@ def download(body: str | bytes, content_type: str, filename: str) -> HttpRespons
 @login_required
 def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     data = assessment_to_dict(report)
     # The team's plan for this questionnaire, with the progress measured today.
     data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
@@ -189,7 +189,7 @@ def export_json(request, assessment_id):
 @login_required
 def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
     return download(
         "\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv")

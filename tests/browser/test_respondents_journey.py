@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from assessment import models
 from assessment.pdf.render import assessment_pdf
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 from tests.browser.conftest import assert_accessible, login
 from tests.helpers import make_user
 
@@ -152,7 +152,7 @@ def test_a_lead_opens_an_assessment_to_two_respondents_and_reconciles_their_answ
     assert page.get_by_role("row", name=re.compile("Data Ingestion and Preparation 50% 1 of 2")).is_visible()
     assert_accessible(page)
     # The PDF a worker stores for the download, rendered here from the same data.
-    pdf = assessment_pdf(assessment_report(models.Assessment.objects.get(pk=a)))
+    pdf = assessment_pdf(assessment_results(models.Assessment.objects.get(pk=a)))
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Agreement between respondents" in text
     assert "1.1 How does your organization collect streaming data for ML?: spread 3; levels 1, 4" in text

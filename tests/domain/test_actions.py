@@ -1,6 +1,6 @@
-"""Measured progress of an action (assessment/domain/actions.py)."""
+"""Measured progress of an action (assessment/domain/plan.py)."""
 
-from assessment.domain.actions import (
+from assessment.domain.plan import (
     ACHIEVED,
     DONE_UNCONFIRMED,
     NOT_MEASURED,

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment import models
-from assessment.services.exchange import assessments_export
+from assessment.services.backups import assessments_export
 
 
 class Command(BaseCommand):

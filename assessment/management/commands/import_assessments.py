@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessment.services.exchange import ExchangeInvalid, assessments_import
+from assessment.services.backups import ExchangeInvalid, assessments_import
 
 MAX_BYTES = 200 * 1024 * 1024
 

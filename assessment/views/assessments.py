@@ -17,7 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, panel_access, team_for_user
-from assessment.forms import AreaAnswersForm, AssessmentNewForm, default_title
+from assessment.forms.assessments import AreaAnswersForm, AssessmentNewForm, default_title
 from assessment.presentation import answer_in_words
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
 from assessment.selectors.questionnaires import (
@@ -25,7 +25,7 @@ from assessment.selectors.questionnaires import (
     published_versions,
     questionnaire_domain,
 )
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import (
     TEAM_ANSWERS_BY_LEAD,
     AnswerInvalid,
@@ -141,7 +141,7 @@ def assessment_resume(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
         return redirect("assessment-results", assessment_id=assessment.pk)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     for area_score in report.score.areas:
         if area_score.unanswered:
             return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
@@ -173,7 +173,7 @@ def _team_answers_save(assessment, user, answers):
 @login_required
 def assessment_area(request, assessment_id, area_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
     access = panel_access(request.user, assessment)
@@ -296,7 +296,7 @@ def _read_only_answers(report, area):
 @login_required
 def assessment_review(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_report(assessment)
+    report = assessment_results(assessment)
     groups = []
     for area, area_score in zip(report.questionnaire.areas, report.score.areas, strict=True):
         by_id = {q.id: q for q in area.questions}

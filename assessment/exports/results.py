@@ -1,31 +1,28 @@
 """One assessment as a JSON document and as CSV (docs/questionnaire-format.md, section 5).
 
-Both are built from an AssessmentReport, so they carry exactly the numbers the
+Both are built from an AssessmentResults, so they carry exactly the numbers the
 results page and the roadmap page show.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 from typing import Any
 
 from assessment.domain import model as domain
 from assessment.domain.roadmap import RoadmapItem
-from assessment.domain.text import printable
+from assessment.exports.csv import CsvWriter
 from assessment.presentation import ANSWER_KIND_WORDS
-from assessment.selectors.reports import AssessmentReport
+from assessment.selectors.results import AssessmentResults
 
 # A spreadsheet runs a cell that starts with = + - @ (or tab/CR before one) as a
 # formula. A cell starts at the start of a value, but also, for a program that
 # splits on another separator than ours (`;` in many European locales, tab) or
 # ignores quotes, after any `,` `;` tab or line break inside a value, possibly
 # after quote marks. Each such start gets a `'`, which spreadsheets show as text.
-_FORMULA_START = re.compile(r'(^|[,;\t\r\n])("*)(?=[=+\-@\t\r])')
 
 
-def assessment_to_dict(report: AssessmentReport) -> dict:
+def assessment_to_dict(report: AssessmentResults) -> dict:
     """The machine-readable export of docs/questionnaire-format.md (section 5), plus a few descriptive keys."""
     assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
     answers = []
@@ -103,35 +100,11 @@ def roadmap_item_to_dict(item: RoadmapItem) -> dict:
     return data
 
 
-def csv_safe(value) -> object:
-    """A cell a spreadsheet shows as text, never runs as a formula, whatever separator it splits on.
-
-    Control characters other than line breaks and tabs (a NUL, an escape) are left out.
-    """
-    if isinstance(value, str):
-        return _FORMULA_START.sub(r"\1\2'", printable(value))
-    return value
-
-
-class CsvWriter:
-    """The one CSV writer of the app: every field quoted, every formula start defused (csv_safe).
-
-    Quoting every field keeps a `;` or a tab inside a value from splitting the
-    cell in a spreadsheet that honours quotes; csv_safe covers those that do not.
-    """
-
-    def __init__(self, out):
-        self._writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-
-    def writerow(self, cells) -> None:
-        self._writer.writerow([csv_safe(cell) for cell in cells])
-
-
 def _level_name(questionnaire: domain.Questionnaire, level: int | None) -> str:
     return questionnaire.level_name(level) if level is not None else ""
 
 
-def assessment_to_csv(report: AssessmentReport) -> str:
+def assessment_to_csv(report: AssessmentResults) -> str:
     """Two tables in one file: the answers, then the roadmap, each under a title row."""
     questionnaire = report.questionnaire
     out = io.StringIO()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from assessment import models
-from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, ActionInput, ActionInvalid, action_input_check
+from assessment.services.plan import DUE_YEAR_MAX, DUE_YEAR_MIN, ActionInput, ActionInvalid, action_input_check
 from assessment.validators import one_line_validator
 
 

@@ -82,7 +82,7 @@ class RoadmapEntry:
 
 
 @dataclass
-class AssessmentReport:
+class AssessmentResults:
     assessment: models.Assessment
     questionnaire: domain.Questionnaire
     answers: dict[str, domain.Answer]
@@ -156,8 +156,8 @@ class AssessmentReport:
         return {p.id: p for p in self.questionnaire.practices}
 
 
-def assessment_report(assessment: models.Assessment) -> AssessmentReport:
-    return AssessmentReport(
+def assessment_results(assessment: models.Assessment) -> AssessmentResults:
+    return AssessmentResults(
         assessment=assessment,
         questionnaire=questionnaire_domain(assessment.questionnaire),
         answers=answers_domain(assessment),

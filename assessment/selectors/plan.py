@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.actions import Observation, Progress, action_progress
+from assessment.domain.plan import Observation, Progress, action_progress
 from assessment.selectors.questionnaires import questionnaire_domain
 
 # The order of the status groups on the plan page: what is moving first.

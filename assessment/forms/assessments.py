@@ -1,7 +1,4 @@
-"""Forms of the answering journey: starting an assessment and answering one area.
-
-Forms only check what was posted; writes go through assessment.services.
-"""
+"""Forms of answering an assessment: starting one and answering one area."""
 
 from __future__ import annotations
 
@@ -16,7 +13,7 @@ from django.utils.html import format_html
 from assessment import models
 from assessment.domain import model as domain
 from assessment.services.assessments import AnswerInput
-from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
+from assessment.validators import one_line_validator
 
 # Value of the radio that leaves (or makes) a question unanswered.
 NO_ANSWER = ""
@@ -270,7 +267,7 @@ class AreaAnswersForm(forms.Form):
             return
         reason = cleaned.get(reason_field)
         note = cleaned.get(f"note_{question.id}") or ""
-        if not reason and self.data.get(f"shown_{question.id}") == _shown_token(domain.NOT_APPLICABLE, note):
+        if not reason and self.data.get(f"shown_{question.id}") == shown_token(domain.NOT_APPLICABLE, note):
             return  # saved before reasons were asked and left as it was: "reason not given"
         if not reason:
             self.add_error(
@@ -299,7 +296,7 @@ class AreaAnswersForm(forms.Form):
         value = self.initial[f"answer_{question_key}"]
         reason = self.initial.get(f"na_reason_{question_key}", "") if value == domain.NOT_APPLICABLE else ""
         detail = self.initial.get(f"na_other_{question_key}", "") if reason == domain.NA_OTHER else ""
-        return _shown_token(value, self.initial[f"note_{question_key}"], reason, detail)
+        return shown_token(value, self.initial[f"note_{question_key}"], reason, detail)
 
     def answer_inputs(self) -> list[AnswerInput]:
         """The answers this user changed on the page.
@@ -313,7 +310,7 @@ class AreaAnswersForm(forms.Form):
             note = self.cleaned_data.get(f"note_{question.id}") or ""
             reason, detail = self._na_reason(question, value)
             shown = self.data.get(f"shown_{question.id}")
-            if shown is not None and shown == _shown_token(value, note, reason, detail):
+            if shown is not None and shown == shown_token(value, note, reason, detail):
                 continue
             level = None
             kind = value
@@ -367,119 +364,8 @@ def _limited_text_field(
     )
 
 
-def _shown_token(value: str, note: str, reason: str = "", detail: str = "") -> str:
+def shown_token(value: str, note: str, reason: str = "", detail: str = "") -> str:
     # Browsers post a textarea's line breaks as CRLF; stored notes keep LF only.
     note = note.replace("\r", "").strip()
     text = f"{note}\x1f{reason}\x1f{detail.strip()}" if reason else note
     return f"{value}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"
-
-
-class PortfolioTeamsForm(forms.Form):
-    """The portfolio team page's search, filters and sort (a GET form: works without JavaScript)."""
-
-    division = forms.ChoiceField(label="Division", required=False)
-    name = forms.CharField(label="Team name contains", required=False, max_length=200)
-    area = forms.ChoiceField(label="Area", required=False)
-    below = forms.TypedChoiceField(label="Below level", required=False, coerce=int, empty_value=None)
-    without = forms.BooleanField(label="Only teams with no submitted assessment", required=False)
-    sort = forms.CharField(label="Sort", required=False, max_length=120, widget=forms.HiddenInput)
-    page = forms.IntegerField(label="Page", required=False, min_value=1, widget=forms.HiddenInput)
-
-    def __init__(self, data, *, divisions, questionnaire: domain.Questionnaire | None):
-        super().__init__(data)
-        areas = questionnaire.areas if questionnaire else ()
-        levels = [level.level for level in questionnaire.scale] if questionnaire else []
-        choices = {
-            "division": [
-                ("", "All divisions"),
-                *[(str(d.pk), d.name) for d in divisions],
-                ("none", "Not in a division"),
-            ],
-            "area": [("", "Any area"), *[(a.id, a.title) for a in areas]],
-            "below": [("", "Any level"), *[(str(n), str(n)) for n in levels[1:]]],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
-        for name in ("division", "area", "below"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        self.fields["name"].widget.attrs["class"] = "form-control"
-        self.fields["without"].widget.attrs["class"] = "form-check-input"
-        for name, field in self.fields.items():
-            if self.is_bound and name in self.errors:
-                field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
-
-    def clean(self):
-        data = super().clean() or {}
-        if data.get("below") is not None and not data.get("area"):
-            self.add_error("area", "Choose the area the level applies to.")
-        if data.get("area") and data.get("below") is None and not self.has_error("below"):
-            self.add_error("below", "Choose the level the teams are below.")
-        return data
-
-
-class ReconcileForm(AreaAnswersForm):
-    """The lead's team answers to one area, pre-filled with the respondents' median level.
-
-    `answers` holds what the page starts from (the saved team answer, else the
-    suggestion); `saved` the team answers as stored. A suggestion left as it was
-    differs from what is saved, so saving the page decides it.
-    """
-
-    def __init__(self, *args, saved: dict[str, domain.Answer], **kwargs):
-        self.saved = saved
-        super().__init__(*args, **kwargs)
-
-    def shown(self, question_id: str) -> str:
-        if self.is_bound and f"shown_{question_id}" in self.data:
-            return self.data[f"shown_{question_id}"]
-        saved = self.saved.get(question_id)
-        if saved is None:
-            return _shown_token(NO_ANSWER, "")
-        reason = saved.na_reason if saved.kind == domain.NOT_APPLICABLE else ""
-        detail = saved.na_reason_detail if reason == domain.NA_OTHER else ""
-        return _shown_token(answer_value(saved), saved.note, reason, detail)
-
-
-class _MemberChoiceField(BoundedModelMultipleChoiceField):
-    """Team members by name, with their role: "Mia Member (member)"."""
-
-    def label_from_instance(self, obj: models.Membership) -> str:
-        name = obj.user.get_full_name() or obj.user.get_username()
-        return f"{name} ({obj.get_role_display().split(' ')[0].lower()})"
-
-
-class PanelForm(forms.Form):
-    """Who answers on their own, and whether the team's readers see each respondent's answers."""
-
-    respondents = _MemberChoiceField(
-        queryset=models.Membership.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        label="Respondents",
-        help_text="Each answers every area on their own. They see the others' answers only after submitting theirs.",
-        error_messages={
-            "required": "Choose at least one respondent.",
-            "invalid_choice": "That person is not a member of this team. Choose from the list.",
-            "invalid_pk_value": "That person is not a member of this team. Choose from the list.",
-        },
-    )
-    share_individual_answers = forms.BooleanField(
-        required=False,
-        label="Let viewers and executives see each respondent's answers",
-        help_text="Off: they see the team answers and the agreement figures only.",
-    )
-
-    def __init__(self, *args, team: models.Team, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["respondents"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = (
-            models.Membership.objects.filter(team=team)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name", "user__username")
-        )
-
-    def users(self):
-        return [membership.user for membership in self.cleaned_data["respondents"]]

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessment import models
-from assessment.selectors.reports import assessment_report
+from assessment.selectors.results import assessment_results
 
 from .helpers import DATA, answer, load_questionnaire_file
 from .results_helpers import EXAMPLE_ANSWERS, submitted_assessment
@@ -46,7 +46,7 @@ def scores_by_assessment():
     """Every figure a user sees, keyed by team and title (database ids change across instances)."""
     result = {}
     for assessment in models.Assessment.objects.select_related("team", "questionnaire"):
-        report = assessment_report(assessment)
+        report = assessment_results(assessment)
         result[(assessment.team.slug, assessment.title)] = {
             "status": assessment.status,
             "submitted_at": assessment.submitted_at,
@@ -127,7 +127,7 @@ def test_it_imports_na_answers_exported_before_reasons_were_asked(agency_data, t
     call_command("import_assessments", str(broken_export(tmp_path, change)))
     imported = models.Answer.objects.get(assessment__team__slug="old-team", kind="not_applicable")
     assert (imported.na_reason, imported.na_reason_detail) == ("", "")
-    report = assessment_report(imported.assessment)
+    report = assessment_results(imported.assessment)
     assert report.answers["streaming-data"].not_applicable_text == "Not applicable (reason not given)"
 
 

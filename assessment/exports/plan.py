@@ -9,8 +9,8 @@ from icalendar import Calendar, Event
 
 from assessment import models
 from assessment.domain.text import one_line, printable
-from assessment.exports import CsvWriter
-from assessment.selectors.actions import ActionRow
+from assessment.exports.csv import CsvWriter
+from assessment.selectors.plan import ActionRow
 
 PLAN_CSV_HEADER = [
     "Questionnaire",

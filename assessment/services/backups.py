@@ -506,7 +506,7 @@ def _objects(
 
 def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems: list[str]) -> list[_Action]:
     """The `actions` of the document (absent in files from before action plans), each checked like the form."""
-    from assessment.services.actions import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
+    from assessment.services.plan import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
 
     checked = []
     allowed = {
@@ -772,7 +772,7 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
 
 def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outcome: ImportOutcome) -> None:
     """Create the actions a team does not have yet (same questionnaire, question and target level)."""
-    from assessment.services.actions import team_member_ids
+    from assessment.services.plan import team_member_ids
 
     users = {
         u.get_username(): u for u in get_user_model().objects.filter(username__in={a.owner for a in actions if a.owner})

@@ -1,0 +1,53 @@
+"""The portfolio's team list filters."""
+
+from __future__ import annotations
+
+from django import forms
+
+from assessment.domain import model as domain
+
+
+class PortfolioTeamsForm(forms.Form):
+    """The portfolio team page's search, filters and sort (a GET form: works without JavaScript)."""
+
+    division = forms.ChoiceField(label="Division", required=False)
+    name = forms.CharField(label="Team name contains", required=False, max_length=200)
+    area = forms.ChoiceField(label="Area", required=False)
+    below = forms.TypedChoiceField(label="Below level", required=False, coerce=int, empty_value=None)
+    without = forms.BooleanField(label="Only teams with no submitted assessment", required=False)
+    sort = forms.CharField(label="Sort", required=False, max_length=120, widget=forms.HiddenInput)
+    page = forms.IntegerField(label="Page", required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, divisions, questionnaire: domain.Questionnaire | None):
+        super().__init__(data)
+        areas = questionnaire.areas if questionnaire else ()
+        levels = [level.level for level in questionnaire.scale] if questionnaire else []
+        choices = {
+            "division": [
+                ("", "All divisions"),
+                *[(str(d.pk), d.name) for d in divisions],
+                ("none", "Not in a division"),
+            ],
+            "area": [("", "Any area"), *[(a.id, a.title) for a in areas]],
+            "below": [("", "Any level"), *[(str(n), str(n)) for n in levels[1:]]],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
+        for name in ("division", "area", "below"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["name"].widget.attrs["class"] = "form-control"
+        self.fields["without"].widget.attrs["class"] = "form-check-input"
+        for name, field in self.fields.items():
+            if self.is_bound and name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("below") is not None and not data.get("area"):
+            self.add_error("area", "Choose the area the level applies to.")
+        if data.get("area") and data.get("below") is None and not self.has_error("below"):
+            self.add_error("below", "Choose the level the teams are below.")
+        return data

@@ -1,0 +1,80 @@
+"""Forms of several respondents: the panel and the lead's reconciliation of an area."""
+
+from __future__ import annotations
+
+from django import forms
+
+from assessment import models
+from assessment.domain import model as domain
+from assessment.forms.assessments import (
+    NO_ANSWER,
+    AreaAnswersForm,
+    answer_value,
+    shown_token,
+)
+from assessment.validators import BoundedModelMultipleChoiceField
+
+
+class ReconcileForm(AreaAnswersForm):
+    """The lead's team answers to one area, pre-filled with the respondents' median level.
+
+    `answers` holds what the page starts from (the saved team answer, else the
+    suggestion); `saved` the team answers as stored. A suggestion left as it was
+    differs from what is saved, so saving the page decides it.
+    """
+
+    def __init__(self, *args, saved: dict[str, domain.Answer], **kwargs):
+        self.saved = saved
+        super().__init__(*args, **kwargs)
+
+    def shown(self, question_id: str) -> str:
+        if self.is_bound and f"shown_{question_id}" in self.data:
+            return self.data[f"shown_{question_id}"]
+        saved = self.saved.get(question_id)
+        if saved is None:
+            return shown_token(NO_ANSWER, "")
+        reason = saved.na_reason if saved.kind == domain.NOT_APPLICABLE else ""
+        detail = saved.na_reason_detail if reason == domain.NA_OTHER else ""
+        return shown_token(answer_value(saved), saved.note, reason, detail)
+
+
+class _MemberChoiceField(BoundedModelMultipleChoiceField):
+    """Team members by name, with their role: "Mia Member (member)"."""
+
+    def label_from_instance(self, obj: models.Membership) -> str:
+        name = obj.user.get_full_name() or obj.user.get_username()
+        return f"{name} ({obj.get_role_display().split(' ')[0].lower()})"
+
+
+class PanelForm(forms.Form):
+    """Who answers on their own, and whether the team's readers see each respondent's answers."""
+
+    respondents = _MemberChoiceField(
+        queryset=models.Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Respondents",
+        help_text="Each answers every area on their own. They see the others' answers only after submitting theirs.",
+        error_messages={
+            "required": "Choose at least one respondent.",
+            "invalid_choice": "That person is not a member of this team. Choose from the list.",
+            "invalid_pk_value": "That person is not a member of this team. Choose from the list.",
+        },
+    )
+    share_individual_answers = forms.BooleanField(
+        required=False,
+        label="Let viewers and executives see each respondent's answers",
+        help_text="Off: they see the team answers and the agreement figures only.",
+    )
+
+    def __init__(self, *args, team: models.Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["respondents"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            models.Membership.objects.filter(team=team)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__username")
+        )
+
+    def users(self):
+        return [membership.user for membership in self.cleaned_data["respondents"]]
