@@ -34,6 +34,35 @@ NA_REASON_NOT_GIVEN = "Reason not given"
 NA_REASON_DETAIL_MAX_LENGTH = 200
 
 
+# The answers a question can be given; UNANSWERED is the absence of one.
+ANSWER_KINDS = (CHOICE, NOT_SURE, NOT_APPLICABLE)
+
+
+def answer_kinds(*, not_applicable: bool) -> tuple[str, ...]:
+    """The kinds of answer a question offers: a choice and Not sure always, Not applicable where the file allows it."""
+    return ANSWER_KINDS if not_applicable else (CHOICE, NOT_SURE)
+
+
+def answer_problem(kind: object, level: object, *, levels: list[int], not_applicable: bool) -> str | None:
+    """Why an answer does not fit a question with these choice `levels`; None when it does.
+
+    The one rule of which answers are valid. The answering form offers what
+    `answer_kinds` lists, the answer service and the backup import call this, and
+    the database's check (a choice iff kind "choice") mirrors its first half.
+    The message names no question: each caller says where.
+    """
+    if kind not in ANSWER_KINDS:
+        return f"answer {kind!r} is not one of {', '.join(ANSWER_KINDS)}"
+    if kind == CHOICE:
+        if isinstance(level, bool) or level not in levels:
+            return f"level {level!r} is not a choice of this question (choices: {levels})"
+    elif level is not None:
+        return f"an answer {kind!r} has no level, got {level!r}"
+    if kind not in answer_kinds(not_applicable=not_applicable):
+        return '"Not applicable" is not offered for this question'
+    return None
+
+
 def na_reason_text(reason: str, detail: str = "") -> str:
     """A Not applicable answer's reason in words; answers saved before reasons existed have none."""
     if reason == NA_OTHER:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
@@ -12,6 +14,7 @@ from django.utils.html import format_html
 
 from assessment import models
 from assessment.domain import model as domain
+from assessment.presentation import ANSWER_KIND_WORDS
 from assessment.services.assessments import AnswerInput
 from assessment.validators import one_line_validator
 
@@ -187,9 +190,12 @@ class AreaAnswersForm(forms.Form):
                 )
                 for c in question.choices
             ]
-            choices.append((domain.NOT_SURE, "Not sure"))
-            if question.not_applicable:
-                choices.append((domain.NOT_APPLICABLE, "Not applicable"))
+            # The answers the question offers, in the domain's one rule (domain.answer_kinds).
+            choices += [
+                (kind, ANSWER_KIND_WORDS[kind])
+                for kind in domain.answer_kinds(not_applicable=question.not_applicable)
+                if kind != domain.CHOICE
+            ]
             choices.append((NO_ANSWER, "No answer yet"))
             self.fields[f"answer_{question.id}"] = forms.ChoiceField(
                 label=question.text,
@@ -328,18 +334,31 @@ class AreaAnswersForm(forms.Form):
             )
         return inputs
 
-    def questions_with_fields(self):
-        """(question, answer, note, N/A reason, N/A other, shown token) for the template.
-
-        The two reason fields are None when the question does not offer Not applicable.
-        """
+    def questions_with_fields(self) -> Iterator[QuestionFields]:
+        """Each question of the area with its bound fields, for the template."""
         for question in self.area.questions:
-            na = (
-                (self[f"na_reason_{question.id}"], self[f"na_other_{question.id}"])
-                if question.not_applicable
-                else (None, None)
+            offers_na = question.not_applicable
+            yield QuestionFields(
+                question=question,
+                answer=self[f"answer_{question.id}"],
+                note=self[f"note_{question.id}"],
+                na_reason=self[f"na_reason_{question.id}"] if offers_na else None,
+                na_other=self[f"na_other_{question.id}"] if offers_na else None,
+                shown=self.shown(question.id),
             )
-            yield question, self[f"answer_{question.id}"], self[f"note_{question.id}"], *na, self.shown(question.id)
+
+
+@dataclass(frozen=True)
+class QuestionFields:
+    """One question on an area page: its answer and note fields, the N/A reason fields (None when
+    the question does not offer Not applicable), and the token of the answer the page showed."""
+
+    question: domain.Question
+    answer: forms.BoundField
+    note: forms.BoundField
+    na_reason: forms.BoundField | None
+    na_other: forms.BoundField | None
+    shown: str
 
 
 def _limited_text_field(

@@ -13,18 +13,13 @@ from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.agreement import by_spread
-from assessment.domain.roadmap import LATER, NEXT, NOW
+from assessment.domain.roadmap import PHASES
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
-from assessment.presentation import answer_in_words, report_date
+from assessment.presentation import PHASE_INTROS, PHASE_TITLES, answer_in_words, report_date
 from assessment.selectors.plan import ActionRow, team_actions
 from assessment.selectors.respondents import Agreement, agreement_for
 from assessment.selectors.results import AssessmentResults, RoadmapEntry, question_numbers
 
-PHASES = [
-    (NOW, "Now", "Start with these steps. Each is done when the answer it leads to is true."),
-    (NEXT, "Next", "Plan these once the Now steps are under way."),
-    (LATER, "Later", "The rest of the way to the targets."),
-]
 EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
 
 
@@ -267,12 +262,12 @@ def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_RE
     phases = [
         PhaseBlock(
             key=key,
-            title=title,
-            intro=intro,
+            title=PHASE_TITLES[key],
+            intro=PHASE_INTROS[key],
             entries=[e for e in entries if e.phase == key],
             steps=report.roadmap.steps_in(key),
         )
-        for key, title, intro in PHASES
+        for key in PHASES
     ]
 
     areas = [

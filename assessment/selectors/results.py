@@ -11,12 +11,11 @@ from functools import cached_property
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.roadmap import LATER, NEXT, NOW, Roadmap, RoadmapItem, roadmap_for
+from assessment.domain.roadmap import Roadmap, RoadmapItem, roadmap_for
 from assessment.domain.scoring import AssessmentScore, score_assessment, targets_for
+from assessment.presentation import PHASE_TITLES
 from assessment.selectors.assessments import answers_domain, area_targets
 from assessment.selectors.questionnaires import questionnaire_domain
-
-PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later"}
 
 
 def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:

@@ -185,16 +185,12 @@ def questions_by_key(assessment: models.Assessment, question_keys: list[str]) ->
 
 def answer_validated(question: models.Question, given: AnswerInput) -> dict[str, Any]:
     """The stored fields of a given answer (kind, choice, note, N/A reason), or AnswerInvalid."""
-    choice = None
-    if given.kind == models.Answer.CHOICE:
-        choice = next((c for c in question.choices.all() if c.level == given.level), None)
-        if choice is None:
-            raise AnswerInvalid(f'Level {given.level} is not a choice of question "{question.key}".')
-    elif given.kind == models.Answer.NOT_APPLICABLE:
-        if not question.not_applicable:
-            raise AnswerInvalid(f'"Not applicable" is not offered for question "{question.key}".')
-    elif given.kind != models.Answer.NOT_SURE:
-        raise AnswerInvalid(f'Unknown answer "{given.kind}" for question "{question.key}".')
+    choices = {c.level: c for c in question.choices.all()}
+    level = given.level if given.kind == models.Answer.CHOICE else None
+    problem = domain.answer_problem(given.kind, level, levels=sorted(choices), not_applicable=question.not_applicable)
+    if problem:
+        raise AnswerInvalid(f'Question "{question.key}": {problem}.')
+    choice = choices[given.level] if given.kind == models.Answer.CHOICE and given.level is not None else None
     na_reason, na_detail = _clean_na_reason(given, question.key)
     return {
         "kind": given.kind,

@@ -34,7 +34,8 @@ from assessment.services.teams import agency_ensure, team_ensure
 FORMAT = "ml-readiness-assessments"
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
-ANSWER_KINDS = (domain.CHOICE, domain.NOT_APPLICABLE, domain.NOT_SURE, domain.UNANSWERED)
+# What a backup's answer may say: the answer kinds, and unanswered (a note without an answer).
+ANSWER_KINDS = (*domain.ANSWER_KINDS, domain.UNANSWERED)
 
 
 class ExchangeInvalid(Exception):
@@ -354,16 +355,10 @@ def _check_answers(
         note = _item_text(item, "note", at, problems, max_length=models.Answer.NOTE_MAX_LENGTH, required=False)
         if kind == domain.UNANSWERED:
             continue
-        if kind == domain.CHOICE:
-            levels = [c.level for c in question.choices]
-            if isinstance(level, bool) or level not in levels:
-                problems.append(f"{at}: level {level!r} is not a choice of this question (choices: {levels})")
-                continue
-        elif level is not None:
-            problems.append(f"{at}: an answer {kind!r} has no level, got {level!r}")
-            continue
-        if kind == domain.NOT_APPLICABLE and not question.not_applicable:
-            problems.append(f'{at}: "Not applicable" is not offered for this question')
+        levels = [c.level for c in question.choices]
+        problem = domain.answer_problem(kind, level, levels=levels, not_applicable=question.not_applicable)
+        if problem:
+            problems.append(f"{at}: {problem}")
             continue
         reason, detail = _check_na_reason(item, kind, at, problems)
         checked.append((key, kind, level, note, reason, detail))

@@ -7,6 +7,7 @@ user who may not see a team's data gets a 404.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,21 +17,15 @@ from assessment import models
 from assessment.access import assessment_for_user, panel_access, role_in_team
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
-from assessment.domain.roadmap import LATER, NEXT, NOW, PHASES
+from assessment.domain.roadmap import NOW, PHASES
 from assessment.exports.plan import plan_to_list
 from assessment.exports.results import assessment_to_csv, assessment_to_dict, respondents_to_dict
-from assessment.presentation import export_file_name
+from assessment.presentation import PHASE_INTROS, PHASE_TITLES, export_file_name
 from assessment.selectors.plan import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.respondents import agreement_for
-from assessment.selectors.results import PHASE_TITLES, assessment_results
+from assessment.selectors.results import RoadmapEntry, assessment_results
 from assessment.services.plan import item_key
-
-PHASE_INTROS = {
-    NOW: "Start with these steps.",
-    NEXT: "Plan these once the Now steps are under way.",
-    LATER: "The rest of the way to your targets.",
-}
 
 
 def _question_list(report, question_keys):
@@ -84,6 +79,16 @@ def results(request, assessment_id):
     )
 
 
+@dataclass(frozen=True)
+class RoadmapRow:
+    """One roadmap item on the roadmap page: the team's actions on its question, whether the item is in the plan."""
+
+    entry: RoadmapEntry
+    actions: list[models.Action]
+    in_plan: bool
+    key: str  # the item's key in the plan (services.plan.item_key)
+
+
 @login_required
 def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
@@ -91,11 +96,14 @@ def roadmap(request, assessment_id):
     roadmap = report.roadmap
     plan = actions_by_question(assessment.team, report.questionnaire.slug)
 
-    def with_actions(entry):
-        """The entry, the team's actions on its question, whether this item is in the plan, its key."""
+    def with_actions(entry: RoadmapEntry) -> RoadmapRow:
         actions = plan.get(entry.item.question_key, [])
-        in_plan = any(a.target_level == entry.item.to_level for a in actions)
-        return entry, actions, in_plan, item_key(entry.item.question_key, entry.item.to_level)
+        return RoadmapRow(
+            entry=entry,
+            actions=actions,
+            in_plan=any(a.target_level == entry.item.to_level for a in actions),
+            key=item_key(entry.item.question_key, entry.item.to_level),
+        )
 
     phases = [
         {
