@@ -1,18 +1,39 @@
 """The one place that decides who may see or change a team's data.
 
 Every view that takes a team or assessment id reaches its object through these
-helpers, so team isolation is enforced in one spot: outsiders get a 404, as if
-the object did not exist.
+helpers, so team isolation is enforced in one spot. One shape per refusal:
+
+- an outsider (no role in the team, an executive of another agency or division)
+  gets a 404, as if the object did not exist;
+- someone who may read but not write (a viewer, an executive) gets a 403 from the
+  `*_for_member` helpers, which raise PermissionDenied with the reason shown on
+  the error page;
+- the flags keep one meaning each: `team_for_user` says whether the user is a
+  member (may change the team's plan and start assessments); `assessment_for_user`
+  says whether the user may change the assessment (a member, while it is a draft).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Action, Agency, Assessment, Executive, Membership, Respondent, RespondentPanel, Team
+from assessment.models import (
+    Action,
+    Agency,
+    Assessment,
+    Division,
+    Executive,
+    Membership,
+    Respondent,
+    RespondentPanel,
+    Team,
+)
+
+MEMBERS_ONLY = "Only members of the team can change it. You can read this team's work; ask a member to make changes."
 
 
 def executive_agency_id(user) -> int | None:
@@ -60,7 +81,7 @@ def role_in_team(user, team: Team) -> str | None:
 
 
 def team_for_user(user, team_id) -> tuple[Team, bool]:
-    """The team and whether the user may write to it; 404 for everyone else."""
+    """The team and whether the user is a member (may write to it); 404 for everyone else."""
     team = get_object_or_404(Team, pk=team_id)
     role = role_in_team(user, team)
     if role is None:
@@ -78,11 +99,62 @@ def assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
     return assessment, role == Membership.MEMBER and not assessment.is_submitted
 
 
+def team_for_member(user, team_id, reason: str = MEMBERS_ONLY) -> Team:
+    """The team, for a write: 404 for outsiders, 403 (PermissionDenied with `reason`) for its other readers."""
+    team, is_member = team_for_user(user, team_id)
+    if not is_member:
+        raise PermissionDenied(reason)
+    return team
+
+
 def action_for_user(user, team_id, action_id) -> tuple[Action, bool]:
     """An action of the team's plan and whether the user may change it (members); 404 for everyone else."""
     team, can_write = team_for_user(user, team_id)
     action = get_object_or_404(Action.objects.select_related("team", "owner"), pk=action_id, team=team)
     return action, can_write
+
+
+def assessment_for_member(user, assessment_id, reason: str = MEMBERS_ONLY) -> Assessment:
+    """An assessment of a team the user is a member of, draft or submitted (its team's plan is theirs to change);
+    404 for outsiders, 403 for the team's other readers."""
+    assessment, _may_change = assessment_for_user(user, assessment_id)
+    if role_in_team(user, assessment.team) != Membership.MEMBER:
+        raise PermissionDenied(reason)
+    return assessment
+
+
+def action_for_member(user, team_id, action_id, reason: str = MEMBERS_ONLY) -> Action:
+    """An action of the team's plan, for a write: 404 for outsiders, 403 for the team's other readers."""
+    action, is_member = action_for_user(user, team_id, action_id)
+    if not is_member:
+        raise PermissionDenied(reason)
+    return action
+
+
+def agency_for_executive(user) -> tuple[Agency, frozenset[int] | None]:
+    """The executive's agency and the divisions they are limited to (None: all); 404 for anyone else."""
+    scope = executive_scope(user)
+    if scope is None:
+        raise Http404("No such page.")
+    agency_id, division_ids = scope
+    return get_object_or_404(Agency, pk=agency_id), division_ids
+
+
+def agency_for_agency_executive(user) -> Agency:
+    """The agency of an executive of the whole agency; 404 for anyone else (one limited to divisions too)."""
+    agency, division_ids = agency_for_executive(user)
+    if division_ids is not None:
+        raise Http404("No such page.")
+    return agency
+
+
+def division_for_executive(user, division_id) -> Division:
+    """A division of the executive's agency that they see; 404 for anyone else."""
+    agency, division_ids = agency_for_executive(user)
+    division = get_object_or_404(Division.objects.select_related("agency"), pk=division_id, agency=agency)
+    if division_ids is not None and division.pk not in division_ids:
+        raise Http404("No such division.")
+    return division
 
 
 def teams_visible_to(user):

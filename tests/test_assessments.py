@@ -170,7 +170,7 @@ def test_it_refuses_not_applicable_without_a_reason(client, member, assessment):
             }
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the errors
     html = response.content.decode()
     message = "“How does your organization collect streaming data for ML?”: you chose “Not applicable”. Choose why from the list under the answers."
     # In the summary, linked to the select, and next to it.
@@ -194,7 +194,7 @@ def test_it_asks_what_the_other_reason_is(client, member, assessment):
             }
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the errors
     assert "you chose “Other” as the reason; say what it is." in response.content.decode()
     assert assessment.answers.count() == 0
     response = client.post(
@@ -269,7 +269,7 @@ def test_it_keeps_an_old_na_answer_without_a_reason_when_the_page_is_saved(clien
             }
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the errors
     assert "Choose why from the list" in response.content.decode()
 
 
@@ -354,7 +354,7 @@ def test_it_bumps_the_last_change_of_the_assessment(client, member, assessment):
 
 
 def assert_refused(response, assessment, before, *messages):
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the errors
     html = response.content.decode()
     assert 'id="error-summary"' in html
     assert "There is a problem" in html
@@ -427,8 +427,8 @@ def test_it_refuses_changes_to_a_submitted_assessment(client, member, assessment
     assessment_submit(assessment=assessment, user=member)
     before = answers_of(assessment)
     client.force_login(member)
-    response = client.post(area_url(assessment, "data"), data_post(**{"answer_data-discovery": "level-5"}), follow=True)
-    assert response.status_code == 200
+    response = client.post(area_url(assessment, "data"), data_post(**{"answer_data-discovery": "level-5"}))
+    assert response.status_code == 403  # a refused write: the error page, with the reason
     html = response.content.decode()
     assert "has been submitted and can no longer be changed" in html
     assert 'type="radio"' not in html

@@ -127,7 +127,7 @@ def test_a_respondent_sees_the_others_only_after_submitting(answered, ana, ben):
     assert "We have Kinesis" in client.get(url("assessment-disagreements", answered)).content.decode()
     # A submitted response is locked.
     response = client.post(url("respondent-area", answered, area_key="data"), area_post("level-5", "level-3"))
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert models.RespondentAnswer.objects.get(respondent__user=ana, question__key="streaming-data").choice.level == 1
 
 
@@ -212,7 +212,7 @@ def test_a_team_member_who_is_not_a_respondent_cannot_answer_as_one(answered, me
 def test_it_refuses_a_bad_respondent_answer_with_a_located_error(answered, ana):
     before = list(models.RespondentAnswer.objects.values_list("pk", "choice_id", "note"))
     response = client_for(ana).post(url("respondent-area", answered, area_key="data"), area_post("level-9", "level-2"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and "not offered for this question" in page
     assert list(models.RespondentAnswer.objects.values_list("pk", "choice_id", "note")) == before
@@ -224,7 +224,7 @@ def test_only_team_members_become_respondents(assessment, member, outsider):
         panel_open(assessment=assessment, lead=member, users=[outsider])
     assert not models.Respondent.objects.exists()
     response = client_for(member).post(url("assessment-respondents", assessment), {"respondents": ["999999"]})
-    assert response.status_code == 200 and "not a member of this team" in response.content.decode()
+    assert response.status_code == 400 and "not a member of this team" in response.content.decode()
 
 
 @pytest.mark.django_db

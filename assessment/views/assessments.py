@@ -11,14 +11,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessment.access import assessment_for_user, panel_access, team_for_user
-from assessment.forms.assessments import AreaAnswersForm, AssessmentNewForm, default_title
-from assessment.presentation import answer_in_words
+from assessment.access import assessment_for_user, panel_access, team_for_member
+from assessment.forms.assessments import AssessmentNewForm, default_title
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
 from assessment.selectors.questionnaires import (
     default_questionnaire_versions,
@@ -35,14 +34,14 @@ from assessment.services.assessments import (
     assessment_create,
     assessment_submit,
 )
-from assessment.services.respondents import PanelNotAllowed
+from assessment.views.journey import (
+    after_area_saved,
+    area_form_page,
+    area_index,
+    journey_context,
+)
 
 READ_ONLY_MESSAGE = "You can read this team's assessments but not change them. Ask a team member to make changes."
-LOCKED_MESSAGE = "This assessment has been submitted and can no longer be changed."
-
-
-def _forbidden(request, message):
-    return render(request, "error.html", {"title": "Not allowed", "message": message, "status": 403}, status=403)
 
 
 # --- start ------------------------------------------------------------------------------
@@ -50,9 +49,9 @@ def _forbidden(request, message):
 
 @login_required
 def assessment_new(request, team_id):
-    team, can_write = team_for_user(request.user, team_id)
-    if not can_write:
-        return _forbidden(request, "Only members of this team can start an assessment. " + READ_ONLY_MESSAGE)
+    team = team_for_member(
+        request.user, team_id, "Only members of this team can start an assessment. " + READ_ONLY_MESSAGE
+    )
     versions = default_questionnaire_versions()
     if not versions:
         messages.error(request, "No questionnaire has been published yet. Ask your administrator to load one.")
@@ -128,13 +127,6 @@ def assessment_new(request, team_id):
 # --- answering --------------------------------------------------------------------------
 
 
-def _area_index(questionnaire, area_key):
-    for index, area in enumerate(questionnaire.areas):
-        if area.id == area_key:
-            return index
-    raise Http404("No such area.")
-
-
 @login_required
 def assessment_resume(request, assessment_id):
     """Back to the first area with unanswered questions, or to the review when none is left."""
@@ -146,21 +138,6 @@ def assessment_resume(request, assessment_id):
         if area_score.unanswered:
             return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("assessment-review", assessment_id=assessment.pk)
-
-
-def _journey_context(report, current_index=None):
-    score = report.score
-    areas = [
-        {"area": area, "score": area_score, "index": i + 1}
-        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas, strict=True))
-    ]
-    return {
-        "report": report,
-        "score": score,
-        "journey_areas": areas,
-        "area_count": len(areas),
-        "current_index": current_index,
-    }
 
 
 def _team_answers_save(assessment, user, answers):
@@ -175,119 +152,32 @@ def assessment_area(request, assessment_id, area_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     report = assessment_results(assessment)
     questionnaire = report.questionnaire
-    index = _area_index(questionnaire, area_key)
+    index = area_index(questionnaire, area_key)
     access = panel_access(request.user, assessment)
     by_lead = access.panel is not None and not assessment.is_submitted
     if request.method == "POST" and by_lead:
         raise PermissionDenied(TEAM_ANSWERS_BY_LEAD)
     if request.method == "POST" and not can_write and not assessment.is_submitted:
-        return _forbidden(request, READ_ONLY_MESSAGE)
-    return _area_form_page(
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+    return area_form_page(
         request,
         report,
         index,
         may_answer=can_write and not by_lead,
         save=lambda answers: _team_answers_save(assessment, request.user, answers),
-        after=lambda: _after_save(request, assessment, questionnaire, index),
+        after=lambda: after_area_saved(
+            request,
+            url_name="assessment-area",
+            assessment=assessment,
+            questionnaire=questionnaire,
+            index=index,
+            end_url=reverse("assessment-review", args=[assessment.pk]),
+            exit_url=reverse("home"),
+            exit_message=f"Your answers to “{assessment.title}” are saved. Choose Continue to pick up where you left off.",
+        ),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
     )
-
-
-def _area_form_page(
-    request,
-    report,
-    index,
-    *,
-    may_answer,
-    save,
-    after,
-    refused=LOCKED_MESSAGE,
-    form_class=AreaAnswersForm,
-    form_kwargs=None,
-    area_url_name="assessment-area",
-    **extra,
-):
-    """The page of the `index`th area of `report`: the team's answers, a respondent's own or the lead's reconciliation.
-
-    The form (`form_class`) starts from the report's answers, `form_kwargs` on top.
-    A GET shows the form (and the answers in words when `may_answer` is false).
-    A POST is refused with the message `refused` when the user may not answer
-    (by default: the assessment is submitted);
-    else it is saved with `save(answers)` and followed by `after()`, or, when
-    the save is refused, back to this page with the reason, or the form is
-    shown again with its errors. `area_url_name` names this page's URL;
-    `extra` goes to the page.
-    """
-    assessment, questionnaire = report.assessment, report.questionnaire
-    area = questionnaire.areas[index]
-    form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
-    if request.method == "POST":
-        here = redirect(area_url_name, assessment_id=assessment.pk, area_key=area.id)
-        if not may_answer:
-            messages.error(request, refused)
-            return here
-        form = form_class(request.POST, **form_kwargs)
-        if form.is_valid():
-            try:
-                save(form.answer_inputs())
-            except (AssessmentLocked, PanelNotAllowed) as error:
-                messages.error(request, str(error))
-                return here
-            except AnswerInvalid as error:
-                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
-            else:
-                return after()
-    else:
-        form = form_class(**form_kwargs)
-    context = _journey_context(report, current_index=index + 1)
-    context.update(
-        {
-            "assessment": assessment,
-            "questionnaire": questionnaire,
-            "area": area,
-            "area_score": report.score.areas[index],
-            "form": form,
-            "can_write": may_answer,
-            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
-            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
-            "read_only_answers": None if may_answer else _read_only_answers(report, area),
-            "area_url_name": area_url_name,
-        }
-    )
-    context.update(extra)
-    return render(request, "assessment/area.html", context)
-
-
-def _after_save(request, assessment, questionnaire, index):
-    action = request.POST.get("action", "continue")
-    if action == "exit":
-        messages.success(
-            request, f"Your answers to “{assessment.title}” are saved. Choose Continue to pick up where you left off."
-        )
-        return redirect("home")
-    if action == "back":
-        if index > 0:
-            return redirect("assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
-        return redirect("home")
-    if index + 1 < len(questionnaire.areas):
-        return redirect("assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
-    return redirect("assessment-review", assessment_id=assessment.pk)
-
-
-def _read_only_answers(report, area):
-    """Each question with its answer in words, for readers and submitted assessments."""
-    rows = []
-    for question in area.questions:
-        answer = report.answers.get(question.id)
-        rows.append(
-            {
-                "question": question,
-                "answer": answer_in_words(report.questionnaire, answer, question),
-                "note": answer.note if answer else "",
-            }
-        )
-    return rows
 
 
 # --- review and submit ------------------------------------------------------------------
@@ -308,7 +198,7 @@ def assessment_review(request, assessment_id):
                     "to_verify": [by_id[q] for q in area_score.to_verify],
                 }
             )
-    context = _journey_context(report)
+    context = journey_context(report)
     context.update(
         {
             "assessment": assessment,
@@ -328,7 +218,7 @@ def assessment_submit_view(request, assessment_id):
         messages.info(request, "This assessment was already submitted.")
         return redirect("assessment-results", assessment_id=assessment.pk)
     if not can_write:
-        return _forbidden(request, READ_ONLY_MESSAGE)
+        raise PermissionDenied(READ_ONLY_MESSAGE)
     try:
         assessment_submit(assessment=assessment, user=request.user)
     except AssessmentLocked:

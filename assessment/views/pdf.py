@@ -16,14 +16,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from assessment.access import assessment_for_user, executive_scope, panel_access
-from assessment.models import Agency, Division, StoredReport
+from assessment.access import (
+    agency_for_agency_executive,
+    assessment_for_user,
+    division_for_executive,
+    panel_access,
+)
+from assessment.models import StoredReport
 from assessment.pdf.store import ReportSubject, assessment_subject, portfolio_subject, stored_report
 from assessment.presentation import division_file_name, export_file_name, portfolio_file_name
 from assessment.services.report_jobs import report_failed, report_may_retry, report_render
@@ -102,10 +107,7 @@ def assessment_pdf(request, assessment_id: int):
 @require_safe
 def portfolio_pdf(request):
     """The agency's portfolio: for executives of the whole agency (one limited to divisions gets theirs)."""
-    scope = executive_scope(request.user)
-    if scope is None or scope[1] is not None:
-        raise Http404("No portfolio.")
-    agency = get_object_or_404(Agency, pk=scope[0])
+    agency = agency_for_agency_executive(request.user)
     return _report_response(
         request, portfolio_subject(agency), portfolio_file_name(agency), back_url=reverse("portfolio"), queued=True
     )
@@ -115,13 +117,7 @@ def portfolio_pdf(request):
 @require_safe
 def division_pdf(request, division_id: int):
     """One division's portfolio, its teams' pages included; for the executives who see the division."""
-    scope = executive_scope(request.user)
-    if scope is None:
-        raise Http404("No portfolio.")
-    agency_id, division_ids = scope
-    division = get_object_or_404(Division.objects.select_related("agency"), pk=division_id, agency_id=agency_id)
-    if division_ids is not None and division.pk not in division_ids:
-        raise Http404("No such division.")
+    division = division_for_executive(request.user, division_id)
     return _report_response(
         request,
         portfolio_subject(division.agency, division),

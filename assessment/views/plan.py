@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment import models
-from assessment.access import action_for_user, assessment_for_user, role_in_team, team_for_user
+from assessment.access import action_for_user, assessment_for_member, team_for_user
 from assessment.exports.plan import plan_to_csv, plan_to_ics
 from assessment.forms.plan import ActionForm, PlanFilterForm
 from assessment.selectors.plan import action_history, action_rows, owner_choices, team_plan
 from assessment.services.plan import ActionInvalid, action_update, actions_add_from_roadmap
 from assessment.views.results import download
+
+PLAN_MEMBERS_ONLY = "Only members of the team can change its plan."
 
 
 @login_required
@@ -71,7 +73,7 @@ def action_page(request, team_id, action_id):
         else:
             form = ActionForm(initial=ActionForm.initial_for(action), team=action.team)
     elif request.method == "POST":
-        return HttpResponse("Only members of the team can change its plan.", status=403, content_type="text/plain")
+        raise PermissionDenied(PLAN_MEMBERS_ONLY)
     row = action_rows([action])[0]
     return render(
         request,
@@ -91,9 +93,7 @@ def action_page(request, team_id, action_id):
 @login_required
 @require_POST
 def plan_add(request, assessment_id):
-    assessment, _ = assessment_for_user(request.user, assessment_id)
-    if role_in_team(request.user, assessment.team) != models.Membership.MEMBER:
-        return HttpResponse("Only members of the team can change its plan.", status=403, content_type="text/plain")
+    assessment = assessment_for_member(request.user, assessment_id, PLAN_MEMBERS_ONLY)
     keys = [request.POST["add"]] if request.POST.get("add") else request.POST.getlist("items")
     roadmap_url = reverse("assessment-roadmap", args=[assessment.pk])
     try:

@@ -1,12 +1,10 @@
 """The executive portfolio: divisions side by side, then a division's teams. Executives only."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from assessment import models
-from assessment.access import executive_scope
+from assessment.access import agency_for_executive
 from assessment.forms.portfolio import PortfolioTeamsForm
 from assessment.selectors.portfolio import (
     PortfolioScope,
@@ -21,11 +19,8 @@ from assessment.selectors.portfolio import (
 
 def portfolio_scope(user) -> PortfolioScope:
     """The executive's agency and divisions; to anyone else the page does not exist."""
-    scope = executive_scope(user)
-    if scope is None:
-        raise Http404("No such page.")
-    agency_id, division_ids = scope
-    return PortfolioScope(agency=get_object_or_404(models.Agency, pk=agency_id), division_ids=division_ids)
+    agency, division_ids = agency_for_executive(user)
+    return PortfolioScope(agency=agency, division_ids=division_ids)
 
 
 @login_required

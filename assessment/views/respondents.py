@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessment import models
@@ -32,13 +34,7 @@ from assessment.services.respondents import (
     respondent_submit,
     team_answers_decide,
 )
-from assessment.views.assessments import (
-    LOCKED_MESSAGE,
-    _area_form_page,
-    _area_index,
-    _forbidden,
-    _journey_context,
-)
+from assessment.views.journey import LOCKED_MESSAGE, after_area_saved, area_form_page, area_index, journey_context
 
 NOT_RESPONDENT = "You are not a respondent of this assessment. The lead chooses who answers on their own."
 NOT_LEAD = "Only the lead of this assessment's respondents can do this."
@@ -73,9 +69,8 @@ def panel(request, assessment_id):
                         users=form.users(),
                         share_individual_answers=form.cleaned_data["share_individual_answers"],
                     )
-                except AssessmentLocked:
-                    messages.error(request, LOCKED_MESSAGE)
-                    return redirect("assessment-respondents", assessment_id=assessment.pk)
+                except AssessmentLocked as error:
+                    raise PermissionDenied(LOCKED_MESSAGE) from error
                 except (AnswerInvalid, PanelNotAllowed) as error:
                     form.add_error(None, str(error))
                 else:
@@ -89,10 +84,7 @@ def panel(request, assessment_id):
         else:
             form = PanelForm(initial=initial, team=assessment.team)
     elif request.method == "POST":
-        if assessment.is_submitted:
-            messages.error(request, LOCKED_MESSAGE)
-            return redirect("assessment-respondents", assessment_id=assessment.pk)
-        return _forbidden(request, NOT_LEAD)
+        raise PermissionDenied(LOCKED_MESSAGE if assessment.is_submitted else NOT_LEAD)
     lead_left = access.panel is not None and lead_has_left(access.panel)
     return render(
         request,
@@ -107,6 +99,7 @@ def panel(request, assessment_id):
             "may_take_over": lead_left and can_write,
             "lead_changes": access.panel.lead_changes.all() if access.panel else [],
         },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
     )
 
 
@@ -116,13 +109,13 @@ def panel_lead_view(request, assessment_id):
     """A member takes over as lead once the lead has left the team (recorded, see panel_lead_take_over)."""
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     if not can_write:
-        return _forbidden(request, LOCKED_MESSAGE if assessment.is_submitted else "Only members of the team can lead.")
+        raise PermissionDenied(LOCKED_MESSAGE if assessment.is_submitted else "Only members of the team can lead.")
     try:
         panel_lead_take_over(assessment=assessment, lead=request.user, by=request.user)
-    except AssessmentLocked:
-        messages.error(request, LOCKED_MESSAGE)
+    except AssessmentLocked as error:
+        raise PermissionDenied(LOCKED_MESSAGE) from error
     except PanelNotAllowed as error:
-        return _forbidden(request, str(error))
+        raise PermissionDenied(str(error)) from error
     else:
         messages.success(request, "You are now the lead: you choose the respondents and set the team answers.")
     return redirect("assessment-respondents", assessment_id=assessment.pk)
@@ -150,7 +143,7 @@ def _respondent_report(assessment, respondent) -> AssessmentResults:
 def respondent_resume(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
     if respondent is None:
-        return _forbidden(request, NOT_RESPONDENT)
+        raise PermissionDenied(NOT_RESPONDENT)
     if not (assessment.is_submitted or respondent.has_submitted):
         report = _respondent_report(assessment, respondent)
         for area_score in report.score.areas:
@@ -163,19 +156,28 @@ def respondent_resume(request, assessment_id):
 def respondent_area(request, assessment_id, area_key):
     assessment, respondent = _own_response(request, assessment_id)
     if respondent is None:
-        return _forbidden(request, NOT_RESPONDENT)
+        raise PermissionDenied(NOT_RESPONDENT)
     report = _respondent_report(assessment, respondent)
     questionnaire = report.questionnaire
-    index = _area_index(questionnaire, area_key)
+    index = area_index(questionnaire, area_key)
     may_answer = not assessment.is_submitted and not respondent.has_submitted
-    return _area_form_page(
+    return area_form_page(
         request,
         report,
         index,
         may_answer=may_answer,
         refused="Your response is submitted and can no longer be changed.",
         save=lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
-        after=lambda: _after_respondent_save(request, assessment, questionnaire, index),
+        after=lambda: after_area_saved(
+            request,
+            url_name="respondent-area",
+            assessment=assessment,
+            questionnaire=questionnaire,
+            index=index,
+            end_url=reverse("respondent-review", args=[assessment.pk]),
+            exit_url=reverse("home"),
+            exit_message="Your answers are saved. Come back to finish and submit your response.",
+        ),
         area_url_name="respondent-area",
         review_url_name="respondent-review",
         journey_note=(
@@ -186,25 +188,13 @@ def respondent_area(request, assessment_id, area_key):
     )
 
 
-def _after_respondent_save(request, assessment, questionnaire, index):
-    action = request.POST.get("action", "continue")
-    if action == "exit":
-        messages.success(request, "Your answers are saved. Come back to finish and submit your response.")
-        return redirect("home")
-    if action == "back" and index > 0:
-        return redirect("respondent-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
-    if action != "back" and index + 1 < len(questionnaire.areas):
-        return redirect("respondent-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
-    return redirect("respondent-review", assessment_id=assessment.pk)
-
-
 @login_required
 def respondent_review(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
     if respondent is None:
-        return _forbidden(request, NOT_RESPONDENT)
+        raise PermissionDenied(NOT_RESPONDENT)
     report = _respondent_report(assessment, respondent)
-    context = _journey_context(report)
+    context = journey_context(report)
     context.update(
         {
             "assessment": assessment,
@@ -222,7 +212,7 @@ def respondent_review(request, assessment_id):
 def respondent_submit_view(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
     if respondent is None:
-        return _forbidden(request, NOT_RESPONDENT)
+        raise PermissionDenied(NOT_RESPONDENT)
     try:
         respondent_submit(respondent=respondent, user=request.user)
     except (AssessmentLocked, PanelNotAllowed) as error:
@@ -240,10 +230,9 @@ def disagreements(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     access = panel_access(request.user, assessment)
     if access.panel is None:
-        return _forbidden(request, "This assessment is answered by the team together, not by several respondents.")
+        raise PermissionDenied("This assessment is answered by the team together, not by several respondents.")
     if not access.may_see_responses:
-        return _forbidden(
-            request,
+        raise PermissionDenied(
             NOT_YET
             if access.respondent is not None
             else "The lead has not shared each respondent's answers. The results show the team answers and the agreement.",
@@ -305,10 +294,10 @@ def reconcile_area(request, assessment_id, area_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     access = panel_access(request.user, assessment)
     if not (access.is_lead and access.may_see_responses):
-        return _forbidden(request, NOT_LEAD if not access.is_lead else NOT_YET)
+        raise PermissionDenied(NOT_LEAD if not access.is_lead else NOT_YET)
     report = assessment_results(assessment)
     questionnaire = report.questionnaire
-    index = _area_index(questionnaire, area_key)
+    index = area_index(questionnaire, area_key)
     area = questionnaire.areas[index]
     agreement = agreement_for(assessment, questionnaire)
     assert agreement is not None  # the lead has a panel
@@ -319,7 +308,7 @@ def reconcile_area(request, assessment_id, area_key):
     answers, beside = _suggestions(
         questionnaire, rows.values(), report.answers, decided, copied=assessment.copied_from_id is not None
     )
-    return _area_form_page(
+    return area_form_page(
         request,
         report,
         index,
@@ -340,12 +329,14 @@ def reconcile_area(request, assessment_id, area_key):
 
 
 def _after_reconcile(request, assessment, questionnaire, index):
-    action = request.POST.get("action", "continue")
     messages.success(request, f"Team answers to “{questionnaire.areas[index].title}” saved.")
-    if action == "exit":
-        return redirect("assessment-disagreements", assessment_id=assessment.pk)
-    if action == "back" and index > 0:
-        return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
-    if action != "back" and index + 1 < len(questionnaire.areas):
-        return redirect("assessment-reconcile", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
-    return redirect("assessment-disagreements", assessment_id=assessment.pk)
+    disagreements = reverse("assessment-disagreements", args=[assessment.pk])
+    return after_area_saved(
+        request,
+        url_name="assessment-reconcile",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        index=index,
+        end_url=disagreements,
+        exit_url=disagreements,
+    )

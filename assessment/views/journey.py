@@ -1,0 +1,151 @@
+"""What the three ways of answering an area share: the team's answers, a respondent's own, the lead's reconciliation.
+
+Each is a page per area (`area_form_page`) with the same journey bar and the same
+three buttons; `after_area_saved` says where each button leads, one rule for all.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from assessment.forms.assessments import AreaAnswersForm
+from assessment.presentation import answer_in_words
+from assessment.services.assessments import (
+    AnswerInvalid,
+    AssessmentLocked,
+)
+from assessment.services.respondents import PanelNotAllowed
+
+LOCKED_MESSAGE = "This assessment has been submitted and can no longer be changed."
+
+
+def area_index(questionnaire, area_key):
+    for index, area in enumerate(questionnaire.areas):
+        if area.id == area_key:
+            return index
+    raise Http404("No such area.")
+
+
+def journey_context(report, current_index=None):
+    score = report.score
+    areas = [
+        {"area": area, "score": area_score, "index": i + 1}
+        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas, strict=True))
+    ]
+    return {
+        "report": report,
+        "score": score,
+        "journey_areas": areas,
+        "area_count": len(areas),
+        "current_index": current_index,
+    }
+
+
+def area_form_page(
+    request,
+    report,
+    index,
+    *,
+    may_answer,
+    save,
+    after,
+    refused=LOCKED_MESSAGE,
+    form_class=AreaAnswersForm,
+    form_kwargs=None,
+    area_url_name="assessment-area",
+    **extra,
+):
+    """The page of the `index`th area of `report`: the team's answers, a respondent's own or the lead's reconciliation.
+
+    The form (`form_class`) starts from the report's answers, `form_kwargs` on top.
+    A GET shows the form (and the answers in words when `may_answer` is false).
+    A POST is refused (403, the error page with the message `refused`) when the
+    user may not answer (by default: the assessment is submitted); else it is
+    saved with `save(answers)` and followed by `after()`, or refused when the
+    save is (403 with the reason), or the form is shown again with its errors (400). `area_url_name` names this page's URL;
+    `extra` goes to the page.
+    """
+    assessment, questionnaire = report.assessment, report.questionnaire
+    area = questionnaire.areas[index]
+    form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
+    if request.method == "POST":
+        if not may_answer:
+            raise PermissionDenied(refused)
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                save(form.answer_inputs())
+            except (AssessmentLocked, PanelNotAllowed) as error:  # submitted or opened to respondents meanwhile
+                raise PermissionDenied(str(error)) from error
+            except AnswerInvalid as error:
+                form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
+            else:
+                return after()
+    else:
+        form = form_class(**form_kwargs)
+    context = journey_context(report, current_index=index + 1)
+    context.update(
+        {
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "area": area,
+            "area_score": report.score.areas[index],
+            "form": form,
+            "can_write": may_answer,
+            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
+            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
+            "read_only_answers": None if may_answer else read_only_answers(report, area),
+            "area_url_name": area_url_name,
+        }
+    )
+    context.update(extra)
+    return render(request, "assessment/area.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+def after_area_saved(
+    request,
+    *,
+    url_name: str,
+    assessment,
+    questionnaire,
+    index: int,
+    end_url: str,
+    exit_url: str,
+    exit_message: str = "",
+):
+    """Where a saved area page leads, by its button, the same for every way of answering.
+
+    "Back": the previous area; from the first area (which shows no Back button) the
+    same page, since nothing comes before it. "Save and exit": `exit_url`, with
+    `exit_message`. "Save and continue": the next area, and after the last one `end_url`
+    (the review, or the disagreements for a reconciliation).
+    """
+    action = request.POST.get("action", "continue")
+    areas = questionnaire.areas
+    if action == "exit":
+        if exit_message:
+            messages.success(request, exit_message)
+        return redirect(exit_url)
+    if action == "back":
+        return redirect(url_name, assessment_id=assessment.pk, area_key=areas[max(index - 1, 0)].id)
+    if index + 1 < len(areas):
+        return redirect(url_name, assessment_id=assessment.pk, area_key=areas[index + 1].id)
+    return redirect(end_url)
+
+
+def read_only_answers(report, area):
+    """Each question with its answer in words, for readers and submitted assessments."""
+    rows = []
+    for question in area.questions:
+        answer = report.answers.get(question.id)
+        rows.append(
+            {
+                "question": question,
+                "answer": answer_in_words(report.questionnaire, answer, question),
+                "note": answer.note if answer else "",
+            }
+        )
+    return rows
