@@ -333,6 +333,18 @@ def test_it_saves_with_every_button_and_goes_where_it_says(client, member, asses
         assert "are saved. Choose Continue to pick up where you left off." in home
 
 
+def test_back_from_the_first_area_stays_on_it(client, member, assessment):
+    # The first area shows no Back button; a posted "back" saves and comes back to the same page
+    # (the same rule for the team's pages, a respondent's and the reconciliation: views/journey.py).
+    client.force_login(member)
+    response = client.post(
+        area_url(assessment, "data"),
+        {"answer_data-discovery": "level-3", "note_data-discovery": "", "action": "back"},
+    )
+    assert response.status_code == 302 and response["Location"] == area_url(assessment, "data")
+    assert answers_of(assessment)["data-discovery"] == ("choice", 3, "")
+
+
 def test_it_goes_to_the_review_after_the_last_area(client, member, assessment):
     client.force_login(member)
     response = client.post(

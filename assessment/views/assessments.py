@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, panel_access, team_for_member
@@ -35,6 +34,7 @@ from assessment.services.assessments import (
     assessment_submit,
 )
 from assessment.views.journey import (
+    TEAM_JOURNEY,
     after_area_saved,
     area_form_page,
     area_index,
@@ -165,16 +165,7 @@ def assessment_area(request, assessment_id, area_key):
         index,
         may_answer=can_write and not by_lead,
         save=lambda answers: _team_answers_save(assessment, request.user, answers),
-        after=lambda: after_area_saved(
-            request,
-            url_name="assessment-area",
-            assessment=assessment,
-            questionnaire=questionnaire,
-            index=index,
-            end_url=reverse("assessment-review", args=[assessment.pk]),
-            exit_url=reverse("home"),
-            exit_message=f"Your answers to “{assessment.title}” are saved. Choose Continue to pick up where you left off.",
-        ),
+        after=lambda: after_area_saved(request, TEAM_JOURNEY, assessment, questionnaire, index),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
     )

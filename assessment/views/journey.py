@@ -6,6 +6,8 @@ three buttons; `after_area_saved` says where each button leads, one rule for all
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -105,35 +107,52 @@ def area_form_page(
     return render(request, "assessment/area.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
-def after_area_saved(
-    request,
-    *,
-    url_name: str,
-    assessment,
-    questionnaire,
-    index: int,
-    end_url: str,
-    exit_url: str,
-    exit_message: str = "",
-):
+@dataclass(frozen=True)
+class AreaJourney:
+    """One way of answering areas: its area page, where it ends, where "Save and exit" goes and what it says."""
+
+    area_url_name: str
+    end_url_name: str  # after the last area: the review, or the disagreements
+    exit_url_name: str  # takes the assessment id unless it is "home"
+    exit_message: str = ""  # "{title}": the assessment's title
+
+
+TEAM_JOURNEY = AreaJourney(
+    "assessment-area",
+    "assessment-review",
+    "home",
+    "Your answers to “{title}” are saved. Choose Continue to pick up where you left off.",
+)
+RESPONDENT_JOURNEY = AreaJourney(
+    "respondent-area",
+    "respondent-review",
+    "home",
+    "Your answers are saved. Come back to finish and submit your response.",
+)
+RECONCILE_JOURNEY = AreaJourney("assessment-reconcile", "assessment-disagreements", "assessment-disagreements")
+
+
+def after_area_saved(request, journey: AreaJourney, assessment, questionnaire, index: int):
     """Where a saved area page leads, by its button, the same for every way of answering.
 
     "Back": the previous area; from the first area (which shows no Back button) the
-    same page, since nothing comes before it. "Save and exit": `exit_url`, with
-    `exit_message`. "Save and continue": the next area, and after the last one `end_url`
-    (the review, or the disagreements for a reconciliation).
+    same page, since nothing comes before it. "Save and exit": the journey's exit,
+    with its message. "Save and continue": the next area, and after the last one
+    the journey's end (the review, or the disagreements for a reconciliation).
     """
     action = request.POST.get("action", "continue")
     areas = questionnaire.areas
     if action == "exit":
-        if exit_message:
-            messages.success(request, exit_message)
-        return redirect(exit_url)
+        if journey.exit_message:
+            messages.success(request, journey.exit_message.format(title=assessment.title))
+        if journey.exit_url_name == "home":
+            return redirect("home")
+        return redirect(journey.exit_url_name, assessment_id=assessment.pk)
     if action == "back":
-        return redirect(url_name, assessment_id=assessment.pk, area_key=areas[max(index - 1, 0)].id)
+        return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=areas[max(index - 1, 0)].id)
     if index + 1 < len(areas):
-        return redirect(url_name, assessment_id=assessment.pk, area_key=areas[index + 1].id)
-    return redirect(end_url)
+        return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=areas[index + 1].id)
+    return redirect(journey.end_url_name, assessment_id=assessment.pk)
 
 
 def read_only_answers(report, area):

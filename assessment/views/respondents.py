@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessment import models
@@ -34,7 +33,15 @@ from assessment.services.respondents import (
     respondent_submit,
     team_answers_decide,
 )
-from assessment.views.journey import LOCKED_MESSAGE, after_area_saved, area_form_page, area_index, journey_context
+from assessment.views.journey import (
+    LOCKED_MESSAGE,
+    RECONCILE_JOURNEY,
+    RESPONDENT_JOURNEY,
+    after_area_saved,
+    area_form_page,
+    area_index,
+    journey_context,
+)
 
 NOT_RESPONDENT = "You are not a respondent of this assessment. The lead chooses who answers on their own."
 NOT_LEAD = "Only the lead of this assessment's respondents can do this."
@@ -168,16 +175,7 @@ def respondent_area(request, assessment_id, area_key):
         may_answer=may_answer,
         refused="Your response is submitted and can no longer be changed.",
         save=lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
-        after=lambda: after_area_saved(
-            request,
-            url_name="respondent-area",
-            assessment=assessment,
-            questionnaire=questionnaire,
-            index=index,
-            end_url=reverse("respondent-review", args=[assessment.pk]),
-            exit_url=reverse("home"),
-            exit_message="Your answers are saved. Come back to finish and submit your response.",
-        ),
+        after=lambda: after_area_saved(request, RESPONDENT_JOURNEY, assessment, questionnaire, index),
         area_url_name="respondent-area",
         review_url_name="respondent-review",
         journey_note=(
@@ -330,13 +328,4 @@ def reconcile_area(request, assessment_id, area_key):
 
 def _after_reconcile(request, assessment, questionnaire, index):
     messages.success(request, f"Team answers to “{questionnaire.areas[index].title}” saved.")
-    disagreements = reverse("assessment-disagreements", args=[assessment.pk])
-    return after_area_saved(
-        request,
-        url_name="assessment-reconcile",
-        assessment=assessment,
-        questionnaire=questionnaire,
-        index=index,
-        end_url=disagreements,
-        exit_url=disagreements,
-    )
+    return after_area_saved(request, RECONCILE_JOURNEY, assessment, questionnaire, index)
