@@ -373,3 +373,12 @@ def test_the_portfolio_shows_a_changed_plan_at_once_though_it_keeps_it_in_the_ca
     assert "Overdue actions (1)" in text_of(client.get(reverse("portfolio")))
     models.Team.objects.filter(pk=baseline.team_id).update(name="Renamed platform team")
     assert "Renamed platform team" in text_of(client.get(reverse("portfolio")))
+
+
+@pytest.mark.django_db
+def test_it_tells_a_member_but_not_a_viewer_to_add_items_to_an_empty_plan(team, member, viewer):
+    url = reverse("team-plan", args=[team.pk])
+    assert "add the items your team will work on" in text_of(client_for(member).get(url))
+    page = text_of(client_for(viewer).get(url))
+    assert "The plan is empty: the team has not taken on any roadmap item yet." in page
+    assert "add the items" not in page and "Add items from a roadmap page" not in page

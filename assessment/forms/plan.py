@@ -30,8 +30,8 @@ class ActionForm(forms.Form):
         required=False,
         label="Due date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="As year-month-day, for example 2027-03-31.",
-        error_messages={"invalid": f"Enter a real date as year-month-day, between {DUE_YEAR_MIN} and {DUE_YEAR_MAX}."},
+        help_text="Pick the day in the calendar, or type it in the order your browser shows.",
+        error_messages={"invalid": f"Enter a real date, between {DUE_YEAR_MIN} and {DUE_YEAR_MAX}."},
     )
     status = forms.ChoiceField(choices=models.Action.STATUS_CHOICES, widget=forms.RadioSelect)
     wont_do_reason = forms.CharField(
