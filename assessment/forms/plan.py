@@ -10,6 +10,16 @@ from assessment.validators import one_line_validator
 
 
 class ActionForm(forms.Form):
+    title = forms.CharField(
+        max_length=models.Action.TITLE_MAX_LENGTH,
+        required=False,
+        label="What to do",
+        help_text="A few words an owner can act on. It starts as the first practice of the step; left empty, it stays as it is.",
+        validators=[one_line_validator],
+        error_messages={
+            "max_length": "Shorten the title to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
     owner = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -98,11 +108,14 @@ class ActionForm(forms.Form):
             wont_do_reason=data.get("wont_do_reason", ""),
             link=data.get("link", ""),
             note=data.get("note", ""),
+            title=data.get("title", ""),
         )
 
     @classmethod
-    def initial_for(cls, action: models.Action) -> dict:
+    def initial_for(cls, action: models.Action, title: str) -> dict:
+        """`title`: the action's, or the default of its step when it has none (selectors/plan.py)."""
         return {
+            "title": title,
             "owner": action.owner_id,
             "owner_name": action.owner_name,
             "due_date": action.due_date,
