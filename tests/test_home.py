@@ -164,3 +164,11 @@ def test_it_names_the_team_without_a_possessive(client, team, member, assessment
     html = client.get(reverse("home")).content.decode()
     assert f"Action plan of {team.name}" in html
     assert f"{team.name}'s" not in html
+
+
+def test_editors_and_team_managers_land_on_a_link_to_their_work(client, editor, team_manager):
+    for user, words in ((editor, "You edit the questionnaires"), (team_manager, "You manage the teams of your agency")):
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+        assert words in html and f'href="{reverse("admin:index")}"' in html
+        assert "You are not a member of any team yet" not in html

@@ -67,5 +67,9 @@ def responses_due(teams: list[HomeTeam]) -> list[tuple[models.Team, models.Asses
     return [(row.team, item["assessment"]) for row in teams for item in row.assessments if item["response_due"]]
 
 
+def user_in_group(user, name: str) -> bool:
+    return user.groups.filter(name=name).exists()
+
+
 def user_is_executive(user) -> bool:
     return executive_agency_id(user) is not None
