@@ -195,7 +195,7 @@ def _demo_assessments(team, version, lead) -> int:
             assessment_dates_restore(
                 assessment=assessment, created_at=when - timedelta(days=14), updated_at=when, submitted_at=when
             )
-            if number == 0:
+            if number == 0 and team.slug in DEMO_PLAN_TEAMS:
                 _demo_plan(assessment, lead, column, when)
         else:  # a draft started last week, last saved two days ago
             started = (now - timedelta(days=9)).replace(hour=9, minute=12, second=0, microsecond=0)
@@ -210,6 +210,8 @@ def _demo_assessments(team, version, lead) -> int:
 # The status of the baseline's first roadmap items in each team's plan, with months from the
 # baseline to the due date: one achieved by a later assessment or marked done, one overdue,
 # one in progress, one the team won't do.
+# Citizen Services starts with an empty plan: its lead's journey adds the first actions.
+DEMO_PLAN_TEAMS = ("benefits-analytics", "fraud-detection")
 DEMO_PLAN = [
     (models.Action.DONE, 2, ""),
     (models.Action.PLANNED, 3, ""),
