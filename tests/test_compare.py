@@ -56,6 +56,7 @@ def test_it_gives_a_located_error_for_an_assessment_of_another_team(two, member,
     assert response.status_code == 400
     assert "Choose one of the submitted assessments of this team." in text_of(response)
     assert 'href="#id_before"' in response.content.decode() and "Foreign" not in text_of(response)
+    assert "was saved" not in text_of(response)  # the compare form only shows: nothing is ever saved
     response = client_for(member).get(
         reverse("team-compare", args=[first.team_id]), {"before": first.pk, "after": first.pk}
     )

@@ -135,3 +135,40 @@ def test_it_makes_starting_the_primary_action_without_a_draft(client, member, as
     new = reverse("assessment-new", args=[assessment.team_id])
     assert f'<a class="btn btn-primary" href="{new}">Start a new assessment' in html
     assert "Continue “" not in html
+
+
+def test_it_says_you_are_logged_out(client, member):
+    client.force_login(member)
+    response = client.post(reverse("logout"), follow=True)
+    assert "You are logged out." in response.content.decode()
+
+
+def test_it_lists_the_responses_a_respondent_has_to_give(client, team, member, assessment):
+    from assessment.services.respondents import panel_open, respondent_submit
+
+    panel_open(assessment=assessment, lead=member, users=[member])
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your responses to give" in html
+    assert (
+        f'href="{reverse("respondent-resume", args=[assessment.pk])}">Answer “{assessment.title}” for {team.name}'
+        in html
+    )
+
+    respondent_submit(respondent=models.Respondent.objects.get(user=member), user=member)
+    assert "Your responses to give" not in client.get(reverse("home")).content.decode()
+
+
+def test_it_names_the_team_without_a_possessive(client, team, member, assessment):
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert f"Action plan of {team.name}" in html
+    assert f"{team.name}'s" not in html
+
+
+def test_editors_and_team_managers_land_on_a_link_to_their_work(client, editor, team_manager):
+    for user, words in ((editor, "You edit the questionnaires"), (team_manager, "You manage the teams of your agency")):
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+        assert words in html and f'href="{reverse("admin:index")}"' in html
+        assert "You are not a member of any team yet" not in html

@@ -237,3 +237,24 @@ def test_it_asks_nothing_more_without_a_draft(client, member, team, assessment):
     client.force_login(member)
     assert "second_draft" not in client.get(new_url(team)).content.decode()
     assert post_new(client, team, assessment.questionnaire, start_from="copy").status_code == 302
+
+
+def test_it_offers_the_newest_version_and_keeps_older_ones_behind_a_disclosure(
+    client, member, team, questionnaire_version
+):
+    from assessment.services.versions import version_new_draft, version_publish
+
+    newest = version_publish(version_new_draft(questionnaire_version, new_version="2026.2"))
+    client.force_login(member)
+    response = client.get(new_url(team))
+    assert response.context["version"] == newest
+    html = response.content.decode()
+    details = html[html.index('<details class="older-versions') :]
+    assert "<summary>Older versions</summary>" in details
+    assert f'<option value="{questionnaire_version.pk}"' in details
+    assert f'<option value="{questionnaire_version.pk}"' not in html[: html.index('<details class="older-versions')]
+    assert "current best practices" in details
+
+    response = client.get(new_url(team), {"questionnaire": questionnaire_version.pk})
+    assert response.context["version"] == questionnaire_version
+    assert '<details class="older-versions mb-4" open>' in response.content.decode()

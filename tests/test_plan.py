@@ -373,3 +373,62 @@ def test_the_portfolio_shows_a_changed_plan_at_once_though_it_keeps_it_in_the_ca
     assert "Overdue actions (1)" in text_of(client.get(reverse("portfolio")))
     models.Team.objects.filter(pk=baseline.team_id).update(name="Renamed platform team")
     assert "Renamed platform team" in text_of(client.get(reverse("portfolio")))
+
+
+@pytest.mark.django_db
+def test_it_tells_a_member_but_not_a_viewer_to_add_items_to_an_empty_plan(team, member, viewer):
+    url = reverse("team-plan", args=[team.pk])
+    assert "add the items your team will work on" in text_of(client_for(member).get(url))
+    page = text_of(client_for(viewer).get(url))
+    assert "The plan is empty: the team has not taken on any roadmap item yet." in page
+    assert "add the items" not in page and "Add items from a roadmap page" not in page
+
+
+@pytest.mark.django_db
+def test_an_action_says_what_to_do_on_its_page_and_in_the_exports(baseline, member, team):
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
+    action = models.Action.objects.get()
+    assert action.title == "Ingest streaming data with a managed stream"  # the step's first practice
+    client = client_for(member)
+    url = reverse("team-plan-action", args=[team.pk, action.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert "<h1>Ingest streaming data with a managed stream</h1>" in html
+    done_when = action_rows([action])[0].done_when
+    assert done_when and f"Done when: {done_when}" in text_of(page)
+    assert reverse("practice-detail", args=[baseline.questionnaire_id, "streaming-ingestion"]) in html
+    assert "https://docs.aws.amazon.com/streams/latest/dev/introduction.html" in html
+    assert page.context["form"]["title"].value() == action.title
+
+    response = client.post(
+        url, {"title": "Pilot the managed stream", "status": "in_progress", "due_date": "2027-05-01"}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Pilot the managed stream"
+    assert "Pilot the managed stream" in text_of(client.get(reverse("team-plan", args=[team.pk])))
+
+    csv_text = client.get(reverse("team-plan-csv", args=[team.pk])).content.decode("utf-8-sig")
+    header, row = [line for line in csv_text.splitlines() if line.startswith('"Action"') or "Pilot" in line][:2]
+    assert header.startswith('"Action","Done when","Practices"')
+    assert row.startswith('"Pilot the managed stream","')
+    assert "Ingest streaming data with a managed stream: https://docs.aws.amazon.com" in csv_text
+
+    [event] = Calendar.from_ical(client.get(reverse("team-plan-ics", args=[team.pk])).content).walk("VEVENT")
+    assert str(event.get("summary")) == "Due: Pilot the managed stream"
+    description = str(event.get("description"))
+    assert "Done when: " in description and "Ingest streaming data with a managed stream: https://" in description
+
+
+@pytest.mark.django_db
+def test_an_action_added_before_titles_shows_its_steps_default_and_a_long_title_is_refused(baseline, member, team):
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
+    action = models.Action.objects.get()
+    models.Action.objects.filter(pk=action.pk).update(title="")
+    [row] = action_rows([models.Action.objects.get()])
+    assert row.title == "Ingest streaming data with a managed stream"
+    url = reverse("team-plan-action", args=[team.pk, action.pk])
+    response = client_for(member).post(url, {"title": "x" * 201, "status": "planned"})
+    assert response.status_code == 400
+    assert "Shorten the title to 200 characters" in text_of(response)
+    assert models.Action.objects.get().title == ""

@@ -648,3 +648,13 @@ def test_a_team_manager_names_a_new_lead_in_the_admin(submitted, member, ana, te
     assert "took over from Mia Member, named by Max Manager" in text_of(
         client_for(ana).get(url("assessment-respondents", submitted))
     )
+
+
+def test_the_review_page_of_a_draft_open_to_respondents_does_not_invite_to_open_it(client, member, assessment):
+    url = reverse("assessment-review", args=[assessment.pk])
+    client.force_login(member)
+    assert "open this assessment to several team members" in client.get(url).content.decode()
+    panel_open(assessment=assessment, lead=member, users=[member])
+    html = client.get(url).content.decode()
+    assert "open this assessment to several team members" not in html
+    assert "compare their answers and set the team answers" in html

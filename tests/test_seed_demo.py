@@ -65,9 +65,34 @@ def test_it_creates_teams_roles_and_assessments_in_different_states(full_questio
     assert models.Membership.objects.filter(role=models.Membership.VIEWER).exists()
     # every printed password logs in
     lines = [line.split() for line in out.splitlines() if line.startswith("  ")]
-    assert len(lines) == 8
+    assert len(lines) == 9
     for username, password, *_ in lines:
         assert get_user_model().objects.get(username=username).check_password(password)
+    assert any(line[:1] == ["manager"] and "team manager" in " ".join(line) for line in lines)
+    assert "fraud-viewer" in out and "viewer of fraud-detection (reads the team's results)" in out
+    manager = get_user_model().objects.get(username="manager")
+    assert manager.is_staff and not manager.is_superuser and manager.groups.filter(name="Team managers").exists()
+    assert models.Agency.objects.get().managers.filter(pk=manager.pk).exists()
+
+
+def test_demo_records_have_realistic_times_and_plans_in_each_status(full_questionnaire_version):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    seed()
+    recent = timezone.now() - timedelta(days=1)
+    for assessment in models.Assessment.objects.all():
+        assert assessment.updated_at < recent, assessment.title  # not the seeding time
+        if assessment.is_submitted:
+            assert assessment.updated_at == assessment.submitted_at > assessment.created_at
+    statuses = set(models.Action.objects.values_list("status", flat=True))
+    assert statuses == {models.Action.DONE, models.Action.PLANNED, models.Action.IN_PROGRESS, models.Action.WONT_DO}
+    assert all(action.title and action.owner_id for action in models.Action.objects.all())
+    from assessment.selectors.plan import action_rows
+
+    rows = action_rows(models.Action.objects.all())
+    assert any(row.overdue for row in rows)
 
 
 @pytest.mark.django_db

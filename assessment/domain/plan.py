@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from assessment.domain.model import Practice, Question, Questionnaire
+
 ACHIEVED = "achieved"
 REGRESSED = "regressed"
 DONE_UNCONFIRMED = "done_unconfirmed"
@@ -87,3 +89,31 @@ __all__ = [
     "Progress",
     "action_progress",
 ]
+
+
+TITLE_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ActionStep:
+    """What an action asks of the team, read from the content: the statement that is true once done, the practices."""
+
+    done_when: str
+    practices: tuple[Practice, ...]
+
+    @property
+    def default_title(self) -> str:
+        """The first practice's title, else the statement to make true: what to do, in a few words."""
+        if self.practices:
+            return self.practices[0].title
+        return f"Make this true: {self.done_when}"[:TITLE_MAX_LENGTH]
+
+
+def action_step(questionnaire: Questionnaire, question: Question, target_level: int) -> ActionStep | None:
+    """The step of `question` that reaches `target_level`; None when the level is not one of its choices."""
+    choice = question.choice_at(target_level)
+    if choice is None:
+        return None
+    by_key = questionnaire.practices_by_key
+    practices = tuple(by_key[key] for key in dict.fromkeys(question.practices_for(choice)) if key in by_key)
+    return ActionStep(done_when=choice.text, practices=practices)

@@ -13,6 +13,9 @@ from assessment.exports.csv import CsvWriter
 from assessment.selectors.plan import ActionRow
 
 PLAN_CSV_HEADER = [
+    "Action",
+    "Done when",
+    "Practices",
     "Questionnaire",
     "Question id",
     "Question",
@@ -32,6 +35,11 @@ PLAN_CSV_HEADER = [
 ]
 
 
+def practice_lines(row: ActionRow) -> str:
+    """The action's practices, one "title: address" a line."""
+    return "\n".join(f"{p.title}: {p.url}" if p.url else p.title for p in row.practices)
+
+
 def plan_to_csv(team: models.Team, rows: list[ActionRow]) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
@@ -42,6 +50,9 @@ def plan_to_csv(team: models.Team, rows: list[ActionRow]) -> str:
         action = row.action
         writer.writerow(
             [
+                row.title,
+                row.done_when,
+                practice_lines(row),
                 action.questionnaire_slug,
                 action.question_key,
                 row.question_text,
@@ -104,8 +115,15 @@ def plan_to_ics(team: models.Team, rows: list[ActionRow], *, domain: str, stamp:
         event.add("dtstamp", stamp)
         event.add("dtstart", action.due_date)
         event.add("dtend", action.due_date + datetime.timedelta(days=1))
-        event.add("summary", one_line(f"Due: {row.question_text} (to level {action.target_level})"))
+        event.add("summary", one_line(f"Due: {row.title}"))
         lines = [
+            f"Question: {one_line(row.question_text)} (to level {action.target_level})",
+        ]
+        if row.done_when:
+            lines.append(f"Done when: {one_line(row.done_when)}")
+        if row.practices:
+            lines.append("Practices:\n" + practice_lines(row))
+        lines += [
             f"Team: {one_line(team.name)}",
             f"Status: {action.get_status_display()}",
             f"Progress: {row.progress.words}",

@@ -10,6 +10,16 @@ from assessment.validators import one_line_validator
 
 
 class ActionForm(forms.Form):
+    title = forms.CharField(
+        max_length=models.Action.TITLE_MAX_LENGTH,
+        required=False,
+        label="What to do",
+        help_text="A few words an owner can act on. It starts as the first practice of the step; left empty, it stays as it is.",
+        validators=[one_line_validator],
+        error_messages={
+            "max_length": "Shorten the title to %(limit_value)d characters or fewer (it has %(show_value)d).",
+        },
+    )
     owner = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -30,8 +40,8 @@ class ActionForm(forms.Form):
         required=False,
         label="Due date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="As year-month-day, for example 2027-03-31.",
-        error_messages={"invalid": f"Enter a real date as year-month-day, between {DUE_YEAR_MIN} and {DUE_YEAR_MAX}."},
+        help_text="Pick the day in the calendar, or type it in the order your browser shows.",
+        error_messages={"invalid": f"Enter a real date, between {DUE_YEAR_MIN} and {DUE_YEAR_MAX}."},
     )
     status = forms.ChoiceField(choices=models.Action.STATUS_CHOICES, widget=forms.RadioSelect)
     wont_do_reason = forms.CharField(
@@ -98,11 +108,14 @@ class ActionForm(forms.Form):
             wont_do_reason=data.get("wont_do_reason", ""),
             link=data.get("link", ""),
             note=data.get("note", ""),
+            title=data.get("title", ""),
         )
 
     @classmethod
-    def initial_for(cls, action: models.Action) -> dict:
+    def initial_for(cls, action: models.Action, title: str) -> dict:
+        """`title`: the action's, or the default of its step when it has none (selectors/plan.py)."""
         return {
+            "title": title,
             "owner": action.owner_id,
             "owner_name": action.owner_name,
             "due_date": action.due_date,

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 if TYPE_CHECKING:
     pass
 
+from assessment.domain import plan as plan_domain
 from assessment.models.base import key_validator
 from assessment.models.teams import Team
 
@@ -29,11 +30,15 @@ class Action(models.Model):
     OPEN_STATUSES = (PLANNED, IN_PROGRESS)
     NOTE_MAX_LENGTH = 5000
     REASON_MAX_LENGTH = 1000
+    TITLE_MAX_LENGTH = plan_domain.TITLE_MAX_LENGTH
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
     questionnaire_slug = models.CharField(max_length=100, validators=[key_validator])
     question_key = models.CharField("question id", max_length=100, validators=[key_validator])
     target_level = models.IntegerField()
+    # What to do, in a few words. Set from the step when the action is added (domain/plan.py
+    # action_default_title); "" on actions added before titles existed, which then show that default.
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -19,7 +19,8 @@ from assessment.selectors.summaries import assessment_summaries
 class HomeTeam:
     team: models.Team
     # {"assessment": Assessment, "score": AssessmentScore, "responding": bool}, newest change first;
-    # "responding": a draft this user was asked to answer on their own (views/respondents.py).
+    # "responding": a draft this user was asked to answer on their own (views/respondents.py);
+    # "response_due": responding, and their response is not submitted yet.
     assessments: list[dict]
     can_write: bool
 
@@ -43,17 +44,31 @@ def home_teams(user) -> list[HomeTeam]:
         models.Assessment.objects.filter(team__in=teams).select_related("questionnaire").order_by("-updated_at", "-pk")
     )
     scores = assessment_scores(assessments)
-    responding = set(
+    responding = dict(
         models.Respondent.objects.filter(
             user=user, assessment__in=[a.pk for a in assessments], assessment__status=models.Assessment.DRAFT
-        ).values_list("assessment_id", flat=True)
+        ).values_list("assessment_id", "submitted_at")
     )
     by_team: dict[int, list[dict]] = {team.pk: [] for team in teams}
     for assessment in assessments:
         by_team[assessment.team_id].append(
-            {"assessment": assessment, "score": scores[assessment.pk], "responding": assessment.pk in responding}
+            {
+                "assessment": assessment,
+                "score": scores[assessment.pk],
+                "responding": assessment.pk in responding,
+                "response_due": assessment.pk in responding and responding[assessment.pk] is None,
+            }
         )
     return [HomeTeam(team, by_team[team.pk], team.pk in member_of) for team in teams]
+
+
+def responses_due(teams: list[HomeTeam]) -> list[tuple[models.Team, models.Assessment]]:
+    """The drafts this user was asked to answer on their own and has not submitted a response to yet."""
+    return [(row.team, item["assessment"]) for row in teams for item in row.assessments if item["response_due"]]
+
+
+def user_in_group(user, name: str) -> bool:
+    return user.groups.filter(name=name).exists()
 
 
 def user_is_executive(user) -> bool:

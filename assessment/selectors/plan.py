@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.plan import Observation, Progress, action_progress
+from assessment.domain.plan import Observation, Progress, action_progress, action_step
 from assessment.selectors.questionnaires import questionnaire_domain
 
 # The order of the status groups on the plan page: what is moving first.
@@ -33,6 +33,10 @@ class ActionRow:
     target_name: str  # the target level's name
     retired: bool  # the team's current content version no longer has the question
     overdue: bool
+    title: str = ""  # what to do: the action's own, else its step's default
+    done_when: str = ""  # the target level's statement, true once the action is done
+    practices: tuple[domain.Practice, ...] = ()  # the practices that get the team there
+    version_id: int | None = None  # the content version the text and practices come from
 
     @property
     def status_words(self) -> str:
@@ -55,6 +59,25 @@ def _question_in(questionnaire: domain.Questionnaire, key: str) -> tuple[domain.
 
 def _level_name(questionnaire: domain.Questionnaire, level: int) -> str:
     return next((s.name for s in questionnaire.scale if s.level == level), "")
+
+
+def _step_fields(
+    action: models.Action,
+    version: models.QuestionnaireVersion | None,
+    found: tuple[domain.Area, domain.Question] | None,
+) -> dict:
+    """The title, "done when" and practices of an action, from the content version that has its question."""
+    if version is None or found is None:
+        return {"title": action.title or action.question_key, "version_id": None}
+    step = action_step(questionnaire_domain(version), found[1], action.target_level)
+    if step is None:  # the target level is no longer a choice of the question
+        return {"title": action.title or found[1].text, "version_id": version.pk}
+    return {
+        "title": action.title or step.default_title,
+        "done_when": step.done_when,
+        "practices": step.practices,
+        "version_id": version.pk,
+    }
 
 
 def action_rows(actions: Iterable[models.Action], today: datetime.date | None = None) -> list[ActionRow]:
@@ -99,10 +122,13 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
         progress = action_progress(action.target_level, action.status == models.Action.DONE, observations)
         versions = versions_by_team.get((action.team_id, action.questionnaire_slug), [])
         found = None
+        found_in = None
         for version in versions:
             found = _question_in(questionnaire_domain(version), action.question_key)
             if found is not None:
+                found_in = version
                 break
+
         retired = bool(versions) and _question_in(questionnaire_domain(versions[0]), action.question_key) is None
         target_name = _level_name(questionnaire_domain(versions[0]), action.target_level) if versions else ""
         out.append(
@@ -112,6 +138,7 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
                 question_text=found[1].text if found else action.question_key,
                 area_title=found[0].title if found else "",
                 target_name=target_name,
+                **_step_fields(action, found_in, found),
                 retired=retired,
                 overdue=bool(
                     action.is_open
@@ -289,10 +316,8 @@ def agency_plan_summary(
     )
     # Each team's newest version's content (cached per version): whether the question is retired, its text.
     version_ids = {row[-1] for row in rows if row[-1] is not None}
-    contents = {
-        version.pk: questionnaire_domain(version)
-        for version in models.QuestionnaireVersion.objects.filter(pk__in=version_ids)
-    }
+    by_pk = models.QuestionnaireVersion.objects.in_bulk(version_ids)
+    contents = {pk: questionnaire_domain(version) for pk, version in by_pk.items()}
     questions = {
         version_id: {q.id: (area, q) for area, q in content.questions()} for version_id, content in contents.items()
     }
@@ -327,6 +352,7 @@ def agency_plan_summary(
                 question_text=found[1].text if found else action.question_key,
                 area_title=found[0].title if found else "",
                 target_name=_level_name(contents[version_id], action.target_level) if found else "",
+                **_step_fields(action, by_pk[version_id] if found else None, found),
                 retired=False,
                 overdue=True,
             )

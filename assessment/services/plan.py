@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import models
+from assessment.domain.plan import action_step
 from assessment.domain.roadmap import roadmap_for
 from assessment.domain.text import first_control_character
 from assessment.selectors.assessments import answers_domain, area_targets
@@ -44,6 +45,7 @@ class ActionInput:
     wont_do_reason: str = ""
     link: str = ""
     note: str = ""
+    title: str = ""  # "": the action keeps its title
 
 
 def item_key(question_key: str, to_level: int) -> str:
@@ -75,6 +77,11 @@ def action_input_check(team: models.Team, given: ActionInput) -> ActionInput:
     note = _clean_text(given.note)
     reason = _clean_text(given.wont_do_reason)
     link = given.link.strip()
+    title = " ".join(_clean_text(given.title).split())
+    if len(title) > models.Action.TITLE_MAX_LENGTH:
+        raise ActionInvalid(
+            "title", f"The title is {len(title)} characters long; the limit is {models.Action.TITLE_MAX_LENGTH}."
+        )
     if given.owner_id is not None and given.owner_id not in team_member_ids(team):
         raise ActionInvalid("owner", "Choose a member of this team as owner, or name someone outside the app.")
     if given.owner_id is not None and owner_name:
@@ -100,7 +107,7 @@ def action_input_check(team: models.Team, given: ActionInput) -> ActionInput:
         raise ActionInvalid(
             "note", f"The note is {len(note)} characters long; the limit is {models.Action.NOTE_MAX_LENGTH}."
         )
-    return ActionInput(given.owner_id, owner_name, given.due_date, given.status, reason, link, note)
+    return ActionInput(given.owner_id, owner_name, given.due_date, given.status, reason, link, note, title)
 
 
 def _with_user(action: models.Action, user: User | None) -> None:
@@ -128,13 +135,16 @@ def actions_add_from_roadmap(*, assessment: models.Assessment, user: User, item_
             "question_key", "target_level"
         )
     )
+    questions = {question.id: question for _area, question in questionnaire.questions()}
     created = []
     now = timezone.now()
     for key in dict.fromkeys(item_keys):
         item = on_roadmap[key]
         if (item.question_key, item.to_level) in existing:
             continue
+        step = action_step(questionnaire, questions[item.question_key], item.to_level)
         action = models.Action(
+            title=step.default_title if step else "",
             team=assessment.team,
             questionnaire_slug=questionnaire.slug,
             question_key=item.question_key,
@@ -158,6 +168,8 @@ def action_update(*, action: models.Action, user: User, given: ActionInput) -> m
     action.wont_do_reason = cleaned.wont_do_reason
     action.link = cleaned.link
     action.note = cleaned.note
+    if cleaned.title:
+        action.title = cleaned.title
     _with_user(action, user)
     action.save()
     return action

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError
@@ -81,6 +81,7 @@ def logout(request):
     """Sign out here, then at the provider too when the user came through it and it supports that."""
     id_token = request.session.get("oidc_id_token")
     auth.logout(request)
+    messages.info(request, "You are logged out.")
     after = resolve_url(settings.LOGOUT_REDIRECT_URL)
     if settings.OIDC_ENABLED and id_token:
         try:

@@ -116,7 +116,9 @@ def assessment_new(request, team_id):
             "form": form,
             "version": version,
             "questionnaire": questionnaire,
-            "published": published if len(published) > 1 else [],
+            # The newest version of each questionnaire first; older ones behind a disclosure.
+            "newest": versions if len(versions) > 1 else [],
+            "older": [v for v in published if v not in versions],
             "drafts": drafts,
             "previous": previous,
         },
@@ -196,6 +198,7 @@ def assessment_review(request, assessment_id):
             "can_write": can_write,
             "groups": groups,
             "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
+            "open_to_respondents": panel_access(request.user, assessment).panel is not None,
         }
     )
     return render(request, "assessment/review.html", context)

@@ -58,6 +58,7 @@ def plan_page(request, team_id):
 @login_required
 def action_page(request, team_id, action_id):
     action, can_write = action_for_user(request.user, team_id, action_id)
+    row = action_rows([action])[0]
     form = None
     if can_write:
         if request.method == "POST":
@@ -71,10 +72,9 @@ def action_page(request, team_id, action_id):
                     messages.success(request, "The action was saved.")
                     return redirect("team-plan", team_id=action.team_id)
         else:
-            form = ActionForm(initial=ActionForm.initial_for(action), team=action.team)
+            form = ActionForm(initial=ActionForm.initial_for(action, row.title), team=action.team)
     elif request.method == "POST":
         raise PermissionDenied(PLAN_MEMBERS_ONLY)
-    row = action_rows([action])[0]
     return render(
         request,
         "assessment/action.html",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain.model import NA_DOES_NOT_APPLY
 from assessment.selectors.questionnaires import default_questionnaire_versions
+from assessment.selectors.results import assessment_results
 from assessment.services.assessments import (
     AnswerInput,
     answers_save,
@@ -24,6 +25,7 @@ from assessment.services.assessments import (
     assessment_dates_restore,
     assessment_submit,
 )
+from assessment.services.plan import ActionInput, action_update, actions_add_from_roadmap, item_key
 from assessment.services.summaries import summaries_mark_latest
 from assessment.services.teams import agency_ensure, division_ensure, executive_ensure, membership_ensure, team_ensure
 
@@ -45,6 +47,15 @@ IMPROVEMENTS: dict[str, list[tuple[str, int | None, dict[str, int]]]] = {
 USERS: list[tuple[str, str, str, str | None]] = [
     (user["username"], user["name"], user["role"], user.get("team")) for user in DEMO_DATA["users"]
 ]
+# What each role may do, printed with the logins.
+ROLE_WORDS = {
+    "superuser": "everything, in the admin",
+    "editor": "edits questionnaire content, in the admin",
+    "team manager": "manages the agency's teams and members, in the admin",
+    "executive": "reads every team of the agency and its portfolio",
+    "member": "answers, submits and plans",
+    "viewer": "reads the team's results",
+}
 
 
 class Command(BaseCommand):
@@ -83,7 +94,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (make run prints the address to open when the server starts):")
         for username, (role, team_slug, password) in credentials.items():
             where = f" of {team_slug}" if team_slug else ""
-            self.stdout.write(f"  {username:<16} {password:<24} {role}{where}")
+            self.stdout.write(f"  {username:<16} {password:<24} {role}{where} ({ROLE_WORDS.get(role, role)})")
         self.stdout.write(f"(These logins are also kept in {credentials_file}, outside the repository.)")
 
 
@@ -137,9 +148,14 @@ def _ensure_user(username, full_name, role, team, agency, saved) -> str:
         password = saved[username]
     if role == "superuser":
         user.is_staff = user.is_superuser = True
-    if role == "editor":
+    if role in ("editor", "team manager"):
         user.is_staff = True
     user.save()
+    if role == "team manager":
+        group = Group.objects.filter(name="Team managers").first()
+        if group:
+            user.groups.add(group)
+        agency.managers.add(user)
     if role == "editor":
         group = Group.objects.filter(name="Questionnaire editors").first()
         if group:
@@ -174,11 +190,52 @@ def _demo_assessments(team, version, lead) -> int:
         )
         if months_ago is not None:
             assessment_submit(assessment=assessment, user=lead)
-            when = now - timedelta(days=30 * months_ago)
-            assessment_dates_restore(assessment=assessment, created_at=when, submitted_at=when)
+            # Answered over two weeks, submitted in the morning; last changed when submitted.
+            when = (now - timedelta(days=30 * months_ago)).replace(hour=10, minute=24, second=0, microsecond=0)
+            assessment_dates_restore(
+                assessment=assessment, created_at=when - timedelta(days=14), updated_at=when, submitted_at=when
+            )
+            if number == 0 and team.slug in DEMO_PLAN_TEAMS:
+                _demo_plan(assessment, lead, column, when)
+        else:  # a draft started last week, last saved two days ago
+            started = (now - timedelta(days=9)).replace(hour=9, minute=12, second=0, microsecond=0)
+            assessment_dates_restore(
+                assessment=assessment, created_at=started, updated_at=started + timedelta(days=7, hours=5)
+            )
         previous = assessment
         created += 1
     return created
+
+
+# The status of the baseline's first roadmap items in each team's plan, with months from the
+# baseline to the due date: one achieved by a later assessment or marked done, one overdue,
+# one in progress, one the team won't do.
+# Citizen Services starts with an empty plan: its lead's journey adds the first actions.
+DEMO_PLAN_TEAMS = ("benefits-analytics", "fraud-detection")
+DEMO_PLAN = [
+    (models.Action.DONE, 2, ""),
+    (models.Action.PLANNED, 3, ""),
+    (models.Action.IN_PROGRESS, 9, ""),
+    (models.Action.WONT_DO, 8, "The vendor's platform does this for us."),
+]
+
+
+def _demo_plan(baseline, lead, column, when) -> None:
+    """The team's action plan, taken from the baseline's roadmap: actions in each status."""
+    roadmap = assessment_results(baseline).roadmap
+    keys = [item_key(item.question_key, item.to_level) for item in roadmap.items[column : column + len(DEMO_PLAN)]]
+    if not keys:
+        return
+    actions = actions_add_from_roadmap(assessment=baseline, user=lead, item_keys=keys)
+    for action, (status, months, reason) in zip(actions, DEMO_PLAN, strict=False):
+        due = (when + timedelta(days=30 * months)).date()
+        action_update(
+            action=action,
+            user=lead,
+            given=ActionInput(owner_id=lead.pk, due_date=due, status=status, wont_do_reason=reason),
+        )
+    # Taken on the day the baseline was submitted, so the later assessments measure them.
+    models.Action.objects.filter(pk__in=[a.pk for a in actions]).update(created_at=when)
 
 
 def _answer(question, value) -> AnswerInput:
