@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assessment.models.assessments import Assessment
@@ -65,3 +66,8 @@ class Evidence(models.Model):
 
     def expired_on(self, today: datetime.date) -> bool:
         return self.valid_until is not None and self.valid_until < today
+
+    @property
+    def is_expired(self) -> bool:
+        """Past its "valid until" date, today where the app runs (TIME_ZONE)."""
+        return self.expired_on(timezone.localdate())

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import os
 import shlex
+import signal
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -234,16 +236,21 @@ def _scan(upload: UploadedFile) -> None:
     timeout = settings.EVIDENCE_SCAN_TIMEOUT_SECONDS
     with _on_disk(upload) as path:
         try:
-            result = subprocess.run(  # the command is the administrator's own setting
-                [*shlex.split(command), path], capture_output=True, timeout=timeout, check=False
+            # Its own process group, so that a timeout ends whatever the scanner started too.
+            process = subprocess.Popen(  # the command is the administrator's own setting
+                [*shlex.split(command), path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
             )
-        except subprocess.TimeoutExpired as error:
-            raise FileRefused(f"The file could not be checked for viruses within {timeout} seconds.") from error
         except OSError as error:
             logger.error("EVIDENCE_SCAN_COMMAND could not run: %s", error)
             raise FileRefused("The file could not be checked for viruses: the scanner did not start.") from error
-    if result.returncode != 0:
-        logger.warning("The evidence scanner refused an upload (exit %s): %s", result.returncode, result.stdout[:500])
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise FileRefused(f"The file could not be checked for viruses within {timeout} seconds.") from error
+    if process.returncode != 0:
+        logger.warning("The evidence scanner refused an upload (exit %s): %s", process.returncode, output[:500])
         raise FileRefused("The virus scanner refused the file.")
 
 

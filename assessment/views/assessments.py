@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, panel_access, team_for_user
 from assessment.forms.assessments import AreaAnswersForm, AssessmentNewForm, default_title
+from assessment.forms.evidence import EvidenceForm
 from assessment.presentation import answer_in_words
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
+from assessment.selectors.evidence import evidence_by_question, expired_question_keys
 from assessment.selectors.questionnaires import (
     default_questionnaire_versions,
     published_versions,
@@ -173,14 +175,21 @@ def _team_answers_save(assessment, user, answers):
 @login_required
 def assessment_area(request, assessment_id, area_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
+    return team_area_page(request, assessment, can_write, area_key)
+
+
+def team_area_page(request, assessment, can_write, area_key, *, evidence_form=None, status=200):
+    """The team's page of an area. With `evidence_form` (posted to views/evidence.py and refused), the
+    page is shown, not saved, with that question's evidence form and its errors (`status` 400)."""
     report = assessment_results(assessment)
     questionnaire = report.questionnaire
     index = _area_index(questionnaire, area_key)
     access = panel_access(request.user, assessment)
     by_lead = access.panel is not None and not assessment.is_submitted
-    if request.method == "POST" and by_lead:
+    posted = request.method == "POST" and evidence_form is None
+    if posted and by_lead:
         raise PermissionDenied(TEAM_ANSWERS_BY_LEAD)
-    if request.method == "POST" and not can_write and not assessment.is_submitted:
+    if posted and not can_write and not assessment.is_submitted:
         return _forbidden(request, READ_ONLY_MESSAGE)
     return _area_form_page(
         request,
@@ -191,6 +200,9 @@ def assessment_area(request, assessment_id, area_key):
         after=lambda: _after_save(request, assessment, questionnaire, index),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
+        show_only=not posted,
+        status=status,
+        evidence=evidence_blocks(assessment, questionnaire.areas[index], may_add=can_write, bound=evidence_form),
     )
 
 
@@ -206,6 +218,8 @@ def _area_form_page(
     form_class=AreaAnswersForm,
     form_kwargs=None,
     area_url_name="assessment-area",
+    show_only=False,
+    status=200,
     **extra,
 ):
     """The page of the `index`th area of `report`: the team's answers, a respondent's own or the lead's reconciliation.
@@ -217,12 +231,13 @@ def _area_form_page(
     else it is saved with `save(answers)` and followed by `after()`, or, when
     the save is refused, back to this page with the reason, or the form is
     shown again with its errors. `area_url_name` names this page's URL;
-    `extra` goes to the page.
+    `extra` goes to the page. With `show_only`, a POST (meant for another
+    form of the page) is shown as a GET would be, answering `status`.
     """
     assessment, questionnaire = report.assessment, report.questionnaire
     area = questionnaire.areas[index]
     form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
-    if request.method == "POST":
+    if request.method == "POST" and not show_only:
         here = redirect(area_url_name, assessment_id=assessment.pk, area_key=area.id)
         if not may_answer:
             messages.error(request, refused)
@@ -256,7 +271,31 @@ def _area_form_page(
         }
     )
     context.update(extra)
-    return render(request, "assessment/area.html", context)
+    return render(request, "assessment/area.html", context, status=status)
+
+
+def evidence_blocks(assessment, area, *, may_add, bound=None):
+    """Each question of the area with its evidence and, for members of a draft, the form that adds to it.
+
+    `bound` is a refused form (views/evidence.py), shown at its question with its errors.
+    """
+    evidence = evidence_by_question(assessment)
+    expired = expired_question_keys(evidence)
+    blocks = []
+    for question in area.questions:
+        form = None
+        if may_add:
+            is_bound = bound is not None and bound.question_key == question.id
+            form = bound if is_bound else EvidenceForm(question_key=question.id)
+        blocks.append(
+            {
+                "question": question,
+                "items": evidence.get(question.id, []),
+                "expired": question.id in expired,
+                "form": form,
+            }
+        )
+    return blocks
 
 
 def _after_save(request, assessment, questionnaire, index):
