@@ -273,3 +273,32 @@ def test_it_finds_no_evidence_of_another_assessment_under_this_one(assessment, m
     assert client.get(reverse("evidence-download", args=[assessment.pk, theirs.pk])).status_code == 404
     assert client.post(reverse("evidence-remove", args=[assessment.pk, theirs.pk])).status_code == 404
     assert models.Evidence.objects.filter(pk=theirs.pk).exists()
+
+
+# --- Where it shows: results, plan, portfolio -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_shows_evidence_on_the_results_and_flags_it_once_expired(assessment, member, executive, viewer):
+    """The journey of the issue: a lead attaches a PDF and a link to two answers and submits; the
+    executive downloads the PDF from the results; once "valid until" has passed, plan and portfolio flag it."""
+    client = client_for(member)
+    client.post(add_url(assessment), form_data(file=files.upload("policy.pdf", files.PDF), valid_until="2027-03-31"))
+    other = reverse("evidence-add", kwargs={"assessment_id": assessment.pk, "question_key": "model-versions"})
+    client.post(other, {"evidence-model-versions-title": "Registry", "evidence-model-versions-link": "https://r.example"})
+    assert models.Evidence.objects.count() == 2
+    assessment_submit(assessment=assessment, user=member)
+    results = client_for(executive).get(reverse("assessment-results", args=[assessment.pk])).content.decode()
+    pdf = models.Evidence.objects.get(kind=models.Evidence.FILE)
+    download = reverse("evidence-download", args=[assessment.pk, pdf.pk])
+    assert download in results and "https://r.example" in results and pdf.sha256 in results
+    assert "1 of 2" in results  # the data area: one of its two answers has evidence
+    assert "evidence expired" not in results.lower()
+    assert client_for(executive).get(download).status_code == 200
+    portfolio_url, plan_url = reverse("portfolio"), reverse("team-plan", args=[assessment.team_id])
+    assert "Evidence expired" not in client_for(executive).get(portfolio_url).content.decode()
+    models.Evidence.objects.filter(pk=pdf.pk).update(valid_until=datetime.date(2025, 1, 1))
+    results = client_for(viewer).get(reverse("assessment-results", args=[assessment.pk])).content.decode()
+    assert "Expired on 1 January 2025" in results and "expired on 1 answer" in results
+    assert "Evidence expired on 1 answer in 1 team " in client_for(executive).get(portfolio_url).content.decode()
+    assert "Evidence expired on 1 answer of “Q1 assessment”" in client_for(viewer).get(plan_url).content.decode()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from assessment import models
 from assessment.access import executive_scope
 from assessment.forms.portfolio import PortfolioTeamsForm
+from assessment.selectors.evidence import expired_evidence_in_agency
 from assessment.selectors.portfolio import (
     PortfolioScope,
     TeamFilter,
@@ -40,6 +41,7 @@ def portfolio(request):
             "portfolio": agency_portfolio(scope, inputs),
             "limited": scope.division_ids is not None,
             "plans": portfolio_plans(scope, inputs.stamp),
+            "expired_evidence": expired_evidence_in_agency(scope.agency, scope.division_ids),
         },
     )
 
