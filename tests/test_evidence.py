@@ -302,3 +302,17 @@ def test_it_shows_evidence_on_the_results_and_flags_it_once_expired(assessment, 
     assert "Expired on 1 January 2025" in results and "expired on 1 answer" in results
     assert "Evidence expired on 1 answer in 1 team " in client_for(executive).get(portfolio_url).content.decode()
     assert "Evidence expired on 1 answer of “Q1 assessment”" in client_for(viewer).get(plan_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_lists_evidence_titles_dates_and_hashes_in_the_pdf_appendix(assessment, member):
+    from tests.urlwalk import body_text
+
+    evidence = add_file(assessment, member, title="Signed data policy", valid_until=datetime.date(2027, 3, 31))
+    evidence_link_add(
+        assessment=assessment, user=member, question_key="model-versions", title="Model registry", url="https://r.example"
+    )
+    text = " ".join(body_text(client_for(member).get(reverse("assessment-pdf", args=[assessment.pk]))).split())
+    assert "Evidence: Signed data policy" in text and "valid until 31 Mar 2027" in text
+    assert evidence.sha256[:32] in text.replace(" ", "")
+    assert "Evidence: Model registry" in text and "https://r.example" in text
