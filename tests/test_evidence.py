@@ -316,3 +316,18 @@ def test_it_lists_evidence_titles_dates_and_hashes_in_the_pdf_appendix(assessmen
     assert "Evidence: Signed data policy" in text and "valid until 31 Mar 2027" in text
     assert evidence.sha256[:32] in text.replace(" ", "")
     assert "Evidence: Model registry" in text and "https://r.example" in text
+
+
+@pytest.mark.django_db
+def test_it_prunes_unused_files_from_the_command_line(assessment, member):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    gone = add_file(assessment, member, name="diagram.png", content=files.PNG)
+    evidence_remove(evidence=gone, user=member)
+    out = StringIO()
+    call_command("prune_evidence", "--older-than-hours", "0", "--dry-run", stdout=out)
+    assert f"Would delete {gone.stored_name}" in out.getvalue() and evidence_storage().exists(gone.stored_name)
+    call_command("prune_evidence", "--older-than-hours", "0", stdout=out)
+    assert "1 unused file deleted." in out.getvalue() and not evidence_storage().exists(gone.stored_name)
