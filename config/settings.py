@@ -5,6 +5,7 @@ SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -181,7 +182,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -193,7 +194,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or envbool("STATIC_USE_FINDERS")
 
-# Evidence files behind the answers (README "Evidence"): under DATA_DIR by default, in an
+# Evidence files behind the answers (docs/evidence.md): under DATA_DIR by default, in an
 # S3-compatible bucket when EVIDENCE_S3_BUCKET is set, so that several app servers share them.
 # They are never served by a URL of the storage: every download goes through the app's access check.
 EVIDENCE_S3_BUCKET = env("EVIDENCE_S3_BUCKET")

@@ -29,6 +29,18 @@ QUESTION = "streaming-data"  # of the "data" area of tests/data/good_questionnai
 AREA = "data"
 
 
+@pytest.fixture(autouse=True)
+def own_evidence_directory(settings, tmp_path):
+    """Each test's files in a directory of its own: the rows of a test are rolled back, its files are not."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
+    }
+
+
 def add_file(assessment, user, name="report.pdf", content=files.PDF, **extra):
     return evidence_file_add(
         assessment=assessment,
@@ -285,7 +297,9 @@ def test_it_shows_evidence_on_the_results_and_flags_it_once_expired(assessment, 
     client = client_for(member)
     client.post(add_url(assessment), form_data(file=files.upload("policy.pdf", files.PDF), valid_until="2027-03-31"))
     other = reverse("evidence-add", kwargs={"assessment_id": assessment.pk, "question_key": "model-versions"})
-    client.post(other, {"evidence-model-versions-title": "Registry", "evidence-model-versions-link": "https://r.example"})
+    client.post(
+        other, {"evidence-model-versions-title": "Registry", "evidence-model-versions-link": "https://r.example"}
+    )
     assert models.Evidence.objects.count() == 2
     assessment_submit(assessment=assessment, user=member)
     results = client_for(executive).get(reverse("assessment-results", args=[assessment.pk])).content.decode()
@@ -310,7 +324,11 @@ def test_it_lists_evidence_titles_dates_and_hashes_in_the_pdf_appendix(assessmen
 
     evidence = add_file(assessment, member, title="Signed data policy", valid_until=datetime.date(2027, 3, 31))
     evidence_link_add(
-        assessment=assessment, user=member, question_key="model-versions", title="Model registry", url="https://r.example"
+        assessment=assessment,
+        user=member,
+        question_key="model-versions",
+        title="Model registry",
+        url="https://r.example",
     )
     text = " ".join(body_text(client_for(member).get(reverse("assessment-pdf", args=[assessment.pk]))).split())
     assert "Evidence: Signed data policy" in text and "valid until 31 Mar 2027" in text

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 
 # How much of the start of a file the type checks read.
 HEAD_BYTES = 8192

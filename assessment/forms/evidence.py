@@ -49,11 +49,12 @@ class EvidenceForm(forms.Form):
     )
 
     def __init__(self, *args, question_key: str, **kwargs):
-        super().__init__(*args, prefix=evidence_prefix(question_key), **kwargs)
+        kwargs["prefix"] = evidence_prefix(question_key)
+        super().__init__(*args, **kwargs)
         self.question_key = question_key
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         has_file, has_link = bool(data.get("file")), bool((data.get("link") or "").strip())
         if has_file and has_link:
             self.add_error("link", "Give a file or a link, not both: add them as two pieces of evidence.")

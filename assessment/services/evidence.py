@@ -20,11 +20,11 @@ import signal
 import subprocess
 import tempfile
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -58,7 +58,7 @@ class EvidenceInvalid(Exception):
         self.field = field
 
 
-def evidence_storage():
+def evidence_storage() -> Storage:
     return storages[STORAGE_ALIAS]
 
 
@@ -178,7 +178,7 @@ def evidence_file_add(
     try:
         name = safe_file_name(upload.name or "")
         upload.open("rb")
-        kind = file_kind(upload.file, name)
+        kind = file_kind(cast("IO[bytes]", upload.file), name)
         sha256 = _sha256(upload)
         _scan(upload)
     except FileRefused as refused:
@@ -321,7 +321,7 @@ def evidence_prune(*, older_than: datetime.timedelta = datetime.timedelta(hours=
     return removed
 
 
-def _stored_names(storage) -> list[str]:
+def _stored_names(storage: Storage) -> list[str]:
     names = []
     try:
         directories, _ = storage.listdir(STORED_PREFIX)
