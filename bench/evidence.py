@@ -38,7 +38,7 @@ TARGET_GROWTH_MB = 2
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import pdf_queue  # noqa: E402 (needs bench/ on the path)
-from pdf_queue import Server, environment  # noqa: E402
+from pdf_queue import Server, prepared  # noqa: E402
 
 pdf_queue.OUT = OUT  # where its server writes its log
 
@@ -129,13 +129,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=int, default=10)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a SQLite file)")
-    parser.add_argument("--keep", action="store_true", help=f"keep {OUT.relative_to(ROOT)}")
-    args = parser.parse_args()
-
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    env = environment(args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}")
+    args, env = prepared(parser, OUT)
     assessment_id, area_key, question_key, session = seed()
     pdf = OUT / "evidence.pdf"
     with pdf.open("wb") as out:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from assessment import models
-from assessment.validators import one_line_validator
+from assessment.validators import link_field, one_line_validator
 
 
 def evidence_prefix(question_key: str) -> str:
@@ -29,17 +29,7 @@ class EvidenceForm(forms.Form):
         help_text="PDF, image, office document (docx, xlsx, pptx, odt, ods, odp), text or CSV.",
         error_messages={"empty": "The file is empty.", "invalid": "No file was received: choose the file again."},
     )
-    link = forms.CharField(
-        required=False,
-        max_length=models.Evidence.URL_MAX_LENGTH,
-        label="Or a link",
-        help_text="http:// or https:// only.",
-        widget=forms.URLInput,
-        validators=[one_line_validator],
-        error_messages={
-            "max_length": "Shorten the link to %(limit_value)d characters or fewer (it has %(show_value)d)."
-        },
-    )
+    link = link_field(models.Evidence.URL_MAX_LENGTH, "http:// or https:// only.", label="Or a link")
     valid_until = forms.DateField(
         required=False,
         label="Valid until (optional)",

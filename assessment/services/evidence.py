@@ -111,10 +111,25 @@ def _clean_fields(
     return title
 
 
-def _create(assessment: models.Assessment, user: User, **fields: Any) -> models.Evidence:
+def _create(
+    assessment: models.Assessment,
+    user: User,
+    fields: tuple[str, str, datetime.date | None],
+    **stored: Any,
+) -> models.Evidence:
+    """Store evidence with its (question key, title, valid until) and the fields of its kind."""
+    question_key, title, valid_until = fields
     with transaction.atomic():
         locked = _lock(assessment)
-        evidence = models.Evidence(assessment=locked, added_by=user, added_at=timezone.now(), **fields)
+        evidence = models.Evidence(
+            assessment=locked,
+            question_key=question_key,
+            title=title,
+            valid_until=valid_until,
+            added_by=user,
+            added_at=timezone.now(),
+            **stored,
+        )
         tracked: Any = evidence  # django-simple-history reads this attribute, unknown to the model's type
         tracked._history_user = user
         evidence.save()
@@ -141,15 +156,7 @@ def evidence_link_add(
             f"Enter a web address starting with http:// or https:// "
             f"({models.Evidence.URL_MAX_LENGTH} characters at most).",
         )
-    return _create(
-        assessment,
-        user,
-        question_key=question_key,
-        kind=models.Evidence.LINK,
-        title=title,
-        url=url,
-        valid_until=valid_until,
-    )
+    return _create(assessment, user, (question_key, title, valid_until), kind=models.Evidence.LINK, url=url)
 
 
 def evidence_file_add(
@@ -191,15 +198,13 @@ def evidence_file_add(
     return _create(
         assessment,
         user,
-        question_key=question_key,
+        (question_key, title, valid_until),
         kind=models.Evidence.FILE,
-        title=title,
         stored_name=stored,
         original_name=name,
         content_type=kind.content_type,
         size=upload.size,
         sha256=sha256,
-        valid_until=valid_until,
     )
 
 
