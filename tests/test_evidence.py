@@ -349,3 +349,15 @@ def test_it_prunes_unused_files_from_the_command_line(assessment, member):
     assert f"Would delete {gone.stored_name}" in out.getvalue() and evidence_storage().exists(gone.stored_name)
     call_command("prune_evidence", "--older-than-hours", "0", stdout=out)
     assert "1 unused file deleted." in out.getvalue() and not evidence_storage().exists(gone.stored_name)
+
+
+@pytest.mark.django_db
+def test_it_says_that_an_export_leaves_the_evidence_out(assessment, member, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    add_file(assessment, member)
+    err = StringIO()
+    call_command("export_assessments", "-o", str(tmp_path / "out.json"), stderr=err)
+    assert "1 piece(s) of evidence are not in this export" in err.getvalue()
