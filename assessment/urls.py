@@ -6,6 +6,7 @@ from assessment.views import (
     assessments,
     changes,
     compare,
+    evidence,
     home,
     pdf,
     plan,
@@ -33,6 +34,10 @@ urlpatterns = [
     path(f"{A}areas/<str:area_key>/", assessments.assessment_area, name="assessment-area"),
     path(f"{A}review/", assessments.assessment_review, name="assessment-review"),
     path(f"{A}submit/", assessments.assessment_submit_view, name="assessment-submit"),
+    # Its evidence: added to a question on the area page, removed, downloaded.
+    path(f"{A}questions/<str:question_key>/evidence/", evidence.evidence_add, name="evidence-add"),
+    path(f"{A}evidence/<int:evidence_id>/remove/", evidence.evidence_remove_view, name="evidence-remove"),
+    path(f"{A}evidence/<int:evidence_id>/", evidence.evidence_download, name="evidence-download"),
     # Its respondents, their own pages, and the lead's reconciliation.
     path(f"{A}respondents/", respondents.panel, name="assessment-respondents"),
     path(f"{A}respondents/lead/", respondents.panel_lead_view, name="assessment-panel-lead"),

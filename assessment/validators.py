@@ -34,3 +34,18 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:20]}
                 )
         return super().clean(value)
+
+
+def link_field(max_length: int, help_text: str, label: str = "Link") -> forms.CharField:
+    """An optional web address of one line (http:// or https://, checked by the service), at most `max_length`."""
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        label=label,
+        help_text=help_text,
+        widget=forms.URLInput,
+        validators=[one_line_validator],
+        error_messages={
+            "max_length": "Shorten the link to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
+    )

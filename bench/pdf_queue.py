@@ -42,12 +42,12 @@ sys.path.insert(0, str(ROOT))
 from config.server_env import free_port, production_settings_env  # noqa: E402 (needs ROOT on the path)
 
 
-def environment(database_url: str) -> dict[str, str]:
+def environment(database_url: str, data_dir: Path = OUT) -> dict[str, str]:
     env = production_settings_env(
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL="0",
         STATIC_USE_FINDERS="1",
-        DATA_DIR=str(OUT),
+        DATA_DIR=str(data_dir),
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
     )
@@ -145,16 +145,20 @@ def downloads(server: Server, path: str, session: str, count: int, before=None) 
     return times
 
 
+def prepared(parser: argparse.ArgumentParser, out: Path) -> tuple[argparse.Namespace, dict[str, str]]:
+    """The arguments (with --database-url and --keep) and the environment of a run in a fresh `out`."""
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a SQLite file)")
+    parser.add_argument("--keep", action="store_true", help=f"keep {out.relative_to(ROOT)}")
+    args = parser.parse_args()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    return args, environment(args.database_url or f"sqlite:///{out / 'bench.sqlite3'}", out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--downloads", type=int, default=50)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a SQLite file)")
-    parser.add_argument("--keep", action="store_true", help=f"keep {OUT.relative_to(ROOT)}")
-    args = parser.parse_args()
-
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    env = environment(args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}")
+    args, env = prepared(parser, OUT)
     assessment_id, session = seed()
     from assessment.models import StoredReport
 

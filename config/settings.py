@@ -5,6 +5,7 @@ SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -181,7 +182,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -192,6 +193,36 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or envbool("STATIC_USE_FINDERS")
+
+# Evidence files behind the answers (docs/evidence.md): under DATA_DIR by default, in an
+# S3-compatible bucket when EVIDENCE_S3_BUCKET is set, so that several app servers share them.
+# They are never served by a URL of the storage: every download goes through the app's access check.
+EVIDENCE_S3_BUCKET = env("EVIDENCE_S3_BUCKET")
+if EVIDENCE_S3_BUCKET:
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env("EVIDENCE_S3_REGION") or None,
+            "access_key": env("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("EVIDENCE_S3_PREFIX", ""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "evidence"), "base_url": None},
+    }
+EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 10)
+# A scanner of the agency's choice, run on each uploaded file (its path is the last argument);
+# any exit status but 0 refuses the file, as does running longer than the timeout.
+EVIDENCE_SCAN_COMMAND = env("EVIDENCE_SCAN_COMMAND", "")
+EVIDENCE_SCAN_TIMEOUT_SECONDS = envint("EVIDENCE_SCAN_TIMEOUT_SECONDS", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

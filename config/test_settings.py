@@ -17,3 +17,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # request. tests/test_pdf_queue.py sets REPORT_WAIT_SECONDS back, runs the
 # worker, or runs jobs inline (its `inline_jobs` fixture).
 REPORT_WAIT_SECONDS = 0
+
+# Evidence files of the tests go to a directory of their own, never to DATA_DIR's (tests/test_evidence.py
+# runs the S3-compatible storage against a server it starts).
+if STORAGES["evidence"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    import tempfile
+
+    STORAGES["evidence"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="mlready-test-evidence-")  # noqa: F405

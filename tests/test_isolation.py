@@ -17,12 +17,14 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
+from assessment.services.evidence import evidence_file_add
 from assessment.services.respondents import panel_open, respondent_answers_save
 from tests.admin_forms import form_data
 from tests.helpers import client_for, make_user
@@ -80,6 +82,9 @@ AGREED = {
     "assessment-disagreements": {"assessment_id": 1},
     "assessment-reconcile": {"assessment_id": 1, "area_key": "data"},
     "assessment-panel-lead": {"assessment_id": 1},
+    "evidence-add": {"assessment_id": 1, "question_key": "streaming-data"},
+    "evidence-remove": {"assessment_id": 1, "evidence_id": 1},
+    "evidence-download": {"assessment_id": 1, "evidence_id": 1},
 }
 
 
@@ -120,9 +125,18 @@ def zebra(team, member, viewer, questionnaire_version):
         user=member,
         answers=[AnswerInput(questions[1].key, models.Answer.NOT_SURE, note=SECRET_NOTE)],
     )
+    # Evidence of the answer with the secret note: a file whose content and name are secret too.
+    evidence = evidence_file_add(
+        assessment=assessment,
+        user=member,
+        question_key=questions[0].key,
+        title=SECRET_TITLE,
+        upload=SimpleUploadedFile("zebra-secret-unit.txt", SECRET_NOTE.encode()),
+    )
     area = models.Area.objects.filter(questionnaire=questionnaire_version).first()
     practice = models.Practice.objects.filter(questionnaire=questionnaire_version).first()
     values = {
+        "evidence_id": evidence.pk,
         "assessment_id": assessment.pk,
         "team_id": team.pk,
         "division_id": team.division_id,
@@ -298,6 +312,36 @@ def test_it_lets_a_viewer_change_nothing(zebra):
 
 
 @pytest.mark.django_db
+def test_it_finds_no_object_of_another_team_under_a_teams_own_ids(zebra, strangers, outsider):
+    """Every pattern with an id of a team's object (evidence, an action, an answer), filled with the team's
+    own assessment and team ids but another team's object ids, asked for by a member: 404, nothing written."""
+    other = models.Assessment.objects.get(team__name="Other Team")
+    theirs = evidence_file_add(
+        assessment=other,
+        user=outsider,
+        question_key=zebra["values"]["question_key"],
+        title="Other team's evidence",
+        upload=SimpleUploadedFile("theirs.txt", b"Other team's file"),
+    )
+    foreign = {"evidence_id": theirs.pk}
+    client = client_for(zebra["member"], raise_request_exception=False)
+    before = db_snapshot()
+    problems, checked = [], 0
+    for route in walked_routes():
+        if not set(foreign) & set(route.params):
+            continue
+        url = route.url({**zebra["values"], **foreign})
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            checked += 1
+            if status not in (404, 405):
+                problems.append(f"{method.upper()} {url} ({route.name}) answered {status}, not 404")
+    assert checked >= 4
+    assert not problems, "\n".join(problems)
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
 def test_it_lets_a_member_save_the_form_a_viewer_cannot(zebra):
     """The control for the viewer test: the same submission by a member does change the answers.
 
@@ -344,6 +388,7 @@ def test_it_shows_the_team_its_own_data(zebra):
         "team-plan-action": SECRET_NOTE,
         "team-plan-csv": SECRET_NOTE,
         "team-plan-ics": SECRET_TEAM_NAME,
+        "evidence-download": SECRET_NOTE,
     }
     for name, secret in expectations.items():
         route = next((r for r in all_routes() if r.name == name), None)

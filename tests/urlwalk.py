@@ -23,7 +23,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern, URLPattern, URLRes
 # Parameters that name a team's own data: only the team (and its agency's
 # executives) may see what is behind them; everyone else gets a 404. A
 # division's reports hold its teams' data.
-TEAM_PARAMS = {"assessment_id", "team_id", "answer_id", "question_id", "division_id", "action_id"}
+TEAM_PARAMS = {"assessment_id", "team_id", "answer_id", "question_id", "division_id", "action_id", "evidence_id"}
 # Parameters that name questionnaire content, which any logged-in user may read.
 CONTENT_PARAMS = {"version_id", "area_key", "practice_key", "question_key"}
 # Pages anyone may open without logging in.
@@ -345,6 +345,7 @@ def route_values(assessment, action, question) -> dict[str, object]:
     """The walker's values for the pages of `assessment`'s team: its ids, `action` and `question`'s keys."""
     version = assessment.questionnaire
     return {
+        "evidence_id": assessment.evidence.values_list("pk", flat=True).first() or 0,
         "assessment_id": assessment.pk,
         "team_id": assessment.team_id,
         "division_id": assessment.team.division_id,

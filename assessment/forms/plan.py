@@ -6,7 +6,7 @@ from django import forms
 
 from assessment import models
 from assessment.services.plan import DUE_YEAR_MAX, DUE_YEAR_MIN, ActionInput, ActionInvalid, action_input_check
-from assessment.validators import one_line_validator
+from assessment.validators import link_field, one_line_validator
 
 
 class ActionForm(forms.Form):
@@ -54,17 +54,7 @@ class ActionForm(forms.Form):
             "max_length": "Shorten the reason to %(limit_value)d characters or fewer (it has %(show_value)d)."
         },
     )
-    link = forms.CharField(
-        required=False,
-        max_length=500,
-        label="Link",
-        help_text="For example the ticket in your tracker: http:// or https:// only.",
-        widget=forms.URLInput,
-        validators=[one_line_validator],
-        error_messages={
-            "max_length": "Shorten the link to %(limit_value)d characters or fewer (it has %(show_value)d)."
-        },
-    )
+    link = link_field(500, "For example the ticket in your tracker: http:// or https:// only.")
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,7 @@ is the database's own primary key. Import models from `assessment.models`.
 
 from assessment.models.assessments import Answer, AnswerValue, AreaTarget, Assessment
 from assessment.models.base import domain_fields, key_validator
+from assessment.models.evidence import Evidence
 from assessment.models.plan import Action
 from assessment.models.questionnaires import (
     Area,
@@ -66,6 +67,7 @@ __all__ = [
     "Division",
     "DivisionTally",
     "DivisionTallyBasis",
+    "Evidence",
     "Executive",
     "Membership",
     "PanelLeadChange",

@@ -7,7 +7,9 @@ exactly what the results pages and the JSON export say.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.utils import timezone
 
 from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.charts import RadarAxis, radar_svg
@@ -16,6 +18,7 @@ from assessment.domain.agreement import by_spread
 from assessment.domain.roadmap import PHASES
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import PHASE_INTROS, PHASE_TITLES, answer_in_words, report_date
+from assessment.selectors.evidence import evidence_by_question
 from assessment.selectors.plan import ActionRow, team_actions
 from assessment.selectors.respondents import Agreement, agreement_for
 from assessment.selectors.results import AssessmentResults, RoadmapEntry, question_numbers
@@ -82,6 +85,19 @@ class AnswerLine:
     answer: str
     kind: str  # choice | not_applicable | not_sure | unanswered, for styling
     note: str
+    evidence: tuple[EvidenceLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """A piece of evidence as the appendix lists it: its title, dates and hash (or link), never the file."""
+
+    title: str
+    added_on: object  # a date
+    valid_until: object  # a date or None
+    expired: bool
+    sha256: str  # "" for a link
+    url: str  # "" for a file
 
 
 @dataclass(frozen=True)
@@ -236,6 +252,17 @@ def _answer_line(questionnaire: domain.Questionnaire, question: domain.Question,
     return AnswerLine(number, question.text, text, answer.kind, answer.note)
 
 
+def _evidence_line(evidence) -> EvidenceLine:
+    return EvidenceLine(
+        title=evidence.title,
+        added_on=timezone.localtime(evidence.added_at).date(),
+        valid_until=evidence.valid_until,
+        expired=evidence.is_expired,
+        sha256=evidence.sha256,
+        url=evidence.url,
+    )
+
+
 def radar_for(report: AssessmentResults, *, chart_id: str = "radar") -> tuple[str, str]:
     """The radar chart and its text alternative (which WeasyPrint takes from <title>)."""
     questionnaire, score = report.questionnaire, report.score
@@ -282,6 +309,7 @@ def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_RE
             f"a score of {_percent(score.score)}, and {_percent(score.progress_to_target)} of the way to the targets."
         )
 
+    evidence = evidence_by_question(assessment)
     appendix = []
     for a, area in enumerate(questionnaire.areas, start=1):
         appendix.append(
@@ -289,7 +317,10 @@ def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_RE
                 number=a,
                 title=area.title,
                 answers=[
-                    _answer_line(questionnaire, question, report.answers.get(question.id), numbers[question.id])
+                    replace(
+                        _answer_line(questionnaire, question, report.answers.get(question.id), numbers[question.id]),
+                        evidence=tuple(_evidence_line(e) for e in evidence.get(question.id, [])),
+                    )
                     for question in area.questions
                 ],
             )

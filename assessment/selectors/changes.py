@@ -14,6 +14,7 @@ from assessment.selectors.questionnaires import questionnaire_domain
 ADDED, CHANGED, CLEARED = "+", "~", "-"
 LEAD_DECISION = models.LEAD_DECISION
 TEAM_ANSWER = "Team answer"
+EVIDENCE = "Evidence"
 NOT_RECORDED = "Not recorded (the answer was there before this log began)"
 
 
@@ -144,8 +145,48 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
         )
     if copy:
         changes.insert(copy_at, _copy_entry(copy))
+    by_key = {q.key: q for q in questions.values()}
+    changes = sorted(changes + _evidence_changes(assessment, by_key), key=lambda change: change.when)
     changes.reverse()
     return changes
+
+
+def _evidence_changes(assessment: models.Assessment, questions: dict[str, Any]) -> list[AnswerChange]:
+    """Each piece of evidence added to or removed from the assessment, oldest first. One query.
+
+    The evidence carried over when the assessment was started from an earlier one is no add.
+    """
+    entries = []
+    records = (
+        models.Evidence.history.filter(assessment_id=assessment.pk, history_type__in=(ADDED, CLEARED))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        if (record.history_change_reason or "").startswith(models.COPIED_FROM):
+            continue
+        question = questions.get(record.question_key)
+        what = (
+            f"“{record.title}” ({record.original_name}, SHA-256 {record.sha256})"
+            if record.kind == "file"
+            else (f"“{record.title}” (link: {record.url})")
+        )
+        added = record.history_type == ADDED
+        entries.append(
+            AnswerChange(
+                when=record.history_date,
+                who=_person(record.history_user),
+                area_title=question.area.title if question else "",
+                question_key=record.question_key,
+                question_text=question.text if question else "A question no longer in the questionnaire",
+                old_value="" if added else f"Evidence {what}",
+                new_value=f"Added: {what}" if added else "Removed",
+                old_note="",
+                new_note="",
+                whose=EVIDENCE,
+            )
+        )
+    return entries
 
 
 def _copy_entry(copy: list[Any]) -> AnswerChange:

@@ -108,7 +108,7 @@ def assessment_create(
     targets: dict[str, int] | None = None,
     copy_from: models.Assessment | None = None,
 ) -> models.Assessment:
-    """A new draft. With copy_from, answers and targets of questions that still exist are copied."""
+    """A new draft. With copy_from, answers, targets and evidence of questions that still exist are copied."""
     if copy_from is not None and copy_from.team_id != team.pk:
         raise AnswerInvalid("An assessment can only be copied from the same team.")
     assessment = models.Assessment.objects.create(
@@ -127,7 +127,10 @@ def assessment_create(
         rows.append(models.AreaTarget(assessment=assessment, area=areas[key], target=target))
     models.AreaTarget.objects.bulk_create(rows)
     if copy_from is not None:
+        from assessment.services.evidence import evidence_copy  # it imports this module's errors
+
         _copy_answers(source=copy_from, target=assessment, user=user)
+        evidence_copy(source=copy_from, target=assessment, user=user)
     return assessment
 
 

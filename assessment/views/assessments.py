@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, panel_access, team_for_member
 from assessment.forms.assessments import AssessmentNewForm, default_title
+from assessment.forms.evidence import EvidenceForm
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
+from assessment.selectors.evidence import evidence_by_question, expired_question_keys
 from assessment.selectors.questionnaires import (
     default_questionnaire_versions,
     published_versions,
@@ -152,14 +154,21 @@ def _team_answers_save(assessment, user, answers):
 @login_required
 def assessment_area(request, assessment_id, area_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
+    return team_area_page(request, assessment, can_write, area_key)
+
+
+def team_area_page(request, assessment, can_write, area_key, *, evidence_form=None, status=200):
+    """The team's page of an area. With `evidence_form` (posted to views/evidence.py and refused), the
+    page is shown, not saved, with that question's evidence form and its errors (`status` 400)."""
     report = assessment_results(assessment)
     questionnaire = report.questionnaire
     index = area_index(questionnaire, area_key)
     access = panel_access(request.user, assessment)
     by_lead = access.panel is not None and not assessment.is_submitted
-    if request.method == "POST" and by_lead:
+    posted = request.method == "POST" and evidence_form is None
+    if posted and by_lead:
         raise PermissionDenied(TEAM_ANSWERS_BY_LEAD)
-    if request.method == "POST" and not can_write and not assessment.is_submitted:
+    if posted and not can_write and not assessment.is_submitted:
         raise PermissionDenied(READ_ONLY_MESSAGE)
     return area_form_page(
         request,
@@ -170,7 +179,34 @@ def assessment_area(request, assessment_id, area_key):
         after=lambda: after_area_saved(request, TEAM_JOURNEY, assessment, questionnaire, index),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
+        show_only=not posted,
+        status=status,
+        evidence=evidence_blocks(assessment, questionnaire.areas[index], may_add=can_write, bound=evidence_form),
     )
+
+
+def evidence_blocks(assessment, area, *, may_add, bound=None):
+    """Each question of the area with its evidence and, for members of a draft, the form that adds to it.
+
+    `bound` is a refused form (views/evidence.py), shown at its question with its errors.
+    """
+    evidence = evidence_by_question(assessment)
+    expired = expired_question_keys(evidence)
+    blocks = []
+    for question in area.questions:
+        form = None
+        if may_add:
+            is_bound = bound is not None and bound.question_key == question.id
+            form = bound if is_bound else EvidenceForm(question_key=question.id)
+        blocks.append(
+            {
+                "question": question,
+                "items": evidence.get(question.id, []),
+                "expired": question.id in expired,
+                "form": form,
+            }
+        )
+    return blocks
 
 
 # --- review and submit ------------------------------------------------------------------

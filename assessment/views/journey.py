@@ -58,6 +58,8 @@ def area_form_page(
     form_class=AreaAnswersForm,
     form_kwargs=None,
     area_url_name="assessment-area",
+    show_only=False,
+    status=200,
     **extra,
 ):
     """The page of the `index`th area of `report`: the team's answers, a respondent's own or the lead's reconciliation.
@@ -67,13 +69,15 @@ def area_form_page(
     A POST is refused (403, the error page with the message `refused`) when the
     user may not answer (by default: the assessment is submitted); else it is
     saved with `save(answers)` and followed by `after()`, or refused when the
-    save is (403 with the reason), or the form is shown again with its errors (400). `area_url_name` names this page's URL;
+    save is (403 with the reason), or the form is shown again with its errors (400).
+    With `show_only`, a POST (meant for another form of the page, the evidence
+    forms) is shown as a GET would be, answering `status`. `area_url_name` names this page's URL;
     `extra` goes to the page.
     """
     assessment, questionnaire = report.assessment, report.questionnaire
     area = questionnaire.areas[index]
     form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
-    if request.method == "POST":
+    if request.method == "POST" and not show_only:
         if not may_answer:
             raise PermissionDenied(refused)
         form = form_class(request.POST, **form_kwargs)
@@ -104,7 +108,9 @@ def area_form_page(
         }
     )
     context.update(extra)
-    return render(request, "assessment/area.html", context, status=400 if form.is_bound and form.errors else 200)
+    if form.is_bound and form.errors:
+        status = 400
+    return render(request, "assessment/area.html", context, status=status)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from assessment import models
 from assessment.access import action_for_user, assessment_for_member, team_for_user
 from assessment.exports.plan import plan_to_csv, plan_to_ics
 from assessment.forms.plan import ActionForm, PlanFilterForm
+from assessment.selectors.evidence import expired_evidence_of_team
 from assessment.selectors.plan import action_history, action_rows, owner_choices, team_plan
 from assessment.services.plan import ActionInvalid, action_update, actions_add_from_roadmap
 from assessment.views.results import download
@@ -36,6 +37,7 @@ def plan_page(request, team_id):
     if form.is_valid():
         owner, status = form.cleaned_data["owner"], form.cleaned_data["status"]
     groups = team_plan(team, owner=owner, status=status)
+    expired, evidence_of = expired_evidence_of_team(team)
     return render(
         request,
         "assessment/plan.html",
@@ -50,6 +52,8 @@ def plan_page(request, team_id):
             "statuses": models.Action.STATUS_CHOICES,
             "filtered": bool(owner or status),
             "total": sum(len(rows) for _key, _words, rows in groups),
+            "expired_evidence": expired,
+            "evidence_of": evidence_of,
         },
         status=200 if form.is_valid() else 400,
     )

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from assessment.access import agency_for_executive
 from assessment.forms.portfolio import PortfolioTeamsForm
+from assessment.selectors.evidence import expired_evidence_in_agency
 from assessment.selectors.portfolio import (
     PortfolioScope,
     TeamFilter,
@@ -35,6 +36,7 @@ def portfolio(request):
             "portfolio": agency_portfolio(scope, inputs),
             "limited": scope.division_ids is not None,
             "plans": portfolio_plans(scope, inputs.stamp),
+            "expired_evidence": expired_evidence_in_agency(scope.agency, scope.division_ids),
         },
     )
 

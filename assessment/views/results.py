@@ -21,6 +21,7 @@ from assessment.domain.roadmap import NOW, PHASES
 from assessment.exports.plan import plan_to_list
 from assessment.exports.results import assessment_to_csv, assessment_to_dict, respondents_to_dict
 from assessment.presentation import PHASE_INTROS, PHASE_TITLES, export_file_name
+from assessment.selectors.evidence import evidence_by_area
 from assessment.selectors.plan import actions_by_question, team_actions
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.respondents import agreement_for
@@ -75,6 +76,7 @@ def results(request, assessment_id):
             "step_count": report.roadmap.step_count,
             "agreement": agreement_for(assessment, report.questionnaire) if access.may_see_agreement else None,
             "agreement_hidden": access.panel is not None and not access.may_see_agreement,
+            "evidence_areas": evidence_by_area(report),
         },
     )
 

@@ -24,6 +24,13 @@ class Command(BaseCommand):
             known = ", ".join(models.Team.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             raise CommandError(f'No team with slug "{team}". Teams: {known}.', returncode=1)
         data = assessments_export(team_slug=team)
+        evidence = models.Evidence.objects.filter(assessment__team__slug=team) if team else models.Evidence.objects
+        if evidence.exists():
+            # Not carried yet (docs/evidence.md): say so rather than leave a backup quietly without it.
+            self.stderr.write(
+                f"Note: {evidence.count()} piece(s) of evidence are not in this export; back up the database "
+                "and the evidence files (DATA_DIR/evidence or the bucket) to keep them."
+            )
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         if output:
             try:

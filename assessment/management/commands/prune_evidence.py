@@ -1,0 +1,29 @@
+"""Delete stored evidence files that no evidence refers to any more."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessment.services.evidence import evidence_prune
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete the evidence files (under DATA_DIR or in the bucket) that no assessment's evidence refers to: "
+        "removed evidence, and the evidence of deleted assessments. Files younger than --older-than-hours "
+        "are kept, since an upload may not have finished."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than-hours", type=int, default=1, help="keep files younger than this (default 1)")
+        parser.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
+
+    def handle(self, *args, older_than_hours, dry_run, **options):
+        if older_than_hours < 0:
+            raise CommandError("--older-than-hours must be 0 or more.", returncode=1)
+        removed = evidence_prune(older_than=timedelta(hours=older_than_hours), dry_run=dry_run)
+        for name in removed:
+            self.stdout.write(("Would delete " if dry_run else "Deleted ") + name)
+        self.stdout.write(
+            f"{len(removed)} unused file{'' if len(removed) == 1 else 's'}{' found' if dry_run else ' deleted'}."
+        )
