@@ -275,6 +275,8 @@ def _record_initial_history(version: models.QuestionnaireVersion, reason: str) -
         models.Choice.objects.filter(question__area__questionnaire=version),
         models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version),
         models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version),
+        models.ProfileQuestion.objects.filter(questionnaire=version),
+        models.ProfileChoice.objects.filter(question__questionnaire=version),
     ]  # areas are saved one by one, so they have theirs already
     for queryset in content:
         tracked: Any = queryset.model  # `history` comes from django-simple-history, unknown to the model's type
