@@ -7,6 +7,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+EDITORS = "Questionnaire editors"
+EDITED = ["profilequestion", "profilechoice"]  # questionnaire editors edit the profile as the rest of the content
+
+
+def grant_editors(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("assessment")
+    app_config.models_module = True  # create_permissions skips app configs without models
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [f"{action}_{model}" for model in EDITED for action in ("add", "change", "delete", "view")]
+    codenames += [f"view_historical{model}" for model in EDITED]
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="assessment", codename__in=codenames))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -215,4 +233,5 @@ class Migration(migrations.Migration):
             model_name='profileanswer',
             constraint=models.UniqueConstraint(fields=('assessment', 'question'), name='unique_profile_answer_per_question'),
         ),
+        migrations.RunPython(grant_editors, migrations.RunPython.noop),
     ]
