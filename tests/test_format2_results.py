@@ -1,0 +1,113 @@
+"""Format 2 teams' results and roadmap pages, and the profile service (hand-worked in tests/domain/test_format2_example.py)."""
+
+import pytest
+
+from assessment import models
+from assessment.selectors.results import assessment_results
+from assessment.services.assessments import AnswerInvalid, ProfileByLead, assessment_create, profile_save
+from assessment.services.respondents import panel_open
+from tests.helpers import DATA, answer, client_for, load_questionnaire_file, team_user, text_of
+
+pytestmark = pytest.mark.django_db
+
+# The answers of tests/domain/test_format2_example.py.
+ANSWERS = {
+    "data-catalog": ("choice", 2),
+    "pipelines": ("choice", 1),
+    "ai-inventory": ("choice", 1),
+    "impact-assessment": ("choice", 1),
+    "genai-guardrails": ("choice", 1),
+    "genai-red-teaming": ("not_sure", None),
+}
+CLASSIC = {"ai-kinds": "classic", "impact": "no"}
+
+
+@pytest.fixture
+def format2_version():
+    return load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+
+
+@pytest.fixture
+def classic_team(team, member, format2_version):
+    """A draft of a team using classic ML only: the generative AI area is out of scope."""
+    assessment = models.Assessment.objects.create(
+        team=team, questionnaire=format2_version, title="Format 2", created_by=member
+    )
+    answer(assessment, member, ANSWERS)
+    profile_save(assessment=assessment, user=member, answers=CLASSIC)
+    return assessment
+
+
+def test_scores_and_roadmap_take_the_stored_profile(classic_team):
+    report = assessment_results(classic_team)
+    assert report.profile == CLASSIC
+    assert report.score.out_of_scope == ["genai-guardrails", "genai-red-teaming"]
+    assert [(i.position, i.question_key, i.phase) for i in report.roadmap.items] == [
+        (1, "pipelines", "now"),
+        (2, "impact-assessment", "next"),
+        (3, "pipelines", "next"),
+        (4, "data-catalog", "later"),
+    ]
+    assert [e.item.question_key for e in report.agency_entries] == ["ai-inventory"]
+    assert report.points_in("now") == 3
+    # The stored answers are kept; only scoring sees them as out of scope.
+    assert models.Answer.objects.filter(assessment=classic_team, question__key="genai-red-teaming").exists()
+
+
+def test_the_results_page_lists_what_is_out_of_scope_and_why(client, member, classic_team):
+    page = text_of(client_for(member).get(f"/assessments/{classic_team.pk}/"))
+    assert "About your team" in page
+    assert (
+        "3.1 Are prompts and outputs filtered and logged?: Not in scope: “Which kinds of AI does your team build, "
+        "buy or plan to use in the next 12 months?” answered “Models that predict or classify”." in page
+    )
+    assert "3.2 Is generative AI tested against misuse before release?: Not in scope:" in page
+
+
+def test_the_roadmap_page_shows_agency_steps_apart_and_the_points_of_now(client, member, classic_team):
+    response = client_for(member).get(f"/assessments/{classic_team.pk}/roadmap/")
+    page = text_of(response)
+    assert "Now holds 3 effort points of a budget of 4" in page
+    agency = page[page.index("Agency-wide steps") :]
+    assert "Agency step 1. Does the agency keep an inventory of AI uses?" in agency
+    assert "Owner Your agency's Chief AI Officer or CIO" in agency
+    # Agency items cannot be added to the team's plan.
+    assert 'id="pick-agency' not in response.content.decode() and "Add to plan: agency" not in agency
+
+
+def test_an_unstated_profile_keeps_everything_in_scope(team, member, format2_version):
+    assessment = models.Assessment.objects.create(
+        team=team, questionnaire=format2_version, title="F2", created_by=member
+    )
+    answer(assessment, member, ANSWERS)
+    report = assessment_results(assessment)
+    assert report.profile == {} and report.score.out_of_scope == []
+    assert report.tags == {"classic-ml", "genai", "high-impact"}
+
+
+def test_profile_save_refuses_unknown_questions_and_choices_and_stores_nothing(classic_team, member):
+    with pytest.raises(AnswerInvalid, match='"maybe" is not a choice of profile question "impact"'):
+        profile_save(assessment=classic_team, user=member, answers={"ai-kinds": "both", "impact": "maybe"})
+    with pytest.raises(AnswerInvalid, match='Profile question "team-size" is not part'):
+        profile_save(assessment=classic_team, user=member, answers={"team-size": "small"})
+    assert assessment_results(classic_team).profile == CLASSIC
+
+
+def test_profile_save_clears_an_answer_and_keeps_the_change_log(classic_team, member):
+    assert profile_save(assessment=classic_team, user=member, answers={"impact": None, "ai-kinds": "classic"}) == 1
+    assert assessment_results(classic_team).profile == {"ai-kinds": "classic"}
+    assert models.ProfileAnswer.history.filter(assessment=classic_team).count() == 3  # two created, one deleted
+
+
+def test_once_open_to_respondents_only_the_lead_sets_the_profile(classic_team, member, team):
+    other = team_user(team, "other")
+    panel_open(assessment=classic_team, lead=member, users=[member, other])
+    with pytest.raises(ProfileByLead):
+        profile_save(assessment=classic_team, user=other, answers={"impact": "yes"})
+    assert profile_save(assessment=classic_team, user=member, answers={"impact": "yes"}) == 1
+
+
+def test_start_from_previous_copies_the_profile(classic_team, member, team, format2_version):
+    copy = assessment_create(team=team, version=format2_version, title="Next", user=member, copy_from=classic_team)
+    assert assessment_results(copy).profile == CLASSIC
+    assert models.Answer.objects.filter(assessment=copy, question__key="genai-red-teaming").exists()
