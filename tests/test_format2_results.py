@@ -111,3 +111,75 @@ def test_start_from_previous_copies_the_profile(classic_team, member, team, form
     copy = assessment_create(team=team, version=format2_version, title="Next", user=member, copy_from=classic_team)
     assert assessment_results(copy).profile == CLASSIC
     assert models.Answer.objects.filter(assessment=copy, question__key="genai-red-teaming").exists()
+
+
+# --- Answering: "About your team", the area pages, Next and Back ------------------------------
+
+
+@pytest.fixture
+def fresh(team, member, format2_version):
+    return models.Assessment.objects.create(team=team, questionnaire=format2_version, title="F2", created_by=member)
+
+
+def test_a_new_format2_draft_starts_with_about_your_team(client, member, fresh):
+    client = client_for(member)
+    assert client.get(f"/assessments/{fresh.pk}/continue/")["Location"] == f"/assessments/{fresh.pk}/profile/"
+    page = text_of(client.get(f"/assessments/{fresh.pk}/profile/"))
+    assert "1. Which kinds of AI does your team build" in page
+    assert "Not stated yet (every answer is assumed possible)" in page
+
+
+def test_saving_the_profile_lists_the_scope_changes_and_skips_areas_out_of_scope(client, member, fresh):
+    client = client_for(member)
+    response = client.post(f"/assessments/{fresh.pk}/profile/", {"profile_ai-kinds": "classic", "profile_impact": "no"})
+    assert response["Location"] == f"/assessments/{fresh.pk}/areas/data/"
+    assert assessment_results(fresh).profile == CLASSIC
+    page = text_of(client.get(response["Location"]))
+    assert (
+        "No longer in scope (any answers are kept): 3.1 Are prompts and outputs filtered and logged?; "
+        "3.2 Is generative AI tested against misuse before release?" in page
+    )
+    assert "Generative AI" not in page  # the area is left out of the journey
+    # Save and continue from the last area shown goes to the review, skipping Generative AI.
+    response = client.post(f"/assessments/{fresh.pk}/areas/governance/", {"action": "continue"})
+    assert response["Location"] == f"/assessments/{fresh.pk}/review/"
+    # Back from the first area shown goes to "About your team".
+    response = client.post(f"/assessments/{fresh.pk}/areas/data/", {"action": "back"})
+    assert response["Location"] == f"/assessments/{fresh.pk}/profile/"
+
+
+def test_an_area_page_asks_only_the_questions_in_scope_with_their_file_numbers(client, member, fresh):
+    client = client_for(member)
+    profile_save(assessment=fresh, user=member, answers={"ai-kinds": "generative", "impact": "no"})
+    page = text_of(client.get(f"/assessments/{fresh.pk}/areas/genai/"))
+    assert "1. Are prompts and outputs filtered and logged?" in page
+    assert "Is generative AI tested against misuse" not in page
+    profile_save(assessment=fresh, user=member, answers={"impact": "yes"})
+    page = text_of(client.get(f"/assessments/{fresh.pk}/areas/genai/"))
+    assert "2. Is generative AI tested against misuse before release?" in page
+
+
+def test_a_bad_profile_answer_is_refused_with_a_located_error(client, member, fresh):
+    response = client_for(member).post(f"/assessments/{fresh.pk}/profile/", {"profile_impact": "maybe"})
+    assert response.status_code == 400
+    assert "Choose one of the answers listed" in text_of(response)
+    assert 'href="#id_profile_impact_0"' in response.content.decode()
+    assert not models.ProfileAnswer.objects.filter(assessment=fresh).exists()
+
+
+def test_only_members_who_may_write_set_the_profile(client, viewer, fresh, outsider):
+    assert client_for(viewer).post(f"/assessments/{fresh.pk}/profile/", {"profile_impact": "no"}).status_code == 403
+    assert client_for(outsider).get(f"/assessments/{fresh.pk}/profile/").status_code == 404
+    assert not models.ProfileAnswer.objects.filter(assessment=fresh).exists()
+
+
+def test_a_format1_assessment_has_no_profile_page(client, member, assessment):
+    assert client_for(member).get(f"/assessments/{assessment.pk}/profile/").status_code == 404
+
+
+def test_the_review_shows_the_profile_with_a_link_to_change_it(client, member, classic_team):
+    page = client_for(member).get(f"/assessments/{classic_team.pk}/review/")
+    text = text_of(page)
+    assert "About your team" in text and "Models that predict or classify" in text
+    assert "2 questions are not in scope for this profile" in text
+    assert f'href="/assessments/{classic_team.pk}/profile/"' in page.content.decode()

@@ -6,6 +6,7 @@ get a 404); every write goes through assessment.services.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,8 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, panel_access, team_for_user
-from assessment.forms.assessments import AreaAnswersForm, AssessmentNewForm, default_title
+from assessment.domain.profile import scope_changes
+from assessment.forms.assessments import AreaAnswersForm, AssessmentNewForm, ProfileForm, default_title
 from assessment.presentation import answer_in_words
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
 from assessment.selectors.questionnaires import (
@@ -30,10 +32,12 @@ from assessment.services.assessments import (
     TEAM_ANSWERS_BY_LEAD,
     AnswerInvalid,
     AssessmentLocked,
+    ProfileByLead,
     TeamAnswersByLead,
     answers_save,
     assessment_create,
     assessment_submit,
+    profile_save,
 )
 from assessment.services.respondents import PanelNotAllowed
 
@@ -142,17 +146,36 @@ def assessment_resume(request, assessment_id):
     if assessment.is_submitted:
         return redirect("assessment-results", assessment_id=assessment.pk)
     report = assessment_results(assessment)
+    if report.questionnaire.profile and not report.profile and not report.answers:
+        return redirect("assessment-profile", assessment_id=assessment.pk)  # "About your team" comes first
     for area_score in report.score.areas:
         if area_score.unanswered:
             return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("assessment-review", assessment_id=assessment.pk)
 
 
+def shown_area_indexes(report) -> list[int]:
+    """The indexes of the areas with a question in scope: the journey shows only those (format 2)."""
+    return [
+        i
+        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, report.score.areas, strict=True))
+        if len(area_score.out_of_scope) < len(area.questions) or not area.questions
+    ]
+
+
+def _neighbour(report, index: int, step: int):
+    """The next (step 1) or previous (step -1) area shown, or None."""
+    shown = [i for i in shown_area_indexes(report) if (i - index) * step > 0]
+    if not shown:
+        return None
+    return report.questionnaire.areas[shown[0] if step > 0 else shown[-1]]
+
+
 def _journey_context(report, current_index=None):
     score = report.score
+    shown = shown_area_indexes(report)
     areas = [
-        {"area": area, "score": area_score, "index": i + 1}
-        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas, strict=True))
+        {"area": report.questionnaire.areas[i], "score": score.areas[i], "index": n + 1} for n, i in enumerate(shown)
     ]
     return {
         "report": report,
@@ -188,7 +211,7 @@ def assessment_area(request, assessment_id, area_key):
         index,
         may_answer=can_write and not by_lead,
         save=lambda answers: _team_answers_save(assessment, request.user, answers),
-        after=lambda: _after_save(request, assessment, questionnaire, index),
+        after=lambda: _after_save(request, report, index),  # saving answers leaves scope as it is
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
     )
@@ -220,7 +243,11 @@ def _area_form_page(
     `extra` goes to the page.
     """
     assessment, questionnaire = report.assessment, report.questionnaire
-    area = questionnaire.areas[index]
+    full_area = questionnaire.areas[index]
+    out = set(report.score.areas[index].out_of_scope)
+    # Only the questions in scope are asked; their numbers count every question of the file.
+    area = dataclasses.replace(full_area, questions=tuple(q for q in full_area.questions if q.id not in out))
+    numbers = {q.id: n for n, q in enumerate(full_area.questions, 1)}
     form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
     if request.method == "POST":
         here = redirect(area_url_name, assessment_id=assessment.pk, area_key=area.id)
@@ -240,17 +267,20 @@ def _area_form_page(
                 return after()
     else:
         form = form_class(**form_kwargs)
-    context = _journey_context(report, current_index=index + 1)
+    shown = shown_area_indexes(report)
+    context = _journey_context(report, current_index=shown.index(index) + 1 if index in shown else None)
     context.update(
         {
             "assessment": assessment,
             "questionnaire": questionnaire,
             "area": area,
+            "question_numbers": numbers,
+            "nothing_in_scope": bool(full_area.questions) and not area.questions,
             "area_score": report.score.areas[index],
             "form": form,
             "can_write": may_answer,
-            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
-            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
+            "previous_area": _neighbour(report, index, -1),
+            "next_area": _neighbour(report, index, 1),
             "read_only_answers": None if may_answer else _read_only_answers(report, area),
             "area_url_name": area_url_name,
         }
@@ -259,7 +289,9 @@ def _area_form_page(
     return render(request, "assessment/area.html", context)
 
 
-def _after_save(request, assessment, questionnaire, index):
+def _after_save(request, report, index):
+    """Where a saved area page goes: Next and Back skip areas with nothing in scope."""
+    assessment = report.assessment
     action = request.POST.get("action", "continue")
     if action == "exit":
         messages.success(
@@ -267,12 +299,85 @@ def _after_save(request, assessment, questionnaire, index):
         )
         return redirect("home")
     if action == "back":
-        if index > 0:
-            return redirect("assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index - 1].id)
+        previous = _neighbour(report, index, -1)
+        if previous is not None:
+            return redirect("assessment-area", assessment_id=assessment.pk, area_key=previous.id)
+        if report.questionnaire.profile:  # back from the first area shown: "About your team"
+            return redirect("assessment-profile", assessment_id=assessment.pk)
         return redirect("home")
-    if index + 1 < len(questionnaire.areas):
-        return redirect("assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[index + 1].id)
+    following = _neighbour(report, index, 1)
+    if following is not None:
+        return redirect("assessment-area", assessment_id=assessment.pk, area_key=following.id)
     return redirect("assessment-review", assessment_id=assessment.pk)
+
+
+# --- About your team (format 2) ---------------------------------------------------------
+
+
+def _scope_change_message(report, came_in, went_out) -> str:
+    def listed(keys):
+        return "; ".join(f"{report.question_numbers[k]} {report.questions_by_key[k][1].text}" for k in keys)
+
+    parts = []
+    if came_in:
+        parts.append(f"Now in scope: {listed(came_in)}.")
+    if went_out:
+        parts.append(f"No longer in scope (any answers are kept): {listed(went_out)}.")
+    return " ".join(parts) or "No question came into or went out of scope."
+
+
+@login_required
+def assessment_profile(request, assessment_id):
+    """The profile questions, before the first area; saved like answers, scope follows."""
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    report = assessment_results(assessment)
+    questionnaire = report.questionnaire
+    if not questionnaire.profile:
+        raise Http404("This questionnaire has no questions about the team.")
+    access = panel_access(request.user, assessment)
+    may_set = can_write and not assessment.is_submitted and (access.panel is None or access.is_lead)
+    status = 200
+    if request.method == "POST":
+        if not may_set:
+            if assessment.is_submitted:
+                return _forbidden(request, LOCKED_MESSAGE)
+            return _forbidden(request, "Only the lead of a draft open to respondents can change “About your team”.")
+        form = ProfileForm(request.POST, questionnaire=questionnaire, profile=report.profile)
+        if form.is_valid():
+            try:
+                profile_save(assessment=assessment, user=request.user, answers=form.profile_answers())
+            except (ProfileByLead, AssessmentLocked) as error:
+                return _forbidden(request, str(error))
+            except AnswerInvalid as error:
+                form.add_error(None, f"{error} Nothing on this page was saved.")
+            else:
+                after = assessment_results(assessment)
+                came_in, went_out = scope_changes(questionnaire, report.profile, after.profile)
+                messages.info(request, _scope_change_message(after, came_in, went_out))
+                if request.POST.get("action") == "exit":
+                    return redirect("home")
+                shown = shown_area_indexes(after)
+                if shown:
+                    return redirect(
+                        "assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[shown[0]].id
+                    )
+                return redirect("assessment-review", assessment_id=assessment.pk)
+        status = 400
+    else:
+        form = ProfileForm(questionnaire=questionnaire, profile=report.profile)
+    context = _journey_context(report)
+    first = shown_area_indexes(report)
+    context.update(
+        {
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "form": form,
+            "can_write": may_set,
+            "profile_current": True,
+            "first_area": questionnaire.areas[first[0]] if first else None,
+        }
+    )
+    return render(request, "assessment/profile.html", context, status=status)
 
 
 def _read_only_answers(report, area):
@@ -314,10 +419,15 @@ def assessment_review(request, assessment_id):
             "assessment": assessment,
             "can_write": can_write,
             "groups": groups,
-            "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
+            "last_area": _last_shown_area(report),
         }
     )
     return render(request, "assessment/review.html", context)
+
+
+def _last_shown_area(report):
+    shown = shown_area_indexes(report)
+    return report.questionnaire.areas[shown[-1]] if shown else None
 
 
 @login_required
