@@ -148,14 +148,7 @@ def _copy_profile(*, source: models.Assessment, target: models.Assessment, user:
             copied.append(
                 models.ProfileAnswer(assessment=target, question=choice.question, choice=choice, answered_by=user)
             )
-    if copied:
-        bulk_create_with_history(
-            copied,
-            models.ProfileAnswer,
-            default_user=user,
-            default_change_reason=f"{models.COPIED_FROM}“{source.title}”"[:100],
-            default_date=timezone.now(),
-        )
+    _copies_create(copied, models.ProfileAnswer, source=source, user=user)
 
 
 def _copy_answers(*, source: models.Assessment, target: models.Assessment, user: User) -> None:
@@ -189,15 +182,20 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user:
                 answered_by=user,
             )
         )
-    # Their history says where they came from: the change log shows them as one copy, and the first
-    # change to a copied answer has the copied answer as its "before".
-    bulk_create_with_history(
-        copied,
-        models.Answer,
-        default_user=user,
-        default_change_reason=f"{models.COPIED_FROM}“{source.title}”"[:100],
-        default_date=timezone.now(),
-    )
+    _copies_create(copied, models.Answer, source=source, user=user)
+
+
+def _copies_create(copied: list[Any], rows: Any, *, source: models.Assessment, user: User) -> None:
+    """Insert copied rows with history that says where they came from: the change log shows them as
+    one copy, and the first change to a copied row has the copy as its "before"."""
+    if copied:
+        bulk_create_with_history(
+            copied,
+            rows,
+            default_user=user,
+            default_change_reason=f"{models.COPIED_FROM}“{source.title}”"[:100],
+            default_date=timezone.now(),
+        )
 
 
 def questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:
