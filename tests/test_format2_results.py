@@ -183,3 +183,48 @@ def test_the_review_shows_the_profile_with_a_link_to_change_it(client, member, c
     assert "About your team" in text and "Models that predict or classify" in text
     assert "2 questions are not in scope for this profile" in text
     assert f'href="/assessments/{classic_team.pk}/profile/"' in page.content.decode()
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+
+def test_the_json_export_carries_the_profile_scope_and_agency_items(client, member, classic_team):
+    import json
+
+    data = json.loads(client_for(member).get(f"/assessments/{classic_team.pk}/export.json").content)
+    assert data["profile"] == {"answers": {"ai-kinds": "classic", "impact": "no"}, "tags": ["classic-ml"]}
+    assert [(a["id"], a["in_scope"]) for a in data["areas"]] == [("data", True), ("governance", True), ("genai", False)]
+    red_team = next(a for a in data["answers"] if a["question"] == "genai-red-teaming")
+    assert (red_team["answer"], red_team["in_scope"]) == ("not_sure", False)  # the stored answer is kept
+    assert data["agency_items"] == [
+        {
+            "position": 1,
+            "question": "ai-inventory",
+            "area": "governance",
+            "from": 1,
+            "to": 3,
+            "steps": [2, 3],
+            "practices": ["inventory"],
+            "effort": "low",
+        }
+    ]
+    assert [(i["position"], i["question"], i["phase"]) for i in data["roadmap"]][:1] == [(1, "pipelines", "now")]
+
+
+def test_the_csv_export_has_in_scope_and_agency_rows(client, member, classic_team):
+    import csv
+    import io
+
+    text = client_for(member).get(f"/assessments/{classic_team.pk}/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[3][-2:] == ["Reason for Not applicable", "In scope"]
+    assert any(row[:2] == ["Generative AI", "genai-red-teaming"] and row[-1] == "no" for row in rows)
+    assert any(row[:4] == ["1", "Agency-wide", "Governance", "ai-inventory"] for row in rows)
+
+
+def test_format1_exports_gain_no_key(client, member, answered):
+    import json
+
+    data = json.loads(client_for(member).get(f"/assessments/{answered.pk}/export.json").content)
+    assert not {"profile", "agency_items"} & set(data)
+    assert "in_scope" not in data["answers"][0] and "in_scope" not in data["areas"][0]
