@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from assessment.domain import model as domain
-from assessment.domain.roadmap import LATER, NEXT, NOW
+from assessment.domain.roadmap import AGENCY, LATER, NEXT, NOW
 
 if TYPE_CHECKING:
     from assessment.models import Agency, Assessment, Division
 
 # The roadmap's phases: heading and one-line introduction, on the roadmap page, the results and the PDF.
-PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later"}
+PHASE_TITLES = {NOW: "Now", NEXT: "Next", LATER: "Later", AGENCY: "Agency-wide"}
 PHASE_INTROS = {
     NOW: "Start with these steps. Each is done when the answer it leads to is true.",
     NEXT: "Plan these once the Now steps are under way.",

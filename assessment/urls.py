@@ -31,6 +31,7 @@ urlpatterns = [
     path(f"{T}plan.ics", plan.plan_ics, name="team-plan-ics"),
     # One assessment: answering it.
     path(f"{A}continue/", assessments.assessment_resume, name="assessment-resume"),
+    path(f"{A}profile/", assessments.assessment_profile, name="assessment-profile"),
     path(f"{A}areas/<str:area_key>/", assessments.assessment_area, name="assessment-area"),
     path(f"{A}review/", assessments.assessment_review, name="assessment-review"),
     path(f"{A}submit/", assessments.assessment_submit_view, name="assessment-submit"),

@@ -10,7 +10,7 @@ from assessment.selectors.questionnaires import default_questionnaire_versions, 
 from assessment.services.respondents import panel_open
 from assessment.services.versions import version_new_draft
 from tests.admin_forms import add_inline_row, error_texts, form_data, inline_prefix
-from tests.helpers import make_user
+from tests.helpers import DATA, load_questionnaire_file, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def everything(questionnaire_version, assessment, member, executive, draft):
         models.Question: models.Question.objects.filter(area__questionnaire=draft).first(),
         models.Choice: models.Choice.objects.filter(question__area__questionnaire=draft, level=4).first(),
         models.Practice: models.Practice.objects.filter(questionnaire=draft).first(),
+        models.ProfileQuestion: load_questionnaire_file(DATA / "format2_questionnaire.yaml").profile_questions.first(),
         models.Agency: assessment.team.agency,
         models.Team: assessment.team,
         models.Division: models.Division.objects.create(agency=assessment.team.agency, name="Data Office"),
@@ -82,7 +83,7 @@ def test_it_loads_the_add_forms_that_exist(client, superuser, everything):
 
 def test_it_lets_an_editor_reach_every_questionnaire_page(client, editor, everything):
     client.force_login(editor)
-    for model in [models.QuestionnaireVersion, models.Area, models.Question, models.Practice]:
+    for model in [models.QuestionnaireVersion, models.Area, models.Question, models.Practice, models.ProfileQuestion]:
         name = model._meta.model_name
         assert client.get(reverse(f"admin:assessment_{name}_changelist")).status_code == 200, name
         assert client.get(change_url(everything[model])).status_code == 200, name

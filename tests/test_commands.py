@@ -80,11 +80,12 @@ def test_every_bad_file_is_refused_with_a_located_error_and_nothing_written(bad)
 
 
 @pytest.mark.django_db
-def test_a_format2_file_is_checked_but_not_stored_until_the_database_holds_its_keys():
-    example = DATA / "format2_questionnaire.yaml"
-    _error, stderr = refuse("load_questionnaire", str(example))
-    assert f"{example}:5: format 2 files are checked but cannot be stored yet" in stderr
-    assert content_rows() == (0, 0, 0, 0)
+def test_it_loads_a_format2_file_with_its_profile():
+    out, _ = run("load_questionnaire", str(DATA / "format2_questionnaire.yaml"))
+    assert "small-ml-format2 2027.1: created (3 areas, 6 questions, 6 practices)" in out
+    version = models.QuestionnaireVersion.objects.get(slug="small-ml-format2")
+    assert version.profile_questions.count() == 2
+    assert models.ProfileChoice.objects.filter(question__questionnaire=version).count() == 6
 
 
 @pytest.mark.django_db

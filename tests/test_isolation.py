@@ -53,6 +53,7 @@ AGREED = {
     "home": {},
     "assessment-new": {"team_id": 1},
     "assessment-resume": {"assessment_id": 1},
+    "assessment-profile": {"assessment_id": 1},
     "assessment-area": {"assessment_id": 1, "area_key": "data"},
     "assessment-review": {"assessment_id": 1},
     "assessment-submit": {"assessment_id": 1},

@@ -49,8 +49,10 @@ def content_version(obj) -> models.QuestionnaireVersion | None:
     """
     if obj is None or isinstance(obj, models.QuestionnaireVersion):
         return obj
-    if isinstance(obj, models.Area | models.Practice):
+    if isinstance(obj, models.Area | models.Practice | models.ProfileQuestion):
         return obj.questionnaire if obj.questionnaire_id else None
+    if isinstance(obj, models.ProfileChoice):
+        return obj.question.questionnaire if obj.question_id else None
     if isinstance(obj, models.Question):
         return obj.area.questionnaire if obj.area_id else None
     if isinstance(obj, models.Choice):

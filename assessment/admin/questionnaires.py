@@ -69,6 +69,14 @@ QUESTION_PICKER = _VersionPicker(
 )
 
 
+class ShortTextMixin:
+    """A list column with the first 80 characters of the row's text."""
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(80)
+
+
 class WeightForm(PositiveWeightMixin, forms.ModelForm):
     pass
 
@@ -281,7 +289,7 @@ class AreaAdmin(VersionPartAdmin):
     list_filter = ["questionnaire__slug", "questionnaire__status", "questionnaire"]
     search_fields = ["key", "title", "summary"]
     list_select_related = ["questionnaire"]
-    fields = ["questionnaire", "key", "title", "summary", "weight", "position"]
+    fields = ["questionnaire", "key", "title", "summary", "weight", "applies_when", "position"]
     inlines = [QuestionInline]
 
 
@@ -290,21 +298,29 @@ class QuestionForm(PositiveWeightMixin, forms.ModelForm):
 
 
 @admin.register(models.Question)
-class QuestionAdmin(ContentAdmin):
+class QuestionAdmin(ShortTextMixin, ContentAdmin):
     form = QuestionForm
     list_display = ["key", "short_text", "area", "version", "weight", "choice_count"]
     list_filter = ["area__questionnaire__slug", "area__questionnaire", "area__key", "not_applicable"]
     search_fields = ["key", "text", "help", "area__key", "area__title"]
     list_select_related = ["area__questionnaire"]
-    fields = ["area", "key", "text", "help", "weight", "not_applicable", "foundation", "position"]
+    fields = [
+        "area",
+        "key",
+        "text",
+        "help",
+        "weight",
+        "not_applicable",
+        "foundation",
+        "applies_when",
+        "foundation_when",
+        "owner",
+        "position",
+    ]
     inlines = [ChoiceInline, QuestionPracticeInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(choice_total=Count("choices"))
-
-    @admin.display(description="text")
-    def short_text(self, obj):
-        return Truncator(obj.text).chars(80)
 
     @admin.display(description="version", ordering="area__questionnaire__version")
     def version(self, obj):
@@ -338,7 +354,7 @@ class QuestionAdmin(ContentAdmin):
 
 
 @admin.register(models.Choice)
-class ChoiceAdmin(ContentAdmin):
+class ChoiceAdmin(ShortTextMixin, ContentAdmin):
     """A choice's roadmap keys: stage, its own practices and its needs (the loader's rules apply on save)."""
 
     list_display = ["question", "level", "short_text", "stage", "own_practices"]
@@ -349,12 +365,29 @@ class ChoiceAdmin(ContentAdmin):
     readonly_fields = ["question"]
     inlines = [ChoicePracticeInline, ChoiceNeedInline]
 
-    @admin.display(description="text")
-    def short_text(self, obj):
-        return Truncator(obj.text).chars(80)
-
     def has_add_permission(self, request):
         return False  # choices are added on their question's page
+
+
+class ProfileChoiceInline(ContentInline, admin.TabularInline):
+    model = models.ProfileChoice
+    fields = ["key", "text", "tags", "position"]
+    extra = 0
+    formfield_overrides = {db_models.TextField: {"widget": TEXTAREA_SMALL}}
+    verbose_name = "choice (and the tags it gives the team)"
+    verbose_name_plural = "choices"
+
+
+@admin.register(models.ProfileQuestion)
+class ProfileQuestionAdmin(ShortTextMixin, VersionPartAdmin):
+    """Format 2: a profile question and its choices with their tags (the loader's rules apply on save)."""
+
+    list_display = ["key", "short_text", "position", "questionnaire"]
+    list_filter = ["questionnaire__slug", "questionnaire"]
+    search_fields = ["key", "text", "help"]
+    list_select_related = ["questionnaire"]
+    fields = ["questionnaire", "key", "text", "help", "position"]
+    inlines = [ProfileChoiceInline]
 
 
 class PracticeForm(forms.ModelForm):
@@ -375,4 +408,4 @@ class PracticeAdmin(VersionPartAdmin):
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
 
-__all__ = ["AreaAdmin", "ChoiceAdmin", "PracticeAdmin", "QuestionAdmin"]
+__all__ = ["AreaAdmin", "ChoiceAdmin", "PracticeAdmin", "ProfileQuestionAdmin", "QuestionAdmin"]

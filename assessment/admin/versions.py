@@ -60,6 +60,17 @@ class AreaInline(ContentInline, admin.TabularInline):
     show_change_link = True
 
 
+class ProfileQuestionInline(ContentInline, admin.TabularInline):
+    """Format 2: the profile, asked before the areas; each question's choices and tags are on its own page."""
+
+    model = models.ProfileQuestion
+    fields = ["key", "text", "position"]
+    extra = 0
+    show_change_link = True
+    formfield_overrides = {db_models.TextField: {"widget": TEXTAREA_SMALL}}
+    verbose_name_plural = "profile questions (format 2; open one to edit its choices and tags)"
+
+
 class PracticeInline(ContentInline, admin.TabularInline):
     """A compact list: a questionnaire has dozens of practices, each edited on its own page."""
 
@@ -130,11 +141,11 @@ class QuestionnaireVersionAdmin(ContentAdmin):
     search_fields = ["slug", "version", "title", "summary"]
     fieldsets = [
         (None, {"fields": ["slug", "version", "title", "summary", "default_target"]}),
-        ("Roadmap phases", {"fields": ["phase_now", "phase_next"]}),
+        ("Roadmap phases", {"fields": ["phase_now", "phase_next", "budget_now", "budget_next"]}),
         ("Source", {"fields": ["source_title", "source_publisher", "source_url"]}),
         ("Status", {"fields": STATUS_FIELDS}),
     ]
-    inlines = [ScaleLevelInline, AreaInline, PracticeInline]
+    inlines = [ScaleLevelInline, ProfileQuestionInline, AreaInline, PracticeInline]
     actions = ["new_draft_action", "publish_action", "export_action"]
     ALWAYS_READ_ONLY = ["slug", *STATUS_FIELDS]
 

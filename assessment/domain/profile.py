@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .model import Area, Question, Questionnaire
+from .model import Area, ProfileChoice, ProfileQuestion, Question, Questionnaire
 
 # Question id of each profile question -> the id of the choice answered, None when unanswered.
 ProfileAnswers = Mapping[str, str | None]
@@ -52,4 +52,57 @@ def is_duty(question: Question, tags: frozenset[str]) -> bool:
     return not tags.isdisjoint(question.foundation_when)
 
 
-__all__ = ["ProfileAnswers", "in_scope", "is_duty", "out_of_scope_keys", "team_tags"]
+def scope_reasons(
+    questionnaire: Questionnaire, area: Area, question: Question, profile: ProfileAnswers | None = None
+) -> list[tuple[ProfileQuestion, ProfileChoice]]:
+    """Why a question is out of scope: the profile questions whose choices give a tag of the failing
+    `applies_when` (the area's when it fails, else the question's), each with the choice the team answered.
+
+    Empty for a question in scope. An unanswered profile question gives all its tags, so every
+    profile question named here is answered.
+    """
+    tags = team_tags(questionnaire, profile)
+    failing = next((when for when in (area.applies_when, question.applies_when) if not _holds(when, tags)), ())
+    profile = profile or {}
+    reasons = []
+    for profile_question in questionnaire.profile:
+        choice = profile_question.choice_of(profile.get(profile_question.id))
+        gives = {tag for option in profile_question.choices for tag in option.tags}
+        if choice is not None and not gives.isdisjoint(failing):
+            reasons.append((profile_question, choice))
+    return reasons
+
+
+def scope_changes(
+    questionnaire: Questionnaire, before: ProfileAnswers | None, after: ProfileAnswers | None
+) -> tuple[list[str], list[str]]:
+    """The question keys that come into scope and those that go out of it, file order, when the profile changes."""
+    was_out = out_of_scope_keys(questionnaire, team_tags(questionnaire, before))
+    now_out = out_of_scope_keys(questionnaire, team_tags(questionnaire, after))
+    keys = [question.id for _, question in questionnaire.questions()]
+    return [k for k in keys if k in was_out and k not in now_out], [
+        k for k in keys if k in now_out and k not in was_out
+    ]
+
+
+def answered_tags(questionnaire: Questionnaire, profile: ProfileAnswers | None = None) -> frozenset[str]:
+    """The tags of the answered choices only: what the portfolio's tag filters match (no assumed tags)."""
+    profile = profile or {}
+    tags: set[str] = set()
+    for question in questionnaire.profile:
+        choice = question.choice_of(profile.get(question.id))
+        if choice is not None:
+            tags.update(choice.tags)
+    return frozenset(tags)
+
+
+__all__ = [
+    "ProfileAnswers",
+    "answered_tags",
+    "in_scope",
+    "is_duty",
+    "out_of_scope_keys",
+    "scope_changes",
+    "scope_reasons",
+    "team_tags",
+]

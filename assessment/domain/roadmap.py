@@ -32,6 +32,7 @@ from .model import (
     Need,
     PhaseBudget,
     PhaseSizes,
+    Question,
     Questionnaire,
 )
 from .profile import ProfileAnswers, is_duty, out_of_scope_keys, team_tags
@@ -339,6 +340,23 @@ def _items(
     return items
 
 
+def step_points(questionnaire: Questionnaire, question: Question, level: int) -> int:
+    """The effort points of the step that reaches `level`: its practices' highest effort, 2 without any."""
+    practices = questionnaire.practices_by_key
+    keys = question.practices_for(question.choice_of_level(level))
+    return max((EFFORT_POINTS[practices[p].effort] for p in keys if p in practices), default=NO_PRACTICE_EFFORT)
+
+
+def phase_points(questionnaire: Questionnaire, roadmap: Roadmap, phase: str) -> int:
+    """The effort points of the steps of one phase (what a phase_budget counts)."""
+    questions = {question.id: question for _, question in questionnaire.questions()}
+    return sum(
+        step_points(questionnaire, questions[item.question_key], level)
+        for item in roadmap.in_phase(phase)
+        for level in item.steps
+    )
+
+
 # --- All together ------------------------------------------------------------
 
 
@@ -417,6 +435,7 @@ __all__ = [
     "agency_items",
     "answered_levels",
     "phase_of",
+    "phase_points",
     "placed_steps",
     "ranked_steps",
     "roadmap_for",
@@ -425,5 +444,6 @@ __all__ = [
     "scoped_answers",
     "step_levels",
     "step_phases",
+    "step_points",
     "verify_first",
 ]

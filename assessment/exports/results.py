@@ -25,6 +25,8 @@ from assessment.selectors.results import AssessmentResults
 def assessment_to_dict(report: AssessmentResults) -> dict:
     """The machine-readable export of docs/questionnaire-format.md (section 5), plus a few descriptive keys."""
     assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
+    format2 = questionnaire.format == 2  # format 1 exports gain no key
+    out_of_scope = set(score.out_of_scope)
     answers = []
     for _area, question in questionnaire.questions():
         answer = report.answers.get(question.id)
@@ -41,8 +43,10 @@ def assessment_to_dict(report: AssessmentResults) -> dict:
                 na_reason_detail=answer.na_reason_detail,
                 na_reason_text=answer.na_reason_text,
             )
+        if format2:  # an out-of-scope question keeps its stored answer
+            item["in_scope"] = question.id not in out_of_scope
         answers.append(item)
-    return {
+    data: dict[str, Any] = {
         "questionnaire": {"slug": questionnaire.slug, "version": questionnaire.version, "title": questionnaire.title},
         "team": assessment.team.slug,
         "team_name": assessment.team.name,
@@ -80,11 +84,23 @@ def assessment_to_dict(report: AssessmentResults) -> dict:
         "to_verify": list(report.roadmap.to_verify),
         "roadmap": [roadmap_item_to_dict(item) for item in report.roadmap],
     }
+    if format2:
+        data["profile"] = {
+            "answers": {q.id: report.profile.get(q.id) for q in questionnaire.profile},
+            "tags": sorted(report.tags),
+        }
+        for area, entry in zip(score.areas, data["areas"], strict=True):
+            entry["in_scope"] = area.total > 0 or not area.out_of_scope
+        data["agency_items"] = [
+            {k: v for k, v in roadmap_item_to_dict(item).items() if k != "phase"}
+            for item in report.roadmap.agency_items
+        ]
+    return data
 
 
 def roadmap_item_to_dict(item: RoadmapItem) -> dict:
     """One roadmap item in the export's shape; `needs` only when some are unmet."""
-    data = {
+    data: dict[str, Any] = {
         "position": item.position,
         "question": item.question_key,
         "area": item.area_key,
@@ -126,7 +142,19 @@ def assessment_to_csv(report: AssessmentResults) -> str:
     )
     row()
     row("Answers")
-    row("Area", "Question id", "Question", "Answer", "Level", "Level name", "Note", "Reason for Not applicable")
+    format2 = questionnaire.format == 2  # the "In scope" column and agency rows are format 2's
+    out_of_scope = set(report.score.out_of_scope)
+    row(
+        "Area",
+        "Question id",
+        "Question",
+        "Answer",
+        "Level",
+        "Level name",
+        "Note",
+        "Reason for Not applicable",
+        *(["In scope"] if format2 else []),
+    )
     for area, question in questionnaire.questions():
         answer = report.answers.get(question.id)
         kind = answer.kind if answer else domain.UNANSWERED
@@ -140,6 +168,7 @@ def assessment_to_csv(report: AssessmentResults) -> str:
             _level_name(questionnaire, level),
             answer.note if answer else "",
             answer.na_reason_text if answer and kind == domain.NOT_APPLICABLE else "",
+            *((["no" if question.id in out_of_scope else "yes"]) if format2 else []),
         )
     row()
     row("Roadmap")
@@ -160,7 +189,7 @@ def assessment_to_csv(report: AssessmentResults) -> str:
         "Effort",
         "Needs first",
     )
-    for entry in report.roadmap_entries:
+    for entry in [*report.roadmap_entries, *report.agency_entries]:  # agency rows: phase "Agency-wide"
         item = entry.item
         row(
             item.position,

@@ -388,3 +388,28 @@ def shown_token(value: str, note: str, reason: str = "", detail: str = "") -> st
     note = note.replace("\r", "").strip()
     text = f"{note}\x1f{reason}\x1f{detail.strip()}" if reason else note
     return f"{value}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+NOT_STATED = ""  # the radio that leaves a profile question unanswered
+
+
+class ProfileForm(forms.Form):
+    """ "About your team" (format 2): one radio group per profile question, named `profile_<question id>`."""
+
+    def __init__(self, *args, questionnaire: domain.Questionnaire, profile: dict[str, str | None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        for question in questionnaire.profile:
+            self.fields[f"profile_{question.id}"] = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help,
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[(c.id, c.text) for c in question.choices]
+                + [(NOT_STATED, "Not stated yet (every answer is assumed possible)")],
+                initial=profile.get(question.id) or NOT_STATED,
+                error_messages={"invalid_choice": "Choose one of the answers listed, or “Not stated yet”."},
+            )
+
+    def profile_answers(self) -> dict[str, str | None]:
+        return {q.id: self.cleaned_data[f"profile_{q.id}"] or None for q in self.questionnaire.profile}

@@ -5,8 +5,8 @@ the YAML `id` of an area, question or practice is stored as `key`, since `id`
 is the database's own primary key. Import models from `assessment.models`.
 """
 
-from assessment.models.assessments import Answer, AnswerValue, AreaTarget, Assessment
-from assessment.models.base import domain_fields, key_validator
+from assessment.models.assessments import Answer, AnswerValue, AreaTarget, Assessment, ProfileAnswer
+from assessment.models.base import domain_fields, key_validator, tags_of, tags_text
 from assessment.models.evidence import Evidence
 from assessment.models.plan import Action
 from assessment.models.questionnaires import (
@@ -17,6 +17,8 @@ from assessment.models.questionnaires import (
     Practice,
     PracticeReference,
     PracticeRequirement,
+    ProfileChoice,
+    ProfileQuestion,
     Question,
     QuestionnaireVersion,
     QuestionPractice,
@@ -74,6 +76,9 @@ __all__ = [
     "Practice",
     "PracticeReference",
     "PracticeRequirement",
+    "ProfileAnswer",
+    "ProfileChoice",
+    "ProfileQuestion",
     "ProviderGroupMapping",
     "ProviderIdentity",
     "Question",
@@ -90,4 +95,6 @@ __all__ = [
     "TeamAnswerDecision",
     "domain_fields",
     "key_validator",
+    "tags_of",
+    "tags_text",
 ]

@@ -9,7 +9,14 @@ from simple_history.models import HistoricalRecords
 
 from assessment.domain import model as domain
 from assessment.models.base import choice_iff_kind_choice
-from assessment.models.questionnaires import Area, Choice, Question, QuestionnaireVersion
+from assessment.models.questionnaires import (
+    Area,
+    Choice,
+    ProfileChoice,
+    ProfileQuestion,
+    Question,
+    QuestionnaireVersion,
+)
 from assessment.models.teams import Team
 
 if TYPE_CHECKING:
@@ -100,3 +107,22 @@ class Answer(AnswerValue):
 
     def __str__(self):
         return f"{self.question.key}: {self.kind}"
+
+
+class ProfileAnswer(models.Model):
+    """The team's answer to one profile question (format 2); an unanswered question has no row."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="profile_answers")
+    question = models.ForeignKey(ProfileQuestion, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(ProfileChoice, on_delete=models.PROTECT, related_name="answers")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="unique_profile_answer_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.question.key}: {self.choice.key}"

@@ -6,6 +6,19 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 key_validator = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
+tags_validator = RegexValidator(
+    r"^([a-z0-9-]+( [a-z0-9-]+)*)?$", "Give tags separated by single spaces, each of lowercase letters, digits and -."
+)
+
+
+def tags_text(tags: tuple[str, ...]) -> str:
+    """A list of tags as stored: one line, separated by spaces."""
+    return " ".join(tags)
+
+
+def tags_of(text: str) -> tuple[str, ...]:
+    """The tags a stored line holds, in its order."""
+    return tuple(text.split())
 
 
 def domain_fields(source: object, names: tuple[str, ...]) -> dict[str, Any]:

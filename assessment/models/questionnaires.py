@@ -9,7 +9,8 @@ from simple_history.models import HistoricalRecords
 if TYPE_CHECKING:
     pass
 
-from assessment.models.base import key_validator
+from assessment.domain import model as domain
+from assessment.models.base import key_validator, tags_validator
 
 
 class QuestionnaireVersion(models.Model):
@@ -24,18 +25,39 @@ class QuestionnaireVersion(models.Model):
     summary = models.TextField(blank=True)
     format = models.PositiveSmallIntegerField(default=1)
     default_target = models.IntegerField()
-    # `phase_sizes` of the file: how many roadmap steps go in Now, then in Next.
+    # `phase_sizes` of the file: how many roadmap steps go in Now, then in Next. Empty when the
+    # phase has a budget (format 2), so "a phase given both" stays detectable after an admin round trip.
     phase_now = models.PositiveIntegerField(
         "steps in Now",
         default=8,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Roadmap steps in the Now phase (phase_sizes: now).",
+        help_text="Roadmap steps in the Now phase (phase_sizes: now); empty when Now has a budget.",
     )
     phase_next = models.PositiveIntegerField(
         "steps in Next",
         default=16,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Roadmap steps in the Next phase (phase_sizes: next); the rest are Later.",
+        help_text="Roadmap steps in the Next phase (phase_sizes: next); the rest are Later. "
+        "Empty when Next has a budget.",
+    )
+    # `phase_budget` of a format 2 file: effort points for Now and for Next.
+    budget_now = models.PositiveIntegerField(
+        "effort points in Now",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Format 2: effort points the Now phase holds (phase_budget: now); empty: sized by steps.",
+    )
+    budget_next = models.PositiveIntegerField(
+        "effort points in Next",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Format 2: effort points the Next phase holds (phase_budget: next); empty: sized by steps.",
     )
     source_title = models.CharField(max_length=300, blank=True)
     source_publisher = models.CharField(max_length=300, blank=True)
@@ -57,6 +79,56 @@ class QuestionnaireVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.slug} {self.version})"
+
+
+TAGS_HELP = "Format 2: tags separated by spaces (lowercase letters, digits and -)."
+
+
+def tags_field(verbose_name: str, help_text: str) -> models.CharField:
+    """A list of tags (format 2), stored as one line of tags separated by spaces."""
+    return models.CharField(
+        verbose_name, max_length=500, blank=True, validators=[tags_validator], help_text=f"{help_text} {TAGS_HELP}"
+    )
+
+
+class ProfileQuestion(models.Model):
+    """A question of the profile (format 2), asked before the areas; never scored."""
+
+    DOMAIN_FIELDS = ("text", "help")
+
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="profile_questions")
+    key = models.CharField("id", max_length=100, validators=[key_validator])
+    text = models.TextField()
+    help = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["questionnaire", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "key"], name="unique_profile_question_key")]
+
+    def __str__(self):
+        return self.text
+
+
+class ProfileChoice(models.Model):
+    """One answer to a profile question, and the tags it gives the team."""
+
+    DOMAIN_FIELDS = ("text",)
+
+    question = models.ForeignKey(ProfileQuestion, on_delete=models.CASCADE, related_name="choices")
+    key = models.CharField("id", max_length=100, validators=[key_validator])
+    text = models.TextField()
+    tags = tags_field("tags", "The tags this answer gives the team.")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="unique_profile_choice_key")]
+
+    def __str__(self):
+        return self.text
 
 
 class ScaleLevel(models.Model):
@@ -140,6 +212,7 @@ class Area(models.Model):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
     weight = models.FloatField(default=1, validators=[MinValueValidator(0.000001)])
+    applies_when = tags_field("applies when", "In scope only for teams with one of these tags; empty: always.")
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -152,7 +225,8 @@ class Area(models.Model):
 
 
 class Question(models.Model):
-    DOMAIN_FIELDS = ("text", "help", "weight", "not_applicable", "foundation")
+    DOMAIN_FIELDS = ("text", "help", "weight", "not_applicable", "foundation", "owner")
+    OWNER_CHOICES = [(domain.OWNER_TEAM, "Team"), (domain.OWNER_AGENCY, "Agency")]
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
     key = models.CharField("id", max_length=100, validators=[key_validator])
@@ -162,6 +236,16 @@ class Question(models.Model):
     not_applicable = models.BooleanField("offer Not applicable", default=False)
     foundation = models.BooleanField(
         default=False, help_text="Groundwork much of the rest depends on: its roadmap steps come first within a stage."
+    )
+    applies_when = tags_field("applies when", "In scope only for teams with one of these tags; empty: always.")
+    foundation_when = tags_field(
+        "foundation when", "A duty (ranked before the foundations) for teams with one of these tags; empty: never."
+    )
+    owner = models.CharField(
+        max_length=10,
+        choices=OWNER_CHOICES,
+        default=domain.OWNER_TEAM,
+        help_text="Format 2: whose capability this is; the agency's steps are listed apart from the team's phases.",
     )
     practices: "models.ManyToManyField[Practice, QuestionPractice]" = models.ManyToManyField(
         Practice, blank=True, related_name="questions", through="QuestionPractice"

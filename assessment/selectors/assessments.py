@@ -30,6 +30,11 @@ def answers_domain(assessment: models.Assessment) -> dict[str, domain.Answer]:
     return answers_by_question(models.Answer.objects.filter(assessment=assessment))
 
 
+def profile_answers(assessment: models.Assessment) -> dict[str, str | None]:
+    """The team's profile answers (format 2): profile question id -> choice id, in one query; unanswered ones absent."""
+    return dict(models.ProfileAnswer.objects.filter(assessment=assessment).values_list("question__key", "choice__key"))
+
+
 def area_targets(assessment: models.Assessment) -> dict[str, int]:
     """Targets set on the assessment, keyed by area id; areas without one use the default."""
     return dict(models.AreaTarget.objects.filter(assessment=assessment).values_list("area__key", "target"))

@@ -80,10 +80,13 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
         domain.Area(
             id=a.key,
             **models.domain_fields(a, models.Area.DOMAIN_FIELDS),
+            applies_when=models.tags_of(a.applies_when),
             questions=tuple(
                 domain.Question(
                     id=q.key,
                     **models.domain_fields(q, models.Question.DOMAIN_FIELDS),
+                    applies_when=models.tags_of(q.applies_when),
+                    foundation_when=models.tags_of(q.foundation_when),
                     choices=tuple(_choice(c) for c in q.choices.all()),
                     practices=tuple(link.practice.key for link in q.practice_links.all()),
                 )
@@ -101,7 +104,32 @@ def _build(version: models.QuestionnaireVersion) -> domain.Questionnaire:
         scale=scale,
         practices=practice_list,
         areas=area_list,
-        phase_sizes=domain.PhaseSizes(now=version.phase_now, next=version.phase_next),
+        # A phase with a budget stores no size; the domain keeps the default there.
+        phase_sizes=domain.PhaseSizes(
+            now=version.phase_now or domain.DEFAULT_NOW, next=version.phase_next or domain.DEFAULT_NEXT
+        ),
+        phase_budget=domain.PhaseBudget(now=version.budget_now, next=version.budget_next),
+        profile=_profile(version),
+    )
+
+
+def _profile(version: models.QuestionnaireVersion) -> tuple[domain.ProfileQuestion, ...]:
+    if version.format == 1:  # no profile: and no queries, so format 1 pages keep their counts
+        return ()
+    questions = (
+        models.ProfileQuestion.objects.filter(questionnaire=version)
+        .order_by("position", "id")
+        .prefetch_related(_in_file_order("choices", models.ProfileChoice))
+    )
+    return tuple(
+        domain.ProfileQuestion(
+            id=q.key,
+            **models.domain_fields(q, models.ProfileQuestion.DOMAIN_FIELDS),
+            choices=tuple(
+                domain.ProfileChoice(id=c.key, text=c.text, tags=models.tags_of(c.tags)) for c in q.choices.all()
+            ),
+        )
+        for q in questions
     )
 
 

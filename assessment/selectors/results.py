@@ -11,11 +11,14 @@ from functools import cached_property
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.roadmap import Roadmap, RoadmapItem, roadmap_for
+from assessment.domain.profile import scope_reasons, team_tags
+from assessment.domain.roadmap import AGENCY, Roadmap, RoadmapItem, phase_points, roadmap_for
 from assessment.domain.scoring import AssessmentScore, score_assessment, targets_for
 from assessment.presentation import PHASE_TITLES
-from assessment.selectors.assessments import answers_domain, area_targets
+from assessment.selectors.assessments import answers_domain, area_targets, profile_answers
 from assessment.selectors.questionnaires import questionnaire_domain
+
+AGENCY_OWNER = "your agency's Chief AI Officer or CIO"
 
 
 def question_numbers(questionnaire: domain.Questionnaire) -> dict[str, str]:
@@ -42,7 +45,14 @@ class NeedLine:
         """Where the roadmap meets the need, as the page and the PDF say it: "item 48, in Later"."""
         if self.planned is None:
             return "not on this roadmap (above its area's target)"
+        if self.planned.phase == AGENCY:
+            return f"agency step {self.planned.position}, owned by {AGENCY_OWNER}"
         return f"item {self.planned.position}, in {PHASE_TITLES[self.planned.phase]}"
+
+    @property
+    def agency(self) -> bool:
+        """The needed capability is the agency's ("needs the agency's AI inventory at level 3")."""
+        return self.question.owner == domain.OWNER_AGENCY
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,14 @@ class RoadmapEntry:
         need of a later step can be met by an item further down; one that an
         earlier item meets is already done by the time this item is reached.
         """
-        return [need for need in self.needs if need.planned is None or need.planned.position > self.item.position]
+        agency = self.item.phase == AGENCY  # agency items are numbered apart: a need across the two is shown
+
+        def met_above(planned: RoadmapItem | None) -> bool:
+            return (
+                planned is not None and (planned.phase == AGENCY) == agency and planned.position <= self.item.position
+            )
+
+        return [need for need in self.needs if not met_above(need.planned)]
 
     @property
     def practice_lines(self) -> list[tuple[domain.Practice, list[domain.Practice]]]:
@@ -86,6 +103,7 @@ class AssessmentResults:
     questionnaire: domain.Questionnaire
     answers: dict[str, domain.Answer]
     area_targets: dict[str, int] = field(default_factory=dict)
+    profile: dict[str, str | None] = field(default_factory=dict)  # format 2: profile question id -> choice id
 
     @cached_property
     def targets(self) -> dict[str, int]:
@@ -93,11 +111,50 @@ class AssessmentResults:
 
     @cached_property
     def score(self) -> AssessmentScore:
-        return score_assessment(self.questionnaire, self.answers, self.area_targets)
+        return score_assessment(self.questionnaire, self.answers, self.area_targets, profile=self.profile)
 
     @cached_property
     def roadmap(self) -> Roadmap:
-        return roadmap_for(self.questionnaire, self.answers, self.area_targets)
+        return roadmap_for(self.questionnaire, self.answers, self.area_targets, profile=self.profile)
+
+    @cached_property
+    def tags(self) -> frozenset[str]:
+        """The team's tags, assumed ones included (they decide scope and duties)."""
+        return team_tags(self.questionnaire, self.profile)
+
+    @cached_property
+    def profile_rows(self) -> list[tuple[domain.ProfileQuestion, domain.ProfileChoice | None]]:
+        """Each profile question with the team's choice (None: not stated)."""
+        return [(q, q.choice_of(self.profile.get(q.id))) for q in self.questionnaire.profile]
+
+    @cached_property
+    def out_of_scope_by_area(self) -> list[tuple[domain.Area, list[tuple[str, domain.Question, str]]]]:
+        """Per area, its questions out of scope: (number, question, "Not in scope: ..." in words)."""
+        out = set(self.score.out_of_scope)
+        groups = []
+        for area in self.questionnaire.areas:
+            rows = [
+                (self.question_numbers[q.id], q, self._not_in_scope_because(area, q))
+                for q in area.questions
+                if q.id in out
+            ]
+            if rows:
+                groups.append((area, rows))
+        return groups
+
+    def _not_in_scope_because(self, area: domain.Area, question: domain.Question) -> str:
+        reasons = scope_reasons(self.questionnaire, area, question, self.profile)
+        said = "; ".join(f"“{q.text}” answered “{choice.text}”" for q, choice in reasons)
+        return f"Not in scope: {said}." if said else "Not in scope for your team's profile."
+
+    @cached_property
+    def agency_entries(self) -> list[RoadmapEntry]:
+        """The agency-wide steps (format 2), numbered from 1: not in the team's phases."""
+        return [self.roadmap_entry(item) for item in self.roadmap.agency_items]
+
+    def points_in(self, phase: str) -> int:
+        """The effort points of the steps of a phase (what phase_budget counts)."""
+        return phase_points(self.questionnaire, self.roadmap, phase)
 
     @cached_property
     def question_numbers(self) -> dict[str, str]:
@@ -144,7 +201,8 @@ class AssessmentResults:
     @cached_property
     def item_reaching(self) -> dict[tuple[str, int], RoadmapItem]:
         """(question key, level) -> the roadmap item with the step that reaches that level."""
-        return {(item.question_key, level): item for item in self.roadmap for level in item.steps}
+        items = (*self.roadmap.items, *self.roadmap.agency_items)
+        return {(item.question_key, level): item for item in items for level in item.steps}
 
     @cached_property
     def questions_by_key(self) -> dict[str, tuple[domain.Area, domain.Question]]:
@@ -156,9 +214,12 @@ class AssessmentResults:
 
 
 def assessment_results(assessment: models.Assessment) -> AssessmentResults:
+    questionnaire = questionnaire_domain(assessment.questionnaire)
     return AssessmentResults(
         assessment=assessment,
-        questionnaire=questionnaire_domain(assessment.questionnaire),
+        questionnaire=questionnaire,
         answers=answers_domain(assessment),
         area_targets=area_targets(assessment),
+        # Format 1 has no profile: no query, so its pages keep their counts.
+        profile=profile_answers(assessment) if questionnaire.format == 2 else {},
     )

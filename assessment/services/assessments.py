@@ -131,7 +131,27 @@ def assessment_create(
 
         _copy_answers(source=copy_from, target=assessment, user=user)
         evidence_copy(source=copy_from, target=assessment, user=user)
+        if version.format == 2:  # format 1 has no profile to copy
+            _copy_profile(source=copy_from, target=assessment, user=user)
     return assessment
+
+
+def _copy_profile(*, source: models.Assessment, target: models.Assessment, user: User) -> None:
+    """Copy profile answers by (question id, choice id) where both exist in the new version; else left unanswered."""
+    choices = {
+        (c.question.key, c.key): c
+        for c in models.ProfileChoice.objects.filter(question__questionnaire=target.questionnaire).select_related(
+            "question"
+        )
+    }
+    copied = []
+    for old in source.profile_answers.select_related("question", "choice"):
+        choice = choices.get((old.question.key, old.choice.key))
+        if choice is not None:
+            copied.append(
+                models.ProfileAnswer(assessment=target, question=choice.question, choice=choice, answered_by=user)
+            )
+    _copies_create(copied, models.ProfileAnswer, source=source, user=user)
 
 
 def _copy_answers(*, source: models.Assessment, target: models.Assessment, user: User) -> None:
@@ -165,15 +185,20 @@ def _copy_answers(*, source: models.Assessment, target: models.Assessment, user:
                 answered_by=user,
             )
         )
-    # Their history says where they came from: the change log shows them as one copy, and the first
-    # change to a copied answer has the copied answer as its "before".
-    bulk_create_with_history(
-        copied,
-        models.Answer,
-        default_user=user,
-        default_change_reason=f"{models.COPIED_FROM}“{source.title}”"[:100],
-        default_date=timezone.now(),
-    )
+    _copies_create(copied, models.Answer, source=source, user=user)
+
+
+def _copies_create(copied: list[Any], rows: Any, *, source: models.Assessment, user: User) -> None:
+    """Insert copied rows with history that says where they came from: the change log shows them as
+    one copy, and the first change to a copied row has the copy as its "before"."""
+    if copied:
+        bulk_create_with_history(
+            copied,
+            rows,
+            default_user=user,
+            default_change_reason=f"{models.COPIED_FROM}“{source.title}”"[:100],
+            default_date=timezone.now(),
+        )
 
 
 def questions_by_key(assessment: models.Assessment, question_keys: list[str]) -> dict[str, models.Question]:
@@ -289,6 +314,57 @@ def team_answers_write(*, assessment: models.Assessment, user: User, answers: li
         user=user,
         stamp={"answered_by": user},
     )
+    if changed:
+        assessment.save(update_fields=["updated_at"])
+    return changed
+
+
+class ProfileByLead(Exception):
+    """The draft is open to respondents: only its lead may change the profile."""
+
+
+@transaction.atomic
+def profile_save(*, assessment: models.Assessment, user: User, answers: dict[str, str | None]) -> int:
+    """Store the team's profile answers (format 2), all or nothing; None clears one. Returns how many changed.
+
+    Any member who may write the draft sets it; once the draft is open to respondents, the lead only.
+    Scope follows from it when scores are computed: stored answers are never touched.
+    """
+    assessment = _lock(assessment)
+    panel = models.RespondentPanel.objects.filter(assessment_id=assessment.pk).first()
+    if panel is not None and panel.lead_id != user.pk:
+        raise ProfileByLead("This draft is open to respondents, so only its lead can change “About your team”.")
+    questions = {
+        q.key: q
+        for q in models.ProfileQuestion.objects.filter(questionnaire_id=assessment.questionnaire_id).prefetch_related(
+            "choices"
+        )
+    }
+    existing = {row.question_id: row for row in models.ProfileAnswer.objects.filter(assessment=assessment)}
+    changed = 0
+    for key, choice_key in answers.items():
+        question = questions.get(key)
+        if question is None:
+            raise AnswerInvalid(f'Profile question "{key}" is not part of this assessment.')
+        current = existing.get(question.pk)
+        if choice_key is None:
+            if current is not None:
+                current.delete()
+                changed += 1
+            continue
+        choice = next((c for c in question.choices.all() if c.key == choice_key), None)
+        if choice is None:
+            raise AnswerInvalid(f'"{choice_key}" is not a choice of profile question "{key}".')
+        if current is None:
+            models.ProfileAnswer.objects.create(
+                assessment=assessment, question=question, choice=choice, answered_by=user
+            )
+        elif current.choice_id != choice.pk:
+            current.choice, current.answered_by = choice, user
+            current.save(update_fields=["choice", "answered_by", "answered_at"])
+        else:
+            continue
+        changed += 1
     if changed:
         assessment.save(update_fields=["updated_at"])
     return changed

@@ -90,12 +90,6 @@ def content_digest(questionnaire: domain.Questionnaire) -> str:
 
 def questionnaire_plan(questionnaire: domain.Questionnaire) -> LoadOutcome:
     """What loading would do, without writing. Raises QuestionnaireConflict when refused."""
-    if questionnaire.format != 1:
-        # The tables hold format 1 only for now: storing a format 2 file would drop its profile and scope keys.
-        raise QuestionnaireConflict(
-            f"format {questionnaire.format} files are checked but cannot be stored yet: "
-            "the database keeps format 1 questionnaires only, and would lose the profile and scope keys"
-        )
     existing = models.QuestionnaireVersion.objects.filter(
         slug=questionnaire.slug, version=questionnaire.version
     ).first()
@@ -124,13 +118,17 @@ def questionnaire_load(
         version.areas.all().delete()
         version.practices.all().delete()
         version.scale_levels.all().delete()
+        version.profile_questions.all().delete()
     else:
         version = models.QuestionnaireVersion(slug=questionnaire.slug, version=questionnaire.version)
     source = questionnaire.source or domain.Source(title="")
     for name, value in models.domain_fields(questionnaire, models.QuestionnaireVersion.DOMAIN_FIELDS).items():
         setattr(version, name, value)
-    version.phase_now = questionnaire.phase_sizes.now
-    version.phase_next = questionnaire.phase_sizes.next
+    # A phase with a budget has no size (docs/questionnaire-format.md, section 6.3).
+    budget = questionnaire.phase_budget
+    version.phase_now = None if budget.now is not None else questionnaire.phase_sizes.now
+    version.phase_next = None if budget.next is not None else questionnaire.phase_sizes.next
+    version.budget_now, version.budget_next = budget.now, budget.next
     version.source_title = source.title
     version.source_publisher = source.publisher
     version.source_url = source.url
@@ -145,6 +143,7 @@ def questionnaire_load(
 
 
 def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Questionnaire) -> None:
+    _write_profile(version, questionnaire.profile)
     models.ScaleLevel.objects.bulk_create(
         models.ScaleLevel(questionnaire=version, **models.domain_fields(s, models.ScaleLevel.DOMAIN_FIELDS))
         for s in questionnaire.scale
@@ -176,6 +175,7 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
             questionnaire=version,
             key=a.id,
             **models.domain_fields(a, models.Area.DOMAIN_FIELDS),
+            applies_when=models.tags_text(a.applies_when),
             position=area_position,
         )
         questions = models.Question.objects.bulk_create(
@@ -183,6 +183,8 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
                 area=area,
                 key=q.id,
                 **models.domain_fields(q, models.Question.DOMAIN_FIELDS),
+                applies_when=models.tags_text(q.applies_when),
+                foundation_when=models.tags_text(q.foundation_when),
                 position=i,
             )
             for i, q in enumerate(a.questions)
@@ -215,4 +217,27 @@ def _write_content(version: models.QuestionnaireVersion, questionnaire: domain.Q
         models.ChoiceNeed(choice=row, question=question_rows[need.question_key], level=need.level, position=i)
         for row, c in choices
         for i, need in enumerate(c.needs)
+    )
+
+
+def _write_profile(version: models.QuestionnaireVersion, profile: tuple[domain.ProfileQuestion, ...]) -> None:
+    rows = models.ProfileQuestion.objects.bulk_create(
+        models.ProfileQuestion(
+            questionnaire=version,
+            key=q.id,
+            **models.domain_fields(q, models.ProfileQuestion.DOMAIN_FIELDS),
+            position=i,
+        )
+        for i, q in enumerate(profile)
+    )
+    models.ProfileChoice.objects.bulk_create(
+        models.ProfileChoice(
+            question=row,
+            key=c.id,
+            **models.domain_fields(c, models.ProfileChoice.DOMAIN_FIELDS),
+            tags=models.tags_text(c.tags),
+            position=i,
+        )
+        for row, q in zip(rows, profile, strict=True)
+        for i, c in enumerate(q.choices)
     )

@@ -207,12 +207,26 @@ def _cross_version_links(version: models.QuestionnaireVersion) -> list[str]:
     return [message(link) for links, target, message in checks for link in links.exclude(**{target: version})]
 
 
+def _phases_sized_twice(version: models.QuestionnaireVersion) -> list[str]:
+    """A phase given both a size and a budget: the rebuilt domain keeps only the budget, so look at the row."""
+    return [
+        f"phase_budget: {phase} is also given in phase_sizes: size a phase by steps or by effort points, "
+        f"not both (empty the steps in {phase.title()})"
+        for phase, size, budget in (
+            ("now", version.phase_now, version.budget_now),
+            ("next", version.phase_next, version.budget_next),
+        )
+        if size is not None and budget is not None
+    ]
+
+
 def version_check(version: models.QuestionnaireVersion) -> VersionCheck:
     """The problems of the version's content as stored now."""
     questionnaire = questionnaire_domain(version)
     finished, unfinished = _finished_part(questionnaire)
     return VersionCheck(
-        problems=_cross_version_links(version) + questionnaire_problems(finished), unfinished=unfinished
+        problems=_cross_version_links(version) + _phases_sized_twice(version) + questionnaire_problems(finished),
+        unfinished=unfinished,
     )
 
 
@@ -275,6 +289,8 @@ def _record_initial_history(version: models.QuestionnaireVersion, reason: str) -
         models.Choice.objects.filter(question__area__questionnaire=version),
         models.ChoicePractice.objects.filter(choice__question__area__questionnaire=version),
         models.ChoiceNeed.objects.filter(choice__question__area__questionnaire=version),
+        models.ProfileQuestion.objects.filter(questionnaire=version),
+        models.ProfileChoice.objects.filter(question__questionnaire=version),
     ]  # areas are saved one by one, so they have theirs already
     for queryset in content:
         tracked: Any = queryset.model  # `history` comes from django-simple-history, unknown to the model's type
@@ -304,30 +320,43 @@ def _changed_fields(old: object, new: object, names: list[str]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
 
 
-_Item = domain.Practice | domain.Area | domain.Question
+_Item = domain.Practice | domain.Area | domain.Question | domain.ProfileQuestion
 
 
 def content_differences(old: domain.Questionnaire, new: domain.Questionnaire) -> list[str]:
     """What changes from `old` to `new`, one line per added, removed or changed item, in file order."""
     lines = []
-    top = _changed_fields(old, new, ["title", "summary", "source", "default_target", "phase_sizes"])
+    top = _changed_fields(
+        old, new, ["title", "summary", "source", "default_target", "phase_sizes", "phase_budget", "format"]
+    )
     if old.scale != new.scale:
         top.append("scale")
     if top:
         lines.append(f"questionnaire: {', '.join(top)} changed")
     sections: list[tuple[str, Sequence[_Item], Sequence[_Item], list[str]]] = [
+        ("profile question", old.profile, new.profile, ["text", "help", "choices"]),
         (
             "practice",
             old.practices,
             new.practices,
             ["title", "summary", "url", "effort", "references", "note", "requires"],
         ),
-        ("area", old.areas, new.areas, ["title", "summary", "weight"]),
+        ("area", old.areas, new.areas, ["title", "summary", "weight", "applies_when"]),
         (
             "question",
             [q for _, q in old.questions()],
             [q for _, q in new.questions()],
-            ["text", "help", "weight", "not_applicable", "foundation", "practices"],
+            [
+                "text",
+                "help",
+                "weight",
+                "not_applicable",
+                "foundation",
+                "practices",
+                "applies_when",
+                "foundation_when",
+                "owner",
+            ],
         ),
     ]
     for kind, old_items, new_items, fields in sections:
@@ -373,11 +402,41 @@ class ImportPreview:
     @property
     def counts(self) -> dict[str, int]:
         q = self.questionnaire
-        return {
+        counts = {
             "areas": len(q.areas),
             "questions": sum(len(a.questions) for a in q.areas),
             "practices": len(q.practices),
         }
+        if q.format == 2:
+            counts["profile"] = len(q.profile)
+        return counts
+
+    @property
+    def format2_lines(self) -> list[str]:
+        """The format 2 keys the file sets, one line each (none for a format 1 file)."""
+        q = self.questionnaire
+        lines = [
+            f'Profile question "{question.id}": '
+            + "; ".join(f"{c.id} ({', '.join(c.tags) or 'no tags'})" for c in question.choices)
+            for question in q.profile
+        ]
+        lines += [
+            f'Area "{area.id}" applies when: {", ".join(area.applies_when)}' for area in q.areas if area.applies_when
+        ]
+        for _, question in q.questions():
+            if question.applies_when:
+                lines.append(f'Question "{question.id}" applies when: {", ".join(question.applies_when)}')
+            if question.foundation_when:
+                lines.append(f'Question "{question.id}" is a duty when: {", ".join(question.foundation_when)}')
+            if question.owner == domain.OWNER_AGENCY:
+                lines.append(f'Question "{question.id}" is owned by the agency')
+        budget = q.phase_budget
+        lines += [
+            f"Phase budget: {phase} holds {points} effort points"
+            for phase, points in (("Now", budget.now), ("Next", budget.next))
+            if points is not None
+        ]
+        return lines
 
 
 def questionnaire_import_preview(data: bytes | str, filename: str) -> ImportPreview:

@@ -11,12 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from assessment.access import assessment_for_user, panel_access, team_for_member
-from assessment.forms.assessments import AssessmentNewForm, default_title
+from assessment.domain.profile import scope_changes
+from assessment.forms.assessments import AssessmentNewForm, ProfileForm, default_title
 from assessment.forms.evidence import EvidenceForm
 from assessment.selectors.assessments import answer_count, area_targets, drafts_in_progress, previous_assessment
 from assessment.selectors.evidence import evidence_by_question, expired_question_keys
@@ -30,17 +32,22 @@ from assessment.services.assessments import (
     TEAM_ANSWERS_BY_LEAD,
     AnswerInvalid,
     AssessmentLocked,
+    ProfileByLead,
     TeamAnswersByLead,
     answers_save,
     assessment_create,
     assessment_submit,
+    profile_save,
 )
 from assessment.views.journey import (
+    LOCKED_MESSAGE,
     TEAM_JOURNEY,
     after_area_saved,
     area_form_page,
     area_index,
+    in_scope_area,
     journey_context,
+    shown_area_indexes,
 )
 
 READ_ONLY_MESSAGE = "You can read this team's assessments but not change them. Ask a team member to make changes."
@@ -138,6 +145,8 @@ def assessment_resume(request, assessment_id):
     if assessment.is_submitted:
         return redirect("assessment-results", assessment_id=assessment.pk)
     report = assessment_results(assessment)
+    if report.questionnaire.profile and not report.profile and not report.answers:
+        return redirect("assessment-profile", assessment_id=assessment.pk)  # "About your team" comes first
     for area_score in report.score.areas:
         if area_score.unanswered:
             return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
@@ -176,12 +185,12 @@ def team_area_page(request, assessment, can_write, area_key, *, evidence_form=No
         index,
         may_answer=can_write and not by_lead,
         save=lambda answers: _team_answers_save(assessment, request.user, answers),
-        after=lambda: after_area_saved(request, TEAM_JOURNEY, assessment, questionnaire, index),
+        after=lambda: after_area_saved(request, TEAM_JOURNEY, report, index),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
         show_only=not posted,
         status=status,
-        evidence=evidence_blocks(assessment, questionnaire.areas[index], may_add=can_write, bound=evidence_form),
+        evidence=evidence_blocks(assessment, in_scope_area(report, index), may_add=can_write, bound=evidence_form),
     )
 
 
@@ -209,6 +218,77 @@ def evidence_blocks(assessment, area, *, may_add, bound=None):
     return blocks
 
 
+# --- About your team (format 2) ---------------------------------------------------------
+
+
+def _scope_change_message(report, came_in, went_out) -> str:
+    def listed(keys):
+        return "; ".join(f"{report.question_numbers[k]} {report.questions_by_key[k][1].text}" for k in keys)
+
+    parts = []
+    if came_in:
+        parts.append(f"Now in scope: {listed(came_in)}.")
+    if went_out:
+        parts.append(f"No longer in scope (any answers are kept): {listed(went_out)}.")
+    return " ".join(parts) or "No question came into or went out of scope."
+
+
+@login_required
+def assessment_profile(request, assessment_id):
+    """The profile questions, before the first area; saved like answers, scope follows."""
+    assessment, can_write = assessment_for_user(request.user, assessment_id)
+    report = assessment_results(assessment)
+    questionnaire = report.questionnaire
+    if not questionnaire.profile:
+        raise Http404("This questionnaire has no questions about the team.")
+    access = panel_access(request.user, assessment)
+    may_set = can_write and not assessment.is_submitted and (access.panel is None or access.is_lead)
+    status = 200
+    if request.method == "POST":
+        if not may_set:
+            if assessment.is_submitted:
+                raise PermissionDenied(LOCKED_MESSAGE)
+            if not can_write:
+                raise PermissionDenied(READ_ONLY_MESSAGE)
+            raise PermissionDenied("Only the lead of a draft open to respondents can change “About your team”.")
+        form = ProfileForm(request.POST, questionnaire=questionnaire, profile=report.profile)
+        if form.is_valid():
+            try:
+                profile_save(assessment=assessment, user=request.user, answers=form.profile_answers())
+            except (ProfileByLead, AssessmentLocked) as error:
+                raise PermissionDenied(str(error)) from error
+            except AnswerInvalid as error:
+                form.add_error(None, f"{error} Nothing on this page was saved.")
+            else:
+                after = assessment_results(assessment)
+                came_in, went_out = scope_changes(questionnaire, report.profile, after.profile)
+                messages.info(request, _scope_change_message(after, came_in, went_out))
+                if request.POST.get("action") == "exit":
+                    return redirect("home")
+                shown = shown_area_indexes(after)
+                if shown:
+                    return redirect(
+                        "assessment-area", assessment_id=assessment.pk, area_key=questionnaire.areas[shown[0]].id
+                    )
+                return redirect("assessment-review", assessment_id=assessment.pk)
+        status = 400
+    else:
+        form = ProfileForm(questionnaire=questionnaire, profile=report.profile)
+    context = journey_context(report)
+    first = shown_area_indexes(report)
+    context.update(
+        {
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "form": form,
+            "can_write": may_set,
+            "profile_current": True,
+            "first_area": questionnaire.areas[first[0]] if first else None,
+        }
+    )
+    return render(request, "assessment/profile.html", context, status=status)
+
+
 # --- review and submit ------------------------------------------------------------------
 
 
@@ -233,11 +313,16 @@ def assessment_review(request, assessment_id):
             "assessment": assessment,
             "can_write": can_write,
             "groups": groups,
-            "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
+            "last_area": _last_shown_area(report),
             "open_to_respondents": panel_access(request.user, assessment).panel is not None,
         }
     )
     return render(request, "assessment/review.html", context)
+
+
+def _last_shown_area(report):
+    shown = shown_area_indexes(report)
+    return report.questionnaire.areas[shown[-1]] if shown else None
 
 
 @login_required

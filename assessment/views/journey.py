@@ -6,6 +6,7 @@ three buttons; `after_area_saved` says where each button leads, one rule for all
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -31,11 +32,35 @@ def area_index(questionnaire, area_key):
     raise Http404("No such area.")
 
 
+def shown_area_indexes(report) -> list[int]:
+    """The indexes of the areas with a question in scope: the journey shows only those (format 2)."""
+    return [
+        i
+        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, report.score.areas, strict=True))
+        if len(area_score.out_of_scope) < len(area.questions) or not area.questions
+    ]
+
+
+def in_scope_area(report, index: int):
+    """The `index`th area with only its questions in scope (format 2; every question in format 1)."""
+    full_area = report.questionnaire.areas[index]
+    out = set(report.score.areas[index].out_of_scope)
+    return dataclasses.replace(full_area, questions=tuple(q for q in full_area.questions if q.id not in out))
+
+
+def neighbour_area(report, index: int, step: int):
+    """The next (step 1) or previous (step -1) area shown, or None."""
+    shown = [i for i in shown_area_indexes(report) if (i - index) * step > 0]
+    if not shown:
+        return None
+    return report.questionnaire.areas[shown[0] if step > 0 else shown[-1]]
+
+
 def journey_context(report, current_index=None):
     score = report.score
+    shown = shown_area_indexes(report)
     areas = [
-        {"area": area, "score": area_score, "index": i + 1}
-        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, score.areas, strict=True))
+        {"area": report.questionnaire.areas[i], "score": score.areas[i], "index": n + 1} for n, i in enumerate(shown)
     ]
     return {
         "report": report,
@@ -75,7 +100,9 @@ def area_form_page(
     `extra` goes to the page.
     """
     assessment, questionnaire = report.assessment, report.questionnaire
-    area = questionnaire.areas[index]
+    full_area = questionnaire.areas[index]
+    area = in_scope_area(report, index)  # only the questions in scope are asked; their numbers count every question
+    numbers = {q.id: n for n, q in enumerate(full_area.questions, 1)}
     form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
     if request.method == "POST" and not show_only:
         if not may_answer:
@@ -92,17 +119,20 @@ def area_form_page(
                 return after()
     else:
         form = form_class(**form_kwargs)
-    context = journey_context(report, current_index=index + 1)
+    shown = shown_area_indexes(report)
+    context = journey_context(report, current_index=shown.index(index) + 1 if index in shown else None)
     context.update(
         {
             "assessment": assessment,
             "questionnaire": questionnaire,
             "area": area,
+            "question_numbers": numbers,
+            "nothing_in_scope": bool(full_area.questions) and not area.questions,
             "area_score": report.score.areas[index],
             "form": form,
             "can_write": may_answer,
-            "previous_area": questionnaire.areas[index - 1] if index > 0 else None,
-            "next_area": questionnaire.areas[index + 1] if index + 1 < len(questionnaire.areas) else None,
+            "previous_area": neighbour_area(report, index, -1),
+            "next_area": neighbour_area(report, index, 1),
             "read_only_answers": None if may_answer else read_only_answers(report, area),
             "area_url_name": area_url_name,
         }
@@ -121,6 +151,7 @@ class AreaJourney:
     end_url_name: str  # after the last area: the review, or the disagreements
     exit_url_name: str  # takes the assessment id unless it is "home"
     exit_message: str = ""  # "{title}": the assessment's title
+    profile_url_name: str = ""  # before the first area, when the questionnaire asks about the team (format 2)
 
 
 TEAM_JOURNEY = AreaJourney(
@@ -128,6 +159,7 @@ TEAM_JOURNEY = AreaJourney(
     "assessment-review",
     "home",
     "Your answers to “{title}” are saved. Choose Continue to pick up where you left off.",
+    profile_url_name="assessment-profile",
 )
 RESPONDENT_JOURNEY = AreaJourney(
     "respondent-area",
@@ -138,16 +170,17 @@ RESPONDENT_JOURNEY = AreaJourney(
 RECONCILE_JOURNEY = AreaJourney("assessment-reconcile", "assessment-disagreements", "assessment-disagreements")
 
 
-def after_area_saved(request, journey: AreaJourney, assessment, questionnaire, index: int):
+def after_area_saved(request, journey: AreaJourney, report, index: int):
     """Where a saved area page leads, by its button, the same for every way of answering.
 
-    "Back": the previous area; from the first area (which shows no Back button) the
-    same page, since nothing comes before it. "Save and exit": the journey's exit,
-    with its message. "Save and continue": the next area, and after the last one
-    the journey's end (the review, or the disagreements for a reconciliation).
+    Only the areas with a question in scope are on the way (format 2). "Back": the
+    previous area; from the first, "About your team" when the journey has it, else
+    the same page, since nothing comes before it. "Save and exit": the journey's
+    exit, with its message. "Save and continue": the next area, and after the last
+    one the journey's end (the review, or the disagreements for a reconciliation).
     """
+    assessment, questionnaire = report.assessment, report.questionnaire
     action = request.POST.get("action", "continue")
-    areas = questionnaire.areas
     if action == "exit":
         if journey.exit_message:
             messages.success(request, journey.exit_message.format(title=assessment.title))
@@ -155,9 +188,14 @@ def after_area_saved(request, journey: AreaJourney, assessment, questionnaire, i
             return redirect("home")
         return redirect(journey.exit_url_name, assessment_id=assessment.pk)
     if action == "back":
-        return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=areas[max(index - 1, 0)].id)
-    if index + 1 < len(areas):
-        return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=areas[index + 1].id)
+        previous = neighbour_area(report, index, -1)
+        if previous is None and journey.profile_url_name and questionnaire.profile:
+            return redirect(journey.profile_url_name, assessment_id=assessment.pk)
+        area = previous or questionnaire.areas[index]
+        return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=area.id)
+    following = neighbour_area(report, index, 1)
+    if following is not None:
+        return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=following.id)
     return redirect(journey.end_url_name, assessment_id=assessment.pk)
 
 

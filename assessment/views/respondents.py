@@ -20,6 +20,7 @@ from assessment.domain import model as domain
 from assessment.domain.agreement import DISPUTED_SPREAD, by_spread
 from assessment.forms.respondents import PanelForm, ReconcileForm
 from assessment.presentation import answer_in_words
+from assessment.selectors.assessments import profile_answers
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.respondents import agreement_for, respondent_answers_domain, respondent_statuses
 from assessment.selectors.results import AssessmentResults, assessment_results
@@ -138,11 +139,15 @@ def _own_response(request, assessment_id):
 
 
 def _respondent_report(assessment, respondent) -> AssessmentResults:
-    """The respondent's own answers in a report, for the progress and area list of the journey."""
+    """The respondent's own answers in a report, for the progress and area list of the journey.
+
+    The team's profile (format 2, set by the lead) decides which questions a respondent is asked."""
+    questionnaire = questionnaire_domain(assessment.questionnaire)
     return AssessmentResults(
         assessment=assessment,
-        questionnaire=questionnaire_domain(assessment.questionnaire),
+        questionnaire=questionnaire,
         answers=respondent_answers_domain(respondent),
+        profile=profile_answers(assessment) if questionnaire.format == 2 else {},
     )
 
 
@@ -175,7 +180,7 @@ def respondent_area(request, assessment_id, area_key):
         may_answer=may_answer,
         refused="Your response is submitted and can no longer be changed.",
         save=lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
-        after=lambda: after_area_saved(request, RESPONDENT_JOURNEY, assessment, questionnaire, index),
+        after=lambda: after_area_saved(request, RESPONDENT_JOURNEY, report, index),
         area_url_name="respondent-area",
         review_url_name="respondent-review",
         journey_note=(
@@ -312,7 +317,7 @@ def reconcile_area(request, assessment_id, area_key):
         index,
         may_answer=can_write,
         save=lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
-        after=lambda: _after_reconcile(request, assessment, questionnaire, index),
+        after=lambda: _after_reconcile(request, report, index),
         form_class=ReconcileForm,
         form_kwargs={"answers": answers, "saved": report.answers},
         area_url_name="assessment-reconcile",
@@ -326,6 +331,6 @@ def reconcile_area(request, assessment_id, area_key):
     )
 
 
-def _after_reconcile(request, assessment, questionnaire, index):
-    messages.success(request, f"Team answers to “{questionnaire.areas[index].title}” saved.")
-    return after_area_saved(request, RECONCILE_JOURNEY, assessment, questionnaire, index)
+def _after_reconcile(request, report, index):
+    messages.success(request, f"Team answers to “{report.questionnaire.areas[index].title}” saved.")
+    return after_area_saved(request, RECONCILE_JOURNEY, report, index)

@@ -35,11 +35,14 @@ def _question_list(report, question_keys):
 
 
 def _not_applicable_list(report):
-    """(area, question, reason) of the questions answered Not applicable, in display order."""
+    """(area, question, reason) of the questions in scope answered Not applicable, in display order."""
+    out = set(report.score.out_of_scope)
     return [
         (area, question, report.answers[question.id].na_reason_text)
         for area, question in report.questionnaire.questions()
-        if question.id in report.answers and report.answers[question.id].kind == domain.NOT_APPLICABLE
+        if question.id in report.answers
+        and report.answers[question.id].kind == domain.NOT_APPLICABLE
+        and question.id not in out
     ]
 
 
@@ -126,6 +129,8 @@ def roadmap(request, assessment_id):
             "questionnaire": report.questionnaire,
             "phases": phases,
             "roadmap": roadmap,
+            "agency_entries": report.agency_entries,
+            "now_points": report.points_in(NOW) if report.questionnaire.phase_budget.now is not None else None,
             "to_verify": [(report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify],
             "can_write": can_write,
             "can_plan": role_in_team(request.user, assessment.team) == models.Membership.MEMBER,

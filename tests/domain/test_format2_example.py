@@ -161,3 +161,48 @@ def test_the_reference_example_loads():
     assert questionnaire.format == 2
     assert questionnaire.phase_budget == PhaseBudget(now=5)
     assert [area.applies_when for area in questionnaire.areas] == [(), ("genai",)]
+
+
+# --- What the pages say of the profile -------------------------------------------------------
+
+
+def test_it_names_the_profile_answers_that_put_a_question_out_of_scope(example):
+    from assessment.domain.profile import scope_reasons
+
+    data, _governance, genai = example.areas
+    # The area's applies_when fails (no genai): the kinds-of-AI question, answered "classic".
+    reasons = scope_reasons(example, genai, genai.questions[1], CLASSIC)
+    assert [(q.id, c.id) for q, c in reasons] == [("ai-kinds", "classic")]
+    # With genai, red-teaming fails on its own applies_when: the impact question, answered "no".
+    generative_no = {"ai-kinds": "generative", "impact": "no"}
+    assert [(q.id, c.id) for q, c in scope_reasons(example, genai, genai.questions[1], generative_no)] == [
+        ("impact", "no")
+    ]
+    assert scope_reasons(example, data, data.questions[0], CLASSIC) == []  # in scope
+
+
+def test_it_lists_the_questions_a_profile_change_brings_in_and_takes_out(example):
+    from assessment.domain.profile import scope_changes
+
+    came_in, went_out = scope_changes(example, CLASSIC, {"ai-kinds": "both", "impact": "no"})
+    assert (came_in, went_out) == (["genai-guardrails"], [])
+    came_in, went_out = scope_changes(example, {}, CLASSIC)  # from nothing stated: everything was in scope
+    assert (came_in, went_out) == ([], ["genai-guardrails", "genai-red-teaming"])
+
+
+def test_answered_tags_leave_out_what_is_assumed(example):
+    from assessment.domain.profile import answered_tags
+
+    assert answered_tags(example, GENAI_IMPACT_UNSTATED) == {"genai"}
+    assert answered_tags(example, {}) == frozenset()
+
+
+def test_the_effort_points_of_now(example):
+    from assessment.domain.roadmap import phase_points
+
+    # Classic: Now holds pipelines 2 (high, 3 points); Next impact 2, impact 3, pipelines 3 (3 each).
+    classic = roadmap_for(example, ANSWERS, profile=CLASSIC)
+    assert (phase_points(example, classic, NOW), phase_points(example, classic, NEXT)) == (3, 9)
+    # Generative, impact unstated: Now holds impact 2 (3); Next impact 3 (3), guardrails 2 (2), red-teaming 2 (2).
+    genai = roadmap_for(example, ANSWERS, profile=GENAI_IMPACT_UNSTATED)
+    assert (phase_points(example, genai, NOW), phase_points(example, genai, NEXT)) == (3, 7)
