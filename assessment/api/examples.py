@@ -9,21 +9,20 @@ TEAMS = {
     "previous": None,
     "results": [{"id": 7, "name": "Fraud analytics", "slug": "fraud-analytics", "agency": 1, "division": 3}],
 }
+QUESTIONNAIRE_VERSION = {
+    "id": 2,
+    "slug": "ml-readiness",
+    "version": "2026.1",
+    "title": "ML readiness",
+    "format": 1,
+    "status": "published",
+    "published_at": "2026-01-15T09:00:00Z",
+    "updated_at": "2026-01-15T09:00:00Z",
+}
 QUESTIONNAIRES = {
     "next": None,
     "previous": None,
-    "results": [
-        {
-            "id": 2,
-            "slug": "ml-readiness",
-            "version": "2026.1",
-            "title": "ML readiness",
-            "format": 1,
-            "status": "published",
-            "published_at": "2026-01-15T09:00:00Z",
-            "updated_at": "2026-01-15T09:00:00Z",
-        }
-    ],
+    "results": [QUESTIONNAIRE_VERSION],
 }
 _OVERALL = {
     "score": 0.5,
@@ -151,7 +150,7 @@ PORTFOLIO = {
     ],
 }
 QUESTIONNAIRE = {
-    **QUESTIONNAIRES["results"][0],
+    **QUESTIONNAIRE_VERSION,
     "content": {
         "format": 1,
         "slug": "ml-readiness",

@@ -36,7 +36,7 @@ class ApiTokenForm(forms.Form):
         self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(days=DEFAULT_LIFETIME_DAYS)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if "name" in data and "expires_on" in data:
             try:
                 api_token_input_check(name=data["name"], expires_on=data["expires_on"], today=timezone.localdate())

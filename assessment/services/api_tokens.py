@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 TOKEN_PREFIX = "mlr_"
 SHOWN_PREFIX_LENGTH = 12  # "mlr_" and 8 characters: enough to recognise, far too little to guess the rest
 MAX_LIFETIME_DAYS = 365
-NAME_MAX_LENGTH = models.ApiToken._meta.get_field("name").max_length
+NAME_MAX_LENGTH: int = models.ApiToken._meta.get_field("name").max_length or 100
 # A token's last use is written at most this often, so a dashboard's refresh is not one write per call.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
