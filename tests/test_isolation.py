@@ -280,6 +280,11 @@ def test_it_hides_a_teams_data_from_everyone_outside_it(zebra, strangers):
     assert db_snapshot() == before, "Requests of people outside the team changed data"
 
 
+# Pages of the user's own account, not of a team: a viewer makes their own API token there (which reads
+# what a viewer reads, tests/test_api.py); test_it_lets_a_viewer_change_nothing leaves them out.
+OWN_ACCOUNT = {"api-tokens"}
+
+
 def api_client(user) -> Client:
     """A client that sends `user`'s new API token, and no session cookie."""
     secret = api_token_create(user=user, name="Walker", expires_on=IN_A_MONTH()).secret
@@ -345,7 +350,7 @@ def test_it_lets_a_viewer_change_nothing(zebra):
     problems = []
     posted = 0
     for route in walked_routes():
-        if route.kind == STAFF:
+        if route.kind == STAFF or route.name in OWN_ACCOUNT:
             continue
         url = route.url(zebra["values"])
         page = member_client.get(url)
