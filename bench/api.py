@@ -128,8 +128,10 @@ def main() -> int:
                 print(f"query counts at page sizes 100 and 10: {'the same' if same else 'DIFFER'}")
                 ok &= same and len(list_queries) == 1
 
-        latest = models.AssessmentSummary.objects.filter(is_latest=True).order_by("pk").values_list(
-            "assessment_id", flat=True
+        latest = (
+            models.AssessmentSummary.objects.filter(is_latest=True)
+            .order_by("pk")
+            .values_list("assessment_id", flat=True)
         )
         sample = list(latest[: args.runs])
         for what, client, pattern in (

@@ -95,10 +95,12 @@ class ReadView(APIView):
     """What every endpoint shares: GET only, the ETag, and one log line per call (never the token)."""
 
     http_method_names = ["get", "head", "options"]
+    query_class: type = NoQuery  # the query parameters it takes
 
     def initial(self, request, *args, **kwargs):
         self.started = time.monotonic()
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # authenticated and throttled first: a stranger learns nothing
+        self.query = query_parameters(request, self.query_class)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -134,9 +136,8 @@ class PagedListView(ReadView):
         raise NotImplementedError
 
     def get(self, request):
-        query = query_parameters(request, self.query_class)
         paginator = StableCursorPagination()
-        page = paginator.paginate_queryset(self.rows(request, query), request, view=self)
+        page = paginator.paginate_queryset(self.rows(request, self.query), request, view=self)
         return paginator.get_paginated_response(self.represent(page))
 
     def represent(self, page) -> list:
@@ -149,6 +150,14 @@ def _paged(serializer, example, description):
         parameters=[ListQuery],
         responses={200: serializer(many=True), 400: OpenApiResponse(description="A wrong query parameter.")},
         examples=[OpenApiExample("A page", value=example, response_only=True)],
+        description=description,
+    )
+
+
+def _one(name, example, *, not_found, description):
+    return extend_schema(
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description=not_found)},
+        examples=[OpenApiExample(name, value=example, response_only=True)],
         description=description,
     )
 
@@ -226,26 +235,26 @@ class AssessmentList(PagedListView):
         return [assessment_row(a, figures[a.pk], latest) for a in page]
 
 
-@extend_schema(
-    responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not an assessment the caller reads.")},
-    examples=[OpenApiExample("An assessment", value=examples.ASSESSMENT, response_only=True)],
+@_one(
+    "An assessment",
+    examples.ASSESSMENT,
+    not_found="Not an assessment the caller reads.",
     description="One assessment in full: exactly the JSON export (docs/questionnaire-format.md, section 5).",
 )
 class AssessmentDetail(ReadView):
     def get(self, request, assessment_id):
-        query_parameters(request, NoQuery)
         assessment, _ = access.assessment_for_user(request.user, assessment_id)
         return Response(assessment_export(assessment, user=request.user))
 
 
-@extend_schema(
-    responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not a team the caller reads.")},
-    examples=[OpenApiExample("A plan", value=examples.PLAN, response_only=True)],
+@_one(
+    "A plan",
+    examples.PLAN,
+    not_found="Not a team the caller reads.",
     description="The team's action plan, each action with the progress measured on its submitted assessments.",
 )
 class TeamPlan(ReadView):
     def get(self, request, team_id):
-        query_parameters(request, NoQuery)
         team, _ = access.team_for_user(request.user, team_id)
         rows = action_rows(models.Action.objects.filter(team=team).select_related("owner").order_by("pk"))
         actions = [
@@ -255,27 +264,27 @@ class TeamPlan(ReadView):
         return Response({"team": {"id": team.pk, "slug": team.slug, "name": team.name}, "actions": actions})
 
 
-@extend_schema(
-    responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not the caller's agency as executive.")},
-    examples=[OpenApiExample("A portfolio", value=examples.PORTFOLIO, response_only=True)],
+@_one(
+    "A portfolio",
+    examples.PORTFOLIO,
+    not_found="Not the caller's agency as executive.",
     description="The portfolio figures of the caller's agency (executives only), within their divisions.",
 )
 class AgencyPortfolio(ReadView):
     def get(self, request, agency_id):
-        query_parameters(request, NoQuery)
         agency, division_ids = access.executive_agency_for_user(request.user, agency_id)
         scope = PortfolioScope(agency=agency, division_ids=division_ids)
         return Response(portfolio_to_dict(agency_portfolio(scope), limited_to=division_ids))
 
 
-@extend_schema(
-    responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not a version the caller reads.")},
-    examples=[OpenApiExample("A questionnaire", value=examples.QUESTIONNAIRE, response_only=True)],
+@_one(
+    "A questionnaire",
+    examples.QUESTIONNAIRE,
+    not_found="Not a version the caller reads.",
     description="One questionnaire version with its content, in the keys of the questionnaire file format.",
 )
 class QuestionnaireDetail(ReadView):
     def get(self, request, version_id):
-        query_parameters(request, NoQuery)
         version = access.version_for_user(request.user, version_id)
         data = dict(QuestionnaireVersionSerializer(version).data)
         data["content"] = questionnaire_to_dict(questionnaire_domain(version))
