@@ -18,16 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import (
     Action,
     Agency,
+    ApiToken,
     Assessment,
     Division,
     Executive,
     Membership,
+    QuestionnaireVersion,
     Respondent,
     RespondentPanel,
     Team,
@@ -167,6 +170,61 @@ def teams_visible_to(user):
         divisions = executive_division_ids(user)
         return teams if divisions is None else teams.filter(division_id__in=divisions)
     return Team.objects.filter(memberships__user=user).distinct()
+
+
+def agencies_visible_to(user):
+    """The agencies of the teams the user sees (teams_visible_to), and an executive's own agency."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    agency_id = executive_agency_id(user)
+    if agency_id is not None:
+        return Agency.objects.filter(pk=agency_id)
+    return Agency.objects.filter(pk__in=teams_visible_to(user).values("agency_id"))
+
+
+def divisions_visible_to(user):
+    """The divisions an executive reads (all of the agency's, or theirs); for others, those of their teams."""
+    if not user.is_authenticated:
+        return Division.objects.none()
+    scope = executive_scope(user)
+    if scope is not None:
+        agency_id, division_ids = scope
+        divisions = Division.objects.filter(agency_id=agency_id)
+        return divisions if division_ids is None else divisions.filter(pk__in=division_ids)
+    return Division.objects.filter(pk__in=teams_visible_to(user).values("division_id"))
+
+
+def executive_agency_for_user(user, agency_id) -> tuple[Agency, frozenset[int] | None]:
+    """The agency whose portfolio the user reads, and the divisions they are limited to; 404 for all but its executives."""
+    scope = executive_scope(user)
+    if scope is None or str(scope[0]) != str(agency_id):
+        raise Http404("No such agency.")
+    return get_object_or_404(Agency, pk=scope[0]), scope[1]
+
+
+def reads_draft_questionnaires(user) -> bool:
+    """Draft content is for the editors (the staff) until it is published, unless an assessment uses it."""
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+def versions_visible_to(user):
+    """The questionnaire versions the user may read: published ones, drafts an assessment uses, all for editors."""
+    if not user.is_authenticated:
+        return QuestionnaireVersion.objects.none()
+    if reads_draft_questionnaires(user):
+        return QuestionnaireVersion.objects.all()
+    used = Assessment.objects.filter(questionnaire=OuterRef("pk"))
+    return QuestionnaireVersion.objects.filter(Q(status=QuestionnaireVersion.PUBLISHED) | Q(Exists(used)))
+
+
+def version_for_user(user, version_id) -> QuestionnaireVersion:
+    """A questionnaire version the user may read (versions_visible_to); 404 for the rest."""
+    return get_object_or_404(versions_visible_to(user), pk=version_id)
+
+
+def api_token_for_user(user, token_id) -> ApiToken:
+    """One of the user's own API tokens; 404 for everyone else's."""
+    return get_object_or_404(ApiToken, pk=token_id, user=user)
 
 
 def agencies_managed_by(user):

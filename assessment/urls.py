@@ -3,6 +3,7 @@
 from django.urls import path
 
 from assessment.views import (
+    api_tokens,
     assessments,
     changes,
     compare,
@@ -21,6 +22,9 @@ T = "teams/<int:team_id>/"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # The user's own API tokens (the API itself is under /api/v1/, assessment/api/urls.py).
+    path("account/api-tokens/", api_tokens.api_tokens_page, name="api-tokens"),
+    path("account/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke_view, name="api-token-revoke"),
     # A team: a new assessment, its history, two assessments compared, its action plan.
     path(f"{T}assessments/new/", assessments.assessment_new, name="assessment-new"),
     path(f"{T}history/", team_history.team_history_page, name="team-history"),

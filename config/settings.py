@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's own files, served from here (no CDN): the API's documentation page.
+    "drf_spectacular_sidecar",
     "assessment",
 ]
 
@@ -299,6 +303,25 @@ REPORT_WAIT_SECONDS = envint("REPORT_WAIT_SECONDS", 30)
 REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5)
 # Changes to an agency's teams within this many seconds make one portfolio render.
 REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60)
+
+# The read API (assessment/api/, docs/api.md): personal access tokens only, read-only, one rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["assessment.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["assessment.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": env("API_RATE", "600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ML Readiness Assessment API",
+    "DESCRIPTION": "Read-only: what a personal access token's user reads in the browser (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 AGENCY_DEFAULT_NAME = env("AGENCY_NAME", "Your Agency")
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", sso_views.logout, name="logout"),
     path("sso/", include("assessment.sso.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("assessment.api.urls")),
     path("", include("assessment.urls")),
 ]
 

@@ -19,10 +19,12 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from assessment import models
+from assessment.services.api_tokens import api_token_create
 from assessment.services.assessments import AnswerInput, answers_save
 from assessment.services.evidence import evidence_file_add
 from assessment.services.respondents import panel_open, respondent_answers_save
@@ -40,6 +42,11 @@ from tests.urlwalk import (
     db_snapshot,
     page_forms,
 )
+
+
+def IN_A_MONTH():
+    return timezone.localdate() + datetime.timedelta(days=30)
+
 
 # Data of the Zebra team that must never reach an outsider, in any format.
 SECRET_TEAM_NAME = "Zebra Secret Unit"
@@ -148,6 +155,8 @@ def zebra(team, member, viewer, questionnaire_version):
         "practice_key": practice.key,
         "question_key": questions[0].key,
         "action_id": action.pk,
+        "agency_id": team.agency_id,
+        "token_id": api_token_create(user=member, name="Zebra dashboard", expires_on=IN_A_MONTH()).token.pk,
         # Administration patterns: any object id will do, the whole site is staff-only.
         "object_id": assessment.pk,
         "content_type_id": 1,
@@ -247,7 +256,8 @@ def test_it_sends_anonymous_visitors_to_log_in_everywhere(zebra):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             admin = route.kind == STAFF
-            if not (is_login_redirect(response, admin=admin) or response.status_code in (404, 405)):
+            refused = (404, 405, 401) if route.is_api else (404, 405)
+            if not (is_login_redirect(response, admin=admin) or response.status_code in refused):
                 problems.append(f"{method.upper()} {url} ({route.name}): {response.status_code}")
             elif leaked(response):
                 problems.append(f"{method.upper()} {url} ({route.name}) shows {leaked(response)}")
@@ -271,7 +281,9 @@ def test_it_hides_a_teams_data_from_everyone_outside_it(zebra, strangers):
                 if status >= 500:
                     problems.append(f"{who}: {method.upper()} {url} ({route.name}) failed with {status}")
                     continue
-                if route.kind == TEAM and status not in (404, 405):
+                if route.is_api and status != 401:
+                    problems.append(f"{who}: {method.upper()} {url} ({route.name}): a session answered {status}")
+                if route.kind == TEAM and status not in (404, 405, 401 if route.is_api else 404):
                     problems.append(f"{who}: {method.upper()} {url} ({route.name}) answered {status}, not 404")
                 if route.kind == STAFF and not (is_login_redirect(response, admin=True) or status in (403, 404, 405)):
                     problems.append(f"{who}: {method.upper()} {url} ({route.name}) answered {status}")
@@ -283,6 +295,67 @@ def test_it_hides_a_teams_data_from_everyone_outside_it(zebra, strangers):
     assert db_snapshot() == before, "Requests of people outside the team changed data"
 
 
+# Pages of the user's own account, not of a team: a viewer makes their own API token there (which reads
+# what a viewer reads, tests/test_api.py); test_it_lets_a_viewer_change_nothing leaves them out.
+OWN_ACCOUNT = {"api-tokens"}
+
+
+def api_client(user) -> Client:
+    """A client that sends `user`'s new API token, and no session cookie."""
+    secret = api_token_create(user=user, name="Walker", expires_on=IN_A_MONTH()).secret
+    return Client(headers={"Authorization": f"Bearer {secret}"}, raise_request_exception=False)
+
+
+def api_routes():
+    return [r for r in all_routes() if r.is_api]
+
+
+@pytest.mark.django_db
+def test_it_hides_a_teams_data_from_every_other_token_in_the_api(zebra, strangers):
+    """Every API route, with the Zebra team's ids, and with the token of each person outside it."""
+    problems, checked = [], 0
+    clients = {who: api_client(user) for who, user in strangers.items()}
+    before = db_snapshot()
+    for who, client in clients.items():
+        for route in api_routes():
+            url = route.url(zebra["values"])
+            for method in ("get", "post", "put", "delete"):
+                response = getattr(client, method)(url)
+                status = response.status_code
+                checked += 1
+                if status >= 500:
+                    problems.append(f"{who}: {method.upper()} {url} ({route.name}) failed with {status}")
+                elif method != "get" and status != 405:
+                    problems.append(f"{who}: {method.upper()} {url} ({route.name}) answered {status}, not 405")
+                elif method == "get" and route.kind == TEAM and status != 404:
+                    problems.append(f"{who}: GET {url} ({route.name}) answered {status}, not 404")
+                elif method == "get" and route.kind != TEAM and status != 200:
+                    problems.append(f"{who}: GET {url} ({route.name}) answered {status}, not 200")
+                if leaked(response):
+                    problems.append(f"{who}: {method.upper()} {url} ({route.name}) shows {leaked(response)}")
+    assert checked > 20
+    assert not problems, "Data of another team was reachable through the API:\n" + "\n".join(problems)
+    # Walking wrote nothing but the tokens' "last used" times.
+    models.ApiToken.objects.update(last_used_at=None)
+    assert db_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_it_shows_the_team_its_own_data_in_the_api(zebra, executive):
+    """The control for the walk above: the Zebra member's and its agency executive's tokens read it."""
+    for user in (zebra["member"], executive):
+        client = api_client(user)
+        for route in api_routes():
+            response = client.get(route.url(zebra["values"]))
+            if route.name == "api-agency-portfolio" and user == zebra["member"]:
+                assert response.status_code == 404  # the portfolio is for executives, as on the pages
+                continue
+            assert response.status_code == 200, (route.name, user)
+        shown = body_text(client.get(reverse("api-assessment", args=[zebra["assessment"].pk])))
+        assert SECRET_NOTE in shown and SECRET_TITLE in shown
+        assert SECRET_TEAM_NAME in body_text(client.get(reverse("api-teams")))
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_it_lets_a_viewer_change_nothing(zebra):
@@ -292,7 +365,7 @@ def test_it_lets_a_viewer_change_nothing(zebra):
     problems = []
     posted = 0
     for route in walked_routes():
-        if route.kind == STAFF:
+        if route.kind == STAFF or route.name in OWN_ACCOUNT:
             continue
         url = route.url(zebra["values"])
         page = member_client.get(url)
@@ -304,7 +377,7 @@ def test_it_lets_a_viewer_change_nothing(zebra):
             before = db_snapshot()
             response = viewer_client.post(url, data)
             posted += 1
-            if response.status_code not in (200, 302, 400, 403, 404, 405):
+            if response.status_code not in (200, 302, 400, 403, 404, 405, *((401,) if route.is_api else ())):
                 problems.append(f"POST {url} ({route.name}) answered {response.status_code}")
             if db_snapshot() != before:
                 problems.append(f"POST {url} ({route.name}) by a viewer changed data (posted {data})")

@@ -20,14 +20,41 @@ from django.http import QueryDict
 from django.urls import get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern, URLPattern, URLResolver
 
+from assessment import models
+
 # Parameters that name a team's own data: only the team (and its agency's
 # executives) may see what is behind them; everyone else gets a 404. A
 # division's reports hold its teams' data.
-TEAM_PARAMS = {"assessment_id", "team_id", "answer_id", "question_id", "division_id", "action_id", "evidence_id"}
+# An agency's portfolio is its teams' data; a user's API token is theirs alone.
+TEAM_PARAMS = {
+    "assessment_id",
+    "team_id",
+    "answer_id",
+    "question_id",
+    "division_id",
+    "action_id",
+    "evidence_id",
+    "agency_id",
+    "token_id",
+}
 # Parameters that name questionnaire content, which any logged-in user may read.
 CONTENT_PARAMS = {"version_id", "area_key", "practice_key", "question_key"}
 # Pages anyone may open without logging in.
-PUBLIC_NAMES = {"healthz", "login", "logout", "admin:login", "admin:logout", "sso-start", "sso-callback"}
+# The API's schema and documentation page hold no data.
+PUBLIC_NAMES = {
+    "healthz",
+    "login",
+    "logout",
+    "admin:login",
+    "admin:logout",
+    "sso-start",
+    "sso-callback",
+    "api-schema",
+    "api-docs",
+}
+# The read API (assessment/api/): a token authenticates, never the session cookie, so a browser's
+# session gets 401 there; tests/test_isolation.py walks these routes with every identity's token.
+API_PREFIX = "api/v1/"
 
 TEAM = "team data"
 CONTENT = "questionnaire content"
@@ -42,6 +69,10 @@ class Route:
     params: list[str]
     pieces: list  # the pattern objects from the root down, to build a URL
     namespace: str | None
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API_PREFIX) and self.name not in PUBLIC_NAMES
 
     @property
     def kind(self) -> str | None:
@@ -356,4 +387,6 @@ def route_values(assessment, action, question) -> dict[str, object]:
         "question_key": question.key,
         "question_id": question.pk,
         "answer_id": assessment.answers.values_list("pk", flat=True).first() or 0,
+        "agency_id": assessment.team.agency_id,
+        "token_id": models.ApiToken.objects.values_list("pk", flat=True).first() or 0,
     }

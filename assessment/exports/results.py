@@ -9,11 +9,16 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from assessment.access import panel_access
 from assessment.domain import model as domain
 from assessment.domain.roadmap import RoadmapItem
+from assessment.domain.scoring import AssessmentScore
 from assessment.exports.csv import CsvWriter
+from assessment.exports.plan import plan_to_list
 from assessment.presentation import ANSWER_KIND_WORDS
-from assessment.selectors.results import AssessmentResults
+from assessment.selectors.plan import team_actions
+from assessment.selectors.respondents import agreement_for
+from assessment.selectors.results import AssessmentResults, assessment_results
 
 # A spreadsheet runs a cell that starts with = + - @ (or tab/CR before one) as a
 # formula. A cell starts at the start of a value, but also, for a program that
@@ -54,6 +59,28 @@ def assessment_to_dict(report: AssessmentResults) -> dict:
         "status": assessment.status,
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
         "updated_at": assessment.updated_at.isoformat(),
+        **score_to_dict(score),
+        "answers": answers,
+        "to_verify": list(report.roadmap.to_verify),
+        "roadmap": [roadmap_item_to_dict(item) for item in report.roadmap],
+    }
+    if format2:
+        data["profile"] = {
+            "answers": {q.id: report.profile.get(q.id) for q in questionnaire.profile},
+            "tags": sorted(report.tags),
+        }
+        for area, entry in zip(score.areas, data["areas"], strict=True):
+            entry["in_scope"] = area.total > 0 or not area.out_of_scope
+        data["agency_items"] = [
+            {k: v for k, v in roadmap_item_to_dict(item).items() if k != "phase"}
+            for item in report.roadmap.agency_items
+        ]
+    return data
+
+
+def score_to_dict(score: AssessmentScore) -> dict:
+    """The overall and per-area figures, as the export and the API's lists of assessments give them."""
+    return {
         "overall": {
             "score": score.score,
             "percent": score.percent,
@@ -80,21 +107,21 @@ def assessment_to_dict(report: AssessmentResults) -> dict:
             }
             for area in score.areas
         ],
-        "answers": answers,
-        "to_verify": list(report.roadmap.to_verify),
-        "roadmap": [roadmap_item_to_dict(item) for item in report.roadmap],
     }
-    if format2:
-        data["profile"] = {
-            "answers": {q.id: report.profile.get(q.id) for q in questionnaire.profile},
-            "tags": sorted(report.tags),
-        }
-        for area, entry in zip(score.areas, data["areas"], strict=True):
-            entry["in_scope"] = area.total > 0 or not area.out_of_scope
-        data["agency_items"] = [
-            {k: v for k, v in roadmap_item_to_dict(item).items() if k != "phase"}
-            for item in report.roadmap.agency_items
-        ]
+
+
+def assessment_export(assessment, *, user) -> dict:
+    """The whole JSON export of one assessment as `user` reads it: the results, the team's plan for its
+    questionnaire with the progress measured today, and the respondents as far as `user` may see them.
+    The download (views/results.py) and the API (assessment/api/) both give exactly this."""
+    report = assessment_results(assessment)
+    data = assessment_to_dict(report)
+    data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
+    agreement = agreement_for(assessment, report.questionnaire)
+    if agreement is not None:
+        data["respondents"] = respondents_to_dict(
+            assessment, agreement, audience=panel_access(user, assessment).audience
+        )
     return data
 
 

@@ -5,6 +5,7 @@ the YAML `id` of an area, question or practice is stored as `key`, since `id`
 is the database's own primary key. Import models from `assessment.models`.
 """
 
+from assessment.models.api import ApiToken
 from assessment.models.assessments import Answer, AnswerValue, AreaTarget, Assessment, ProfileAnswer
 from assessment.models.base import domain_fields, key_validator, tags_of, tags_text
 from assessment.models.evidence import Evidence
@@ -58,6 +59,7 @@ __all__ = [
     "Agency",
     "Answer",
     "AnswerValue",
+    "ApiToken",
     "Area",
     "AreaSummary",
     "AreaTarget",

@@ -11,18 +11,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from assessment import models
-from assessment.access import assessment_for_user, panel_access, role_in_team
+from assessment.access import assessment_for_user, panel_access, role_in_team, version_for_user
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.roadmap import NOW, PHASES
-from assessment.exports.plan import plan_to_list
-from assessment.exports.results import assessment_to_csv, assessment_to_dict, respondents_to_dict
+from assessment.exports.results import assessment_export, assessment_to_csv
 from assessment.presentation import PHASE_INTROS, PHASE_TITLES, export_file_name
 from assessment.selectors.evidence import evidence_by_area
-from assessment.selectors.plan import actions_by_question, team_actions
+from assessment.selectors.plan import actions_by_question
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.respondents import agreement_for
 from assessment.selectors.results import RoadmapEntry, assessment_results
@@ -141,11 +140,7 @@ def roadmap(request, assessment_id):
 @login_required
 def practice_detail(request, version_id, practice_key):
     """A best practice as the questionnaire describes it: readable by any signed-in user."""
-    version = get_object_or_404(models.QuestionnaireVersion, pk=version_id)
-    # Draft content is for the editors until it is published, unless an assessment uses it.
-    hidden = version.status != models.QuestionnaireVersion.PUBLISHED and not request.user.is_staff
-    if hidden and not version.assessments.exists():
-        raise Http404("No such practice.")
+    version = version_for_user(request.user, version_id)
     questionnaire = questionnaire_domain(version)
     practices = {p.id: p for p in questionnaire.practices}
     practice = practices.get(practice_key)
@@ -188,16 +183,7 @@ def download(body: str | bytes, content_type: str, filename: str) -> HttpRespons
 @login_required
 def export_json(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
-    report = assessment_results(assessment)
-    data = assessment_to_dict(report)
-    # The team's plan for this questionnaire, with the progress measured today.
-    data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
-    agreement = agreement_for(assessment, report.questionnaire)
-    if agreement is not None:
-        data["respondents"] = respondents_to_dict(
-            assessment, agreement, audience=panel_access(request.user, assessment).audience
-        )
-    body = json.dumps(data, indent=2, ensure_ascii=False)
+    body = json.dumps(assessment_export(assessment, user=request.user), indent=2, ensure_ascii=False)
     return download(body, "application/json; charset=utf-8", export_file_name(assessment, "json"))
 
 
