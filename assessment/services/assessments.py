@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessment import models
 from assessment.domain import model as domain
+from assessment.services.plan import plan_progress_store
 from assessment.services.reports import assessment_report_queue
 from assessment.services.summaries import summaries_mark_latest, summaries_store
 
@@ -128,6 +129,7 @@ def assessment_create(
     models.AreaTarget.objects.bulk_create(rows)
     if copy_from is not None:
         _copy_answers(source=copy_from, target=assessment, user=user)
+    plan_progress_store([team.pk])  # a new version's draft can retire an action's question
     return assessment
 
 
