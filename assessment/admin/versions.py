@@ -21,7 +21,6 @@ from django.urls import path, reverse
 from assessment import models
 from assessment.domain.schema import QuestionnaireInvalid, questionnaire_to_yaml
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
-from assessment.services.plan import plan_progress_store
 from assessment.services.questionnaires import QuestionnaireConflict
 from assessment.services.versions import (
     CREATED,
@@ -176,12 +175,7 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         return request.user.has_perm(f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}")
 
     def delete_model(self, request, obj):
-        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        team_ids = set(models.Assessment.objects.filter(questionnaire__in=queryset).values_list("team_id", flat=True))
-        queryset.delete()  # the whole version goes; nothing left to check
-        plan_progress_store(team_ids)  # but its teams' actions lose what measured them
+        obj.delete()  # the whole version goes; nothing left to check
 
     # -- extra pages
 
