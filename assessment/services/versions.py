@@ -231,9 +231,8 @@ def version_content_changed(version: models.QuestionnaireVersion) -> VersionChec
     reports_queue_for_version(version.pk)  # submitted assessments' PDFs show the content
     summaries_store_for_version(version.pk)  # and so do their stored figures (and their actions' progress)
     # Drafts' teams too: a question gone from their newest version retires their actions on it.
-    plan_progress_store(
-        version.assessments.exclude(status=models.Assessment.SUBMITTED).values_list("team_id", flat=True)
-    )
+    drafts = version.assessments.exclude(status=models.Assessment.SUBMITTED)
+    plan_progress_store(drafts.values_list("team_id", flat=True))
     return version_check(version)
 
 
