@@ -147,7 +147,7 @@ def _division_view(agency):
             group.version.pk,
             [(r.pk, r.teams, r.submitted, r.overall.level, [c.level for c in r.cells]) for r in group.divisions],
             [(m.area.id, m.level, m.teams) for m in group.weakest_areas],
-            [(s.question.id, s.level, s.teams) for s in group.top_now_steps],
+            [(q.question.id, q.teams, [(s.level, s.teams) for s in q.steps]) for q in group.top_now_questions],
             [(p.practice.id, p.now, p.teams) for p in group.top_practices],
         )
         for group in portfolio.groups
