@@ -153,10 +153,13 @@ def test_the_step_in_most_teams_now_comes_first(
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
     steps = text[text.index("Steps most teams have in “Now”") : text.index("Practices most teams need now")]
-    # Both teams: production-monitoring 1 -> 2 first (stage 2); only Data Platform has model-versions -> 4.
-    assert steps.index("Reach 2 Developing: Someone looks at it now and then Operations 2 of 2") < steps.index(
-        "How are trained models kept? Reach 4 Managed"
-    )
+    # Both teams: production-monitoring first (2 of 2: both 1 -> 2, Data Platform also 2 -> 3 in Now); only
+    # Data Platform has model-versions -> 4.
+    assert (
+        "How do you know a model in production still performs well? Reach 2 Developing: Someone looks at it now "
+        "and then (2 teams) Reach 3 Defined: Scheduled manual reviews (1 team) Operations 2 of 2 "
+        "How are trained models kept? Reach 4 Managed: In a model registry Model Development 1 of 2"
+    ) in steps
 
 
 def test_it_says_so_when_nobody_has_submitted(client, executive, team):

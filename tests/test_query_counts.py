@@ -64,9 +64,9 @@ PORTFOLIO_PAGES = {
     # (3 queries), the plans' stamp (2), and a cache read for each, and the auth backend's.
     "divisions": (reverse_lazy("portfolio"), 12),
     # Computed after a change: the same (the stamp: the summaries by division, teams, divisions), plus the
-    # versions, the tally bases, the area tallies, the step and practice tallies, the action plans (the actions
-    # with their latest observation, the versions, the listed teams, the listed overdue actions) and the
-    # cache's writes.
+    # versions, the tally bases, the area tallies, the step, question and practice tallies, the action plans
+    # (each team's counts from the stored progress, the listed teams, the listed overdue actions, their teams'
+    # assessments) and the cache's writes.
     "divisions, after a change": (reverse_lazy("portfolio"), 30),
     "a division's teams": (reverse_lazy("portfolio-teams") + "?division=first&sort=-area:data", 13),
     "a filtered query": (reverse_lazy("portfolio-teams") + "?name=team&area=data&below=4&sort=overall", 12),
