@@ -16,9 +16,10 @@ django.test.Client:
 - the division view, GET /portfolio/;
 - a division's team page, GET /portfolio/teams/?division=<first>;
 - a filtered query, GET /portfolio/teams/?area=<first>&below=3&sort=-overall;
-- and the division view right after a change: a team submits a new assessment
-  (assessment_submit: its summary and its division's tallies stored), then the
-  first view, whose stored division view no longer matches, computes it again.
+- and the division view right after a change, `--runs` times: a team submits a
+  new assessment (assessment_submit: its summary, its division's tallies and its
+  actions' measured progress stored), then the first view, whose stored division
+  view and action plans no longer match, computes them again.
 
 For each: the warm median of `--runs` requests, the median of three first
 views right after a restart (each in a fresh Python process on the same
@@ -310,7 +311,7 @@ def main() -> int:
             client = Client()
             client.force_login(executive)
             figures = measure(client, db_path, username, urls, args.runs)
-            submits, views, queries = after_submits(client, agency, urls["division view"], 3)
+            submits, views, queries = after_submits(client, agency, urls["division view"], args.runs)
             figures["division view after a change"] = (
                 statistics.median(views),
                 min(views),

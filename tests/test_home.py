@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.services.assessments import assessment_submit
-from tests.helpers import answer, count_queries
+from tests.helpers import answer, count_queries, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +70,8 @@ def test_it_offers_no_continue_for_a_submitted_assessment(client, member, assess
     assert f'href="/assessments/{assessment.pk}/"' in html
 
 
-@pytest.mark.parametrize("reader", ["viewer", "executive"])
-def test_it_shows_readers_no_edit_buttons(client, reader, request, assessment):
-    client.force_login(request.getfixturevalue(reader))
+def test_it_shows_readers_no_edit_buttons(client, viewer, assessment):
+    client.force_login(viewer)
     html = client.get(reverse("home")).content.decode()
     assert "Q1 assessment" in html
     assert "Start a new assessment" not in html
@@ -80,12 +79,83 @@ def test_it_shows_readers_no_edit_buttons(client, reader, request, assessment):
     assert f'href="/assessments/{assessment.pk}/"' in html
 
 
-def test_it_shows_executives_every_team_of_their_agency(client, executive, assessment, other_team):
-    models.Assessment.objects.create(team=other_team, questionnaire=assessment.questionnaire, title="Other's check")
+def _essentials_data(team, other_team, member, outsider, version):
+    """Data Platform submitted ten days ago and has an overdue action; Other Team half a year and more ago;
+    Newcomers never."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.results_helpers import submitted_assessment
+
+    now = timezone.now()
+    recent = submitted_assessment(
+        team, member, version, {"streaming-data": ("choice", 1)}, when=now - datetime.timedelta(days=10)
+    )
+    submitted_assessment(
+        other_team, outsider, version, {"streaming-data": ("choice", 4)}, when=now - datetime.timedelta(days=200)
+    )
+    newcomers = models.Team.objects.create(agency=team.agency, name="Newcomers", slug="newcomers")
+    models.Action.objects.create(
+        team=team,
+        questionnaire_slug=version.slug,
+        question_key="streaming-data",
+        target_level=3,
+        due_date=datetime.date(2020, 1, 1),
+        created_at=recent.submitted_at,
+    )
+    return newcomers
+
+
+def test_an_executive_lands_on_the_portfolios_essentials(
+    client, executive, team, other_team, member, outsider, questionnaire_version
+):
+    newcomers = _essentials_data(team, other_team, member, outsider, questionnaire_version)
+    models.Assessment.objects.create(team=other_team, questionnaire=questionnaire_version, title="Other's check")
     client.force_login(executive)
-    html = client.get(reverse("home")).content.decode()
-    assert "Data Platform" in html and "Q1 assessment" in html
-    assert "Other Team" in html and "Other&#x27;s check" in html
+    response = client.get(reverse("home"))
+    text, html = text_of(response), response.content.decode()
+    assert "Test Agency: the essentials" in text
+    assert "3 teams; 1 without a submitted assessment" in text
+    assert "2 not assessed in the last two quarters" in text
+    assert "1 overdue action, in 1 team with an action plan" in text
+    weakest = text[text.index("Weakest areas") : text.index("Overdue actions (1)")]
+    assert "Data Ingestion and Preparation : 2.5 Developing (mean of 2 teams)" in weakest
+    overdue = text[text.index("Overdue actions (1)") : text.index("Teams not assessed")]
+    assert "How does your organization collect streaming data" in overdue and "Data Platform, due 1 Jan 2020" in overdue
+    stale = text[text.index("Teams not assessed in two quarters (2)") : text.index("Teams Data Platform")]
+    assert stale.index("Newcomers : never assessed") < stale.index("Other Team : last submitted")
+    assert "Data Platform" not in stale
+    for each in (team, other_team, newcomers):
+        assert f'href="{reverse("team-history", args=[each.pk])}"' in html
+    assert f'href="{reverse("portfolio")}"' in html
+    # Not the list of every assessment of the agency.
+    assert "Other&#x27;s check" not in html and "Q1 assessment" not in html
+
+
+def test_an_executive_who_is_also_a_member_sees_their_own_team_below(client, executive, assessment, team):
+    models.Membership.objects.create(team=team, user=executive, role=models.Membership.MEMBER)
+    client.force_login(executive)
+    text = text_of(client.get(reverse("home")))
+    assert text.index("the essentials") < text.index("Your teams") < text.index("Q1 assessment")
+
+
+def test_an_executives_home_runs_the_same_queries_for_a_few_teams_and_many(
+    client, executive, team, other_team, member, outsider, questionnaire_version
+):
+    from assessment.selectors.home import HOME_LIST_LIMIT, HOME_TEAM_LINKS
+
+    _essentials_data(team, other_team, member, outsider, questionnaire_version)
+    client.force_login(executive)
+    few = count_queries(client, reverse("home"), computed=True)
+    models.Team.objects.bulk_create(
+        models.Team(agency=team.agency, name=f"Team {i:03d}", slug=f"team-{i:03d}") for i in range(HOME_TEAM_LINKS)
+    )
+    many = count_queries(client, reverse("home"), computed=True)
+    assert few == many
+    text = text_of(client.get(reverse("home")))
+    assert f"Find any of the {HOME_TEAM_LINKS + 3} teams" in text
+    assert f"The {HOME_LIST_LIMIT} assessed longest ago" in text
 
 
 def test_it_hides_other_teams(client, outsider, assessment):

@@ -120,15 +120,20 @@ def test_it_lists_the_steps_teams_have_in_now(client, executive, agency_data):
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
     steps = text[text.index("Steps most teams have in “Now”") : text.index("Practices most teams need now")]
-    # One team each; questionnaire order on ties.
+    # Grouped by question: Other Team's two steps of production-monitoring (2 -> 3, 3 -> 4) and Data Platform's
+    # one (1 -> 2) make one row of 2 teams, each level with what to do; then model-versions, one team.
+    monitoring = "How do you know a model in production still performs well?"
     expected = [
-        "How are trained models kept? to 4 Managed: In a model registry Model Development 1 of 2",
-        "How do you know a model in production still performs well? to 2 Developing: Someone looks at it now and then",
-        "How do you know a model in production still performs well? to 3 Defined: Scheduled manual reviews",
-        "How do you know a model in production still performs well? to 4 Managed: Automated drift",
+        monitoring,
+        "Reach 2 Developing: Someone looks at it now and then (1 team)",
+        "Reach 3 Defined: Scheduled manual reviews (1 team)",
+        "Reach 4 Managed: Automated drift",
+        "Operations 2 of 2",
+        "How are trained models kept? Reach 4 Managed: In a model registry Model Development 1 of 2",
     ]
     positions = [steps.index(line) for line in expected]
     assert positions == sorted(positions)
+    assert steps.count(monitoring) == 1
     assert "How does your organization collect streaming data" not in steps
 
 
@@ -148,10 +153,13 @@ def test_the_step_in_most_teams_now_comes_first(
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
     steps = text[text.index("Steps most teams have in “Now”") : text.index("Practices most teams need now")]
-    # Both teams: production-monitoring 1 -> 2 first (stage 2); only Data Platform has model-versions -> 4.
-    assert steps.index("to 2 Developing: Someone looks at it now and then Operations 2 of 2") < steps.index(
-        "How are trained models kept? to 4 Managed"
-    )
+    # Both teams: production-monitoring first (2 of 2: both 1 -> 2, Data Platform also 2 -> 3 in Now); only
+    # Data Platform has model-versions -> 4.
+    assert (
+        "How do you know a model in production still performs well? Reach 2 Developing: Someone looks at it now "
+        "and then (2 teams) Reach 3 Defined: Scheduled manual reviews (1 team) Operations 2 of 2 "
+        "How are trained models kept? Reach 4 Managed: In a model registry Model Development 1 of 2"
+    ) in steps
 
 
 def test_it_says_so_when_nobody_has_submitted(client, executive, team):
@@ -332,3 +340,44 @@ def test_an_executive_limited_to_divisions_sees_only_theirs(client, executive, d
     assert client.get(reverse("assessment-results", args=[latest.pk])).status_code == 404
     mine = team.assessments.filter(status=models.Assessment.SUBMITTED).first()
     assert client.get(reverse("assessment-results", args=[mine.pk])).status_code == 200
+
+
+def test_each_question_in_now_is_counted_once_per_team_stored_live_and_by_the_migration(
+    client, executive, agency_data, agency
+):
+    import importlib
+
+    from django.apps import apps
+    from django.core.cache import cache
+    from django.db.models import Q
+
+    from assessment.selectors.tallies import summary_groups, tallies_read
+
+    def questions():
+        return {
+            (key, n)
+            for key, n in models.DivisionTally.objects.filter(kind=models.DivisionTally.QUESTION).values_list(
+                "key", "teams"
+            )
+        }
+
+    # Stored at submit: production-monitoring once per team though Other Team has two of its steps in Now.
+    assert questions() == {("production-monitoring", 2), ("model-versions", 1)}
+    groups = summary_groups(Q(is_latest=True, team__agency=agency))
+    stored = tallies_read(agency.pk, groups)
+    # Counted live, as for a division whose stored basis no longer matches: the same figures.
+    models.DivisionTallyBasis.objects.all().delete()
+    live = tallies_read(agency.pk, groups)
+    assert (
+        dict(stored.questions)
+        == dict(live.questions)
+        == {(version, key): n for version in {g.questionnaire_id for g in groups} for key, n in questions()}
+    )
+    # Tallies stored before questions were counted gain them with the migration that counts them again.
+    models.DivisionTally.objects.filter(kind=models.DivisionTally.QUESTION).delete()
+    models.DivisionTallyBasis.objects.create(agency=agency, division=None, summaries=0, assessment_sum=0)
+    importlib.import_module("assessment.migrations.0020_tallies_per_question").count_questions(apps, None)
+    assert questions() == {("production-monitoring", 2), ("model-versions", 1)}
+    cache.clear()
+    client.force_login(executive)
+    assert "Operations 2 of 2" in text_of(client.get(reverse("portfolio")))

@@ -65,9 +65,9 @@ PORTFOLIO_PAGES = {
     # answers with expired evidence (1, not cached: it changes with the date alone).
     "divisions": (reverse_lazy("portfolio"), 13),
     # Computed after a change: the same (the stamp: the summaries by division, teams, divisions), plus the
-    # versions, the tally bases, the area tallies, the step and practice tallies, the action plans (the actions
-    # with their latest observation, the versions, the listed teams, the listed overdue actions) and the
-    # cache's writes; the expired evidence (1).
+    # versions, the tally bases, the area tallies, the step, question and practice tallies, the action plans
+    # (each team's counts from the stored progress, the listed teams, the listed overdue actions, their teams'
+    # assessments) and the cache's writes; the expired evidence (1).
     "divisions, after a change": (reverse_lazy("portfolio"), 31),
     "a division's teams": (reverse_lazy("portfolio-teams") + "?division=first&sort=-area:data", 13),
     "a filtered query": (reverse_lazy("portfolio-teams") + "?name=team&area=data&below=4&sort=overall", 12),

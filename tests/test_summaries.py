@@ -115,14 +115,18 @@ def _fresh_tallies():
             if area.score is not None:
                 add((*where, "area", area.area_key, 0), score=area.score)
         in_now: dict[str, bool] = {}
+        questions_in_now = set()
         for item in summary.roadmap:
             if item.phase == "now":
                 for level in item.steps:
                     add((*where, "step", item.question_key, level))
+                    questions_in_now.add(item.question_key)
             for key in item.practices:
                 in_now[key] = in_now.get(key, False) or item.phase == "now"
         for key, now in in_now.items():
             add((*where, "practice", key, 0), now=int(now))
+        for key in questions_in_now:  # once per team, whatever its number of steps of the question
+            add((*where, "question", key, 0))
     return tallies
 
 
@@ -147,7 +151,7 @@ def _division_view(agency):
             group.version.pk,
             [(r.pk, r.teams, r.submitted, r.overall.level, [c.level for c in r.cells]) for r in group.divisions],
             [(m.area.id, m.level, m.teams) for m in group.weakest_areas],
-            [(s.question.id, s.level, s.teams) for s in group.top_now_steps],
+            [(q.question.id, q.teams, [(s.level, s.teams) for s in q.steps]) for q in group.top_now_questions],
             [(p.practice.id, p.now, p.teams) for p in group.top_practices],
         )
         for group in portfolio.groups

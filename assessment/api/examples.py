@@ -143,8 +143,13 @@ PORTFOLIO = {
             ],
             "weakest_areas": [{"area": "data", "title": "Data", "score": 0.4, "level": 2.6, "teams": 2880}],
             "top_practices": [{"practice": "catalog-datasets", "title": "Catalog datasets", "now": 900, "teams": 1500}],
-            "top_now_steps": [
-                {"question": "data-catalog", "area": "data", "level": 4, "level_name": "Managed", "teams": 700}
+            "top_now_questions": [
+                {
+                    "question": "data-catalog",
+                    "area": "data",
+                    "teams": 700,
+                    "steps": [{"level": 4, "level_name": "Managed", "teams": 700}],
+                }
             ],
         }
     ],

@@ -145,15 +145,17 @@ def portfolio_to_dict(portfolio: Portfolio, *, limited_to: frozenset[int] | None
                     }
                     for count in group.top_practices
                 ],
-                "top_now_steps": [
+                "top_now_questions": [
                     {
-                        "question": step.question.id,
-                        "area": step.area.id,
-                        "level": step.level,
-                        "level_name": step.level_name,
-                        "teams": step.teams,
+                        "question": row.question.id,
+                        "area": row.area.id,
+                        "teams": row.teams,
+                        "steps": [
+                            {"level": step.level, "level_name": step.level_name, "teams": step.teams}
+                            for step in row.steps
+                        ],
                     }
-                    for step in group.top_now_steps
+                    for row in group.top_now_questions
                 ],
             }
             for group in portfolio.groups

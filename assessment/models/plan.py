@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     pass
 
 from assessment.domain import plan as plan_domain
+from assessment.domain.plan import NOT_MEASURED, PROGRESS_WORDS
 from assessment.models.base import key_validator
 from assessment.models.teams import Team
 
@@ -58,7 +59,14 @@ class Action(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Stored by services/plan.py (plan_progress_store) whenever what decides them changes: an assessment
+    # of the team created, submitted, imported or deleted, the content changed, the action added or edited.
+    # Read by the portfolio; "overdue" is not stored (it changes with the date). Not in the history.
+    measured_progress = models.CharField(
+        max_length=20, choices=list(PROGRESS_WORDS.items()), default=NOT_MEASURED, editable=False
+    )
+    question_retired = models.BooleanField(default=False, editable=False)  # the team's newest version lacks it
+    history = HistoricalRecords(excluded_fields=["measured_progress", "question_retired"])
 
     class Meta:
         ordering = ["team", "due_date", "pk"]

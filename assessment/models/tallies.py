@@ -16,14 +16,15 @@ class DivisionTally(models.Model):
 
     Per agency, division (None: its teams in no division) and content version:
     an area's scored teams and the sum of their scores, a Now step's teams, a
-    practice's teams (and how many have it in Now). Written by
+    question's teams with any of its steps in Now (level 0), a practice's teams
+    (and how many have it in Now). Written by
     services/tallies.py with the summaries, in their transaction, so the
     division view adds up a few thousand of these rows instead of grouping
     every team's steps and practices (selectors/tallies.py).
     """
 
-    AREA, STEP, PRACTICE = "area", "step", "practice"
-    KIND_CHOICES = [(AREA, "Area"), (STEP, "Now step"), (PRACTICE, "Practice")]
+    AREA, STEP, QUESTION, PRACTICE = "area", "step", "question", "practice"
+    KIND_CHOICES = [(AREA, "Area"), (STEP, "Now step"), (QUESTION, "Question in Now"), (PRACTICE, "Practice")]
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     division = models.ForeignKey(Division, null=True, on_delete=models.CASCADE, related_name="+")

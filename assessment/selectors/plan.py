@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.domain.plan import Observation, Progress, action_progress, action_step
+from assessment.domain.plan import ACHIEVED, Observation, Progress, action_progress, action_step
 from assessment.selectors.questionnaires import questionnaire_domain
 
 # The order of the status groups on the plan page: what is moving first.
@@ -270,96 +270,63 @@ def agency_plan_summary(
     """Open, overdue and achieved actions per team, and the `limit` longest overdue actions.
 
     `teams`: the teams the executive sees (the agency's, or only some divisions').
-    A department has thousands of actions, so the counts come from one query:
-    each action with the level its team's latest later submitted assessment
-    answers its question with (what decides "achieved", as in action_progress)
-    and its team's newest version of the questionnaire (what decides
-    "retired"); then the listed teams and overdue actions, whatever their number.
+    A department has thousands of actions, so this reads each action's measured
+    progress and retired flag as stored (services/plan.py plan_progress_store):
+    the counts per team in one grouped query, then the listed teams, the listed
+    overdue actions and their teams' newest versions (question text), whatever their
+    number. "Overdue" is decided here, with today's date.
     """
     today = today or timezone.localdate()
-    latest_level = (
-        models.Answer.objects.filter(
-            assessment__team_id=OuterRef("team_id"),
-            assessment__status=models.Assessment.SUBMITTED,
-            assessment__submitted_at__gt=OuterRef("created_at"),
-            assessment__questionnaire__slug=OuterRef("questionnaire_slug"),
-            # By id (one per version with the key), so each answer is found through its unique index.
-            question_id__in=models.Question.objects.filter(key=OuterRef(OuterRef("question_key"))).values("pk"),
-            kind=models.Answer.CHOICE,
-            choice__isnull=False,
-        )
-        .order_by("-assessment__submitted_at", "-assessment_id")
-        .values("choice__level")[:1]
-    )
-    newest_version = (
-        models.Assessment.objects.filter(
-            team_id=OuterRef("team_id"), questionnaire__slug=OuterRef("questionnaire_slug")
-        )
-        .order_by("-created_at", "-pk")
-        .values("questionnaire_id")[:1]
-    )
+    counting = ~Q(measured_progress=ACHIEVED) & Q(status__in=models.Action.OPEN_STATUSES, question_retired=False)
+    late = counting & Q(due_date__lt=today)
     rows = list(
         models.Action.objects.filter(team__in=teams)
-        .annotate(latest_level=Subquery(latest_level), newest_version=Subquery(newest_version))
-        .values_list(
-            "pk",
-            "team_id",
-            "team__name",
-            "status",
-            "due_date",
-            "target_level",
-            "question_key",
-            "latest_level",
-            "newest_version",
+        .values("team_id")
+        .annotate(
+            open=Count("pk", filter=counting),
+            overdue=Count("pk", filter=late),
+            achieved=Count("pk", filter=Q(measured_progress=ACHIEVED)),
+            name=Min("team__name"),
         )
+        .values_list("team_id", "open", "overdue", "achieved", "name")
         .order_by()
     )
-    # Each team's newest version's content (cached per version): whether the question is retired, its text.
-    version_ids = {row[-1] for row in rows if row[-1] is not None}
-    by_pk = models.QuestionnaireVersion.objects.in_bulk(version_ids)
-    contents = {pk: questionnaire_domain(version) for pk, version in by_pk.items()}
-    questions = {
-        version_id: {q.id: (area, q) for area, q in content.questions()} for version_id, content in contents.items()
-    }
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    names: dict[int, str] = {}
-    overdue: list[tuple[datetime.date, int, Progress[None], int]] = []
-    for pk, team_id, name, status, due_date, target, key, level, version_id in rows:
-        progress = action_progress(target, status == models.Action.DONE, [Observation(None, level)])
-        retired = version_id is not None and key not in questions.get(version_id, {})
-        is_open = status in models.Action.OPEN_STATUSES
-        late = is_open and due_date is not None and due_date < today and not progress.achieved and not retired
-        entry = counts[team_id]
-        entry[0] += is_open and not progress.achieved and not retired
-        entry[1] += late
-        entry[2] += progress.achieved
-        names[team_id] = name
-        if late and due_date is not None:
-            overdue.append((due_date, pk, progress, version_id))
-    overdue.sort(key=lambda o: (o[0], o[1]))
-    listed = sorted(counts, key=lambda pk: (-counts[pk][1], -counts[pk][0], names[pk], pk))[:limit]
-    shown = {team.pk: team for team in models.Team.objects.filter(pk__in=listed)}
-    # The listed overdue actions: not retired, so the newest version (if any) has the question.
-    actions = models.Action.objects.select_related("team", "owner").in_bulk([o[1] for o in overdue[:limit]])
+    counts = {team_id: ActionCounts(n_open, overdue, achieved) for team_id, n_open, overdue, achieved, _ in rows}
+    names = {row[0]: row[4] for row in rows}
+    listed = sorted(counts, key=lambda pk: (-counts[pk].overdue, -counts[pk].open, names[pk], pk))[:limit]
+    shown = models.Team.objects.in_bulk(listed)
+    actions = list(
+        models.Action.objects.filter(late, team__in=teams)
+        .select_related("team", "owner")
+        .order_by("due_date", "pk")[:limit]
+    )
+    # Each listed action's team's newest version of the questionnaire: its question's text there.
+    newest: dict[tuple[int, str], models.QuestionnaireVersion] = {}
+    assessments = models.Assessment.objects.filter(team_id__in={a.team_id for a in actions}).select_related(
+        "questionnaire"
+    )
+    for assessment in assessments.order_by("-created_at", "-pk") if actions else []:
+        newest.setdefault((assessment.team_id, assessment.questionnaire.slug), assessment.questionnaire)
     overdue_rows = []
-    for _, pk, progress, version_id in overdue[:limit]:
-        action = actions[pk]
-        found = questions.get(version_id, {}).get(action.question_key)  # None: the team has no assessment on it
+    for action in actions:
+        version = newest.get((action.team_id, action.questionnaire_slug))
+        content = questionnaire_domain(version) if version is not None else None
+        found = _question_in(content, action.question_key) if content is not None else None
         overdue_rows.append(
             ActionRow(
                 action=action,
-                progress=Progress(progress.kind),  # from the latest observation only: not achieved, no more
+                progress=Progress(action.measured_progress),
                 question_text=found[1].text if found else action.question_key,
                 area_title=found[0].title if found else "",
-                target_name=_level_name(contents[version_id], action.target_level) if found else "",
-                **_step_fields(action, by_pk[version_id] if found else None, found),
+                target_name=_level_name(content, action.target_level) if content is not None and found else "",
+                **_step_fields(action, version if found else None, found),
                 retired=False,
                 overdue=True,
             )
         )
     return AgencyPlanSummary(
-        teams=[(shown[pk], ActionCounts(*counts[pk])) for pk in listed],
+        teams=[(shown[pk], counts[pk]) for pk in listed],
         overdue=overdue_rows,
         team_total=len(counts),
-        overdue_total=len(overdue),
+        overdue_total=sum(c.overdue for c in counts.values()),
     )

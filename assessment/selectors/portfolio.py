@@ -127,6 +127,17 @@ class StepCount:
     teams: int
 
 
+@dataclass(frozen=True)
+class NowQuestion:
+    """A question teams have steps of in their Now phase: how many teams (each once), and each level
+    they raise it to, lowest first (what to do: make that level's statement true)."""
+
+    area: domain.Area
+    question: domain.Question
+    teams: int
+    steps: list[StepCount]
+
+
 @dataclass
 class DivisionRow:
     """One heatmap row: a division (pk None: the teams in no division) and its mean levels."""
@@ -153,7 +164,7 @@ class PortfolioGroup:
     divisions: list[DivisionRow] = field(default_factory=list)
     weakest_areas: list[AreaMean] = field(default_factory=list)
     top_practices: list[PracticeCount] = field(default_factory=list)
-    top_now_steps: list[StepCount] = field(default_factory=list)
+    top_now_questions: list[NowQuestion] = field(default_factory=list)
 
 
 @dataclass
@@ -336,24 +347,33 @@ def _weakest_areas(questionnaire: domain.Questionnaire, means: dict[str, list[tu
 
 
 def _count_steps(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
-    """The steps most teams have in their Now phase, in questionnaire order on ties."""
-    added: dict[str, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
+    """The questions most teams have steps of in their Now phase, each with its steps; questionnaire order on
+    ties. A team with steps to two levels of one question counts once for it (tallies.questions)."""
+    teams: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (version_id, key), n in tallies.questions.items():
+        teams[slug_of[version_id]][key] += n
+    levels: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for (version_id, key, level), n in tallies.steps.items():
-        added[slug_of[version_id]][key, level] += n
-    counts = {slug: [(key, level, n) for (key, level), n in steps.items()] for slug, steps in added.items()}
+        levels[slug_of[version_id]][key][level] += n
     for slug, group in groups.items():
         questionnaire = group.questionnaire
         order = {q.id: (number, area, q) for number, (area, q) in enumerate(questionnaire.questions())}
-        steps = []
-        for key, level, n in counts.get(slug, []):
+        found = []
+        for key, n in teams.get(slug, {}).items():
             if key not in order or not n:  # a question only an older version has
                 continue
             _, area, question = order[key]
-            choice = question.choice_at(level)
-            if choice is not None:
-                steps.append(StepCount(area, question, level, questionnaire.level_name(level), choice.text, n))
-        steps.sort(key=lambda c: (-c.teams, order[c.question.id][0], c.level))
-        group.top_now_steps = steps[:TOP_STEPS]
+            steps = []
+            for level, at_level in sorted(levels[slug][key].items()):
+                choice = question.choice_at(level)
+                if choice is not None and at_level:
+                    steps.append(
+                        StepCount(area, question, level, questionnaire.level_name(level), choice.text, at_level)
+                    )
+            if steps:
+                found.append(NowQuestion(area, question, n, steps))
+        found.sort(key=lambda c: (-c.teams, order[c.question.id][0]))
+        group.top_now_questions = found[:TOP_STEPS]
 
 
 def _count_practices(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:

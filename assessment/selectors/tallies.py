@@ -2,7 +2,7 @@
 
 The division view needs, per division and content version, each area's mean
 score, and, over the divisions in view, how many teams have each step in Now
-and each practice on their roadmap. Grouping every team's stored steps and
+(and any step of each question), and each practice on their roadmap. Grouping every team's stored steps and
 practices takes half a second at 3,000 teams, so services/tallies.py stores
 these counts (DivisionTally) whenever a team's latest summary changes, and the
 division view adds up the stored rows (tallies_read): a few thousand at most.
@@ -27,6 +27,7 @@ from django.db.models import Avg, Count, Max, Q, Sum
 from assessment import models
 
 AREA, STEP, PRACTICE = models.DivisionTally.AREA, models.DivisionTally.STEP, models.DivisionTally.PRACTICE
+QUESTION = models.DivisionTally.QUESTION
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _latest(agency_id: int, division_ids: list[int | None], prefix: str = "") ->
 def tallies_count(agency_id: int, division_ids: Iterable[int | None]) -> tuple[list[Tally], dict[int | None, Basis]]:
     """The tallies of these divisions of the agency, counted from the latest summaries, and their bases.
 
-    Four grouped queries whatever the number of teams.
+    Five grouped queries whatever the number of teams.
     """
     divisions = list(division_ids)
     if not divisions:
@@ -131,6 +132,14 @@ def tallies_count(agency_id: int, division_ids: Iterable[int | None]) -> tuple[l
         .annotate(n=Count("pk"))
         .order_by()
     ]
+    # A team with steps to two levels of one question counts once for the question.
+    tallies += [
+        Tally(d, v, QUESTION, key, 0, n)
+        for d, v, key, n in models.SummaryStep.objects.filter(related)
+        .values_list(division, version, "question_key")
+        .annotate(n=Count("summary_id", distinct=True))
+        .order_by()
+    ]
     tallies += [
         Tally(d, v, PRACTICE, key, 0, n, now=now)
         for d, v, key, n, now in models.SummaryPractice.objects.filter(related)
@@ -149,6 +158,8 @@ class Tallies:
     areas: dict[tuple[int, int | None, str], tuple[float, int]]
     # (version, question key, level) -> teams with the step in Now
     steps: dict[tuple[int, str, int], int]
+    # (version, question key) -> teams with any step of the question in Now
+    questions: dict[tuple[int, str], int]
     # (version, practice key) -> (teams with it on the roadmap, of them in Now)
     practices: dict[tuple[int, str], tuple[int, int]]
 
@@ -165,7 +176,12 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
     }
     current = [d for d, basis in live.items() if stored.get(d) == basis]
     stale = [d for d in live if d not in current]
-    out = Tallies(areas=defaultdict(lambda: (0.0, 0)), steps=defaultdict(int), practices=defaultdict(lambda: (0, 0)))
+    out = Tallies(
+        areas=defaultdict(lambda: (0.0, 0)),
+        steps=defaultdict(int),
+        questions=defaultdict(int),
+        practices=defaultdict(lambda: (0, 0)),
+    )
 
     def add(version: int, division: int | None, kind: str, key: str, level: int, teams: int, now: int, total: float):
         if kind == AREA:
@@ -173,6 +189,8 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
             out.areas[version, division, key] = (score_sum + total, n + teams)
         elif kind == STEP:
             out.steps[version, key, level] += teams
+        elif kind == QUESTION:
+            out.questions[version, key] += teams
         else:
             on_roadmap, in_now = out.practices[version, key]
             out.practices[version, key] = (on_roadmap + teams, in_now + now)
@@ -184,7 +202,7 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
         ):
             add(version, division, AREA, key, 0, teams, 0, total)
         for version, kind, key, level, teams, now in (
-            models.DivisionTally.objects.filter(where, kind__in=[STEP, PRACTICE])
+            models.DivisionTally.objects.filter(where, kind__in=[STEP, QUESTION, PRACTICE])
             .values_list("questionnaire_id", "kind", "key", "level")
             .annotate(n=Sum("teams"), in_now=Sum("now"))
             .order_by()

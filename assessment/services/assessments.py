@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessment import models
 from assessment.domain import model as domain
+from assessment.services.plan import plan_progress_store
 from assessment.services.reports import assessment_report_queue
 from assessment.services.summaries import summaries_mark_latest, summaries_store
 
@@ -133,6 +134,7 @@ def assessment_create(
         evidence_copy(source=copy_from, target=assessment, user=user)
         if version.format == 2:  # format 1 has no profile to copy
             _copy_profile(source=copy_from, target=assessment, user=user)
+    plan_progress_store([team.pk])  # a new version's draft can retire an action's question
     return assessment
 
 

@@ -27,6 +27,7 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.services.assessments import assessment_dates_restore
+from assessment.services.plan import plan_progress_store
 from assessment.services.reports import assessment_report_queue
 from assessment.services.summaries import summaries_store
 from assessment.services.teams import agency_ensure, team_ensure
@@ -762,6 +763,7 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     summaries_store(submitted)
     outcome.answers_created = len(answers)
     _actions_import(actions, teams, outcome)
+    plan_progress_store(team.pk for team in teams.values())  # the new actions, and drafts' versions
     return outcome
 
 

@@ -1,12 +1,16 @@
-"""Writes of a team's action plan: taking roadmap items on, and changing an action.
+"""Writes of a team's action plan: taking roadmap items on, changing an action, and its stored progress.
 
-Every write records its history row with the user who made it
+Every write by a person records its history row with the user who made it
 (django-simple-history), so the plan page can show who changed what and when.
+Each action's measured progress and whether its question is retired are stored
+(plan_progress_store) whenever what decides them changes, so the portfolio
+reads them instead of every team's answers; "overdue" is decided when read.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -19,6 +23,7 @@ from assessment.domain.plan import action_step
 from assessment.domain.roadmap import roadmap_for
 from assessment.domain.text import first_control_character
 from assessment.selectors.assessments import answers_domain, area_targets
+from assessment.selectors.plan import action_rows
 from assessment.selectors.questionnaires import questionnaire_domain
 
 if TYPE_CHECKING:
@@ -152,9 +157,11 @@ def actions_add_from_roadmap(*, assessment: models.Assessment, user: User, item_
             created_by=user,
             created_at=now,
         )
+        created.append(action)
+    _progress_set(created)
+    for action in created:
         _with_user(action, user)
         action.save()
-        created.append(action)
     return created
 
 
@@ -170,6 +177,42 @@ def action_update(*, action: models.Action, user: User, given: ActionInput) -> m
     action.note = cleaned.note
     if cleaned.title:
         action.title = cleaned.title
+    _progress_set([action])  # the status decides "done, not yet reflected in the answers"
     _with_user(action, user)
     action.save()
     return action
+
+
+# Teams per batch when storing progress: each batch reads its teams' assessments and answers once.
+PROGRESS_TEAMS_PER_BATCH = 200
+_PROGRESS_FIELDS = ["measured_progress", "question_retired"]
+
+
+def _progress_set(actions: list[models.Action]) -> list[models.Action]:
+    """Set each action's measured progress and retired flag as selectors/plan.py computes them, unsaved.
+    Returns the actions whose stored figures change."""
+    changed = []
+    for row in action_rows(actions):
+        action = row.action
+        if (action.measured_progress, action.question_retired) != (row.progress.kind, row.retired):
+            action.measured_progress, action.question_retired = row.progress.kind, row.retired
+            changed.append(action)
+    return changed
+
+
+def plan_progress_store(team_ids: Iterable[int]) -> int:
+    """Store again the measured progress of these teams' actions, after their assessments or the content
+    changed. Without history rows or a new "last change" (derived figures). Returns the actions changed."""
+    ids = sorted(set(team_ids))
+    changed = 0
+    for start in range(0, len(ids), PROGRESS_TEAMS_PER_BATCH):
+        actions = list(models.Action.objects.filter(team_id__in=ids[start : start + PROGRESS_TEAMS_PER_BATCH]))
+        stale = _progress_set(actions)
+        models.Action.objects.bulk_update(stale, _PROGRESS_FIELDS, batch_size=500)
+        changed += len(stale)
+    return changed
+
+
+def plan_progress_store_all() -> int:
+    """Every action's progress stored again: after `manage.py recompute_summaries`."""
+    return plan_progress_store(models.Action.objects.values_list("team_id", flat=True).distinct().order_by())

@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain.roadmap import NOW
 from assessment.selectors.summaries import summaries_compute, summary_to_json
+from assessment.services.plan import plan_progress_store, plan_progress_store_all
 from assessment.services.tallies import tallies_store_all, tallies_store_for_teams
 
 BATCH = 500
@@ -27,9 +28,10 @@ _SCORE_FIELDS = ("score", "level", "completeness", "progress_to_target")
 def summaries_store(assessment_ids: Iterable[int], *, tallies: bool = True) -> int:
     """Compute and store the summaries of these submitted assessments. Returns how many were stored.
 
-    Then their divisions' tallies (services/tallies.py), in the caller's transaction
-    when there is one (a submit, a content change). `tallies=False` only for the data
-    migration that fills summaries before the tally tables exist.
+    Then their divisions' tallies (services/tallies.py) and their teams' actions' measured
+    progress (services/plan.py), in the caller's transaction when there is one (a submit,
+    a content change). `tallies=False` (neither) only for the data migration that fills
+    summaries before the tally tables and the stored progress exist.
     """
     ids = list(assessment_ids)
     stored = 0
@@ -40,6 +42,7 @@ def summaries_store(assessment_ids: Iterable[int], *, tallies: bool = True) -> i
         team_ids.update(models.Assessment.objects.filter(pk__in=batch).values_list("team_id", flat=True))
     if tallies:
         tallies_store_for_teams(team_ids)
+        plan_progress_store(team_ids)
     return stored
 
 
@@ -97,7 +100,8 @@ def _store_batch(ids: list[int]) -> int:
 def summaries_mark_latest(team_ids: Iterable[int], *, tallies: bool = True) -> None:
     """Flag each team's latest submitted assessment's summary, the one the portfolio shows.
 
-    Then, unless `tallies` is False, count the teams' divisions' tallies again.
+    Then, unless `tallies` is False, count the teams' divisions' tallies again and store
+    their actions' measured progress again (a deleted assessment no longer counts).
     """
     team_ids = list(team_ids)
     if not team_ids:
@@ -127,6 +131,7 @@ def summaries_mark_latest(team_ids: Iterable[int], *, tallies: bool = True) -> N
             model.objects.filter(summary_id__in=batch).update(is_latest=True)
     if tallies:
         tallies_store_for_teams(team_ids)
+        plan_progress_store(team_ids)
 
 
 def summaries_store_for_version(version_id: int) -> int:
@@ -145,4 +150,5 @@ def summaries_recompute_all(*, tallies: bool = True) -> int:
     stored = summaries_store(list(ids), tallies=False)
     if tallies:
         tallies_store_all()  # every division's, those without a submitted assessment left included
+        plan_progress_store_all()
     return stored

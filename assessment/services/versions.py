@@ -34,6 +34,7 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.schema import QuestionnaireInvalid, parse_questionnaire, questionnaire_to_dict
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.services.plan import plan_progress_store
 from assessment.services.questionnaires import (
     CREATED,
     REPLACED,
@@ -242,7 +243,10 @@ def version_content_changed(version: models.QuestionnaireVersion) -> VersionChec
     version.content_digest = content_digest(questionnaire)
     version.save(update_fields=["content_digest", "updated_at"])
     reports_queue_for_version(version.pk)  # submitted assessments' PDFs show the content
-    summaries_store_for_version(version.pk)  # and so do their stored figures
+    summaries_store_for_version(version.pk)  # and so do their stored figures (and their actions' progress)
+    # Drafts' teams too: a question gone from their newest version retires their actions on it.
+    drafts = version.assessments.exclude(status=models.Assessment.SUBMITTED)
+    plan_progress_store(drafts.values_list("team_id", flat=True))
     return version_check(version)
 
 
