@@ -311,8 +311,40 @@ def _item_to_dict(item: FrameworkItem) -> dict[str, Any]:
     return data
 
 
+def crosswalk_from_dict(data: dict[str, Any]) -> Crosswalk:
+    """The crosswalk `crosswalk_to_dict` wrote (content stored after the loader checked it)."""
+    return Crosswalk(
+        questionnaire_slug=data["questionnaire"],
+        questionnaire_version=data["version"],
+        revision=data["revision"],
+        frameworks=tuple(
+            Framework(
+                id=framework["id"],
+                title=framework["title"],
+                version=framework["version"],
+                url=framework["url"],
+                items=tuple(
+                    FrameworkItem(
+                        id=item["id"],
+                        title=item["title"],
+                        url=item.get("url", ""),
+                        applies_when=tuple(item.get("applies_when", ())),
+                    )
+                    for item in framework["items"]
+                ),
+            )
+            for framework in data["frameworks"]
+        ),
+        mappings=tuple(
+            CrosswalkMapping(question_key, entry["framework"], entry["item"], entry["level"], entry["relation"])
+            for question_key, entries in data["maps"].items()
+            for entry in entries
+        ),
+    )
+
+
 def crosswalk_to_yaml(crosswalk: Crosswalk) -> str:
     return yaml.safe_dump(crosswalk_to_dict(crosswalk), sort_keys=False, allow_unicode=True, width=120)
 
 
-__all__ = ["CrosswalkInvalid", "crosswalk_to_dict", "crosswalk_to_yaml", "parse_crosswalk"]
+__all__ = ["CrosswalkInvalid", "crosswalk_from_dict", "crosswalk_to_dict", "crosswalk_to_yaml", "parse_crosswalk"]

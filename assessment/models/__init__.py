@@ -7,6 +7,7 @@ is the database's own primary key. Import models from `assessment.models`.
 
 from assessment.models.assessments import Answer, AnswerValue, AreaTarget, Assessment
 from assessment.models.base import domain_fields, key_validator
+from assessment.models.crosswalks import CrosswalkEvaluation, CrosswalkRevision, FrameworkSummary
 from assessment.models.plan import Action
 from assessment.models.questionnaires import (
     Area,
@@ -63,10 +64,13 @@ __all__ = [
     "Choice",
     "ChoiceNeed",
     "ChoicePractice",
+    "CrosswalkEvaluation",
+    "CrosswalkRevision",
     "Division",
     "DivisionTally",
     "DivisionTallyBasis",
     "Executive",
+    "FrameworkSummary",
     "Membership",
     "PanelLeadChange",
     "Practice",
