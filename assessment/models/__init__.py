@@ -8,6 +8,7 @@ is the database's own primary key. Import models from `assessment.models`.
 from assessment.models.api import ApiToken
 from assessment.models.assessments import Answer, AnswerValue, AreaTarget, Assessment, ProfileAnswer
 from assessment.models.base import domain_fields, key_validator, tags_of, tags_text
+from assessment.models.crosswalks import CrosswalkEvaluation, CrosswalkRevision, FrameworkSummary
 from assessment.models.evidence import Evidence
 from assessment.models.plan import Action
 from assessment.models.questionnaires import (
@@ -68,11 +69,14 @@ __all__ = [
     "Choice",
     "ChoiceNeed",
     "ChoicePractice",
+    "CrosswalkEvaluation",
+    "CrosswalkRevision",
     "Division",
     "DivisionTally",
     "DivisionTallyBasis",
     "Evidence",
     "Executive",
+    "FrameworkSummary",
     "Membership",
     "PanelLeadChange",
     "Practice",

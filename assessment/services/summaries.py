@@ -17,12 +17,15 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain.roadmap import NOW
 from assessment.selectors.summaries import summaries_compute, summary_to_json
+from assessment.services.crosswalks import framework_summaries_build
 from assessment.services.plan import plan_progress_store, plan_progress_store_all
 from assessment.services.tallies import tallies_store_all, tallies_store_for_teams
 
 BATCH = 500
 # The figures of an overall or an area score, stored under the scoring's own names.
 _SCORE_FIELDS = ("score", "level", "completeness", "progress_to_target")
+# The rows that copy their summary's is_latest flag, so the portfolio reads them without a join.
+_LATEST_COPIES = (models.AreaSummary, models.SummaryStep, models.SummaryPractice, models.FrameworkSummary)
 
 
 def summaries_store(assessment_ids: Iterable[int], *, tallies: bool = True) -> int:
@@ -93,6 +96,7 @@ def _store_batch(ids: list[int]) -> int:
     models.AreaSummary.objects.bulk_create(areas)
     models.SummaryStep.objects.bulk_create(steps)
     models.SummaryPractice.objects.bulk_create(practices)
+    models.FrameworkSummary.objects.bulk_create(framework_summaries_build(assessments))
     summaries_mark_latest({a.team_id for a in assessments}, tallies=False)  # summaries_store counts them once
     return len(summaries)
 
@@ -122,12 +126,12 @@ def summaries_mark_latest(team_ids: Iterable[int], *, tallies: bool = True) -> N
         models.AssessmentSummary.objects.filter(team_id__in=team_ids, is_latest=True).values_list("pk", flat=True)
     )
     models.AssessmentSummary.objects.filter(pk__in=summary_ids).update(is_latest=False)
-    for model in (models.AreaSummary, models.SummaryStep, models.SummaryPractice):
+    for model in _LATEST_COPIES:
         model.objects.filter(summary_id__in=summary_ids, is_latest=True).update(is_latest=False)
     for start in range(0, len(latest_ids), BATCH):
         batch = [pk for pk in latest_ids[start : start + BATCH] if pk is not None]
         models.AssessmentSummary.objects.filter(assessment_id__in=batch).update(is_latest=True)
-        for model in (models.AreaSummary, models.SummaryStep, models.SummaryPractice):
+        for model in _LATEST_COPIES:
             model.objects.filter(summary_id__in=batch).update(is_latest=True)
     if tallies:
         tallies_store_for_teams(team_ids)

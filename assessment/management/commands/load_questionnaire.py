@@ -1,4 +1,8 @@
-"""Validate questionnaire YAML files and load them, all or nothing."""
+"""Validate questionnaire YAML files and load them, all or nothing.
+
+Each file's crosswalk, `crosswalks/<slug>-<version>.yaml` beside it
+(docs/questionnaire-format.md, section 7), is checked and loaded with it.
+"""
 
 import re
 from pathlib import Path
@@ -6,7 +10,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessment.domain.crosswalk import Crosswalk
+from assessment.domain.crosswalk_loader import CrosswalkInvalid, parse_crosswalk
 from assessment.domain.schema import Problem, QuestionnaireInvalid, parse_questionnaire
+from assessment.services.crosswalks import CrosswalkConflict, crosswalk_load, stored_questionnaire_of
 from assessment.services.questionnaires import QuestionnaireConflict, questionnaire_load, questionnaire_plan
 
 
@@ -59,6 +66,17 @@ class Command(BaseCommand):
                 problems.append(Problem(name, _line_of_key(text, "version"), str(exc)))
                 continue
             parsed.append((name, questionnaire, plan))
+        by_version = {(q.slug, q.version): q for _name, q, _plan in parsed}
+        crosswalks = []
+        for name, questionnaire, _plan in parsed:
+            path = Path(name).parent / "crosswalks" / f"{questionnaire.slug}-{questionnaire.version}.yaml"
+            if path.is_file():
+                warnings: list[Problem] = []
+                found = self.crosswalk_read(path, by_version, problems, warnings)
+                for warning in warnings:
+                    self.stderr.write(f"warning: {warning}")
+                if found is not None:
+                    crosswalks.append((str(path), found))
 
         if problems:
             for problem in problems:
@@ -72,10 +90,43 @@ class Command(BaseCommand):
         if dry_run:
             for name, questionnaire, plan in parsed:
                 self.stdout.write(f"{name}: valid; would be {plan.describe(questionnaire)}")
+            for name, _found in crosswalks:
+                self.stdout.write(f"{name}: valid")
             self.stdout.write("Dry run: nothing was written.")
             return
 
         with transaction.atomic():
             outcomes = [(name, q, questionnaire_load(q, loaded_from=Path(name).name)) for name, q, _ in parsed]
+            try:
+                loaded = [
+                    (name, c, crosswalk_load(c, text=text, loaded_from=Path(name).name))
+                    for name, (c, text) in crosswalks
+                ]
+            except CrosswalkConflict as exc:  # a revision in use with other content: nothing is written
+                transaction.set_rollback(True)
+                raise CommandError(f"{exc}; nothing was written.", returncode=1) from None
         for name, questionnaire, outcome in outcomes:
             self.stdout.write(f"{name}: {outcome.describe(questionnaire)}")
+        for name, crosswalk, crosswalk_outcome in loaded:
+            self.stdout.write(f"{name}: {crosswalk_outcome.describe(crosswalk)}")
+
+    def crosswalk_read(
+        self, path: Path, by_version: dict, problems: list[Problem], warnings: list[Problem]
+    ) -> tuple[Crosswalk, str] | None:
+        """The checked crosswalk and its text; its problems go to `problems`, its warnings to `warnings`."""
+        name = str(path)
+        try:
+            data = path.read_bytes()
+            crosswalk, found_warnings = parse_crosswalk(
+                data,
+                name,
+                lambda slug, version: by_version.get((slug, version)) or stored_questionnaire_of(slug, version),
+            )
+        except OSError as exc:
+            problems.append(Problem(name, 0, f"cannot read the file: {exc.strerror or exc}"))
+            return None
+        except CrosswalkInvalid as exc:
+            problems.extend(exc.problems)
+            return None
+        warnings.extend(found_warnings)
+        return crosswalk, data.decode("utf-8")
