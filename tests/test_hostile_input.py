@@ -43,7 +43,7 @@ def discovery(questionnaire_version):
 
 
 @pytest.fixture
-def answered(assessment, member, streaming, discovery):
+def with_one_answer(assessment, member, streaming, discovery):
     """A draft with one answer on the data page, so "nothing changed" has something to lose."""
     answers_save(
         assessment=assessment,
@@ -67,9 +67,9 @@ def answered(assessment, member, streaming, discovery):
         ("other", "x" * 201, "201 characters long; the limit is 200"),
     ],
 )
-def test_it_refuses_a_bad_reason_for_not_applicable(answered, member, streaming, reason, detail, expected):
+def test_it_refuses_a_bad_reason_for_not_applicable(with_one_answer, member, streaming, reason, detail, expected):
     message = refused(
-        answered,
+        with_one_answer,
         member,
         [
             AnswerInput(streaming.key, models.Answer.NOT_APPLICABLE, na_reason=reason, na_reason_detail=detail),
@@ -79,9 +79,9 @@ def test_it_refuses_a_bad_reason_for_not_applicable(answered, member, streaming,
 
 
 @pytest.mark.django_db
-def test_it_keeps_a_reason_only_on_a_not_applicable_answer(answered, member, streaming):
+def test_it_keeps_a_reason_only_on_a_not_applicable_answer(with_one_answer, member, streaming):
     answers_save(
-        assessment=answered,
+        assessment=with_one_answer,
         user=member,
         answers=[
             AnswerInput(
@@ -92,10 +92,10 @@ def test_it_keeps_a_reason_only_on_a_not_applicable_answer(answered, member, str
             ),
         ],
     )
-    saved = answered.answers.get(question=streaming)
+    saved = with_one_answer.answers.get(question=streaming)
     assert (saved.na_reason, saved.na_reason_detail) == ("other", "Run by the state")
     answers_save(
-        assessment=answered,
+        assessment=with_one_answer,
         user=member,
         answers=[
             AnswerInput(streaming.key, models.Answer.NOT_SURE, na_reason="shared_service", na_reason_detail="stale"),
@@ -114,37 +114,39 @@ def refused(assessment, member, answers) -> str:
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_level_that_is_not_a_choice_of_the_question(answered, member, discovery):
+def test_it_refuses_a_level_that_is_not_a_choice_of_the_question(with_one_answer, member, discovery):
     # Level 2 exists on the scale and on other questions, but not on this one.
-    message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.CHOICE, level=2)])
+    message = refused(with_one_answer, member, [AnswerInput(discovery.key, models.Answer.CHOICE, level=2)])
     assert "level 2 is not a choice" in message and "data-discovery" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_unknown_level(answered, member, streaming):
-    message = refused(answered, member, [AnswerInput(streaming.key, models.Answer.CHOICE, level=9)])
+def test_it_refuses_an_unknown_level(with_one_answer, member, streaming):
+    message = refused(with_one_answer, member, [AnswerInput(streaming.key, models.Answer.CHOICE, level=9)])
     assert "level 9 is not a choice" in message and "streaming-data" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_choice_without_a_level(answered, member, streaming):
-    message = refused(answered, member, [AnswerInput(streaming.key, models.Answer.CHOICE, level=None)])
+def test_it_refuses_a_choice_without_a_level(with_one_answer, member, streaming):
+    message = refused(with_one_answer, member, [AnswerInput(streaming.key, models.Answer.CHOICE, level=None)])
     assert "streaming-data" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_unknown_question_key(answered, member):
-    message = refused(answered, member, [AnswerInput("no-such-question", models.Answer.NOT_SURE)])
+def test_it_refuses_an_unknown_question_key(with_one_answer, member):
+    message = refused(with_one_answer, member, [AnswerInput("no-such-question", models.Answer.NOT_SURE)])
     assert '"no-such-question"' in message and "not part of this assessment" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_question_only_another_questionnaire_has(answered, member, full_questionnaire_version):
-    own = set(models.Question.objects.filter(area__questionnaire=answered.questionnaire).values_list("key", flat=True))
+def test_it_refuses_a_question_only_another_questionnaire_has(with_one_answer, member, full_questionnaire_version):
+    own = set(
+        models.Question.objects.filter(area__questionnaire=with_one_answer.questionnaire).values_list("key", flat=True)
+    )
     foreign = (
         models.Question.objects.filter(area__questionnaire=full_questionnaire_version).exclude(key__in=own).first()
     )
-    message = refused(answered, member, [AnswerInput(foreign.key, models.Answer.NOT_SURE)])
+    message = refused(with_one_answer, member, [AnswerInput(foreign.key, models.Answer.NOT_SURE)])
     assert f'"{foreign.key}"' in message and "not part of this assessment" in message
 
 
@@ -162,83 +164,87 @@ def other_version(questionnaire_version):
 
 
 @pytest.mark.django_db
-def test_a_key_shared_with_another_version_answers_this_versions_question(answered, member, discovery, other_version):
+def test_a_key_shared_with_another_version_answers_this_versions_question(
+    with_one_answer, member, discovery, other_version
+):
     assert models.Question.objects.filter(area__questionnaire=other_version, key=discovery.key).exists()
-    answers_save(assessment=answered, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE)])
-    saved = answered.answers.get(question__key=discovery.key)
+    answers_save(assessment=with_one_answer, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE)])
+    saved = with_one_answer.answers.get(question__key=discovery.key)
     assert saved.question_id == discovery.pk and discovery.area.questionnaire_id != other_version.pk
 
 
 @pytest.mark.django_db
-def test_it_refuses_not_applicable_where_it_is_not_offered(answered, member, discovery):
-    message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.NOT_APPLICABLE)])
+def test_it_refuses_not_applicable_where_it_is_not_offered(with_one_answer, member, discovery):
+    message = refused(with_one_answer, member, [AnswerInput(discovery.key, models.Answer.NOT_APPLICABLE)])
     assert "Not applicable" in message and "data-discovery" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_unknown_kind_of_answer(answered, member, discovery):
-    message = refused(answered, member, [AnswerInput(discovery.key, "maybe")])
+def test_it_refuses_an_unknown_kind_of_answer(with_one_answer, member, discovery):
+    message = refused(with_one_answer, member, [AnswerInput(discovery.key, "maybe")])
     assert "answer 'maybe' is not one of" in message and "data-discovery" in message
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_oversize_note_and_accepts_the_limit(answered, member, discovery):
-    message = refused(answered, member, [AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2001)])
+def test_it_refuses_an_oversize_note_and_accepts_the_limit(with_one_answer, member, discovery):
+    message = refused(with_one_answer, member, [AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2001)])
     assert "2001" in message and "2000" in message
     answers_save(
-        assessment=answered, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2000)]
+        assessment=with_one_answer,
+        user=member,
+        answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE, note="x" * 2000)],
     )
-    assert len(answered.answers.get(question=discovery).note) == 2000
+    assert len(with_one_answer.answers.get(question=discovery).note) == 2000
 
 
 @pytest.mark.django_db
-def test_it_saves_nothing_of_a_batch_with_one_bad_answer(answered, member, streaming, discovery):
+def test_it_saves_nothing_of_a_batch_with_one_bad_answer(with_one_answer, member, streaming, discovery):
     refused(
-        answered,
+        with_one_answer,
         member,
         [
             AnswerInput(streaming.key, models.Answer.CHOICE, level=5, note="Would be lost"),
             AnswerInput(discovery.key, models.Answer.CHOICE, level=4),
         ],
     )
-    kept = answered.answers.get(question=streaming)
+    kept = with_one_answer.answers.get(question=streaming)
     assert (kept.choice.level, kept.note) == (2, "Kept note")
 
 
 @pytest.mark.django_db
-def test_it_strips_control_characters_from_notes_but_keeps_lines(answered, member, discovery):
+def test_it_strips_control_characters_from_notes_but_keeps_lines(with_one_answer, member, discovery):
     answers_save(
-        assessment=answered,
+        assessment=with_one_answer,
         user=member,
         answers=[
             AnswerInput(discovery.key, models.Answer.NOT_SURE, note="Ask\x00 the\x1b[31m owner\x7f\nthen\tcheck\x08")
         ],
     )
-    note = answered.answers.get(question=discovery).note
+    note = with_one_answer.answers.get(question=discovery).note
     assert note == "Ask the[31m owner\nthen\tcheck"
     assert not any(ch in note for ch in "\x00\x1b\x7f\x08")
 
 
 @pytest.mark.django_db
-def test_it_refuses_every_write_to_a_submitted_assessment(answered, member, streaming, discovery):
-    assessment_submit(assessment=answered, user=member)
+def test_it_refuses_every_write_to_a_submitted_assessment(with_one_answer, member, streaming, discovery):
+    assessment_submit(assessment=with_one_answer, user=member)
     before = db_snapshot()
     for answers in (
         [AnswerInput(discovery.key, models.Answer.NOT_SURE)],
         [AnswerInput(streaming.key, "")],  # clearing is a change too
     ):
         with pytest.raises(AssessmentLocked, match="submitted"):
-            answers_save(assessment=answered, user=member, answers=answers)
+            answers_save(assessment=with_one_answer, user=member, answers=answers)
     with pytest.raises(AssessmentLocked):
-        assessment_submit(assessment=answered, user=member)
+        assessment_submit(assessment=with_one_answer, user=member)
     assert db_snapshot() == before
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_stale_object_of_an_assessment_submitted_meanwhile(answered, member, discovery):
+def test_it_refuses_a_stale_object_of_an_assessment_submitted_meanwhile(with_one_answer, member, discovery):
     """A page loaded the draft; someone submitted it; the stale object must not write."""
-    stale = models.Assessment.objects.get(pk=answered.pk)
-    assessment_submit(assessment=answered, user=member)
+    stale = models.Assessment.objects.get(pk=with_one_answer.pk)
+    assessment_submit(assessment=with_one_answer, user=member)
     with pytest.raises(AssessmentLocked):
         answers_save(assessment=stale, user=member, answers=[AnswerInput(discovery.key, models.Answer.NOT_SURE)])
 
@@ -283,19 +289,24 @@ def post_refused(client, url, data, *expected_in_page) -> str:
 
 
 @pytest.mark.django_db
-def test_it_saves_a_valid_page(answered, member_client, discovery):
+def test_it_saves_a_valid_page(with_one_answer, member_client, discovery):
     """The control for the refusals below: the same post with valid values is saved."""
-    response = member_client.post(area_url(answered), page_post(discovery_value="level-3", discovery_note="Fine"))
+    response = member_client.post(
+        area_url(with_one_answer), page_post(discovery_value="level-3", discovery_note="Fine")
+    )
     assert response.status_code == 302
-    saved = answered.answers.get(question=discovery)
+    saved = with_one_answer.answers.get(question=discovery)
     assert (saved.choice.level, saved.note) == (3, "Fine")
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_choice_that_belongs_to_another_question(answered, member_client):
+def test_it_refuses_a_choice_that_belongs_to_another_question(with_one_answer, member_client):
     # level-2 is a choice of streaming-data, not of data-discovery.
     page = post_refused(
-        member_client, area_url(answered), page_post(discovery_value="level-2"), "How do teams find the data they need?"
+        member_client,
+        area_url(with_one_answer),
+        page_post(discovery_value="level-2"),
+        "How do teams find the data they need?",
     )
     assert "not offered for this question" in page
 
@@ -304,14 +315,19 @@ def test_it_refuses_a_choice_that_belongs_to_another_question(answered, member_c
 @pytest.mark.parametrize(
     "value", ["level-9", "level-0", "level--1", "level-abc", "choice", "3", "NOT_SURE", "level-3 "]
 )
-def test_it_refuses_unknown_answer_values(answered, member_client, value):
-    post_refused(member_client, area_url(answered), page_post(discovery_value=value), "not offered for this question")
+def test_it_refuses_unknown_answer_values(with_one_answer, member_client, value):
+    post_refused(
+        member_client, area_url(with_one_answer), page_post(discovery_value=value), "not offered for this question"
+    )
 
 
 @pytest.mark.django_db
-def test_it_refuses_not_applicable_where_the_page_does_not_offer_it(answered, member_client):
+def test_it_refuses_not_applicable_where_the_page_does_not_offer_it(with_one_answer, member_client):
     post_refused(
-        member_client, area_url(answered), page_post(discovery_value="not_applicable"), "not offered for this question"
+        member_client,
+        area_url(with_one_answer),
+        page_post(discovery_value="not_applicable"),
+        "not offered for this question",
     )
 
 
@@ -319,17 +335,17 @@ def test_it_refuses_not_applicable_where_the_page_does_not_offer_it(answered, me
 @pytest.mark.parametrize(
     "field", ["answer_no-such-question", "note_no-such-question", "answer_model-versions", "answer_", "answer_12"]
 )
-def test_it_refuses_answers_to_questions_not_on_the_page(answered, member_client, field):
-    page = post_refused(member_client, area_url(answered), page_post(**{field: "not_sure"}), "not on this page")
+def test_it_refuses_answers_to_questions_not_on_the_page(with_one_answer, member_client, field):
+    page = post_refused(member_client, area_url(with_one_answer), page_post(**{field: "not_sure"}), "not on this page")
     assert "Nothing was saved" in page
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_oversize_note_and_keeps_what_was_typed(answered, member_client):
+def test_it_refuses_an_oversize_note_and_keeps_what_was_typed(with_one_answer, member_client):
     long_note = "Evidence: " + "e" * 2100
     page = post_refused(
         member_client,
-        area_url(answered),
+        area_url(with_one_answer),
         page_post(discovery_value="level-3", discovery_note=long_note, streaming_note="Typed but not yet saved"),
         "2110 characters",
         "2000",
@@ -339,31 +355,32 @@ def test_it_refuses_an_oversize_note_and_keeps_what_was_typed(answered, member_c
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_note_with_a_null_character(answered, member_client):
+def test_it_refuses_a_note_with_a_null_character(with_one_answer, member_client):
     post_refused(
         member_client,
-        area_url(answered),
+        area_url(with_one_answer),
         page_post(discovery_value="level-3", discovery_note="a\x00b"),
         "Null characters",
     )
 
 
 @pytest.mark.django_db
-def test_it_saves_a_note_with_other_control_characters_cleaned(answered, member_client, discovery):
+def test_it_saves_a_note_with_other_control_characters_cleaned(with_one_answer, member_client, discovery):
     response = member_client.post(
-        area_url(answered), page_post(discovery_value="not_sure", discovery_note="Call\x1b[0m Ana\x07\r\nTuesday")
+        area_url(with_one_answer),
+        page_post(discovery_value="not_sure", discovery_note="Call\x1b[0m Ana\x07\r\nTuesday"),
     )
     assert response.status_code == 302
-    note = answered.answers.get(question=discovery).note
+    note = with_one_answer.answers.get(question=discovery).note
     assert note.startswith("Call[0m Ana") and "Tuesday" in note
     assert "\x1b" not in note and "\x07" not in note
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_note_without_an_answer(answered, member_client):
+def test_it_refuses_a_note_without_an_answer(with_one_answer, member_client):
     post_refused(
         member_client,
-        area_url(answered),
+        area_url(with_one_answer),
         page_post(discovery_value="", discovery_note="Orphan"),
         "you wrote a note but chose no answer",
     )
@@ -382,9 +399,9 @@ def test_it_refuses_a_note_without_an_answer(answered, member_client):
         ({"na_reason_streaming-data": "other", "na_other_streaming-data": "a\x00b"}, "Null characters"),
     ],
 )
-def test_it_refuses_not_applicable_without_a_good_reason(answered, member_client, extra, expected):
+def test_it_refuses_not_applicable_without_a_good_reason(with_one_answer, member_client, extra, expected):
     page = post_refused(
-        member_client, area_url(answered), page_post(streaming_value="not_applicable", **extra), expected
+        member_client, area_url(with_one_answer), page_post(streaming_value="not_applicable", **extra), expected
     )
     # The error is located: the summary links to the field in error.
     assert '<a href="#id_na_' in page
@@ -394,16 +411,16 @@ def test_it_refuses_not_applicable_without_a_good_reason(answered, member_client
 @pytest.mark.parametrize(
     "field", ["na_reason_no-such-question", "na_other_model-versions", "na_reason_", "na_other_12"]
 )
-def test_it_refuses_reasons_for_questions_not_on_the_page(answered, member_client, field):
-    post_refused(member_client, area_url(answered), page_post(**{field: "other"}), "not on this page")
+def test_it_refuses_reasons_for_questions_not_on_the_page(with_one_answer, member_client, field):
+    post_refused(member_client, area_url(with_one_answer), page_post(**{field: "other"}), "not on this page")
 
 
 @pytest.mark.django_db
-def test_it_answers_404_for_unknown_ids(answered, member_client):
+def test_it_answers_404_for_unknown_ids(with_one_answer, member_client):
     before = db_snapshot()
     for url in (
-        area_url(answered, "no-such-area"),
-        area_url(answered, "models").replace(str(answered.pk), "987654"),
+        area_url(with_one_answer, "no-such-area"),
+        area_url(with_one_answer, "models").replace(str(with_one_answer.pk), "987654"),
         reverse("assessment-submit", kwargs={"assessment_id": 987654}),
         reverse("assessment-new", kwargs={"team_id": 987654}),
     ):
@@ -414,58 +431,58 @@ def test_it_answers_404_for_unknown_ids(answered, member_client):
 
 
 @pytest.mark.django_db
-def test_it_refuses_writes_to_a_submitted_assessment_with_the_reason(answered, member, member_client):
-    assessment_submit(assessment=answered, user=member)
+def test_it_refuses_writes_to_a_submitted_assessment_with_the_reason(with_one_answer, member, member_client):
+    assessment_submit(assessment=with_one_answer, user=member)
     before = db_snapshot()
-    response = member_client.post(area_url(answered), page_post(discovery_value="level-5"))
+    response = member_client.post(area_url(with_one_answer), page_post(discovery_value="level-5"))
     assert response.status_code == 403
     assert "has been submitted and can no longer be changed" in response.content.decode()
     assert db_snapshot() == before
 
 
 @pytest.mark.django_db
-def test_it_refuses_posts_without_a_csrf_token(answered, member):
+def test_it_refuses_posts_without_a_csrf_token(with_one_answer, member):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
     before = db_snapshot()
-    for url in (area_url(answered), reverse("assessment-submit", kwargs={"assessment_id": answered.pk})):
+    for url in (area_url(with_one_answer), reverse("assessment-submit", kwargs={"assessment_id": with_one_answer.pk})):
         response = client.post(url, page_post(discovery_value="level-5"))
         assert response.status_code == 403, url
         page = response.content.decode()
         assert "Your form could not be accepted" in page and "Nothing was saved" in page
     assert db_snapshot() == before
-    answered.refresh_from_db()
-    assert answered.status == models.Assessment.DRAFT
+    with_one_answer.refresh_from_db()
+    assert with_one_answer.status == models.Assessment.DRAFT
 
 
 @pytest.mark.django_db
-def test_it_accepts_the_post_with_the_csrf_token_of_the_page(answered, member, discovery):
+def test_it_accepts_the_post_with_the_csrf_token_of_the_page(with_one_answer, member, discovery):
     """The control for the CSRF test: the token from the form is enough."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    client.get(area_url(answered))
+    client.get(area_url(with_one_answer))
     token = client.cookies["csrftoken"].value
-    response = client.post(area_url(answered), page_post(discovery_value="level-5", csrfmiddlewaretoken=token))
+    response = client.post(area_url(with_one_answer), page_post(discovery_value="level-5", csrfmiddlewaretoken=token))
     assert response.status_code == 302
-    assert answered.answers.get(question=discovery).choice.level == 5
+    assert with_one_answer.answers.get(question=discovery).choice.level == 5
 
 
 @pytest.mark.django_db
-def test_it_answers_400_to_an_oversize_request(answered, member_client):
+def test_it_answers_400_to_an_oversize_request(with_one_answer, member_client):
     before = db_snapshot()
-    response = member_client.post(area_url(answered), page_post(discovery_note="x" * 3_000_000))
+    response = member_client.post(area_url(with_one_answer), page_post(discovery_note="x" * 3_000_000))
     assert response.status_code == 400
-    response = member_client.post(area_url(answered), {f"field{i}": "x" for i in range(1200)})
+    response = member_client.post(area_url(with_one_answer), {f"field{i}": "x" for i in range(1200)})
     assert response.status_code == 400
     assert db_snapshot() == before
 
 
 @pytest.mark.django_db
-def test_it_survives_a_body_that_is_not_utf8(answered, member_client):
+def test_it_survives_a_body_that_is_not_utf8(with_one_answer, member_client):
     before = db_snapshot()
     response = member_client.generic(
         "POST",
-        area_url(answered),
+        area_url(with_one_answer),
         b"answer_data-discovery=level-%FF%FE&note_data-discovery=%C3%28&action=continue",
         content_type="application/x-www-form-urlencoded",
     )
@@ -562,16 +579,16 @@ post_bodies = st.dictionaries(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(data=post_bodies)
-def test_it_never_fails_on_arbitrary_answer_posts(answered, member_client, data):
+def test_it_never_fails_on_arbitrary_answer_posts(with_one_answer, member_client, data):
     before = db_snapshot()
-    response = member_client.post(area_url(answered), data)
+    response = member_client.post(area_url(with_one_answer), data)
     assert response.status_code in (200, 302, 400, 403, 404), f"{response.status_code} for {data!r}"
     if response.status_code == 200:
         # The form came back: it says what is wrong, and nothing was saved.
         assert ERROR_SUMMARY in response.content.decode(), f"no error summary for {data!r}"
         assert db_snapshot() == before
     if response.status_code == 302:
-        assert models.Assessment.objects.get(pk=answered.pk).status == models.Assessment.DRAFT
+        assert models.Assessment.objects.get(pk=with_one_answer.pk).status == models.Assessment.DRAFT
 
 
 # --- Stored hostile text, shown back -----------------------------------------------------------
@@ -666,12 +683,12 @@ def test_it_never_fails_on_arbitrary_new_assessment_posts(team, member_client, q
 
 
 @pytest.fixture
-def planned_action(answered, member):
+def planned_action(with_one_answer, member):
     """A submitted assessment with one action in the team's plan."""
     from assessment.selectors.results import assessment_results
     from assessment.services.plan import actions_add_from_roadmap, item_key
 
-    submitted = assessment_submit(assessment=answered, user=member)
+    submitted = assessment_submit(assessment=with_one_answer, user=member)
     item = next(iter(assessment_results(submitted).roadmap))
     [action] = actions_add_from_roadmap(
         assessment=submitted, user=member, item_keys=[item_key(item.question_key, item.to_level)]
@@ -741,18 +758,18 @@ def test_it_refuses_an_owner_who_is_a_member_of_another_team(planned_action, mem
 
 
 @pytest.fixture
-def respondent_draft(answered, member):
+def respondent_draft(with_one_answer, member):
     """The draft opened to its member, who is lead and sole respondent and has answered the data page."""
     from assessment.services.respondents import panel_open, respondent_answers_save
 
-    panel_open(assessment=answered, lead=member, users=[member])
-    streaming = question(answered.questionnaire, "streaming-data")
+    panel_open(assessment=with_one_answer, lead=member, users=[member])
+    streaming = question(with_one_answer.questionnaire, "streaming-data")
     respondent_answers_save(
-        respondent=answered.respondents.get(),
+        respondent=with_one_answer.respondents.get(),
         user=member,
         answers=[AnswerInput(streaming.key, models.Answer.CHOICE, level=4, note="Mine")],
     )
-    return answered
+    return with_one_answer
 
 
 def respondent_url(assessment, name="respondent-area", area_key="data"):
@@ -801,21 +818,21 @@ def test_it_refuses_bad_answers_on_the_respondent_and_reconcile_pages(
         ("9" * 30, "not a member of this team"),  # found by tests/test_hostile_walk.py: an OverflowError on SQLite
     ],
 )
-def test_it_refuses_bad_respondents(answered, member_client, value, expected):
-    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+def test_it_refuses_bad_respondents(with_one_answer, member_client, value, expected):
+    url = reverse("assessment-respondents", kwargs={"assessment_id": with_one_answer.pk})
     post_refused(member_client, url, {"respondents": [value]}, expected, 'href="#id_respondents"')
 
 
 @pytest.mark.django_db
-def test_it_refuses_no_respondent_at_all(answered, member_client):
-    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+def test_it_refuses_no_respondent_at_all(with_one_answer, member_client):
+    url = reverse("assessment-respondents", kwargs={"assessment_id": with_one_answer.pk})
     post_refused(member_client, url, {"share_individual_answers": "on"}, "Choose at least one respondent")
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_member_of_another_team_as_respondent(answered, member_client, outsider):
+def test_it_refuses_a_member_of_another_team_as_respondent(with_one_answer, member_client, outsider):
     membership = models.Membership.objects.get(user=outsider)
-    url = reverse("assessment-respondents", kwargs={"assessment_id": answered.pk})
+    url = reverse("assessment-respondents", kwargs={"assessment_id": with_one_answer.pk})
     post_refused(member_client, url, {"respondents": [membership.pk]}, "not a member of this team")
 
 

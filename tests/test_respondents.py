@@ -57,7 +57,7 @@ def opened(assessment, member, ana, ben):
 
 
 @pytest.fixture
-def answered(opened, ana, ben):
+def both_responded(opened, ana, ben):
     """Ana and Ben answered the data area 3 levels apart on streaming-data, alike on data-discovery."""
     assert (
         client_for(ana)
@@ -75,11 +75,11 @@ def answered(opened, ana, ben):
 
 
 @pytest.fixture
-def submitted(answered, ana, ben):
+def submitted(both_responded, ana, ben):
     """Ana and Ben have submitted their responses: the lead and they see them now."""
     for user in (ana, ben):
         respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
-    return answered
+    return both_responded
 
 
 def question(assessment, key):
@@ -103,30 +103,30 @@ def test_it_keeps_single_author_answering_as_the_default(assessment, member):
 
 
 @pytest.mark.django_db
-def test_each_respondent_answers_on_their_own(answered, ana, ben):
+def test_each_respondent_answers_on_their_own(both_responded, ana, ben):
     stored = dict(
         models.RespondentAnswer.objects.filter(question__key="streaming-data").values_list(
             "respondent__user__username", "choice__level"
         )
     )
     assert stored == {"ana": 1, "ben": 4}
-    assert not answered.answers.exists(), "respondents' answers are not team answers"
-    page = client_for(ana).get(url("respondent-area", answered, area_key="data")).content.decode()
+    assert not both_responded.answers.exists(), "respondents' answers are not team answers"
+    page = client_for(ana).get(url("respondent-area", both_responded, area_key="data")).content.decode()
     assert "Only scripts" in page and "We have Kinesis" not in page
 
 
 @pytest.mark.django_db
-def test_a_respondent_sees_the_others_only_after_submitting(answered, ana, ben):
+def test_a_respondent_sees_the_others_only_after_submitting(both_responded, ana, ben):
     client = client_for(ana)
-    assert client.get(url("assessment-disagreements", answered)).status_code == 403
-    assert client.post(url("respondent-submit", answered)).status_code == 302
-    response = client.get(url("assessment-disagreements", answered))
+    assert client.get(url("assessment-disagreements", both_responded)).status_code == 403
+    assert client.post(url("respondent-submit", both_responded)).status_code == 302
+    response = client.get(url("assessment-disagreements", both_responded))
     # Ben has not submitted: his answers and note are his alone, even for a respondent who has.
     assert response.status_code == 200 and "We have Kinesis" not in response.content.decode()
-    assert client_for(ben).post(url("respondent-submit", answered)).status_code == 302
-    assert "We have Kinesis" in client.get(url("assessment-disagreements", answered)).content.decode()
+    assert client_for(ben).post(url("respondent-submit", both_responded)).status_code == 302
+    assert "We have Kinesis" in client.get(url("assessment-disagreements", both_responded)).content.decode()
     # A submitted response is locked.
-    response = client.post(url("respondent-area", answered, area_key="data"), area_post("level-5", "level-3"))
+    response = client.post(url("respondent-area", both_responded, area_key="data"), area_post("level-5", "level-3"))
     assert response.status_code == 403
     assert models.RespondentAnswer.objects.get(respondent__user=ana, question__key="streaming-data").choice.level == 1
 
@@ -170,11 +170,11 @@ def test_the_lead_reconciles_from_the_median_and_the_decision_records_who(submit
 
 
 @pytest.mark.django_db
-def test_only_the_lead_reconciles(answered, ana):
-    client_for(ana).post(url("respondent-submit", answered))
-    response = client_for(ana).post(url("assessment-reconcile", answered, area_key="data"), area_post("level-5"))
+def test_only_the_lead_reconciles(both_responded, ana):
+    client_for(ana).post(url("respondent-submit", both_responded))
+    response = client_for(ana).post(url("assessment-reconcile", both_responded, area_key="data"), area_post("level-5"))
     assert response.status_code == 403
-    assert not answered.answers.exists()
+    assert not both_responded.answers.exists()
 
 
 @pytest.mark.django_db
@@ -202,16 +202,18 @@ def test_a_respondent_who_leaves_the_team_keeps_their_answers_as_a_former_member
 
 
 @pytest.mark.django_db
-def test_a_team_member_who_is_not_a_respondent_cannot_answer_as_one(answered, member, viewer):
-    response = client_for(viewer).post(url("respondent-area", answered, area_key="data"), area_post("level-5"))
+def test_a_team_member_who_is_not_a_respondent_cannot_answer_as_one(both_responded, member, viewer):
+    response = client_for(viewer).post(url("respondent-area", both_responded, area_key="data"), area_post("level-5"))
     assert response.status_code == 403
     assert models.RespondentAnswer.objects.count() == 4
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_bad_respondent_answer_with_a_located_error(answered, ana):
+def test_it_refuses_a_bad_respondent_answer_with_a_located_error(both_responded, ana):
     before = list(models.RespondentAnswer.objects.values_list("pk", "choice_id", "note"))
-    response = client_for(ana).post(url("respondent-area", answered, area_key="data"), area_post("level-9", "level-2"))
+    response = client_for(ana).post(
+        url("respondent-area", both_responded, area_key="data"), area_post("level-9", "level-2")
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and "not offered for this question" in page
@@ -236,16 +238,16 @@ def test_only_the_lead_changes_the_respondents(opened, ana, ben):
 
 
 @pytest.mark.django_db
-def test_it_keeps_a_respondent_with_answers_when_unchosen(answered, member, ana):
-    _, kept = panel_open(assessment=answered, lead=member, users=[ana])
+def test_it_keeps_a_respondent_with_answers_when_unchosen(both_responded, member, ana):
+    _, kept = panel_open(assessment=both_responded, lead=member, users=[ana])
     assert kept == ["Ben Security"]
-    assert answered.respondents.count() == 2
+    assert both_responded.respondents.count() == 2
 
 
 @pytest.mark.django_db
-def test_the_services_refuse_someone_elses_response(answered, ana, ben):
+def test_the_services_refuse_someone_elses_response(both_responded, ana, ben):
     respondent = models.Respondent.objects.get(user=ana)
-    streaming = question(answered, "streaming-data")
+    streaming = question(both_responded, "streaming-data")
     with pytest.raises(PanelNotAllowed, match="Only the respondent can change their own answers"):
         respondent_answers_save(respondent=respondent, user=ben, answers=[AnswerInput(streaming.key, "not_sure")])
     with pytest.raises(PanelNotAllowed, match="Only the respondent can submit their own response"):
@@ -254,9 +256,9 @@ def test_the_services_refuse_someone_elses_response(answered, ana, ben):
 
 
 @pytest.mark.django_db
-def test_the_services_refuse_a_submitted_response(answered, ana):
+def test_the_services_refuse_a_submitted_response(both_responded, ana):
     respondent = models.Respondent.objects.get(user=ana)
-    streaming = question(answered, "streaming-data")
+    streaming = question(both_responded, "streaming-data")
     respondent_submit(respondent=respondent, user=ana)
     with pytest.raises(PanelNotAllowed, match="it can no longer be changed"):
         respondent_answers_save(respondent=respondent, user=ana, answers=[AnswerInput(streaming.key, "not_sure")])
@@ -266,21 +268,21 @@ def test_the_services_refuse_a_submitted_response(answered, ana):
 
 
 @pytest.mark.django_db
-def test_the_change_log_keeps_respondents_changes(answered, ana):
+def test_the_change_log_keeps_respondents_changes(both_responded, ana):
     history = models.RespondentAnswer.history.filter(history_user=ana)
     assert sorted(history.values_list("question__key", flat=True)) == ["data-discovery", "streaming-data"]
 
 
 @pytest.fixture
-def reconciled(answered, member, ana, ben):
+def reconciled(both_responded, member, ana, ben):
     for user in (ana, ben):
         respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
     team_answers_decide(
-        assessment=answered,
+        assessment=both_responded,
         user=member,
-        answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=2, note="Median")],
+        answers=[AnswerInput(question(both_responded, "streaming-data").key, "choice", level=2, note="Median")],
     )
-    return answered
+    return both_responded
 
 
 @pytest.mark.slow
@@ -415,23 +417,23 @@ def test_import_refuses_a_bad_panel_and_says_where(reconciled, tmp_path, capsys,
 
 @pytest.mark.django_db
 def test_the_disagreement_view_costs_the_same_queries_for_more_respondents(submitted, member):
-    answered = submitted
+    both_responded = submitted
     client = client_for(member)
-    page = url("assessment-disagreements", answered)
+    page = url("assessment-disagreements", both_responded)
     two = count_queries(client, page)
     more = []
     for i in range(4):
         more.append(
-            team_user(answered.team, f"extra-{i}", models.Membership.VIEWER, first_name="Extra", last_name=str(i))
+            team_user(both_responded.team, f"extra-{i}", models.Membership.VIEWER, first_name="Extra", last_name=str(i))
         )
-    ana_and_ben = [r.user for r in models.Respondent.objects.filter(assessment=answered).select_related("user")]
-    panel_open(assessment=answered, lead=member, users=[*ana_and_ben, *more])
+    ana_and_ben = [r.user for r in models.Respondent.objects.filter(assessment=both_responded).select_related("user")]
+    panel_open(assessment=both_responded, lead=member, users=[*ana_and_ben, *more])
     for user in more:
         respondent = models.Respondent.objects.get(user=user)
         respondent_answers_save(
             respondent=respondent,
             user=user,
-            answers=[AnswerInput(question(answered, "streaming-data").key, "choice", level=3, note="More")],
+            answers=[AnswerInput(question(both_responded, "streaming-data").key, "choice", level=3, note="More")],
         )
         respondent_submit(respondent=respondent, user=user)
     assert count_queries(client, page) <= two
@@ -484,13 +486,13 @@ def test_one_submitted_answer_has_no_spread_and_no_agreement_of_100_percent(lead
 
 
 @pytest.mark.django_db
-def test_a_respondent_who_has_not_submitted_sees_no_agreement_figures(answered, ana, ben):
+def test_a_respondent_who_has_not_submitted_sees_no_agreement_figures(both_responded, ana, ben):
     respondent_submit(respondent=models.Respondent.objects.get(user=ben), user=ben)
     client = client_for(ana)
-    results = text_of(client.get(url("assessment-results", answered)))
+    results = text_of(client.get(url("assessment-results", both_responded)))
     assert "Agreement by area" not in results and "spread of 2 levels" not in results
     assert "once you have submitted your own response" in results
-    data = client.get(url("assessment-export-json", answered)).json()["respondents"]
+    data = client.get(url("assessment-export-json", both_responded)).json()["respondents"]
     assert "agreement" not in data and "We have Kinesis" not in json.dumps(data)
 
 

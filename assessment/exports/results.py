@@ -27,14 +27,14 @@ from assessment.selectors.results import AssessmentResults, assessment_results
 # after quote marks. Each such start gets a `'`, which spreadsheets show as text.
 
 
-def assessment_to_dict(report: AssessmentResults) -> dict:
+def assessment_to_dict(results: AssessmentResults) -> dict:
     """The machine-readable export of docs/questionnaire-format.md (section 5), plus a few descriptive keys."""
-    assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
+    assessment, questionnaire, score = results.assessment, results.questionnaire, results.score
     format2 = questionnaire.format == 2  # format 1 exports gain no key
     out_of_scope = set(score.out_of_scope)
     answers = []
     for _area, question in questionnaire.questions():
-        answer = report.answers.get(question.id)
+        answer = results.answers.get(question.id)
         item = {
             "question": question.id,
             "answer": answer.kind if answer else domain.UNANSWERED,
@@ -61,19 +61,19 @@ def assessment_to_dict(report: AssessmentResults) -> dict:
         "updated_at": assessment.updated_at.isoformat(),
         **score_to_dict(score),
         "answers": answers,
-        "to_verify": list(report.roadmap.to_verify),
-        "roadmap": [roadmap_item_to_dict(item) for item in report.roadmap],
+        "to_verify": list(results.roadmap.to_verify),
+        "roadmap": [roadmap_item_to_dict(item) for item in results.roadmap],
     }
     if format2:
         data["profile"] = {
-            "answers": {q.id: report.profile.get(q.id) for q in questionnaire.profile},
-            "tags": sorted(report.tags),
+            "answers": {q.id: results.profile.get(q.id) for q in questionnaire.profile},
+            "tags": sorted(results.tags),
         }
         for area, entry in zip(score.areas, data["areas"], strict=True):
             entry["in_scope"] = area.total > 0 or not area.out_of_scope
         data["agency_items"] = [
             {k: v for k, v in roadmap_item_to_dict(item).items() if k != "phase"}
-            for item in report.roadmap.agency_items
+            for item in results.roadmap.agency_items
         ]
     return data
 
@@ -114,10 +114,10 @@ def assessment_export(assessment, *, user) -> dict:
     """The whole JSON export of one assessment as `user` reads it: the results, the team's plan for its
     questionnaire with the progress measured today, and the respondents as far as `user` may see them.
     The download (views/results.py) and the API (assessment/api/) both give exactly this."""
-    report = assessment_results(assessment)
-    data = assessment_to_dict(report)
-    data["actions"] = plan_to_list(team_actions(assessment.team, report.questionnaire.slug))
-    agreement = agreement_for(assessment, report.questionnaire)
+    results = assessment_results(assessment)
+    data = assessment_to_dict(results)
+    data["actions"] = plan_to_list(team_actions(assessment.team, results.questionnaire.slug))
+    agreement = agreement_for(assessment, results.questionnaire)
     if agreement is not None:
         data["respondents"] = respondents_to_dict(
             assessment, agreement, audience=panel_access(user, assessment).audience
@@ -147,16 +147,16 @@ def _level_name(questionnaire: domain.Questionnaire, level: int | None) -> str:
     return questionnaire.level_name(level) if level is not None else ""
 
 
-def assessment_to_csv(report: AssessmentResults) -> str:
+def assessment_to_csv(results: AssessmentResults) -> str:
     """Two tables in one file: the answers, then the roadmap, each under a title row."""
-    questionnaire = report.questionnaire
+    questionnaire = results.questionnaire
     out = io.StringIO()
     writer = CsvWriter(out)
 
     def row(*cells):
         writer.writerow(cells)
 
-    assessment = report.assessment
+    assessment = results.assessment
     row(
         "Assessment",
         assessment.title,
@@ -170,7 +170,7 @@ def assessment_to_csv(report: AssessmentResults) -> str:
     row()
     row("Answers")
     format2 = questionnaire.format == 2  # the "In scope" column and agency rows are format 2's
-    out_of_scope = set(report.score.out_of_scope)
+    out_of_scope = set(results.score.out_of_scope)
     row(
         "Area",
         "Question id",
@@ -183,7 +183,7 @@ def assessment_to_csv(report: AssessmentResults) -> str:
         *(["In scope"] if format2 else []),
     )
     for area, question in questionnaire.questions():
-        answer = report.answers.get(question.id)
+        answer = results.answers.get(question.id)
         kind = answer.kind if answer else domain.UNANSWERED
         level = answer.level if answer and kind == domain.CHOICE else None
         row(
@@ -216,7 +216,7 @@ def assessment_to_csv(report: AssessmentResults) -> str:
         "Effort",
         "Needs first",
     )
-    for entry in [*report.roadmap_entries, *report.agency_entries]:  # agency rows: phase "Agency-wide"
+    for entry in [*results.roadmap_entries, *results.agency_entries]:  # agency rows: phase "Agency-wide"
         item = entry.item
         row(
             item.position,

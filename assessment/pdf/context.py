@@ -263,9 +263,9 @@ def _evidence_line(evidence) -> EvidenceLine:
     )
 
 
-def radar_for(report: AssessmentResults, *, chart_id: str = "radar") -> tuple[str, str]:
+def radar_for(results: AssessmentResults, *, chart_id: str = "radar") -> tuple[str, str]:
     """The radar chart and its text alternative (which WeasyPrint takes from <title>)."""
-    questionnaire, score = report.questionnaire, report.score
+    questionnaire, score = results.questionnaire, results.score
     axes = [RadarAxis(label=a.title, current=a.level, target=a.target) for a in score.areas]
     figures = "; ".join(
         f"{a.title}: {'not scored' if a.level is None else f'{a.level:.1f}'} of target {a.target}" for a in score.areas
@@ -278,21 +278,21 @@ def radar_for(report: AssessmentResults, *, chart_id: str = "radar") -> tuple[st
     return chart, alt
 
 
-def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_READER) -> AssessmentPdfContext:
+def assessment_pdf_context(results: AssessmentResults, *, audience: str = TEAM_READER) -> AssessmentPdfContext:
     """What the PDF shows to `audience` (access.AUDIENCES): the agreement figures not to a respondent
     who has not submitted, the respondents' names beside their levels only to those who see their answers."""
-    assessment, questionnaire, score = report.assessment, report.questionnaire, report.score
+    assessment, questionnaire, score = results.assessment, results.questionnaire, results.score
     team, agency = assessment.team, assessment.team.agency
     numbers = question_numbers(questionnaire)
 
-    entries = [_pdf_item(entry) for entry in report.roadmap_entries]
+    entries = [_pdf_item(entry) for entry in results.roadmap_entries]
     phases = [
         PhaseBlock(
             key=key,
             title=PHASE_TITLES[key],
             intro=PHASE_INTROS[key],
             entries=[e for e in entries if e.phase == key],
-            steps=report.roadmap.steps_in(key),
+            steps=results.roadmap.steps_in(key),
         )
         for key in PHASES
     ]
@@ -318,7 +318,7 @@ def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_RE
                 title=area.title,
                 answers=[
                     replace(
-                        _answer_line(questionnaire, question, report.answers.get(question.id), numbers[question.id]),
+                        _answer_line(questionnaire, question, results.answers.get(question.id), numbers[question.id]),
                         evidence=tuple(_evidence_line(e) for e in evidence.get(question.id, [])),
                     )
                     for question in area.questions
@@ -329,11 +329,11 @@ def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_RE
     def refs(question_keys):
         result = []
         for question_key in question_keys:
-            area, question = report.questions_by_key[question_key]
+            area, question = results.questions_by_key[question_key]
             result.append(QuestionRef(numbers[question_key], question.text, area.title))
         return result
 
-    radar, radar_alt = radar_for(report)
+    radar, radar_alt = radar_for(results)
     date_label, date = report_date(assessment)
     agreement = agreement_for(assessment, questionnaire) if audience != NOT_SUBMITTED else None
     return AssessmentPdfContext(
@@ -360,7 +360,7 @@ def assessment_pdf_context(report: AssessmentResults, *, audience: str = TEAM_RE
         phases=phases,
         now_entries=phases[0].entries,
         roadmap_count=len(entries),
-        step_count=report.roadmap.step_count,
+        step_count=results.roadmap.step_count,
         sources=_source_sections(entries, questionnaire.source),
         appendix=appendix,
         to_verify=refs(score.to_verify),

@@ -29,14 +29,14 @@ def html_to_pdf(html: str) -> bytes:
     return engine.write_pdf(printable(html), base_url=BASE_URL, url_fetcher=SafeURLFetcher())
 
 
-def assessment_pdf_html(report: AssessmentResults, *, audience: str = TEAM_READER) -> str:
-    context = assessment_pdf_context(report, audience=audience)
+def assessment_pdf_html(results: AssessmentResults, *, audience: str = TEAM_READER) -> str:
+    context = assessment_pdf_context(results, audience=audience)
     return render_to_string("pdf/assessment.html", {"doc": context, "stylesheet_url": static_url(STYLESHEET)})
 
 
-def assessment_pdf(report: AssessmentResults, *, audience: str = TEAM_READER) -> bytes:
+def assessment_pdf(results: AssessmentResults, *, audience: str = TEAM_READER) -> bytes:
     """The PDF report of one assessment for `audience` (access.AUDIENCES). Renders every time; store.py keeps it."""
-    return html_to_pdf(assessment_pdf_html(report, audience=audience))
+    return html_to_pdf(assessment_pdf_html(results, audience=audience))
 
 
 def portfolio_pdf_html(portfolio_context) -> str:

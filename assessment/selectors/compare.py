@@ -59,8 +59,8 @@ class Comparison:
 def _answers(before: AssessmentResults, after: AssessmentResults) -> list[AnswerComparison]:
     out = []
     seen = set()
-    for report in (after, before):  # the later version's order first, then questions it no longer has
-        for area, question in report.questionnaire.questions():
+    for results in (after, before):  # the later version's order first, then questions it no longer has
+        for area, question in results.questionnaire.questions():
             if question.id in seen:
                 continue
             seen.add(question.id)
@@ -79,7 +79,7 @@ def _answers(before: AssessmentResults, after: AssessmentResults) -> list[Answer
                 else "Not in this version"
             )
             row = AnswerComparison(
-                number=report.question_numbers[question.id],
+                number=results.question_numbers[question.id],
                 area_title=area.title,
                 question_key=question.id,
                 question_text=question.text,
@@ -93,8 +93,8 @@ def _answers(before: AssessmentResults, after: AssessmentResults) -> list[Answer
     return out
 
 
-def _level(report: AssessmentResults, key: str) -> int | None:
-    answer = report.answers.get(key)
+def _level(results: AssessmentResults, key: str) -> int | None:
+    answer = results.answers.get(key)
     return answer.level if answer is not None and answer.kind == models.Answer.CHOICE else None
 
 

@@ -91,11 +91,11 @@ class AreaEvidence:
         return sum(1 for a in self.answers if a.expired)
 
 
-def evidence_by_area(report: AssessmentResults) -> list[AreaEvidence]:
+def evidence_by_area(results: AssessmentResults) -> list[AreaEvidence]:
     """Each area of the results with each answer and its evidence, and the counts. One query."""
-    evidence = evidence_by_question(report.assessment)
+    evidence = evidence_by_question(results.assessment)
     expired = expired_question_keys(evidence)
-    numbers = report.question_numbers
+    numbers = results.question_numbers
     return [
         AreaEvidence(
             area=area,
@@ -103,14 +103,14 @@ def evidence_by_area(report: AssessmentResults) -> list[AreaEvidence]:
                 AnswerEvidence(
                     number=numbers[question.id],
                     question=question,
-                    answer=answer_in_words(report.questionnaire, report.answers.get(question.id), question),
+                    answer=answer_in_words(results.questionnaire, results.answers.get(question.id), question),
                     items=evidence.get(question.id, []),
                     expired=question.id in expired,
                 )
                 for question in area.questions
             ],
         )
-        for area in report.questionnaire.areas
+        for area in results.questionnaire.areas
     ]
 
 

@@ -144,10 +144,10 @@ def assessment_resume(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
         return redirect("assessment-results", assessment_id=assessment.pk)
-    report = assessment_results(assessment)
-    if report.questionnaire.profile and not report.profile and not report.answers:
+    results = assessment_results(assessment)
+    if results.questionnaire.profile and not results.profile and not results.answers:
         return redirect("assessment-profile", assessment_id=assessment.pk)  # "About your team" comes first
-    for area_score in report.score.areas:
+    for area_score in results.score.areas:
         if area_score.unanswered:
             return redirect("assessment-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("assessment-review", assessment_id=assessment.pk)
@@ -169,8 +169,8 @@ def assessment_area(request, assessment_id, area_key):
 def team_area_page(request, assessment, can_write, area_key, *, evidence_form=None, status=200):
     """The team's page of an area. With `evidence_form` (posted to views/evidence.py and refused), the
     page is shown, not saved, with that question's evidence form and its errors (`status` 400)."""
-    report = assessment_results(assessment)
-    questionnaire = report.questionnaire
+    results = assessment_results(assessment)
+    questionnaire = results.questionnaire
     index = area_index(questionnaire, area_key)
     access = panel_access(request.user, assessment)
     by_lead = access.panel is not None and not assessment.is_submitted
@@ -181,16 +181,16 @@ def team_area_page(request, assessment, can_write, area_key, *, evidence_form=No
         raise PermissionDenied(READ_ONLY_MESSAGE)
     return area_form_page(
         request,
-        report,
+        results,
         index,
         may_answer=can_write and not by_lead,
         save=lambda answers: _team_answers_save(assessment, request.user, answers),
-        after=lambda: after_area_saved(request, TEAM_JOURNEY, report, index),
+        after=lambda: after_area_saved(request, TEAM_JOURNEY, results, index),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,
         show_only=not posted,
         status=status,
-        evidence=evidence_blocks(assessment, in_scope_area(report, index), may_add=can_write, bound=evidence_form),
+        evidence=evidence_blocks(assessment, in_scope_area(results, index), may_add=can_write, bound=evidence_form),
     )
 
 
@@ -221,9 +221,9 @@ def evidence_blocks(assessment, area, *, may_add, bound=None):
 # --- About your team (format 2) ---------------------------------------------------------
 
 
-def _scope_change_message(report, came_in, went_out) -> str:
+def _scope_change_message(results, came_in, went_out) -> str:
     def listed(keys):
-        return "; ".join(f"{report.question_numbers[k]} {report.questions_by_key[k][1].text}" for k in keys)
+        return "; ".join(f"{results.question_numbers[k]} {results.questions_by_key[k][1].text}" for k in keys)
 
     parts = []
     if came_in:
@@ -237,8 +237,8 @@ def _scope_change_message(report, came_in, went_out) -> str:
 def assessment_profile(request, assessment_id):
     """The profile questions, before the first area; saved like answers, scope follows."""
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_results(assessment)
-    questionnaire = report.questionnaire
+    results = assessment_results(assessment)
+    questionnaire = results.questionnaire
     if not questionnaire.profile:
         raise Http404("This questionnaire has no questions about the team.")
     access = panel_access(request.user, assessment)
@@ -251,7 +251,7 @@ def assessment_profile(request, assessment_id):
             if not can_write:
                 raise PermissionDenied(READ_ONLY_MESSAGE)
             raise PermissionDenied("Only the lead of a draft open to respondents can change “About your team”.")
-        form = ProfileForm(request.POST, questionnaire=questionnaire, profile=report.profile)
+        form = ProfileForm(request.POST, questionnaire=questionnaire, profile=results.profile)
         if form.is_valid():
             try:
                 profile_save(assessment=assessment, user=request.user, answers=form.profile_answers())
@@ -261,7 +261,7 @@ def assessment_profile(request, assessment_id):
                 form.add_error(None, f"{error} Nothing on this page was saved.")
             else:
                 after = assessment_results(assessment)
-                came_in, went_out = scope_changes(questionnaire, report.profile, after.profile)
+                came_in, went_out = scope_changes(questionnaire, results.profile, after.profile)
                 messages.info(request, _scope_change_message(after, came_in, went_out))
                 if request.POST.get("action") == "exit":
                     return redirect("home")
@@ -273,9 +273,9 @@ def assessment_profile(request, assessment_id):
                 return redirect("assessment-review", assessment_id=assessment.pk)
         status = 400
     else:
-        form = ProfileForm(questionnaire=questionnaire, profile=report.profile)
-    context = journey_context(report)
-    first = shown_area_indexes(report)
+        form = ProfileForm(questionnaire=questionnaire, profile=results.profile)
+    context = journey_context(results)
+    first = shown_area_indexes(results)
     context.update(
         {
             "assessment": assessment,
@@ -295,9 +295,9 @@ def assessment_profile(request, assessment_id):
 @login_required
 def assessment_review(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_results(assessment)
+    results = assessment_results(assessment)
     groups = []
-    for area, area_score in zip(report.questionnaire.areas, report.score.areas, strict=True):
+    for area, area_score in zip(results.questionnaire.areas, results.score.areas, strict=True):
         by_id = {q.id: q for q in area.questions}
         if area_score.unanswered or area_score.to_verify:
             groups.append(
@@ -307,22 +307,22 @@ def assessment_review(request, assessment_id):
                     "to_verify": [by_id[q] for q in area_score.to_verify],
                 }
             )
-    context = journey_context(report)
+    context = journey_context(results)
     context.update(
         {
             "assessment": assessment,
             "can_write": can_write,
             "groups": groups,
-            "last_area": _last_shown_area(report),
+            "last_area": _last_shown_area(results),
             "open_to_respondents": panel_access(request.user, assessment).panel is not None,
         }
     )
     return render(request, "assessment/review.html", context)
 
 
-def _last_shown_area(report):
-    shown = shown_area_indexes(report)
-    return report.questionnaire.areas[shown[-1]] if shown else None
+def _last_shown_area(results):
+    shown = shown_area_indexes(results)
+    return results.questionnaire.areas[shown[-1]] if shown else None
 
 
 @login_required

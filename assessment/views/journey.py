@@ -32,38 +32,38 @@ def area_index(questionnaire, area_key):
     raise Http404("No such area.")
 
 
-def shown_area_indexes(report) -> list[int]:
+def shown_area_indexes(results) -> list[int]:
     """The indexes of the areas with a question in scope: the journey shows only those (format 2)."""
     return [
         i
-        for i, (area, area_score) in enumerate(zip(report.questionnaire.areas, report.score.areas, strict=True))
+        for i, (area, area_score) in enumerate(zip(results.questionnaire.areas, results.score.areas, strict=True))
         if len(area_score.out_of_scope) < len(area.questions) or not area.questions
     ]
 
 
-def in_scope_area(report, index: int):
+def in_scope_area(results, index: int):
     """The `index`th area with only its questions in scope (format 2; every question in format 1)."""
-    full_area = report.questionnaire.areas[index]
-    out = set(report.score.areas[index].out_of_scope)
+    full_area = results.questionnaire.areas[index]
+    out = set(results.score.areas[index].out_of_scope)
     return dataclasses.replace(full_area, questions=tuple(q for q in full_area.questions if q.id not in out))
 
 
-def neighbour_area(report, index: int, step: int):
+def neighbour_area(results, index: int, step: int):
     """The next (step 1) or previous (step -1) area shown, or None."""
-    shown = [i for i in shown_area_indexes(report) if (i - index) * step > 0]
+    shown = [i for i in shown_area_indexes(results) if (i - index) * step > 0]
     if not shown:
         return None
-    return report.questionnaire.areas[shown[0] if step > 0 else shown[-1]]
+    return results.questionnaire.areas[shown[0] if step > 0 else shown[-1]]
 
 
-def journey_context(report, current_index=None):
-    score = report.score
-    shown = shown_area_indexes(report)
+def journey_context(results, current_index=None):
+    score = results.score
+    shown = shown_area_indexes(results)
     areas = [
-        {"area": report.questionnaire.areas[i], "score": score.areas[i], "index": n + 1} for n, i in enumerate(shown)
+        {"area": results.questionnaire.areas[i], "score": score.areas[i], "index": n + 1} for n, i in enumerate(shown)
     ]
     return {
-        "report": report,
+        "results": results,
         "score": score,
         "journey_areas": areas,
         "area_count": len(areas),
@@ -73,7 +73,7 @@ def journey_context(report, current_index=None):
 
 def area_form_page(
     request,
-    report,
+    results,
     index,
     *,
     may_answer,
@@ -87,9 +87,9 @@ def area_form_page(
     status=200,
     **extra,
 ):
-    """The page of the `index`th area of `report`: the team's answers, a respondent's own or the lead's reconciliation.
+    """The page of the `index`th area of `results`: the team's answers, a respondent's own or the lead's reconciliation.
 
-    The form (`form_class`) starts from the report's answers, `form_kwargs` on top.
+    The form (`form_class`) starts from the results' answers, `form_kwargs` on top.
     A GET shows the form (and the answers in words when `may_answer` is false).
     A POST is refused (403, the error page with the message `refused`) when the
     user may not answer (by default: the assessment is submitted); else it is
@@ -99,11 +99,11 @@ def area_form_page(
     forms) is shown as a GET would be, answering `status`. `area_url_name` names this page's URL;
     `extra` goes to the page.
     """
-    assessment, questionnaire = report.assessment, report.questionnaire
+    assessment, questionnaire = results.assessment, results.questionnaire
     full_area = questionnaire.areas[index]
-    area = in_scope_area(report, index)  # only the questions in scope are asked; their numbers count every question
+    area = in_scope_area(results, index)  # only the questions in scope are asked; their numbers count every question
     numbers = {q.id: n for n, q in enumerate(full_area.questions, 1)}
-    form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": report.answers, **(form_kwargs or {})}
+    form_kwargs = {"questionnaire": questionnaire, "area": area, "answers": results.answers, **(form_kwargs or {})}
     if request.method == "POST" and not show_only:
         if not may_answer:
             raise PermissionDenied(refused)
@@ -119,8 +119,8 @@ def area_form_page(
                 return after()
     else:
         form = form_class(**form_kwargs)
-    shown = shown_area_indexes(report)
-    context = journey_context(report, current_index=shown.index(index) + 1 if index in shown else None)
+    shown = shown_area_indexes(results)
+    context = journey_context(results, current_index=shown.index(index) + 1 if index in shown else None)
     context.update(
         {
             "assessment": assessment,
@@ -128,12 +128,12 @@ def area_form_page(
             "area": area,
             "question_numbers": numbers,
             "nothing_in_scope": bool(full_area.questions) and not area.questions,
-            "area_score": report.score.areas[index],
+            "area_score": results.score.areas[index],
             "form": form,
             "can_write": may_answer,
-            "previous_area": neighbour_area(report, index, -1),
-            "next_area": neighbour_area(report, index, 1),
-            "read_only_answers": None if may_answer else read_only_answers(report, area),
+            "previous_area": neighbour_area(results, index, -1),
+            "next_area": neighbour_area(results, index, 1),
+            "read_only_answers": None if may_answer else read_only_answers(results, area),
             "area_url_name": area_url_name,
         }
     )
@@ -170,7 +170,7 @@ RESPONDENT_JOURNEY = AreaJourney(
 RECONCILE_JOURNEY = AreaJourney("assessment-reconcile", "assessment-disagreements", "assessment-disagreements")
 
 
-def after_area_saved(request, journey: AreaJourney, report, index: int):
+def after_area_saved(request, journey: AreaJourney, results, index: int):
     """Where a saved area page leads, by its button, the same for every way of answering.
 
     Only the areas with a question in scope are on the way (format 2). "Back": the
@@ -179,7 +179,7 @@ def after_area_saved(request, journey: AreaJourney, report, index: int):
     exit, with its message. "Save and continue": the next area, and after the last
     one the journey's end (the review, or the disagreements for a reconciliation).
     """
-    assessment, questionnaire = report.assessment, report.questionnaire
+    assessment, questionnaire = results.assessment, results.questionnaire
     action = request.POST.get("action", "continue")
     if action == "exit":
         if journey.exit_message:
@@ -188,26 +188,26 @@ def after_area_saved(request, journey: AreaJourney, report, index: int):
             return redirect("home")
         return redirect(journey.exit_url_name, assessment_id=assessment.pk)
     if action == "back":
-        previous = neighbour_area(report, index, -1)
+        previous = neighbour_area(results, index, -1)
         if previous is None and journey.profile_url_name and questionnaire.profile:
             return redirect(journey.profile_url_name, assessment_id=assessment.pk)
         area = previous or questionnaire.areas[index]
         return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=area.id)
-    following = neighbour_area(report, index, 1)
+    following = neighbour_area(results, index, 1)
     if following is not None:
         return redirect(journey.area_url_name, assessment_id=assessment.pk, area_key=following.id)
     return redirect(journey.end_url_name, assessment_id=assessment.pk)
 
 
-def read_only_answers(report, area):
+def read_only_answers(results, area):
     """Each question with its answer in words, for readers and submitted assessments."""
     rows = []
     for question in area.questions:
-        answer = report.answers.get(question.id)
+        answer = results.answers.get(question.id)
         rows.append(
             {
                 "question": question,
-                "answer": answer_in_words(report.questionnaire, answer, question),
+                "answer": answer_in_words(results.questionnaire, answer, question),
                 "note": answer.note if answer else "",
             }
         )

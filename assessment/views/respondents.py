@@ -139,7 +139,7 @@ def _own_response(request, assessment_id):
 
 
 def _respondent_report(assessment, respondent) -> AssessmentResults:
-    """The respondent's own answers in a report, for the progress and area list of the journey.
+    """The respondent's own answers as results, for the progress and area list of the journey.
 
     The team's profile (format 2, set by the lead) decides which questions a respondent is asked."""
     questionnaire = questionnaire_domain(assessment.questionnaire)
@@ -157,8 +157,8 @@ def respondent_resume(request, assessment_id):
     if respondent is None:
         raise PermissionDenied(NOT_RESPONDENT)
     if not (assessment.is_submitted or respondent.has_submitted):
-        report = _respondent_report(assessment, respondent)
-        for area_score in report.score.areas:
+        results = _respondent_report(assessment, respondent)
+        for area_score in results.score.areas:
             if area_score.unanswered:
                 return redirect("respondent-area", assessment_id=assessment.pk, area_key=area_score.area_key)
     return redirect("respondent-review", assessment_id=assessment.pk)
@@ -169,18 +169,18 @@ def respondent_area(request, assessment_id, area_key):
     assessment, respondent = _own_response(request, assessment_id)
     if respondent is None:
         raise PermissionDenied(NOT_RESPONDENT)
-    report = _respondent_report(assessment, respondent)
-    questionnaire = report.questionnaire
+    results = _respondent_report(assessment, respondent)
+    questionnaire = results.questionnaire
     index = area_index(questionnaire, area_key)
     may_answer = not assessment.is_submitted and not respondent.has_submitted
     return area_form_page(
         request,
-        report,
+        results,
         index,
         may_answer=may_answer,
         refused="Your response is submitted and can no longer be changed.",
         save=lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
-        after=lambda: after_area_saved(request, RESPONDENT_JOURNEY, report, index),
+        after=lambda: after_area_saved(request, RESPONDENT_JOURNEY, results, index),
         area_url_name="respondent-area",
         review_url_name="respondent-review",
         journey_note=(
@@ -196,14 +196,14 @@ def respondent_review(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
     if respondent is None:
         raise PermissionDenied(NOT_RESPONDENT)
-    report = _respondent_report(assessment, respondent)
-    context = journey_context(report)
+    results = _respondent_report(assessment, respondent)
+    context = journey_context(results)
     context.update(
         {
             "assessment": assessment,
             "respondent": respondent,
             "may_submit": not assessment.is_submitted and not respondent.has_submitted,
-            "last_area": report.questionnaire.areas[-1] if report.questionnaire.areas else None,
+            "last_area": results.questionnaire.areas[-1] if results.questionnaire.areas else None,
             "can_write": True,
         }
     )
@@ -298,8 +298,8 @@ def reconcile_area(request, assessment_id, area_key):
     access = panel_access(request.user, assessment)
     if not (access.is_lead and access.may_see_responses):
         raise PermissionDenied(NOT_LEAD if not access.is_lead else NOT_YET)
-    report = assessment_results(assessment)
-    questionnaire = report.questionnaire
+    results = assessment_results(assessment)
+    questionnaire = results.questionnaire
     index = area_index(questionnaire, area_key)
     area = questionnaire.areas[index]
     agreement = agreement_for(assessment, questionnaire)
@@ -309,17 +309,17 @@ def reconcile_area(request, assessment_id, area_key):
         models.TeamAnswerDecision.objects.filter(assessment=assessment).values_list("question__key", flat=True)
     )
     answers, beside = _suggestions(
-        questionnaire, rows.values(), report.answers, decided, copied=assessment.copied_from_id is not None
+        questionnaire, rows.values(), results.answers, decided, copied=assessment.copied_from_id is not None
     )
     return area_form_page(
         request,
-        report,
+        results,
         index,
         may_answer=can_write,
         save=lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
-        after=lambda: _after_reconcile(request, report, index),
+        after=lambda: _after_reconcile(request, results, index),
         form_class=ReconcileForm,
-        form_kwargs={"answers": answers, "saved": report.answers},
+        form_kwargs={"answers": answers, "saved": results.answers},
         area_url_name="assessment-reconcile",
         review_url_name="assessment-disagreements",
         review_label="Disagreements",
@@ -331,6 +331,6 @@ def reconcile_area(request, assessment_id, area_key):
     )
 
 
-def _after_reconcile(request, report, index):
-    messages.success(request, f"Team answers to “{report.questionnaire.areas[index].title}” saved.")
-    return after_area_saved(request, RECONCILE_JOURNEY, report, index)
+def _after_reconcile(request, results, index):
+    messages.success(request, f"Team answers to “{results.questionnaire.areas[index].title}” saved.")
+    return after_area_saved(request, RECONCILE_JOURNEY, results, index)

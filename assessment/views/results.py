@@ -28,19 +28,19 @@ from assessment.selectors.results import RoadmapEntry, assessment_results
 from assessment.services.plan import item_key
 
 
-def _question_list(report, question_keys):
+def _question_list(results, question_keys):
     """(area, question) pairs for a list of question keys, in display order."""
-    return [report.questions_by_key[q] for q in question_keys]
+    return [results.questions_by_key[q] for q in question_keys]
 
 
-def _not_applicable_list(report):
+def _not_applicable_list(results):
     """(area, question, reason) of the questions in scope answered Not applicable, in display order."""
-    out = set(report.score.out_of_scope)
+    out = set(results.score.out_of_scope)
     return [
-        (area, question, report.answers[question.id].na_reason_text)
-        for area, question in report.questionnaire.questions()
-        if question.id in report.answers
-        and report.answers[question.id].kind == domain.NOT_APPLICABLE
+        (area, question, results.answers[question.id].na_reason_text)
+        for area, question in results.questionnaire.questions()
+        if question.id in results.answers
+        and results.answers[question.id].kind == domain.NOT_APPLICABLE
         and question.id not in out
     ]
 
@@ -48,15 +48,15 @@ def _not_applicable_list(report):
 @login_required
 def results(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_results(assessment)
-    score = report.score
+    results = assessment_results(assessment)
+    score = results.score
     # A respondent who has not submitted sees no agreement figures: they would anchor on them.
     access = panel_access(request.user, assessment)
-    areas = [(area, area_score) for area, area_score in zip(report.questionnaire.areas, score.areas, strict=True)]
+    areas = [(area, area_score) for area, area_score in zip(results.questionnaire.areas, score.areas, strict=True)]
     chart = radar_svg(
         [RadarAxis(a.title, a.level, a.target) for a in score.areas],
-        lo=report.questionnaire.lo,
-        hi=report.questionnaire.hi,
+        lo=results.questionnaire.lo,
+        hi=results.questionnaire.hi,
         title=f"Maturity by area: current level against target for {assessment.team.name}",
         chart_id="results-radar",
     )
@@ -65,20 +65,20 @@ def results(request, assessment_id):
         "assessment/results.html",
         {
             "assessment": assessment,
-            "report": report,
-            "questionnaire": report.questionnaire,
+            "results": results,
+            "questionnaire": results.questionnaire,
             "score": score,
             "areas": areas,
             "chart": chart,
-            "to_verify": _question_list(report, score.to_verify),
-            "unanswered": _question_list(report, score.unanswered),
-            "not_applicable": _not_applicable_list(report),
+            "to_verify": _question_list(results, score.to_verify),
+            "unanswered": _question_list(results, score.unanswered),
+            "not_applicable": _not_applicable_list(results),
             "can_write": can_write,
-            "next_steps": report.roadmap.steps_in(NOW),
-            "step_count": report.roadmap.step_count,
-            "agreement": agreement_for(assessment, report.questionnaire) if access.may_see_agreement else None,
+            "next_steps": results.roadmap.steps_in(NOW),
+            "step_count": results.roadmap.step_count,
+            "agreement": agreement_for(assessment, results.questionnaire) if access.may_see_agreement else None,
             "agreement_hidden": access.panel is not None and not access.may_see_agreement,
-            "evidence_areas": evidence_by_area(report),
+            "evidence_areas": evidence_by_area(results),
         },
     )
 
@@ -96,9 +96,9 @@ class RoadmapRow:
 @login_required
 def roadmap(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
-    report = assessment_results(assessment)
-    roadmap = report.roadmap
-    plan = actions_by_question(assessment.team, report.questionnaire.slug)
+    results = assessment_results(assessment)
+    roadmap = results.roadmap
+    plan = actions_by_question(assessment.team, results.questionnaire.slug)
 
     def with_actions(entry: RoadmapEntry) -> RoadmapRow:
         actions = plan.get(entry.item.question_key, [])
@@ -114,7 +114,7 @@ def roadmap(request, assessment_id):
             "key": phase,
             "title": PHASE_TITLES[phase],
             "intro": PHASE_INTROS[phase],
-            "entries": [with_actions(entry) for entry in report.entries_in(phase)],
+            "entries": [with_actions(entry) for entry in results.entries_in(phase)],
             "steps": roadmap.steps_in(phase),
         }
         for phase in PHASES
@@ -124,13 +124,13 @@ def roadmap(request, assessment_id):
         "assessment/roadmap.html",
         {
             "assessment": assessment,
-            "report": report,
-            "questionnaire": report.questionnaire,
+            "results": results,
+            "questionnaire": results.questionnaire,
             "phases": phases,
             "roadmap": roadmap,
-            "agency_entries": report.agency_entries,
-            "now_points": report.points_in(NOW) if report.questionnaire.phase_budget.now is not None else None,
-            "to_verify": [(report.question_numbers[key], *report.questions_by_key[key]) for key in roadmap.to_verify],
+            "agency_entries": results.agency_entries,
+            "now_points": results.points_in(NOW) if results.questionnaire.phase_budget.now is not None else None,
+            "to_verify": [(results.question_numbers[key], *results.questions_by_key[key]) for key in roadmap.to_verify],
             "can_write": can_write,
             "can_plan": role_in_team(request.user, assessment.team) == models.Membership.MEMBER,
         },
@@ -190,8 +190,8 @@ def export_json(request, assessment_id):
 @login_required
 def export_csv(request, assessment_id):
     assessment, _ = assessment_for_user(request.user, assessment_id)
-    report = assessment_results(assessment)
+    results = assessment_results(assessment)
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
     return download(
-        "\ufeff" + assessment_to_csv(report), "text/csv; charset=utf-8", export_file_name(assessment, "csv")
+        "\ufeff" + assessment_to_csv(results), "text/csv; charset=utf-8", export_file_name(assessment, "csv")
     )
