@@ -1,9 +1,6 @@
 """No table row of any PDF splits across pages; a table that runs on repeats its header row (issue 30, point 2)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from assessment import models
 from assessment.pdf.fetcher import static_url
@@ -13,6 +10,7 @@ from assessment.selectors.results import assessment_results
 
 from .pdf_layout import body_rows, header_rows_per_page, split_rows
 from .test_pdf import empty_cache  # noqa: F401 (an autouse fixture)
+from .test_pdf_tables import demo  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,16 +40,8 @@ def test_the_print_stylesheet_keeps_rows_whole_and_repeats_the_header():
     assert header_rows_per_page(document) == [1] * len(document.pages)
 
 
-@pytest.fixture
-def demo(settings, tmp_path, full_questionnaire_version):
-    """The demo agency of `seed_demo`: teams on the full questionnaire, in divisions and not."""
-    settings.DATA_DIR = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
-    return models.Agency.objects.get()
-
-
 @pytest.mark.slow
-def test_no_row_of_any_demo_pdf_splits_across_pages(demo):
+def test_no_row_of_any_demo_pdf_splits_across_pages(demo):  # noqa: F811
     documents = {}
     for assessment in models.Assessment.objects.order_by("pk"):
         documents[f"assessment {assessment.pk}"] = html_layout(assessment_pdf_html(assessment_results(assessment)))

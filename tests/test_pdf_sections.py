@@ -68,9 +68,9 @@ def test_the_contents_lists_the_action_plan_when_there_is_one(assessment, member
 
 
 def test_the_appendix_against_the_frameworks_lists_items_status_questions_and_closing_items(
-    loaded,
+    loaded,  # noqa: F811
     team,
-    member,  # noqa: F811
+    member,
 ):
     assessment = submitted_assessment(team, member, loaded, CROSSWALK_ANSWERS)
     pdf = assessment_pdf(assessment_results(assessment))
