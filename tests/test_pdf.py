@@ -359,8 +359,9 @@ def test_it_gives_executives_a_portfolio_by_division_without_team_pages(
         r'attachment; filename="test-agency_portfolio_\d{4}-\d{2}-\d{2}\.pdf"', response["Content-Disposition"]
     )
     pages = page_texts(response.content)
-    assert "Division summary" in pages[1] and "Not in a division 2 1" in pages[1]
-    assert "1 team has no submitted assessment" in pages[1]
+    # Page 1: the key figures and the heatmap by division; no cover page of its own.
+    assert "Teams 2" in pages[0] and "Assessed 1" in pages[0] and "Not in a division (1 of 2 teams)" in pages[0]
+    assert "Teams: 2: 1 with a submitted assessment, 1 without." in pages[0]
     assert not any("Start now" in p for p in pages), "the agency's report has no team pages"
     reader = PdfReader(io.BytesIO(response.content))
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"].value is True
@@ -380,7 +381,7 @@ def test_it_gives_a_division_its_own_report_with_a_page_per_team(
         response["Content-Disposition"],
     )
     pages = page_texts(response.content)
-    assert "Data Office 1 1" in pages[1]
+    assert "Data Office (1 of 1 team)" in pages[0]
     assert any(p.startswith("Data Platform") and "Start now" in p for p in pages)
     assert not any("Other Team" in p for p in pages), "a team of no division is not in the division's report"
     assert models.StoredReport.objects.filter(division=division, status=models.StoredReport.READY).count() == 1

@@ -85,11 +85,10 @@ def test_the_portfolio_pdf_shows_the_heatmap_after_the_summary(executive, agency
     client.force_login(executive)
     pdf = client.get(reverse("portfolio-pdf")).content
     pages = page_texts(pdf)
-    heatmap_page = next(i for i, text in enumerate(pages) if text.startswith("Divisions by area Each cell gives"))
-    text = pages[heatmap_page]
-    # The division summary comes before it; the agency's report has no team pages.
-    assert any("Division summary" in p for p in pages[:heatmap_page])
-    assert heatmap_page == len(pages) - 1
+    # Page 1 holds the key figures and the heatmap; the agency's report has no team pages.
+    assert "Divisions by area Each cell gives" in pages[0] and "Overdue actions" in pages[0]
+    assert not any("Start now" in p for p in pages)
+    text = " ".join(pages)
     # Number and level name in every cell, in the page's order: overall, then each area. The overall
     # mean: (0.25 + 2.75 / 3.5) / 2 -> 3.1; data (0.5 + 1) / 2 -> 4.0; models 3.5; operations 1.5.
     assert "Not in a division (2 of 3 teams) 3.1 Defined 4.0 Managed 3.5 Defined 1.5 Initial" in text
@@ -113,9 +112,9 @@ def test_the_portfolio_pdf_heatmap_is_tagged_as_a_table(executive, agency_data, 
     pdf = client.get(reverse("portfolio-pdf")).content
     root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
     tables = [e for e in struct_elements(root) if e.get("/S") == "/Table"]
-    # The division summary, the heatmap, the steps, the practices; no team pages.
+    # The heatmap, the steps, the practices, the teams; no team pages (and no action plan yet).
     assert len(tables) == 4
-    heatmap = tables[1]
+    heatmap = tables[0]
     cells = [e for e in struct_elements(heatmap) if e.get("/S") in ("/TH", "/TD")]
     # Header row (division, overall, three areas), then one row ("Not in a division") of five cells.
     assert len(cells) == 5 + 5

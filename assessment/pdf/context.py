@@ -15,9 +15,11 @@ from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.agreement import by_spread
-from assessment.domain.roadmap import PHASES
+from assessment.domain.crosswalk import MAPPING_MET, MAPPING_SHORT, STATUS_TITLES
+from assessment.domain.roadmap import NOW, PHASES
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import PHASE_INTROS, PHASE_TITLES, answer_in_words, report_date
+from assessment.selectors.crosswalks import EVIDENCE_NOTE, FrameworkView, assessment_frameworks
 from assessment.selectors.evidence import evidence_by_question
 from assessment.selectors.plan import ActionRow, team_actions
 from assessment.selectors.respondents import Agreement, agreement_for
@@ -144,6 +146,39 @@ def _disputed_lines(agreement: Agreement | None, named: bool) -> list[DisputedLi
     return lines
 
 
+@dataclass(frozen=True)
+class ProfileLine:
+    """A profile question ("About your team", format 2) with the team's answer in words."""
+
+    text: str
+    answer: str  # the choice's text, or "Not stated (every choice's tags assumed)"
+
+
+@dataclass(frozen=True)
+class OutOfScopeArea:
+    title: str
+    questions: list[tuple[str, str, str]]  # (number, question text, why it is out of scope)
+
+
+@dataclass(frozen=True)
+class FrameworkItemLine:
+    """One framework item in the appendix "Against the frameworks"."""
+
+    item_id: str
+    title: str
+    status: str  # "Partly met"
+    questions: str  # "2.3 at level 3 Defined (met); 4.1 at level 4 Managed (short, beyond your target)"
+    closing: str  # "items 4, 12", or ""
+    evidence: str  # "Yes", "Some (2.3)", "None"
+
+
+@dataclass(frozen=True)
+class FrameworkTable:
+    title: str  # "NIST AI RMF 1.0"
+    summary: str  # "12 of 40 applicable items met (30%)"
+    items: list[FrameworkItemLine]
+
+
 @dataclass
 class AssessmentPdfContext:
     """Everything templates/pdf/assessment.html shows."""
@@ -183,6 +218,15 @@ class AssessmentPdfContext:
     # Several respondents (selectors/respondents.py): agreement per area and the disputed questions.
     agreement: Agreement | None = None
     disputed: list[DisputedLine] = field(default_factory=list)
+    # Format 2 (docs/questionnaire-format.md): the profile, what is out of scope, the agency's steps, Now's points.
+    profile: list[ProfileLine] = field(default_factory=list)
+    out_of_scope: list[OutOfScopeArea] = field(default_factory=list)
+    agency_entries: list[PdfItem] = field(default_factory=list)
+    now_points: int | None = None
+    now_budget: int | None = None
+    # The appendix "Against the frameworks" (selectors/crosswalks.py), empty without a crosswalk.
+    frameworks: list[FrameworkTable] = field(default_factory=list)
+    evidence_note: str = EVIDENCE_NOTE
 
 
 def _area_row(area: AreaScore | AssessmentScore, title: str, target: str) -> AreaRow:
@@ -263,6 +307,46 @@ def _evidence_line(evidence) -> EvidenceLine:
     )
 
 
+def _framework_table(view: FrameworkView, evidence: dict) -> FrameworkTable:
+    framework, status = view.framework, view.status
+    share = view.share_percent
+    summary = (
+        f"{status.met} of {status.applicable} applicable item{'s' if status.applicable != 1 else ''} met ({share}%)"
+        if share is not None
+        else "No applicable item"
+    )
+    items = []
+    for line in view.items:
+        words = []
+        for mapping in line.lines:
+            state = {MAPPING_MET: "met", MAPPING_SHORT: "short"}.get(mapping.status.status, "unknown")
+            if mapping.status.beyond_target and mapping.status.status != MAPPING_MET:
+                state += ", beyond your target"
+            words.append(f"{mapping.number} at level {mapping.status.mapping.level} {mapping.level_name} ({state})")
+        numbers = [mapping.number for mapping in line.lines]
+        with_evidence = [m.number for m in line.lines if evidence.get(m.question.id)]
+        if not numbers:
+            said = "–"
+        elif len(with_evidence) == len(numbers):
+            said = "Yes"
+        elif with_evidence:
+            said = f"For {', '.join(with_evidence)}"
+        else:
+            said = "None"
+        closing = [entry.item.position for entry in line.closing]
+        items.append(
+            FrameworkItemLine(
+                item_id=line.status.item.id,
+                title=line.status.item.title,
+                status=STATUS_TITLES[line.status.status],
+                questions="; ".join(words) or "No question maps to it",
+                closing=("item " if len(closing) == 1 else "items ") + ", ".join(map(str, closing)) if closing else "",
+                evidence=said,
+            )
+        )
+    return FrameworkTable(title=f"{framework.title} {framework.version}".strip(), summary=summary, items=items)
+
+
 def radar_for(results: AssessmentResults, *, chart_id: str = "radar") -> tuple[str, str]:
     """The radar chart and its text alternative (which WeasyPrint takes from <title>)."""
     questionnaire, score = results.questionnaire, results.score
@@ -334,6 +418,15 @@ def assessment_pdf_context(results: AssessmentResults, *, audience: str = TEAM_R
         return result
 
     radar, radar_alt = radar_for(results)
+    profile = [
+        ProfileLine(question.text, choice.text if choice is not None else "Not stated (every choice's tags assumed)")
+        for question, choice in results.profile_rows
+    ]
+    out_of_scope = [
+        OutOfScopeArea(area.title, [(number, question.text, why) for number, question, why in rows])
+        for area, rows in results.out_of_scope_by_area
+    ]
+    budget = questionnaire.phase_budget.now  # None: Now is sized by its number of steps
     date_label, date = report_date(assessment)
     agreement = agreement_for(assessment, questionnaire) if audience != NOT_SUBMITTED else None
     return AssessmentPdfContext(
@@ -371,4 +464,10 @@ def assessment_pdf_context(results: AssessmentResults, *, audience: str = TEAM_R
         action_plan=team_actions(team, questionnaire.slug),
         agreement=agreement,
         disputed=_disputed_lines(agreement, named=audience == SEES_ANSWERS),
+        profile=profile,
+        out_of_scope=out_of_scope,
+        agency_entries=[_pdf_item(entry) for entry in results.agency_entries],
+        now_points=results.points_in(NOW) if budget is not None else None,
+        now_budget=budget,
+        frameworks=[_framework_table(view, evidence) for view in assessment_frameworks(results).frameworks],
     )

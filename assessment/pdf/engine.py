@@ -128,3 +128,11 @@ def write_pdf(html: str, *, base_url: str | None = None, url_fetcher=None) -> by
     with _long_lived_objects_frozen():
         document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
         return document.write_pdf(font_config=font_config(), finisher=table_header_scopes_add, **PDF_OPTIONS)
+
+
+def layout(html: str, *, base_url: str | None = None, url_fetcher=None):
+    """HTML laid out in pages with the settings above, not written: a WeasyPrint Document, whose pages'
+    boxes tell where each table row went (tests/test_pdf_layout.py)."""
+    with _long_lived_objects_frozen():
+        document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
+        return document.render(font_config=font_config(), **PDF_OPTIONS)

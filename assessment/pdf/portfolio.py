@@ -1,8 +1,10 @@
-"""The executive's portfolio PDF: the agency's division summary and heatmap by division,
-or, for one division, those and then its teams: a table of them and one page per team.
+"""The executive's portfolio PDF: on page 1 the key figures and the heatmap by division; then the
+weakest areas and steps, the teams and the action plans. For one division, also a page per team.
 
 The agency's report never holds team pages (at 3,000 teams it would run to
-thousands of pages); a division's report does. Each team is shown by its latest
+thousands of pages); a division's report does. The agency's report lists its
+teams by name up to TEAM_LIST_LIMIT; beyond, a line per division points to the
+division's report, and the teams of no division are still named. Each team is shown by its latest
 submitted assessment (drafts are work in progress and stay out of an
 executive's report). Everything is read through the selectors.
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from assessment import models
 from assessment.pdf.context import AssessmentPdfContext, assessment_pdf_context
 from assessment.selectors.assessments import assessments_for_reports
+from assessment.selectors.plan import AgencyPlanSummary
 from assessment.selectors.portfolio import (
     Portfolio,
     PortfolioScope,
@@ -23,9 +27,20 @@ from assessment.selectors.portfolio import (
     TeamPage,
     agency_portfolio,
     division_teams,
+    portfolio_plans,
     team_columns,
 )
 from assessment.selectors.results import assessment_results
+
+TEAM_LIST_LIMIT = 60  # teams named in the agency's report; beyond, one line per division
+
+
+@dataclass(frozen=True)
+class DivisionLine:
+    """A division of an agency too large to list its teams: how many, and which PDF lists them."""
+
+    name: str
+    teams: int
 
 
 @dataclass
@@ -39,8 +54,11 @@ class PortfolioPdfContext:
     agency: models.Agency
     portfolio: Portfolio
     division: models.Division | None = None
-    teams: TeamPage | None = None  # a division's teams, every one
+    teams: TeamPage | None = None  # the teams listed by name: a division's, or an agency's of up to TEAM_LIST_LIMIT
     team_pages: list[TeamPdfPage] = field(default_factory=list)
+    division_lines: list[DivisionLine] = field(default_factory=list)  # a larger agency: its divisions instead
+    undivided: list[str] = field(default_factory=list)  # and the names of its teams in no division
+    plans: AgencyPlanSummary | None = None
     date: object = None
     document_title: str = ""
     author: str = ""
@@ -48,6 +66,22 @@ class PortfolioPdfContext:
     @property
     def without_submitted(self) -> list[str]:
         return [row.name for row in self.teams.rows if row.assessment_id is None] if self.teams else []
+
+    @property
+    def submitted(self) -> int:
+        return self.portfolio.team_count - self.portfolio.without_submitted
+
+    @property
+    def teams_in_words(self) -> str:
+        """The cover's count: "3, all with a submitted assessment", "3: 2 with a submitted assessment, 1 without"."""
+        total, without = self.portfolio.team_count, self.portfolio.without_submitted
+        if total == 0:
+            return "None yet"
+        if without == 0:
+            return f"{total}, {'all' if total > 1 else 'it'} with a submitted assessment"
+        if without == total:
+            return f"{total}, none with a submitted assessment yet"
+        return f"{total}: {self.submitted} with a submitted assessment, {without} without"
 
 
 def portfolio_pdf_context(agency: models.Agency, division: models.Division | None = None) -> PortfolioPdfContext:
@@ -61,9 +95,20 @@ def portfolio_pdf_context(agency: models.Agency, division: models.Division | Non
         document_title=title,
         author=agency.name,
     )
-    if division is not None:
-        questionnaire = team_columns(scope)
-        context.teams = division_teams(scope, TeamFilter(), questionnaire, per_page=max(1, scope.teams().count()))
+    context.plans = portfolio_plans(scope)
+    team_count = scope.teams().count()
+    questionnaire = team_columns(scope)
+    if division is not None or team_count <= TEAM_LIST_LIMIT:
+        context.teams = division_teams(scope, TeamFilter(sort="division"), questionnaire, per_page=max(1, team_count))
+    else:
+        counts = scope.teams().filter(division__isnull=False).values("division__name").annotate(n=Count("pk"))
+        context.division_lines = [
+            DivisionLine(row["division__name"], row["n"]) for row in counts.order_by("division__name")
+        ]
+        context.undivided = list(
+            scope.teams().filter(division__isnull=True).order_by("name").values_list("name", flat=True)
+        )
+    if division is not None and context.teams is not None:
         assessments = assessments_for_reports(row.assessment_id for row in context.teams.rows if row.assessment_id)
         context.team_pages = [
             TeamPdfPage(row.name, assessment_pdf_context(assessment_results(assessments[row.assessment_id])))

@@ -29,6 +29,11 @@ def html_to_pdf(html: str) -> bytes:
     return engine.write_pdf(printable(html), base_url=BASE_URL, url_fetcher=SafeURLFetcher())
 
 
+def html_layout(html: str):
+    """The pages WeasyPrint lays `html` out in, as html_to_pdf would, without writing the PDF."""
+    return engine.layout(printable(html), base_url=BASE_URL, url_fetcher=SafeURLFetcher())
+
+
 def assessment_pdf_html(results: AssessmentResults, *, audience: str = TEAM_READER) -> str:
     context = assessment_pdf_context(results, audience=audience)
     return render_to_string("pdf/assessment.html", {"doc": context, "stylesheet_url": static_url(STYLESHEET)})

@@ -28,13 +28,12 @@ from assessment import models
 from assessment.access import EVERYONE, TEAM_READER
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
+from assessment.selectors.crosswalks import crosswalk_of_assessment
 from assessment.selectors.portfolio import portfolio_state
 from assessment.selectors.results import assessment_results
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = (
-    5  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions
-)
+LAYOUT_VERSION = 6  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions; 6: rows kept whole
 
 
 def _digest(*parts) -> str:
@@ -65,13 +64,25 @@ def assessment_pdf_key(assessment: models.Assessment, audience: str = EVERYONE) 
         plan["count"],
         plan["submitted"],
         timezone.localdate().isoformat() if plan["count"] else "",  # "overdue" changes with the date
+        *_crosswalk_part(assessment),
     )
+
+
+def _crosswalk_part(assessment: models.Assessment) -> list:
+    """The crosswalk revision of the appendix "Against the frameworks"; nothing without one (keys stay as they were)."""
+    revision = crosswalk_of_assessment(assessment)
+    return [] if revision is None else [f"crosswalk {revision.pk}"]
 
 
 def portfolio_pdf_key(agency: models.Agency, division: models.Division | None) -> str:
     """The agency (or one division), today (the cover's date), and what its pages show: see portfolio_state."""
     parts = [LAYOUT_VERSION, agency.pk, agency.name, division.pk if division else "", timezone.localdate().isoformat()]
     parts += portfolio_state(agency, division)
+    # The action plans section: the teams' actions (their number and last change).
+    actions = models.Action.objects.filter(team__agency=agency)
+    if division is not None:
+        actions = actions.filter(team__division=division)
+    parts += list(actions.aggregate(n=Count("pk"), last=Max("updated_at")).values())
     return "portfolio:" + _digest(*parts)
 
 
