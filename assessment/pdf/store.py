@@ -28,7 +28,7 @@ from assessment import models
 from assessment.access import EVERYONE, TEAM_READER
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
-from assessment.selectors.crosswalks import crosswalk_of_assessment
+from assessment.selectors.crosswalks import crosswalk_id_of_assessment
 from assessment.selectors.portfolio import portfolio_state
 from assessment.selectors.results import assessment_results
 
@@ -70,8 +70,8 @@ def assessment_pdf_key(assessment: models.Assessment, audience: str = EVERYONE) 
 
 def _crosswalk_part(assessment: models.Assessment) -> list:
     """The crosswalk revision of the appendix "Against the frameworks"; nothing without one (keys stay as they were)."""
-    revision = crosswalk_of_assessment(assessment)
-    return [] if revision is None else [f"crosswalk {revision.pk}"]
+    revision_id = crosswalk_id_of_assessment(assessment)
+    return [] if revision_id is None else [f"crosswalk {revision_id}"]
 
 
 def portfolio_pdf_key(agency: models.Agency, division: models.Division | None) -> str:

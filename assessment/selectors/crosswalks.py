@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import BigIntegerField, Subquery
+from django.db.models.functions import Coalesce
+
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.crosswalk import (
@@ -36,6 +39,20 @@ def crosswalk_current(questionnaire_id: int) -> models.CrosswalkRevision | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def crosswalk_id_of_assessment(assessment: models.Assessment) -> int | None:
+    """The pk of `crosswalk_of_assessment`'s revision, in one query (the stored PDF's key)."""
+    evaluated = models.CrosswalkEvaluation.objects.filter(assessment=assessment).values("crosswalk_id")
+    current = (
+        models.CrosswalkRevision.objects.filter(questionnaire_id=assessment.questionnaire_id)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    found = models.Assessment.objects.filter(pk=assessment.pk).values_list(
+        Coalesce(Subquery(evaluated), Subquery(current), output_field=BigIntegerField()), flat=True
+    )
+    return next(iter(found), None)
 
 
 def crosswalk_of_assessment(assessment: models.Assessment) -> models.CrosswalkRevision | None:
