@@ -4,9 +4,6 @@ from django.urls import include, path
 from assessment.sso import views as sso_views
 from assessment.views import health
 
-admin.site.site_header = "ML Readiness administration"
-admin.site.site_title = "ML Readiness admin"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", sso_views.login, name="login"),
