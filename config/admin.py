@@ -17,7 +17,7 @@ class PeopleAutocompleteView(AutocompleteJsonView):
 
         from assessment.presentation import person_label
 
-        result = super().serialize_result(obj, to_field_name)
+        result = super().serialize_result(obj, to_field_name)  # type: ignore[misc]  # not in django-stubs
         if isinstance(obj, get_user_model()):
             result["text"] = person_label(obj)
         return result

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models as db_models
 from django.db.models import Count
+from django.urls import path
 
 from assessment import models
 from assessment.access import agencies_managed_by, users_pickable_by
@@ -23,6 +24,7 @@ from assessment.services.teams import divisions_delete, teams_delete
 from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
 
 from .content import LabelledInline
+from .people import person_add_view
 
 
 def _choices_within_agencies(db_field, request):
@@ -182,6 +184,10 @@ class MembershipAdmin(AgencyScopedAdmin):
     autocomplete_fields = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "team__name"]
     list_select_related = ["user", "team"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: person_add_view(self, request))
+        return [path("add-person/", view, name="assessment_membership_add_person"), *super().get_urls()]
 
 
 class ExecutiveForm(forms.ModelForm):
