@@ -6,16 +6,26 @@ import json
 import pytest
 from django.urls import reverse
 
-from assessment.services.assessments import assessment_submit
-from tests.helpers import client_for
+from assessment import models
+from assessment.services.assessments import assessment_submit, profile_save
+from tests.helpers import DATA, answer, client_for, load_questionnaire_file
 from tests.test_api import api, token_for
-from tests.test_format2_results import CLASSIC, classic_team, format2_version  # noqa: F401  (fixtures)
+from tests.test_format2_results import ANSWERS, CLASSIC
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def classic_team(team, member):
+    """A submitted format 2 assessment of a team using classic ML only (tests/test_format2_results.py)."""
+    version = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="Format 2", created_by=member)
+    answer(assessment, member, ANSWERS)
+    profile_save(assessment=assessment, user=member, answers=CLASSIC)
+    return assessment_submit(assessment=assessment, user=member)
+
+
 def test_it_gives_a_format_2_assessment_with_its_profile_scope_and_agency_items(classic_team, member):
-    assessment_submit(assessment=classic_team, user=member)
     body = api(token_for(member).secret).get(reverse("api-assessment", args=[classic_team.pk])).json()
     assert body["profile"]["answers"] == CLASSIC
     assert body["profile"]["tags"]
@@ -30,7 +40,6 @@ def test_it_gives_a_format_2_assessment_with_its_profile_scope_and_agency_items(
 
 
 def test_it_lists_a_format_2_assessment_with_its_scores(classic_team, member):
-    assessment_submit(assessment=classic_team, user=member)
     rows = api(token_for(member).secret).get(reverse("api-assessments")).json()["results"]
     assert [row["id"] for row in rows] == [classic_team.pk]
     assert rows[0]["overall"]["score"] is not None
