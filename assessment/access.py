@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -239,6 +240,32 @@ def agencies_managed_by(user):
     if user.is_superuser:
         return Agency.objects.all()
     return Agency.objects.filter(managers=user)
+
+
+def users_pickable_by(user):
+    """The people a user may pick as a team member or an executive in the admin.
+
+    Superusers pick anyone. A team manager picks the people already in a team or
+    an executive role of the agencies they manage, themselves, and the people
+    placed nowhere yet (signed in through single sign-on for the first time, or
+    made by a superuser) who are active and neither staff nor superusers; never
+    the people of another agency (users belong to no agency: their teams say
+    where they work).
+    """
+    users = get_user_model().objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return users.none()
+    if user.is_superuser:
+        return users
+    agencies = agencies_managed_by(user)
+    here = Exists(Membership.objects.filter(user=OuterRef("pk"), team__agency__in=agencies)) | Exists(
+        Executive.objects.filter(user=OuterRef("pk"), agency__in=agencies)
+    )
+    placed = Exists(Membership.objects.filter(user=OuterRef("pk"))) | Exists(
+        Executive.objects.filter(user=OuterRef("pk"))
+    )
+    unplaced = ~placed & Q(is_active=True, is_staff=False, is_superuser=False)
+    return users.filter(here | Q(pk=user.pk) | unplaced)
 
 
 # Who reads an assessment answered by several respondents, as far as its report differs: the PDF of

@@ -102,3 +102,9 @@ def division_file_name(division: Division) -> str:
         f"{_file_name_part(division.agency.name).lower()}_{_file_name_part(division.name).lower()}"
         f"_portfolio_{timezone.localdate().isoformat()}.pdf"
     )
+
+
+def person_label(user) -> str:
+    """A user as the admin's pickers show them: "Ana Engineer (ana)", the user name alone without a name."""
+    name, username = user.get_full_name(), user.get_username()
+    return f"{name} ({username})" if name else username

@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "assessment.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.AdminConfig",  # Django's admin, its site from config/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,13 +4,11 @@ from django.urls import include, path
 from assessment.sso import views as sso_views
 from assessment.views import health
 
-admin.site.site_header = "ML Readiness administration"
-admin.site.site_title = "ML Readiness admin"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", sso_views.login, name="login"),
     path("logout/", sso_views.logout, name="logout"),
+    path("password/set/<uidb64>/<token>/", sso_views.PasswordSetView.as_view(), name="password-set"),
     path("sso/", include("assessment.sso.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("assessment.api.urls")),

@@ -213,3 +213,50 @@ def test_it_never_fails_on_hostile_form_fields(world):
                         problems += [f"{where} stored {found}" for found in stored_control_characters()]
     assert len(forms_seen) > 8 and posted > 200
     assert not problems, "\n".join(problems)
+
+
+# --- The read API (assessment/api/): its GET parameters, with the tokens of the team's member and executive ---
+
+
+def token_client(user) -> Client:
+    from assessment.services.api_tokens import api_token_create
+
+    expires = datetime.date.today() + datetime.timedelta(days=30)
+    secret = api_token_create(user=user, name="Hostile walk", expires_on=expires).secret
+    return Client(headers={"Authorization": f"Bearer {secret}"}, raise_request_exception=False)
+
+
+def api_parameters(client, url) -> list[str]:
+    """The parameters the endpoint takes, as its own 400 for an unknown one lists them (none: an empty list)."""
+    refusal = client.get(url, {"no-such-parameter": "1"})
+    assert refusal.status_code == 400, f"{url} accepted an unknown parameter ({refusal.status_code})"
+    message = refusal.json()["parameters"]["no-such-parameter"][0]
+    takes = message.split("This endpoint takes: ", 1)[1].rstrip(".")
+    return [] if takes == "none" else takes.split(", ")
+
+
+def test_it_never_fails_on_hostile_query_parameters_of_the_api(world):
+    clients = [token_client(user) for user in world["users"] if user is not None]
+    problems, asked, routes = [], 0, set()
+    for route in (r for r in all_routes() if r.is_api):
+        for url in dict.fromkeys(route.url(values) for values in world["value_sets"]):
+            client = next((c for c in clients if c.get(url).status_code == 200), None)
+            if client is None:
+                continue
+            routes.add(route.name)
+            parameters = sorted(set(api_parameters(client, url)) | set(QUERY_PARAMETERS) | {"cursor", "page_size"})
+            for label, value in HOSTILE_VALUES.items():
+                queries = [(f"{p}=<{label}>", {p: value}) for p in parameters]
+                queries.append((f"every parameter=<{label}>", dict.fromkeys(parameters, value)))
+                for what, query in queries:
+                    response = client.get(url, query)
+                    asked += 1
+                    where = f"GET {url} with {what} ({route.name})"
+                    if response.status_code >= 500:
+                        problems.append(f"{where} answered {response.status_code}")
+                    elif response.status_code == 400 and "parameters" not in response.json():
+                        problems.append(f"{where} answered 400 without naming the parameters")
+    api_names = {r.name for r in all_routes() if r.is_api}
+    assert routes == api_names, f"API routes never opened: {sorted(api_names - routes)}"
+    assert asked > 200
+    assert not problems, "\n".join(problems)

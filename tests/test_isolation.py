@@ -34,6 +34,7 @@ from tests.urlwalk import (
     CONTENT,
     PLAIN,
     PUBLIC_NAMES,
+    SIGN_IN_VALUES,
     STAFF,
     TEAM,
     all_routes,
@@ -162,6 +163,7 @@ def zebra(team, member, viewer, questionnaire_version):
         "content_type_id": 1,
         "history_id": 1,
         "id": member.pk,
+        **SIGN_IN_VALUES,
     }
     return {"team": team, "assessment": assessment, "member": member, "viewer": viewer, "values": values}
 

@@ -39,6 +39,9 @@ TEAM_PARAMS = {
 }
 # Parameters that name questionnaire content, which any logged-in user may read.
 CONTENT_PARAMS = {"version_id", "area_key", "practice_key", "question_key"}
+# The parameters of a password set-up link (admin "Add a person"): a page anyone may open, which checks them.
+SIGN_IN_PARAMS = {"uidb64", "token"}
+SIGN_IN_VALUES = {"uidb64": "MQ", "token": "cbv3zk-0123456789abcdef0123456789abcdef"}
 # Pages anyone may open without logging in.
 # The API's schema and documentation page hold no data.
 PUBLIC_NAMES = {
@@ -51,6 +54,7 @@ PUBLIC_NAMES = {
     "sso-callback",
     "api-schema",
     "api-docs",
+    "password-set",
 }
 # The read API (assessment/api/): a token authenticates, never the session cookie, so a browser's
 # session gets 401 there; tests/test_isolation.py walks these routes with every identity's token.
@@ -79,9 +83,11 @@ class Route:
         """The rule this pattern falls under, or None when no rule covers it."""
         if self.namespace == "admin":
             return STAFF
-        unknown = [p for p in self.params if p not in TEAM_PARAMS | CONTENT_PARAMS]
+        unknown = [p for p in self.params if p not in TEAM_PARAMS | CONTENT_PARAMS | SIGN_IN_PARAMS]
         if unknown:
             return None
+        if set(self.params) <= SIGN_IN_PARAMS and self.params:
+            return PLAIN
         if any(p in TEAM_PARAMS for p in self.params):
             return TEAM
         if self.params:
@@ -389,4 +395,5 @@ def route_values(assessment, action, question) -> dict[str, object]:
         "answer_id": assessment.answers.values_list("pk", flat=True).first() or 0,
         "agency_id": assessment.team.agency_id,
         "token_id": models.ApiToken.objects.values_list("pk", flat=True).first() or 0,
+        **SIGN_IN_VALUES,
     }

@@ -12,9 +12,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models as db_models
 from django.db.models import Count
+from django.urls import path
 
 from assessment import models
-from assessment.access import agencies_managed_by
+from assessment.access import agencies_managed_by, users_pickable_by
+from assessment.presentation import person_label
 from assessment.services.assessments import assessments_delete
 from assessment.services.respondents import panel_lead_take_over
 from assessment.services.tallies import tallies_store
@@ -22,10 +24,13 @@ from assessment.services.teams import divisions_delete, teams_delete
 from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
 
 from .content import LabelledInline
+from .people import person_add_view
 
 
 def _choices_within_agencies(db_field, request):
-    """The agencies or teams a user may pick in a foreign-key field; None when not scoped."""
+    """The agencies, teams or people a user may pick in a foreign-key field; None when not scoped."""
+    if db_field.related_model is get_user_model():
+        return users_pickable_by(request.user)
     if db_field.related_model is models.Agency:
         return agencies_managed_by(request.user)
     if db_field.related_model is models.Team:
@@ -67,10 +72,7 @@ class AgencyScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{f"{self.agency_lookup}__in": agencies_managed_by(request.user)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        choices = _choices_within_agencies(db_field, request)
-        if choices is not None and not request.user.is_superuser:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _scoped_foreignkey(super(), db_field, request, kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         choices = _choices_within_agencies(db_field, request)
@@ -80,11 +82,32 @@ class AgencyScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+def _scoped_foreignkey(admin_super, db_field, request, kwargs):
+    """A foreign-key field cut to what the user may pick; a person shown by name ("Ana Engineer (ana)")."""
+    choices = _choices_within_agencies(db_field, request)
+    if choices is not None and not request.user.is_superuser:
+        kwargs["queryset"] = choices
+    if db_field.related_model is get_user_model():
+        kwargs.setdefault("form_class", PersonChoiceField)
+    return admin_super.formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A user by name and username: "Ana Engineer (ana)"."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_label(obj)
+
+
 class MembershipInline(LabelledInline, admin.TabularInline):
     model = models.Membership
     fields = ["user", "role", "source"]
     readonly_fields = ["source"]
+    autocomplete_fields = ["user"]
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _scoped_foreignkey(super(), db_field, request, kwargs)
 
 
 @admin.register(models.Agency)
@@ -158,8 +181,13 @@ class MembershipAdmin(AgencyScopedAdmin):
         ("team", admin.RelatedOnlyFieldListFilter),
     ]
     readonly_fields = ["source"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "team__name"]
     list_select_related = ["user", "team"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: person_add_view(self, request))
+        return [path("add-person/", view, name="assessment_membership_add_person"), *super().get_urls()]
 
 
 class ExecutiveForm(forms.ModelForm):
@@ -184,7 +212,8 @@ class ExecutiveAdmin(AgencyScopedAdmin):
     list_display = ["user", "agency", "source"]
     list_filter = [("agency", admin.RelatedOnlyFieldListFilter), "source"]
     readonly_fields = ["source"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user", "agency"]
 
 
@@ -231,17 +260,10 @@ class PanelLeadChangeInline(LabelledInline, admin.TabularInline):
         return False
 
 
-class _PersonChoiceField(forms.ModelChoiceField):
-    """A user by name and username: "Ana Engineer (ana)"."""
-
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.get_full_name() or obj.get_username()} ({obj.get_username()})"
-
-
 class PanelLeadForm(forms.ModelForm):
     """Only the lead is chosen here, among the members (member role) of the assessment's team."""
 
-    lead = _PersonChoiceField(queryset=get_user_model().objects.none(), label="Lead")
+    lead = PersonChoiceField(queryset=get_user_model().objects.none(), label="Lead")
 
     class Meta:
         model = models.RespondentPanel

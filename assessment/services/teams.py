@@ -81,3 +81,21 @@ def membership_ensure(*, team: models.Team, user: User, role: str) -> tuple[mode
 def executive_ensure(*, user: User, agency: models.Agency) -> tuple[models.Executive, bool]:
     """`user`'s executive role, created for `agency` if the user has none."""
     return models.Executive.objects.get_or_create(user=user, defaults={"agency": agency})
+
+
+@transaction.atomic
+def person_add(
+    *, team: models.Team, username: str, first_name: str, last_name: str, email: str, role: str
+) -> tuple[User, models.Membership]:
+    """A new user with `role` in `team`, in one write: never staff nor superuser, with no usable password
+    (they choose one through the set-up link the admin shows once, README "People and onboarding")."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(
+        username=username, first_name=first_name, last_name=last_name, email=email, is_staff=False, is_superuser=False
+    )
+    user.set_unusable_password()
+    user.full_clean()  # the model's own rules (user name characters, unique), checked again inside the write
+    user.save()
+    membership, _ = membership_ensure(team=team, user=user, role=role)
+    return user, membership

@@ -18,6 +18,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -198,3 +199,25 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
             "was refused. Ask your administrator.",
             status=403,
         )
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The set-up link a team manager hands to a person they added (admin "Add a person"): they choose
+    their password, once; the link stops working when it is used or after PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "registration/password_set.html"
+    success_url = reverse_lazy("login")
+
+    def dispatch(self, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:
+            raise Http404("Passwords are off: sign in through single sign-on.")
+        return super().dispatch(*args, **kwargs)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password is set. Log in with your user name and it.")
+        return super().form_valid(form)
