@@ -1,0 +1,113 @@
+"""Format 2 in the stored summaries, the division tallies and the portfolio (issue 27): answered tags,
+agency-owned questions' answers and agency-wide steps, the agency roadmap, the teams page's tag filter."""
+
+import pytest
+from django.db.models import Q
+
+from assessment import models
+from assessment.selectors.summaries import assessment_summaries
+from assessment.selectors.tallies import summary_groups, tallies_read
+from assessment.services.assessments import assessment_submit, profile_save
+from assessment.services.summaries import summaries_recompute_all
+from tests.helpers import DATA, answer, load_questionnaire_file
+
+pytestmark = pytest.mark.django_db
+
+# The answers of tests/domain/test_format2_example.py: the agency's inventory at level 1.
+ANSWERS = {
+    "data-catalog": ("choice", 2),
+    "pipelines": ("choice", 1),
+    "ai-inventory": ("choice", 1),
+    "impact-assessment": ("choice", 1),
+    "genai-guardrails": ("choice", 1),
+    "genai-red-teaming": ("not_sure", None),
+}
+CLASSIC = {"ai-kinds": "classic", "impact": "no"}
+GENAI_HIGH = {"ai-kinds": "generative", "impact": "yes"}
+
+
+@pytest.fixture
+def format2_version():
+    return load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+
+
+def submitted(team, user, version, answers, profile):
+    assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="F2", created_by=user)
+    answer(assessment, user, answers)
+    if profile is not None:
+        profile_save(assessment=assessment, user=user, answers=profile)
+    return assessment_submit(assessment=assessment, user=user)
+
+
+@pytest.fixture
+def two_teams(team, other_team, member, format2_version):
+    """`team` uses classic ML only (inventory at 1); `other_team` generative, high-impact (inventory at 3)."""
+    models.Membership.objects.create(team=other_team, user=member, role=models.Membership.MEMBER)
+    first = submitted(team, member, format2_version, ANSWERS, CLASSIC)
+    second = submitted(other_team, member, format2_version, {**ANSWERS, "ai-inventory": ("choice", 3)}, GENAI_HIGH)
+    return first, second
+
+
+def test_a_summary_stores_the_answered_tags_agency_answers_and_agency_items(two_teams):
+    first, second = two_teams
+    assert list(models.SummaryTag.objects.filter(summary_id=first.pk).values_list("tag", flat=True)) == ["classic-ml"]
+    assert sorted(models.SummaryTag.objects.filter(summary_id=second.pk).values_list("tag", flat=True)) == [
+        "genai",
+        "high-impact",
+    ]
+    rows = models.SummaryAgencyAnswer.objects.filter(summary_id__in=[first.pk, second.pk]).order_by("summary_id")
+    assert [(r.summary_id, r.question_key, r.answer, r.level, r.agency_step) for r in rows] == [
+        (first.pk, "ai-inventory", "level", 1, True),
+        (second.pk, "ai-inventory", "level", 3, False),  # the default target is 3: no step left
+    ]
+    figures = assessment_summaries([first])[first.pk]
+    assert figures.tags == ("classic-ml",)
+    assert [item.question_key for item in figures.agency_items] == ["ai-inventory"]
+    # The stored summary is the profile's: the generative AI area is out of scope for `team`.
+    assert figures.score.out_of_scope == ["genai-guardrails", "genai-red-teaming"]
+
+
+def test_an_unanswered_profile_stores_no_tag_but_counts_the_assumed_scope(team, member, format2_version):
+    assessment = submitted(team, member, format2_version, ANSWERS, None)
+    assert not models.SummaryTag.objects.filter(summary_id=assessment.pk).exists()
+    figures = assessment_summaries([assessment])[assessment.pk]
+    assert figures.score.out_of_scope == []  # every tag assumed: everything in scope
+
+
+def test_an_out_of_scope_agency_question_counts_as_out_of_scope(team, member, tmp_path):
+    text = (DATA / "format2_questionnaire.yaml").read_text()
+    text = text.replace("        owner: agency\n", "        owner: agency\n        applies_when: [genai]\n", 1)
+    path = tmp_path / "scoped-agency.yaml"
+    path.write_text(text)
+    version = load_questionnaire_file(path)
+    assessment = submitted(team, member, version, ANSWERS, CLASSIC)
+    row = models.SummaryAgencyAnswer.objects.get(summary_id=assessment.pk)
+    assert (row.answer, row.level, row.agency_step) == ("out_of_scope", None, False)
+
+
+def test_the_tallies_count_tags_and_agency_answers_per_division(agency, two_teams, format2_version):
+    groups = summary_groups(Q(is_latest=True, team__agency_id=agency.pk))
+    tallies = tallies_read(agency.pk, groups)
+    v = format2_version.pk
+    assert dict(tallies.tags) == {(v, "classic-ml"): 1, (v, "genai"): 1, (v, "high-impact"): 1}
+    assert dict(tallies.agency) == {(v, "ai-inventory", "level", 1): (1, 1), (v, "ai-inventory", "level", 3): (1, 0)}
+    stored = models.DivisionTally.objects.filter(kind__in=["tag", "agency"]).count()
+    assert stored == 5  # 3 tags, 2 answers (both teams in no division)
+
+
+def test_recompute_summaries_counts_them_again(two_teams):
+    models.SummaryTag.objects.all().delete()
+    models.SummaryAgencyAnswer.objects.all().delete()
+    models.DivisionTally.objects.filter(kind__in=["tag", "agency"]).delete()
+    summaries_recompute_all()
+    assert models.SummaryTag.objects.filter(is_latest=True).count() == 3
+    assert models.SummaryAgencyAnswer.objects.filter(is_latest=True).count() == 2
+    assert models.DivisionTally.objects.filter(kind__in=["tag", "agency"]).count() == 5
+
+
+def test_format1_summaries_store_no_format2_rows(answered, member):
+    assessment_submit(assessment=answered, user=member)
+    assert not models.SummaryTag.objects.exists()
+    assert not models.SummaryAgencyAnswer.objects.exists()
+    summary = models.AssessmentSummary.objects.get(pk=answered.pk)
+    assert set(summary.detail) == {"score", "roadmap"}
