@@ -3,13 +3,14 @@ agency-owned questions' answers and agency-wide steps, the agency roadmap, the t
 
 import pytest
 from django.db.models import Q
+from django.urls import reverse
 
 from assessment import models
 from assessment.selectors.summaries import assessment_summaries
 from assessment.selectors.tallies import summary_groups, tallies_read
 from assessment.services.assessments import assessment_submit, profile_save
 from assessment.services.summaries import summaries_recompute_all
-from tests.helpers import DATA, answer, load_questionnaire_file
+from tests.helpers import DATA, answer, load_questionnaire_file, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,51 @@ def test_format1_summaries_store_no_format2_rows(answered, member):
     assert not models.SummaryAgencyAnswer.objects.exists()
     summary = models.AssessmentSummary.objects.get(pk=answered.pk)
     assert set(summary.detail) == {"score", "roadmap"}
+
+
+def test_the_portfolio_shows_the_agency_roadmap(client, executive, two_teams):
+    client.force_login(executive)
+    page = text_of(client.get(reverse("portfolio")))
+    roadmap = page[page.index("Agency roadmap") :]
+    # One team needs the inventory (the other is at its target); levels 1 and 3 reported: a finding.
+    assert (
+        "Does the agency keep an inventory of AI uses? (Governance) Teams see it differently: the levels they "
+        "report are 2 apart. 1 of 2 1 0 1 0 0 0 0 0" in roadmap
+    )
+    assert "Teams by profile tag" in page and "high-impact: 1 team" in page
+
+
+def test_the_agency_roadmap_puts_the_capability_most_teams_need_first(format2_version, two_teams, agency):
+    from assessment.selectors.portfolio import PortfolioScope, agency_portfolio
+
+    (group,) = agency_portfolio(PortfolioScope(agency=agency)).groups
+    assert [(c.question.id, c.needing, c.teams) for c in group.agency_roadmap] == [("ai-inventory", 1, 2)]
+    assert [(t.tag, t.teams) for t in group.tags] == [("classic-ml", 1), ("genai", 1), ("high-impact", 1)]
+
+
+def test_format1_portfolios_have_no_agency_roadmap_nor_tag_filter(client, executive, answered, member):
+    assessment_submit(assessment=answered, user=member)
+    client.force_login(executive)
+    assert "Agency roadmap" not in text_of(client.get(reverse("portfolio")))
+    assert 'name="tag"' not in client.get(reverse("portfolio-teams")).content.decode()
+
+
+def test_the_teams_page_filters_by_an_answered_tag(client, executive, two_teams, agency, member, format2_version):
+    unstated = models.Team.objects.create(agency=agency, name="Unstated", slug="unstated")
+    models.Membership.objects.create(team=unstated, user=member, role=models.Membership.MEMBER)
+    submitted(unstated, member, format2_version, ANSWERS, None)  # assumes every tag: matches none
+    client.force_login(executive)
+    response = client.get(reverse("portfolio-teams") + "?tag=high-impact")
+    assert response.status_code == 200
+    names = [row.name for row in response.context["teams"].rows]
+    assert names == ["Other Team"]
+    assert 'value="high-impact" selected' in response.content.decode()
+    everyone = [row.name for row in client.get(reverse("portfolio-teams")).context["teams"].rows]
+    assert "Unstated" in everyone and len(everyone) == 3
+
+
+def test_the_teams_page_refuses_an_unknown_tag(client, executive, two_teams):
+    client.force_login(executive)
+    response = client.get(reverse("portfolio-teams") + "?tag=nonsense")
+    assert response.status_code == 400
+    assert "Select a valid choice" in text_of(response)

@@ -142,9 +142,7 @@ class SummaryAgencyAnswer(models.Model):
     is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["summary", "question_key"], name="unique_summary_agency_answer")
-        ]
+        constraints = [models.UniqueConstraint(fields=["summary", "question_key"], name="unique_summary_agency_answer")]
         indexes = [models.Index(fields=["is_latest", "summary"])]
 
     def __str__(self):

@@ -182,7 +182,9 @@ class Tallies:
     # Format 2. (version, tag) -> teams that answered a profile choice giving it
     tags: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     # (version, agency-owned question key, answer, level or 0) -> (teams, of them with it among their agency steps)
-    agency: dict[tuple[int, str, str, int], tuple[int, int]] = field(default_factory=lambda: defaultdict(lambda: (0, 0)))
+    agency: dict[tuple[int, str, str, int], tuple[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: (0, 0))
+    )
 
 
 def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
