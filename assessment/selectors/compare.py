@@ -118,7 +118,8 @@ def _level(results: AssessmentResults, key: str) -> int | None:
 def _scope_changes(before: AssessmentResults, after: AssessmentResults) -> tuple[list[ScopeChange], list[ScopeChange]]:
     """The questions of both versions that came into scope and those that went out of it, the later file's order."""
     was_out, now_out = set(before.score.out_of_scope), set(after.score.out_of_scope)
-    came, went = [], []
+    came: list[ScopeChange] = []
+    went: list[ScopeChange] = []
     for area, question in after.questionnaire.questions():
         if question.id not in before.questions_by_key or (question.id in was_out) == (question.id in now_out):
             continue

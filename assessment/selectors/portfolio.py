@@ -469,8 +469,9 @@ def _count_agency(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: 
                 continue
             _, area, question = order[key]
 
-            def teams(answer: str, counts=counts) -> int:
-                return sum(n for (kind, _), (n, _) in counts.items() if kind == answer)
+            by_answer: dict[str, int] = defaultdict(int)
+            for (kind, _), (n, _) in counts.items():
+                by_answer[kind] += n
 
             capabilities.append(
                 AgencyCapability(
@@ -479,10 +480,10 @@ def _count_agency(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: 
                     levels=[
                         (s.level, s.name, counts.get((Answer.LEVEL, s.level), [0, 0])[0]) for s in questionnaire.scale
                     ],
-                    not_sure=teams(Answer.NOT_SURE),
-                    not_applicable=teams(Answer.NOT_APPLICABLE),
-                    unanswered=teams(Answer.UNANSWERED),
-                    out_of_scope=teams(Answer.OUT_OF_SCOPE),
+                    not_sure=by_answer[Answer.NOT_SURE],
+                    not_applicable=by_answer[Answer.NOT_APPLICABLE],
+                    unanswered=by_answer[Answer.UNANSWERED],
+                    out_of_scope=by_answer[Answer.OUT_OF_SCOPE],
                     needing=sum(steps for _, steps in counts.values()),
                 )
             )
