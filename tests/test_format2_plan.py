@@ -10,42 +10,25 @@ from assessment.selectors.plan import team_actions
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import assessment_create, assessment_submit, profile_save
 from assessment.services.plan import ActionInvalid, actions_add_from_roadmap, item_key
-from tests.helpers import DATA, answer, client_for, load_questionnaire_file, text_of
+from tests.format2_helpers import ANSWERS, CLASSIC, EVERYTHING, format2_draft
+from tests.helpers import answer, client_for, text_of
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
-    "data-catalog": ("choice", 2),
-    "pipelines": ("choice", 1),
-    "ai-inventory": ("choice", 1),
-    "impact-assessment": ("choice", 1),
-    "genai-guardrails": ("choice", 1),
-    "genai-red-teaming": ("not_sure", None),
-}
-EVERYTHING = {"ai-kinds": "both", "impact": "yes"}
-CLASSIC = {"ai-kinds": "classic", "impact": "no"}
-
 
 @pytest.fixture
-def version():
-    return load_questionnaire_file(DATA / "format2_questionnaire.yaml")
-
-
-@pytest.fixture
-def first(team, member, version):
+def first(team, member, format2_version):
     """A submitted assessment with everything in scope; the guardrails (level 1) taken on to level 2."""
-    assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="Q1", created_by=member)
-    answer(assessment, member, ANSWERS)
-    profile_save(assessment=assessment, user=member, answers=EVERYTHING)
+    assessment = format2_draft(team, member, format2_version, EVERYTHING, title="Q1")
     assessment = assessment_submit(assessment=assessment, user=member)
     actions_add_from_roadmap(assessment=assessment, user=member, item_keys=[item_key("genai-guardrails", 2)])
     return assessment
 
 
 @pytest.fixture
-def second(first, team, member, version):
+def second(first, team, member, format2_version):
     """Then the team says it uses classic ML only, and answers the guardrails at level 4 anyway."""
-    assessment = assessment_create(team=team, version=version, title="Q2", user=member, copy_from=first)
+    assessment = assessment_create(team=team, version=format2_version, title="Q2", user=member, copy_from=first)
     profile_save(assessment=assessment, user=member, answers=CLASSIC)
     answer(assessment, member, {"genai-guardrails": ("choice", 4), "pipelines": ("choice", 3)})
     return assessment_submit(assessment=assessment, user=member)
@@ -60,8 +43,10 @@ def test_agency_wide_steps_are_never_added_to_a_team_plan(first, member):
     assert not models.Action.objects.filter(question_key="ai-inventory").exists()
 
 
-def test_items_are_taken_from_the_roadmap_of_the_teams_profile(team, member, version):
-    assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="C", created_by=member)
+def test_items_are_taken_from_the_roadmap_of_the_teams_profile(team, member, format2_version):
+    assessment = models.Assessment.objects.create(
+        team=team, questionnaire=format2_version, title="C", created_by=member
+    )
     answer(assessment, member, ANSWERS)
     profile_save(assessment=assessment, user=member, answers=CLASSIC)
     with pytest.raises(ActionInvalid, match="is not an item of this roadmap"):

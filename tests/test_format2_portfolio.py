@@ -8,36 +8,16 @@ from django.urls import reverse
 from assessment import models
 from assessment.selectors.summaries import assessment_summaries
 from assessment.selectors.tallies import summary_groups, tallies_read
-from assessment.services.assessments import assessment_submit, profile_save
+from assessment.services.assessments import assessment_submit
 from assessment.services.summaries import summaries_recompute_all
-from tests.helpers import DATA, answer, load_questionnaire_file, text_of
+from tests.format2_helpers import ANSWERS, CLASSIC, GENAI_HIGH, format2_draft
+from tests.helpers import DATA, load_questionnaire_file, text_of
 
 pytestmark = pytest.mark.django_db
 
-# The answers of tests/domain/test_format2_example.py: the agency's inventory at level 1.
-ANSWERS = {
-    "data-catalog": ("choice", 2),
-    "pipelines": ("choice", 1),
-    "ai-inventory": ("choice", 1),
-    "impact-assessment": ("choice", 1),
-    "genai-guardrails": ("choice", 1),
-    "genai-red-teaming": ("not_sure", None),
-}
-CLASSIC = {"ai-kinds": "classic", "impact": "no"}
-GENAI_HIGH = {"ai-kinds": "generative", "impact": "yes"}
-
-
-@pytest.fixture
-def format2_version():
-    return load_questionnaire_file(DATA / "format2_questionnaire.yaml")
-
 
 def submitted(team, user, version, answers, profile):
-    assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="F2", created_by=user)
-    answer(assessment, user, answers)
-    if profile is not None:
-        profile_save(assessment=assessment, user=user, answers=profile)
-    return assessment_submit(assessment=assessment, user=user)
+    return assessment_submit(assessment=format2_draft(team, user, version, profile, answers=answers), user=user)
 
 
 @pytest.fixture

@@ -10,12 +10,10 @@ from assessment.selectors.respondents import agreement_for, respondent_statuses,
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInput, profile_save
 from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
-from tests.helpers import DATA, client_for, load_questionnaire_file, team_user, text_of
+from tests.format2_helpers import CLASSIC, EVERYTHING, format2_load
+from tests.helpers import client_for, team_user, text_of
 
 pytestmark = pytest.mark.django_db
-
-EVERYTHING = {"ai-kinds": "both", "impact": "yes"}  # every question in scope
-CLASSIC = {"ai-kinds": "classic", "impact": "no"}  # the generative AI area out of scope
 
 
 @pytest.fixture
@@ -36,7 +34,7 @@ def levels(**by_key):
 def responded(team, member, ana, ben):
     """Ana and Ben answered every question of a team whose profile had everything in scope, 3 levels apart on
     the guardrails and the data catalog, and submitted; then the lead says the team uses classic ML only."""
-    version = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    version = format2_load()
     assessment = models.Assessment.objects.create(team=team, questionnaire=version, title="F2", created_by=member)
     profile_save(assessment=assessment, user=member, answers=EVERYTHING)
     panel_open(assessment=assessment, lead=member, users=[ana, ben])

@@ -10,26 +10,17 @@ from assessment.services.assessments import AnswerInput, assessment_create, asse
 from assessment.services.plan import actions_add_from_roadmap, item_key
 from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
 from tests.browser.conftest import _check_requests, _new_page, assert_accessible, login
-from tests.helpers import DATA, answer, load_questionnaire_file, team_user
+from tests.format2_helpers import ANSWERS, CLASSIC, EVERYTHING, format2_load
+from tests.helpers import answer, team_user
 
 pytestmark = pytest.mark.browser
 
 WIDTH = 390
-ANSWERS = {
-    "data-catalog": ("choice", 2),
-    "pipelines": ("choice", 1),
-    "ai-inventory": ("choice", 1),
-    "impact-assessment": ("choice", 1),
-    "genai-guardrails": ("choice", 1),
-    "genai-red-teaming": ("not_sure", None),
-}
-EVERYTHING = {"ai-kinds": "both", "impact": "yes"}
-CLASSIC = {"ai-kinds": "classic", "impact": "no"}
 
 
 @pytest.fixture
 def format2_team(team, other_team, member, outsider):
-    version = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    version = format2_load()
     first = models.Assessment.objects.create(team=team, questionnaire=version, title="Q1", created_by=member)
     answer(first, member, ANSWERS)
     profile_save(assessment=first, user=member, answers=EVERYTHING)
