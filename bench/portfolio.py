@@ -21,6 +21,7 @@ django.test.Client:
 - the division view, GET /portfolio/;
 - a division's team page, GET /portfolio/teams/?division=<first>;
 - a filtered query, GET /portfolio/teams/?area=<first>&below=3&sort=-overall;
+- with `--format2`, the teams with a tag, GET /portfolio/teams/?tag=high-impact&sort=-overall;
 - and the division view right after a change, `--runs` times: a team submits a
   new assessment (assessment_submit: its summary, its division's tallies and its
   actions' measured progress stored), then the first view, whose stored division
@@ -180,13 +181,17 @@ def seed(
     return executive, len(answers)
 
 
-def pages(area_key: str, division_id: int | None) -> dict[str, str]:
+def pages(area_key: str, division_id: int | None, tag: str = "") -> dict[str, str]:
+    """The pages timed; with `tag` (format 2 teams seeded), the team page filtered by it too."""
     division = f"?division={division_id}" if division_id is not None else ""
-    return {
+    urls = {
         "division view": "/portfolio/",
         "a division's teams": f"/portfolio/teams/{division}",
         "filtered query": f"/portfolio/teams/?area={area_key}&below=3&sort=-overall",
     }
+    if tag:
+        urls["teams with a tag"] = f"/portfolio/teams/?tag={tag}&sort=-overall"
+    return urls
 
 
 def first_view(db_path: str | None, username: str, url: str) -> None:
@@ -352,7 +357,7 @@ def main() -> int:
             agency = models.Executive.objects.get(user=executive).agency
             division = models.Division.objects.filter(agency=agency).order_by("name").first()
             area = models.Area.objects.order_by("position", "pk").values_list("key", flat=True).first()
-            urls = pages(area, division.pk if division else None)
+            urls = pages(area, division.pk if division else None, "high-impact" if args.format2 else "")
             connection.close()
             client = Client()
             client.force_login(executive)
