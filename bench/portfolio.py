@@ -106,6 +106,11 @@ def seed(
     every = round(1 / format2) if format2 else 0  # every n-th team answers format 2
     content = {version.pk: _questions(version)}
     areas = {version.pk: list(models.Area.objects.filter(questionnaire=version))}
+    top = {
+        v.pk: v.scale_levels.order_by("-level").values_list("level", flat=True).first()
+        for v in (version, version2)
+        if v
+    }
     profile: list = []
     if version2 is not None:
         content[version2.pk] = _questions(version2)
@@ -159,7 +164,8 @@ def seed(
                     pk, _level = options[min(len(options) - 1, max(0, base - 1 + rng.randint(-1, 1)))]
                     answers.append(models.Answer(assessment=assessment, question=question, kind="choice", choice_id=pk))
             for area in rng.sample(areas[assessment.questionnaire_id], 2):
-                targets.append(models.AreaTarget(assessment=assessment, area=area, target=rng.choice([3, 4, 5])))
+                levels = [t for t in (3, 4, 5) if t <= top[assessment.questionnaire_id]]  # on the version's scale
+                targets.append(models.AreaTarget(assessment=assessment, area=area, target=rng.choice(levels)))
         models.Answer.objects.bulk_create(answers, batch_size=5000)
         models.AreaTarget.objects.bulk_create(targets)
         models.ProfileAnswer.objects.bulk_create(profile_answers, batch_size=5000)

@@ -1,9 +1,12 @@
 """Format 2 in the stored summaries, the division tallies and the portfolio (issue 27): answered tags,
 agency-owned questions' answers and agency-wide steps, the agency roadmap, the teams page's tag filter."""
 
+import datetime
+
 import pytest
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import models
 from assessment.selectors.summaries import assessment_summaries
@@ -11,7 +14,7 @@ from assessment.selectors.tallies import summary_groups, tallies_read
 from assessment.services.assessments import assessment_submit
 from assessment.services.summaries import summaries_recompute_all
 from tests.format2_helpers import ANSWERS, CLASSIC, GENAI_HIGH, format2_draft
-from tests.helpers import DATA, load_questionnaire_file, text_of
+from tests.helpers import DATA, count_queries, load_questionnaire_file, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +143,36 @@ def test_the_teams_page_refuses_an_unknown_tag(client, executive, two_teams):
     response = client.get(reverse("portfolio-teams") + "?tag=nonsense")
     assert response.status_code == 400
     assert "Select a valid choice" in text_of(response)
+
+
+def test_the_portfolio_runs_the_pinned_queries_with_format2_teams(client, executive, agency, member, format2_version):
+    """The counts of tests/test_query_counts.py (format 1), for 3 and for 30 format 2 teams, the tag filter too."""
+    from tests.test_query_counts import PORTFOLIO_PAGES
+
+    division = models.Division.objects.create(agency=agency, name="First")
+    profiles = [CLASSIC, GENAI_HIGH, None]
+    urls = {
+        page: (str(url).replace("division=first", f"division={division.pk}"), page == "divisions, after a change")
+        for page, (url, _) in PORTFOLIO_PAGES.items()
+    }
+    urls["a tag"] = (reverse("portfolio-teams") + "?tag=genai&sort=-overall", False)
+    client.force_login(executive)
+    counts = []
+    for start, count in ((0, 3), (3, 27)):
+        for i in range(start, start + count):
+            team = models.Team.objects.create(agency=agency, name=f"F2 team {i:02d}", slug=f"f2-{i}", division=division)
+            models.Membership.objects.create(team=team, user=member, role=models.Membership.MEMBER)
+            submitted(team, member, format2_version, ANSWERS, profiles[i % 3])
+            models.Action.objects.create(  # overdue, as in the pinned test: the action plans list it
+                team=team,
+                questionnaire_slug=format2_version.slug,
+                question_key="pipelines",
+                target_level=4,
+                due_date=datetime.date(2025, 1, 1),
+                created_at=timezone.now(),
+            )
+        counts.append({page: count_queries(client, url, computed=computed) for page, (url, computed) in urls.items()})
+    pinned = {page: count for page, (_, count) in PORTFOLIO_PAGES.items()}
+    assert counts[0] == counts[1]
+    assert {page: n for page, n in counts[0].items() if page in pinned} == pinned
+    assert counts[0]["a tag"] == pinned["a filtered query"]  # a filter and no division to name, as that one
