@@ -1,6 +1,7 @@
 """Benchmark of the executive portfolio: server time for a department of many teams in divisions.
 
     .venv/bin/python bench/portfolio.py [--teams 3000] [--divisions 30] [--compare 300] [--assessments 4] [--runs 15]
+                                        [--format2 0.2]
 
 Uses a throwaway SQLite database file (or DATABASE_URL if set: then it must be
 an empty database you can throw away), loads the seven-area questionnaire
@@ -8,7 +9,11 @@ an empty database you can throw away), loads the seven-area questionnaire
 `--teams` teams and one of `--compare` teams, each spread over `--divisions`
 divisions, with `--assessments` submitted assessments per team (every
 question answered: mixed levels, some Not sure and Not applicable; some area
-targets) and zero to three actions per team (a third of them overdue). It
+targets) and zero to three actions per team (a third of them overdue). With
+`--format2 SHARE`, that share of the teams answer the format 2 example
+(tests/data/format2_questionnaire.yaml) instead, with a profile (each profile
+question answered by a random choice, or one in five left unanswered): their
+summaries store tags and agency-owned answers, their portfolio an agency roadmap. It
 stores their summaries and division tallies (`manage.py recompute_summaries`,
 timed), then times, as each agency's signed-in executive through
 django.test.Client:
@@ -16,6 +21,7 @@ django.test.Client:
 - the division view, GET /portfolio/;
 - a division's team page, GET /portfolio/teams/?division=<first>;
 - a filtered query, GET /portfolio/teams/?area=<first>&below=3&sort=-overall;
+- with `--format2`, the teams with a tag, GET /portfolio/teams/?tag=high-impact&sort=-overall;
 - and the division view right after a change, `--runs` times: a team submits a
   new assessment (assessment_submit: its summary, its division's tallies and its
   actions' measured progress stored), then the first view, whose stored division
@@ -44,6 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = ROOT / "questionnaires" / "public-sector-ml.yaml"
+FORMAT2 = ROOT / "tests" / "data" / "format2_questionnaire.yaml"
 TARGET_MEDIAN_MS = 300
 TARGET_HTML_KIB = 300
 
@@ -59,27 +66,56 @@ def setup_django(db_path: str | None) -> None:
     django.setup()
 
 
-def seed(agency_name: str, username: str, teams: int, per_team: int, division_count: int, prefix: str):
-    """One agency of `teams` teams in `division_count` divisions, answered and with actions; its executive."""
+def _version(path: Path):
+    from assessment import models
+    from assessment.domain.schema import parse_questionnaire
+    from assessment.services.questionnaires import questionnaire_load
+
+    version = models.QuestionnaireVersion.objects.filter(loaded_from=path.name).first()
+    if version is None:
+        version = questionnaire_load(parse_questionnaire(path.read_bytes(), str(path)), loaded_from=path.name).version
+    return version
+
+
+def _questions(version):
+    from assessment import models
+
+    questions = list(
+        models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices").order_by("pk")
+    )
+    return questions, {q.pk: [(c.pk, c.level) for c in q.choices.all()] for q in questions}
+
+
+def seed(
+    agency_name: str, username: str, teams: int, per_team: int, division_count: int, prefix: str, format2: float = 0.0
+):
+    """One agency of `teams` teams in `division_count` divisions, answered and with actions; its executive.
+
+    A share `format2` of the teams (every n-th) answers the format 2 example, with a profile."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
 
     from assessment import models
-    from assessment.domain.schema import parse_questionnaire
-    from assessment.services.questionnaires import questionnaire_load
 
-    version = models.QuestionnaireVersion.objects.filter(loaded_from=FULL.name).first()
-    if version is None:
-        version = questionnaire_load(parse_questionnaire(FULL.read_bytes(), str(FULL)), loaded_from=FULL.name).version
+    version = _version(FULL)
+    version2 = _version(FORMAT2) if format2 else None
     agency = models.Agency.objects.create(name=agency_name)
     executive = get_user_model().objects.create_user(username=username, password="not-used-for-login-0")
     models.Executive.objects.create(user=executive, agency=agency)
-    questions = list(
-        models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices").order_by("pk")
-    )
-    choices = {q.pk: [(c.pk, c.level) for c in q.choices.all()] for q in questions}
-    areas = list(models.Area.objects.filter(questionnaire=version))
+    every = round(1 / format2) if format2 else 0  # every n-th team answers format 2
+    content = {version.pk: _questions(version)}
+    areas = {version.pk: list(models.Area.objects.filter(questionnaire=version))}
+    top = {
+        v.pk: v.scale_levels.order_by("-level").values_list("level", flat=True).first()
+        for v in (version, version2)
+        if v
+    }
+    profile: list = []
+    if version2 is not None:
+        content[version2.pk] = _questions(version2)
+        areas[version2.pk] = list(models.Area.objects.filter(questionnaire=version2))
+        profile = [(q, list(q.choices.all())) for q in models.ProfileQuestion.objects.filter(questionnaire=version2)]
     rng = random.Random(teams)
     now = timezone.now()
     today = now.date()
@@ -99,16 +135,23 @@ def seed(agency_name: str, username: str, teams: int, per_team: int, division_co
         assessment_rows = models.Assessment.objects.bulk_create(
             models.Assessment(
                 team=team,
-                questionnaire=version,
+                questionnaire=version2 if every and i % every == 0 else version,
                 title=f"Quarter {q + 1}",
                 status=models.Assessment.SUBMITTED,
                 submitted_at=now - timedelta(days=90 * (per_team - q)),
             )
-            for team in team_rows
+            for i, team in enumerate(team_rows)
             for q in range(per_team)
         )
-        answers, targets = [], []
+        answers, targets, profile_answers = [], [], []
         for assessment in assessment_rows:
+            questions, choices = content[assessment.questionnaire_id]
+            if assessment.questionnaire_id != version.pk:
+                for question, options in profile:
+                    if rng.random() >= 0.2:  # one in five left unanswered: every tag assumed
+                        profile_answers.append(
+                            models.ProfileAnswer(assessment=assessment, question=question, choice=rng.choice(options))
+                        )
             base = rng.randint(1, 4)
             for question in questions:
                 roll = rng.random()
@@ -120,10 +163,12 @@ def seed(agency_name: str, username: str, teams: int, per_team: int, division_co
                     options = choices[question.pk]
                     pk, _level = options[min(len(options) - 1, max(0, base - 1 + rng.randint(-1, 1)))]
                     answers.append(models.Answer(assessment=assessment, question=question, kind="choice", choice_id=pk))
-            for area in rng.sample(areas, 2):
-                targets.append(models.AreaTarget(assessment=assessment, area=area, target=rng.choice([3, 4, 5])))
+            for area in rng.sample(areas[assessment.questionnaire_id], 2):
+                levels = [t for t in (3, 4, 5) if t <= top[assessment.questionnaire_id]]  # on the version's scale
+                targets.append(models.AreaTarget(assessment=assessment, area=area, target=rng.choice(levels)))
         models.Answer.objects.bulk_create(answers, batch_size=5000)
         models.AreaTarget.objects.bulk_create(targets)
+        models.ProfileAnswer.objects.bulk_create(profile_answers, batch_size=5000)
         # Action plans: taken on a year ago, due within four months either side of today.
         statuses = [models.Action.PLANNED, models.Action.IN_PROGRESS, models.Action.DONE]
         models.Action.objects.bulk_create(
@@ -137,18 +182,22 @@ def seed(agency_name: str, username: str, teams: int, per_team: int, division_co
                 created_at=now - timedelta(days=365),
             )
             for team in team_rows
-            for question in rng.sample(questions, rng.choice([0, 1, 2, 3]))
+            for question in rng.sample(content[version.pk][0], rng.choice([0, 1, 2, 3]))
         )
     return executive, len(answers)
 
 
-def pages(area_key: str, division_id: int | None) -> dict[str, str]:
+def pages(area_key: str, division_id: int | None, tag: str = "") -> dict[str, str]:
+    """The pages timed; with `tag` (format 2 teams seeded), the team page filtered by it too."""
     division = f"?division={division_id}" if division_id is not None else ""
-    return {
+    urls = {
         "division view": "/portfolio/",
         "a division's teams": f"/portfolio/teams/{division}",
         "filtered query": f"/portfolio/teams/?area={area_key}&below=3&sort=-overall",
     }
+    if tag:
+        urls["teams with a tag"] = f"/portfolio/teams/?tag={tag}&sort=-overall"
+    return urls
 
 
 def first_view(db_path: str | None, username: str, url: str) -> None:
@@ -253,6 +302,7 @@ def main() -> int:
     parser.add_argument("--divisions", type=int, default=30)
     parser.add_argument("--assessments", type=int, default=4, help="submitted assessments per team")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--format2", type=float, default=0.0, help="share of teams on a format 2 questionnaire")
     parser.add_argument("--keep", metavar="FILE", help="seed into this SQLite file and keep it (reused when it exists)")
     parser.add_argument("--first-view", nargs=3, metavar=("DB", "USER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -282,12 +332,19 @@ def main() -> int:
             answer_count = 0
             for username, teams in sizes.items():
                 answer_count += seed(
-                    f"Department of {teams} teams", username, teams, args.assessments, args.divisions, username
+                    f"Department of {teams} teams",
+                    username,
+                    teams,
+                    args.assessments,
+                    args.divisions,
+                    username,
+                    args.format2,
                 )[1]
             print(
                 f"Seeded {args.teams} and {args.compare} teams in {args.divisions} divisions each x "
                 f"{args.assessments} submitted assessments, {answer_count} answers, "
                 f"{models.Action.objects.count()} actions in {time.perf_counter() - started:.1f} s ({connection.vendor})"
+                + (f"; every {round(1 / args.format2)}th team on format 2" if args.format2 else "")
             )
             started = time.perf_counter()
             call_command("recompute_summaries", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -306,7 +363,7 @@ def main() -> int:
             agency = models.Executive.objects.get(user=executive).agency
             division = models.Division.objects.filter(agency=agency).order_by("name").first()
             area = models.Area.objects.order_by("position", "pk").values_list("key", flat=True).first()
-            urls = pages(area, division.pk if division else None)
+            urls = pages(area, division.pk if division else None, "high-impact" if args.format2 else "")
             connection.close()
             client = Client()
             client.force_login(executive)

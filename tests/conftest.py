@@ -36,6 +36,12 @@ def full_questionnaire_version(db):
 
 
 @pytest.fixture
+def format2_version(db):
+    """The format 2 example of tests/data (every format 2 key), loaded and published."""
+    return load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+
+
+@pytest.fixture
 def agency(db):
     return models.Agency.objects.create(name="Test Agency")
 

@@ -6,36 +6,16 @@ from assessment import models
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInvalid, ProfileByLead, assessment_create, profile_save
 from assessment.services.respondents import panel_open
-from tests.helpers import DATA, answer, client_for, load_questionnaire_file, team_user, text_of
+from tests.format2_helpers import ANSWERS, CLASSIC, format2_draft
+from tests.helpers import answer, client_for, team_user, text_of
 
 pytestmark = pytest.mark.django_db
-
-# The answers of tests/domain/test_format2_example.py.
-ANSWERS = {
-    "data-catalog": ("choice", 2),
-    "pipelines": ("choice", 1),
-    "ai-inventory": ("choice", 1),
-    "impact-assessment": ("choice", 1),
-    "genai-guardrails": ("choice", 1),
-    "genai-red-teaming": ("not_sure", None),
-}
-CLASSIC = {"ai-kinds": "classic", "impact": "no"}
-
-
-@pytest.fixture
-def format2_version():
-    return load_questionnaire_file(DATA / "format2_questionnaire.yaml")
 
 
 @pytest.fixture
 def classic_team(team, member, format2_version):
     """A draft of a team using classic ML only: the generative AI area is out of scope."""
-    assessment = models.Assessment.objects.create(
-        team=team, questionnaire=format2_version, title="Format 2", created_by=member
-    )
-    answer(assessment, member, ANSWERS)
-    profile_save(assessment=assessment, user=member, answers=CLASSIC)
-    return assessment
+    return format2_draft(team, member, format2_version, CLASSIC, title="Format 2")
 
 
 def test_scores_and_roadmap_take_the_stored_profile(classic_team):

@@ -85,15 +85,21 @@ def median_rounded_down(levels: list[int]) -> int | None:
 
 
 def question_agreements(
-    questionnaire: domain.Questionnaire, responses: dict[str, dict[str, domain.Answer]]
+    questionnaire: domain.Questionnaire,
+    responses: dict[str, dict[str, domain.Answer]],
+    out_of_scope: frozenset[str] = frozenset(),
 ) -> list[QuestionAgreement]:
-    """Every question with each respondent's answer, in questionnaire order.
+    """Every question in scope with each respondent's answer, in questionnaire order.
 
-    `responses` maps a respondent's name to their answers keyed by question id.
+    `responses` maps a respondent's name to their answers keyed by question id. A question
+    out of the team's scope (format 2) is not asked, so it is left out, whatever answers to it
+    are stored (given before a profile change); its number still counts (numbers count every question).
     """
     rows = []
     for a, area in enumerate(questionnaire.areas, start=1):
         for q, question in enumerate(area.questions, start=1):
+            if question.id in out_of_scope:
+                continue
             rows.append(
                 QuestionAgreement(
                     area=area,
@@ -123,8 +129,12 @@ class AreaAgreement:
 
 
 def agreement_by_area(questionnaire: domain.Questionnaire, rows: list[QuestionAgreement]) -> list[AreaAgreement]:
+    """Each area with a question in `rows` (in scope), in questionnaire order."""
     result = []
+    listed = {row.area.id for row in rows}
     for area in questionnaire.areas:
+        if area.id not in listed and area.questions:
+            continue  # format 2: nothing in scope, nothing asked
         spreads = [r.spread for r in rows if r.area.id == area.id and r.spread is not None]
         result.append(AreaAgreement(area, sum(1 for s in spreads if s < DISPUTED_SPREAD), len(spreads)))
     return result

@@ -117,7 +117,7 @@ def assessment_export(assessment, *, user) -> dict:
     results = assessment_results(assessment)
     data = assessment_to_dict(results)
     data["actions"] = plan_to_list(team_actions(assessment.team, results.questionnaire.slug))
-    agreement = agreement_for(assessment, results.questionnaire)
+    agreement = agreement_for(assessment, results.questionnaire, profile=results.profile)
     if agreement is not None:
         data["respondents"] = respondents_to_dict(
             assessment, agreement, audience=panel_access(user, assessment).audience

@@ -7,6 +7,16 @@ from django import forms
 from assessment.domain import model as domain
 
 
+def tag_choices(questionnaire: domain.Questionnaire | None) -> list[tuple[str, str]]:
+    """The tags of a format 2 profile, each with the answers that give it ("genai: Generative AI, Both")."""
+    givers: dict[str, list[str]] = {}
+    for question in questionnaire.profile if questionnaire else ():
+        for choice in question.choices:
+            for tag in choice.tags:
+                givers.setdefault(tag, []).append(choice.text)
+    return [(tag, f"{tag}: {', '.join(texts)}") for tag, texts in sorted(givers.items())]
+
+
 class PortfolioTeamsForm(forms.Form):
     """The portfolio team page's search, filters and sort (a GET form: works without JavaScript)."""
 
@@ -14,6 +24,7 @@ class PortfolioTeamsForm(forms.Form):
     name = forms.CharField(label="Team name contains", required=False, max_length=200)
     area = forms.ChoiceField(label="Area", required=False)
     below = forms.TypedChoiceField(label="Below level", required=False, coerce=int, empty_value=None)
+    tag = forms.ChoiceField(label="Profile tag", required=False)
     without = forms.BooleanField(label="Only teams with no submitted assessment", required=False)
     sort = forms.CharField(label="Sort", required=False, max_length=120, widget=forms.HiddenInput)
     page = forms.IntegerField(label="Page", required=False, min_value=1, widget=forms.HiddenInput)
@@ -30,12 +41,17 @@ class PortfolioTeamsForm(forms.Form):
             ],
             "area": [("", "Any area"), *[(a.id, a.title) for a in areas]],
             "below": [("", "Any level"), *[(str(n), str(n)) for n in levels[1:]]],
+            "tag": [("", "Any tag"), *tag_choices(questionnaire)],
         }
         for name, options in choices.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = options
-        for name in ("division", "area", "below"):
+        if len(choices["tag"]) == 1:  # format 1: no profile, no tags to filter by
+            del self.fields["tag"]
+        for name in ("division", "area", "below", "tag"):
+            if name not in self.fields:
+                continue
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["name"].widget.attrs["class"] = "form-control"
         self.fields["without"].widget.attrs["class"] = "form-check-input"

@@ -37,7 +37,14 @@ from assessment.models.respondents import (
     TeamAnswerDecision,
 )
 from assessment.models.sign_in import ProviderGroupMapping, ProviderIdentity
-from assessment.models.summaries import AreaSummary, AssessmentSummary, SummaryPractice, SummaryStep
+from assessment.models.summaries import (
+    AreaSummary,
+    AssessmentSummary,
+    SummaryAgencyAnswer,
+    SummaryPractice,
+    SummaryStep,
+    SummaryTag,
+)
 from assessment.models.tallies import DivisionTally, DivisionTallyBasis
 from assessment.models.teams import (
     SOURCE_CHOICES,
@@ -95,8 +102,10 @@ __all__ = [
     "RespondentPanel",
     "ScaleLevel",
     "StoredReport",
+    "SummaryAgencyAnswer",
     "SummaryPractice",
     "SummaryStep",
+    "SummaryTag",
     "Team",
     "TeamAnswerDecision",
     "domain_fields",

@@ -92,3 +92,58 @@ class SummaryPractice(models.Model):
 
     def __str__(self):
         return self.practice_key
+
+
+class SummaryTag(models.Model):
+    """A tag of a stored summary's team (format 2): from its answered profile choices only.
+
+    What the portfolio's tag filters match; a tag assumed for an unanswered profile
+    question decides scope and duties but is not stored here (docs/questionnaire-format.md).
+    """
+
+    summary = models.ForeignKey(AssessmentSummary, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(max_length=100)
+
+    is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["summary", "tag"], name="unique_summary_tag")]
+        indexes = [models.Index(fields=["is_latest", "summary"]), models.Index(fields=["tag", "summary"])]
+
+    def __str__(self):
+        return self.tag
+
+
+class SummaryAgencyAnswer(models.Model):
+    """What a stored summary's team answered to one agency-owned question (format 2), and whether the
+    question has steps among the team's agency-wide steps: what the portfolio's agency roadmap counts."""
+
+    LEVEL, NOT_SURE, NOT_APPLICABLE, UNANSWERED, OUT_OF_SCOPE = (
+        "level",
+        "not_sure",
+        "not_applicable",
+        "unanswered",
+        "out_of_scope",
+    )
+    ANSWER_CHOICES = [
+        (LEVEL, "A level"),
+        (NOT_SURE, "Not sure"),
+        (NOT_APPLICABLE, "Not applicable"),
+        (UNANSWERED, "Unanswered"),
+        (OUT_OF_SCOPE, "Out of scope"),
+    ]
+
+    summary = models.ForeignKey(AssessmentSummary, on_delete=models.CASCADE, related_name="agency_answers")
+    question_key = models.CharField(max_length=100)
+    answer = models.CharField(max_length=20, choices=ANSWER_CHOICES)
+    level = models.IntegerField(null=True)  # the level answered, for LEVEL only
+    agency_step = models.BooleanField()  # the question is among the team's agency-wide steps
+
+    is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["summary", "question_key"], name="unique_summary_agency_answer")]
+        indexes = [models.Index(fields=["is_latest", "summary"])]
+
+    def __str__(self):
+        return f"{self.question_key}: {self.answer} {self.level or ''}".strip()

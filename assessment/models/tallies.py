@@ -17,23 +17,35 @@ class DivisionTally(models.Model):
     Per agency, division (None: its teams in no division) and content version:
     an area's scored teams and the sum of their scores, a Now step's teams, a
     question's teams with any of its steps in Now (level 0), a practice's teams
-    (and how many have it in Now). Written by
+    (and how many have it in Now); format 2: a tag's teams (answered tags only), and
+    an agency-owned question's teams per answer (`answer`, `level`) and how many of
+    them have it among their agency-wide steps (`now`). Written by
     services/tallies.py with the summaries, in their transaction, so the
     division view adds up a few thousand of these rows instead of grouping
     every team's steps and practices (selectors/tallies.py).
     """
 
     AREA, STEP, QUESTION, PRACTICE = "area", "step", "question", "practice"
-    KIND_CHOICES = [(AREA, "Area"), (STEP, "Now step"), (QUESTION, "Question in Now"), (PRACTICE, "Practice")]
+    TAG, AGENCY = "tag", "agency"  # format 2
+    KIND_CHOICES = [
+        (AREA, "Area"),
+        (STEP, "Now step"),
+        (QUESTION, "Question in Now"),
+        (PRACTICE, "Practice"),
+        (TAG, "Tag"),
+        (AGENCY, "Agency-owned question's answer"),
+    ]
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     division = models.ForeignKey(Division, null=True, on_delete=models.CASCADE, related_name="+")
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)
-    key = models.CharField(max_length=100)  # the area, question or practice key
-    level = models.IntegerField(default=0)  # a step's level
+    key = models.CharField(max_length=100)  # the area, question or practice key, or the tag
+    level = models.IntegerField(default=0)  # a step's level; an agency answer's level
+    answer = models.CharField(max_length=20, blank=True, default="")  # agency: SummaryAgencyAnswer.answer
     teams = models.IntegerField()
-    now = models.IntegerField(default=0)  # practices: teams with it in their Now phase
+    # practices: teams with it in their Now phase; agency: teams with it among their agency-wide steps
+    now = models.IntegerField(default=0)
     score_sum = models.FloatField(default=0)  # areas: the sum of the teams' area scores
 
     class Meta:

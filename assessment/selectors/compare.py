@@ -1,7 +1,9 @@
 """Two assessments of one team side by side: what moved between them.
 
 Level change per area, every answer and note that changed, roadmap items closed
-and opened, and the team's actions achieved in between. Built from two
+and opened, the questions that came into or went out of the team's scope (format 2:
+listed apart, not as items closed or opened), and the team's actions achieved in
+between (an answer out of scope is no observation). Built from two
 AssessmentReports, so the figures are those of the results and roadmap pages.
 """
 
@@ -45,6 +47,16 @@ class AnswerComparison:
 
 
 @dataclass(frozen=True)
+class ScopeChange:
+    """A question of both versions that one assessment's profile puts in scope and the other's out (format 2)."""
+
+    number: str  # in the later version
+    area_title: str
+    question_text: str
+    reason: str  # the later assessment's "Not in scope: ..." when it went out; "" when it came in
+
+
+@dataclass(frozen=True)
 class Comparison:
     before: models.Assessment
     after: models.Assessment
@@ -54,6 +66,8 @@ class Comparison:
     closed: list[RoadmapEntry]  # questions on the earlier roadmap, not on the later one
     opened: list[RoadmapEntry]  # questions on the later roadmap only
     achieved: list[tuple[models.Action, str]]  # actions whose target the later assessment reaches, with the question
+    came_into_scope: list[ScopeChange]
+    went_out_of_scope: list[ScopeChange]
 
 
 def _answers(before: AssessmentResults, after: AssessmentResults) -> list[AnswerComparison]:
@@ -94,8 +108,25 @@ def _answers(before: AssessmentResults, after: AssessmentResults) -> list[Answer
 
 
 def _level(results: AssessmentResults, key: str) -> int | None:
+    """The level the assessment gives the question; None when not a level or out of its scope."""
+    if key in results.score.out_of_scope:
+        return None
     answer = results.answers.get(key)
     return answer.level if answer is not None and answer.kind == models.Answer.CHOICE else None
+
+
+def _scope_changes(before: AssessmentResults, after: AssessmentResults) -> tuple[list[ScopeChange], list[ScopeChange]]:
+    """The questions of both versions that came into scope and those that went out of it, the later file's order."""
+    was_out, now_out = set(before.score.out_of_scope), set(after.score.out_of_scope)
+    came: list[ScopeChange] = []
+    went: list[ScopeChange] = []
+    for area, question in after.questionnaire.questions():
+        if question.id not in before.questions_by_key or (question.id in was_out) == (question.id in now_out):
+            continue
+        reason = after.out_of_scope_reason(question.id) if question.id in now_out else ""
+        change = ScopeChange(after.question_numbers[question.id], area.title, question.text, reason)
+        (went if question.id in now_out else came).append(change)
+    return came, went
 
 
 def assessments_compared(before: models.Assessment, after: models.Assessment) -> Comparison:
@@ -129,13 +160,17 @@ def assessments_compared(before: models.Assessment, after: models.Assessment) ->
                 else action.question_key
             )
             achieved.append((action, text))
+    came, went = _scope_changes(old, new)
+    moved = set(old.score.out_of_scope) ^ set(new.score.out_of_scope)  # listed as scope changes, not as items
     return Comparison(
         before=before,
         after=after,
         areas=areas,
         overall=overall,
         answers=_answers(old, new),
-        closed=[e for key, e in old_items.items() if key not in new_items],
-        opened=[e for key, e in new_items.items() if key not in old_items],
+        closed=[e for key, e in old_items.items() if key not in new_items and key not in moved],
+        opened=[e for key, e in new_items.items() if key not in old_items and key not in moved],
         achieved=achieved,
+        came_into_scope=came,
+        went_out_of_scope=went,
     )

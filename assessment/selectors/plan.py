@@ -18,7 +18,9 @@ from django.utils import timezone
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.plan import ACHIEVED, Observation, Progress, action_progress, action_step
+from assessment.domain.profile import out_of_scope_keys, team_tags
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.summaries import profiles_for_assessments
 
 # The order of the status groups on the plan page: what is moving first.
 STATUS_ORDER = [models.Action.IN_PROGRESS, models.Action.PLANNED, models.Action.DONE, models.Action.WONT_DO]
@@ -37,6 +39,7 @@ class ActionRow:
     done_when: str = ""  # the target level's statement, true once the action is done
     practices: tuple[domain.Practice, ...] = ()  # the practices that get the team there
     version_id: int | None = None  # the content version the text and practices come from
+    out_of_scope: bool = False  # format 2: the team's newest assessment's profile puts the question out of scope
 
     @property
     def status_words(self) -> str:
@@ -100,16 +103,21 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
     for assessment in submitted:
         submitted_by_team[(assessment.team_id, assessment.questionnaire.slug)].append(assessment)
     keys = {a.question_key for a in actions}
+    out_of_scope = _out_of_scope(assessments)
     levels: dict[tuple[int, str], int | None] = {}
     rows = models.Answer.objects.filter(assessment__in=[a.pk for a in submitted], question__key__in=keys).values_list(
         "assessment_id", "question__key", "kind", "choice__level"
     )
     for assessment_id, key, kind, level in rows:
-        levels[(assessment_id, key)] = level if kind == models.Answer.CHOICE else None
+        # An answer out of the assessment's scope (format 2) is no observation.
+        in_scope = key not in out_of_scope.get(assessment_id, ())
+        levels[(assessment_id, key)] = level if kind == models.Answer.CHOICE and in_scope else None
+    newest: dict[tuple[int, str], models.Assessment] = {}
     # Newest first: where to find a question's text, and whether it is retired.
     versions_by_team: dict[tuple[int, str], list[models.QuestionnaireVersion]] = defaultdict(list)
     for assessment in reversed(assessments):
         versions = versions_by_team[(assessment.team_id, assessment.questionnaire.slug)]
+        newest.setdefault((assessment.team_id, assessment.questionnaire.slug), assessment)
         if assessment.questionnaire not in versions:
             versions.append(assessment.questionnaire)
     out = []
@@ -130,6 +138,8 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
                 break
 
         retired = bool(versions) and _question_in(questionnaire_domain(versions[0]), action.question_key) is None
+        latest = newest.get((action.team_id, action.questionnaire_slug))
+        scoped_out = latest is not None and action.question_key in out_of_scope.get(latest.pk, ())
         target_name = _level_name(questionnaire_domain(versions[0]), action.target_level) if versions else ""
         out.append(
             ActionRow(
@@ -140,16 +150,30 @@ def action_rows(actions: Iterable[models.Action], today: datetime.date | None = 
                 target_name=target_name,
                 **_step_fields(action, found_in, found),
                 retired=retired,
+                out_of_scope=scoped_out,
                 overdue=bool(
                     action.is_open
                     and action.due_date is not None
                     and action.due_date < today
                     and not progress.achieved
                     and not retired
+                    and not scoped_out
                 ),
             )
         )
     return out
+
+
+def _out_of_scope(assessments: list[models.Assessment]) -> dict[int, frozenset[str]]:
+    """The question keys out of each format 2 assessment's scope; one query when there is one, none otherwise."""
+    format2 = {a.pk: questionnaire_domain(a.questionnaire) for a in assessments if a.questionnaire.format == 2}
+    if not format2:
+        return {}
+    profiles = profiles_for_assessments(list(format2))
+    return {
+        pk: out_of_scope_keys(questionnaire, team_tags(questionnaire, profiles.get(pk, {})))
+        for pk, questionnaire in format2.items()
+    }
 
 
 def _sort_key(row: ActionRow):
@@ -213,7 +237,7 @@ def _counts(rows: list[ActionRow]) -> dict[int, ActionCounts]:
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
         entry = counts[row.action.team_id]
-        entry[0] += row.action.is_open and not row.progress.achieved and not row.retired
+        entry[0] += row.action.is_open and not row.progress.achieved and not row.retired and not row.out_of_scope
         entry[1] += row.overdue
         entry[2] += row.progress.achieved
     return {team_id: ActionCounts(*values) for team_id, values in counts.items()}

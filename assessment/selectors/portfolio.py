@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assessment import models
@@ -29,6 +29,7 @@ from assessment.selectors.tallies import SummaryGroup, Tallies, summary_groups, 
 TOP_PRACTICES = 10
 TOP_STEPS = 10
 TEAMS_PER_PAGE = 50
+AGENCY_SPREAD = 2  # levels apart: teams that report one agency capability this differently are a finding
 NO_DIVISION = "none"
 
 
@@ -138,6 +139,51 @@ class NowQuestion:
     steps: list[StepCount]
 
 
+@dataclass(frozen=True)
+class AgencyCapability:
+    """An agency-owned question (format 2) over the teams whose latest assessment's version marks it
+    `owner: agency`: how many report each level and each other answer, and how many have it among
+    their agency-wide steps."""
+
+    area: domain.Area
+    question: domain.Question
+    levels: list[tuple[int, str, int]]  # (level, its name, teams), every level of the scale, lowest first
+    not_sure: int
+    not_applicable: int
+    unanswered: int
+    out_of_scope: int
+    needing: int  # teams with it among their agency-wide steps
+
+    @property
+    def teams(self) -> int:
+        return (
+            sum(n for _, _, n in self.levels)
+            + self.not_sure
+            + self.not_applicable
+            + self.unanswered
+            + self.out_of_scope
+        )
+
+    @property
+    def spread(self) -> int | None:
+        """How far apart the levels the teams report are (None: fewer than one level reported)."""
+        reported = [level for level, _, n in self.levels if n]
+        return max(reported) - min(reported) if reported else None
+
+    @property
+    def levels_differ(self) -> bool:
+        """Teams see one agency capability at levels 2 or more apart: a finding of its own."""
+        return (self.spread or 0) >= AGENCY_SPREAD
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag (format 2) and how many teams' answered profile gives it."""
+
+    tag: str
+    teams: int
+
+
 @dataclass
 class DivisionRow:
     """One heatmap row: a division (pk None: the teams in no division) and its mean levels."""
@@ -165,6 +211,9 @@ class PortfolioGroup:
     weakest_areas: list[AreaMean] = field(default_factory=list)
     top_practices: list[PracticeCount] = field(default_factory=list)
     top_now_questions: list[NowQuestion] = field(default_factory=list)
+    # Format 2 (empty for format 1): the agency roadmap, and the teams per answered tag.
+    agency_roadmap: list[AgencyCapability] = field(default_factory=list)
+    tags: list[TagCount] = field(default_factory=list)
 
 
 @dataclass
@@ -314,6 +363,8 @@ def _agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs) -> Portfol
         group.weakest_areas = _weakest_areas(group.questionnaire, agency_area[slug])
     _count_steps(groups, tallies, slug_of)
     _count_practices(groups, tallies, slug_of)
+    _count_agency(groups, tallies, slug_of)
+    _count_tags(groups, tallies, slug_of)
     ordered = sorted(groups.values(), key=lambda g: (-g.team_count, g.questionnaire.title))
     team_count = sum(team_counts.values())
     with_submitted = sum(g.team_count for g in ordered)
@@ -395,6 +446,62 @@ def _count_practices(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_o
         group.top_practices = found[:TOP_PRACTICES]
 
 
+def _count_agency(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
+    """The agency roadmap: each agency-owned question of the newest version, with the teams' answers; the
+    one most teams have among their agency-wide steps first, then file order (docs/results-and-exports.md)."""
+    answers: dict[str, dict[str, dict[tuple[str, int], list[int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    )
+    for (version_id, key, answer, level), (teams, steps) in tallies.agency.items():
+        counted = answers[slug_of[version_id]][key][answer, level]
+        counted[0] += teams
+        counted[1] += steps
+    Answer = models.SummaryAgencyAnswer
+    for slug, group in groups.items():
+        found = answers.get(slug)
+        if not found:
+            continue
+        questionnaire = group.questionnaire
+        order = {q.id: (number, area, q) for number, (area, q) in enumerate(questionnaire.questions())}
+        capabilities = []
+        for key, counts in found.items():
+            if key not in order:  # a question only an older version has
+                continue
+            _, area, question = order[key]
+
+            by_answer: dict[str, int] = defaultdict(int)
+            for (kind, _), (n, _) in counts.items():
+                by_answer[kind] += n
+
+            capabilities.append(
+                AgencyCapability(
+                    area=area,
+                    question=question,
+                    levels=[
+                        (s.level, s.name, counts.get((Answer.LEVEL, s.level), [0, 0])[0]) for s in questionnaire.scale
+                    ],
+                    not_sure=by_answer[Answer.NOT_SURE],
+                    not_applicable=by_answer[Answer.NOT_APPLICABLE],
+                    unanswered=by_answer[Answer.UNANSWERED],
+                    out_of_scope=by_answer[Answer.OUT_OF_SCOPE],
+                    needing=sum(steps for _, steps in counts.values()),
+                )
+            )
+        capabilities.sort(key=lambda c: (-c.needing, order[c.question.id][0]))
+        group.agency_roadmap = capabilities
+
+
+def _count_tags(groups: dict[str, PortfolioGroup], tallies: Tallies, slug_of: dict[int, str]) -> None:
+    """The teams of each answered tag, most teams first (what the teams page filters by)."""
+    added: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (version_id, tag), n in tallies.tags.items():
+        added[slug_of[version_id]][tag] += n
+    for slug, group in groups.items():
+        group.tags = sorted(
+            (TagCount(tag, n) for tag, n in added.get(slug, {}).items() if n), key=lambda t: (-t.teams, t.tag)
+        )
+
+
 # The division's team page -------------------------------------------------------
 
 
@@ -406,6 +513,7 @@ class TeamFilter:
     name: str = ""
     area: str = ""  # with below: teams below level `below` in this area
     below: int | None = None
+    tag: str = ""  # format 2: teams whose latest assessment's answered profile gives this tag
     without_submitted: bool = False
     sort: str = "name"  # "name", "division", "overall", "submitted" or "area:<key>"; "-" first: descending
     page: int = 1
@@ -471,6 +579,10 @@ def division_teams(
         teams = teams.filter(name__icontains=selected.name)
     if selected.without_submitted:
         teams = teams.filter(latest_id__isnull=True)
+    if selected.tag:  # answered tags only: an assumed tag (a profile question not stated) does not match
+        teams = teams.filter(
+            Exists(models.SummaryTag.objects.filter(summary_id=OuterRef("latest_id"), tag=selected.tag))
+        )
     if selected.area and selected.below is not None:
         teams = teams.annotate(filter_level=_area_level(selected.area)).filter(filter_level__lt=selected.below)
     descending = selected.sort.startswith("-")

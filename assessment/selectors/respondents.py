@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.agreement import AreaAgreement, QuestionAgreement, agreement_by_area, question_agreements
-from assessment.selectors.assessments import ANSWER_VALUES, answer_from_values, answers_by_question
+from assessment.domain.profile import ProfileAnswers, out_of_scope_keys, team_tags
+from assessment.selectors.assessments import ANSWER_VALUES, answer_from_values, answers_by_question, profile_answers
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,20 @@ class RespondentStatus:
         return f"{self.respondent.name} (former member)" if self.former_member else self.respondent.name
 
 
-def respondent_statuses(assessment: models.Assessment) -> list[RespondentStatus]:
-    """Every respondent with how many questions they answered, in two queries."""
-    from django.db.models import Count
+def respondent_statuses(
+    assessment: models.Assessment, out_of_scope: frozenset[str] = frozenset()
+) -> list[RespondentStatus]:
+    """Every respondent with how many questions they answered, in two queries.
+
+    Answers stored to questions out of the team's scope (format 2: `out_of_scope`, given before a
+    profile change) are kept but not counted."""
+    from django.db.models import Count, Q
 
     members = set(models.Membership.objects.filter(team_id=assessment.team_id).values_list("user_id", flat=True))
-    respondents = models.Respondent.objects.filter(assessment=assessment).annotate(answered=Count("answers"))
+    in_scope = ~Q(answers__question__key__in=out_of_scope) if out_of_scope else Q()
+    respondents = models.Respondent.objects.filter(assessment=assessment).annotate(
+        answered=Count("answers", filter=in_scope)
+    )
     return [RespondentStatus(r, r.answered, r.user_id is None or r.user_id not in members) for r in respondents]
 
 
@@ -77,13 +86,29 @@ class Agreement:
         return f"{self.responded} of {total} response{'' if total == 1 else 's'}"
 
 
-def agreement_for(assessment: models.Assessment, questionnaire: domain.Questionnaire) -> Agreement | None:
-    """None when the assessment was answered the single-author way. Counts the submitted responses only."""
+def scope_out(
+    assessment: models.Assessment, questionnaire: domain.Questionnaire, profile: ProfileAnswers | None = None
+) -> frozenset[str]:
+    """The question keys out of the team's scope (format 2): from `profile` when the caller has it, else
+    read (one query). Format 1: none, and no query."""
+    if questionnaire.format != 2:
+        return frozenset()
+    if profile is None:
+        profile = profile_answers(assessment)
+    return out_of_scope_keys(questionnaire, team_tags(questionnaire, profile))
+
+
+def agreement_for(
+    assessment: models.Assessment, questionnaire: domain.Questionnaire, *, profile: ProfileAnswers | None = None
+) -> Agreement | None:
+    """None when the assessment was answered the single-author way. Counts the submitted responses only,
+    and only the questions in the team's scope (format 2; `profile`: its answers when the caller has them)."""
     panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
     if panel is None:
         return None
-    statuses = respondent_statuses(assessment)
-    rows = question_agreements(questionnaire, responses_domain(statuses))
+    out = scope_out(assessment, questionnaire, profile)
+    statuses = respondent_statuses(assessment, out)
+    rows = question_agreements(questionnaire, responses_domain(statuses), out)
     return Agreement(
         statuses=statuses,
         questions=rows,

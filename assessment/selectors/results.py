@@ -142,6 +142,11 @@ class AssessmentResults:
                 groups.append((area, rows))
         return groups
 
+    def out_of_scope_reason(self, question_key: str) -> str:
+        """ "Not in scope: ..." for a question out of scope, in words (the results page's)."""
+        area, question = self.questions_by_key[question_key]
+        return self._not_in_scope_because(area, question)
+
     def _not_in_scope_because(self, area: domain.Area, question: domain.Question) -> str:
         reasons = scope_reasons(self.questionnaire, area, question, self.profile)
         said = "; ".join(f"“{q.text}” answered “{choice.text}”" for q, choice in reasons)

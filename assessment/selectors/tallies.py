@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Max, Q, Sum
 
@@ -28,6 +28,7 @@ from assessment import models
 
 AREA, STEP, PRACTICE = models.DivisionTally.AREA, models.DivisionTally.STEP, models.DivisionTally.PRACTICE
 QUESTION = models.DivisionTally.QUESTION
+TAG, AGENCY = models.DivisionTally.TAG, models.DivisionTally.AGENCY
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Tally:
     teams: int
     now: int = 0
     score_sum: float = 0.0
+    answer: str = ""  # AGENCY: the answer counted (SummaryAgencyAnswer.answer)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def _latest(agency_id: int, division_ids: list[int | None], prefix: str = "") ->
 def tallies_count(agency_id: int, division_ids: Iterable[int | None]) -> tuple[list[Tally], dict[int | None, Basis]]:
     """The tallies of these divisions of the agency, counted from the latest summaries, and their bases.
 
-    Five grouped queries whatever the number of teams.
+    Seven grouped queries whatever the number of teams (the last two count format 2's tags and
+    agency-owned questions' answers, and find nothing in format 1 data).
     """
     divisions = list(division_ids)
     if not divisions:
@@ -147,6 +150,20 @@ def tallies_count(agency_id: int, division_ids: Iterable[int | None]) -> tuple[l
         .annotate(n=Count("pk"), now=Count("pk", filter=Q(in_now=True)))
         .order_by()
     ]
+    tallies += [
+        Tally(d, v, TAG, tag, 0, n)
+        for d, v, tag, n in models.SummaryTag.objects.filter(related)
+        .values_list(division, version, "tag")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    tallies += [
+        Tally(d, v, AGENCY, key, level or 0, n, now=steps, answer=answer)
+        for d, v, key, answer, level, n, steps in models.SummaryAgencyAnswer.objects.filter(related)
+        .values_list(division, version, "question_key", "answer", "level")
+        .annotate(n=Count("pk"), steps=Count("pk", filter=Q(agency_step=True)))
+        .order_by()
+    ]
     return tallies, bases
 
 
@@ -162,6 +179,12 @@ class Tallies:
     questions: dict[tuple[int, str], int]
     # (version, practice key) -> (teams with it on the roadmap, of them in Now)
     practices: dict[tuple[int, str], tuple[int, int]]
+    # Format 2. (version, tag) -> teams that answered a profile choice giving it
+    tags: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+    # (version, agency-owned question key, answer, level or 0) -> (teams, of them with it among their agency steps)
+    agency: dict[tuple[int, str, str, int], tuple[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: (0, 0))
+    )
 
 
 def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
@@ -183,7 +206,17 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
         practices=defaultdict(lambda: (0, 0)),
     )
 
-    def add(version: int, division: int | None, kind: str, key: str, level: int, teams: int, now: int, total: float):
+    def add(
+        version: int,
+        division: int | None,
+        kind: str,
+        key: str,
+        level: int,
+        teams: int,
+        now: int,
+        total: float,
+        answer: str = "",
+    ):
         if kind == AREA:
             score_sum, n = out.areas[version, division, key]
             out.areas[version, division, key] = (score_sum + total, n + teams)
@@ -191,6 +224,11 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
             out.steps[version, key, level] += teams
         elif kind == QUESTION:
             out.questions[version, key] += teams
+        elif kind == TAG:
+            out.tags[version, key] += teams
+        elif kind == AGENCY:
+            found, steps = out.agency[version, key, answer, level]
+            out.agency[version, key, answer, level] = (found + teams, steps + now)
         else:
             on_roadmap, in_now = out.practices[version, key]
             out.practices[version, key] = (on_roadmap + teams, in_now + now)
@@ -201,13 +239,13 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
             "division_id", "questionnaire_id", "key", "teams", "score_sum"
         ):
             add(version, division, AREA, key, 0, teams, 0, total)
-        for version, kind, key, level, teams, now in (
-            models.DivisionTally.objects.filter(where, kind__in=[STEP, QUESTION, PRACTICE])
-            .values_list("questionnaire_id", "kind", "key", "level")
+        for version, kind, key, level, answer, teams, now in (
+            models.DivisionTally.objects.filter(where, kind__in=[STEP, QUESTION, PRACTICE, TAG, AGENCY])
+            .values_list("questionnaire_id", "kind", "key", "level", "answer")
             .annotate(n=Sum("teams"), in_now=Sum("now"))
             .order_by()
         ):
-            add(version, None, kind, key, level, teams, now, 0.0)
+            add(version, None, kind, key, level, teams, now, 0.0, answer)
     for tally in tallies_count(agency_id, stale)[0]:
         add(
             tally.questionnaire_id,
@@ -218,5 +256,6 @@ def tallies_read(agency_id: int, groups: list[SummaryGroup]) -> Tallies:
             tally.teams,
             tally.now,
             tally.score_sum,
+            tally.answer,
         )
     return out

@@ -22,7 +22,7 @@ from assessment import models
 from assessment.domain.plan import action_step
 from assessment.domain.roadmap import roadmap_for
 from assessment.domain.text import first_control_character
-from assessment.selectors.assessments import answers_domain, area_targets
+from assessment.selectors.assessments import answers_domain, area_targets, profile_answers
 from assessment.selectors.plan import action_rows
 from assessment.selectors.questionnaires import questionnaire_domain
 
@@ -128,10 +128,17 @@ def actions_add_from_roadmap(*, assessment: models.Assessment, user: User, item_
     roadmap raises ActionInvalid, and nothing is written.
     """
     questionnaire = questionnaire_domain(assessment.questionnaire)
-    roadmap = roadmap_for(questionnaire, answers_domain(assessment), area_targets(assessment))
+    profile = profile_answers(assessment) if questionnaire.format == 2 else {}
+    roadmap = roadmap_for(questionnaire, answers_domain(assessment), area_targets(assessment), profile=profile)
     on_roadmap = {item_key(item.question_key, item.to_level): item for item in roadmap}
     if not item_keys:
         raise ActionInvalid("items", "Choose at least one roadmap item to add to the plan.")
+    agency = {item_key(item.question_key, level) for item in roadmap.agency_items for level in item.steps}
+    owned = [key for key in item_keys if key in agency]
+    if owned:  # format 2: an agency-wide step is the agency's to take, not a team's
+        raise ActionInvalid(
+            "items", f'"{owned[0][:100]}" is an agency-wide step: the agency owns it, so it cannot join a team plan.'
+        )
     unknown = [key for key in item_keys if key not in on_roadmap]
     if unknown:
         raise ActionInvalid("items", f'"{unknown[0][:100]}" is not an item of this roadmap.')

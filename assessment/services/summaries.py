@@ -25,7 +25,14 @@ BATCH = 500
 # The figures of an overall or an area score, stored under the scoring's own names.
 _SCORE_FIELDS = ("score", "level", "completeness", "progress_to_target")
 # The rows that copy their summary's is_latest flag, so the portfolio reads them without a join.
-_LATEST_COPIES = (models.AreaSummary, models.SummaryStep, models.SummaryPractice, models.FrameworkSummary)
+_LATEST_COPIES = (
+    models.AreaSummary,
+    models.SummaryStep,
+    models.SummaryPractice,
+    models.SummaryTag,
+    models.SummaryAgencyAnswer,
+    models.FrameworkSummary,
+)
 
 
 def summaries_store(assessment_ids: Iterable[int], *, tallies: bool = True) -> int:
@@ -57,7 +64,7 @@ def _store_batch(ids: list[int]) -> int:
     models.AssessmentSummary.objects.filter(assessment_id__in=ids).delete()  # drafts keep none
     computed = summaries_compute(assessments)
     now = timezone.now()
-    summaries, areas, steps, practices = [], [], [], []
+    summaries, areas, steps, practices, tags, agency = [], [], [], [], [], []
     for assessment in assessments:
         summary = computed[assessment.pk]
         score = summary.score
@@ -92,10 +99,26 @@ def _store_batch(ids: list[int]) -> int:
             models.SummaryPractice(summary_id=assessment.pk, practice_key=key, in_now=flag)
             for key, flag in in_now.items()
         ]
+        # Format 2 only (format 1 figures have none): what the portfolio filters and its agency roadmap count.
+        tags += [models.SummaryTag(summary_id=assessment.pk, tag=tag) for tag in summary.tags]
+        agency += [
+            models.SummaryAgencyAnswer(
+                summary_id=assessment.pk,
+                question_key=answer.question_key,
+                answer=answer.answer,
+                level=answer.level,
+                agency_step=answer.agency_step,
+            )
+            for answer in summary.agency_answers
+        ]
     models.AssessmentSummary.objects.bulk_create(summaries)
     models.AreaSummary.objects.bulk_create(areas)
     models.SummaryStep.objects.bulk_create(steps)
     models.SummaryPractice.objects.bulk_create(practices)
+    if tags:
+        models.SummaryTag.objects.bulk_create(tags)
+    if agency:
+        models.SummaryAgencyAnswer.objects.bulk_create(agency)
     models.FrameworkSummary.objects.bulk_create(framework_summaries_build(assessments))
     summaries_mark_latest({a.team_id for a in assessments}, tallies=False)  # summaries_store counts them once
     return len(summaries)

@@ -55,6 +55,7 @@ def portfolio_teams(request):
             name=data["name"].strip(),
             area=data["area"] or "",
             below=data["below"],
+            tag=data.get("tag") or "",
             without_submitted=data["without"],
             sort=data["sort"] or "name",
             page=data["page"] or 1,

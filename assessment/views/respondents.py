@@ -22,7 +22,12 @@ from assessment.forms.respondents import PanelForm, ReconcileForm
 from assessment.presentation import answer_in_words
 from assessment.selectors.assessments import profile_answers
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.selectors.respondents import agreement_for, respondent_answers_domain, respondent_statuses
+from assessment.selectors.respondents import (
+    agreement_for,
+    respondent_answers_domain,
+    respondent_statuses,
+    scope_out,
+)
 from assessment.selectors.results import AssessmentResults, assessment_results
 from assessment.services.assessments import AnswerInvalid, AssessmentLocked
 from assessment.services.respondents import (
@@ -100,7 +105,11 @@ def panel(request, assessment_id):
         {
             "assessment": assessment,
             "access": access,
-            "statuses": respondent_statuses(assessment) if access.panel else [],
+            "statuses": (
+                respondent_statuses(assessment, scope_out(assessment, questionnaire_domain(assessment.questionnaire)))
+                if access.panel
+                else []
+            ),
             "form": form,
             "can_write": can_write,
             "lead_left": lead_left,
@@ -240,10 +249,11 @@ def disagreements(request, assessment_id):
             if access.respondent is not None
             else "The lead has not shared each respondent's answers. The results show the team answers and the agreement.",
         )
-    questionnaire = questionnaire_domain(assessment.questionnaire)
-    agreement = agreement_for(assessment, questionnaire)
+    results = assessment_results(assessment)
+    questionnaire = results.questionnaire
+    agreement = agreement_for(assessment, questionnaire, profile=results.profile)  # the questions in scope only
     assert agreement is not None  # the panel exists
-    team_answers = assessment_results(assessment).answers
+    team_answers = results.answers
     return render(
         request,
         "assessment/disagreements.html",
@@ -302,7 +312,7 @@ def reconcile_area(request, assessment_id, area_key):
     questionnaire = results.questionnaire
     index = area_index(questionnaire, area_key)
     area = questionnaire.areas[index]
-    agreement = agreement_for(assessment, questionnaire)
+    agreement = agreement_for(assessment, questionnaire, profile=results.profile)
     assert agreement is not None  # the lead has a panel
     rows = {row.question.id: row for row in agreement.questions if row.area.id == area.id}
     decided = set(

@@ -76,7 +76,9 @@ def results(request, assessment_id):
             "can_write": can_write,
             "next_steps": results.roadmap.steps_in(NOW),
             "step_count": results.roadmap.step_count,
-            "agreement": agreement_for(assessment, results.questionnaire) if access.may_see_agreement else None,
+            "agreement": agreement_for(assessment, results.questionnaire, profile=results.profile)
+            if access.may_see_agreement
+            else None,
             "agreement_hidden": access.panel is not None and not access.may_see_agreement,
             "evidence_areas": evidence_by_area(results),
         },
