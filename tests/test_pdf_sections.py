@@ -16,7 +16,7 @@ from assessment.selectors.results import assessment_results
 from .results_helpers import submitted_assessment
 from .test_crosswalks import ANSWERS as CROSSWALK_ANSWERS
 from .test_crosswalks import loaded  # noqa: F401 (a fixture)
-from .test_format2_results import classic_team, format2_version  # noqa: F401 (fixtures)
+from .test_format2_results import classic_team  # noqa: F401 (a fixture; format2_version is conftest's)
 from .test_pdf import empty_cache, page_texts, pdf_text, struct_elements  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
