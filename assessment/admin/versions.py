@@ -107,7 +107,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _safe_filename(name: str) -> str:
+def safe_filename(name: str) -> str:
     return os.path.basename(name or "upload.yaml")[:200] or "upload.yaml"
 
 
@@ -322,7 +322,7 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
-            filename = _safe_filename(upload.name)
+            filename = safe_filename(upload.name)
             data = upload.read(IMPORT_MAX_BYTES + 1)
             return self._import_preview(request, context, data, filename, form)
         return TemplateResponse(request, "admin/assessment/questionnaireversion/import.html", {**context, "form": form})
@@ -356,7 +356,7 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         )
 
     def _import_confirm(self, request, context):
-        filename = _safe_filename(request.POST.get("filename", ""))
+        filename = safe_filename(request.POST.get("filename", ""))
         try:
             data = base64.b64decode(request.POST.get("content", ""), validate=True)
         except (binascii.Error, ValueError):
