@@ -46,7 +46,15 @@ class CrosswalkRevisionAdmin(admin.ModelAdmin):
     list_filter = ["questionnaire"]
     search_fields = ["revision", "questionnaire__slug", "questionnaire__version"]
     fields = ["questionnaire", "revision", "usage", "loaded_from", "content_digest", "created_at", "frameworks_shown"]
-    readonly_fields = fields
+    readonly_fields = (
+        "questionnaire",
+        "revision",
+        "usage",
+        "loaded_from",
+        "content_digest",
+        "created_at",
+        "frameworks_shown",
+    )
 
     def get_queryset(self, request):
         return (

@@ -60,6 +60,17 @@ def targets_for_assessments(assessment_ids) -> dict[int, dict[str, int]]:
     return targets
 
 
+def profiles_for_assessments(assessment_ids) -> dict[int, dict[str, str | None]]:
+    """Profile answers (format 2) of many assessments in one query: assessment id -> question key -> choice key."""
+    profiles: dict[int, dict[str, str | None]] = defaultdict(dict)
+    rows = models.ProfileAnswer.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "assessment_id", "question__key", "choice__key"
+    )
+    for assessment_id, key, choice in rows:
+        profiles[assessment_id][key] = choice
+    return profiles
+
+
 def summary_compute(
     questionnaire: domain.Questionnaire, answers: dict[str, domain.Answer], targets: dict[str, int]
 ) -> AssessmentFigures:
