@@ -3,11 +3,7 @@ edited in a form; made by importing a file, exported back as YAML, deleted only 
 
 from __future__ import annotations
 
-import re
-
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
@@ -21,27 +17,19 @@ from assessment.domain.crosswalk_loader import CrosswalkInvalid, crosswalk_to_ya
 from assessment.selectors.crosswalks import crosswalk_domain
 from assessment.services.crosswalks import IMPORT_MAX_BYTES, CrosswalkConflict, crosswalk_import
 
-from .versions import safe_filename
+from .uploads import UploadAdminMixin, YamlUploadForm, safe_filename, yaml_download
 
 
-class CrosswalkImportForm(forms.Form):
-    file = forms.FileField(
-        label="Crosswalk file (YAML)",
-        help_text="A crosswalk file (questionnaire, version, revision, frameworks, maps), at most 1 MiB. "
-        "It is checked with every rule of the format; nothing is saved if any fails.",
+class CrosswalkImportForm(YamlUploadForm):
+    file_label = "Crosswalk file (YAML)"
+    file_help = (
+        "A crosswalk file (questionnaire, version, revision, frameworks, maps), at most 1 MiB. "
+        "It is checked with every rule of the format; nothing is saved if any fails."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"{upload.name} is {upload.size} bytes; files over 1 MiB ({IMPORT_MAX_BYTES} bytes) are refused."
-            )
-        return upload
 
 
 @admin.register(models.CrosswalkRevision)
-class CrosswalkRevisionAdmin(admin.ModelAdmin):
+class CrosswalkRevisionAdmin(UploadAdminMixin, admin.ModelAdmin):
     list_display = ["questionnaire", "revision", "framework_total", "evaluation_total", "loaded_from", "created_at"]
     list_filter = ["questionnaire"]
     search_fields = ["revision", "questionnaire__slug", "questionnaire__version"]
@@ -128,9 +116,6 @@ class CrosswalkRevisionAdmin(admin.ModelAdmin):
             return False  # an assessment was evaluated with it (the foreign key protects it too)
         return super().has_delete_permission(request, obj)
 
-    def user_may(self, request, action):
-        return request.user.has_perm(f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}")
-
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -152,12 +137,7 @@ class CrosswalkRevisionAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not self.user_may(request, "add"):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Import a crosswalk file",
-            "max_bytes": IMPORT_MAX_BYTES,
-        }
+        context = self.import_context(request, "Import a crosswalk file")
         form = CrosswalkImportForm(request.POST, request.FILES) if request.method == "POST" else CrosswalkImportForm()
         template = "admin/assessment/crosswalkrevision/import.html"
         if not form.is_bound:
@@ -188,12 +168,8 @@ class CrosswalkRevisionAdmin(admin.ModelAdmin):
 
 
 def crosswalk_yaml_download(revision: models.CrosswalkRevision) -> HttpResponse:
-    text = crosswalk_to_yaml(crosswalk_domain(revision))
     stem = f"{revision.questionnaire.slug}-{revision.questionnaire.version}-{revision.revision}"
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem) + ".yaml"
-    response = HttpResponse(text.encode("utf-8"), content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return yaml_download(crosswalk_to_yaml(crosswalk_domain(revision)), stem)
 
 
 __all__ = ["CrosswalkRevisionAdmin"]
