@@ -7,6 +7,7 @@ from assessment.views import (
     assessments,
     changes,
     compare,
+    crosswalks,
     evidence,
     home,
     pdf,
@@ -59,6 +60,10 @@ urlpatterns = [
     path(f"{A}export.csv", results.export_csv, name="assessment-export-csv"),
     path(f"{A}report.pdf", pdf.assessment_pdf, name="assessment-pdf"),
     path(f"{A}changes/", changes.assessment_changes, name="assessment-changes"),
+    # Against the frameworks (the crosswalk): the page and its exports.
+    path(f"{A}frameworks/", crosswalks.assessment_crosswalks, name="assessment-frameworks"),
+    path(f"{A}frameworks.csv", crosswalks.assessment_crosswalks_csv, name="assessment-frameworks-csv"),
+    path(f"{A}frameworks.json", crosswalks.assessment_crosswalks_json, name="assessment-frameworks-json"),
     path(f"{A}plan/add/", plan.plan_add, name="assessment-plan-add"),
     # A questionnaire version's practices.
     path(
@@ -69,6 +74,8 @@ urlpatterns = [
     # The executive's portfolio and its PDFs.
     path("portfolio/", portfolio.portfolio, name="portfolio"),
     path("portfolio/teams/", portfolio.portfolio_teams, name="portfolio-teams"),
+    path("portfolio/frameworks/", crosswalks.portfolio_crosswalks, name="portfolio-frameworks"),
+    path("portfolio/frameworks.csv", crosswalks.portfolio_crosswalks_csv, name="portfolio-frameworks-csv"),
     path("portfolio/report.pdf", pdf.portfolio_pdf, name="portfolio-pdf"),
     path("portfolio/divisions/<int:division_id>/report.pdf", pdf.division_pdf, name="division-pdf"),
 ]

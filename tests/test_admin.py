@@ -1,5 +1,7 @@
 """The admin: every page loads, the version lock, checks on save, new draft and publish, history, permissions."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -7,6 +9,8 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.selectors.questionnaires import default_questionnaire_versions, questionnaire_domain
+from assessment.services.api_tokens import api_token_create
+from assessment.services.crosswalks import crosswalk_import
 from assessment.services.respondents import panel_open
 from assessment.services.versions import version_new_draft
 from tests.admin_forms import add_inline_row, error_texts, form_data, inline_prefix
@@ -32,13 +36,19 @@ def draft(questionnaire_version):
 @pytest.fixture
 def everything(questionnaire_version, assessment, member, executive, draft):
     """One object of every admin-registered model."""
+    format2 = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    crosswalk, _crosswalk, _warnings = crosswalk_import((DATA / "format2_crosswalk.yaml").read_bytes(), "c.yaml")
     return {
         models.QuestionnaireVersion: questionnaire_version,
         models.Area: models.Area.objects.filter(questionnaire=draft).first(),
         models.Question: models.Question.objects.filter(area__questionnaire=draft).first(),
         models.Choice: models.Choice.objects.filter(question__area__questionnaire=draft, level=4).first(),
         models.Practice: models.Practice.objects.filter(questionnaire=draft).first(),
-        models.ProfileQuestion: load_questionnaire_file(DATA / "format2_questionnaire.yaml").profile_questions.first(),
+        models.ProfileQuestion: format2.profile_questions.first(),
+        models.CrosswalkRevision: crosswalk.revision,
+        models.ApiToken: api_token_create(
+            user=member, name="Dashboard", expires_on=datetime.date.today() + datetime.timedelta(days=30)
+        ).token,
         models.Agency: assessment.team.agency,
         models.Team: assessment.team,
         models.Division: models.Division.objects.create(agency=assessment.team.agency, name="Data Office"),

@@ -94,6 +94,11 @@ AGREED = {
     "evidence-add": {"assessment_id": 1, "question_key": "streaming-data"},
     "evidence-remove": {"assessment_id": 1, "evidence_id": 1},
     "evidence-download": {"assessment_id": 1, "evidence_id": 1},
+    "assessment-frameworks": {"assessment_id": 1},
+    "assessment-frameworks-csv": {"assessment_id": 1},
+    "assessment-frameworks-json": {"assessment_id": 1},
+    "portfolio-frameworks": {},
+    "portfolio-frameworks-csv": {},
 }
 
 
@@ -162,6 +167,7 @@ def zebra(team, member, viewer, questionnaire_version):
         "object_id": assessment.pk,
         "content_type_id": 1,
         "history_id": 1,
+        "revision_id": 1,
         "id": member.pk,
         **SIGN_IN_VALUES,
     }

@@ -104,3 +104,23 @@ def test_it_runs_the_same_queries_for_300_and_3000_teams_in_the_portfolio(
     response = client.get(reverse("portfolio"))
     assert "of the 3002 teams in 30 divisions" in text_of(response)  # and one without a submission, one of member's
     assert "300 teams have an action plan; the 25 with the most overdue actions are listed" in text_of(response)
+
+
+def test_it_runs_the_same_queries_for_one_and_five_teams_against_the_frameworks(client, executive, agency, member):
+    """The portfolio per framework reads the stored figures: pinned, whatever the number of teams."""
+    from assessment.services.crosswalks import crosswalk_import
+
+    from .helpers import DATA, load_questionnaire_file
+
+    version = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    crosswalk_import((DATA / "format2_crosswalk.yaml").read_bytes(), "format2_crosswalk.yaml")
+    client.force_login(executive)
+    url = reverse("portfolio-frameworks") + "?framework=omb-m-25-21"
+    counts = []
+    for size in (1, 5):
+        while models.AssessmentSummary.objects.filter(is_latest=True).count() < size:
+            n = models.Team.objects.count()
+            team = models.Team.objects.create(agency=agency, name=f"Team {n}", slug=f"team-{n}")
+            submitted_assessment(team, member, version, {"ai-inventory": ("choice", 1 + n % 4)})
+        counts.append(count_queries(client, url))
+    assert counts == [8, 8]

@@ -395,5 +395,6 @@ def route_values(assessment, action, question) -> dict[str, object]:
         "answer_id": assessment.answers.values_list("pk", flat=True).first() or 0,
         "agency_id": assessment.team.agency_id,
         "token_id": models.ApiToken.objects.values_list("pk", flat=True).first() or 0,
+        "revision_id": models.CrosswalkRevision.objects.values_list("pk", flat=True).first() or 0,
         **SIGN_IN_VALUES,
     }

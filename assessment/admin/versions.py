@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
-import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models as db_models
 from django.db.models import Count, Exists, OuterRef
@@ -37,6 +34,7 @@ from assessment.services.versions import (
 )
 
 from .content import ContentAdmin, ContentInline, PositiveWeightMixin, web_url_field
+from .uploads import UploadAdminMixin, YamlUploadForm, safe_filename, yaml_download
 
 TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 2, "cols": 50})
 
@@ -92,23 +90,11 @@ class QuestionnaireVersionForm(forms.ModelForm):
         web_url_field(self.fields.get("source_url"))
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Questionnaire file (YAML)",
-        help_text="A file in the questionnaire format, at most 1 MiB. It is checked and previewed before anything is saved.",
+class ImportForm(YamlUploadForm):
+    file_label = "Questionnaire file (YAML)"
+    file_help = (
+        "A file in the questionnaire format, at most 1 MiB. It is checked and previewed before anything is saved."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"{upload.name} is {upload.size} bytes; files over 1 MiB ({IMPORT_MAX_BYTES} bytes) are refused."
-            )
-        return upload
-
-
-def _safe_filename(name: str) -> str:
-    return os.path.basename(name or "upload.yaml")[:200] or "upload.yaml"
 
 
 ACTION_TEXT = {
@@ -132,7 +118,7 @@ STATUS_FIELDS = [
 
 
 @admin.register(models.QuestionnaireVersion)
-class QuestionnaireVersionAdmin(ContentAdmin):
+class QuestionnaireVersionAdmin(UploadAdminMixin, ContentAdmin):
     form = QuestionnaireVersionForm
     formfield_overrides = {db_models.URLField: {"widget": forms.URLInput(attrs={"size": 80})}}
     list_display = ["slug", "version", "title", "status", "offered", "published_at", "assessment_total", "updated_at"]
@@ -181,9 +167,6 @@ class QuestionnaireVersionAdmin(ContentAdmin):
     # Versions are made by importing a file or copying a version, never from an empty form.
     def has_add_permission(self, request):
         return False
-
-    def user_may(self, request, action):
-        return request.user.has_perm(f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}")
 
     def delete_model(self, request, obj):
         obj.delete()  # the whole version goes; nothing left to check
@@ -311,18 +294,13 @@ class QuestionnaireVersionAdmin(ContentAdmin):
     def import_view(self, request):
         if not self.user_may(request, "add"):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Import a questionnaire file",
-            "max_bytes": IMPORT_MAX_BYTES,
-        }
+        context = self.import_context(request, "Import a questionnaire file")
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirm(request, context)
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
-            filename = _safe_filename(upload.name)
+            filename = safe_filename(upload.name)
             data = upload.read(IMPORT_MAX_BYTES + 1)
             return self._import_preview(request, context, data, filename, form)
         return TemplateResponse(request, "admin/assessment/questionnaireversion/import.html", {**context, "form": form})
@@ -356,7 +334,7 @@ class QuestionnaireVersionAdmin(ContentAdmin):
         )
 
     def _import_confirm(self, request, context):
-        filename = _safe_filename(request.POST.get("filename", ""))
+        filename = safe_filename(request.POST.get("filename", ""))
         try:
             data = base64.b64decode(request.POST.get("content", ""), validate=True)
         except (binascii.Error, ValueError):
@@ -387,11 +365,7 @@ class QuestionnaireVersionAdmin(ContentAdmin):
 
 
 def _yaml_download(version: models.QuestionnaireVersion) -> HttpResponse:
-    text = questionnaire_to_yaml(questionnaire_domain(version))
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{version.slug}-{version.version}") + ".yaml"
-    response = HttpResponse(text.encode("utf-8"), content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return yaml_download(questionnaire_to_yaml(questionnaire_domain(version)), f"{version.slug}-{version.version}")
 
 
 __all__ = ["QuestionnaireVersionAdmin"]

@@ -1,35 +1,25 @@
 """Questionnaire editors may edit a choice's practices and needs (the roadmap keys)."""
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from assessment.migrations._group_permissions import group_grant, group_revoke
 
 EDITORS = "Questionnaire editors"
 MODELS = ["choicepractice", "choiceneed"]
 ACTIONS = ["add", "change", "delete", "view"]
 
 
+def codenames():
+    return [f"{action}_{model}" for model in MODELS for action in ACTIONS] + [
+        f"view_historical{model}" for model in MODELS
+    ]
+
+
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("assessment")
-    app_config.models_module = True  # create_permissions skips app configs without models
-    create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_{model}" for model in MODELS for action in ACTIONS]
-    codenames += [f"view_historical{model}" for model in MODELS]
-    permissions = Permission.objects.filter(content_type__app_label="assessment", codename__in=codenames)
-    missing = sorted(set(codenames) - set(permissions.values_list("codename", flat=True)))
-    if missing:
-        raise RuntimeError(f"permissions not found: {', '.join(missing)}")
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    group.permissions.add(*permissions)
+    group_grant(apps, EDITORS, codenames())
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=EDITORS).first()
-    if group is not None:
-        group.permissions.remove(*Permission.objects.filter(
-            content_type__app_label="assessment", content_type__model__in=MODELS + [f"historical{m}" for m in MODELS]))
+    group_revoke(apps, EDITORS, codenames())
 
 
 class Migration(migrations.Migration):

@@ -65,6 +65,9 @@ class FrameworkSummary(models.Model):
     share_met = models.FloatField(null=True)  # met / applicable; None when nothing applies
     # [[item id, status], ...] in the framework's order: the M-25-21 page reads them team by team.
     item_statuses = models.JSONField()
+    # The team's format 2 tags when it was evaluated (an unanswered profile question gives all its tags):
+    # the portfolio shows the items that apply only to some teams (`applies_when`) to the teams they apply to.
+    team_tags = models.JSONField(default=list)
 
     is_latest = models.BooleanField(default=False)  # copied from its summary: the portfolio reads only these
 

@@ -58,7 +58,7 @@ def _latest_submitted():
     return models.AssessmentSummary.objects.filter(team=OuterRef("pk"), is_latest=True).values("assessment_id")[:1]
 
 
-def _in_scope(scope: PortfolioScope, prefix: str = "") -> Q:
+def latest_in_scope(scope: PortfolioScope, prefix: str = "") -> Q:
     """The latest summaries of the scope's teams, as a filter on summaries (or on rows `prefix`ed to one)."""
     q = Q(is_latest=True, **{f"{prefix}team__agency": scope.agency})  # every summary row carries the flag
     if scope.division_ids is not None:
@@ -251,7 +251,7 @@ class PortfolioInputs:
 
 
 def portfolio_inputs(scope: PortfolioScope) -> PortfolioInputs:
-    groups = summary_groups(_in_scope(scope))
+    groups = summary_groups(latest_in_scope(scope))
     teams: list[tuple[int, int | None, str]] = list(
         scope.teams().order_by("pk").values_list("pk", "division_id", "name")
     )
@@ -539,7 +539,7 @@ class TeamPage:
 
 
 def team_columns(scope: PortfolioScope) -> domain.Questionnaire | None:
-    summaries = models.AssessmentSummary.objects.filter(_in_scope(scope))
+    summaries = models.AssessmentSummary.objects.filter(latest_in_scope(scope))
     used = summaries.values("questionnaire__slug").annotate(n=Count("pk")).order_by("-n", "questionnaire__slug")
     top = used.values_list("questionnaire__slug", flat=True).first()
     if top is None:

@@ -19,10 +19,11 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.domain.crosswalk import ITEM_STATUSES, Crosswalk, crosswalk_status
 from assessment.domain.crosswalk_loader import crosswalk_to_dict, parse_crosswalk
+from assessment.domain.profile import team_tags
 from assessment.domain.schema import Problem
 from assessment.selectors.crosswalks import crosswalk_current, crosswalk_domain
 from assessment.selectors.questionnaires import questionnaire_domain
-from assessment.selectors.summaries import answers_for_assessments, targets_for_assessments
+from assessment.selectors.summaries import answers_for_assessments, profiles_for_assessments, targets_for_assessments
 from assessment.services.questionnaires import CREATED, REPLACED, UNCHANGED
 
 IMPORT_MAX_BYTES = 1024 * 1024
@@ -141,6 +142,7 @@ def framework_summaries_build(assessments: list[models.Assessment]) -> list[mode
     if not ids:
         return []
     answers, targets = answers_for_assessments(ids), targets_for_assessments(ids)
+    profiles = profiles_for_assessments(ids) if any(a.questionnaire.format == 2 for a in assessments) else {}
     crosswalks: dict[int, Crosswalk] = {}
     rows = []
     for assessment in assessments:
@@ -149,12 +151,16 @@ def framework_summaries_build(assessments: list[models.Assessment]) -> list[mode
             continue
         if revision.pk not in crosswalks:
             crosswalks[revision.pk] = crosswalk_domain(revision)
+        questionnaire = questionnaire_domain(assessment.questionnaire)
+        profile = profiles.get(assessment.pk, {})
         statuses = crosswalk_status(
-            questionnaire_domain(assessment.questionnaire),
+            questionnaire,
             crosswalks[revision.pk],
             answers.get(assessment.pk, {}),
             targets.get(assessment.pk, {}),
+            profile=profile,
         )
+        tags = sorted(team_tags(questionnaire, profile))
         rows += [
             models.FrameworkSummary(
                 summary_id=assessment.pk,
@@ -164,6 +170,7 @@ def framework_summaries_build(assessments: list[models.Assessment]) -> list[mode
                 applicable=status.applicable,
                 share_met=status.share_met,
                 item_statuses=[[item.item.id, item.status] for item in status.items],
+                team_tags=tags,
             )
             for status in statuses
         ]

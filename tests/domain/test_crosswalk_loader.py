@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
-from assessment.domain import yaml_nodes
 from assessment.domain.crosswalk import EQUAL, CrosswalkMapping
 from assessment.domain.crosswalk_loader import CrosswalkInvalid, crosswalk_to_yaml, parse_crosswalk
 from assessment.domain.schema import parse_questionnaire
+
+from .broken_files import refusal_tests
 
 DATA = Path(__file__).parent.parent / "data"
 BAD = DATA / "bad_crosswalks"
@@ -58,23 +58,9 @@ def problems_of(data, filename="c.yaml"):
     return refused.value.problems
 
 
-@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
-@pytest.mark.parametrize("name, line, fragment", REFUSALS)
-def test_it_refuses_each_bad_file_at_the_offending_line(name, line, fragment, loader, monkeypatch):
-    if loader == "pure-python":
-        monkeypatch.setattr(yaml_nodes, "Loader", yaml_nodes._BoundedSafeLoader)
-    elif not hasattr(yaml, "CSafeLoader"):
-        pytest.skip("PyYAML built without libyaml")
-
-    problems = problems_of((BAD / name).read_bytes(), name)
-
-    assert [(problem.file, problem.line) for problem in problems] == [(name, line)]
-    assert fragment in problems[0].message
-    assert str(problems[0]).startswith(f"{name}:{line}: ")
-
-
-def test_every_broken_file_is_in_the_table():
-    assert sorted(path.name for path in BAD.glob("*.yaml")) == sorted(name for name, _line, _fragment in REFUSALS)
+test_it_refuses_each_bad_file_at_the_offending_line, test_every_broken_file_is_in_the_table = refusal_tests(
+    BAD, REFUSALS, problems_of
+)
 
 
 def test_it_refuses_a_misspelt_key_naming_the_item():

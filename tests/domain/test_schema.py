@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +26,8 @@ from assessment.domain.schema import (
     questionnaire_to_dict,
     questionnaire_to_yaml,
 )
+
+from .broken_files import refusal_tests
 
 DATA = Path(__file__).parent.parent / "data"
 BAD = DATA / "bad_questionnaires"
@@ -186,22 +187,9 @@ def good_text() -> str:
 # --- Refusals ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
-@pytest.mark.parametrize("name, line, fragment", REFUSALS)
-def test_it_refuses_each_bad_file_at_the_offending_line(name, line, fragment, loader, monkeypatch):
-    if loader == "pure-python":
-        monkeypatch.setattr(yaml_nodes, "Loader", yaml_nodes._BoundedSafeLoader)
-    elif not hasattr(yaml, "CSafeLoader"):
-        pytest.skip("PyYAML built without libyaml")
-
-    problems = problems_of((BAD / name).read_bytes(), name)
-
-    assert [(problem.file, problem.line) for problem in problems] == [(name, line)]
-    assert fragment in problems[0].message
-
-
-def test_every_bad_file_is_in_the_table():
-    assert sorted(path.name for path in BAD.glob("*.yaml")) == sorted(name for name, _, _ in REFUSALS)
+test_it_refuses_each_bad_file_at_the_offending_line, test_every_bad_file_is_in_the_table = refusal_tests(
+    BAD, REFUSALS, problems_of
+)
 
 
 def test_it_reports_every_problem_of_a_file_in_line_order():
