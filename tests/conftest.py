@@ -31,7 +31,7 @@ def questionnaire_version(db):
 
 @pytest.fixture
 def full_questionnaire_version(db):
-    """The product's real seven-area questionnaire."""
+    """The product's real seven-area questionnaire: the current content (2026.3, format 2)."""
     return load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
 
 
