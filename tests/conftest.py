@@ -36,6 +36,13 @@ def full_questionnaire_version(db):
 
 
 @pytest.fixture
+def demo_questionnaire_version(db):
+    """What seed_demo needs: 2026.2 (Benefits Analytics' baseline) and the current content, which it returns."""
+    load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.2.yaml")
+    return load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
+
+
+@pytest.fixture
 def agency(db):
     return models.Agency.objects.create(name="Test Agency")
 

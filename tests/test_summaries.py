@@ -24,7 +24,7 @@ def _submitted():
 
 
 def test_it_stores_the_same_figures_as_computed_for_every_demo_assessment(
-    settings, tmp_path, full_questionnaire_version
+    settings, tmp_path, demo_questionnaire_version
 ):
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
@@ -159,7 +159,7 @@ def _division_view(agency):
 
 
 def test_it_stores_division_tallies_equal_to_fresh_figures_for_every_demo_team(
-    settings, tmp_path, full_questionnaire_version
+    settings, tmp_path, demo_questionnaire_version
 ):
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
