@@ -31,8 +31,8 @@ from assessment.services.assessments import (
     assessment_submit,
     profile_save,
 )
-from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
 from assessment.services.plan import ActionInput, action_update, actions_add_from_roadmap, item_key
+from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
 from assessment.services.summaries import summaries_mark_latest
 from assessment.services.teams import agency_ensure, division_ensure, executive_ensure, membership_ensure, team_ensure
 
