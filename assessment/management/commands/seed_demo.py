@@ -209,8 +209,10 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
     first assessment on `version` answers its profile and the questions it added.
     """
     column = [slug for slug, _name, _division in DEMO_TEAMS].index(team.slug)
-    baseline = {key: answers[column] for key, answers in BASELINE.items() if answers[column] is not None}
-    profile = {key: choices[column] for key, choices in PROFILE.items()}
+    baseline: dict[str, int | str] = {
+        key: answer for key, answers in BASELINE.items() if (answer := answers[column]) is not None
+    }
+    profile: dict[str, str | None] = {key: choices[column] for key, choices in PROFILE.items()}
     now = timezone.now()
     created = 0
     previous = None
@@ -220,12 +222,13 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
         assessment = assessment_create(team=team, version=on, title=title, user=lead, copy_from=previous)
         if on.format == 2 and (previous is None or previous.questionnaire_id != on.pk):
             profile_save(assessment=assessment, user=lead, answers=profile)
+        values: dict[str, int | str]
         if on != version:
             values = EARLIER_BASELINES[team.slug][1]
         elif previous is None or previous.questionnaire_id != on.pk:
             values = {**baseline, **changes}  # the first assessment on this version answers every question
         else:
-            values = changes
+            values = dict(changes)
         questions = {
             q.key: q for q in models.Question.objects.filter(area__questionnaire=on).prefetch_related("choices")
         }
