@@ -178,14 +178,28 @@ DEMO_NOW = {
 
 @pytest.mark.django_db
 def test_each_team_s_now_on_2026_3_is_the_one_the_content_notes_give(demo_questionnaire_version):
+    """Run with -s to print each team's Now and Next, as pasted in docs/content-2026.3.md, section 8."""
     from assessment.selectors.results import assessment_results
 
     seed()
     now = {}
     for slug, title in DEMO_NOW:
         assessment = models.Assessment.objects.get(team__slug=slug, title=title)
-        items = assessment_results(assessment).roadmap.in_phase("now")
-        now[(slug, title)] = [f"{i.question_key} {i.from_level}-{i.to_level}" for i in items]
+        results = assessment_results(assessment)
+        entries = {entry.item.position: entry for entry in results.roadmap_entries}
+        print(f"{slug}, {title} (level {results.score.level}):")
+        for phase in ("now", "next"):
+            for item in results.roadmap.in_phase(phase):
+                start = "Not sure" if item.not_sure else item.from_level
+                question = entries[item.position].question.text
+                print(
+                    f"  {phase} {item.position}. {item.question_key} {start}->{item.to_level} ({item.effort}): {question}"
+                )
+        agency = ", ".join(
+            f"{item.question_key} {item.from_level}->{item.to_level}" for item in results.roadmap.agency_items
+        )
+        print(f"  agency-wide: {agency}")
+        now[(slug, title)] = [f"{i.question_key} {i.from_level}-{i.to_level}" for i in results.roadmap.in_phase("now")]
 
     assert now == DEMO_NOW
 
