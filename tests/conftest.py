@@ -31,7 +31,14 @@ def questionnaire_version(db):
 
 @pytest.fixture
 def full_questionnaire_version(db):
-    """The product's real seven-area questionnaire."""
+    """The product's real seven-area questionnaire: the current content (2026.3, format 2)."""
+    return load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
+
+
+@pytest.fixture
+def demo_questionnaire_version(db):
+    """What seed_demo needs: 2026.2 (Benefits Analytics' baseline) and the current content, which it returns."""
+    load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.2.yaml")
     return load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
 
 

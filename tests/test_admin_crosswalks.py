@@ -21,7 +21,9 @@ IMPORT_URL = "admin:assessment_crosswalkrevision_import"
 @pytest.fixture
 def loaded(db):
     """The 2026.2 questionnaire with its sample crosswalk, loaded beside it."""
-    call_command("load_questionnaire", str(REPO / "questionnaires" / "public-sector-ml.yaml"), stdout=io.StringIO())
+    call_command(
+        "load_questionnaire", str(REPO / "questionnaires" / "public-sector-ml-2026.2.yaml"), stdout=io.StringIO()
+    )
     return models.QuestionnaireVersion.objects.get(slug="public-sector-ml", version="2026.2")
 
 

@@ -17,7 +17,7 @@ from assessment.services.crosswalks import CrosswalkConflict, crosswalk_import
 from .helpers import REPO
 from .results_helpers import submitted_assessment
 
-QUESTIONNAIRE = REPO / "questionnaires" / "public-sector-ml.yaml"
+QUESTIONNAIRE = REPO / "questionnaires" / "public-sector-ml-2026.2.yaml"
 CROSSWALK = REPO / "questionnaires" / "crosswalks" / "public-sector-ml-2026.2.yaml"
 ANSWERS = {
     "gov-ai-inventory": ("choice", 3),  # GOVERN 1.6 at 3, equal: met

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.format1_golden import FILES, GOLDEN, _normalized, golden_of, relative
+from tests.format1_golden import FILES, GOLDEN, REPO, _normalized, golden_of, relative
 
 EXPECTED = json.loads(GOLDEN.read_text(encoding="utf-8"))
 
@@ -32,8 +32,13 @@ def test_each_format1_file_keeps_its_digest_scores_and_roadmaps(path):
         assert got == want, f"random answer set {number}"
 
 
-def test_the_demo_answers_apply_to_the_newest_content():
-    demo = EXPECTED["questionnaires/public-sector-ml.yaml"]["demo"]
+def test_the_golden_file_skips_format2_files():
+    assert REPO / "questionnaires" / "public-sector-ml.yaml" not in FILES
+    assert REPO / "questionnaires" / "public-sector-ml-2026.2.yaml" in FILES
+
+
+def test_the_frozen_demo_answers_apply_to_the_last_format1_content():
+    demo = EXPECTED["questionnaires/public-sector-ml-2026.2.yaml"]["demo"]
 
     assert len(demo) == 8
     assert all(figures["roadmap"] for figures in demo.values())

@@ -38,7 +38,7 @@ def pdfua_findings(pdf: bytes, path) -> list[str]:
 
 
 @pytest.fixture
-def demo(settings, tmp_path, full_questionnaire_version):
+def demo(settings, tmp_path, demo_questionnaire_version):
     """The demo agency of `seed_demo`: three teams on the full questionnaire, two submissions each."""
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())

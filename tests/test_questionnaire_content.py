@@ -13,6 +13,11 @@ bodies' own practices and questions, retired AWS services, vendor-neutral
 practice titles, plain summaries, more foundations) added rules that 2026.1
 does not meet: 2026.1 stays as it was shipped, because assessments use it and a
 version in use never changes. Those rules run on 2026.2 and every later version.
+
+Facts that one version changes on purpose are pinned to the file that has them:
+2026.2's to `public-sector-ml-2026.2.yaml` by name, the current content's (2026.3,
+format 2, docs/content-2026.3.md) to `public-sector-ml.yaml`. A newer version
+moves the current content's expectations with it.
 """
 
 import itertools
@@ -22,6 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assessment.domain.profile import in_scope, team_tags
 from assessment.domain.schema import parse_questionnaire
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
@@ -29,6 +35,9 @@ SHIPPED = {
     path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(QUESTIONNAIRES.glob("*.yaml"))
 }
 REVIEWED_FROM = "2026.2"  # the version whose content review added the rules of the `reviewed` fixture
+V2026_2 = "public-sector-ml-2026.2.yaml"
+CURRENT = "public-sector-ml.yaml"  # the current content, version 2026.3
+FORMAT_OF = {"public-sector-ml-2026.1.yaml": 1, V2026_2: 1, CURRENT: 2}
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -60,14 +69,24 @@ AREA_PAGES = [
     "bias-and-explainability",
 ]
 # Services the whitepaper names that were since renamed, folded in or closed:
-# the practice that covers the job says so in its note.
+# the practice that covers the job says so in its note. 2026.3 names no service
+# in its titles, so the notes of right-size-inference, data-prep-jobs and
+# explain-results went with their services.
 NOTED_PRACTICES = {
-    "release-pipeline": "MLOps Framework",
-    "right-size-inference": "Elastic Inference",
-    "data-prep-jobs": "Canvas",
-    "fairness-testing": "no longer open to new customers",
-    "labeling-workflow": "Ground Truth",
-    "explain-results": "Debugger",
+    V2026_2: {
+        "release-pipeline": "MLOps Framework",
+        "right-size-inference": "Elastic Inference",
+        "data-prep-jobs": "Canvas",
+        "fairness-testing": "no longer open to new customers",
+        "labeling-workflow": "Ground Truth",
+        "explain-results": "Debugger",
+    },
+    CURRENT: {
+        "release-pipeline": "MLOps Workload Orchestrator",
+        "serving-right-size": "Elastic Inference",
+        "fairness-testing": "no longer open to new customers",
+        "labeling-workflow": "Ground Truth",
+    },
 }
 # Services closed to new customers or discontinued (status checked for 2026.2).
 RETIRED = re.compile(
@@ -77,14 +96,18 @@ VENDOR_WORDS = re.compile(r"\b(AWS|Amazon|SageMaker|S3|IAM|Kinesis|Glue|EMR|KMS|
 EXAMPLE = re.compile(r"\s*\(for example [^()]*\)\s*$")
 # What public bodies need and the whitepaper lacks: practice id and the host of
 # its authoritative reference.
-PUBLIC_SECTOR_PRACTICES = {
+PUBLIC_SECTOR_HOSTS = {
     "use-case-intake": "www.nist.gov",
     "impact-assessment": "www.canada.ca",
     "ai-use-case-inventory": "www.whitehouse.gov",
     "data-ownership": "strategy.data.gov",
-    "production-monitoring": "docs.aws.amazon.com",
     "human-review-appeal": "www.tbs-sct.canada.ca",
     "ml-incident-response": "csrc.nist.gov",
+}
+PUBLIC_SECTOR_PRACTICES = {
+    V2026_2: {**PUBLIC_SECTOR_HOSTS, "production-monitoring": "docs.aws.amazon.com"},
+    # 2026.3's main references are neutral authorities or open tools (issue 28, point 8).
+    CURRENT: {**PUBLIC_SECTOR_HOSTS, "production-monitoring": "docs.evidentlyai.com"},
 }
 M_25_21 = "M-25-21"
 DADM = "https://www.tbs-sct.canada.ca/pol/doc-eng.aspx?id=32592"
@@ -169,8 +192,10 @@ def test_the_newest_version_of_each_slug_meets_the_review_rules():
 # --- identity and structure -------------------------------------------------
 
 
-def test_it_identifies_itself_and_its_source(data):
-    assert data["format"] == 1
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_it_identifies_itself_and_its_source(name):
+    data = SHIPPED[name]
+    assert data["format"] == FORMAT_OF[name]
     assert data["slug"] == "public-sector-ml"
     assert isinstance(data["version"], str) and data["version"].strip()
     assert data["title"].strip() and data["summary"].strip()
@@ -206,14 +231,39 @@ def test_each_question_offers_one_choice_per_level(data):
         assert question["help"].strip(), question["id"]
 
 
+# The ids a version drops on purpose, because a level no longer describes the same state or the
+# question was folded into another (docs/content-2026.3.md, section 2).
+RETIRED_IDS = {
+    "2026.3": {
+        "mt-large-jobs",
+        "mt-accuracy-target",
+        "ops-release-process",
+        "ops-edge-devices",
+        "gov-use-case-approval",
+        "gov-licenses",
+        "gov-workspaces",
+        "gov-policy-checks",
+        "sec-access-control",
+        "sec-network-isolation",
+        "sec-compliance-evidence",
+        "cost-storage",
+        "bias-explain-public",
+        "bias-accuracy-vs-explanation",
+    },
+}
+
+
 def test_question_ids_of_each_version_carry_over_in_their_area_to_the_next():
-    """Stable ids let actions and comparisons carry over to a newer version."""
+    """Stable ids let actions and comparisons carry over to a newer version; only the listed ids retire."""
     for contents in by_slug().values():
         for older, newer in itertools.pairwise(contents):
             now = {question["id"]: area["id"] for area, question in questions(newer)}
             before = {question["id"]: area["id"] for area, question in questions(older)}
+            retired = RETIRED_IDS.get(newer["version"], set())
 
-            assert {qid: now.get(qid) for qid in before} == before, (older["version"], newer["version"])
+            assert retired <= set(before) and not retired & set(now), (newer["version"], retired & set(now))
+            kept = {qid: area for qid, area in before.items() if qid not in retired}
+            assert {qid: now.get(qid) for qid in kept} == kept, (older["version"], newer["version"])
 
 
 def test_it_asks_the_questions_public_bodies_need(reviewed):
@@ -274,20 +324,21 @@ def test_at_least_eight_foundations_each_reach_defined_at_stage_2(reviewed):
         assert level_3.get("stage") == 2, question["id"]
 
 
-def test_the_basics_are_foundations(reviewed):
-    foundations = {question["id"] for _, question in questions(reviewed) if question.get("foundation")}
+BASICS = {"gov-ai-inventory", "sec-sensitive-data", "sec-audit-logging", "di-data-ownership"}
+BASICS |= {"sec-version-history", "sec-data-lifecycle"}
 
-    assert {
-        "gov-use-case-approval",
-        "gov-ai-inventory",
-        "sec-access-control",
-        "sec-sensitive-data",
-        "sec-network-isolation",
-        "sec-audit-logging",
-        "di-data-ownership",
-        "sec-version-history",
-        "sec-data-lifecycle",
-    } <= foundations
+
+def test_the_basics_are_foundations_in_2026_2():
+    foundations = {question["id"] for _, question in questions(SHIPPED[V2026_2]) if question.get("foundation")}
+
+    assert BASICS | {"gov-use-case-approval", "sec-access-control", "sec-network-isolation"} <= foundations
+
+
+def test_the_basics_are_foundations_in_the_current_content():
+    foundations = {question["id"] for _, question in questions(SHIPPED[CURRENT]) if question.get("foundation")}
+
+    assert BASICS | {"gov-intake", "gov-team-uses", "sec-access-roles", "sec-network-egress"} <= foundations
+    assert {"di-privacy-review", "ops-incident-response"} <= foundations
 
 
 def test_stages_are_within_the_scale(data):
@@ -333,11 +384,16 @@ def test_practice_titles_lead_with_a_vendor_neutral_action(reviewed_practices):
         assert not VENDOR_WORDS.search(action), (practice["id"], action)
 
 
-def test_a_practice_naming_an_aws_service_names_it_as_an_example(reviewed_practices):
-    named = [p for p in reviewed_practices.values() if VENDOR_WORDS.search(p["title"])]
+def test_a_practice_naming_an_aws_service_names_it_as_an_example_in_2026_2():
+    named = [p for p in SHIPPED[V2026_2]["practices"] if VENDOR_WORDS.search(p["title"])]
 
     assert len(named) >= 40
     assert all(EXAMPLE.search(p["title"]) for p in named), [p["id"] for p in named if not EXAMPLE.search(p["title"])]
+
+
+def test_no_practice_title_of_the_current_content_names_a_vendor():
+    """2026.3 is vendor-neutral: AWS, Azure, Google Cloud and on-premises equivalents are in the summaries."""
+    assert [p["id"] for p in SHIPPED[CURRENT]["practices"] if VENDOR_WORDS.search(p["title"])] == []
 
 
 def test_no_step_relies_on_a_retired_service_alone(reviewed, reviewed_practices):
@@ -350,9 +406,14 @@ def test_no_practice_title_offers_a_retired_service(reviewed_practices):
     assert [p["id"] for p in reviewed_practices.values() if RETIRED.search(p["title"])] == []
 
 
-@pytest.mark.parametrize("practice_id, mention", sorted(NOTED_PRACTICES.items()))
-def test_renamed_or_retired_services_carry_a_note(reviewed_practices, practice_id, mention):
-    assert mention in reviewed_practices[practice_id].get("note", "")
+@pytest.mark.parametrize(
+    "name, practice_id, mention",
+    [(name, pid, mention) for name, notes in NOTED_PRACTICES.items() for pid, mention in sorted(notes.items())],
+)
+def test_renamed_or_retired_services_carry_a_note(name, practice_id, mention):
+    practices = {practice["id"]: practice for practice in SHIPPED[name]["practices"]}
+
+    assert mention in practices[practice_id].get("note", "")
 
 
 def test_efforts_are_low_medium_or_high(practices):
@@ -371,16 +432,43 @@ def test_every_url_is_http(data, practices):
     assert [url for url in urls if not re.match(r"https?://[^/\s]+", url)] == []
 
 
-def test_each_practice_cites_its_whitepaper_section_or_says_it_is_new(practices):
-    section_pages = {WHITEPAPER + page + ".html" for page in AREA_PAGES}
-    for practice in practices.values():
-        cited = {reference["url"] for reference in practice.get("references", [])}
-        assert cited & section_pages or "Not in the 2021 whitepaper" in practice.get("note", ""), practice["id"]
+SECTION_PAGES = {WHITEPAPER + page + ".html" for page in AREA_PAGES}
+NOT_IN_WHITEPAPER = "Not in the 2021 whitepaper"
 
 
-@pytest.mark.parametrize("practice_id, host", sorted(PUBLIC_SECTOR_PRACTICES.items()))
-def test_public_sector_practices_cite_an_authority(reviewed_practices, practice_id, host):
-    assert reviewed_practices[practice_id]["url"].startswith(f"https://{host}/")
+def cites_its_section(practice) -> bool:
+    return bool({reference["url"] for reference in practice.get("references", [])} & SECTION_PAGES)
+
+
+@pytest.mark.parametrize("name", [name for name in SHIPPED if FORMAT_OF[name] == 1])
+def test_each_format1_practice_cites_its_whitepaper_section_or_says_it_is_new(name):
+    for practice in SHIPPED[name]["practices"]:
+        assert cites_its_section(practice) or NOT_IN_WHITEPAPER in practice.get("note", ""), practice["id"]
+
+
+def test_each_current_practice_cites_its_whitepaper_section_or_is_marked_new_in_a_comment():
+    """The editor's remark is a YAML comment `# new` above the practice, never shown to users (issue 28, point 11)."""
+    text = (QUESTIONNAIRES / CURRENT).read_text(encoding="utf-8")
+    marked = set(re.findall(r"^  # new\b[^\n]*\n  - id: ([a-z0-9-]+)", text, flags=re.MULTILINE))
+    practices = SHIPPED[CURRENT]["practices"]
+
+    assert marked, "no practice is marked # new"
+    assert [p["id"] for p in practices if not cites_its_section(p) and p["id"] not in marked] == []
+
+
+def test_the_current_content_shows_no_editors_remark():
+    """No user-visible string (a note, summary, help, any text the app stores) says "Not in the 2021 whitepaper"."""
+    assert [text for text in _strings(SHIPPED[CURRENT]) if NOT_IN_WHITEPAPER.lower() in text.lower()] == []
+
+
+@pytest.mark.parametrize(
+    "name, practice_id, host",
+    [(name, pid, host) for name, hosts in PUBLIC_SECTOR_PRACTICES.items() for pid, host in sorted(hosts.items())],
+)
+def test_public_sector_practices_cite_an_authority(name, practice_id, host):
+    practices = {practice["id"]: practice for practice in SHIPPED[name]["practices"]}
+
+    assert practices[practice_id]["url"].startswith(f"https://{host}/")
 
 
 def test_use_case_intake_cites_the_us_and_canadian_rules(reviewed_practices):
@@ -390,6 +478,89 @@ def test_use_case_intake_cites_the_us_and_canadian_rules(reviewed_practices):
     assert intake["url"] == "https://www.nist.gov/itl/ai-risk-management-framework"
     assert any(M_25_21 in url for url in cited) and DADM in cited
     assert reviewed_practices["impact-assessment"]["url"].endswith("/algorithmic-impact-assessment.html")
+
+
+# --- what 2026.3 promises (issue 28) ---------------------------------------------
+
+# M-25-21's minimum practices for high-impact AI, each a question of its own.
+M_25_21_DUTIES = {
+    "mt-pre-deployment-testing",
+    "gov-impact-assessment",
+    "ops-monitoring",
+    "bias-operator-oversight",
+    "bias-human-review",
+    "bias-public-feedback",
+}
+# Duties too for a high-impact system: its authorization to operate rests on NIST SP 800-53
+# AC-2/IA-2 and SC-7, and M-22-09 requires phishing-resistant MFA (docs/content-2026.3.md, section 8).
+HIGH_IMPACT_SECURITY_DUTIES = {"sec-access-roles", "sec-network-egress"}
+AGENCY_OWNED = {"gov-ai-inventory", "gov-ai-policy", "gov-intake", "gov-environment-setup", "sec-audit-logging"}
+# The level-2 texts of 2026.2 that review section 3, problem 3, lists as deficient states.
+DEFICIENT_LEVEL_2 = [
+    "re-checked only after a complaint",
+    "covers no ML cases",
+    "look at model results now and then",
+    "would take days",
+    "not linked to a model version",
+    "gathered by hand when an audit is announced",
+    "informal owner",
+]
+
+
+def current_questions():
+    return {question["id"]: question for _, question in questions(SHIPPED[CURRENT])}
+
+
+def test_every_m_25_21_duty_is_a_high_impact_duty_reaching_defined_at_stage_2():
+    asked = current_questions()
+    for qid in sorted(M_25_21_DUTIES | HIGH_IMPACT_SECURITY_DUTIES):
+        assert asked[qid].get("foundation_when") == ["high-impact"], qid
+        level_3 = next(choice for choice in asked[qid]["choices"] if choice["level"] == 3)
+        assert level_3.get("stage") == 2, qid
+
+
+def test_the_practices_of_access_and_egress_say_why_they_are_duties():
+    practices = {practice["id"]: practice for practice in SHIPPED[CURRENT]["practices"]}
+    for qid, control in (("sec-access-roles", "AC-2"), ("sec-network-egress", "SC-7")):
+        question = current_questions()[qid]
+        named = {
+            pid for choice in question["choices"] if choice["level"] == 3 for pid in choice_practices(question, choice)
+        }
+        summaries = " ".join(practices[pid]["summary"] for pid in named)
+        assert "high-impact" in summaries and control in summaries, (qid, sorted(named))
+
+
+def test_the_agency_owned_capabilities_are_the_agencys():
+    asked = current_questions()
+
+    assert {qid for qid, question in asked.items() if question.get("owner") == "agency"} == AGENCY_OWNED
+
+
+def test_a_classic_ml_team_in_one_cloud_buying_no_ai_and_not_high_impact_sees_at_most_55_questions():
+    questionnaire = parse_questionnaire((QUESTIONNAIRES / CURRENT).read_bytes(), CURRENT)
+    profile = {"ai-kinds": "classic", "impact": "no", "hosting": "cloud", "buying": "no"}
+    tags = team_tags(questionnaire, profile)
+
+    shown = [question.id for area, question in questionnaire.questions() if in_scope(area, question, tags)]
+
+    assert len(shown) <= 55, len(shown)
+
+
+def test_the_summary_gives_the_range_of_questions_across_profiles():
+    questionnaire = parse_questionnaire((QUESTIONNAIRES / CURRENT).read_bytes(), CURRENT)
+    options = [[None, *(choice.id for choice in question.choices)] for question in questionnaire.profile]
+    counts = set()
+    for answers in itertools.product(*options):
+        tags = team_tags(questionnaire, dict(zip((q.id for q in questionnaire.profile), answers, strict=True)))
+        counts.add(sum(in_scope(area, question, tags) for area, question in questionnaire.questions()))
+
+    assert f"you see {min(counts)} to {max(counts)} questions" in " ".join(SHIPPED[CURRENT]["summary"].split())
+
+
+def test_no_deficient_level_2_text_of_the_review_survives():
+    for qid, question in current_questions().items():
+        level_2 = next(choice["text"] for choice in question["choices"] if choice["level"] == 2)
+        assert [phrase for phrase in DEFICIENT_LEVEL_2 if phrase.lower() in level_2.lower()] == [], qid
 
 
 # --- plain language -------------------------------------------------------------
@@ -428,6 +599,19 @@ def _grade(text: str) -> float:
 
     total = sum(syllables(word) for word in words)
     return 0.39 * len(words) / sentences + 11.8 * total / len(words) - 15.59
+
+
+def _strings(value):
+    """Every string in a YAML value, recursively (keys too)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _cycle(graph):

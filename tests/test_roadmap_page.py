@@ -156,7 +156,7 @@ def test_it_needs_a_signed_in_user_for_the_practice_page(client, questionnaire_v
 
 
 @pytest.fixture
-def citizen_review(settings, tmp_path, full_questionnaire_version):
+def citizen_review(settings, tmp_path, demo_questionnaire_version):
     """The demo's Citizen Services "Quarterly review" (seed_demo), whose items group steps whose needs come later."""
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
@@ -164,31 +164,31 @@ def citizen_review(settings, tmp_path, full_questionnaire_version):
 
 
 def test_needs_first_says_where_a_need_further_down_is_planned(client, citizen_review):
-    # Item 35 (question 7.6, Later) groups the steps to 3 and 4; the step to 4 needs 7.4 at level 3,
-    # which is item 48, below it (docs/questionnaire-format.md: items sit at their earliest step).
+    # Item 20 (question 7.6, Later) groups the steps to 3 and 4; the step to 4 needs 7.4 at level 3,
+    # which is item 32, below it (docs/questionnaire-format.md: items sit at their earliest step).
     report = assessment_results(citizen_review)
-    entry = report.roadmap_entries[34]
-    assert (entry.item.position, entry.number, [(n.number, n.level) for n in entry.needs]) == (35, "7.6", [("7.4", 3)])
+    entry = report.roadmap_entries[19]
+    assert (entry.item.position, entry.number, [(n.number, n.level) for n in entry.needs]) == (20, "7.6", [("7.4", 3)])
     client.force_login(citizen_review.created_by)
     html = client.get(reverse("assessment-roadmap", args=[citizen_review.pk])).content.decode()
     needed = entry.needs[0].question.text
-    assert f"Needs first: question 7.4 ({needed}) at level 3 Defined: item 48, in Later" in item_text(html, 35)
-    assert '<a href="#item-48">item 48, in Later</a>' in html
+    assert f"Needs first: question 7.4 ({needed}) at level 3 Defined: item 32, in Later" in item_text(html, 20)
+    assert '<a href="#item-32">item 32, in Later</a>' in html
 
 
 def test_needs_first_leaves_out_a_need_an_earlier_item_meets(client, citizen_review):
-    # Item 40 (1.7) needs 1.6 at level 3: item 39, just above it. Item 58 (5.4) needs 5.2 at 3: item 1.
+    # Item 39 (1.7) needs 1.6 at level 3: item 38, just above it. Item 31 (7.2) needs 4.5 at 3: item 1.
     report = assessment_results(citizen_review)
-    assert [(n.number, n.planned.position) for n in report.roadmap_entries[39].needs] == [("1.6", 39)]
-    assert report.roadmap_entries[39].needs_first == []
+    assert [(n.number, n.planned.position) for n in report.roadmap_entries[38].needs] == [("1.6", 38)]
+    assert report.roadmap_entries[38].needs_first == []
     client.force_login(citizen_review.created_by)
     html = client.get(reverse("assessment-roadmap", args=[citizen_review.pk])).content.decode()
-    assert "Needs first" not in item_text(html, 40)
-    assert "Needs first" not in item_text(html, 58)
+    assert "Needs first" not in item_text(html, 39)
+    assert "Needs first" not in item_text(html, 31)
 
 
 def test_the_pdf_says_needs_first_by_the_same_rule(citizen_review):
     phases = assessment_pdf_context(assessment_results(citizen_review)).phases
     items = {item.number: item for phase in phases for item in phase.entries}
-    assert items[35].needs == "question 7.4 at level 3 Defined: item 48, in Later"
-    assert items[40].needs == "" and items[58].needs == ""  # met by items 39 and 1, before them
+    assert items[20].needs == "question 7.4 at level 3 Defined: item 32, in Later"
+    assert items[39].needs == "" and items[31].needs == ""  # met by items 38 and 1, before them

@@ -46,16 +46,25 @@ def test_it_needs_the_demo_questionnaire_not_just_any(questionnaire_version):
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_version_without_the_demo_questions_and_writes_nothing():
-    load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.1.yaml")
+@pytest.mark.parametrize(
+    "loaded, refusal",
+    [
+        # The newest version lacks the demo's questions.
+        ("public-sector-ml-2026.1.yaml", r"version 2026\.1 .* lacks: .*gov-ai-inventory"),
+        # The version of Benefits Analytics' baseline is missing.
+        ("public-sector-ml.yaml", r"No published version 2026\.2 of \"public-sector-ml\""),
+    ],
+)
+def test_it_refuses_without_the_versions_the_demo_needs_and_writes_nothing(loaded, refusal):
+    load_questionnaire_file(REPO / "questionnaires" / loaded)
 
-    with pytest.raises(CommandError, match=r"version 2026\.1 .* lacks: .*gov-ai-inventory"):
+    with pytest.raises(CommandError, match=refusal):
         seed()
     assert not models.Assessment.objects.exists() and not models.Team.objects.exists()
 
 
 @pytest.mark.django_db
-def test_it_creates_teams_roles_and_assessments_in_different_states(full_questionnaire_version, monkeypatch):
+def test_it_creates_teams_roles_and_assessments_in_different_states(demo_questionnaire_version, monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     out = seed()
     assert models.Team.objects.count() == 3
@@ -75,7 +84,7 @@ def test_it_creates_teams_roles_and_assessments_in_different_states(full_questio
     assert models.Agency.objects.get().managers.filter(pk=manager.pk).exists()
 
 
-def test_demo_records_have_realistic_times_and_plans_in_each_status(full_questionnaire_version):
+def test_demo_records_have_realistic_times_and_plans_in_each_status(demo_questionnaire_version):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -96,38 +105,137 @@ def test_demo_records_have_realistic_times_and_plans_in_each_status(full_questio
 
 
 @pytest.mark.django_db
-def test_it_uses_the_newest_version_when_an_older_one_is_loaded_too():
+def test_every_latest_assessment_is_on_the_newest_version_and_benefits_shows_the_upgrade():
     load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.1.yaml")
+    load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml-2026.2.yaml")
     newest = load_questionnaire_file(REPO / "questionnaires" / "public-sector-ml.yaml")
     seed()
 
-    assert newest.version == "2026.2"
-    assert set(models.Assessment.objects.values_list("questionnaire__version", flat=True)) == {"2026.2"}
+    assert newest.version == "2026.3"
+    for team in models.Team.objects.all():
+        history = list(team.assessments.order_by("created_at", "pk").values_list("questionnaire__version", flat=True))
+        expected = "2026.2" if team.slug == "benefits-analytics" else "2026.3"
+        assert history[0] == expected and set(history[1:]) == {"2026.3"}, team.slug
 
 
 @pytest.mark.django_db
-def test_baselines_answer_every_question_by_its_id(full_questionnaire_version):
+def test_each_team_answers_its_profile_on_2026_3(demo_questionnaire_version):
+    seed()
+    profiles = {
+        (a.team.slug, a.title): dict(a.profile_answers.values_list("question__key", "choice__key"))
+        for a in models.Assessment.objects.filter(questionnaire=demo_questionnaire_version).select_related("team")
+    }
+
+    high_impact = {"ai-kinds": "classic", "impact": "yes", "hosting": "cloud", "buying": "no"}
+    benefits = {"ai-kinds": "both", "impact": "no", "hosting": "cloud", "buying": "yes"}
+    expected = {"citizen-services": high_impact, "fraud-detection": high_impact, "benefits-analytics": benefits}
+    assert len(profiles) == 7
+    assert all(answers == expected[slug] for (slug, _title), answers in profiles.items()), profiles
+
+
+@pytest.mark.django_db
+def test_a_draft_has_two_respondents_one_submitted_one_in_progress(demo_questionnaire_version):
+    seed()
+    draft = models.Assessment.objects.get(team__slug="fraud-detection", status=models.Assessment.DRAFT)
+    respondents = {r.name: r for r in draft.respondents.all()}
+
+    assert draft.panel.lead.username == "fraud-lead"
+    assert set(respondents) == {"Frank Lead", "Fay Viewer"}
+    assert respondents["Frank Lead"].has_submitted and not respondents["Fay Viewer"].has_submitted
+    assert respondents["Frank Lead"].answers.count() == draft.answers.count()
+    assert 0 < respondents["Fay Viewer"].answers.count() < draft.answers.count()
+
+
+# Each team's Now on 2026.3 as the app computes it (docs/content-2026.3.md, section 8): the first
+# assessment on 2026.3 (Benefits Analytics' is its Quarterly review), then the latest submitted.
+DEMO_NOW = {
+    ("citizen-services", "Baseline assessment"): ["gov-impact-assessment 1-3", "sec-access-roles 1-3"],
+    ("citizen-services", "Quarterly review"): [
+        "gov-impact-assessment 2-3",
+        "sec-network-egress 1-3",
+        "bias-operator-oversight 1-2",
+    ],
+    ("benefits-analytics", "Quarterly review"): [
+        "mt-genai-providers 2-3",
+        "sec-network-egress 2-3",
+        "ops-incident-response 2-3",
+        "sec-data-lifecycle 2-3",
+    ],
+    ("fraud-detection", "Baseline assessment"): [
+        "gov-impact-assessment 2-3",
+        "bias-public-feedback 2-3",
+        "ops-incident-response 2-3",
+        "bias-after-release 2-3",
+    ],
+    ("fraud-detection", "Quarterly review"): [
+        "gov-impact-assessment 2-3",
+        "bias-public-feedback 2-3",
+        "sec-ai-threats 2-3",
+        "mt-acceptance-criteria 2-3",
+    ],
+}
+
+
+@pytest.mark.django_db
+def test_each_team_s_now_on_2026_3_is_the_one_the_content_notes_give(demo_questionnaire_version):
+    """Run with -s to print each team's Now and Next, as pasted in docs/content-2026.3.md, section 8."""
+    from assessment.selectors.results import assessment_results
+
+    seed()
+    now = {}
+    for slug, title in DEMO_NOW:
+        assessment = models.Assessment.objects.get(team__slug=slug, title=title)
+        results = assessment_results(assessment)
+        entries = {entry.item.position: entry for entry in results.roadmap_entries}
+        print(f"{slug}, {title} (level {results.score.level}):")
+        for phase in ("now", "next"):
+            for item in results.roadmap.in_phase(phase):
+                start = "Not sure" if item.not_sure else item.from_level
+                question = entries[item.position].question.text
+                print(
+                    f"  {phase} {item.position}. {item.question_key} {start}->{item.to_level} ({item.effort}): {question}"
+                )
+        agency = ", ".join(
+            f"{item.question_key} {item.from_level}->{item.to_level}" for item in results.roadmap.agency_items
+        )
+        print(f"  agency-wide: {agency}")
+        now[(slug, title)] = [f"{i.question_key} {i.from_level}-{i.to_level}" for i in results.roadmap.in_phase("now")]
+
+    assert now == DEMO_NOW
+
+
+@pytest.mark.django_db
+def test_baselines_answer_every_question_by_its_id(demo_questionnaire_version):
     seed()
     keys = set(
-        models.Question.objects.filter(area__questionnaire=full_questionnaire_version).values_list("key", flat=True)
+        models.Question.objects.filter(area__questionnaire=demo_questionnaire_version).values_list("key", flat=True)
     )
     assert set(BASELINE) == keys
-    for baseline in models.Assessment.objects.filter(title="Baseline assessment"):
-        answered = set(baseline.answers.values_list("question__key", flat=True))
-        assert answered == keys, baseline.team.slug
+    on_newest = models.Assessment.objects.filter(questionnaire=demo_questionnaire_version).select_related("team")
+    firsts = [
+        a
+        for a in on_newest.select_related("copied_from")
+        if a.copied_from is None or a.copied_from.questionnaire_id != a.questionnaire_id
+    ]
+    assert len(firsts) == 3
+    for first in firsts:
+        answered = set(first.answers.values_list("question__key", flat=True))
+        column = [slug for slug, _name, _division in DEMO_TEAMS].index(first.team.slug)
+        asked = {key for key, answers in BASELINE.items() if answers[column] is not None}
+        assert answered == asked, first.team.slug
     citizen = models.Assessment.objects.get(team__slug="citizen-services", title="Baseline assessment")
-    access = citizen.answers.get(question__key="sec-access-control")
+    access = citizen.answers.get(question__key="sec-access-roles")
     assert (access.kind, access.choice.level) == (models.Answer.CHOICE, 1)
-    assert citizen.answers.get(question__key="sec-compliance-evidence").kind == models.Answer.NOT_SURE
+    assert citizen.answers.get(question__key="sec-ato").kind == models.Answer.NOT_SURE
     assert citizen.answers.get(question__key="di-streaming-sources").kind == models.Answer.NOT_APPLICABLE
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_the_three_teams_stand_at_clearly_different_levels(full_questionnaire_version):
+def test_the_three_teams_stand_at_clearly_different_levels(demo_questionnaire_version):
     seed()
 
-    assert baseline_levels() == {"citizen-services": 1.8, "benefits-analytics": 2.7, "fraud-detection": 3.6}
+    assert baseline_levels() == {"citizen-services": 1.4, "benefits-analytics": 2.7, "fraud-detection": 3.2}
     assert [slug for slug, _name, _division in DEMO_TEAMS] == [
         "citizen-services",
         "benefits-analytics",
@@ -136,7 +244,7 @@ def test_the_three_teams_stand_at_clearly_different_levels(full_questionnaire_ve
 
 
 @pytest.mark.django_db
-def test_later_assessments_build_on_the_one_before(full_questionnaire_version):
+def test_later_assessments_build_on_the_one_before(demo_questionnaire_version):
     seed()
     team = models.Team.objects.get(slug="fraud-detection")
     baseline, review, current = team.assessments.order_by("created_at", "pk")
@@ -154,7 +262,7 @@ def test_later_assessments_build_on_the_one_before(full_questionnaire_version):
 
 
 @pytest.mark.django_db
-def test_running_it_twice_keeps_data_and_passwords(full_questionnaire_version, monkeypatch, data_dir):
+def test_running_it_twice_keeps_data_and_passwords(demo_questionnaire_version, monkeypatch, data_dir):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     first = seed()
     counts = (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count())
@@ -171,7 +279,7 @@ def test_running_it_twice_keeps_data_and_passwords(full_questionnaire_version, m
 
 
 @pytest.mark.django_db
-def test_demo_password_from_the_environment(full_questionnaire_version, monkeypatch):
+def test_demo_password_from_the_environment(demo_questionnaire_version, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-chosen-demo-password")
     seed()
     assert get_user_model().objects.get(username="executive").check_password("a-chosen-demo-password")

@@ -24,7 +24,7 @@ def _submitted():
 
 
 def test_it_stores_the_same_figures_as_computed_for_every_demo_assessment(
-    settings, tmp_path, full_questionnaire_version
+    settings, tmp_path, demo_questionnaire_version
 ):
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
@@ -104,6 +104,7 @@ def _fresh_tallies():
     tallies: dict = {}
 
     def add(key, teams_n=1, now=0, score=0.0):
+        key = key if len(key) == 7 else (*key, "")  # the answer counted: agency-owned questions' only
         old = tallies.get(key, (0, 0, 0.0))
         tallies[key] = (old[0] + teams_n, old[1] + now, old[2] + score)
 
@@ -127,14 +128,27 @@ def _fresh_tallies():
             add((*where, "practice", key, 0), now=int(now))
         for key in questions_in_now:  # once per team, whatever its number of steps of the question
             add((*where, "question", key, 0))
+        for tag in summary.tags:  # format 2: the answered tags, a team each
+            add((*where, "tag", tag, 0))
+        for answer in summary.agency_answers:  # format 2: each agency-owned question's answer
+            add((*where, "agency", answer.question_key, answer.level or 0, answer.answer), now=int(answer.agency_step))
     return tallies
 
 
 def _stored_tallies():
     return {
-        (a, d, v, kind, key, level): (teams, now, total)
-        for a, d, v, kind, key, level, teams, now, total in models.DivisionTally.objects.values_list(
-            "agency_id", "division_id", "questionnaire_id", "kind", "key", "level", "teams", "now", "score_sum"
+        (a, d, v, kind, key, level, answer): (teams, now, total)
+        for a, d, v, kind, key, level, answer, teams, now, total in models.DivisionTally.objects.values_list(
+            "agency_id",
+            "division_id",
+            "questionnaire_id",
+            "kind",
+            "key",
+            "level",
+            "answer",
+            "teams",
+            "now",
+            "score_sum",
         )
     }
 
@@ -159,7 +173,7 @@ def _division_view(agency):
 
 
 def test_it_stores_division_tallies_equal_to_fresh_figures_for_every_demo_team(
-    settings, tmp_path, full_questionnaire_version
+    settings, tmp_path, demo_questionnaire_version
 ):
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())

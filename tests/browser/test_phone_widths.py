@@ -28,7 +28,7 @@ PERSONAS = ["executive", "benefits-lead", "benefits-viewer", "citizen-lead", "fr
 
 
 @pytest.fixture
-def demo(settings, tmp_path, monkeypatch, full_questionnaire_version):
+def demo(settings, tmp_path, monkeypatch, demo_questionnaire_version):
     settings.DATA_DIR = tmp_path
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     call_command("seed_demo", stdout=io.StringIO())

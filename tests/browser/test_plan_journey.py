@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(settings, tmp_path, monkeypatch, full_questionnaire_version):
+def demo(settings, tmp_path, monkeypatch, demo_questionnaire_version):
     settings.DATA_DIR = tmp_path
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     call_command("seed_demo", stdout=io.StringIO())

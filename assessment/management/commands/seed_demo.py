@@ -1,4 +1,9 @@
-"""Create demo data: an agency, teams, users in each role, assessments in different states."""
+"""Create demo data: an agency, teams, users in each role, assessments in different states.
+
+Every team's latest assessment is on the newest published version of the demo questionnaire
+(2026.3, format 2) with its profile answered; a team in EARLIER_BASELINES answered its baseline
+on an earlier version, so its history shows the upgrade (docs/content-2026.3.md).
+"""
 
 import os
 import secrets
@@ -24,8 +29,10 @@ from assessment.services.assessments import (
     assessment_create,
     assessment_dates_restore,
     assessment_submit,
+    profile_save,
 )
 from assessment.services.plan import ActionInput, action_update, actions_add_from_roadmap, item_key
+from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
 from assessment.services.summaries import summaries_mark_latest
 from assessment.services.teams import agency_ensure, division_ensure, executive_ensure, membership_ensure, team_ensure
 
@@ -35,8 +42,15 @@ AGENCY: str = DEMO_DATA["agency"]
 DEMO_SLUG: str = DEMO_DATA["questionnaire"]
 DEMO_TEAMS: list[tuple[str, str, str]] = [(team["slug"], team["name"], team["division"]) for team in DEMO_DATA["teams"]]
 NA, NS = "na", "ns"  # Not applicable, Not sure
-# Question key -> the answer of each team, in the order of DEMO_TEAMS.
-BASELINE: dict[str, list[int | str]] = DEMO_DATA["baseline"]
+# Profile question key -> the choice id of each team, in the order of DEMO_TEAMS.
+PROFILE: dict[str, list[str]] = DEMO_DATA["profile"]
+# Question key -> the answer of each team, in the order of DEMO_TEAMS (None: outside its profile).
+BASELINE: dict[str, list[int | str | None]] = DEMO_DATA["baseline"]
+# Team slug -> (version, answers by question key of that version) of a baseline on an earlier version.
+EARLIER_BASELINES: dict[str, tuple[str, dict[str, int | str]]] = {
+    slug: (str(item["version"]), item["answers"]) for slug, item in DEMO_DATA["earlier_baselines"].items()
+}
+RESPONDENTS: dict[str, Any] = DEMO_DATA["respondents"]
 DEMO_NA_REASONS: dict[str, str] = DEMO_DATA["na_reasons"]
 # Team slug -> (title, months ago or None for a draft, changed answers) per later assessment.
 IMPROVEMENTS: dict[str, list[tuple[str, int | None, dict[str, int]]]] = {
@@ -66,6 +80,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         version = _demo_version()
+        earlier = {slug: _earlier_version(number, answers) for slug, (number, answers) in EARLIER_BASELINES.items()}
         credentials_file = Path(settings.DATA_DIR) / "demo-credentials.txt"
         saved = _read_credentials(credentials_file)
         with transaction.atomic():
@@ -87,7 +102,7 @@ class Command(BaseCommand):
             for slug, team in teams.items():
                 if not team.assessments.exists():
                     lead = get_user_model().objects.get(username=f"{slug.split('-')[0]}-lead")
-                    created += _demo_assessments(team, version, lead)
+                    created += _demo_assessments(team, version, lead, earlier.get(slug))
             summaries_mark_latest(team.pk for team in teams.values())  # submission dates were set after submitting
         _write_credentials(credentials_file, credentials)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(teams)} teams, {created} new assessments."))
@@ -112,6 +127,23 @@ def _demo_version():
             f'The demo answers are for questions that version {version.version} of "{DEMO_SLUG}" lacks: '
             f"{', '.join(missing)}. Load questionnaires/{DEMO_SLUG}.yaml, the newest content version."
         )
+    return version
+
+
+def _earlier_version(number: str, answers: dict[str, int | str]) -> models.QuestionnaireVersion:
+    """The published earlier version a team's baseline is on; it must hold every question of its answers."""
+    version = models.QuestionnaireVersion.objects.filter(
+        slug=DEMO_SLUG, version=number, status=models.QuestionnaireVersion.PUBLISHED
+    ).first()
+    if version is None:
+        raise CommandError(
+            f'No published version {number} of "{DEMO_SLUG}", which a demo baseline uses. '
+            "Run: python manage.py load_questionnaire questionnaires/*.yaml"
+        )
+    keys = set(models.Question.objects.filter(area__questionnaire=version).values_list("key", flat=True))
+    missing = sorted(set(answers) - keys)
+    if missing:
+        raise CommandError(f'Version {number} of "{DEMO_SLUG}" lacks the demo questions {", ".join(missing)}.')
     return version
 
 
@@ -167,24 +199,39 @@ def _ensure_user(username, full_name, role, team, agency, saved) -> str:
     return password
 
 
-def _demo_assessments(team, version, lead) -> int:
+def _demo_assessments(team, version, lead, earlier=None) -> int:
     """A submitted baseline and quarterly review and, for some teams, a draft in progress.
 
-    The baseline holds the team's designed profile (BASELINE); each later
-    assessment copies the one before and applies that step of IMPROVEMENTS,
-    the roadmap steps the team finished in the quarter.
+    The baseline holds the team's designed answers (BASELINE) and profile (PROFILE);
+    each later assessment copies the one before and applies that step of IMPROVEMENTS,
+    the roadmap steps the team finished in the quarter. With `earlier` (a version before
+    `version`), the baseline is on it with the team's EARLIER_BASELINES answers, and the
+    first assessment on `version` answers its profile and the questions it added.
     """
     column = [slug for slug, _name, _division in DEMO_TEAMS].index(team.slug)
-    questions = {
-        q.key: q for q in models.Question.objects.filter(area__questionnaire=version).prefetch_related("choices")
+    baseline: dict[str, int | str] = {
+        key: answer for key, answers in BASELINE.items() if (answer := answers[column]) is not None
     }
+    profile: dict[str, str | None] = {key: choices[column] for key, choices in PROFILE.items()}
     now = timezone.now()
     created = 0
     previous = None
     steps = [("Baseline assessment", 6, {}), *IMPROVEMENTS.get(team.slug, [])]
     for number, (title, months_ago, changes) in enumerate(steps):
-        values = {key: levels[column] for key, levels in BASELINE.items()} if number == 0 else changes
-        assessment = assessment_create(team=team, version=version, title=title, user=lead, copy_from=previous)
+        on = earlier if number == 0 and earlier is not None else version
+        assessment = assessment_create(team=team, version=on, title=title, user=lead, copy_from=previous)
+        if on.format == 2 and (previous is None or previous.questionnaire_id != on.pk):
+            profile_save(assessment=assessment, user=lead, answers=profile)
+        values: dict[str, int | str]
+        if on != version:
+            values = EARLIER_BASELINES[team.slug][1]
+        elif previous is None or previous.questionnaire_id != on.pk:
+            values = {**baseline, **changes}  # the first assessment on this version answers every question
+        else:
+            values = dict(changes)
+        questions = {
+            q.key: q for q in models.Question.objects.filter(area__questionnaire=on).prefetch_related("choices")
+        }
         answers_save(
             assessment=assessment, user=lead, answers=[_answer(questions[key], value) for key, value in values.items()]
         )
@@ -195,9 +242,11 @@ def _demo_assessments(team, version, lead) -> int:
             assessment_dates_restore(
                 assessment=assessment, created_at=when - timedelta(days=14), updated_at=when, submitted_at=when
             )
-            if number == 0 and team.slug in DEMO_PLAN_TEAMS:
-                _demo_plan(assessment, lead, column, when)
+            if number == 0 and team.slug in DEMO_PLAN_START:
+                _demo_plan(assessment, lead, DEMO_PLAN_START[team.slug], when)
         else:  # a draft started last week, last saved two days ago
+            if team.slug == RESPONDENTS["team"]:
+                _demo_respondents(assessment, lead)
             started = (now - timedelta(days=9)).replace(hour=9, minute=12, second=0, microsecond=0)
             assessment_dates_restore(
                 assessment=assessment, created_at=started, updated_at=started + timedelta(days=7, hours=5)
@@ -211,7 +260,9 @@ def _demo_assessments(team, version, lead) -> int:
 # baseline to the due date: one achieved by a later assessment or marked done, one overdue,
 # one in progress, one the team won't do.
 # Citizen Services starts with an empty plan: its lead's journey adds the first actions.
-DEMO_PLAN_TEAMS = ("benefits-analytics", "fraud-detection")
+# The roadmap item (from 0) each team's plan starts at, so that one planned action is overdue:
+# Benefits Analytics' third item (its AI inventory, 2026.2) is not reached by its later assessments.
+DEMO_PLAN_START = {"benefits-analytics": 2, "fraud-detection": 2}
 DEMO_PLAN = [
     (models.Action.DONE, 2, ""),
     (models.Action.PLANNED, 3, ""),
@@ -220,10 +271,10 @@ DEMO_PLAN = [
 ]
 
 
-def _demo_plan(baseline, lead, column, when) -> None:
+def _demo_plan(baseline, lead, start, when) -> None:
     """The team's action plan, taken from the baseline's roadmap: actions in each status."""
     roadmap = assessment_results(baseline).roadmap
-    keys = [item_key(item.question_key, item.to_level) for item in roadmap.items[column : column + len(DEMO_PLAN)]]
+    keys = [item_key(item.question_key, item.to_level) for item in roadmap.items[start : start + len(DEMO_PLAN)]]
     if not keys:
         return
     actions = actions_add_from_roadmap(assessment=baseline, user=lead, item_keys=keys)
@@ -236,6 +287,27 @@ def _demo_plan(baseline, lead, column, when) -> None:
         )
     # Taken on the day the baseline was submitted, so the later assessments measure them.
     models.Action.objects.filter(pk__in=[a.pk for a in actions]).update(created_at=when)
+
+
+def _demo_respondents(draft, lead) -> None:
+    """The draft opened to two respondents: one submitted a response to every question, one is still answering."""
+    users = {u.username: u for u in get_user_model().objects.filter(memberships__team=draft.team)}
+    done, busy = users[RESPONDENTS["submitted"]], users[RESPONDENTS["in_progress"]]
+    panel_open(assessment=draft, lead=lead, users=[done, busy])
+    team_answers = {a.question.key: a for a in draft.answers.select_related("question__area", "choice")}
+    given = [
+        AnswerInput(key, a.kind, level=a.choice.level if a.choice else None, na_reason=a.na_reason)
+        for key, a in team_answers.items()
+    ]
+    respondents = {r.user_id: r for r in draft.respondents.all()}
+    respondent_answers_save(respondent=respondents[done.pk], user=done, answers=given)
+    respondent_submit(respondent=respondents[done.pk], user=done)
+    areas = set(RESPONDENTS["in_progress_areas"])
+    some = [g for g in given if team_answers[g.question_key].question.area.key in areas]
+    respondent_answers_save(respondent=respondents[busy.pk], user=busy, answers=some)
+    # Handed in three days ago, the other response last saved yesterday.
+    day = timezone.now().replace(hour=15, minute=40, second=0, microsecond=0)
+    models.Respondent.objects.filter(pk=respondents[done.pk].pk).update(submitted_at=day - timedelta(days=3))
 
 
 def _answer(question, value) -> AnswerInput:
