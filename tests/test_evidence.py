@@ -352,7 +352,7 @@ def test_it_prunes_unused_files_from_the_command_line(assessment, member):
 
 
 @pytest.mark.django_db
-def test_it_says_that_an_export_leaves_the_evidence_out(assessment, member, tmp_path):
+def test_an_export_writes_the_evidence_files_beside_the_json(assessment, member, tmp_path):
     from io import StringIO
 
     from django.core.management import call_command
@@ -360,4 +360,4 @@ def test_it_says_that_an_export_leaves_the_evidence_out(assessment, member, tmp_
     add_file(assessment, member)
     err = StringIO()
     call_command("export_assessments", "-o", str(tmp_path / "out.json"), stderr=err)
-    assert "1 piece(s) of evidence are not in this export" in err.getvalue()
+    assert f"Wrote 1 evidence file(s) to {tmp_path / 'out.json.evidence.zip'}" in err.getvalue()
