@@ -57,7 +57,7 @@ BODY_READ_STEP = envint("GUNICORN_BODY_READ_STEP_KB", 128) * 1024
 
 
 def post_fork(server, worker):
-    from gunicorn.http import body, unreader
+    from gunicorn.http import body, unreader  # type: ignore[import-untyped]
 
     # Both are module-level tunables of gunicorn 27; an older one without them reads 8 KiB steps.
     reader = unreader.SocketUnreader
