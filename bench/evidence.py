@@ -159,14 +159,20 @@ def main() -> int:
         warm_body, warm_type = multipart(
             small, {"csrfmiddlewaretoken": token, prefix + "title": "Warm-up"}, prefix + "file", "small.pdf"
         )
-        post(server, opener, warm_body, warm_type, assessment_id, question_key, session, token)
-        small_upload = []
-        _small_s, small_mb = measured(
-            server,
-            lambda: small_upload.append(
-                post(server, opener, warm_body, warm_type, assessment_id, question_key, session, token)
-            ),
-        )
+
+        def posted_twice(body_path: Path, body_type: str) -> tuple[list[int], float]:
+            """POST once to warm up, then again measured: (the measured one's statuses, its MB of growth)."""
+            post(server, opener, body_path, body_type, assessment_id, question_key, session, token)
+            statuses: list[int] = []
+            _s, mb = measured(
+                server,
+                lambda: statuses.append(
+                    post(server, opener, body_path, body_type, assessment_id, question_key, session, token)
+                ),
+            )
+            return statuses, mb
+
+        _small_status, small_mb = posted_twice(warm_body, warm_type)
         # A link, no file: what any evidence POST costs the worker (session, rows, history, redirect).
         link_body = OUT / "link.body"
         boundary = uuid.uuid4().hex
@@ -181,15 +187,7 @@ def main() -> int:
             ).encode()
             + f"--{boundary}--\r\n".encode()
         )
-        link_type = f"multipart/form-data; boundary={boundary}"
-        post(server, opener, link_body, link_type, assessment_id, question_key, session, token)
-        link_status = []
-        _link_s, link_mb = measured(
-            server,
-            lambda: link_status.append(
-                post(server, opener, link_body, link_type, assessment_id, question_key, session, token)
-            ),
-        )
+        link_status, link_mb = posted_twice(link_body, f"multipart/form-data; boundary={boundary}")
         if link_status != [302]:
             raise SystemExit(f"link failed: {link_status}; see {server.log}")
         first_s, first_mb = measured(server, upload)

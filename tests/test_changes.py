@@ -237,9 +237,7 @@ def test_it_names_who_changed_the_profile_through_its_page(client, format2_draft
     )
     assert response.status_code == 302
     change = answer_changes(format2_draft)[0]
-    assert (change.question_key, change.old_value, change.new_value, change.who) == (
-        "impact",
-        "Yes",
-        "No",
-        "Mia Member",
+    assert (
+        f"{change.who}: {change.question_key} {change.old_value} -> {change.new_value}"
+        == "Mia Member: impact Yes -> No"
     )

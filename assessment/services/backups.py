@@ -442,22 +442,14 @@ def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[st
 
 
 def _check_profile(
-    items: object, questionnaire: domain.Questionnaire, where: str, problems: list[str]
+    assessment: dict[str, Any], questionnaire: domain.Questionnaire, where: str, problems: list[str]
 ) -> list[_ProfileAnswer]:
     """The profile answers (format 2): each names a profile question and one of its choices by their ids."""
     checked: list[_ProfileAnswer] = []
-    if items is None:
-        return checked
-    if not isinstance(items, list):
-        problems.append(f"{where}: profile: expected a list, got {type(items).__name__}")
-        return checked
     questions = {q.id: q for q in questionnaire.profile}
     seen: set[str] = set()
-    for j, item in enumerate(items):
-        at = f"{where}: profile[{j}]"
-        if not isinstance(item, dict):
-            problems.append(f"{at}: expected an object with question, choice, answered_by, answered_at")
-            continue
+    expected = "an object with question, choice, answered_by, answered_at"
+    for at, item in _objects(assessment, "profile", where, expected, problems):
         _unknown_keys(item, {"question", "choice", "answered_by", "answered_at"}, at, problems)
         key, choice = item.get("question"), item.get("choice")
         question = questions.get(key) if isinstance(key, str) else None
@@ -599,6 +591,12 @@ def _objects(
             problems.append(f"{where}: expected {expected}")
 
 
+# The checks the evidence of a document shares with the rest (services/backups_evidence.py).
+_CHECKS = SimpleNamespace(
+    unknown_keys=_unknown_keys, item_text=_item_text, username=_username_value, datetime=_datetime, objects=_objects
+)
+
+
 def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems: list[str]) -> list[_Action]:
     """The `actions` of the document (absent in files from before action plans), each checked like the form."""
     from assessment.services.plan import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
@@ -689,12 +687,6 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
             )
         )
     return checked
-
-
-# The checks the evidence of a document shares with the rest (services/backups_evidence.py).
-_CHECKS = SimpleNamespace(
-    unknown_keys=_unknown_keys, item_text=_item_text, username=_username_value, datetime=_datetime
-)
 
 
 def _check(
@@ -789,10 +781,8 @@ def _check(
                 targets=_check_targets(item.get("targets"), questionnaire, where, problems),
                 answers=_check_answers(item.get("answers", []), questionnaire, where, problems),
                 panel=_check_panel(item.get("panel"), questionnaire, where, problems),
-                profile=_check_profile(item.get("profile"), questionnaire, where, problems),
-                evidence=check_evidence(
-                    item.get("evidence"), {q.id for _a, q in questionnaire.questions()}, where, problems, _CHECKS
-                ),
+                profile=_check_profile(item, questionnaire, where, problems),
+                evidence=check_evidence(item, {q.id for _a, q in questionnaire.questions()}, where, problems, _CHECKS),
             )
         )
     actions = _check_actions(data, source, set(teams), problems)

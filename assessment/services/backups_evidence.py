@@ -121,20 +121,12 @@ class CheckedEvidence:
 
 
 def check_evidence(
-    items: object, question_keys: set[str], where: str, problems: list[str], checks: Checks
+    assessment: dict[str, Any], question_keys: set[str], where: str, problems: list[str], checks: Checks
 ) -> list[CheckedEvidence]:
     """The document's evidence of one assessment, each located; files are checked against the archive later."""
     checked: list[CheckedEvidence] = []
-    if items is None:
-        return checked
-    if not isinstance(items, list):
-        problems.append(f"{where}: evidence: expected a list, got {type(items).__name__}")
-        return checked
-    for j, item in enumerate(items):
-        at = f"{where}: evidence[{j}]"
-        if not isinstance(item, dict):
-            problems.append(f"{at}: expected an object with question, kind, title, link or file")
-            continue
+    expected = "an object with question, kind, title, link or file"
+    for at, item in checks.objects(assessment, "evidence", where, expected, problems):
         at = f"{at} (“{str(item.get('title'))[:100]}”)"
         checks.unknown_keys(item, EVIDENCE_KEYS, at, problems)
         question, kind = item.get("question"), item.get("kind")
