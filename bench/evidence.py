@@ -159,14 +159,37 @@ def main() -> int:
         warm_body, warm_type = multipart(
             small, {"csrfmiddlewaretoken": token, prefix + "title": "Warm-up"}, prefix + "file", "small.pdf"
         )
-        post(server, opener, warm_body, warm_type, assessment_id, question_key, session, token)
-        small_upload = []
-        _small_s, small_mb = measured(
-            server,
-            lambda: small_upload.append(
-                post(server, opener, warm_body, warm_type, assessment_id, question_key, session, token)
-            ),
+
+        def posted_twice(body_path: Path, body_type: str) -> tuple[list[int], float]:
+            """POST once to warm up, then again measured: (the measured one's statuses, its MB of growth)."""
+            post(server, opener, body_path, body_type, assessment_id, question_key, session, token)
+            statuses: list[int] = []
+            _s, mb = measured(
+                server,
+                lambda: statuses.append(
+                    post(server, opener, body_path, body_type, assessment_id, question_key, session, token)
+                ),
+            )
+            return statuses, mb
+
+        _small_status, small_mb = posted_twice(warm_body, warm_type)
+        # A link, no file: what any evidence POST costs the worker (session, rows, history, redirect).
+        link_body = OUT / "link.body"
+        boundary = uuid.uuid4().hex
+        link_body.write_bytes(
+            "".join(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                for name, value in {
+                    "csrfmiddlewaretoken": token,
+                    prefix + "title": "Link",
+                    prefix + "link": "https://example.org/evidence",
+                }.items()
+            ).encode()
+            + f"--{boundary}--\r\n".encode()
         )
+        link_status, link_mb = posted_twice(link_body, f"multipart/form-data; boundary={boundary}")
+        if link_status != [302]:
+            raise SystemExit(f"link failed: {link_status}; see {server.log}")
         first_s, first_mb = measured(server, upload)
         up_s, up_mb = measured(server, upload)  # the same file again: the steady state of a worker
         if upload_status != [302, 302]:
@@ -196,6 +219,7 @@ def main() -> int:
             shutil.rmtree(OUT, ignore_errors=True)
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"Evidence file of {args.mb} MB, through one gunicorn sync worker ({database}, files under DATA_DIR):")
+    print(f"  a link (no file), for comparison: web worker's peak memory growth {link_mb:5.1f} MB")
     print(f"  3 MB upload, for comparison: web worker's peak memory growth {small_mb:5.1f} MB")
     print(f"  first upload: {first_s:6.2f} s, web worker's peak memory growth {first_mb:5.1f} MB")
     print(f"  upload again: {up_s:6.2f} s, web worker's peak memory growth {up_mb:5.1f} MB")

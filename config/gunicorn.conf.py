@@ -48,3 +48,18 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 
 # Keep the worker heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# A request body is read from the socket in steps of at most this many bytes. Gunicorn's own
+# step (1 MiB) is held about three times over while it is buffered and split, which cost each
+# evidence upload 3 MB of the worker's memory (bench/evidence.py, docs/evidence.md); 128 KiB
+# keeps that under 0.5 MB, and is still 16 times gunicorn's 8 KiB reads that were slow.
+BODY_READ_STEP = envint("GUNICORN_BODY_READ_STEP_KB", 128) * 1024
+
+
+def post_fork(server, worker):
+    from gunicorn.http import body, unreader  # type: ignore[import-untyped]
+
+    # Both are module-level tunables of gunicorn 27; an older one without them reads 8 KiB steps.
+    reader = unreader.SocketUnreader
+    reader.max_body_chunk = min(getattr(reader, "max_body_chunk", BODY_READ_STEP), BODY_READ_STEP)
+    body.MAX_READ_STEP = min(getattr(body, "MAX_READ_STEP", BODY_READ_STEP), BODY_READ_STEP)

@@ -194,3 +194,50 @@ def test_a_change_to_an_answer_whose_history_is_missing_does_not_claim_it_was_un
     answers_save(assessment=assessment, user=member, answers=[AnswerInput(discovery.key, "choice", level=3)])
     (change,) = answer_changes(assessment)
     assert change.old_value.startswith("Not recorded")
+
+
+@pytest.fixture
+def format2_draft(team, member):
+    from .helpers import DATA, load_questionnaire_file
+
+    version = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    return models.Assessment.objects.create(team=team, questionnaire=version, title="Format 2 draft")
+
+
+def test_it_lists_profile_answer_changes_with_who_before_and_after(client, format2_draft, member, viewer):
+    from assessment.services.assessments import profile_save
+
+    profile_save(assessment=format2_draft, user=member, answers={"impact": "yes"})
+    profile_save(assessment=format2_draft, user=member, answers={"impact": "no", "ai-kinds": "both"})
+    profile_save(assessment=format2_draft, user=member, answers={"ai-kinds": None})
+    client.force_login(viewer)
+    response = client.get(changes_url(format2_draft))
+    changes = list(response.context["page"].object_list)
+    assert [(c.area_title, c.question_key, c.old_value, c.new_value) for c in changes] == [
+        ("About your team", "ai-kinds", "Both", "Unanswered"),
+        ("About your team", "ai-kinds", "Unanswered", "Both"),
+        ("About your team", "impact", "Yes", "No"),
+        ("About your team", "impact", "Unanswered", "Yes"),
+    ]
+    assert {c.who for c in changes} == {"Mia Member"}
+    assert "Does any use shape decisions about people" in response.content.decode()
+
+
+def test_it_names_who_changed_the_profile_through_its_page(client, format2_draft, member):
+    client.force_login(member)
+    from django.contrib.auth import get_user_model
+
+    other = get_user_model().objects.create_user("ana", first_name="Ana", last_name="Lead")
+    models.Membership.objects.create(team=format2_draft.team, user=other, role=models.Membership.MEMBER)
+    from assessment.services.assessments import profile_save
+
+    profile_save(assessment=format2_draft, user=other, answers={"impact": "yes"})
+    response = client.post(
+        reverse("assessment-profile", args=[format2_draft.pk]), {"profile_impact": "no", "profile_ai-kinds": ""}
+    )
+    assert response.status_code == 302
+    change = answer_changes(format2_draft)[0]
+    assert (
+        f"{change.who}: {change.question_key} {change.old_value} -> {change.new_value}"
+        == "Mia Member: impact Yes -> No"
+    )

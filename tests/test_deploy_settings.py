@@ -425,3 +425,17 @@ def test_it_reads_gunicorn_settings_from_the_environment():
     assert conf["workers"] == 3
     assert conf["max_requests"] == 500 and conf["max_requests_jitter"] > 0
     assert conf["accesslog"] == "-"
+
+
+def test_gunicorn_workers_read_a_request_body_in_small_steps(monkeypatch):
+    """An upload's body is buffered in steps of GUNICORN_BODY_READ_STEP_KB, not gunicorn's 1 MiB (docs/evidence.md)."""
+    import runpy
+
+    from gunicorn.http import body, unreader
+
+    monkeypatch.setattr(unreader.SocketUnreader, "max_body_chunk", 1024 * 1024, raising=False)
+    monkeypatch.setattr(body, "MAX_READ_STEP", 1024 * 1024, raising=False)
+    monkeypatch.setenv("GUNICORN_BODY_READ_STEP_KB", "64")
+    conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "config" / "gunicorn.conf.py"))
+    conf["post_fork"](None, None)
+    assert unreader.SocketUnreader.max_body_chunk == body.MAX_READ_STEP == 64 * 1024

@@ -38,13 +38,26 @@ class EvidenceForm(forms.Form):
         error_messages={"invalid": "Enter a real date, for example 2027-03-31."},
     )
 
-    def __init__(self, *args, question_key: str, **kwargs):
+    def __init__(self, *args, question_key: str, upload_problem: str | None = None, **kwargs):
+        """`upload_problem`: what the upload handler found wrong with the file as sent (views/evidence_uploads.py)."""
         kwargs["prefix"] = evidence_prefix(question_key)
         super().__init__(*args, **kwargs)
         self.question_key = question_key
+        self.upload_problem = upload_problem
+
+    @classmethod
+    def refused(cls, *, question_key: str, field: str, message: str) -> EvidenceForm:
+        """The empty form with one error: a request refused before its body was read."""
+        form = cls(question_key=question_key)
+        form.errors[field] = form.error_class([message])  # an unbound form's errors stay as set
+        return form
 
     def clean(self):
         data = super().clean() or {}
+        if self.upload_problem:
+            self.errors.pop("file", None)
+            self.add_error("file", self.upload_problem)
+            return data
         has_file, has_link = bool(data.get("file")), bool((data.get("link") or "").strip())
         if has_file and has_link:
             self.add_error("link", "Give a file or a link, not both: add them as two pieces of evidence.")

@@ -15,6 +15,7 @@ ADDED, CHANGED, CLEARED = "+", "~", "-"
 LEAD_DECISION = models.LEAD_DECISION
 TEAM_ANSWER = "Team answer"
 EVIDENCE = "Evidence"
+PROFILE = "About your team"
 NOT_RECORDED = "Not recorded (the answer was there before this log began)"
 
 
@@ -146,7 +147,10 @@ def answer_changes(assessment: models.Assessment, *, with_respondents: bool = Fa
     if copy:
         changes.insert(copy_at, _copy_entry(copy))
     by_key = {q.key: q for q in questions.values()}
-    changes = sorted(changes + _evidence_changes(assessment, by_key), key=lambda change: change.when)
+    changes += _evidence_changes(assessment, by_key)
+    if assessment.questionnaire.format >= 2:  # format 1 has no profile: no query for it
+        changes += _profile_changes(assessment)
+    changes = sorted(changes, key=lambda change: change.when)
     changes.reverse()
     return changes
 
@@ -184,6 +188,62 @@ def _evidence_changes(assessment: models.Assessment, questions: dict[str, Any]) 
                 old_note="",
                 new_note="",
                 whose=EVIDENCE,
+            )
+        )
+    return entries
+
+
+def _profile_changes(assessment: models.Assessment) -> list[AnswerChange]:
+    """Each change to the team's profile answers (format 2), oldest first. Two queries.
+
+    The answers copied when the assessment was started are no entry, but the
+    "before" of their first change, as for the other answers.
+    """
+    choices = {
+        c.pk: c
+        for c in models.ProfileChoice.objects.filter(
+            question__questionnaire_id=assessment.questionnaire_id
+        ).select_related("question")
+    }
+    questions = {c.question_id: c.question for c in choices.values()}
+    unanswered = ANSWER_KIND_WORDS[domain.UNANSWERED]
+
+    def value_of(record) -> str:
+        if record is None or record.history_type == CLEARED:
+            return unanswered
+        choice = choices.get(record.choice_id)
+        return choice.text if choice is not None else "A choice no longer in the questionnaire"
+
+    latest: dict[int, Any] = {}
+    entries = []
+    records = (
+        models.ProfileAnswer.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "answered_by")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        before = latest.get(record.question_id)
+        latest[record.question_id] = record
+        if (record.history_change_reason or "").startswith(models.COPIED_FROM):
+            continue
+        old_value, new_value = value_of(before), value_of(record)
+        if before is None and record.history_type != ADDED:
+            old_value = NOT_RECORDED
+        if old_value == new_value:
+            continue
+        question = questions.get(record.question_id)
+        who = record.history_user or (record.answered_by if record.history_type != CLEARED else None)
+        entries.append(
+            AnswerChange(
+                when=record.history_date,
+                who=_person(who),
+                area_title=PROFILE,
+                question_key=question.key if question else "",
+                question_text=question.text if question else "A question no longer in the questionnaire",
+                old_value=old_value,
+                new_value=new_value,
+                old_note="",
+                new_note="",
             )
         )
     return entries

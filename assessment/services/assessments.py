@@ -321,6 +321,13 @@ def team_answers_write(*, assessment: models.Assessment, user: User, answers: li
     return changed
 
 
+def _history_by(row: models.ProfileAnswer, user: User) -> models.ProfileAnswer:
+    """The row, its history entry (the change log's) naming `user` also outside a request."""
+    tracked: Any = row  # django-simple-history reads this attribute, unknown to the model's type
+    tracked._history_user = user
+    return row
+
+
 class ProfileByLead(Exception):
     """The draft is open to respondents: only its lead may change the profile."""
 
@@ -351,19 +358,19 @@ def profile_save(*, assessment: models.Assessment, user: User, answers: dict[str
         current = existing.get(question.pk)
         if choice_key is None:
             if current is not None:
-                current.delete()
+                _history_by(current, user).delete()
                 changed += 1
             continue
         choice = next((c for c in question.choices.all() if c.key == choice_key), None)
         if choice is None:
             raise AnswerInvalid(f'"{choice_key}" is not a choice of profile question "{key}".')
         if current is None:
-            models.ProfileAnswer.objects.create(
-                assessment=assessment, question=question, choice=choice, answered_by=user
-            )
+            _history_by(
+                models.ProfileAnswer(assessment=assessment, question=question, choice=choice, answered_by=user), user
+            ).save()
         elif current.choice_id != choice.pk:
             current.choice, current.answered_by = choice, user
-            current.save(update_fields=["choice", "answered_by", "answered_at"])
+            _history_by(current, user).save(update_fields=["choice", "answered_by", "answered_at"])
         else:
             continue
         changed += 1

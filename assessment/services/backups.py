@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -27,6 +29,15 @@ from assessment import models
 from assessment.domain import model as domain
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.services.assessments import assessment_dates_restore
+from assessment.services.backups_evidence import (
+    CheckedEvidence,
+    check_archive,
+    check_evidence,
+    evidence_create,
+    evidence_export,
+    evidence_files_store,
+)
+from assessment.services.evidence import evidence_storage
 from assessment.services.plan import plan_progress_store
 from assessment.services.reports import assessment_report_queue
 from assessment.services.summaries import summaries_store
@@ -71,6 +82,8 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
     ):
         targets[assessment_id][key] = target
     panels = _panels_export(ids)
+    profiles = _profiles_export([a.pk for a in assessments if a.questionnaire.format >= 2])
+    evidence = evidence_export(ids)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -89,6 +102,9 @@ def assessments_export(*, team_slug: str | None = None) -> dict[str, Any]:
                 "targets": targets[a.pk],
                 "answers": answers[a.pk],
                 **({"panel": panels[a.pk]} if a.pk in panels else {}),
+                # Format 2's profile, and the evidence; absent otherwise, so a format 1 backup reads as before.
+                **({"profile": profiles[a.pk]} if a.questionnaire.format >= 2 else {}),
+                **({"evidence": evidence[a.pk]} if a.pk in evidence else {}),
             }
             for a in assessments
         ],
@@ -107,6 +123,26 @@ def _answers_export(answers: QuerySet[Any], owner: str) -> defaultdict[int, list
             # Null for answers saved before reasons were asked.
             answer.update(na_reason=na_reason or None, na_reason_detail=na_detail)
         documents[owner_id].append(answer)
+    return documents
+
+
+def _profiles_export(ids: list[int]) -> defaultdict[int, list[dict[str, Any]]]:
+    """The profile answers (format 2) of the assessments, in the profile's order; an unanswered question has none."""
+    documents: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        models.ProfileAnswer.objects.filter(assessment_id__in=ids)
+        .select_related("question", "choice", "answered_by")
+        .order_by("assessment_id", "question__position", "question_id")
+    )
+    for row in rows:
+        documents[row.assessment_id].append(
+            {
+                "question": row.question.key,
+                "choice": row.choice.key,
+                "answered_by": _username(row.answered_by),
+                "answered_at": row.answered_at.isoformat(),
+            }
+        )
     return documents
 
 
@@ -205,6 +241,16 @@ class _Assessment:
     targets: dict[str, int]
     answers: list[_CheckedAnswer]
     panel: _Panel | None = None
+    profile: list[_ProfileAnswer] = field(default_factory=list)
+    evidence: list[CheckedEvidence] = field(default_factory=list)
+
+
+@dataclass
+class _ProfileAnswer:
+    question: str
+    choice: str
+    answered_by: str | None
+    answered_at: datetime | None
 
 
 @dataclass
@@ -254,6 +300,9 @@ class ImportOutcome:
     agencies_created: list[str] = field(default_factory=list)
     assessments_created: int = 0
     answers_created: int = 0
+    profile_answers_created: int = 0
+    evidence_created: int = 0
+    files_stored: int = 0
     actions_created: int = 0
     skipped: list[str] = field(default_factory=list)  # already present
 
@@ -262,6 +311,10 @@ class ImportOutcome:
             f"{self.assessments_created} assessment(s) with {self.answers_created} answer(s) imported",
             f"{len(self.teams_created)} team(s) created",
         ]
+        if self.profile_answers_created:
+            parts.append(f"{self.profile_answers_created} profile answer(s)")
+        if self.evidence_created:
+            parts.append(f"{self.evidence_created} piece(s) of evidence ({self.files_stored} file(s) stored)")
         if self.actions_created:
             parts.append(f"{self.actions_created} action(s) of plans imported")
         if self.agencies_created:
@@ -388,6 +441,44 @@ def _check_na_reason(item: dict[str, Any], kind: str, at: str, problems: list[st
     return reason or "", detail.strip() if reason == domain.NA_OTHER else ""
 
 
+def _check_profile(
+    assessment: dict[str, Any], questionnaire: domain.Questionnaire, where: str, problems: list[str]
+) -> list[_ProfileAnswer]:
+    """The profile answers (format 2): each names a profile question and one of its choices by their ids."""
+    checked: list[_ProfileAnswer] = []
+    questions = {q.id: q for q in questionnaire.profile}
+    seen: set[str] = set()
+    expected = "an object with question, choice, answered_by, answered_at"
+    for at, item in _objects(assessment, "profile", where, expected, problems):
+        _unknown_keys(item, {"question", "choice", "answered_by", "answered_at"}, at, problems)
+        key, choice = item.get("question"), item.get("choice")
+        question = questions.get(key) if isinstance(key, str) else None
+        if question is None:
+            known = ", ".join(questions) or "none: it is format 1"
+            problems.append(
+                f"{at}: profile question {key!r} is not in {questionnaire.slug} {questionnaire.version} "
+                f"(profile questions: {known})"
+            )
+            continue
+        at = f'{at} (profile question "{key}")'
+        if question.id in seen:
+            problems.append(f"{at}: answered twice")
+            continue
+        seen.add(question.id)
+        if not isinstance(choice, str) or question.choice_of(choice) is None:
+            problems.append(f"{at}: choice {choice!r} is not one of {', '.join(c.id for c in question.choices)}")
+            continue
+        checked.append(
+            _ProfileAnswer(
+                question=question.id,
+                choice=choice,
+                answered_by=_username_value(item.get("answered_by"), f"{at}: answered_by", problems),
+                answered_at=_datetime(item.get("answered_at"), f"{at}: answered_at", problems, required=False),
+            )
+        )
+    return checked
+
+
 def _username_value(value: object, where: str, problems: list[str]) -> str | None:
     if value is None:
         return None
@@ -500,6 +591,12 @@ def _objects(
             problems.append(f"{where}: expected {expected}")
 
 
+# The checks the evidence of a document shares with the rest (services/backups_evidence.py).
+_CHECKS = SimpleNamespace(
+    unknown_keys=_unknown_keys, item_text=_item_text, username=_username_value, datetime=_datetime, objects=_objects
+)
+
+
 def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems: list[str]) -> list[_Action]:
     """The `actions` of the document (absent in files from before action plans), each checked like the form."""
     from assessment.services.plan import DUE_YEAR_MAX, DUE_YEAR_MIN, link_is_allowed
@@ -592,7 +689,9 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
     return checked
 
 
-def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[_Action]]:
+def _check(
+    data: object, source: str, archive: Path | None
+) -> tuple[dict[str, dict[str, str]], list[_Assessment], list[_Action]]:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ExchangeInvalid([f"{source}: expected a JSON object made by export_assessments"])
@@ -638,6 +737,8 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
                 "targets",
                 "answers",
                 "panel",
+                "profile",
+                "evidence",
             },
             where,
             problems,
@@ -680,18 +781,48 @@ def _check(data: object, source: str) -> tuple[dict[str, dict[str, str]], list[_
                 targets=_check_targets(item.get("targets"), questionnaire, where, problems),
                 answers=_check_answers(item.get("answers", []), questionnaire, where, problems),
                 panel=_check_panel(item.get("panel"), questionnaire, where, problems),
+                profile=_check_profile(item, questionnaire, where, problems),
+                evidence=check_evidence(item, {q.id for _a, q in questionnaire.questions()}, where, problems, _CHECKS),
             )
         )
     actions = _check_actions(data, source, set(teams), problems)
+    check_archive([e for a in checked for e in a.evidence], archive, problems)
     if problems:
         raise ExchangeInvalid(problems)
     return {slug: t for slug, t in teams.items() if slug not in existing_teams}, checked, actions
 
 
-@transaction.atomic
-def assessments_import(data: object, *, source: str = "document") -> ImportOutcome:
-    """Check the whole document, then write it all in one transaction; raises ExchangeInvalid."""
-    new_teams, assessments, actions = _check(data, source)
+def assessments_import(
+    data: object, *, source: str = "document", archive: Path | None = None, dry_run: bool = False
+) -> ImportOutcome:
+    """Check the whole document and the evidence archive, then write it all in one transaction; raises ExchangeInvalid.
+
+    The evidence files (from `archive`, services/backups_evidence.py) are stored last; if the
+    import fails after all, the ones it stored are deleted again. A dry run writes and stores nothing.
+    """
+    new_teams, assessments, actions = _check(data, source, archive)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            outcome = _import(new_teams, assessments, actions, archive, None if dry_run else stored.append)
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        storage = evidence_storage()
+        for name in stored:
+            storage.delete(name)
+        raise
+    outcome.files_stored = len(stored)
+    return outcome
+
+
+def _import(
+    new_teams: dict[str, dict[str, str]],
+    assessments: list[_Assessment],
+    actions: list[_Action],
+    archive: Path | None,
+    store: Any,
+) -> ImportOutcome:
     outcome = ImportOutcome()
     for slug, new_team in new_teams.items():
         agency, agency_created = agency_ensure(name=new_team["agency"])
@@ -722,6 +853,7 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     answers: list[models.Answer] = []
     targets: list[models.AreaTarget] = []
     submitted: list[int] = []
+    files: set[str] = set()
     for item in assessments:
         team = teams[item.team]
         duplicate = (
@@ -754,6 +886,9 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
         )
         if item.panel is not None:
             _panel_import(assessment, item.panel, question_pks, choice_pks)
+        outcome.profile_answers_created += _profile_import(assessment, item.profile)
+        outcome.evidence_created += evidence_create(assessment, item.evidence)
+        files |= {e.sha256 for e in item.evidence if e.kind == models.Evidence.FILE}
         outcome.assessments_created += 1
         if item.status == models.Assessment.SUBMITTED:
             assessment_report_queue(assessment.pk)
@@ -764,7 +899,38 @@ def assessments_import(data: object, *, source: str = "document") -> ImportOutco
     outcome.answers_created = len(answers)
     _actions_import(actions, teams, outcome)
     plan_progress_store(team.pk for team in teams.values())  # the new actions, and drafts' versions
+    if store is not None:
+        evidence_files_store(archive, files, store)
     return outcome
+
+
+def _profile_import(assessment: models.Assessment, profile: list[_ProfileAnswer]) -> int:
+    """The checked profile answers of a new assessment, by this instance's ids, with the time each was given."""
+    if not profile:
+        return 0
+    choices = {
+        (c.question.key, c.key): c
+        for c in models.ProfileChoice.objects.filter(
+            question__questionnaire_id=assessment.questionnaire_id
+        ).select_related("question")
+    }
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(username__in={p.answered_by for p in profile if p.answered_by})
+    }
+    rows = models.ProfileAnswer.objects.bulk_create(
+        models.ProfileAnswer(
+            assessment=assessment,
+            question=choices[(p.question, p.choice)].question,
+            choice=choices[(p.question, p.choice)],
+            answered_by=users.get(p.answered_by or ""),
+        )
+        for p in profile
+    )
+    for row, item in zip(rows, profile, strict=True):
+        if item.answered_at is not None:  # answered_at is stamped on save; the exported one replaces it
+            models.ProfileAnswer.objects.filter(pk=row.pk).update(answered_at=item.answered_at)
+    return len(rows)
 
 
 def _actions_import(actions: list[_Action], teams: dict[str, models.Team], outcome: ImportOutcome) -> None:

@@ -8,15 +8,19 @@ type, never served by a URL of the storage.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.access import assessment_for_user
+from assessment.domain.evidence import FileRefused, safe_file_name
 from assessment.forms.evidence import EvidenceForm
 from assessment.selectors.evidence import evidence_of_assessment
 from assessment.selectors.questionnaires import questionnaire_domain
@@ -29,8 +33,13 @@ from assessment.services.evidence import (
     evidence_link_add,
     evidence_remove,
     evidence_storage,
+    max_bytes,
 )
 from assessment.views.assessments import team_area_page
+from assessment.views.evidence_uploads import EvidenceUploadHandler
+
+# What a body may hold besides the file (the token, the title, the link, the date, the multipart framing).
+FORM_ALLOWANCE_BYTES = 64 * 1024
 
 
 def _area_of(assessment, question_key: str) -> str:
@@ -45,19 +54,52 @@ def _back_to(assessment, area_key: str, question_key: str):
     return redirect(f"{url}#evidence-{question_key}")
 
 
-def _refused(request, assessment):
+def _refusal(assessment) -> PermissionDenied:
     """A refused write: 403, the error page with the reason (docs/architecture.md)."""
-    raise PermissionDenied(LOCKED if assessment.is_submitted else NOT_A_MEMBER)
+    return PermissionDenied(LOCKED if assessment.is_submitted else NOT_A_MEMBER)
 
 
+def _too_large() -> str:
+    return f"The file is too large: the limit is {settings.EVIDENCE_MAX_MB} MB."
+
+
+def _upload_problem(uploads: EvidenceUploadHandler) -> str | None:
+    """What is wrong with the file as it was sent, which the form cannot see: its name's path, its size."""
+    if uploads.too_large:
+        return _too_large()
+    for name in uploads.sent_names:
+        try:
+            safe_file_name(name)
+        except FileRefused as refused:
+            return f"“{name[:100]}”: {refused}"
+    return None
+
+
+@csrf_exempt  # checked below, once the upload handlers are set (they must be set before the body is read)
 @login_required
 @require_POST
 def evidence_add(request, assessment_id, question_key):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     area_key = _area_of(assessment, question_key)
     if not can_write:
-        return _refused(request, assessment)
-    form = EvidenceForm(request.POST, request.FILES, question_key=question_key)
+        raise _refusal(assessment)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > max_bytes() + FORM_ALLOWANCE_BYTES:
+        # Refused before the body is read; the page comes back with the error at this question's form.
+        form = EvidenceForm.refused(question_key=question_key, field="file", message=_too_large())
+        return team_area_page(request, assessment, can_write, area_key, evidence_form=form, status=400)
+    uploads = EvidenceUploadHandler(request, max_bytes())
+    request.upload_handlers = [uploads, TemporaryFileUploadHandler(request)]
+    return _evidence_add(request, assessment, area_key, question_key, uploads)
+
+
+@csrf_protect
+def _evidence_add(request, assessment, area_key, question_key, uploads):
+    can_write = True
+    form = EvidenceForm(request.POST, request.FILES, question_key=question_key, upload_problem=_upload_problem(uploads))
     if form.is_valid():
         data = form.cleaned_data
         common = {
@@ -72,10 +114,8 @@ def evidence_add(request, assessment_id, question_key):
                 evidence_file_add(upload=data["file"], **common)
             else:
                 evidence_link_add(url=data["link"], **common)
-        except AssessmentLocked:
-            return _refused(request, assessment)
-        except PermissionDenied:
-            return _refused(request, assessment)
+        except (AssessmentLocked, PermissionDenied) as refused:
+            raise _refusal(assessment) from refused
         except EvidenceInvalid as error:
             form.add_error(None if error.field == "__all__" else error.field, str(error))
         else:
@@ -92,11 +132,11 @@ def evidence_remove_view(request, assessment_id, evidence_id):
     evidence = evidence_of_assessment(assessment, evidence_id)
     area_key = _area_of(assessment, evidence.question_key)
     if not can_write:
-        return _refused(request, assessment)
+        raise _refusal(assessment)
     try:
         evidence_remove(evidence=evidence, user=request.user)
-    except (AssessmentLocked, PermissionDenied):
-        return _refused(request, assessment)
+    except (AssessmentLocked, PermissionDenied) as refused:
+        raise _refusal(assessment) from refused
     messages.success(request, f"Evidence “{evidence.title}” removed.")
     return _back_to(assessment, area_key, evidence.question_key)
 

@@ -7,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment import models
 from assessment.services.backups import assessments_export
+from assessment.services.backups_evidence import archive_path_for, evidence_archive_write
 
 
 class Command(BaseCommand):
     help = (
-        "Export teams, their assessments (targets, answers, notes) and action plans as JSON that import_assessments "
-        "loads into another instance with the same questionnaire versions."
+        "Export teams, their assessments (targets, answers, notes, profile, evidence) and action plans as JSON that "
+        "import_assessments loads into another instance with the same questionnaire versions; evidence files go "
+        "in FILE.evidence.zip beside the JSON."
     )
 
     def add_arguments(self, parser):
@@ -24,21 +26,24 @@ class Command(BaseCommand):
             known = ", ".join(models.Team.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             raise CommandError(f'No team with slug "{team}". Teams: {known}.', returncode=1)
         data = assessments_export(team_slug=team)
-        evidence = models.Evidence.objects.filter(assessment__team__slug=team) if team else models.Evidence.objects
-        if evidence.exists():
-            # Not carried yet (docs/evidence.md): say so rather than leave a backup quietly without it.
-            self.stderr.write(
-                f"Note: {evidence.count()} piece(s) of evidence are not in this export; back up the database "
-                "and the evidence files (DATA_DIR/evidence or the bucket) to keep them."
+        files = any("file" in e for a in data["assessments"] for e in a.get("evidence", []))
+        if files and not output:
+            raise CommandError(
+                "The assessments have evidence files, which go in an archive beside the JSON: give -o FILE "
+                "(the files are written to FILE.evidence.zip).",
+                returncode=1,
             )
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        if output:
-            try:
-                Path(output).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise CommandError(f"Cannot write {output}: {exc.strerror or exc}", returncode=1) from exc
-            self.stderr.write(
-                f"Wrote {len(data['teams'])} team(s) and {len(data['assessments'])} assessment(s) to {output}"
-            )
-        else:
+        if not output:
             self.stdout.write(text, ending="")
+            return
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+            archived = evidence_archive_write(data, archive_path_for(Path(output)))
+        except OSError as exc:
+            raise CommandError(f"Cannot write {output}: {exc.strerror or exc}", returncode=1) from exc
+        self.stderr.write(
+            f"Wrote {len(data['teams'])} team(s) and {len(data['assessments'])} assessment(s) to {output}"
+        )
+        if archived:
+            self.stderr.write(f"Wrote {archived} evidence file(s) to {archive_path_for(Path(output))}")

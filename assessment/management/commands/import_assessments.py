@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from assessment.services.backups import ExchangeInvalid, assessments_import
+from assessment.services.backups_evidence import archive_path_for
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -14,7 +14,7 @@ MAX_BYTES = 200 * 1024 * 1024
 class Command(BaseCommand):
     help = (
         "Import teams and assessments from a file written by export_assessments. The questionnaire versions "
-        "must be loaded first. If anything is wrong, every problem is reported and nothing is written."
+        "must be loaded first; evidence files are read from FILE.evidence.zip beside it. If anything is wrong, every problem is reported and nothing is written."
     )
 
     def add_arguments(self, parser):
@@ -40,10 +40,7 @@ class Command(BaseCommand):
                 f"{file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}; nothing was imported.", returncode=1
             ) from exc
         try:
-            with transaction.atomic():
-                outcome = assessments_import(data, source=file)
-                if dry_run:
-                    transaction.set_rollback(True)
+            outcome = assessments_import(data, source=file, archive=archive_path_for(path), dry_run=dry_run)
         except ExchangeInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
