@@ -17,8 +17,10 @@ from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import exceptions
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -69,6 +71,23 @@ def query_parameters(request, serializer_class, *, allowed_extra: tuple[str, ...
     if errors:
         raise bad_parameters(errors)
     return dict(serializer.validated_data)
+
+
+class NoParameters(serializers.Serializer):
+    """An endpoint that takes no query parameter."""
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, for anyone: it holds no data. The API has one version and one language, so any
+    query parameter (drf-spectacular's own `version` and `lang` included) is a 400 naming it, never a 500."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        query_parameters(request, NoParameters, allowed_extra=("format",))
 
 
 class StableCursorPagination(CursorPagination):
