@@ -24,7 +24,7 @@ from django.utils import timezone
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
 from tests.helpers import HOST, PASSWORD, free_port, production_env
-from tests.urlwalk import STAFF, all_routes, body_text
+from tests.urlwalk import SIGN_IN_VALUES, STAFF, all_routes, body_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -258,6 +258,10 @@ def test_it_serves_every_page_without_inline_script_or_style(
         "question_id": models.Question.objects.filter(area=area).first().pk,
         "answer_id": filled_assessment.answers.first().pk,
         "evidence_id": 0,  # no evidence in this data: its routes answer 404, which the check allows
+        "revision_id": 0,  # no crosswalk revision either
+        "token_id": 0,  # nor an API token
+        "agency_id": filled_assessment.team.agency_id,
+        **SIGN_IN_VALUES,  # a password set-up link that is not valid: the page says so
     }
     pages = {}
     anonymous = Client()

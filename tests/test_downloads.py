@@ -126,7 +126,8 @@ def test_it_writes_no_csv_cell_a_spreadsheet_would_run_in_any_locale(hostile, me
     assert csvs, "the walk found no CSV at all"
     problems = []
     for label, text in csvs.items():
-        assert "ok;" in text and "3+3" in text and "Team;" in text, f"{label} lacks the notes or the team name"
+        if "frameworks" not in label:  # items, statuses and levels: no note, no team name (still checked below)
+            assert "ok;" in text and "3+3" in text and "Team;" in text, f"{label} lacks the notes or the team name"
         for name, delimiter in SEPARATORS.items():
             cells = formula_cells(text, delimiter)
             if cells:
