@@ -166,3 +166,42 @@ QUESTIONNAIRE = {
         "areas": [{"id": "data", "title": "Data", "questions": []}],
     },
 }
+
+ASSESSMENT_FRAMEWORKS = {
+    "assessment": 42,
+    "team": "Fraud Detection",
+    "questionnaire": {"slug": "public-sector-ml", "version": "2026.3"},
+    "crosswalk_revision": "1",
+    "note": "What the answers imply about each framework; an audit needs evidence as well.",
+    "frameworks": [
+        {
+            "id": "omb-m-25-21",
+            "title": "OMB M-25-21",
+            "version": "2025-04",
+            "applicable": 13,
+            "met": 6,
+            "share_met": 0.46,
+            "counts": {"met": 6, "partly_met": 2, "not_met": 4, "to_verify": 1, "not_applicable": 0, "not_covered": 2},
+            "items": [
+                {
+                    "id": "4(b)(i)",
+                    "title": "Test the AI's performance before deployment",
+                    "status": "not_met",
+                    "beyond_target": False,
+                    "roadmap_positions": [3],
+                    "questions": [
+                        {
+                            "number": "2.5",
+                            "question": "mt-pre-deployment-testing",
+                            "relation": "equal",
+                            "level_needed": 3,
+                            "answered_level": 2,
+                            "status": "short",
+                            "roadmap_position": 3,
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
+}

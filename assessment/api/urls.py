@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{T}plan/", views.TeamPlan.as_view(), name="api-team-plan"),
     path("assessments/", views.AssessmentList.as_view(), name="api-assessments"),
     path(A, views.AssessmentDetail.as_view(), name="api-assessment"),
+    path(f"{A}frameworks/", views.AssessmentFrameworks.as_view(), name="api-assessment-frameworks"),
     path("questionnaires/", views.QuestionnaireList.as_view(), name="api-questionnaires"),
     path("questionnaires/<int:version_id>/", views.QuestionnaireDetail.as_view(), name="api-questionnaire"),
     # The schema and its documentation page hold no data: anyone may read them.

@@ -39,11 +39,14 @@ from assessment.api.serializers import (
     portfolio_to_dict,
 )
 from assessment.domain.schema import questionnaire_to_dict
+from assessment.exports.crosswalks import frameworks_to_dict
 from assessment.exports.plan import plan_to_list
 from assessment.exports.results import assessment_export
+from assessment.selectors.crosswalks import assessment_frameworks
 from assessment.selectors.plan import action_rows
 from assessment.selectors.portfolio import PortfolioScope, agency_portfolio
 from assessment.selectors.questionnaires import questionnaire_domain
+from assessment.selectors.results import assessment_results
 from assessment.selectors.summaries import assessment_summaries
 
 logger = logging.getLogger("assessment.api")
@@ -269,6 +272,20 @@ class AssessmentDetail(ReadView):
     def get(self, request, assessment_id):
         assessment, _ = access.assessment_for_user(request.user, assessment_id)
         return Response(assessment_export(assessment, user=request.user))
+
+
+@_one(
+    "Against the frameworks",
+    examples.ASSESSMENT_FRAMEWORKS,
+    not_found="Not an assessment the caller reads.",
+    description="Where one assessment stands against each framework of its crosswalk, item by item, with the "
+    "roadmap positions that close each gap: exactly the frameworks.json download (docs/results-and-exports.md). "
+    "No framework when its questionnaire version has no crosswalk. What the answers imply; an audit needs evidence.",
+)
+class AssessmentFrameworks(ReadView):
+    def get(self, request, assessment_id):
+        assessment, _ = access.assessment_for_user(request.user, assessment_id)
+        return Response(frameworks_to_dict(assessment_frameworks(assessment_results(assessment))))
 
 
 @_one(
