@@ -269,6 +269,11 @@ def test_it_keeps_the_other_pages_accessible(
     look(page, "12-new-error")
     page.get_by_label("Title").fill("Q2 2026")
     page.get_by_role("button", name="Start the assessment").click()
+    # Format 2: the journey starts on "About your team"; left "Not stated yet", every area stays in scope.
+    page.wait_for_url(f"{base}/assessments/*/profile/")
+    assert page.get_by_role("heading", name="About your team", level=1).is_visible()
+    look(page, "13-profile-full")
+    page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url(f"{base}/assessments/*/areas/*/")
     assert page.get_by_text("Area 1 of 7").is_visible()
     look(page, "13-area-full")

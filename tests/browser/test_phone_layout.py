@@ -66,13 +66,27 @@ def test_the_first_question_is_on_the_first_screen(phone, live_server, member, t
     # The list opens without JavaScript and leads to another area.
     summary.click()
     links = phone.locator("details.area-jump nav a")
-    assert links.count() == 7 + 1  # every area, then the review
-    assert links.nth(3).get_attribute("aria-current") == "step"
+    assert links.count() == 1 + 7 + 1  # "About your team", every area, then the review
+    assert links.nth(0).inner_text().strip() == "About your team"
+    assert links.nth(4).get_attribute("aria-current") == "step"
     keep(phone, f"phone-areas-open-{'js' if phone.js_enabled else 'nojs'}")
     assert_accessible(phone)
-    links.nth(0).click()
+    links.nth(1).click()
     first = models.Area.objects.filter(questionnaire=full_questionnaire_version).order_by("position")[0]
     phone.wait_for_url(f"**/areas/{first.key}/")
+
+    # The journey starts on "About your team": its first question is on the first screen too.
+    phone.locator("details.area-jump > summary").click()
+    phone.locator("details.area-jump nav a").nth(0).click()
+    phone.wait_for_url("**" + reverse("assessment-profile", args=[assessment.pk]))
+    keep(phone, f"phone-profile-{'js' if phone.js_enabled else 'nojs'}")
+    assert phone.evaluate("() => window.scrollY") == 0
+    legend = box(phone, "fieldset.question legend")
+    first_choice = box(phone, "fieldset.question .form-check")
+    assert legend["y"] + legend["height"] <= height, f"the first question ends at {legend['y'] + legend['height']}"
+    assert first_choice["y"] + first_choice["height"] <= height
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert_accessible(phone)
 
 
 def test_not_applicable_asks_why_only_once_chosen(phone, live_server, member, team, full_questionnaire_version):

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.browser
 
 WIDTH = 390
 PER_URL_NAME = 3
-# Downloads and pages that are not the app's: not followed.
-SKIP = re.compile(r"^/(admin|static|logout|sso)/|\.(csv|ics|json|pdf)$|/pdf/|/export")
+# Downloads (the API's OpenAPI schema is one) and pages that are not the app's: not followed.
+SKIP = re.compile(r"^/(admin|static|logout|sso)/|^/api/v1/schema/|\.(csv|ics|json|pdf)$|/pdf/|/export")
 PERSONAS = ["executive", "benefits-lead", "benefits-viewer", "citizen-lead", "fraud-viewer"]
 
 
