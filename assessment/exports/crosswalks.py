@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from assessment.domain.crosswalk import STATUS_TITLES
+from assessment.domain.roadmap import AGENCY
 from assessment.exports.csv import CsvWriter
 from assessment.selectors.crosswalks import AssessmentFrameworks, ItemLine, PortfolioFramework
 
@@ -39,7 +40,7 @@ PORTFOLIO_COLUMNS = [
 
 
 def _positions(item: ItemLine) -> str:
-    return " ".join(str(entry.item.position) for entry in item.closing)
+    return " ".join(_position(entry) for entry in item.closing)
 
 
 def frameworks_to_csv(frameworks: AssessmentFrameworks) -> str:
@@ -63,7 +64,7 @@ def frameworks_to_csv(frameworks: AssessmentFrameworks) -> str:
                         line.status.mapping.level,
                         "" if line.status.answered_level is None else line.status.answered_level,
                         line.status.status,
-                        str(line.closing.item.position) if line.closing is not None else "",
+                        _position(line.closing) if line.closing is not None else "",
                     ]
                 )
     return out.getvalue()
@@ -93,7 +94,9 @@ def frameworks_to_dict(frameworks: AssessmentFrameworks) -> dict[str, Any]:
                         "title": item.status.item.title,
                         "status": item.status.status,
                         "beyond_target": item.status.beyond_target,
-                        "roadmap_positions": [entry.item.position for entry in item.closing],
+                        # Team items by position in the roadmap; agency-wide steps are numbered apart.
+                        "roadmap_positions": [e.item.position for e in item.closing if e.item.phase != AGENCY],
+                        "agency_positions": [e.item.position for e in item.closing if e.item.phase == AGENCY],
                         "questions": [
                             {
                                 "number": line.number,
@@ -103,6 +106,7 @@ def frameworks_to_dict(frameworks: AssessmentFrameworks) -> dict[str, Any]:
                                 "answered_level": line.status.answered_level,
                                 "status": line.status.status,
                                 "roadmap_position": line.closing.item.position if line.closing is not None else None,
+                                "agency_step": line.closing is not None and line.closing.item.phase == AGENCY,
                             }
                             for line in item.lines
                         ],
@@ -144,3 +148,8 @@ def portfolio_framework_to_csv(framework: PortfolioFramework) -> str:
             ]
         )
     return out.getvalue()
+
+
+def _position(entry) -> str:
+    """A roadmap position in the CSV: "4", or "agency 2" for an agency-wide step (numbered apart)."""
+    return f"agency {entry.item.position}" if entry.item.phase == AGENCY else str(entry.item.position)

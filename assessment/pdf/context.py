@@ -16,7 +16,7 @@ from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.agreement import by_spread
 from assessment.domain.crosswalk import MAPPING_MET, MAPPING_SHORT, STATUS_TITLES
-from assessment.domain.roadmap import NOW, PHASES
+from assessment.domain.roadmap import AGENCY, NOW, PHASES
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import PHASE_INTROS, PHASE_TITLES, answer_in_words, report_date
 from assessment.selectors.crosswalks import EVIDENCE_NOTE, FrameworkView, assessment_frameworks
@@ -168,7 +168,7 @@ class FrameworkItemLine:
     title: str
     status: str  # "Partly met"
     questions: str  # "2.3 at level 3 Defined (met); 4.1 at level 4 Managed (short, beyond your target)"
-    closing: str  # "items 4, 12", or ""
+    closing: str  # "item 4, agency-wide step 2", or ""
     evidence: str  # "Yes", "Some (2.3)", "None"
 
 
@@ -333,14 +333,14 @@ def _framework_table(view: FrameworkView, evidence: dict) -> FrameworkTable:
             said = f"For {', '.join(with_evidence)}"
         else:
             said = "None"
-        closing = [entry.item.position for entry in line.closing]
+        closing = [_position_words(entry) for entry in line.closing]
         items.append(
             FrameworkItemLine(
                 item_id=line.status.item.id,
                 title=line.status.item.title,
                 status=STATUS_TITLES[line.status.status],
                 questions="; ".join(words) or "No question maps to it",
-                closing=("item " if len(closing) == 1 else "items ") + ", ".join(map(str, closing)) if closing else "",
+                closing=", ".join(closing),
                 evidence=said,
             )
         )
@@ -471,3 +471,10 @@ def assessment_pdf_context(results: AssessmentResults, *, audience: str = TEAM_R
         now_budget=budget,
         frameworks=[_framework_table(view, evidence) for view in assessment_frameworks(results).frameworks],
     )
+
+
+def _position_words(entry) -> str:
+    """Where a roadmap entry is: "item 4" of the team's phases, or "agency-wide step 2" (numbered apart)."""
+    if entry.item.phase == AGENCY:
+        return f"agency-wide step {entry.item.position}"
+    return f"item {entry.item.position}"
