@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save
+from assessment.services.crosswalks import crosswalk_import
 from assessment.services.versions import version_new_draft
 from tests.browser.conftest import (
     AXE_TAGS_STRICT,
@@ -62,6 +63,23 @@ UPLOADS = [
         (DATA / "good_questionnaire.yaml").read_text().replace('version: "2026.1"', 'version: "2031.1"').encode(),
     ),
 ]
+# A crosswalk of the used version (docs/questionnaire-format.md, section 7), for the crosswalk revision pages.
+CROSSWALK = """\
+questionnaire: small-ml
+version: "2026.1"
+revision: "1"
+frameworks:
+  - id: nist-ai-rmf
+    title: NIST AI Risk Management Framework
+    version: "1.0"
+    url: https://example.org/ai-rmf
+    items:
+      - {id: "MAP 1.1", title: Context is understood and written down}
+      - {id: "MEASURE 2.7", title: Security is evaluated}
+maps:
+  model-versions:
+    - {framework: nist-ai-rmf, item: "MAP 1.1", level: 4, relation: equal}
+"""
 GROUPS = {"editor": "Questionnaire editors", "team manager": "Team managers"}
 
 
@@ -82,6 +100,8 @@ def admin_data():
     version_new_draft(version)
     # A mapping must name a team and a role together (a check constraint make_object cannot guess).
     models.ProviderGroupMapping.objects.create(claim_value="ml-data-platform-members", team=team, role="member")
+    # A crosswalk revision's content must be a parsed crosswalk file (make_object's {} is not one): import one.
+    crosswalk_import(CROSSWALK.encode(), "small-ml-crosswalk.yaml")
     for model in admin.site._registry:
         if not model._default_manager.exists():
             make_object(model)
