@@ -9,11 +9,16 @@ from pypdf import PdfReader
 
 from assessment import models
 from assessment.pdf import portfolio as pdf_portfolio
+from assessment.pdf.context import assessment_pdf_context
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
 from assessment.selectors.results import assessment_results
+from assessment.services.crosswalks import crosswalk_import
 
+from .helpers import DATA, load_questionnaire_file
 from .results_helpers import submitted_assessment
+from .test_crosswalk_pages import CROSSWALK as FORMAT2_CROSSWALK
+from .test_crosswalk_pages import LOW_IMPACT, draft
 from .test_crosswalks import ANSWERS as CROSSWALK_ANSWERS
 from .test_crosswalks import loaded  # noqa: F401 (a fixture)
 from .test_format2_results import classic_team  # noqa: F401 (a fixture; format2_version is conftest's)
@@ -110,3 +115,15 @@ def test_a_large_agency_lists_divisions_and_names_teams_of_no_division(team, oth
     text = pdf_text(portfolio_pdf(context))
     assert "Data Office: 1 team, in the report of the division Data Office" in text
     assert "In no division: Other Team" in text
+
+
+def test_an_item_that_does_not_apply_to_the_team_says_so_in_the_appendix(team, member):
+    version = load_questionnaire_file(DATA / "format2_questionnaire.yaml")
+    crosswalk_import(FORMAT2_CROSSWALK.read_bytes(), FORMAT2_CROSSWALK.name)
+    assessment = draft(team, member, version, profile=LOW_IMPACT)
+
+    context = assessment_pdf_context(assessment_results(assessment))
+
+    rows = {row.item_id: row for table in context.frameworks for row in table.items}
+    assert rows["4(b)(iv)"].status == "Not applicable"
+    assert rows["4(b)(iv)"].questions.startswith("Does not apply to this team")

@@ -15,7 +15,7 @@ from assessment.access import NOT_SUBMITTED, SEES_ANSWERS, TEAM_READER
 from assessment.charts import RadarAxis, radar_svg
 from assessment.domain import model as domain
 from assessment.domain.agreement import by_spread
-from assessment.domain.crosswalk import MAPPING_MET, MAPPING_SHORT, STATUS_TITLES
+from assessment.domain.crosswalk import MAPPING_MET, MAPPING_SHORT, NOT_APPLICABLE_ITEM, STATUS_TITLES
 from assessment.domain.roadmap import AGENCY, NOW, PHASES
 from assessment.domain.scoring import AreaScore, AssessmentScore, display_percent
 from assessment.presentation import PHASE_INTROS, PHASE_TITLES, answer_in_words, report_date
@@ -339,7 +339,7 @@ def _framework_table(view: FrameworkView, evidence: dict) -> FrameworkTable:
                 item_id=line.status.item.id,
                 title=line.status.item.title,
                 status=STATUS_TITLES[line.status.status],
-                questions="; ".join(words) or "No question maps to it",
+                questions="; ".join(words) or _no_question_words(line.status.status),
                 closing=", ".join(closing),
                 evidence=said,
             )
@@ -478,3 +478,10 @@ def _position_words(entry) -> str:
     if entry.item.phase == AGENCY:
         return f"agency-wide step {entry.item.position}"
     return f"item {entry.item.position}"
+
+
+def _no_question_words(status: str) -> str:
+    """Why an appendix row lists no question: the item does not apply to the team, or nothing maps to it."""
+    if status == NOT_APPLICABLE_ITEM:
+        return "Does not apply to this team: its profile, or every question behind it is out of scope or Not applicable"
+    return "No question maps to it"
