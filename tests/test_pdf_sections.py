@@ -12,8 +12,11 @@ from assessment.pdf import portfolio as pdf_portfolio
 from assessment.pdf.context import assessment_pdf_context
 from assessment.pdf.portfolio import portfolio_pdf_context
 from assessment.pdf.render import assessment_pdf, portfolio_pdf
+from assessment.pdf.store import portfolio_pdf_key
 from assessment.selectors.results import assessment_results
+from assessment.services.assessments import assessment_submit
 from assessment.services.crosswalks import crosswalk_import
+from assessment.services.summaries import summaries_recompute_all
 
 from .helpers import DATA, load_questionnaire_file
 from .results_helpers import submitted_assessment
@@ -21,6 +24,7 @@ from .test_crosswalk_pages import CROSSWALK as FORMAT2_CROSSWALK
 from .test_crosswalk_pages import LOW_IMPACT, draft
 from .test_crosswalks import ANSWERS as CROSSWALK_ANSWERS
 from .test_crosswalks import loaded  # noqa: F401 (a fixture)
+from .test_format2_portfolio import two_teams  # noqa: F401 (a fixture)
 from .test_format2_results import classic_team  # noqa: F401 (a fixture; format2_version is conftest's)
 from .test_pdf import empty_cache, page_texts, pdf_text, struct_elements  # noqa: F401 (an autouse fixture)
 
@@ -104,6 +108,31 @@ def test_the_agency_portfolio_starts_with_figures_and_heatmap_and_lists_teams_an
     teams = text[text.index("Teams Every team by division") :]
     assert "Data Platform No division" in teams and "Other Team No division" in teams
     assert "Action plans No team has taken roadmap items into an action plan yet." in text
+
+
+def test_the_agency_portfolio_of_format2_teams_has_the_agency_roadmap(agency, two_teams):  # noqa: F811
+    pdf = portfolio_pdf(portfolio_pdf_context(agency))
+    assert "Agency roadmap" in contents(pdf)
+    text = pdf_text(pdf)
+    roadmap = text[text.index("Agency roadmap Capabilities the agency provides") :]
+    assert text.index("Action plans No team") < text.index("Agency roadmap Capabilities")
+    # The portfolio page's row: one team of two needs the inventory; levels 1 and 3 reported, 2 apart.
+    assert (
+        "Does the agency keep an inventory of AI uses? (Governance) Teams see it differently: the levels they "
+        "report are 2 apart. 1 of 2 1 0 1 0 0 0 0 0" in roadmap
+    )
+
+
+def test_the_agency_portfolio_of_format1_teams_has_no_agency_roadmap(answered, member):
+    assessment_submit(assessment=answered, user=member)
+    pdf = portfolio_pdf(portfolio_pdf_context(answered.team.agency))
+    assert "Agency roadmap" not in pdf_text(pdf)
+
+
+def test_the_stored_portfolio_key_changes_when_the_summaries_behind_the_roadmap_do(agency, two_teams):  # noqa: F811
+    before = portfolio_pdf_key(agency, None)
+    summaries_recompute_all()
+    assert portfolio_pdf_key(agency, None) != before
 
 
 def test_a_large_agency_lists_divisions_and_names_teams_of_no_division(team, other_team, monkeypatch):

@@ -1,5 +1,6 @@
 """The executive's portfolio PDF: on page 1 the key figures and the heatmap by division; then the
-weakest areas and steps, the teams and the action plans. For one division, also a page per team.
+weakest areas and steps, the teams, the action plans and, for format 2, the agency roadmap. For one
+division, also a page per team.
 
 The agency's report never holds team pages (at 3,000 teams it would run to
 thousands of pages); a division's report does. The agency's report lists its
@@ -22,6 +23,7 @@ from assessment.selectors.assessments import assessments_for_reports
 from assessment.selectors.plan import AgencyPlanSummary
 from assessment.selectors.portfolio import (
     Portfolio,
+    PortfolioGroup,
     PortfolioScope,
     TeamFilter,
     TeamPage,
@@ -62,6 +64,11 @@ class PortfolioPdfContext:
     date: object = None
     document_title: str = ""
     author: str = ""
+
+    @property
+    def agency_roadmaps(self) -> list[PortfolioGroup]:
+        """The questionnaire groups with agency-owned questions (format 2): the portfolio page's agency roadmap."""
+        return [group for group in self.portfolio.groups if group.agency_roadmap]
 
     @property
     def without_submitted(self) -> list[str]:

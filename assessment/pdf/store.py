@@ -33,7 +33,7 @@ from assessment.selectors.portfolio import portfolio_state
 from assessment.selectors.results import assessment_results
 
 # Bump when the templates or stylesheet change what a PDF looks like.
-LAYOUT_VERSION = 6  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions; 6: rows kept whole
+LAYOUT_VERSION = 7  # 2: the compact layout; 3: table header scopes, the portfolio's heatmap; 4: action plan; 5: divisions; 6: rows kept whole; 7: agency roadmap
 
 
 def _digest(*parts) -> str:
