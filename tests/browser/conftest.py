@@ -156,6 +156,10 @@ def format_violations(violations) -> str:
 
 def axe_violations(page, *, context=None, tags=AXE_TAGS) -> list[dict]:
     """axe-core's violations of the rules tagged `tags` on the current page (or the `context` selector)."""
+    # A page still loading after a click has no `context` yet (CI on a loaded machine): wait for it first.
+    page.wait_for_load_state()
+    if context:
+        page.wait_for_selector(context)
     page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async ([context, tags]) => {

@@ -128,6 +128,7 @@ def test_it_shows_import_errors_and_a_preview_accessibly(page, live_server, tmp_
     login(page, live_server, editor)
     page.goto(f"{live_server.url}/admin/assessment/questionnaireversion/")
     page.get_by_role("link", name="Import YAML").click()
+    expect(page.get_by_label("Questionnaire file (YAML)")).to_be_visible()
     assert_accessible(page, context="#content")
     bad = tmp_path / "bad.yaml"
     bad.write_bytes((DATA / "bad_questionnaires" / "requires-cycle.yaml").read_bytes())
