@@ -169,7 +169,9 @@ class CrosswalkRevisionAdmin(UploadAdminMixin, admin.ModelAdmin):
 
 def crosswalk_yaml_download(revision: models.CrosswalkRevision) -> HttpResponse:
     stem = f"{revision.questionnaire.slug}-{revision.questionnaire.version}-{revision.revision}"
-    return yaml_download(crosswalk_to_yaml(crosswalk_domain(revision)), stem)
+    # The file as it was loaded: its comments and order kept (the stored content is JSON, whose key order
+    # PostgreSQL's jsonb does not keep); built from the content only for a revision stored without its text.
+    return yaml_download(revision.source_text or crosswalk_to_yaml(crosswalk_domain(revision)), stem)
 
 
 __all__ = ["CrosswalkRevisionAdmin"]
