@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessment import models
 from assessment.services.assessments import assessment_create, assessment_submit, profile_save
 from assessment.services.crosswalks import crosswalk_import
+from assessment.templatetags.assessment_tags import sentence
 
 from .helpers import DATA, answer, client_for, load_questionnaire_file, text_of
 
@@ -248,3 +249,33 @@ def test_recompute_keeps_the_stored_item_statuses_and_team_tags(executive, portf
     assert "high-impact" in alpha.team_tags and "high-impact" not in bravo.team_tags
     assert dict(alpha.item_statuses)["4(b)(i)"] == "not_met"
     assert dict(bravo.item_statuses)["4(b)(i)"] == "not_applicable"
+
+
+def test_a_gap_on_an_agency_owned_question_is_closed_by_the_agency_step_not_the_team_item_of_that_number(
+    team, member, version
+):
+    # ai-inventory is agency-owned: its step is agency-wide step 1, numbered apart from the team's roadmap, whose
+    # item 1 is another question's step. The gap names and links the agency's step.
+    assessment = draft(team, member, version, answers={**ANSWERS, "ai-inventory": ("choice", 1)})
+
+    response = page(member, assessment)
+
+    inventory = text_of(response).split("3(a) : The agency keeps an inventory of AI uses")[1].split("4(b)(i)")[0]
+    assert "Not met" in inventory
+    assert "Closed by the agency: agency-wide step 1 (to level 3" in inventory
+    assert "roadmap item" not in inventory
+    assert f'{reverse("assessment-roadmap", args=[assessment.pk])}#agency-item-1"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Level 2 (Developing): Rules are set for AI.", "Level 2 (Developing): Rules are set for AI."),
+        ("No", "No."),
+        ("Is it?", "Is it?"),
+        ("", ""),
+    ],
+)
+def test_an_answer_ends_with_one_full_stop_on_the_page(text, expected):
+    # "Your answer: ..." ends the sentence; a choice's text that ends in a full stop gets no second one.
+    assert sentence(text) == expected

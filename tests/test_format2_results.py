@@ -38,16 +38,18 @@ def test_the_results_page_lists_what_is_out_of_scope_and_why(client, member, cla
     page = text_of(client_for(member).get(f"/assessments/{classic_team.pk}/"))
     assert "About your team" in page
     assert (
-        "3.1 Are prompts and outputs filtered and logged?: Not in scope: “Which kinds of AI does your team build, "
+        "3.1 Are prompts and outputs filtered and logged? Not in scope: “Which kinds of AI does your team build, "
         "buy or plan to use in the next 12 months?” answered “Models that predict or classify”." in page
     )
-    assert "3.2 Is generative AI tested against misuse before release?: Not in scope:" in page
+    assert "3.2 Is generative AI tested against misuse before release? Not in scope:" in page
 
 
 def test_the_roadmap_page_shows_agency_steps_apart_and_the_points_of_now(client, member, classic_team):
     response = client_for(member).get(f"/assessments/{classic_team.pk}/roadmap/")
     page = text_of(response)
     assert "Now holds 3 effort points of a budget of 4" in page
+    # The phases' links lead to the agency's steps too.
+    assert 'href="#phase-agency">Agency-wide (1 item)</a>' in response.content.decode()
     agency = page[page.index("Agency-wide steps") :]
     assert "Agency step 1. Does the agency keep an inventory of AI uses?" in agency
     assert "Owner Your agency's Chief AI Officer or CIO" in agency

@@ -101,6 +101,7 @@ def _essentials_data(team, other_team, member, outsider, version):
         questionnaire_slug=version.slug,
         question_key="streaming-data",
         target_level=3,
+        title="Stand up a streaming pipeline",
         due_date=datetime.date(2020, 1, 1),
         created_at=recent.submitted_at,
     )
@@ -122,7 +123,9 @@ def test_an_executive_lands_on_the_portfolios_essentials(
     weakest = text[text.index("Weakest areas") : text.index("Overdue actions (1)")]
     assert "Data Ingestion and Preparation : 2.5 Developing (mean of 2 teams)" in weakest
     overdue = text[text.index("Overdue actions (1)") : text.index("Teams not assessed")]
-    assert "How does your organization collect streaming data" in overdue and "Data Platform, due 1 Jan 2020" in overdue
+    # The action's title says what to do; the question it comes from is on the action's page.
+    assert "Stand up a streaming pipeline : Data Platform, due 1 Jan 2020" in overdue
+    assert "How does your organization collect streaming data" not in overdue
     stale = text[text.index("Teams not assessed in two quarters (2)") : text.index("Teams Data Platform")]
     assert stale.index("Newcomers : never assessed") < stale.index("Other Team : last submitted")
     assert "Data Platform" not in stale

@@ -27,6 +27,7 @@ from assessment.domain.crosswalk import (
     crosswalk_status,
 )
 from assessment.domain.crosswalk_loader import crosswalk_from_dict
+from assessment.domain.roadmap import AGENCY
 from assessment.presentation import answer_in_words
 from assessment.selectors.evidence import evidence_by_question
 from assessment.selectors.results import AssessmentResults, RoadmapEntry
@@ -93,9 +94,13 @@ class ItemLine:
 
     @property
     def closing(self) -> list[RoadmapEntry]:
-        """The roadmap items that close this gap, each once, in roadmap order."""
-        found = {line.closing.item.position: line.closing for line in self.lines if line.closing is not None}
-        return [found[position] for position in sorted(found)]
+        """The roadmap items that close this gap, each once, in roadmap order: the team's, then the agency's."""
+        found = {
+            (line.closing.item.phase == AGENCY, line.closing.item.position): line.closing
+            for line in self.lines
+            if line.closing is not None
+        }
+        return [found[key] for key in sorted(found)]
 
     @property
     def has_evidence(self) -> bool:
@@ -143,18 +148,24 @@ class AssessmentFrameworks:
             results.area_targets,
             profile=results.profile,
         )
-        entries = {entry.item.position: entry for entry in results.roadmap_entries}
+        # Keyed by phase and position: agency-wide steps are numbered apart, from 1 like the team's.
+        entries = {
+            (entry.item.phase == AGENCY, entry.item.position): entry
+            for entry in (*results.roadmap_entries, *results.agency_entries)
+        }
         return tuple(
             FrameworkView(status, tuple(self._item_line(item, entries) for item in status.items)) for status in statuses
         )
 
-    def _item_line(self, item: ItemStatus, entries: dict[int, RoadmapEntry]) -> ItemLine:
+    def _item_line(self, item: ItemStatus, entries: dict[tuple[bool, int], RoadmapEntry]) -> ItemLine:
         results = self.results
         lines = []
         for mapping in item.mappings:
             _area, question = results.questions_by_key[mapping.mapping.question_key]
             reaching = results.item_reaching.get((question.id, mapping.mapping.level))
-            closing = entries.get(reaching.position) if reaching is not None and mapping.status != "met" else None
+            closing = None
+            if reaching is not None and mapping.status != "met":
+                closing = entries.get((reaching.phase == AGENCY, reaching.position))
             evidence = self.evidence.get(question.id, [])
             lines.append(
                 MappingLine(

@@ -38,6 +38,13 @@ def ratio_percent(value):
 
 
 @register.filter
+def sentence(text):
+    """The text ended with a full stop, unless it already ends a sentence ("...AI." stays, not "...AI..")."""
+    text = str(text).rstrip()
+    return text if not text or text[-1] in ".?!" else f"{text}."
+
+
+@register.filter
 def signed_change(delta):
     """+0.4, −0.2 (a real minus sign), 0.0; "—" when there is nothing to compare with."""
     if delta is None:
