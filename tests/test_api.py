@@ -204,6 +204,9 @@ def test_the_token_page_makes_shows_once_and_revokes(member):
     client = client_for(member)
     page = client.get(reverse("api-tokens"))
     assert page.status_code == 200 and "You have no token yet" in page.content.decode()
+    # The date field's help follows the browser's own order (mm/dd/yyyy in the US), not "year-month-day".
+    assert "the order your browser shows" in page.content.decode()
+    assert "year-month-day" not in page.content.decode()
     expires = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     made = client.post(reverse("api-tokens"), {"name": "Power BI", "expires_on": expires})
     assert made.status_code == 201 and made["Cache-Control"] == "no-store"

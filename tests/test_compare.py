@@ -37,7 +37,11 @@ def test_it_lists_what_changed_between_the_two_latest(two, member, executive):
         assert "Level 1 (Initial): Each team writes its own collectors" in page
         assert "Level 4 (Managed): A managed stream with monitoring" in page
         assert "Note: Old scripts" in page and "Note: Managed stream now" in page
-        assert "Actions achieved in between" in page and f"target level {item.to_level} reached" in page
+        achieved = page[page.index("Actions achieved in between") : page.index("Answers that changed")]
+        # The action by what to do (its step's first practice), then the question it raised.
+        practice = assessment_results(first).practices_by_key[item.practices[0]].title
+        assert f"{practice} : “How does your organization collect streaming data" in achieved
+        assert f"reached its target level {item.to_level}" in achieved
         assert "Closed (1) 1.1 How does your organization collect streaming data" in page
         assert "Opened (0)" in page
     history = client_for(member).get(reverse("team-history", args=[first.team_id]))

@@ -75,9 +75,7 @@ def test_the_compare_page_lists_scope_changes_apart_from_items(first, second, me
     assert "genai-guardrails" not in closed and "genai-red-teaming" not in closed
     assert comparison.achieved == []  # the guardrails' level 4 is out of scope: not an achievement
     page = text_of(client_for(member).get(reverse("team-compare", args=[first.team_id])))
-    assert (
-        "Went out of scope (2) 3.1 Are prompts and outputs filtered and logged? (Generative AI) Not in scope" in page
-    )
+    assert "Went out of scope (2) 3.1 Are prompts and outputs filtered and logged? (Generative AI) Not in scope" in page
     assert "Came into scope (0)" in page
     # And back: the questions come into scope again.
     back = assessments_compared(second, first)

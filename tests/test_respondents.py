@@ -660,3 +660,32 @@ def test_the_review_page_of_a_draft_open_to_respondents_does_not_invite_to_open_
     html = client.get(url).content.decode()
     assert "open this assessment to several team members" not in html
     assert "compare their answers and set the team answers" in html
+
+
+@pytest.mark.django_db
+def test_with_one_response_submitted_the_disagreements_page_says_there_is_nothing_to_compare_yet(
+    both_responded, ana, member
+):
+    assert client_for(ana).post(url("respondent-submit", both_responded)).status_code == 302
+    response = client_for(member).get(url("assessment-disagreements", both_responded))
+    page = text_of(response)
+    assert "Nothing to compare yet: disagreements show once two respondents have submitted, and 1 of 2 has." in page
+    assert "Still answering: Ben" in page
+    # The answers given so far are folded away, not one block per question down the page.
+    html = response.content.decode()
+    assert html.index("<details") < html.index("How does your organization collect streaming data")
+
+
+@pytest.mark.django_db
+def test_with_two_responses_submitted_the_disagreements_are_shown_unfolded(submitted, member):
+    page = client_for(member).get(url("assessment-disagreements", submitted)).content.decode()
+    assert "Nothing to compare yet" not in page and "<details" not in page
+
+
+@pytest.mark.django_db
+def test_the_review_page_names_the_respondents_still_answering_before_the_lead_submits(both_responded, ana, member):
+    assert client_for(ana).post(url("respondent-submit", both_responded)).status_code == 302
+    page = text_of(client_for(member).get(url("assessment-review", both_responded)))
+    still = page[page.index("Still answering:") : page.index("Submit and see results")]
+    assert "Ben" in still and "Ana" not in still
+    assert "can no longer submit a response" in still

@@ -27,8 +27,14 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label="Expires on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=f"As year-month-day; at most {MAX_LIFETIME_DAYS} days from today. The token stops working that day.",
-        error_messages={"required": "Choose the day the token expires.", "invalid": "Enter a date as year-month-day."},
+        help_text=(
+            "Pick the day in the calendar, or type it in the order your browser shows; "
+            f"at most {MAX_LIFETIME_DAYS} days from today. The token stops working that day."
+        ),
+        error_messages={
+            "required": "Choose the day the token expires.",
+            "invalid": "Enter a real date for the expiry.",
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessment import models
-from assessment.domain.plan import Observation, action_progress
+from assessment.domain.plan import Observation, action_progress, action_step
 from assessment.presentation import answer_in_words
 from assessment.selectors.history import Change, _change
 from assessment.selectors.results import AssessmentResults, RoadmapEntry, assessment_results
@@ -65,7 +65,8 @@ class Comparison:
     answers: list[AnswerComparison]
     closed: list[RoadmapEntry]  # questions on the earlier roadmap, not on the later one
     opened: list[RoadmapEntry]  # questions on the later roadmap only
-    achieved: list[tuple[models.Action, str]]  # actions whose target the later assessment reaches, with the question
+    # Actions whose target the later assessment reaches: (action, what to do, its question's text).
+    achieved: list[tuple[models.Action, str, str]]
     came_into_scope: list[ScopeChange]
     went_out_of_scope: list[ScopeChange]
 
@@ -154,12 +155,10 @@ def assessments_compared(before: models.Assessment, after: models.Assessment) ->
         ]
         was_reached = (observations[0].level or -1) >= action.target_level
         if not was_reached and action_progress(action.target_level, False, observations).achieved:
-            text = (
-                new.questions_by_key[action.question_key][1].text
-                if action.question_key in new.questions_by_key
-                else action.question_key
-            )
-            achieved.append((action, text))
+            found = new.questions_by_key.get(action.question_key)
+            step = action_step(new.questionnaire, found[1], action.target_level) if found else None
+            title = action.title or (step.default_title if step else "") or action.question_key
+            achieved.append((action, title, found[1].text if found else action.question_key))
     came, went = _scope_changes(old, new)
     moved = set(old.score.out_of_scope) ^ set(new.score.out_of_scope)  # listed as scope changes, not as items
     return Comparison(

@@ -27,6 +27,7 @@ from assessment.selectors.questionnaires import (
     published_versions,
     questionnaire_domain,
 )
+from assessment.selectors.respondents import respondent_statuses
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import (
     TEAM_ANSWERS_BY_LEAD,
@@ -307,6 +308,7 @@ def assessment_review(request, assessment_id):
                     "to_verify": [by_id[q] for q in area_score.to_verify],
                 }
             )
+    open_to_respondents = panel_access(request.user, assessment).panel is not None
     context = journey_context(results)
     context.update(
         {
@@ -314,7 +316,12 @@ def assessment_review(request, assessment_id):
             "can_write": can_write,
             "groups": groups,
             "last_area": _last_shown_area(results),
-            "open_to_respondents": panel_access(request.user, assessment).panel is not None,
+            "open_to_respondents": open_to_respondents,
+            "still_answering": [
+                status.label
+                for status in (respondent_statuses(assessment) if open_to_respondents and can_write else [])
+                if not status.respondent.has_submitted
+            ],
         }
     )
     return render(request, "assessment/review.html", context)

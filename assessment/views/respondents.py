@@ -262,6 +262,7 @@ def disagreements(request, assessment_id):
             "questionnaire": questionnaire,
             "agreement": agreement,
             "rows": by_spread(agreement.questions),
+            "waiting": [s.label for s in agreement.statuses if not s.respondent.has_submitted],
             "team_answers": team_answers,
             "may_reconcile": access.is_lead and can_write,
             "disputed_spread": DISPUTED_SPREAD,
