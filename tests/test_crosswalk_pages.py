@@ -248,3 +248,18 @@ def test_recompute_keeps_the_stored_item_statuses_and_team_tags(executive, portf
     assert "high-impact" in alpha.team_tags and "high-impact" not in bravo.team_tags
     assert dict(alpha.item_statuses)["4(b)(i)"] == "not_met"
     assert dict(bravo.item_statuses)["4(b)(i)"] == "not_applicable"
+
+
+def test_the_portfolio_orders_the_frameworks_as_the_crosswalk_file_and_the_assessment_page_do(
+    executive, member, portfolio_teams
+):
+    """The file lists OMB M-25-21 before NIST: the portfolio opens on it, as the assessment page does."""
+    client = client_for(executive)
+    assessment = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).first()
+    on_assessment = text_of(client.get(reverse("assessment-frameworks", args=[assessment.pk])))
+    assert on_assessment.index("OMB Memorandum M-25-21") < on_assessment.index("NIST AI Risk Management Framework")
+    response = client.get(reverse("portfolio-frameworks"))
+    assert [key for key, _title in response.context["keys"]] == ["omb-m-25-21", "nist-ai-rmf"]
+    assert response.context["framework"].key == "omb-m-25-21"
+    csv_response = client.get(reverse("portfolio-frameworks-csv"))
+    assert 'filename="portfolio-omb-m-25-21.csv"' in csv_response["Content-Disposition"]
