@@ -279,3 +279,18 @@ def test_a_gap_on_an_agency_owned_question_is_closed_by_the_agency_step_not_the_
 def test_an_answer_ends_with_one_full_stop_on_the_page(text, expected):
     # "Your answer: ..." ends the sentence; a choice's text that ends in a full stop gets no second one.
     assert sentence(text) == expected
+
+
+def test_the_portfolio_orders_the_frameworks_as_the_crosswalk_file_and_the_assessment_page_do(
+    executive, member, portfolio_teams
+):
+    """The file lists OMB M-25-21 before NIST: the portfolio opens on it, as the assessment page does."""
+    client = client_for(executive)
+    assessment = models.Assessment.objects.filter(status=models.Assessment.SUBMITTED).first()
+    on_assessment = text_of(client.get(reverse("assessment-frameworks", args=[assessment.pk])))
+    assert on_assessment.index("OMB Memorandum M-25-21") < on_assessment.index("NIST AI Risk Management Framework")
+    response = client.get(reverse("portfolio-frameworks"))
+    assert [key for key, _title in response.context["keys"]] == ["omb-m-25-21", "nist-ai-rmf"]
+    assert response.context["framework"].key == "omb-m-25-21"
+    csv_response = client.get(reverse("portfolio-frameworks-csv"))
+    assert 'filename="portfolio-omb-m-25-21.csv"' in csv_response["Content-Disposition"]

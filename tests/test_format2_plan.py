@@ -1,12 +1,14 @@
 """Action plans and the compare page of a format 2 team (issue 27, contract section 7): an action on a question
 that went out of scope, agency-wide steps never added to a team plan, scope changes listed apart."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from assessment import models
 from assessment.selectors.compare import assessments_compared
-from assessment.selectors.plan import team_actions
+from assessment.selectors.plan import ActionCounts, action_counts_by_team, agency_plan_summary, team_actions
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import assessment_create, assessment_submit, profile_save
 from assessment.services.plan import ActionInvalid, actions_add_from_roadmap, item_key
@@ -80,3 +82,36 @@ def test_the_compare_page_lists_scope_changes_apart_from_items(first, second, me
     # And back: the questions come into scope again.
     back = assessments_compared(second, first)
     assert [c.number for c in back.came_into_scope] == ["3.1", "3.2"] and back.went_out_of_scope == []
+
+
+def overdue(action, member):
+    from assessment.services.plan import ActionInput, action_update
+
+    return action_update(action=action, user=member, given=ActionInput(due_date=datetime.date(2020, 6, 1)))
+
+
+def test_the_portfolio_counts_an_out_of_scope_action_as_the_plan_page_does(first, second, team, member, executive):
+    overdue(models.Action.objects.get(), member)
+    (row,) = team_actions(team, second.questionnaire.slug)
+    assert row.out_of_scope and not row.overdue  # the plan page: out of scope, not overdue, not open
+    teams = models.Team.objects.filter(pk=team.pk)
+    summary = agency_plan_summary(teams)
+    assert {t.pk: counts for t, counts in summary.teams} == action_counts_by_team([team.pk])
+    assert summary.teams[0][1] == ActionCounts(open=0, overdue=0, achieved=0)
+    assert summary.overdue_total == 0 and summary.overdue == []
+    assert "Overdue actions (0)" in text_of(client_for(executive).get(reverse("portfolio")))
+
+
+def test_a_profile_saved_on_the_newest_draft_moves_the_portfolio_counts_at_once(first, team, member, executive):
+    overdue(models.Action.objects.get(), member)
+    client = client_for(executive)
+    assert "Overdue actions (1)" in text_of(client.get(reverse("portfolio")))  # and kept in the cache
+    draft = assessment_create(team=team, version=first.questionnaire, title="Q2", user=member, copy_from=first)
+    profile_save(assessment=draft, user=member, answers=CLASSIC)
+    assert models.Action.objects.get().question_out_of_scope  # stored, as the plan page computes it
+    assert team_actions(team, first.questionnaire.slug)[0].out_of_scope
+    assert agency_plan_summary(models.Team.objects.filter(pk=team.pk)).overdue_total == 0
+    assert "Overdue actions (0)" in text_of(client.get(reverse("portfolio")))
+    profile_save(assessment=draft, user=member, answers=EVERYTHING)  # and back into scope
+    assert not models.Action.objects.get().question_out_of_scope
+    assert "Overdue actions (1)" in text_of(client.get(reverse("portfolio")))

@@ -210,3 +210,38 @@ def test_format1_exports_gain_no_key(client, member, answered):
     data = json.loads(client_for(member).get(f"/assessments/{answered.pk}/export.json").content)
     assert not {"profile", "agency_items"} & set(data)
     assert "in_scope" not in data["answers"][0] and "in_scope" not in data["areas"][0]
+
+
+def test_the_evidence_counts_count_only_the_questions_in_scope(team, member, format2_version):
+    """Generative AI in scope, but not high-impact: of the area's two questions only the guardrails are asked."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    assessment = format2_draft(team, member, format2_version, {"ai-kinds": "both", "impact": "no"})
+    for key in ("genai-guardrails", "genai-red-teaming"):  # red-teaming's from before the profile said "no"
+        models.Evidence.objects.create(
+            assessment=assessment,
+            question_key=key,
+            kind=models.Evidence.LINK,
+            title=f"Evidence for {key}",
+            url="https://evidence.example/",
+            valid_until=datetime.date(2020, 1, 1),
+            added_by=member,
+            added_at=timezone.now(),
+        )
+    assert assessment_results(assessment).score.out_of_scope == ["genai-red-teaming"]
+    page = text_of(client_for(member).get(reverse("assessment-results", args=[assessment.pk])))
+    counts = page[page.index("Evidence by area") :]
+    assert "Generative AI 1 of 1 1 1" in counts  # not "2 of 2 2 2": red-teaming is out of scope
+    assert "Generative AI: 1 piece of evidence, expired on 1 answer" in counts
+    assert "Evidence for genai-red-teaming" not in counts
+
+
+def test_an_area_out_of_scope_has_no_evidence_count(client, member, classic_team):
+    from django.urls import reverse
+
+    page = text_of(client_for(member).get(reverse("assessment-results", args=[classic_team.pk])))
+    counts = page[page.index("Evidence by area") :]
+    assert "Governance 0 of 2" in counts and "Generative AI" not in counts  # not "0 of 2": nothing there is asked

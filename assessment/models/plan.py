@@ -60,13 +60,16 @@ class Action(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     # Stored by services/plan.py (plan_progress_store) whenever what decides them changes: an assessment
-    # of the team created, submitted, imported or deleted, the content changed, the action added or edited.
+    # of the team created, submitted, imported or deleted, its profile saved, the content changed, the action
+    # added or edited.
     # Read by the portfolio; "overdue" is not stored (it changes with the date). Not in the history.
     measured_progress = models.CharField(
         max_length=20, choices=list(PROGRESS_WORDS.items()), default=NOT_MEASURED, editable=False
     )
     question_retired = models.BooleanField(default=False, editable=False)  # the team's newest version lacks it
-    history = HistoricalRecords(excluded_fields=["measured_progress", "question_retired"])
+    # Format 2: the profile of the team's newest assessment puts the question out of scope.
+    question_out_of_scope = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["measured_progress", "question_retired", "question_out_of_scope"])
 
     class Meta:
         ordering = ["team", "due_date", "pk"]

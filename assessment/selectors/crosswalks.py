@@ -224,7 +224,10 @@ class PortfolioFramework:
 
 
 def portfolio_framework_keys(team_filter: Q) -> list[tuple[str, str]]:
-    """(key, title) of the frameworks the scope's latest assessments were measured against, in one query."""
+    """(key, title) of the frameworks the scope's latest assessments were measured against, in two queries.
+
+    In their crosswalk file's order, as the assessment's page lists them (the product's file puts the US
+    frameworks first): the newest revision's, then those only older revisions have, in theirs."""
     rows = (
         models.FrameworkSummary.objects.filter(team_filter)
         .values_list("framework_key", "title")
@@ -234,7 +237,17 @@ def portfolio_framework_keys(team_filter: Q) -> list[tuple[str, str]]:
     titles: dict[str, str] = {}
     for key, title in rows:
         titles.setdefault(key, title)
-    return list(titles.items())
+    if not titles:
+        return []
+    assessments = models.FrameworkSummary.objects.filter(team_filter).values("summary_id")
+    revisions = (
+        models.CrosswalkRevision.objects.filter(evaluations__assessment_id__in=assessments)
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )
+    in_file_order = [f.id for revision in revisions for f in crosswalk_domain(revision).frameworks if f.id in titles]
+    order = list(dict.fromkeys(in_file_order + sorted(titles)))  # a key no revision names (none should): last
+    return [(key, titles[key]) for key in order]
 
 
 def portfolio_framework(team_filter: Q, key: str, title: str) -> PortfolioFramework:

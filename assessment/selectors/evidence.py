@@ -92,26 +92,31 @@ class AreaEvidence:
 
 
 def evidence_by_area(results: AssessmentResults) -> list[AreaEvidence]:
-    """Each area of the results with each answer and its evidence, and the counts. One query."""
+    """Each area of the results with each answer in scope and its evidence, and the counts. One query.
+
+    Format 2: only the questions in the team's scope, as the journey asks them; an area with none
+    in scope is left out (its questions are listed under "Not in scope")."""
     evidence = evidence_by_question(results.assessment)
     expired = expired_question_keys(evidence)
     numbers = results.question_numbers
-    return [
-        AreaEvidence(
-            area=area,
-            answers=[
-                AnswerEvidence(
-                    number=numbers[question.id],
-                    question=question,
-                    answer=answer_in_words(results.questionnaire, results.answers.get(question.id), question),
-                    items=evidence.get(question.id, []),
-                    expired=question.id in expired,
-                )
-                for question in area.questions
-            ],
-        )
-        for area in results.questionnaire.areas
-    ]
+    out = set(results.score.out_of_scope)
+    blocks = []
+    for area in results.questionnaire.areas:
+        questions = [q for q in area.questions if q.id not in out]
+        if area.questions and not questions:
+            continue
+        answers = [
+            AnswerEvidence(
+                number=numbers[question.id],
+                question=question,
+                answer=answer_in_words(results.questionnaire, results.answers.get(question.id), question),
+                items=evidence.get(question.id, []),
+                expired=question.id in expired,
+            )
+            for question in questions
+        ]
+        blocks.append(AreaEvidence(area=area, answers=answers))
+    return blocks
 
 
 def latest_submitted(teams: QuerySet[models.Team]) -> QuerySet[models.Assessment]:

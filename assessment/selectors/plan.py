@@ -295,13 +295,16 @@ def agency_plan_summary(
 
     `teams`: the teams the executive sees (the agency's, or only some divisions').
     A department has thousands of actions, so this reads each action's measured
-    progress and retired flag as stored (services/plan.py plan_progress_store):
+    progress, retired and out-of-scope flags as stored (services/plan.py plan_progress_store):
     the counts per team in one grouped query, then the listed teams, the listed
     overdue actions and their teams' newest versions (question text), whatever their
     number. "Overdue" is decided here, with today's date.
     """
     today = today or timezone.localdate()
-    counting = ~Q(measured_progress=ACHIEVED) & Q(status__in=models.Action.OPEN_STATUSES, question_retired=False)
+    # Open and overdue as the plan page counts them (_counts): neither retired nor out of scope.
+    counting = ~Q(measured_progress=ACHIEVED) & Q(
+        status__in=models.Action.OPEN_STATUSES, question_retired=False, question_out_of_scope=False
+    )
     late = counting & Q(due_date__lt=today)
     rows = list(
         models.Action.objects.filter(team__in=teams)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from assessment import models
@@ -294,11 +294,18 @@ def agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs | None = Non
 def portfolio_plans(scope: PortfolioScope, stamp: str | None = None) -> AgencyPlanSummary:
     """The action plans of the scope's teams (agency_plan_summary), kept in the shared cache like the division
     view: under its stamp (or `stamp`, when the caller has it: team names and divisions, the latest
-    summaries), today's date, the actions' number and last change, and the teams' assessments' number,
+    summaries), today's date, the actions' number, last change and which are out of scope, and the teams' assessments' number,
     last creation and last submission. Three queries when kept. (An owner's new display name shows with
     the next change to any of these, or the next day.)"""
     teams = scope.teams()
-    actions = models.Action.objects.filter(team__in=teams).aggregate(n=Count("pk"), last=Max("updated_at"))
+    # A profile saved on a draft moves actions out of scope (or back) without a new "last change"
+    # (services/plan.py stores the flag without touching updated_at): their number and the sum of their ids.
+    actions = models.Action.objects.filter(team__in=teams).aggregate(
+        n=Count("pk"),
+        last=Max("updated_at"),
+        out=Count("pk", filter=Q(question_out_of_scope=True)),
+        out_ids=Sum("pk", filter=Q(question_out_of_scope=True)),
+    )
     assessments = models.Assessment.objects.filter(team__in=teams).aggregate(
         n=Count("pk"), created=Max("created_at"), submitted=Max("submitted_at")
     )

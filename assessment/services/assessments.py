@@ -376,6 +376,7 @@ def profile_save(*, assessment: models.Assessment, user: User, answers: dict[str
         changed += 1
     if changed:
         assessment.save(update_fields=["updated_at"])
+        plan_progress_store([assessment.team_id])  # the newest assessment's profile decides the actions' scope
     return changed
 
 

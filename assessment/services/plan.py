@@ -2,7 +2,7 @@
 
 Every write by a person records its history row with the user who made it
 (django-simple-history), so the plan page can show who changed what and when.
-Each action's measured progress and whether its question is retired are stored
+Each action's measured progress and whether its question is retired or out of scope are stored
 (plan_progress_store) whenever what decides them changes, so the portfolio
 reads them instead of every team's answers; "overdue" is decided when read.
 """
@@ -192,17 +192,18 @@ def action_update(*, action: models.Action, user: User, given: ActionInput) -> m
 
 # Teams per batch when storing progress: each batch reads its teams' assessments and answers once.
 PROGRESS_TEAMS_PER_BATCH = 200
-_PROGRESS_FIELDS = ["measured_progress", "question_retired"]
+_PROGRESS_FIELDS = ["measured_progress", "question_retired", "question_out_of_scope"]
 
 
 def _progress_set(actions: list[models.Action]) -> list[models.Action]:
-    """Set each action's measured progress and retired flag as selectors/plan.py computes them, unsaved.
-    Returns the actions whose stored figures change."""
+    """Set each action's measured progress, retired and out-of-scope flags as selectors/plan.py computes
+    them, unsaved. Returns the actions whose stored figures change."""
     changed = []
     for row in action_rows(actions):
         action = row.action
-        if (action.measured_progress, action.question_retired) != (row.progress.kind, row.retired):
-            action.measured_progress, action.question_retired = row.progress.kind, row.retired
+        computed = (row.progress.kind, row.retired, row.out_of_scope)
+        if (action.measured_progress, action.question_retired, action.question_out_of_scope) != computed:
+            action.measured_progress, action.question_retired, action.question_out_of_scope = computed
             changed.append(action)
     return changed
 
