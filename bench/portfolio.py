@@ -276,9 +276,9 @@ def after_submits(client, agency, url: str, count: int) -> tuple[list[float], li
     submits, views, queries = [], [], 0
     teams = list(models.Team.objects.filter(agency=agency).order_by("division__name", "name"))
     step = max(1, len(teams) // count)
+    user = models.Executive.objects.select_related("user").filter(agency=agency).earliest("pk").user
     for team in teams[::step][:count]:
         latest = models.Assessment.objects.filter(team=team, status=models.Assessment.SUBMITTED).latest("submitted_at")
-        user = models.Executive.objects.filter(agency=agency).first().user
         draft = assessment_create(
             team=team, version=latest.questionnaire, title="After a change", user=user, copy_from=latest
         )
@@ -363,6 +363,9 @@ def main() -> int:
             agency = models.Executive.objects.get(user=executive).agency
             division = models.Division.objects.filter(agency=agency).order_by("name").first()
             area = models.Area.objects.order_by("position", "pk").values_list("key", flat=True).first()
+            if area is None:
+                print(f"No questionnaire area in the database{f' {args.keep}' if reuse else ''}.", file=sys.stderr)
+                return 1
             urls = pages(area, division.pk if division else None, "high-impact" if args.format2 else "")
             connection.close()
             client = Client()

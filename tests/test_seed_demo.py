@@ -28,7 +28,15 @@ def baseline_levels():
 
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path):
+    """DATA_DIR, and the evidence files under it as with `make run`: each test's own directory."""
     settings.DATA_DIR = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
+    }
     return tmp_path
 
 
@@ -262,16 +270,70 @@ def test_later_assessments_build_on_the_one_before(demo_questionnaire_version):
 
 
 @pytest.mark.django_db
+def test_submitted_assessments_show_links_a_stored_file_and_expired_evidence(demo_questionnaire_version, data_dir):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.helpers import client_for
+
+    seed()
+    fraud = models.Assessment.objects.get(team__slug="fraud-detection", title="Quarterly review")
+    evidence = {e.question_key: e for e in fraud.evidence.all()}
+    assert set(evidence) == {"sec-ato", "gov-ai-inventory", "di-privacy-review", "ops-model-inventory"}
+    card = evidence["ops-model-inventory"]
+    assert (card.kind, card.original_name, card.content_type) == (
+        models.Evidence.FILE,
+        "model-card-fraud-referral-scorer-3.2.md",
+        "text/plain; charset=utf-8",
+    )
+    assert (data_dir / "evidence" / card.stored_name).read_bytes().startswith(b"# Model card: fraud referral scorer")
+    assert [key for key, e in evidence.items() if e.is_expired] == ["di-privacy-review"]
+    assert evidence["sec-ato"].valid_until > timezone.localdate()
+    # Added while the baseline was answered, by its lead; carried to the review by "Start from previous".
+    baseline = models.Assessment.objects.get(team__slug="fraud-detection", title="Baseline assessment")
+    for piece in baseline.evidence.all():
+        assert baseline.created_at < piece.added_at < baseline.submitted_at and piece.added_by.username == "fraud-lead"
+        assert piece.history.get().history_date == piece.added_at  # the change log's date
+    assert {e.added_at for e in baseline.evidence.all()} == {e.added_at for e in evidence.values()}
+    teams_with_evidence = set(
+        models.Evidence.objects.filter(assessment__status=models.Assessment.SUBMITTED).values_list(
+            "assessment__team__slug", flat=True
+        )
+    )
+    assert teams_with_evidence == {"citizen-services", "benefits-analytics", "fraud-detection"}
+
+    viewer = get_user_model().objects.get(username="fraud-viewer")
+    results = client_for(viewer).get(reverse("assessment-results", args=[fraud.pk])).content.decode()
+    download = reverse("evidence-download", args=[fraud.pk, card.pk])
+    assert download in results and card.sha256 in results
+    assert "https://grc.dps.example/authorizations/fraud-referral-scoring" in results
+    assert "Data matching agreement with the Revenue Office" in results and "expired on 1 answer" in results
+    response = client_for(viewer).get(download)
+    assert b"".join(response.streaming_content).startswith(b"# Model card")
+    executive = get_user_model().objects.get(username="executive")
+    portfolio = client_for(executive).get(reverse("portfolio")).content.decode()
+    assert "Evidence expired on 1 answer in 1 team " in portfolio
+
+
+@pytest.mark.django_db
 def test_running_it_twice_keeps_data_and_passwords(demo_questionnaire_version, monkeypatch, data_dir):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     first = seed()
-    counts = (models.Assessment.objects.count(), models.Answer.objects.count(), get_user_model().objects.count())
+    counts = (
+        models.Assessment.objects.count(),
+        models.Answer.objects.count(),
+        models.Evidence.objects.count(),
+        get_user_model().objects.count(),
+    )
+    files = sorted(path for path in (data_dir / "evidence").rglob("*") if path.is_file())
     second = seed()
     assert (
         models.Assessment.objects.count(),
         models.Answer.objects.count(),
+        models.Evidence.objects.count(),
         get_user_model().objects.count(),
     ) == counts
+    assert sorted(path for path in (data_dir / "evidence").rglob("*") if path.is_file()) == files and len(files) == 1
     logins = [line for line in first.splitlines() if line.startswith("  ")]
     assert logins == [line for line in second.splitlines() if line.startswith("  ")]
     assert "0 new assessments" in second

@@ -262,30 +262,41 @@ class AssessmentList(PagedListView):
         return [assessment_row(a, figures[a.pk], latest) for a in page]
 
 
-@_one(
-    "An assessment",
-    examples.ASSESSMENT,
-    not_found="Not an assessment the caller reads.",
-    description="One assessment in full: exactly the JSON export (docs/questionnaire-format.md, section 5).",
-)
-class AssessmentDetail(ReadView):
+class OneAssessmentView(ReadView):
+    """An endpoint of one assessment the caller reads (404 otherwise), as `represent` gives it."""
+
     def get(self, request, assessment_id):
         assessment, _ = access.assessment_for_user(request.user, assessment_id)
-        return Response(assessment_export(assessment, user=request.user))
+        return Response(self.represent(request, assessment))
+
+    def represent(self, request, assessment: models.Assessment) -> dict:
+        raise NotImplementedError
 
 
-@_one(
+def _one_assessment(name, example, description):
+    return _one(name, example, not_found="Not an assessment the caller reads.", description=description)
+
+
+@_one_assessment(
+    "An assessment",
+    examples.ASSESSMENT,
+    "One assessment in full: exactly the JSON export (docs/questionnaire-format.md, section 5).",
+)
+class AssessmentDetail(OneAssessmentView):
+    def represent(self, request, assessment):
+        return assessment_export(assessment, user=request.user)
+
+
+@_one_assessment(
     "Against the frameworks",
     examples.ASSESSMENT_FRAMEWORKS,
-    not_found="Not an assessment the caller reads.",
-    description="Where one assessment stands against each framework of its crosswalk, item by item, with the "
+    "Where one assessment stands against each framework of its crosswalk, item by item, with the "
     "roadmap positions that close each gap: exactly the frameworks.json download (docs/results-and-exports.md). "
     "No framework when its questionnaire version has no crosswalk. What the answers imply; an audit needs evidence.",
 )
-class AssessmentFrameworks(ReadView):
-    def get(self, request, assessment_id):
-        assessment, _ = access.assessment_for_user(request.user, assessment_id)
-        return Response(frameworks_to_dict(assessment_frameworks(assessment_results(assessment))))
+class AssessmentFrameworks(OneAssessmentView):
+    def represent(self, request, assessment):
+        return frameworks_to_dict(assessment_frameworks(assessment_results(assessment)))
 
 
 @_one(

@@ -24,7 +24,7 @@ from assessment.domain.schema import Problem
 from assessment.selectors.crosswalks import crosswalk_current, crosswalk_domain
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.selectors.summaries import answers_for_assessments, profiles_for_assessments, targets_for_assessments
-from assessment.services.questionnaires import CREATED, REPLACED, UNCHANGED
+from assessment.services.questionnaires import CREATED, REPLACED, UNCHANGED, load_action
 
 IMPORT_MAX_BYTES = 1024 * 1024
 
@@ -65,16 +65,16 @@ def crosswalk_plan(crosswalk: Crosswalk) -> CrosswalkOutcome:
     """What loading would do, without writing. Raises CrosswalkConflict when refused."""
     version = _version_of(crosswalk)
     existing = models.CrosswalkRevision.objects.filter(questionnaire=version, revision=crosswalk.revision).first()
-    if existing is None:
-        return CrosswalkOutcome(CREATED, None)
-    if existing.content_digest == crosswalk_digest(crosswalk):
-        return CrosswalkOutcome(UNCHANGED, existing)
-    if existing.evaluations.exists():
-        raise CrosswalkConflict(
+    action = load_action(
+        existing,
+        crosswalk_digest(crosswalk),
+        users=lambda revision: revision.evaluations.all(),
+        refusal=lambda count: CrosswalkConflict(
             f'crosswalk revision "{crosswalk.revision}" is already loaded with different content and '
-            f"{existing.evaluations.count()} assessment(s) were evaluated with it; give the changed file a new revision"
-        )
-    return CrosswalkOutcome(REPLACED, existing)
+            f"{count} assessment(s) were evaluated with it; give the changed file a new revision"
+        ),
+    )
+    return CrosswalkOutcome(action, existing)
 
 
 @transaction.atomic

@@ -271,6 +271,16 @@ def evidence_remove(*, evidence: models.Evidence, user: User) -> None:
     locked.save(update_fields=["updated_at"])
 
 
+def evidence_dates_restore(*, evidence: models.Evidence, added_at: datetime.datetime) -> None:
+    """Give evidence added after the fact (demo data) the time it was added, in its row and its history.
+
+    Adding stamps the current time; the change log reads the history's date, the lists `added_at`.
+    """
+    models.Evidence.objects.filter(pk=evidence.pk).update(added_at=added_at)
+    models.Evidence.history.filter(id=evidence.pk).update(history_date=added_at)
+    evidence.added_at = added_at
+
+
 def evidence_copy(*, source: models.Assessment, target: models.Assessment, user: User) -> int:
     """The source's evidence on the target's questions of the same key: the references, not the files."""
     keys = set(

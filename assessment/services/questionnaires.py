@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessment import models
@@ -88,21 +90,50 @@ def content_digest(questionnaire: domain.Questionnaire) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+class StoredContent(Protocol):
+    content_digest: str
+
+
+Stored = TypeVar("Stored", bound=StoredContent)
+
+
+def load_action(
+    existing: Stored | None,
+    digest: str,
+    *,
+    users: Callable[[Stored], QuerySet[Any]],
+    refusal: Callable[[int], Exception],
+) -> str:
+    """What loading content of `digest` where `existing` is stored does: CREATED, UNCHANGED or REPLACED.
+
+    Content that something uses (`users` of the stored row: assessments of a questionnaire
+    version, evaluations of a crosswalk revision) is never replaced: `refusal(how many)` is raised.
+    """
+    if existing is None:
+        return CREATED
+    if existing.content_digest == digest:
+        return UNCHANGED
+    using = users(existing)
+    if using.exists():
+        raise refusal(using.count())
+    return REPLACED
+
+
 def questionnaire_plan(questionnaire: domain.Questionnaire) -> LoadOutcome:
     """What loading would do, without writing. Raises QuestionnaireConflict when refused."""
     existing = models.QuestionnaireVersion.objects.filter(
         slug=questionnaire.slug, version=questionnaire.version
     ).first()
-    if existing is None:
-        return LoadOutcome(CREATED, None)
-    if existing.content_digest == content_digest(questionnaire):
-        return LoadOutcome(UNCHANGED, existing)
-    if existing.assessments.exists():
-        raise QuestionnaireConflict(
+    action = load_action(
+        existing,
+        content_digest(questionnaire),
+        users=lambda version: version.assessments.all(),
+        refusal=lambda count: QuestionnaireConflict(
             f'version "{questionnaire.version}" of "{questionnaire.slug}" is already loaded with different '
-            f"content and {existing.assessments.count()} assessment(s) use it; give the changed file a new version"
-        )
-    return LoadOutcome(REPLACED, existing)
+            f"content and {count} assessment(s) use it; give the changed file a new version"
+        ),
+    )
+    return LoadOutcome(action, existing)
 
 
 @transaction.atomic

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.browser
 
 WIDTH = 390
 PER_URL_NAME = 3
-# Downloads (the API's OpenAPI schema is one) and pages that are not the app's: not followed.
-SKIP = re.compile(r"^/(admin|static|logout|sso)/|^/api/v1/schema/|\.(csv|ics|json|pdf)$|/pdf/|/export")
+# Downloads (the API's OpenAPI schema is one, an evidence file another) and pages that are not the app's:
+# not followed.
+SKIP = re.compile(r"^/(admin|static|logout|sso)/|^/api/v1/schema/|\.(csv|ics|json|pdf)$|/pdf/|/export|/evidence/\d+/$")
 PERSONAS = ["executive", "benefits-lead", "benefits-viewer", "citizen-lead", "fraud-viewer"]
 
 

@@ -2,7 +2,9 @@
 
 Every team's latest assessment is on the newest published version of the demo questionnaire
 (2026.3, format 2) with its profile answered; a team in EARLIER_BASELINES answered its baseline
-on an earlier version, so its history shows the upgrade (docs/content-2026.3.md).
+on an earlier version, so its history shows the upgrade (docs/content-2026.3.md). Its lead
+backed some answers of its first assessment on that version with evidence (links, a file, one
+expired), which the later assessments carry over.
 """
 
 import os
@@ -15,6 +17,7 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +34,7 @@ from assessment.services.assessments import (
     assessment_submit,
     profile_save,
 )
+from assessment.services.evidence import evidence_dates_restore, evidence_file_add, evidence_link_add
 from assessment.services.plan import ActionInput, action_update, actions_add_from_roadmap, item_key
 from assessment.services.respondents import panel_open, respondent_answers_save, respondent_submit
 from assessment.services.summaries import summaries_mark_latest
@@ -52,6 +56,8 @@ EARLIER_BASELINES: dict[str, tuple[str, dict[str, int | str]]] = {
 }
 RESPONDENTS: dict[str, Any] = DEMO_DATA["respondents"]
 DEMO_NA_REASONS: dict[str, str] = DEMO_DATA["na_reasons"]
+# Team slug -> the evidence its lead adds to its first assessment on the newest version.
+DEMO_EVIDENCE: dict[str, list[dict[str, Any]]] = DEMO_DATA["evidence"]
 # Team slug -> (title, months ago or None for a draft, changed answers) per later assessment.
 IMPROVEMENTS: dict[str, list[tuple[str, int | None, dict[str, int]]]] = {
     slug: [(item["title"], item["months_ago"], item["answers"]) for item in items]
@@ -229,6 +235,7 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
             values = {**baseline, **changes}  # the first assessment on this version answers every question
         else:
             values = dict(changes)
+        first_on_version = on == version and (previous is None or previous.questionnaire_id != on.pk)
         questions = {
             q.key: q for q in models.Question.objects.filter(area__questionnaire=on).prefetch_related("choices")
         }
@@ -236,9 +243,11 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
             assessment=assessment, user=lead, answers=[_answer(questions[key], value) for key, value in values.items()]
         )
         if months_ago is not None:
-            assessment_submit(assessment=assessment, user=lead)
             # Answered over two weeks, submitted in the morning; last changed when submitted.
             when = (now - timedelta(days=30 * months_ago)).replace(hour=10, minute=24, second=0, microsecond=0)
+            if first_on_version:
+                _demo_evidence(assessment, lead, DEMO_EVIDENCE.get(team.slug, []), when)
+            assessment_submit(assessment=assessment, user=lead)
             assessment_dates_restore(
                 assessment=assessment, created_at=when - timedelta(days=14), updated_at=when, submitted_at=when
             )
@@ -287,6 +296,24 @@ def _demo_plan(baseline, lead, start, when) -> None:
         )
     # Taken on the day the baseline was submitted, so the later assessments measure them.
     models.Action.objects.filter(pk__in=[a.pk for a in actions]).update(created_at=when)
+
+
+def _demo_evidence(assessment, lead, items: list[dict[str, Any]], submitted_at) -> None:
+    """The lead's links and files behind some answers, added in the days before `submitted_at`.
+
+    Through the services the area page's form uses, so a file is checked and stored as an upload is.
+    """
+    for item in items:
+        added_at = (submitted_at - timedelta(days=item["days_before"])).replace(hour=14, minute=5)
+        months = item.get("valid_months")
+        valid_until = (added_at + timedelta(days=30 * months)).date() if months else None
+        common = {"assessment": assessment, "user": lead, "question_key": item["question"], "title": item["title"]}
+        if "file" in item:
+            upload = SimpleUploadedFile(item["file"], item["content"].encode("utf-8"))
+            evidence = evidence_file_add(**common, upload=upload, valid_until=valid_until)
+        else:
+            evidence = evidence_link_add(**common, url=item["link"], valid_until=valid_until)
+        evidence_dates_restore(evidence=evidence, added_at=added_at)
 
 
 def _demo_respondents(draft, lead) -> None:
