@@ -97,12 +97,20 @@ def test_demo_records_have_realistic_times_and_plans_in_each_status(demo_questio
 
     from django.utils import timezone
 
+    seeding = timezone.now()
     seed()
     recent = timezone.now() - timedelta(days=1)
     for assessment in models.Assessment.objects.all():
         assert assessment.updated_at < recent, assessment.title  # not the seeding time
-        if assessment.is_submitted:
-            assert assessment.updated_at == assessment.submitted_at > assessment.created_at
+    # The change logs (answers, profiles, respondents' answers, actions, evidence) carry those days too.
+    for model in (models.Answer, models.ProfileAnswer, models.RespondentAnswer, models.Action, models.Evidence):
+        assert model.history.exists(), model.__name__
+        assert not model.history.filter(history_date__gte=seeding).exists(), model.__name__
+    for model in (models.Answer, models.ProfileAnswer):
+        assert not model.objects.filter(answered_at__gte=seeding).exists(), model.__name__
+    assert not models.Action.objects.filter(updated_at__gte=seeding).exists()
+    for assessment in models.Assessment.objects.filter(status=models.Assessment.SUBMITTED):
+        assert assessment.updated_at == assessment.submitted_at > assessment.created_at
     statuses = set(models.Action.objects.values_list("status", flat=True))
     assert statuses == {models.Action.DONE, models.Action.PLANNED, models.Action.IN_PROGRESS, models.Action.WONT_DO}
     assert all(action.title and action.owner_id for action in models.Action.objects.all())

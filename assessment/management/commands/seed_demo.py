@@ -225,6 +225,7 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
     steps = [("Baseline assessment", 6, {}), *IMPROVEMENTS.get(team.slug, [])]
     for number, (title, months_ago, changes) in enumerate(steps):
         on = earlier if number == 0 and earlier is not None else version
+        begun = timezone.now()  # the history from here on is this step's, at the seeding time
         assessment = assessment_create(team=team, version=on, title=title, user=lead, copy_from=previous)
         if on.format == 2 and (previous is None or previous.questionnaire_id != on.pk):
             profile_save(assessment=assessment, user=lead, answers=profile)
@@ -236,6 +237,7 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
         else:
             values = dict(changes)
         first_on_version = on == version and (previous is None or previous.questionnaire_id != on.pk)
+        copied_by = timezone.now()  # the history before this is the copy and the profile, after it the answers
         questions = {
             q.key: q for q in models.Question.objects.filter(area__questionnaire=on).prefetch_related("choices")
         }
@@ -251,6 +253,9 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
             assessment_dates_restore(
                 assessment=assessment, created_at=when - timedelta(days=14), updated_at=when, submitted_at=when
             )
+            _demo_history_dates(
+                assessment, begun, copied_by, started=when - timedelta(days=14), answered=when - timedelta(days=2)
+            )
             if number == 0 and team.slug in DEMO_PLAN_START:
                 _demo_plan(assessment, lead, DEMO_PLAN_START[team.slug], when)
         else:  # a draft started last week, last saved two days ago
@@ -259,6 +264,9 @@ def _demo_assessments(team, version, lead, earlier=None) -> int:
             started = (now - timedelta(days=9)).replace(hour=9, minute=12, second=0, microsecond=0)
             assessment_dates_restore(
                 assessment=assessment, created_at=started, updated_at=started + timedelta(days=7, hours=5)
+            )
+            _demo_history_dates(
+                assessment, begun, copied_by, started=started, answered=started + timedelta(days=7, hours=5)
             )
         previous = assessment
         created += 1
@@ -294,8 +302,30 @@ def _demo_plan(baseline, lead, start, when) -> None:
             user=lead,
             given=ActionInput(owner_id=lead.pk, due_date=due, status=status, wont_do_reason=reason),
         )
-    # Taken on the day the baseline was submitted, so the later assessments measure them.
-    models.Action.objects.filter(pk__in=[a.pk for a in actions]).update(created_at=when)
+    # Taken on the day the baseline was submitted, so the later assessments measure them; the owner, due
+    # date and status set two days later, and a done action marked so on its due date.
+    for action, (status, months, _reason) in zip(actions, DEMO_PLAN, strict=False):
+        changed = when + (timedelta(days=30 * months, hours=5) if status == models.Action.DONE else timedelta(days=2))
+        models.Action.objects.filter(pk=action.pk).update(created_at=when, updated_at=changed)
+        models.Action.history.filter(id=action.pk, history_type="+").update(history_date=when)
+        models.Action.history.filter(id=action.pk, history_type="~").update(history_date=changed)
+
+
+def _demo_history_dates(assessment, begun, copied_by, *, started, answered) -> None:
+    """The change log as the team lived it: the copied answers, evidence and profile when the assessment
+    was started, the answers given on it on `answered`; not the minute the demo was seeded. Evidence the
+    lead added has its own days already (_demo_evidence)."""
+    for history in (models.Answer.history, models.ProfileAnswer.history):
+        rows = history.filter(assessment_id=assessment.pk)
+        rows.filter(history_date__lt=copied_by).update(history_date=started)
+        rows.filter(history_date__gte=copied_by).update(history_date=answered)
+    models.ProfileAnswer.objects.filter(assessment=assessment).update(answered_at=started)
+    models.Evidence.history.filter(
+        assessment_id=assessment.pk, history_date__gte=begun, history_date__lt=copied_by
+    ).update(history_date=started)
+    answers = models.Answer.objects.filter(assessment=assessment)
+    answers.filter(answered_at__lt=copied_by).update(answered_at=started)
+    answers.filter(answered_at__gte=copied_by).update(answered_at=answered)
 
 
 def _demo_evidence(assessment, lead, items: list[dict[str, Any]], submitted_at) -> None:
@@ -335,6 +365,9 @@ def _demo_respondents(draft, lead) -> None:
     # Handed in three days ago, the other response last saved yesterday.
     day = timezone.now().replace(hour=15, minute=40, second=0, microsecond=0)
     models.Respondent.objects.filter(pk=respondents[done.pk].pk).update(submitted_at=day - timedelta(days=3))
+    answers = models.RespondentAnswer.history
+    answers.filter(respondent_id=respondents[done.pk].pk).update(history_date=day - timedelta(days=3, hours=1))
+    answers.filter(respondent_id=respondents[busy.pk].pk).update(history_date=day - timedelta(days=1))
 
 
 def _answer(question, value) -> AnswerInput:
