@@ -47,6 +47,15 @@ def test_it_refuses_the_session_cookie_and_a_token_in_the_query_string(member, b
     assert api().get(url, {"token": token_for(member).secret}).status_code == 401
 
 
+def test_it_refuses_a_format_it_does_not_speak_whatever_the_token(member, baseline):
+    url = reverse("api-assessments")
+    for client in (api("not-a-token"), api(token_for(member).secret), api()):
+        response = client.get(url, headers={"Accept": "application/xml"})
+        assert response.status_code == 406, response.content[:200]
+        assert "Accept" in response.json()["detail"]
+        assert client.get(url, {"format": "xml"}).status_code == 404  # DRF: no such format
+
+
 def test_it_answers_401_once_a_token_is_revoked_expired_or_its_user_deactivated(member, baseline):
     url = reverse("api-assessments")
     for spoil in ("revoke", "expire", "deactivate"):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessment import models
 from assessment.services.assessments import AnswerInput, answers_save, assessment_submit
-from tests.helpers import count_queries
+from tests.helpers import count_queries, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -599,3 +599,32 @@ def test_it_does_not_overwrite_a_colleagues_answer_saved_meanwhile(client, membe
         ),
     )
     assert assessment.answers.get(question__key="data-discovery").answered_at == before
+
+
+def test_it_tells_who_changes_an_answer_a_colleague_changed_meanwhile_and_saves_nothing(
+    client, member, team, assessment
+):
+    import re
+
+    from tests.helpers import team_user
+
+    colleague = team_user(team, "colleague")
+    client.force_login(member)
+    html = client.get(area_url(assessment, "data")).content.decode()
+    shown = dict(re.findall(r'name="(shown_[a-z-]+)" value="([^"]*)"', html))
+    # While the page is open, a colleague answers the question this member is answering too.
+    save(assessment, colleague, "streaming-data", "choice", 4, note="Checked with ops")
+    mine = {"answer_streaming-data": "level-1", "answer_data-discovery": "level-3"}
+    response = client.post(area_url(assessment, "data"), data_post(**shown, **mine))
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Nothing on this page was saved: someone else changed answers on it meanwhile" in page
+    assert "someone else saved “Level 4" in page
+    assert answers_of(assessment) == {"streaming-data": ("choice", 4, "Checked with ops")}
+    # The page shown again carries the answer as it is now: saving it again knowingly replaces it.
+    again = dict(re.findall(r'name="(shown_[a-z-]+)" value="([^"]*)"', response.content.decode()))
+    assert client.post(area_url(assessment, "data"), data_post(**again, **mine)).status_code == 302
+    assert answers_of(assessment) == {
+        "streaming-data": ("choice", 1, ""),
+        "data-discovery": ("choice", 3, ""),
+    }

@@ -432,3 +432,59 @@ def test_an_action_added_before_titles_shows_its_steps_default_and_a_long_title_
     assert response.status_code == 400
     assert "Shorten the title to 200 characters" in text_of(response)
     assert models.Action.objects.get().title == ""
+
+
+def _action_page_post(client, url):
+    """What a browser posts from the action page as it is shown now: every field and its hidden twin."""
+    page = client.get(url).content.decode()
+    data = dict(re.findall(r'<input type="hidden" name="(shown_[a-z_]+)" value="([^"]*)"', page))
+    for name in ("title", "owner_name", "due_date", "link"):
+        match = re.search(rf'name="{name}" value="([^"]*)"', page)
+        data[name] = match.group(1) if match else ""
+    for name in ("note", "wont_do_reason"):
+        data[name] = re.search(rf'name="{name}"[^>]*>([^<]*)</textarea>', page).group(1).strip()
+    data["status"] = re.search(r'name="status" value="([a-z_]+)"[^>]*checked', page).group(1)
+    data["owner"] = ""
+    return data
+
+
+def _action_open_twice(baseline, member):
+    """An action, its page's URL, and two sessions that opened it, each with what its page would post."""
+    actions_add_from_roadmap(assessment=baseline, user=member, item_keys=[roadmap_keys(baseline)["streaming-data"]])
+    action = models.Action.objects.get()
+    url = reverse("team-plan-action", args=[baseline.team_id, action.pk])
+    first, second = client_for(member), client_for(member)
+    return action, url, (first, _action_page_post(first, url)), (second, _action_page_post(second, url))
+
+
+@pytest.mark.django_db
+def test_two_people_editing_an_action_keep_both_changes(baseline, member):
+    action, url, (first, mine), (second, theirs) = _action_open_twice(baseline, member)
+    mine["note"] = "Start with the pilot"
+    theirs["due_date"] = "2027-03-31"
+    assert first.post(url, mine).status_code == 302
+    assert second.post(url, theirs).status_code == 302
+    action.refresh_from_db()
+    assert (action.note, action.due_date) == ("Start with the pilot", datetime.date(2027, 3, 31))
+
+
+@pytest.mark.django_db
+def test_two_people_changing_the_same_field_of_an_action_are_told_and_nothing_is_lost(baseline, member):
+    action, url, (first, mine), (second, theirs) = _action_open_twice(baseline, member)
+    mine["note"] = "Start with the pilot"
+    theirs["note"] = "Wait for the budget"
+    theirs["link"] = "https://tracker.example/ML-12"
+    assert first.post(url, mine).status_code == 302
+    response = second.post(url, theirs)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Someone else saved this action while you were editing it, so nothing was saved" in page
+    assert "Changed meanwhile to “Start with the pilot”" in page
+    action.refresh_from_db()
+    assert (action.note, action.link) == ("Start with the pilot", "")
+    # The page shown again carries the note as stored now: saving it again knowingly replaces it.
+    again = dict(re.findall(r'<input type="hidden" name="(shown_[a-z_]+)" value="([^"]*)"', response.content.decode()))
+    assert again["shown_note"] == "Start with the pilot"
+    assert second.post(url, {**theirs, **again}).status_code == 302
+    action.refresh_from_db()
+    assert (action.note, action.link) == ("Wait for the budget", "https://tracker.example/ML-12")

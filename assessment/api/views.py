@@ -137,7 +137,9 @@ class ReadView(APIView):
                 for header in ("ETag", "Vary", "Cache-Control"):
                     not_modified[header] = response[header]
                 response = not_modified
-        token = getattr(request, "auth", None) if response.status_code != 401 else None
+        # The token as authentication found it: reading request.auth here would authenticate a request
+        # refused before that (an unknown format, 406), and a bad token would then raise outside the handler.
+        token = getattr(request, "_auth", None) if response.status_code != 401 else None
         logger.info(
             "api %s %s %s user=%s token=%s %.0fms",
             request.method,

@@ -182,6 +182,7 @@ class AreaAnswersForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.area = area
+        self.answers = answers
         for question in area.questions:
             choices: list[tuple[str, str]] = [
                 (
@@ -333,6 +334,35 @@ class AreaAnswersForm(forms.Form):
                 )
             )
         return inputs
+
+    def changed_meanwhile(self, now: AreaAnswersForm) -> list[domain.Question]:
+        """The questions this user changed that someone else saved differently since the page was shown.
+
+        `now`: the same form unbound, as the page would be shown at this moment.
+        """
+        changed = {answer.question_key for answer in self.answer_inputs()}
+        conflicts = []
+        for question in self.area.questions:
+            if question.id not in changed:
+                continue
+            was, current = self.data.get(f"shown_{question.id}"), now.shown(question.id)
+            value = self.cleaned_data.get(f"answer_{question.id}") or NO_ANSWER
+            note = self.cleaned_data.get(f"note_{question.id}") or ""
+            if (
+                was is not None
+                and was != current
+                and shown_token(value, note, *self._na_reason(question, value)) != current
+            ):
+                conflicts.append(question)
+        return conflicts
+
+    def shown_again(self, now: AreaAnswersForm, questions: list[domain.Question]) -> None:
+        """After a conflict: these questions' hidden tokens as the page would show them now, so saving
+        the page again knowingly replaces the other person's answer."""
+        data = dict(self.data.items())
+        for question in questions:
+            data[f"shown_{question.id}"] = now.shown(question.id)
+        self.data = data
 
     def questions_with_fields(self) -> Iterator[QuestionFields]:
         """Each question of the area with its bound fields, for the template."""

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from assessment import models
-from assessment.services.plan import DUE_YEAR_MAX, DUE_YEAR_MIN, ActionInput, ActionInvalid, action_input_check
+from assessment.services.plan import (
+    DUE_YEAR_MAX,
+    DUE_YEAR_MIN,
+    ActionConflict,
+    ActionInput,
+    ActionInvalid,
+    action_input_check,
+)
 from assessment.validators import link_field, one_line_validator
 
 
@@ -64,9 +72,18 @@ class ActionForm(forms.Form):
         },
     )
 
+    # Each field's value as the page showed it, in a hidden `shown_<name>`: a save changes only what
+    # this user changed, and a field someone else changed meanwhile is a conflict (services/plan.py).
+    SHOWN_PREFIX = "shown_"
+
     def __init__(self, *args, team: models.Team, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
+        for name in list(self.fields):
+            value = self.initial.get(name)
+            self.fields[self.SHOWN_PREFIX + name] = forms.CharField(
+                required=False, strip=False, widget=forms.HiddenInput, initial="" if value is None else str(value)
+            )
         members = (
             models.Membership.objects.filter(team=team, role=models.Membership.MEMBER)
             .select_related("user")
@@ -87,6 +104,66 @@ class ActionForm(forms.Form):
         except ActionInvalid as error:
             self.add_error(error.field if error.field in self.fields else None, str(error))
         return data
+
+    def shown_input(self) -> ActionInput | None:
+        """The action as the page showed it, or None when the post carries none (a script, a page from before)."""
+        names = [n for n in self.fields if not n.startswith(self.SHOWN_PREFIX)]
+        if not any(self.SHOWN_PREFIX + n in self.data for n in names):
+            return None
+        values = {}
+        for name in names:
+            raw = self.data.get(self.SHOWN_PREFIX + name, "")
+            try:
+                values[name] = self.fields[name].clean(raw)
+            except ValidationError:
+                values[name] = raw  # tampered with: differs from every stored value, so it counts as changed
+        return self.action_input(values)
+
+    def conflict_shown(self, conflict: ActionConflict) -> ActionForm:
+        """The form again after `conflict`: what this user changed kept, the rest as stored now, and the
+        hidden values as stored now, so saving again knowingly replaces the other person's change."""
+        data = dict(self.data.items())
+        shown = self.shown_input()
+        mine = self.action_input(self.cleaned_data)
+        for name, attr in self.INPUT_ATTRS.items():
+            now = getattr(conflict.current, attr)
+            text = "" if now is None else str(now)
+            data[self.SHOWN_PREFIX + name] = text
+            if shown is not None and getattr(mine, attr) == getattr(shown, attr):
+                data[name] = text
+        form = ActionForm(data, team=self.team)
+        form.is_valid()
+        form.add_error(
+            None,
+            "Someone else saved this action while you were editing it, so nothing was saved. "
+            "The form now shows their version with your changes; check the fields marked and save again.",
+        )
+        for attr, now in conflict.fields.items():
+            name = next(n for n, a in self.INPUT_ATTRS.items() if a == attr)
+            form.add_error(
+                name, f"Changed meanwhile to “{self._in_words(name, now)}”; yours is shown, save to keep it."
+            )
+        return form
+
+    def _in_words(self, name: str, value) -> str:
+        if value in (None, ""):
+            return "(empty)"
+        choices = getattr(self.fields[name], "choices", None)
+        if choices:
+            return str(dict(choices).get(value, value))
+        return str(value)
+
+    # Each form field and the ActionInput attribute it fills.
+    INPUT_ATTRS = {
+        "owner": "owner_id",
+        "owner_name": "owner_name",
+        "due_date": "due_date",
+        "status": "status",
+        "wont_do_reason": "wont_do_reason",
+        "link": "link",
+        "note": "note",
+        "title": "title",
+    }
 
     @staticmethod
     def action_input(data) -> ActionInput:

@@ -41,6 +41,19 @@ class ActionInvalid(Exception):
         self.field = field
 
 
+class ActionConflict(Exception):
+    """Someone saved the action after this user's page was shown, changing a field this user changed too.
+
+    `fields`: each such field (an ActionInput attribute) with its value now; `current`: the action now.
+    Nothing was written.
+    """
+
+    def __init__(self, fields: dict[str, Any], current: ActionInput):
+        super().__init__("Someone else saved this action while you were editing it; nothing was saved.")
+        self.fields = fields
+        self.current = current
+
+
 @dataclass(frozen=True)
 class ActionInput:
     owner_id: int | None = None
@@ -173,7 +186,15 @@ def actions_add_from_roadmap(*, assessment: models.Assessment, user: User, item_
 
 
 @transaction.atomic
-def action_update(*, action: models.Action, user: User, given: ActionInput) -> models.Action:
+def action_update(
+    *, action: models.Action, user: User, given: ActionInput, shown: ActionInput | None = None
+) -> models.Action:
+    """Store `given` on the action. With `shown` (the action as the user's page showed it), only the
+    fields the user changed are written, the others keep what is stored now; ActionConflict when
+    someone else changed one of the same fields since, to another value."""
+    if shown is not None:
+        action = models.Action.objects.select_for_update().get(pk=action.pk)
+        given = _action_merged(action, shown, given)
     cleaned = action_input_check(action.team, given)
     action.owner_id = cleaned.owner_id
     action.owner_name = cleaned.owner_name
@@ -188,6 +209,40 @@ def action_update(*, action: models.Action, user: User, given: ActionInput) -> m
     _with_user(action, user)
     action.save()
     return action
+
+
+def _same(a: Any, b: Any) -> bool:
+    # A browser posts a textarea's line breaks as CRLF; stored text keeps LF and no surrounding space.
+    if isinstance(a, str) and isinstance(b, str):
+        return _clean_text(a.replace("\r\n", "\n")) == _clean_text(b.replace("\r\n", "\n"))
+    return bool(a == b)
+
+
+def _action_merged(action: models.Action, shown: ActionInput, given: ActionInput) -> ActionInput:
+    """What is stored now, with the fields the user changed from `shown` to `given` on top."""
+    row = action_rows([action])[0]
+    current = ActionInput(
+        action.owner_id,
+        action.owner_name,
+        action.due_date,
+        action.status,
+        action.wont_do_reason,
+        action.link,
+        action.note,
+        row.title,
+    )
+    merged, conflicts = {}, {}
+    for name in ActionInput.__dataclass_fields__:
+        mine, was, now = getattr(given, name), getattr(shown, name), getattr(current, name)
+        if _same(mine, was) or (name == "title" and not mine):  # an empty title keeps the title
+            merged[name] = now
+            continue
+        merged[name] = mine
+        if not _same(now, was) and not _same(now, mine):
+            conflicts[name] = now
+    if conflicts:
+        raise ActionConflict(conflicts, current)
+    return ActionInput(**merged)
 
 
 # Teams per batch when storing progress: each batch reads its teams' assessments and answers once.

@@ -108,7 +108,9 @@ def area_form_page(
         if not may_answer:
             raise PermissionDenied(refused)
         form = form_class(request.POST, **form_kwargs)
-        if form.is_valid():
+        if form.is_valid() and _answers_changed_meanwhile(form, form_class(**form_kwargs), questionnaire):
+            pass  # told at each question; nothing saved
+        elif form.is_valid():
             try:
                 save(form.answer_inputs())
             except (AssessmentLocked, PanelNotAllowed) as error:  # submitted or opened to respondents meanwhile
@@ -141,6 +143,24 @@ def area_form_page(
     if form.is_bound and form.errors:
         status = 400
     return render(request, "assessment/area.html", context, status=status)
+
+
+def _answers_changed_meanwhile(form, now, questionnaire) -> bool:
+    """Whether someone else saved, since this page was shown, another answer to a question this user
+    changed: then each such question says what it holds now, and nothing is saved (saving again replaces it)."""
+    conflicts = form.changed_meanwhile(now)
+    if not conflicts:
+        return False
+    for question in conflicts:
+        current = answer_in_words(questionnaire, now.answers.get(question.id), question)
+        form.add_error(
+            f"answer_{question.id}",
+            f"“{question.text}”: someone else saved “{current}” while you were on this page. "
+            "Your answer is still selected below; save again to replace theirs, or choose theirs.",
+        )
+    form.add_error(None, "Nothing on this page was saved: someone else changed answers on it meanwhile (marked below).")
+    form.shown_again(now, conflicts)
+    return True
 
 
 @dataclass(frozen=True)

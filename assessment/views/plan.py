@@ -21,7 +21,7 @@ from assessment.exports.plan import plan_to_csv, plan_to_ics
 from assessment.forms.plan import ActionForm, PlanFilterForm
 from assessment.selectors.evidence import expired_evidence_of_team
 from assessment.selectors.plan import action_history, action_rows, owner_choices, team_plan
-from assessment.services.plan import ActionInvalid, action_update, actions_add_from_roadmap
+from assessment.services.plan import ActionConflict, ActionInvalid, action_update, actions_add_from_roadmap
 from assessment.views.results import download
 
 PLAN_MEMBERS_ONLY = "Only members of the team can change its plan."
@@ -69,7 +69,9 @@ def action_page(request, team_id, action_id):
             form = ActionForm(request.POST, team=action.team)
             if form.is_valid():
                 try:
-                    action_update(action=action, user=request.user, given=form.cleaned_input)
+                    action_update(action=action, user=request.user, given=form.cleaned_input, shown=form.shown_input())
+                except ActionConflict as conflict:  # someone else saved it since this page was shown
+                    form = form.conflict_shown(conflict)
                 except ActionInvalid as error:  # checked by the form already; kept for a race with a membership change
                     form.add_error(error.field if error.field in form.fields else None, str(error))
                 else:
