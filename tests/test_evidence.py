@@ -218,6 +218,11 @@ BAD_POSTS = {
     "a javascript: link": ({"link": "javascript:alert(1)"}, "link", "http:// or https://"),
     "a 10,000-character title": ({"title": "x" * 10_000, "link": "https://a.example"}, "title", "Shorten the title"),
     "a date in the year 10000": ({"link": "https://a.example", "valid_until": "10000-01-01"}, "valid_until", "real"),
+    "a date that has passed": ({"link": "https://a.example", "valid_until": "2001-01-01"}, "valid_until", "has passed"),
+    "a data: link": ({"link": "data:text/html,<script>alert(1)</script>"}, "link", "http:// or https://"),
+    "a link without a scheme": ({"link": "example.org/catalogue"}, "link", "http:// or https://"),
+    "a program named .pdf": ({"file": ("report.pdf", b"MZ\x90\x00" + bytes(200))}, "file", "not accepted (exe)"),
+    "an SVG with a script": ({"file": ("chart.svg", files.SVG)}, "file", "SVG"),
     "neither a file nor a link": ({}, "file", "Choose a file"),
     "both a file and a link": ({"file": ("r.pdf", files.PDF), "link": "https://a.example"}, "link", "not both"),
 }
@@ -276,6 +281,15 @@ def test_it_refuses_a_path_in_the_file_name_as_sent(name, assessment, member):
 
 
 @pytest.mark.django_db
+def test_it_refuses_a_name_with_a_300_character_extension(assessment, member):
+    """Django named the temporary file after the extension sent (up to 255 characters): a 500 before the form."""
+    response = raw_post(client_for(member), add_url(assessment), "a.pdf" + "x" * 300, files.PDF)
+    assert response.status_code == 400
+    assert "Rename it to end in .pdf" in " ".join(response.context["evidence"][0]["form"].errors["file"])
+    assert not models.Evidence.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_plain_name_sent_by_hand_is_kept(assessment, member):
     assert raw_post(client_for(member), add_url(assessment), "minutes (v2).pdf", files.PDF).status_code == 302
     assert models.Evidence.objects.get().original_name == "minutes (v2).pdf"
@@ -325,6 +339,22 @@ def test_it_refuses_a_viewer_and_a_submitted_assessment(assessment, member, view
     response = client_for(member).post(add_url(assessment), form_data(link="https://a.example"))
     assert response.status_code == 403 and "next draft" in response.content.decode()
     assert not models.Evidence.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_evidence_on_a_question_out_of_the_teams_scope(team, member, format2_version):
+    from tests.format2_helpers import CLASSIC, format2_draft
+
+    assessment = format2_draft(team, member, format2_version, CLASSIC)  # the generative AI area out of scope
+    url = reverse("evidence-add", args=[assessment.pk, "genai-guardrails"])
+    data = {"evidence-genai-guardrails-title": "Policy", "evidence-genai-guardrails-link": "https://a.example"}
+    response = client_for(member).post(url, data)
+    assert response.status_code == 403
+    assert "out of your team&#x27;s scope" in response.content.decode()
+    assert not models.Evidence.objects.exists()
+    url = reverse("evidence-add", args=[assessment.pk, "data-catalog"])  # in scope
+    data = {"evidence-data-catalog-title": "Catalogue", "evidence-data-catalog-link": "https://a.example"}
+    assert client_for(member).post(url, data).status_code == 302
 
 
 @pytest.mark.django_db

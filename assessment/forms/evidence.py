@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from assessment import models
 from assessment.validators import link_field, one_line_validator
@@ -51,6 +52,15 @@ class EvidenceForm(forms.Form):
         form = cls(question_key=question_key)
         form.errors[field] = form.error_class([message])  # an unbound form's errors stay as set
         return form
+
+    def clean_valid_until(self):
+        valid_until = self.cleaned_data["valid_until"]
+        if valid_until is not None and valid_until < timezone.localdate():
+            raise forms.ValidationError(
+                f"{valid_until:%Y-%m-%d} has passed: evidence that no longer proves the answer is not added. "
+                "Give the date it is valid until, or leave it empty if it does not expire."
+            )
+        return valid_until
 
     def clean(self):
         data = super().clean() or {}

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessment.access import assessment_for_user
 from assessment.domain.evidence import FileRefused, safe_file_name
+from assessment.domain.profile import out_of_scope_keys, team_tags
 from assessment.forms.evidence import EvidenceForm
+from assessment.selectors.assessments import profile_answers
 from assessment.selectors.evidence import evidence_of_assessment
 from assessment.selectors.questionnaires import questionnaire_domain
 from assessment.services.assessments import AssessmentLocked
@@ -35,11 +36,16 @@ from assessment.services.evidence import (
     evidence_storage,
     max_bytes,
 )
+from assessment.uploads import TemporaryFileUploadHandler
 from assessment.views.assessments import team_area_page
 from assessment.views.evidence_uploads import EvidenceUploadHandler
 
 # What a body may hold besides the file (the token, the title, the link, the date, the multipart framing).
 FORM_ALLOWANCE_BYTES = 64 * 1024
+OUT_OF_SCOPE = (
+    "This question is out of your team's scope (as “About your team” answers it), "
+    "so it takes no evidence. Change the team's answers there if it should be asked."
+)
 
 
 def _area_of(assessment, question_key: str) -> str:
@@ -47,6 +53,15 @@ def _area_of(assessment, question_key: str) -> str:
         if question.id == question_key:
             return area.id
     raise Http404("No such question.")
+
+
+def _check_in_scope(assessment, question_key: str) -> None:
+    """Evidence only on a question the team is asked: one out of its scope is on no page (format 2)."""
+    questionnaire = questionnaire_domain(assessment.questionnaire)
+    if questionnaire.format != 2:
+        return
+    if question_key in out_of_scope_keys(questionnaire, team_tags(questionnaire, profile_answers(assessment))):
+        raise PermissionDenied(OUT_OF_SCOPE)
 
 
 def _back_to(assessment, area_key: str, question_key: str):
@@ -83,6 +98,7 @@ def evidence_add(request, assessment_id, question_key):
     area_key = _area_of(assessment, question_key)
     if not can_write:
         raise _refusal(assessment)
+    _check_in_scope(assessment, question_key)
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
