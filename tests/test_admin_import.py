@@ -111,6 +111,23 @@ def test_it_refuses_a_file_over_one_mebibyte(client, editor):
     assert not models.QuestionnaireVersion.objects.exists()
 
 
+def test_it_refuses_a_big_file_whose_name_has_a_300_character_extension(client, editor):
+    """Over 2.5 MB an upload goes to a temporary file, which Django named after the extension: a 500."""
+    client.force_login(editor)
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.yaml{"y" * 300}"\r\n\r\n'.encode()
+        + b"#" * (3 * 1024 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.generic(
+        "POST", reverse(IMPORT_URL), body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 200
+    assert "files over 1 MiB" in response.content.decode()
+    assert not models.QuestionnaireVersion.objects.exists()
+
+
 def test_it_asks_for_a_file_when_none_is_sent(client, editor):
     client.force_login(editor)
     response = client.post(reverse(IMPORT_URL), {})

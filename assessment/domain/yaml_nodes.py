@@ -25,6 +25,8 @@ MAX_EXPANDED_NODES = 100_000
 # libyaml stops at 1000 levels; the pure-Python scanner slows down
 # quadratically with [ { nesting, so it gets a bound of its own.
 MAX_FLOW_DEPTH = 200
+# Far above any level, budget or size; below Python's 4300 digits, past which int() raises.
+MAX_NUMBER_LENGTH = 100
 
 _STANDARD = "tag:yaml.org,2002:"
 # What the safe resolver gives untagged values, plus the same tags written out.
@@ -178,6 +180,8 @@ def _check_nodes(root: Node, *, uses_aliases: bool) -> None:
         if node.tag not in _ALLOWED_TAGS and node.tag != _MERGE_TAG:
             tag = node.tag.replace(_STANDARD, "!!", 1)
             problems.append((line_of(node), f"tag {tag} is not allowed: use plain YAML values"))
+        elif node.tag in (INT, FLOAT) and len(node.value) > MAX_NUMBER_LENGTH:
+            problems.append((line_of(node), f"a number of {len(node.value)} characters: at most {MAX_NUMBER_LENGTH}"))
         size = 1
         if isinstance(node, SequenceNode):
             size += sum(visit(item) for item in node.value)

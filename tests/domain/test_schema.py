@@ -54,6 +54,7 @@ REFUSALS = [
     ("wrong-type-list.yaml", 21, 'practice "pipeline": requires must be a list, got text (catalog)'),
     ("level-not-integer.yaml", 30, 'question "discovery", choice 2: level must be an integer, got text (3)'),
     ("level-is-bool.yaml", 7, "scale level 1: level must be an integer, got true/false (true)"),
+    ("number-too-long.yaml", 7, "a number of 5001 characters: at most 100"),
     ("text-is-bool.yaml", 29, "text must be text, got true/false (No) (put it in quotes)"),
     ("empty-string.yaml", 5, "title is empty"),
     ("whitespace-string.yaml", 13, 'practice "catalog": summary is empty'),
