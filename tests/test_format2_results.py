@@ -3,6 +3,7 @@
 import pytest
 
 from assessment import models
+from assessment.selectors.assessments import profile_answers
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInvalid, ProfileByLead, assessment_create, profile_save
 from assessment.services.respondents import panel_open
@@ -147,6 +148,16 @@ def test_a_bad_profile_answer_is_refused_with_a_located_error(client, member, fr
     assert "Choose one of the answers listed" in text_of(response)
     assert 'href="#id_profile_impact_0"' in response.content.decode()
     assert not models.ProfileAnswer.objects.filter(assessment=fresh).exists()
+
+
+def test_a_post_without_a_profile_question_keeps_the_saved_answers(client, member, fresh):
+    """The page checks one radio of each group; a cut or hand-made post must not read as "Not stated yet"."""
+    profile_save(assessment=fresh, user=member, answers={"ai-kinds": "classic", "impact": "yes"})
+    response = client_for(member).post(f"/assessments/{fresh.pk}/profile/", {"profile_impact": "no"})
+    assert response.status_code == 400
+    assert "No answer was received for this question" in text_of(response)
+    assert 'href="#id_profile_ai-kinds_0"' in response.content.decode()
+    assert profile_answers(fresh) == {"ai-kinds": "classic", "impact": "yes"}
 
 
 def test_only_members_who_may_write_set_the_profile(client, viewer, fresh, outsider):

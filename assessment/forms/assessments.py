@@ -441,5 +441,14 @@ class ProfileForm(forms.Form):
                 error_messages={"invalid_choice": "Choose one of the answers listed, or “Not stated yet”."},
             )
 
+    def clean(self):
+        data = super().clean()
+        for name in self.fields:
+            # The page always checks one radio of each group: a group missing from the post is a cut or
+            # hand-made request, not "Not stated yet", which would take the team's answer away.
+            if name not in self.data and name not in self.errors:
+                self.add_error(name, "No answer was received for this question: choose one, or “Not stated yet”.")
+        return data
+
     def profile_answers(self) -> dict[str, str | None]:
         return {q.id: self.cleaned_data[f"profile_{q.id}"] or None for q in self.questionnaire.profile}
