@@ -8,7 +8,6 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from assessment import models
 from assessment.domain.evidence import FileRefused, file_kind, safe_file_name
@@ -24,7 +23,7 @@ from assessment.services.evidence import (
     stored_name_for,
 )
 from tests import evidence_files as files
-from tests.format2_helpers import CLASSIC, format2_draft
+from tests.format2_helpers import CLASSIC, expired_link, format2_draft
 from tests.helpers import client_for
 
 QUESTION = "streaming-data"  # of the "data" area of tests/data/good_questionnaire.yaml
@@ -441,16 +440,7 @@ def test_plan_and_portfolio_count_expired_evidence_only_on_questions_in_the_team
     evidence left on one of them (answered before the profile said so) is not an answer to renew."""
     assessment = format2_draft(team, member, format2_version, CLASSIC, title="Classic")
     for key in ("pipelines", "genai-guardrails"):
-        models.Evidence.objects.create(
-            assessment=assessment,
-            question_key=key,
-            kind=models.Evidence.LINK,
-            title=f"Evidence of {key}",
-            url="https://evidence.example",
-            valid_until=datetime.date(2025, 1, 1),
-            added_by=member,
-            added_at=timezone.now(),
-        )
+        expired_link(assessment, member, key)
     assessment_submit(assessment=assessment, user=member)
     plan = client_for(viewer).get(reverse("team-plan", args=[team.pk])).content.decode()
     portfolio = client_for(executive).get(reverse("portfolio")).content.decode()
