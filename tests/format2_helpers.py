@@ -30,3 +30,21 @@ def format2_draft(team, user, version, profile, *, answers=None, title="F2"):
     if profile is not None:
         profile_save(assessment=assessment, user=user, answers=profile)
     return assessment
+
+
+def expired_link(assessment, user, key):
+    """A link of evidence on the answer to `key`, valid until 2020: expired (added directly, whatever the scope)."""
+    import datetime
+
+    from django.utils import timezone
+
+    return models.Evidence.objects.create(
+        assessment=assessment,
+        question_key=key,
+        kind=models.Evidence.LINK,
+        title=f"Evidence for {key}",
+        url="https://evidence.example/",
+        valid_until=datetime.date(2020, 1, 1),
+        added_by=user,
+        added_at=timezone.now(),
+    )

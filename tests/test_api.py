@@ -53,7 +53,17 @@ def test_it_refuses_a_format_it_does_not_speak_whatever_the_token(member, baseli
         response = client.get(url, headers={"Accept": "application/xml"})
         assert response.status_code == 406, response.content[:200]
         assert "Accept" in response.json()["detail"]
-        assert client.get(url, {"format": "xml"}).status_code == 404  # DRF: no such format
+        response = client.get(url, {"format": "xml"})
+        assert response.status_code == 406, response.content[:200]
+        assert response.json() == {"detail": 'The format "xml" is not offered here: format= takes "json".'}
+
+
+def test_it_names_the_formats_the_schema_offers_and_not_a_hostile_one():
+    response = api().get(reverse("api-schema"), {"format": "x\n" * 5000})
+    assert response.status_code == 406
+    body = response.content.decode()  # in the schema's own YAML, DRF's first renderer for an error
+    assert "The format asked for is not offered here: format= takes " in body
+    assert '"json"' in body and '"yaml"' in body and len(body) < 200
 
 
 def test_it_answers_401_once_a_token_is_revoked_expired_or_its_user_deactivated(member, baseline):

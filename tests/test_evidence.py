@@ -23,6 +23,7 @@ from assessment.services.evidence import (
     stored_name_for,
 )
 from tests import evidence_files as files
+from tests.format2_helpers import CLASSIC, expired_link, format2_draft
 from tests.helpers import client_for
 
 QUESTION = "streaming-data"  # of the "data" area of tests/data/good_questionnaire.yaml
@@ -459,3 +460,19 @@ def test_an_export_writes_the_evidence_files_beside_the_json(assessment, member,
     err = StringIO()
     call_command("export_assessments", "-o", str(tmp_path / "out.json"), stderr=err)
     assert f"Wrote 1 evidence file(s) to {tmp_path / 'out.json.evidence.zip'}" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_plan_and_portfolio_count_expired_evidence_only_on_questions_in_the_teams_scope(
+    team, member, viewer, executive, format2_version
+):
+    """A format 2 team that uses classic ML only: the generative AI questions are out of its scope, and
+    evidence left on one of them (answered before the profile said so) is not an answer to renew."""
+    assessment = format2_draft(team, member, format2_version, CLASSIC, title="Classic")
+    for key in ("pipelines", "genai-guardrails"):
+        expired_link(assessment, member, key)
+    assessment_submit(assessment=assessment, user=member)
+    plan = client_for(viewer).get(reverse("team-plan", args=[team.pk])).content.decode()
+    portfolio = client_for(executive).get(reverse("portfolio")).content.decode()
+    assert "Evidence expired on 1 answer of “Classic”" in plan
+    assert "Evidence expired on 1 answer in 1 team " in portfolio

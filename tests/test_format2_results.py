@@ -7,7 +7,7 @@ from assessment.selectors.assessments import profile_answers
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import AnswerInvalid, ProfileByLead, assessment_create, profile_save
 from assessment.services.respondents import panel_open
-from tests.format2_helpers import ANSWERS, CLASSIC, format2_draft
+from tests.format2_helpers import ANSWERS, CLASSIC, expired_link, format2_draft
 from tests.helpers import answer, client_for, team_user, text_of
 
 pytestmark = pytest.mark.django_db
@@ -225,23 +225,11 @@ def test_format1_exports_gain_no_key(client, member, answered):
 
 def test_the_evidence_counts_count_only_the_questions_in_scope(team, member, format2_version):
     """Generative AI in scope, but not high-impact: of the area's two questions only the guardrails are asked."""
-    import datetime
-
     from django.urls import reverse
-    from django.utils import timezone
 
     assessment = format2_draft(team, member, format2_version, {"ai-kinds": "both", "impact": "no"})
     for key in ("genai-guardrails", "genai-red-teaming"):  # red-teaming's from before the profile said "no"
-        models.Evidence.objects.create(
-            assessment=assessment,
-            question_key=key,
-            kind=models.Evidence.LINK,
-            title=f"Evidence for {key}",
-            url="https://evidence.example/",
-            valid_until=datetime.date(2020, 1, 1),
-            added_by=member,
-            added_at=timezone.now(),
-        )
+        expired_link(assessment, member, key)
     assert assessment_results(assessment).score.out_of_scope == ["genai-red-teaming"]
     page = text_of(client_for(member).get(reverse("assessment-results", args=[assessment.pk])))
     counts = page[page.index("Evidence by area") :]

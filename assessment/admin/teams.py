@@ -12,10 +12,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models as db_models
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import path
 
 from assessment import models
-from assessment.access import agencies_managed_by, users_pickable_by
+from assessment.access import agencies_managed_by, role_in_team, users_pickable_by
 from assessment.presentation import person_label
 from assessment.services.assessments import assessments_delete
 from assessment.services.respondents import panel_lead_take_over
@@ -234,6 +235,15 @@ class AssessmentAdmin(DeletedThroughService, AgencyScopedAdmin):
     search_fields = ["title", "team__name"]
     list_select_related = ["team", "questionnaire"]
     date_hierarchy = "created_at"
+    # Django links a read-only foreign key to its object's admin page whether or not the user may open
+    # it; a team manager may open neither people nor questionnaire versions there (403), so they see
+    # these by name. Each maps to the unlinked display below.
+    unlinked = {
+        "questionnaire": "questionnaire_name",
+        "created_by": "created_by_name",
+        "submitted_by": "submitted_by_name",
+    }
+    readonly_fields = list(unlinked.values())
 
     def has_add_permission(self, request):
         return False
@@ -243,6 +253,38 @@ class AssessmentAdmin(DeletedThroughService, AgencyScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_fields(self, request, obj=None):
+        names = [name for name in super().get_fields(request, obj) if isinstance(name, str)]
+        return [
+            self.unlinked[name] if name in self.unlinked and not self._may_open(request, name) else name
+            for name in names
+            if name not in self.readonly_fields
+        ]
+
+    def _may_open(self, request, field_name) -> bool:
+        target = self.admin_site._registry.get(self.model._meta.get_field(field_name).related_model)
+        return target is not None and target.has_view_or_change_permission(request)
+
+    @admin.display(description="questionnaire")
+    def questionnaire_name(self, obj):
+        return str(obj.questionnaire)
+
+    @admin.display(description="created by")
+    def created_by_name(self, obj):
+        return person_label(obj.created_by) if obj.created_by else None
+
+    @admin.display(description="submitted by")
+    def submitted_by_name(self, obj):
+        return person_label(obj.submitted_by) if obj.submitted_by else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        # "View on site" opens the assessment's results, which only its team and executives may read (404).
+        hidden = obj is not None and role_in_team(request.user, obj.team) is None
+        if hidden and isinstance(response, TemplateResponse) and response.context_data is not None:
+            response.context_data["has_absolute_url"] = False
+        return response
 
 
 class PanelLeadChangeInline(LabelledInline, admin.TabularInline):

@@ -52,13 +52,16 @@ class ExpiredEvidence:
 
 
 def expired_evidence(assessments: QuerySet[models.Assessment], today: datetime.date | None = None) -> ExpiredEvidence:
-    """How many answers (assessment, question) of these assessments have expired evidence, in how many teams."""
+    """How many answers (assessment, question) of these assessments have expired evidence, in how many teams.
+
+    Format 2: only the questions in the team's scope count, as its results list them; the scope is
+    the stored summary's (a submitted assessment's profile no longer changes), read in the same query.
+    An assessment without a summary (a draft) counts every question."""
     today = today or timezone.localdate()
-    pairs = set(
-        models.Evidence.objects.filter(assessment__in=assessments, valid_until__lt=today).values_list(
-            "assessment__team_id", "assessment_id", "question_key"
-        )
+    rows = models.Evidence.objects.filter(assessment__in=assessments, valid_until__lt=today).values_list(
+        "assessment__team_id", "assessment_id", "question_key", "assessment__summary__detail__score__out_of_scope"
     )
+    pairs = {(team, assessment, key) for team, assessment, key, out_of_scope in rows if key not in (out_of_scope or ())}
     return ExpiredEvidence(answers=len(pairs), teams=len({team for team, _, _ in pairs}))
 
 
