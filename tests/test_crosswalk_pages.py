@@ -206,6 +206,13 @@ def test_the_portfolio_ranks_teams_by_share_met_and_lists_high_impact_practices_
     conditional = text.split("Items for some teams only, team by team")[1]
     assert "Alpha" in conditional and "Charlie" in conditional and "Bravo" not in conditional
     assert "Not met" in conditional and "To verify" in conditional
+    # Each team leads to its own assessment against the same framework.
+    latest = models.AssessmentSummary.objects.filter(is_latest=True)
+    assert latest.count() == 3
+    for summary in latest:
+        link = f'{reverse("assessment-frameworks", args=[summary.pk])}?framework=omb-m-25-21"'
+        assert link in response.content.decode()
+        assert client_for(executive).get(link.rstrip('"')).status_code == 200
 
 
 def test_the_portfolio_links_the_page_and_a_division_limited_executive_sees_only_its_divisions(agency, portfolio_teams):

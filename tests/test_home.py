@@ -245,3 +245,12 @@ def test_editors_and_team_managers_land_on_a_link_to_their_work(client, editor, 
         html = client.get(reverse("home")).content.decode()
         assert words in html and f'href="{reverse("admin:index")}"' in html
         assert "You are not a member of any team yet" not in html
+        # Not headed "Your teams": they have none.
+        assert "<h1>Your work</h1>" in html and "<h1>Your teams</h1>" not in html
+
+
+def test_a_team_without_assessments_is_told_its_answers_are_kept_not_a_duration(client, member, team):
+    client.force_login(member)
+    text = text_of(client.get(reverse("home")))
+    assert "No assessment yet. Start one:" in text and "saved as you go" in text
+    assert "half an hour" not in text  # the questionnaire says how long it takes (40 to 65 minutes for 2026.3)

@@ -139,6 +139,9 @@ def test_progress_is_measured_by_the_next_assessment(baseline, member, team):
     assert rows["streaming-data"].progress.words == "Achieved" and rows["streaming-data"].progress.assessment == second
     assert rows["data-discovery"].progress.words == "Done, not yet reflected in the answers"
     assert action_counts_by_team([team.pk])[team.pk].achieved == 1
+    # Reached but still planned: the plan page says so and what to do about it; the done one is not flagged.
+    page = text_of(client_for(member).get(reverse("team-plan", args=[team.pk])))
+    assert page.count("Reached, still marked planned: mark it done") == 1
     # A third assessment slips below the target: regressed.
     third = assessment_create(team=team, version=baseline.questionnaire, title="Q3", user=member, copy_from=second)
     answer(third, member, {"streaming-data": ("choice", 1)})
