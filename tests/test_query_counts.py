@@ -131,3 +131,34 @@ def test_it_runs_the_same_queries_for_one_and_five_teams_against_the_frameworks(
             submitted_assessment(team, member, version, {"ai-inventory": ("choice", 1 + n % 4)})
         counts.append(count_queries(client, url))
     assert counts == [9, 9]  # the crosswalk revisions, once, for the frameworks' file order
+
+
+def test_it_runs_the_same_queries_against_the_frameworks_for_a_small_and_the_full_crosswalk(client, member, team):
+    """An assessment against every framework of its crosswalk: pinned, whatever the number of frameworks, items and
+    maps (the full 2026.3 crosswalk has six frameworks and hundreds of maps), with evidence on some answers."""
+    from assessment.services.assessments import assessment_create, assessment_submit
+    from assessment.services.crosswalks import crosswalk_import
+    from assessment.services.evidence import evidence_link_add
+
+    from .helpers import answer
+
+    crosswalks = REPO / "questionnaires" / "crosswalks"
+    pages = []
+    for questionnaire, crosswalk in (
+        (DATA / "format2_questionnaire.yaml", DATA / "format2_crosswalk.yaml"),
+        (REPO / "questionnaires" / "public-sector-ml.yaml", crosswalks / "public-sector-ml-2026.3.yaml"),
+    ):
+        version = load_questionnaire_file(questionnaire)
+        crosswalk_import(crosswalk.read_bytes(), crosswalk.name)
+        assessment = assessment_create(team=team, version=version, title=version.version, user=member)
+        answer(assessment, member, all_answers(version))
+        for key in models.Question.objects.filter(area__questionnaire=version).values_list("key", flat=True)[:2]:
+            evidence_link_add(
+                assessment=assessment, user=member, question_key=key, title="Record", url="https://records.example/1"
+            )
+        pages.append(assessment_submit(assessment=assessment, user=member))
+    assert models.Evidence.objects.filter(assessment=pages[1]).count() == 2
+    client.force_login(member)
+    counts = [count_queries(client, reverse("assessment-frameworks", args=[a.pk])) for a in pages]
+    assert counts[0] == counts[1]
+    assert counts == [9, 9]  # the assessment, answers, profile, crosswalk revision, evidence, session and user
