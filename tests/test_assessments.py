@@ -628,3 +628,60 @@ def test_it_tells_who_changes_an_answer_a_colleague_changed_meanwhile_and_saves_
         "streaming-data": ("choice", 1, ""),
         "data-discovery": ("choice", 3, ""),
     }
+
+
+def test_the_save_refuses_answers_changed_since_shown_and_writes_nothing(member, team, assessment):
+    from assessment.domain import model as domain
+    from assessment.services.assessments import AnswersChangedMeanwhile
+    from tests.helpers import team_user
+
+    shown = {"streaming-data": domain.answer_token(None), "data-discovery": domain.answer_token(None)}
+    save(assessment, team_user(team, "colleague"), "streaming-data", "choice", 4, note="Checked with ops")
+    assessment.refresh_from_db()
+    updated_at = assessment.updated_at
+    with pytest.raises(AnswersChangedMeanwhile) as refused:
+        answers_save(
+            assessment=assessment,
+            user=member,
+            answers=[AnswerInput("streaming-data", "choice", 1), AnswerInput("data-discovery", "choice", 3)],
+            shown=shown,
+        )
+    assert refused.value.current == {"streaming-data": domain.Answer("choice", 4, note="Checked with ops")}
+    # Nothing written: not the conflicting answer, not the other one, no history, no new date.
+    assert answers_of(assessment) == {"streaming-data": ("choice", 4, "Checked with ops")}
+    assert models.Answer.history.filter(assessment_id=assessment.pk).count() == 1
+    assessment.refresh_from_db()
+    assert assessment.updated_at == updated_at
+
+
+def test_the_save_takes_answers_unchanged_since_shown_or_given_as_stored_and_without_tokens_as_before(
+    member, team, assessment
+):
+    from assessment.domain import model as domain
+    from tests.helpers import team_user
+
+    colleague = team_user(team, "colleague")
+    save(assessment, colleague, "streaming-data", "choice", 4, note="Checked with ops")
+    # Shown as it is stored: saved.
+    assert (
+        answers_save(
+            assessment=assessment,
+            user=member,
+            answers=[AnswerInput("streaming-data", "not_sure", note="Ask ops")],
+            shown={"streaming-data": domain.answer_token(domain.Answer("choice", 4, note="Checked with ops"))},
+        )
+        == 1
+    )
+    # Shown before that change, but given as it is stored now (a browser's CRLF does not count): nothing refused.
+    assert (
+        answers_save(
+            assessment=assessment,
+            user=colleague,
+            answers=[AnswerInput("streaming-data", "not_sure", note="Ask ops\r\n")],
+            shown={"streaming-data": domain.answer_token(None)},
+        )
+        == 0
+    )
+    # No tokens (imports, demo data): the answer given replaces what is stored, as before.
+    save(assessment, colleague, "streaming-data", "choice", 2)
+    assert answers_of(assessment) == {"streaming-data": ("choice", 2, "")}

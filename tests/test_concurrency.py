@@ -145,6 +145,48 @@ def test_it_keeps_one_answer_when_everyone_answers_the_same_question(busy_assess
     assert last_change.choice_id == answers[0].choice_id  # the stored answer is the last one saved
 
 
+def test_it_saves_one_of_two_changes_made_at_once_from_the_same_page_and_refuses_the_other(busy_assessment, member):
+    """Two people saw the same answer and save another one at the same moment: the check that it is
+    still the answer they saw runs under the assessment's lock, so one is saved and the other refused
+    with the answer now stored, never the last write silently replacing the first."""
+    from assessment.domain import model as domain
+    from assessment.services.assessments import AnswersChangedMeanwhile
+
+    assessment, questions = busy_assessment
+    rounds = 10  # first answers on even rounds, changes of a stored answer on odd ones
+    for r in range(1, rounds, 2):
+        answers_save(
+            assessment=assessment, user=member, answers=[AnswerInput(questions[r].key, models.Answer.NOT_SURE)]
+        )
+    for r in range(rounds):
+        question = questions[r]
+        shown = domain.answer_token(domain.Answer(models.Answer.NOT_SURE) if r % 2 else None)
+        outcomes: dict[int, object] = {}
+
+        def save(i, question=question, shown=shown, outcomes=outcomes):
+            try:
+                answers_save(
+                    assessment=models.Assessment.objects.get(pk=assessment.pk),
+                    user=member,
+                    answers=[AnswerInput(question.key, models.Answer.CHOICE, level=i + 1, note=f"person {i}")],
+                    shown={question.key: shown},
+                )
+                outcomes[i] = "saved"
+            except AnswersChangedMeanwhile as refused:
+                outcomes[i] = refused.current
+
+        assert run_together(2, save) == []
+        saved = [i for i, outcome in outcomes.items() if outcome == "saved"]
+        assert len(saved) == 1, f"round {r}: {outcomes}"
+        winner, loser = saved[0], 1 - saved[0]
+        assert outcomes[loser] == {
+            question.key: domain.Answer(models.Answer.CHOICE, winner + 1, note=f"person {winner}")
+        }
+        stored = models.Answer.objects.select_related("choice").get(assessment=assessment, question=question)
+        assert (stored.choice.level, stored.note) == (winner + 1, f"person {winner}")
+        assert models.Answer.history.filter(assessment_id=assessment.pk, question=question).count() == 1 + r % 2
+
+
 def test_it_saves_nothing_after_a_submit_that_races_with_saves(busy_assessment, member):
     assessment, questions = busy_assessment
     savers = THREADS - 1

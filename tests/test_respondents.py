@@ -268,6 +268,38 @@ def test_the_services_refuse_a_submitted_response(both_responded, ana):
 
 
 @pytest.mark.django_db
+def test_the_services_refuse_a_respondent_answer_or_a_decision_changed_since_shown(both_responded, member, ana, ben):
+    from assessment.domain import model as domain
+    from assessment.services.assessments import AnswersChangedMeanwhile
+
+    respondent = models.Respondent.objects.get(user=ana)
+    streaming = question(both_responded, "streaming-data")
+    with pytest.raises(AnswersChangedMeanwhile) as refused:  # Ana's other tab showed no answer yet
+        respondent_answers_save(
+            respondent=respondent,
+            user=ana,
+            answers=[AnswerInput(streaming.key, "not_sure")],
+            shown={streaming.key: domain.answer_token(None)},
+        )
+    assert refused.value.current == {streaming.key: domain.Answer("choice", 1, note="Only scripts")}
+    assert models.RespondentAnswer.objects.get(respondent=respondent, question=streaming).kind == "choice"
+
+    for user in (ana, ben):
+        respondent_submit(respondent=models.Respondent.objects.get(user=user), user=user)
+    team_answers_decide(assessment=both_responded, user=member, answers=[AnswerInput(streaming.key, "choice", level=2)])
+    decided = models.TeamAnswerDecision.objects.get(assessment=both_responded, question=streaming).decided_at
+    with pytest.raises(AnswersChangedMeanwhile):  # the lead's other tab, shown before that decision
+        team_answers_decide(
+            assessment=both_responded,
+            user=member,
+            answers=[AnswerInput(streaming.key, "choice", level=3)],
+            shown={streaming.key: domain.answer_token(None)},
+        )
+    assert both_responded.answers.get(question=streaming).choice.level == 2
+    assert models.TeamAnswerDecision.objects.get(assessment=both_responded, question=streaming).decided_at == decided
+
+
+@pytest.mark.django_db
 def test_the_change_log_keeps_respondents_changes(both_responded, ana):
     history = models.RespondentAnswer.history.filter(history_user=ana)
     assert sorted(history.values_list("question__key", flat=True)) == ["data-discovery", "streaming-data"]

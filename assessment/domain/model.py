@@ -6,6 +6,7 @@ rebuilds from its rows, and what scoring and the roadmap take as input.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -301,3 +302,23 @@ class Answer:
         """ "Not applicable (does not apply to our work)", "Not applicable (reason not given)"."""
         reason = self.na_reason_text
         return f"Not applicable ({reason[0].lower()}{reason[1:]})"
+
+
+def answer_token(answer: Answer | None) -> str:
+    """A short fingerprint of an answer (None: no answer): what an area page showed for a question.
+
+    The page posts it back, and the save compares it, under the assessment's lock,
+    with the answer stored then, to tell a change someone else saved meanwhile.
+    The note's line breaks and outer spaces do not count: browsers post CRLF, stored
+    notes keep LF. A reason counts only for Not applicable, its detail only for "other".
+    """
+    if answer is None:
+        value, note, reason, detail = "", "", "", ""
+    else:
+        value = f"level-{answer.level}" if answer.kind == CHOICE else answer.kind
+        note = answer.note
+        reason = answer.na_reason if answer.kind == NOT_APPLICABLE else ""
+        detail = answer.na_reason_detail if reason == NA_OTHER else ""
+    note = note.replace("\r", "").strip()
+    text = f"{note}\x1f{reason}\x1f{detail.strip()}" if reason else note
+    return f"{value}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -319,15 +318,12 @@ class AreaAnswersForm(forms.Form):
             shown = self.data.get(f"shown_{question.id}")
             if shown is not None and shown == shown_token(value, note, reason, detail):
                 continue
-            level = None
-            kind = value
-            if value.startswith("level-"):
-                kind, level = domain.CHOICE, int(value.removeprefix("level-"))
+            answer = answer_from_value(value, note, reason, detail)
             inputs.append(
                 AnswerInput(
                     question_key=question.id,
-                    kind=kind,
-                    level=level,
+                    kind=answer.kind if answer is not None else "",
+                    level=answer.level if answer is not None else None,
                     note=note,
                     na_reason=reason,
                     na_reason_detail=detail,
@@ -335,33 +331,21 @@ class AreaAnswersForm(forms.Form):
             )
         return inputs
 
-    def changed_meanwhile(self, now: AreaAnswersForm) -> list[domain.Question]:
-        """The questions this user changed that someone else saved differently since the page was shown.
+    def answers_shown(self) -> dict[str, str]:
+        """Each question's token (domain.answer_token) of the answer the page showed, as posted with it:
+        the save refuses the questions whose stored answer someone else changed since."""
+        return {
+            question.id: self.data[f"shown_{question.id}"]
+            for question in self.area.questions
+            if f"shown_{question.id}" in self.data
+        }
 
-        `now`: the same form unbound, as the page would be shown at this moment.
-        """
-        changed = {answer.question_key for answer in self.answer_inputs()}
-        conflicts = []
-        for question in self.area.questions:
-            if question.id not in changed:
-                continue
-            was, current = self.data.get(f"shown_{question.id}"), now.shown(question.id)
-            value = self.cleaned_data.get(f"answer_{question.id}") or NO_ANSWER
-            note = self.cleaned_data.get(f"note_{question.id}") or ""
-            if (
-                was is not None
-                and was != current
-                and shown_token(value, note, *self._na_reason(question, value)) != current
-            ):
-                conflicts.append(question)
-        return conflicts
-
-    def shown_again(self, now: AreaAnswersForm, questions: list[domain.Question]) -> None:
-        """After a conflict: these questions' hidden tokens as the page would show them now, so saving
-        the page again knowingly replaces the other person's answer."""
+    def shown_again(self, tokens: dict[str, str]) -> None:
+        """After a conflict: these questions' hidden tokens (question id -> token) as the page would
+        show them now, so saving the page again knowingly replaces the other person's answer."""
         data = dict(self.data.items())
-        for question in questions:
-            data[f"shown_{question.id}"] = now.shown(question.id)
+        for question_id, token in tokens.items():
+            data[f"shown_{question_id}"] = token
         self.data = data
 
     def questions_with_fields(self) -> Iterator[QuestionFields]:
@@ -413,11 +397,18 @@ def _limited_text_field(
     )
 
 
+def answer_from_value(value: str, note: str, reason: str = "", detail: str = "") -> domain.Answer | None:
+    """The answer a question's fields stand for: its radio value (see answer_value), note and N/A reason."""
+    if value == NO_ANSWER:
+        return None
+    if value.startswith("level-"):
+        return domain.Answer(kind=domain.CHOICE, level=int(value.removeprefix("level-")), note=note)
+    return domain.Answer(kind=value, note=note, na_reason=reason, na_reason_detail=detail)
+
+
 def shown_token(value: str, note: str, reason: str = "", detail: str = "") -> str:
-    # Browsers post a textarea's line breaks as CRLF; stored notes keep LF only.
-    note = note.replace("\r", "").strip()
-    text = f"{note}\x1f{reason}\x1f{detail.strip()}" if reason else note
-    return f"{value}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    """The token (domain.answer_token) of the answer a question's fields stand for."""
+    return domain.answer_token(answer_from_value(value, note, reason, detail))
 
 
 NOT_STATED = ""  # the radio that leaves a profile question unanswered

@@ -6,12 +6,7 @@ from django import forms
 
 from assessment import models
 from assessment.domain import model as domain
-from assessment.forms.assessments import (
-    NO_ANSWER,
-    AreaAnswersForm,
-    answer_value,
-    shown_token,
-)
+from assessment.forms.assessments import AreaAnswersForm
 from assessment.validators import BoundedModelMultipleChoiceField
 
 
@@ -30,12 +25,7 @@ class ReconcileForm(AreaAnswersForm):
     def shown(self, question_id: str) -> str:
         if self.is_bound and f"shown_{question_id}" in self.data:
             return self.data[f"shown_{question_id}"]
-        saved = self.saved.get(question_id)
-        if saved is None:
-            return shown_token(NO_ANSWER, "")
-        reason = saved.na_reason if saved.kind == domain.NOT_APPLICABLE else ""
-        detail = saved.na_reason_detail if reason == domain.NA_OTHER else ""
-        return shown_token(answer_value(saved), saved.note, reason, detail)
+        return domain.answer_token(self.saved.get(question_id))
 
 
 class _MemberChoiceField(BoundedModelMultipleChoiceField):

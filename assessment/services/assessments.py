@@ -33,6 +33,18 @@ class TeamAnswersByLead(Exception):
     """The draft is open to respondents: its team answers change only through the lead's reconciliation."""
 
 
+class AnswersChangedMeanwhile(Exception):
+    """Someone else saved another answer to questions this save changes, since the page showed them.
+
+    Nothing of the save is written. `current` maps each such question's key (YAML id),
+    in the order given, to the answer it holds now (None: no answer any more).
+    """
+
+    def __init__(self, current: dict[str, domain.Answer | None]):
+        super().__init__("Someone else changed the answers to " + ", ".join(current) + " meanwhile.")
+        self.current = current
+
+
 TEAM_ANSWERS_BY_LEAD = (
     "This draft is open to respondents, so its team answers are set only by the lead, "
     "in the reconciliation of the respondents' answers."
@@ -247,12 +259,19 @@ def answer_rows_write(
     answers: list[AnswerInput],
     user: User,
     stamp: dict[str, Any],
+    shown: dict[str, str] | None = None,
 ) -> int:
     """Write answers as rows of `rows` (Answer or RespondentAnswer) with their history; returns how many changed.
 
     `owner` names what the rows belong to (the assessment, or a respondent),
     `assessment` the one whose questions are answered, and `stamp` the fields
-    a change also sets (who answered). New rows are inserted
+    a change also sets (who answered). `shown`, when given, holds the token
+    (domain.answer_token) of each question's answer as the page showed it: a
+    given answer whose stored one differs from it, and from the answer given,
+    was changed by someone else meanwhile, and AnswersChangedMeanwhile refuses
+    the whole save before anything is written. The caller holds the assessment
+    locked (see _lock), so no other save comes between this check and the writes.
+    New rows are inserted
     in bulk, and the history rows of all changes go in one INSERT: a page of
     seven changed answers costs eight writes instead of fourteen. Changed rows
     are still updated one by one: bulk_update's CASE expressions cost more
@@ -260,6 +279,8 @@ def answer_rows_write(
     """
     questions = questions_by_key(assessment, [a.question_key for a in answers])
     existing = {row.question_id: row for row in rows.objects.filter(**owner, question__in=questions.values())}
+    if shown:
+        _refuse_changed_meanwhile(answers, shown, questions, existing)
     now = timezone.now()
     to_update: list[Any] = []
     to_create: list[Any] = []
@@ -293,21 +314,75 @@ def answer_rows_write(
     return len(to_update) + len(to_create) + removed
 
 
+def _stored_answer(row: Any, question: models.Question) -> domain.Answer:
+    """The domain answer of a stored row; its level read from the question's prefetched choices (no query)."""
+    levels = {c.pk: c.level for c in question.choices.all()}
+    return domain.Answer(
+        kind=row.kind,
+        level=levels.get(row.choice_id),
+        note=row.note,
+        na_reason=row.na_reason,
+        na_reason_detail=row.na_reason_detail,
+    )
+
+
+def _refuse_changed_meanwhile(
+    answers: list[AnswerInput], shown: dict[str, str], questions: dict[str, models.Question], existing: dict[int, Any]
+) -> None:
+    """Raise AnswersChangedMeanwhile for the given answers whose stored answer is neither the one shown nor the one given."""
+    current: dict[str, domain.Answer | None] = {}
+    for given in answers:
+        question = questions.get(given.question_key)
+        if question is None or given.question_key not in shown:
+            continue  # an unknown question is refused by the write; no token: nothing to compare (as before)
+        row = existing.get(question.pk)
+        stored = _stored_answer(row, question) if row is not None else None
+        token = domain.answer_token(stored)
+        if token in (shown[given.question_key], domain.answer_token(_given_answer(given))):
+            continue
+        current[given.question_key] = stored
+    if current:
+        raise AnswersChangedMeanwhile(current)
+
+
+def _given_answer(given: AnswerInput) -> domain.Answer | None:
+    """The answer given, its note as it would be stored (see _clean_note), to compare with the stored one."""
+    if given.kind == "":
+        return None
+    return domain.Answer(
+        kind=given.kind,
+        level=given.level if given.kind == models.Answer.CHOICE else None,
+        note=_without_control_characters(given.note),
+        na_reason=given.na_reason,
+        na_reason_detail=given.na_reason_detail,
+    )
+
+
 @transaction.atomic
-def answers_save(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
+def answers_save(
+    *, assessment: models.Assessment, user: User, answers: list[AnswerInput], shown: dict[str, str] | None = None
+) -> int:
     """Store several team answers at once, all or nothing. Returns how many changed.
 
     Refused (TeamAnswersByLead) while the draft is open to respondents: then
-    only the lead's reconciliation (services/respondents.py) sets them.
+    only the lead's reconciliation (services/respondents.py) sets them. With
+    `shown` (an area page's tokens of the answers it showed), refused
+    (AnswersChangedMeanwhile) when someone else changed one of these answers
+    since: see answer_rows_write. Without it (imports, demo data), the answers
+    given replace what is stored.
     """
     assessment = _lock(assessment)
     if models.RespondentPanel.objects.filter(assessment_id=assessment.pk).exists():
         raise TeamAnswersByLead(TEAM_ANSWERS_BY_LEAD)
-    return team_answers_write(assessment=assessment, user=user, answers=answers)
+    return team_answers_write(assessment=assessment, user=user, answers=answers, shown=shown)
 
 
-def team_answers_write(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
-    """Write team answers of an assessment the caller holds locked (see _lock); returns how many changed."""
+def team_answers_write(
+    *, assessment: models.Assessment, user: User, answers: list[AnswerInput], shown: dict[str, str] | None = None
+) -> int:
+    """Write team answers of an assessment the caller holds locked (see _lock); returns how many changed.
+
+    `shown`: see answer_rows_write."""
     changed = answer_rows_write(
         rows=models.Answer,
         owner={"assessment": assessment},
@@ -315,6 +390,7 @@ def team_answers_write(*, assessment: models.Assessment, user: User, answers: li
         answers=answers,
         user=user,
         stamp={"answered_by": user},
+        shown=shown,
     )
     if changed:
         assessment.save(update_fields=["updated_at"])

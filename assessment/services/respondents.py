@@ -102,8 +102,13 @@ def _open_response(
 
 
 @transaction.atomic
-def respondent_answers_save(*, respondent: models.Respondent, user: User, answers: list[AnswerInput]) -> int:
-    """Store a respondent's answers, all or nothing. Returns how many changed."""
+def respondent_answers_save(
+    *, respondent: models.Respondent, user: User, answers: list[AnswerInput], shown: dict[str, str] | None = None
+) -> int:
+    """Store a respondent's answers, all or nothing. Returns how many changed.
+
+    `shown`: the tokens of the answers the page showed (see answer_rows_write); an answer
+    changed since (the same respondent in another tab) refuses the save (AnswersChangedMeanwhile)."""
     assessment, respondent = _open_response(
         respondent,
         user,
@@ -117,6 +122,7 @@ def respondent_answers_save(*, respondent: models.Respondent, user: User, answer
         answers=answers,
         user=user,
         stamp={},
+        shown=shown,
     )
     if changed:
         # The agreement figures change with it, and the PDF shows them.
@@ -155,14 +161,19 @@ def _responses_of(assessment: models.Assessment, question_ids: list[int]) -> dic
 
 
 @transaction.atomic
-def team_answers_decide(*, assessment: models.Assessment, user: User, answers: list[AnswerInput]) -> int:
-    """The lead sets team answers (the only way while the draft is open to respondents); each decision records who."""
+def team_answers_decide(
+    *, assessment: models.Assessment, user: User, answers: list[AnswerInput], shown: dict[str, str] | None = None
+) -> int:
+    """The lead sets team answers (the only way while the draft is open to respondents); each decision records who.
+
+    `shown`: the tokens of the team answers the page showed (see answer_rows_write); a team
+    answer changed since refuses the save (AnswersChangedMeanwhile) and nothing is decided."""
     assessment = _lock(assessment)  # before reading the lead and the last history id: no other save can come between
     panel = models.RespondentPanel.objects.filter(assessment=assessment).first()
     if panel is None or panel.lead_id != user.pk:
         raise PanelNotAllowed("Only the lead of this assessment's respondents can set the team answers.")
     last = models.Answer.history.filter(assessment_id=assessment.pk).aggregate(last=Max("history_id"))["last"] or 0
-    changed = team_answers_write(assessment=assessment, user=user, answers=answers)
+    changed = team_answers_write(assessment=assessment, user=user, answers=answers, shown=shown)
     # The change log tells the lead's decisions from other changes to team answers.
     models.Answer.history.filter(assessment_id=assessment.pk, history_id__gt=last).update(
         history_change_reason=models.LEAD_DECISION

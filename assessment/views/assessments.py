@@ -154,9 +154,9 @@ def assessment_resume(request, assessment_id):
     return redirect("assessment-review", assessment_id=assessment.pk)
 
 
-def _team_answers_save(assessment, user, answers):
+def _team_answers_save(assessment, user, answers, shown):
     try:
-        return answers_save(assessment=assessment, user=user, answers=answers)
+        return answers_save(assessment=assessment, user=user, answers=answers, shown=shown)
     except TeamAnswersByLead as refused:  # opened to respondents since the page was shown
         raise PermissionDenied(str(refused)) from refused
 
@@ -185,7 +185,7 @@ def team_area_page(request, assessment, can_write, area_key, *, evidence_form=No
         results,
         index,
         may_answer=can_write and not by_lead,
-        save=lambda answers: _team_answers_save(assessment, request.user, answers),
+        save=lambda answers, shown: _team_answers_save(assessment, request.user, answers, shown),
         after=lambda: after_area_saved(request, TEAM_JOURNEY, results, index),
         team_answers_by_lead=by_lead,
         lead_reconciles=by_lead and access.is_lead and access.may_see_responses,

@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from assessment.domain import model as domain
 from assessment.forms.assessments import AreaAnswersForm
 from assessment.presentation import answer_in_words
 from assessment.services.assessments import (
     AnswerInvalid,
+    AnswersChangedMeanwhile,
     AssessmentLocked,
 )
 from assessment.services.respondents import PanelNotAllowed
@@ -93,8 +95,10 @@ def area_form_page(
     A GET shows the form (and the answers in words when `may_answer` is false).
     A POST is refused (403, the error page with the message `refused`) when the
     user may not answer (by default: the assessment is submitted); else it is
-    saved with `save(answers)` and followed by `after()`, or refused when the
-    save is (403 with the reason), or the form is shown again with its errors (400).
+    saved with `save(answers, shown)` (`shown`: the tokens of the answers the page
+    showed, for the service to refuse, under its lock, an answer someone else changed
+    meanwhile) and followed by `after()`, or refused when the save is (403 with the
+    reason), or the form is shown again with its errors (400).
     With `show_only`, a POST (meant for another form of the page, the evidence
     forms) is shown as a GET would be, answering `status`. `area_url_name` names this page's URL;
     `extra` goes to the page.
@@ -108,13 +112,13 @@ def area_form_page(
         if not may_answer:
             raise PermissionDenied(refused)
         form = form_class(request.POST, **form_kwargs)
-        if form.is_valid() and _answers_changed_meanwhile(form, form_class(**form_kwargs), questionnaire):
-            pass  # told at each question; nothing saved
-        elif form.is_valid():
+        if form.is_valid():
             try:
-                save(form.answer_inputs())
+                save(form.answer_inputs(), form.answers_shown())
             except (AssessmentLocked, PanelNotAllowed) as error:  # submitted or opened to respondents meanwhile
                 raise PermissionDenied(str(error)) from error
+            except AnswersChangedMeanwhile as conflict:
+                _tell_changed_meanwhile(form, conflict.current, area, questionnaire)
             except AnswerInvalid as error:
                 form.add_error(None, f"{error} Nothing on this page was saved; check the answers and save again.")
             else:
@@ -145,22 +149,21 @@ def area_form_page(
     return render(request, "assessment/area.html", context, status=status)
 
 
-def _answers_changed_meanwhile(form, now, questionnaire) -> bool:
-    """Whether someone else saved, since this page was shown, another answer to a question this user
-    changed: then each such question says what it holds now, and nothing is saved (saving again replaces it)."""
-    conflicts = form.changed_meanwhile(now)
-    if not conflicts:
-        return False
-    for question in conflicts:
-        current = answer_in_words(questionnaire, now.answers.get(question.id), question)
+def _tell_changed_meanwhile(form, current: dict[str, domain.Answer | None], area, questionnaire) -> None:
+    """Someone else saved, since this page was shown, another answer to questions this user changed
+    (`current`: what each holds now), so nothing was saved: each such question says what it holds,
+    and the page shown again carries it as shown, so saving again knowingly replaces it."""
+    questions = {question.id: question for question in area.questions}
+    for question_id, answer in current.items():
+        question = questions[question_id]
         form.add_error(
-            f"answer_{question.id}",
-            f"“{question.text}”: someone else saved “{current}” while you were on this page. "
-            "Your answer is still selected below; save again to replace theirs, or choose theirs.",
+            f"answer_{question_id}",
+            f"“{question.text}”: someone else saved “{answer_in_words(questionnaire, answer, question)}” "
+            "while you were on this page. Your answer is still selected below; save again to replace theirs, "
+            "or choose theirs.",
         )
     form.add_error(None, "Nothing on this page was saved: someone else changed answers on it meanwhile (marked below).")
-    form.shown_again(now, conflicts)
-    return True
+    form.shown_again({question_id: domain.answer_token(answer) for question_id, answer in current.items()})
 
 
 @dataclass(frozen=True)

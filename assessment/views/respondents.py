@@ -188,7 +188,9 @@ def respondent_area(request, assessment_id, area_key):
         index,
         may_answer=may_answer,
         refused="Your response is submitted and can no longer be changed.",
-        save=lambda answers: respondent_answers_save(respondent=respondent, user=request.user, answers=answers),
+        save=lambda answers, shown: respondent_answers_save(
+            respondent=respondent, user=request.user, answers=answers, shown=shown
+        ),
         after=lambda: after_area_saved(request, RESPONDENT_JOURNEY, results, index),
         area_url_name="respondent-area",
         review_url_name="respondent-review",
@@ -327,7 +329,9 @@ def reconcile_area(request, assessment_id, area_key):
         results,
         index,
         may_answer=can_write,
-        save=lambda answers: team_answers_decide(assessment=assessment, user=request.user, answers=answers),
+        save=lambda answers, shown: team_answers_decide(
+            assessment=assessment, user=request.user, answers=answers, shown=shown
+        ),
         after=lambda: _after_reconcile(request, results, index),
         form_class=ReconcileForm,
         form_kwargs={"answers": answers, "saved": results.answers},
