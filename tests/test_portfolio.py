@@ -86,6 +86,8 @@ def test_it_lists_teams_without_a_submitted_assessment(client, executive, agency
 def test_it_ranks_the_weakest_areas_by_mean_level(client, executive, agency_data):
     client.force_login(executive)
     text = text_of(client.get(reverse("portfolio")))
+    # The key says why a cell can read 2.0 and be named after level 1 (the name is the whole level reached).
+    assert "so a mean of 1.96 reads “2.0 Initial”" in text
     weakest = text.split("Weakest areas")[1].split("Steps most teams have")[0]
     # operations (0 + 0.25) / 2 -> 1.5; models (0.25 + 1) / 2 -> 3.5; data (0.5 + 1) / 2 -> 4.0
     assert re.findall(r"(Operations|Model Development|Data Ingestion and Preparation)\s*: (\d\.\d)", weakest) == [
