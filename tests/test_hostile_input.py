@@ -730,6 +730,9 @@ ACTION_FORM = {
         ("link", "https://ics.example/\x00", "Remove a null character at character 21"),
         ("owner_name", "Ana\nBEGIN:VEVENT", "Remove a line break at character 4"),
         ("owner_name", "Ana\x1b[2J", "Remove an escape character at character 4"),
+        # A right-to-left override makes "Ana<RLO>fdp.exe" read as "Anaexe.pdf" ("Trojan Source").
+        ("owner_name", "Ana\u202efdp.exe", "Remove the text-direction control U+202E at character 4"),
+        ("link", "https://ics.example/\u2066a", "Remove the text-direction control U+2066 at character 21"),
     ],
 )
 def test_it_refuses_hostile_action_input_with_a_located_error(planned_action, member, field, value, expected):
