@@ -33,6 +33,8 @@ def form_data(response) -> dict:
                 value = _value(bound_field)
                 if value is not None:
                     data[bound_field.html_name] = value
+    if response.context.get("content_stamp"):  # the hidden input of every questionnaire content page
+        data["content_stamp"] = response.context["content_stamp"]
     data["_save"] = "Save"
     return data
 

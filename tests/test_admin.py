@@ -282,6 +282,26 @@ def test_it_saves_a_typo_fix_in_a_draft_and_bumps_the_version(client, editor, dr
     assert questionnaire_domain(draft).areas[1].questions[0].text == "How are trained models kept and versioned?"
 
 
+def test_two_editors_of_one_draft_never_undo_each_other_silently(client, editor, draft):
+    client.force_login(editor)
+    question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")
+    first, second = form_data(client.get(change_url(question))), form_data(client.get(change_url(question)))
+    first["text"] = "How are trained models kept and versioned?"
+    assert client.post(change_url(question), first).status_code == 302
+    second["help"] = "Count notebooks too."
+    response = client.post(change_url(question), second)
+    assert response.status_code == 200
+    assert "was changed" in error_texts(response) and "since you opened this page" in error_texts(response)
+    question.refresh_from_db()
+    assert (question.text, question.help) == ("How are trained models kept and versioned?", "")
+    # The second editor, told, may save the form as shown: that is then a choice, not an accident.
+    again = form_data(response)
+    assert again["help"] == "Count notebooks too."
+    assert client.post(change_url(question), again).status_code == 302
+    question.refresh_from_db()
+    assert question.help == "Count notebooks too."
+
+
 def test_it_refuses_a_choice_level_off_the_scale_at_the_field(client, editor, draft):
     client.force_login(editor)
     question = models.Question.objects.get(area__questionnaire=draft, key="model-versions")

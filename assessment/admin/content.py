@@ -6,6 +6,11 @@ version, recomputes its digest and checks the whole questionnaire with the
 loader's rules. If the edit broke a rule, the transaction is rolled back and
 the same form is shown again, with the posted values kept and the problems
 listed at the top.
+
+Two editors may have the same draft open. Each change page carries the
+version's `updated_at` as it was when the page was shown (`content_stamp`);
+a save from a page older than the version's last change is refused the same
+way, so one editor's save never silently undoes another's.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ web_url_validator = URLValidator(
 )
 
 
+CONTENT_STAMP = "content_stamp"
+
+
 class QuestionnaireRulesBroken(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -58,6 +66,10 @@ def content_version(obj) -> models.QuestionnaireVersion | None:
     if isinstance(obj, models.Choice):
         return obj.question.area.questionnaire if obj.question_id else None
     raise TypeError(f"{type(obj).__name__} is not questionnaire content")
+
+
+def _stamp(updated_at) -> str:
+    return updated_at.isoformat() if updated_at is not None else ""
 
 
 def locked(request, version: models.QuestionnaireVersion | None) -> bool:
@@ -173,6 +185,10 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         version = content_version(obj)
+        if version is not None and version.pk is not None:
+            # Read again: a re-shown form offers the stamp of the content as it is now.
+            stamp = models.QuestionnaireVersion.objects.filter(pk=version.pk).values_list("updated_at", flat=True)
+            context[CONTENT_STAMP] = _stamp(stamp.first())
         if version is not None and locked(request, version):
             context["version_locked"] = version
             context["version_locked_count"] = version.assessments.count()
@@ -213,10 +229,29 @@ class ContentAdmin(SimpleHistoryAdmin):
         version = content_version(obj)
         if version is not None:
             version_ensure_editable(version)
+            self.ensure_unchanged_since_shown(request, version)
         original = content_version(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         if original is not None and version is not None and original.pk != version.pk:
             version_ensure_editable(original)
         super().save_model(request, obj, form, change)
+
+    def ensure_unchanged_since_shown(self, request, version):
+        """Refuse a save from a page shown before the version's last change (the row is locked by now)."""
+        shown = request.POST.get(CONTENT_STAMP)
+        if shown is None:
+            return  # not from a change page (every one sends it)
+        current = models.QuestionnaireVersion.objects.filter(pk=version.pk).values_list("updated_at", flat=True)
+        changed_at = current.first()
+        if shown != _stamp(changed_at):
+            when = f" at {changed_at:%Y-%m-%d %H:%M:%S} UTC" if changed_at else ""
+            raise QuestionnaireRulesBroken(
+                [
+                    f'"{version.slug} {version.version}" was changed{when} by another save since you opened this '
+                    "page, so saving would undo that change. Your values are kept below; open the page again "
+                    "in a new tab to see the current content, or save this form again to replace it with what "
+                    "this form shows"
+                ]
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
