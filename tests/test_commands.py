@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from assessment import models
 from assessment.domain.schema import parse_questionnaire
+from assessment.services.versions import questionnaire_import
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good_questionnaire.yaml"
@@ -121,6 +122,21 @@ def test_changed_content_of_a_used_version_is_refused(tmp_path, team, member):
     assert f"{changed}:3: " in stderr
     assert "already loaded with different content and 1 assessment(s) use it" in stderr
     assert models.Question.objects.filter(text="A reworded question?").count() == 0
+
+
+@pytest.mark.django_db
+def test_it_never_replaces_or_publishes_a_draft_made_in_the_admin(tmp_path):
+    changed = _changed_copy(tmp_path)
+    questionnaire_import(changed.read_bytes(), "changed.yaml")  # the admin's import: a draft
+    error, stderr = refuse("load_questionnaire", str(GOOD))
+    assert error.returncode == 1
+    assert f"{GOOD}:4: " in stderr and "is a draft in the admin with other content" in stderr
+    version = models.QuestionnaireVersion.objects.get()
+    assert version.status == models.QuestionnaireVersion.DRAFT
+    assert models.Question.objects.filter(text="A reworded question?").count() == 1
+    run("load_questionnaire", str(changed))  # the draft's own content: unchanged, still a draft
+    version.refresh_from_db()
+    assert version.status == models.QuestionnaireVersion.DRAFT
 
 
 @pytest.mark.django_db

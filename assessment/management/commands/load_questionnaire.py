@@ -10,11 +10,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessment import models
 from assessment.domain.crosswalk import Crosswalk
 from assessment.domain.crosswalk_loader import CrosswalkInvalid, parse_crosswalk
 from assessment.domain.schema import Problem, QuestionnaireInvalid, parse_questionnaire
 from assessment.services.crosswalks import CrosswalkConflict, crosswalk_load, stored_questionnaire_of
-from assessment.services.questionnaires import QuestionnaireConflict, questionnaire_load, questionnaire_plan
+from assessment.services.questionnaires import REPLACED, QuestionnaireConflict, questionnaire_load, questionnaire_plan
 
 
 def _line_of_key(text: str, key: str) -> int:
@@ -64,6 +65,19 @@ class Command(BaseCommand):
                 plan = questionnaire_plan(questionnaire)
             except QuestionnaireConflict as exc:
                 problems.append(Problem(name, _line_of_key(text, "version"), str(exc)))
+                continue
+            replaced = plan.version if plan.action == REPLACED else None
+            if replaced is not None and replaced.status == models.QuestionnaireVersion.DRAFT:
+                # A draft is its editors' work in the admin; loading would replace it and publish the file unseen.
+                problems.append(
+                    Problem(
+                        name,
+                        _line_of_key(text, "version"),
+                        f'version "{key[1]}" of "{key[0]}" is a draft in the admin with other content; this '
+                        "command does not replace drafts: publish or delete the draft there, import the file "
+                        "from the admin, or give the file another version",
+                    )
+                )
                 continue
             parsed.append((name, questionnaire, plan))
         by_version = {(q.slug, q.version): q for _name, q, _plan in parsed}
