@@ -451,6 +451,19 @@ def test_it_prunes_unused_files_from_the_command_line(assessment, member):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("hours", ["-1", "9999999", "99999999999"])
+def test_prune_refuses_an_age_out_of_range_and_deletes_nothing(assessment, member, hours):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    gone = add_file(assessment, member, name="diagram.png", content=files.PNG)
+    evidence_remove(evidence=gone, user=member)
+    with pytest.raises(CommandError, match=f"--older-than-hours must be 0 or more .*; got {hours}"):
+        call_command("prune_evidence", "--older-than-hours", hours)
+    assert evidence_storage().exists(gone.stored_name)
+
+
+@pytest.mark.django_db
 def test_an_export_writes_the_evidence_files_beside_the_json(assessment, member, tmp_path):
     from io import StringIO
 

@@ -324,8 +324,16 @@ def test_prune_reports_deletes_stale_renders_only(
 
 
 def test_prune_reports_refuses_a_bad_age():
-    with pytest.raises(CommandError, match="--portfolio-days must be a whole number of days, 1 or more; got 'x'"):
+    with pytest.raises(
+        CommandError, match=r"--portfolio-days must be a whole number of days, 1 or more \(at most 36500\); got 'x'"
+    ):
         call_command("prune_reports", "--portfolio-days", "x")
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "99999999", "999999999999"])
+def test_prune_reports_refuses_an_age_out_of_range_without_crashing(days):
+    with pytest.raises(CommandError, match=rf"--portfolio-days must be .* \(at most 36500\); got '{days}'"):
+        call_command("prune_reports", "--portfolio-days", days)
 
 
 def test_the_automatic_refresh_can_be_turned_off_for_everyone(client, assessment, member, settings, waiting):

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.services.evidence import evidence_prune
 
+MAX_HOURS = 100 * 365 * 24  # more would date the cutoff before year 1
+
 
 class Command(BaseCommand):
     help = (
@@ -19,8 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
 
     def handle(self, *args, older_than_hours, dry_run, **options):
-        if older_than_hours < 0:
-            raise CommandError("--older-than-hours must be 0 or more.", returncode=1)
+        if not 0 <= older_than_hours <= MAX_HOURS:
+            raise CommandError(
+                f"--older-than-hours must be 0 or more (at most {MAX_HOURS}, a century); got {older_than_hours}.",
+                returncode=1,
+            )
         removed = evidence_prune(older_than=timedelta(hours=older_than_hours), dry_run=dry_run)
         for name in removed:
             self.stdout.write(("Would delete " if dry_run else "Deleted ") + name)

@@ -6,14 +6,18 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.services.reports import reports_prune
 
+MAX_DAYS = 36500  # a century: more would date the cutoff before year 1
+
 
 def _days(value: str) -> int:
     try:
         days = int(value)
     except ValueError:
         days = -1
-    if days < 1:
-        raise CommandError(f"--portfolio-days must be a whole number of days, 1 or more; got {value!r}.")
+    if not 1 <= days <= MAX_DAYS:
+        raise CommandError(
+            f"--portfolio-days must be a whole number of days, 1 or more (at most {MAX_DAYS}); got {value!r}."
+        )
     return days
 
 
