@@ -234,6 +234,15 @@ def test_it_refuses_a_file_that_is_not_json(db, tmp_path):
         call_command("import_assessments", str(path))
 
 
+def test_it_refuses_json_nested_too_deeply_without_crashing(db, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CommandError, match=r"deep.json: nested too deeply .*; nothing was imported") as error:
+        call_command("import_assessments", str(path))
+    assert error.value.returncode == 1
+    assert not models.Team.objects.exists()
+
+
 def test_it_refuses_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="cannot read the file"):
         call_command("import_assessments", str(tmp_path / "missing.json"))

@@ -39,6 +39,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}; nothing was imported.", returncode=1
             ) from exc
+        except RecursionError:  # the decoder recurses once per level of nesting
+            raise CommandError(
+                f"{file}: nested too deeply to be a backup (arrays or objects inside each other thousands of "
+                "levels down); nothing was imported.",
+                returncode=1,
+            ) from None
         try:
             outcome = assessments_import(data, source=file, archive=archive_path_for(path), dry_run=dry_run)
         except ExchangeInvalid as exc:
