@@ -305,7 +305,10 @@ def test_it_reports_what_the_content_security_policy_blocks(page, live_server):
         ),
     )
     page.goto(url)
-    page.wait_for_timeout(200)
+    for _ in range(50):  # the console reports the violation a moment after the load; wait up to 5 s for it
+        if page.request_log.csp_violations:
+            break
+        page.wait_for_timeout(100)
     with pytest.raises(AssertionError, match="Content-Security-Policy"):
         assert_accessible(page)
     page.request_log.csp_violations.clear()
