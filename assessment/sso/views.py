@@ -19,7 +19,7 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from assessment.sso.discovery import ProviderUnavailable, provider_configuration
@@ -77,9 +77,15 @@ def login(request):
     return auth_views.LoginView.as_view(redirect_authenticated_user=True, extra_context=context)(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def logout(request):
-    """Sign out here, then at the provider too when the user came through it and it supports that."""
+    """Sign out here, then at the provider too when the user came through it and it supports that.
+
+    A GET (a typed or bookmarked address) asks first: logging out is a POST, with its CSRF token."""
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGOUT_REDIRECT_URL)
+        return render(request, "registration/logout_confirm.html")
     id_token = request.session.get("oidc_id_token")
     auth.logout(request)
     messages.info(request, "You are logged out.")
