@@ -192,3 +192,27 @@ def test_it_sends_people_to_single_sign_on_when_passwords_are_off(client, team_m
     assert add_person(client, team).status_code == 403
     assert not get_user_model().objects.filter(username="nina").exists()
     assert Client().get(reverse("password-set", args=["MQ", "x-y"])).status_code == 404
+
+
+def test_it_tells_a_deactivated_person_their_set_up_link_does_not_work_and_whom_to_ask(client, team_manager, team):
+    client.force_login(team_manager)
+    page = add_person(client, team)
+    link = re.search(r'value="(http://testserver/password/set/[^"]+)"', page.content.decode()).group(1)
+    anonymous = Client()
+    form = anonymous.get(link, follow=True)
+    assert "Choose your password" in form.content.decode()
+    target = form.redirect_chain[-1][0]
+    user = get_user_model().objects.get(username="nina")
+    user.is_active = False
+    user.save()
+    for response in (
+        Client().get(link, follow=True),  # opened after the deactivation
+        anonymous.post(target, {"new_password1": "a long enough pass 42", "new_password2": "a long enough pass 42"}),
+    ):
+        assert response.status_code == 403
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+        assert "This link does not work: your account has been deactivated." in text
+        assert "Ask a team manager of Test Agency" in text
+        assert 'name="new_password1"' not in response.content.decode()
+    user.refresh_from_db()
+    assert not user.has_usable_password()

@@ -314,8 +314,22 @@ def test_it_locks_a_user_out_after_five_wrong_passwords(member):
     response = client.post(reverse("login"), {"username": member.username, "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many failed log-in attempts" in response.content.decode()
+    assert "paused for 15 minutes" in response.content.decode()  # AXES_COOLOFF_MINUTES, by default 15
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("home")).status_code == 302  # still not logged in
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("minutes", "words"), [(1, "1 minute"), (60, "1 hour"), (90, "1 hour 30 minutes"), (24 * 60 + 1, "1 day 1 minute")]
+)
+def test_the_lockout_page_says_how_long_the_pause_lasts(member, settings, minutes, words):
+    settings.AXES_COOLOFF_TIME = minutes / 60  # as config/settings.py sets it from AXES_COOLOFF_MINUTES
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for attempt in range(6):
+        response = client.post(reverse("login"), {"username": member.username, "password": f"guess-{attempt}"})
+    assert response.status_code == 429
+    assert f"logging in with this username is paused for {words}." in re.sub(r"\s+", " ", response.content.decode())
 
 
 @pytest.mark.django_db

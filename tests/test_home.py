@@ -1,5 +1,7 @@
 """The home page: each visible team with its assessments, and what the user may do next."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -254,3 +256,21 @@ def test_a_team_without_assessments_is_told_its_answers_are_kept_not_a_duration(
     text = text_of(client.get(reverse("home")))
     assert "No assessment yet. Start one:" in text and "saved as you go" in text
     assert "half an hour" not in text  # the questionnaire says how long it takes (40 to 65 minutes for 2026.3)
+
+
+def test_it_asks_before_logging_out_on_a_get(client, member):
+    client.force_login(member)
+    response = client.get(reverse("logout"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html and "Log out?" in html
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html.split("<main", 1)[1], re.S)
+    assert form and form.group(1) == reverse("logout")
+    assert 'name="csrfmiddlewaretoken"' in form.group(2) and '<button type="submit"' in form.group(2)
+    assert f'href="{reverse("home")}"' in html.split("<main", 1)[1]
+    assert client.session["_auth_user_id"] == str(member.pk)  # a GET logs nobody out
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+    # Logged out already: the login page.
+    response = client.get(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")

@@ -721,3 +721,164 @@ def test_the_review_page_names_the_respondents_still_answering_before_the_lead_s
     still = page[page.index("Still answering:") : page.index("Submit and see results")]
     assert "Ben" in still and "Ana" not in still
     assert "can no longer submit a response" in still
+
+
+# --- Deactivated accounts, a removed respondent ------------------------------------------------------
+
+
+def memberships(assessment, *users):
+    return [m.pk for m in models.Membership.objects.filter(team=assessment.team, user__in=users)]
+
+
+@pytest.mark.django_db
+def test_it_neither_offers_nor_accepts_a_deactivated_account_as_respondent(assessment, member, ana, ben):
+    ben.is_active = False
+    ben.save()
+    client = client_for(member)
+    page = text_of(client.get(url("assessment-respondents", assessment)))
+    assert "Ana Engineer (member)" in page and "Ben Security" not in page
+    response = client.post(
+        url("assessment-respondents", assessment), {"respondents": memberships(assessment, ana, ben)}
+    )
+    assert response.status_code == 400
+    assert "Ben Security's account is deactivated, so they cannot be a respondent" in html.unescape(text_of(response))
+    assert 'id="respondents-error"' in response.content.decode()  # at the field
+    assert not models.RespondentPanel.objects.exists() and not models.Respondent.objects.exists()
+    with pytest.raises(AnswerInvalid, match="Ben Security's account is deactivated"):
+        panel_open(assessment=assessment, lead=member, users=[ana, ben])
+    assert not models.Respondent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_deactivated_account_as_the_lead(submitted, member, ana, team_manager):
+    from assessment.services.respondents import panel_lead_take_over
+    from tests.admin_forms import form_data
+
+    ana.is_active = False
+    ana.save()
+    with pytest.raises(PanelNotAllowed, match="Ana Engineer's account is deactivated"):
+        panel_lead_take_over(assessment=submitted, lead=ana, by=team_manager)
+    panel = models.RespondentPanel.objects.get(assessment=submitted)
+    client = client_for(team_manager)
+    change_url = reverse("admin:assessment_respondentpanel_change", args=[panel.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200 and "Ana Engineer" not in text_of(page)  # not offered
+    response = client.post(change_url, dict(form_data(page), lead=str(ana.pk)))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["lead"] == [
+        "Ana Engineer's account is deactivated, so they cannot lead. Ask a team manager to reactivate it, "
+        "or choose someone else."
+    ]
+    panel.refresh_from_db()
+    assert panel.lead == member and not models.PanelLeadChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_member_takes_over_when_the_lead_is_deactivated(submitted, member, ana, ben):
+    client = client_for(ana)
+    member.is_active = False
+    member.save()
+    page = text_of(client.get(url("assessment-respondents", submitted)))
+    assert "Lead: Mia Member (account deactivated: a member can take over as lead" in page
+    assert "Take over as lead" in page
+    assert client.post(url("assessment-panel-lead", submitted)).status_code == 302
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == ana
+    assert client.get(url("assessment-reconcile", submitted, area_key="data")).status_code == 200
+    # A viewer still cannot take over, nor can someone outside the team.
+    response = client_for(ben).post(url("assessment-panel-lead", submitted))
+    assert response.status_code == 403
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == ana
+
+
+@pytest.mark.django_db
+def test_a_viewer_cannot_take_over_from_a_deactivated_lead_and_an_outsider_sees_nothing(
+    submitted, member, ben, outsider
+):
+    member.is_active = False
+    member.save()
+    response = client_for(ben).post(url("assessment-panel-lead", submitted))
+    assert response.status_code == 403 and "Only members of the team can lead" in text_of(response)
+    assert "Take over as lead" not in text_of(client_for(ben).get(url("assessment-respondents", submitted)))
+    assert client_for(outsider).post(url("assessment-panel-lead", submitted)).status_code == 404
+    assert models.RespondentPanel.objects.get(assessment=submitted).lead == member
+
+
+@pytest.mark.django_db
+def test_a_respondent_taken_off_the_list_while_saving_is_told_and_nothing_is_written(
+    opened, member, ana, ben, monkeypatch
+):
+    """Ana's page was shown; the lead takes her off the list while her save is on its way."""
+    from assessment.views import respondents as views
+
+    shown_report = views._respondent_report
+
+    def removed_meanwhile(assessment, respondent):
+        report = shown_report(assessment, respondent)
+        panel_open(assessment=assessment, lead=member, users=[ben])  # after the view read her row
+        return report
+
+    monkeypatch.setattr(views, "_respondent_report", removed_meanwhile)
+    response = client_for(ana).post(url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3"))
+    assert response.status_code == 403
+    assert "You are no longer a respondent on this assessment" in text_of(response)
+    assert not models.RespondentAnswer.objects.exists() and not models.Respondent.objects.filter(user=ana).exists()
+
+
+@pytest.mark.django_db
+def test_a_respondent_taken_off_the_list_is_told_on_every_page(opened, member, ana, ben):
+    client = client_for(ana)
+    assert client.get(url("respondent-area", opened, area_key="data")).status_code == 200
+    panel_open(assessment=opened, lead=member, users=[ben])
+    response = client.post(url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3"))
+    assert response.status_code == 403
+    assert "You are no longer a respondent on this assessment" in text_of(response)
+    assert "Nothing was saved" in text_of(response)
+    for name in ("respondent-resume", "respondent-review"):
+        response = client.get(url(name, opened))
+        assert response.status_code == 403 and "not a respondent on this assessment" in text_of(response)
+    response = client.post(url("respondent-submit", opened))
+    assert response.status_code == 403 and "You are no longer a respondent on this assessment" in text_of(response)
+    assert not models.RespondentAnswer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_response_taken_off_the_list(opened, member, ana, ben):
+    respondent = models.Respondent.objects.get(user=ana)
+    panel_open(assessment=opened, lead=member, users=[ben])
+    with pytest.raises(PanelNotAllowed, match="no longer a respondent"):
+        respondent_answers_save(
+            respondent=respondent, user=ana, answers=[AnswerInput("streaming-data", "choice", level=1)]
+        )
+    with pytest.raises(PanelNotAllowed, match="no longer a respondent"):
+        respondent_submit(respondent=respondent, user=ana)
+    assert not models.RespondentAnswer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_panel_refuses_bad_input_at_the_field(assessment, member, other_team):
+    stranger = team_user(other_team, "sam", first_name="Sam", last_name="Stranger")
+    client = client_for(member)
+    for respondents in ([], ["abc"], ["99999999999999999999999"], memberships(assessment, stranger) or ["0"]):
+        response = client.post(url("assessment-respondents", assessment), {"respondents": respondents})
+        assert response.status_code == 400, respondents
+        assert 'id="respondents-error"' in response.content.decode()
+    stranger_membership = models.Membership.objects.get(user=stranger).pk
+    response = client.post(url("assessment-respondents", assessment), {"respondents": [stranger_membership]})
+    assert response.status_code == 400 and "not a member of this team" in text_of(response)
+    assert not models.RespondentPanel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_bad_lead_at_the_field(submitted, member, outsider, team_manager):
+    from tests.admin_forms import form_data
+
+    panel = models.RespondentPanel.objects.get(assessment=submitted)
+    client = client_for(team_manager)
+    change_url = reverse("admin:assessment_respondentpanel_change", args=[panel.pk])
+    page = client.get(change_url)
+    for lead in ("", "abc", "99999999999999999999999", str(outsider.pk)):
+        response = client.post(change_url, dict(form_data(page), lead=lead))
+        assert response.status_code == 200, lead
+        assert response.context["adminform"].form.errors["lead"], lead
+    panel.refresh_from_db()
+    assert panel.lead == member and not models.PanelLeadChange.objects.exists()

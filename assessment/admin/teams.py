@@ -17,9 +17,10 @@ from django.urls import path
 
 from assessment import models
 from assessment.access import agencies_managed_by, role_in_team, users_pickable_by
+from assessment.forms.respondents import deactivated_refuse
 from assessment.presentation import person_label
 from assessment.services.assessments import assessments_delete
-from assessment.services.respondents import panel_lead_take_over
+from assessment.services.respondents import panel_lead_take_over, respondent_name
 from assessment.services.tallies import tallies_store
 from assessment.services.teams import divisions_delete, teams_delete
 from assessment.validators import BoundedModelMultipleChoiceField, one_line_validator
@@ -302,10 +303,28 @@ class PanelLeadChangeInline(LabelledInline, admin.TabularInline):
         return False
 
 
-class PanelLeadForm(forms.ModelForm):
-    """Only the lead is chosen here, among the members (member role) of the assessment's team."""
+class _LeadChoiceField(PersonChoiceField):
+    """An active member of the team; a deactivated one posted is named (deactivated_refuse)."""
 
-    lead = PersonChoiceField(queryset=get_user_model().objects.none(), label="Lead")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deactivated = get_user_model().objects.none()  # the team's members whose account is deactivated
+
+    def clean(self, value):
+        deactivated_refuse(self.deactivated, value, name=respondent_name, cannot="lead")
+        return super().clean(value)
+
+
+class PanelLeadForm(forms.ModelForm):
+    """Only the lead is chosen here, among the active members (member role) of the assessment's team."""
+
+    lead = _LeadChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Lead",
+        error_messages={
+            "invalid_choice": "That person is not a member (member role) of this team. Choose from the list."
+        },
+    )
 
     class Meta:
         model = models.RespondentPanel
@@ -314,16 +333,14 @@ class PanelLeadForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["lead"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, _LeadChoiceField)
         field.required = True
-        field.queryset = (
-            get_user_model()
-            .objects.filter(
-                memberships__team_id=self.instance.assessment.team_id, memberships__role=models.Membership.MEMBER
-            )
-            .order_by("first_name", "last_name", "username")
+        members = get_user_model().objects.filter(
+            memberships__team_id=self.instance.assessment.team_id, memberships__role=models.Membership.MEMBER
         )
-        field.help_text = "A member of the team. The change is recorded below, with your name."
+        field.deactivated = members.filter(is_active=False)
+        field.queryset = members.filter(is_active=True).order_by("first_name", "last_name", "username")
+        field.help_text = "An active member of the team. The change is recorded below, with your name."
 
     def clean(self):
         data = super().clean() or {}

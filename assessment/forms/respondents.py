@@ -7,6 +7,7 @@ from django import forms
 from assessment import models
 from assessment.domain import model as domain
 from assessment.forms.assessments import AreaAnswersForm
+from assessment.services.respondents import deactivated_words, respondent_name
 from assessment.validators import BoundedModelMultipleChoiceField
 
 
@@ -28,12 +29,33 @@ class ReconcileForm(AreaAnswersForm):
         return domain.answer_token(self.saved.get(question_id))
 
 
+def deactivated_refuse(deactivated, values, *, name, cannot: str) -> None:
+    """Refuse, naming them, the rows of `deactivated` (people whose account is deactivated) among the posted ids.
+
+    A choice of people offers active accounts only, so one posted anyway would read as "not one
+    of the choices"; this says what is wrong. `name(row)` names a row; `cannot` says what such a
+    person cannot do ("lead").
+    """
+    ids = [str(v) for v in (values if isinstance(values, list | tuple) else [values])]
+    ids = [i for i in ids if i.isdigit() and len(i) <= 18]  # the field refuses the others as not a choice
+    names = [name(row) for row in deactivated.filter(pk__in=ids)] if ids else []
+    if names:
+        raise forms.ValidationError(deactivated_words(names, cannot), code="deactivated")
+
+
 class _MemberChoiceField(BoundedModelMultipleChoiceField):
-    """Team members by name, with their role: "Mia Member (member)"."""
+    """Active team members by name, with their role: "Mia Member (member)"; a deactivated one posted is named."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deactivated = models.Membership.objects.none()  # the team's memberships of deactivated accounts
+
+    def clean(self, value):
+        deactivated_refuse(self.deactivated, value, name=lambda m: respondent_name(m.user), cannot="be a respondent")
+        return super().clean(value)
 
     def label_from_instance(self, obj: models.Membership) -> str:
-        name = obj.user.get_full_name() or obj.user.get_username()
-        return f"{name} ({obj.get_role_display().split(' ')[0].lower()})"
+        return f"{respondent_name(obj.user)} ({obj.get_role_display().split(' ')[0].lower()})"
 
 
 class PanelForm(forms.Form):
@@ -59,11 +81,11 @@ class PanelForm(forms.Form):
     def __init__(self, *args, team: models.Team, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["respondents"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = (
-            models.Membership.objects.filter(team=team)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name", "user__username")
+        assert isinstance(field, _MemberChoiceField)
+        members = models.Membership.objects.filter(team=team).select_related("user")
+        field.deactivated = members.filter(user__is_active=False)
+        field.queryset = members.filter(user__is_active=True).order_by(
+            "user__first_name", "user__last_name", "user__username"
         )
 
     def users(self):

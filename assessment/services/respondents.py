@@ -33,8 +33,19 @@ class PanelNotAllowed(Exception):
     """The user may not do this on the assessment's panel (not its lead, not a respondent, ...)."""
 
 
+NO_LONGER_RESPONDENT = (
+    "You are no longer a respondent on this assessment: the lead has taken you off the list. Nothing was saved."
+)
+
+
 def respondent_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def deactivated_words(names: list[str], cannot: str) -> str:
+    """'Ben Security's account is deactivated, so they cannot be a respondent.' (`cannot`: "be a respondent")."""
+    whose = names[0] + "'s account is" if len(names) == 1 else "The accounts of " + ", ".join(names) + " are"
+    return f"{whose} deactivated, so they cannot {cannot}. Ask a team manager to reactivate it, or choose someone else."
 
 
 @transaction.atomic
@@ -62,6 +73,9 @@ def panel_open(
     strangers = [respondent_name(u) for u in users if u.pk not in in_team]
     if strangers:
         raise AnswerInvalid("Only members of the team can be respondents: " + ", ".join(strangers) + ".")
+    deactivated = [respondent_name(u) for u in users if not u.is_active]
+    if deactivated:
+        raise AnswerInvalid(deactivated_words(deactivated, "be a respondent"))
     if not users:
         raise AnswerInvalid("Choose at least one respondent.")
     current = {r.user_id: r for r in assessment.respondents.all()}
@@ -93,7 +107,11 @@ def _open_response(
     `not_theirs` and `submitted` are the messages of those two refusals.
     """
     assessment = _lock(respondent.assessment)
-    respondent = models.Respondent.objects.get(pk=respondent.pk)
+    # The lead may have taken them off the list since the view read their row.
+    current = models.Respondent.objects.filter(pk=respondent.pk).first()
+    if current is None:
+        raise PanelNotAllowed(NO_LONGER_RESPONDENT)
+    respondent = current
     if respondent.user_id != user.pk:
         raise PanelNotAllowed(not_theirs)
     if respondent.has_submitted:
@@ -201,11 +219,12 @@ def team_answers_decide(
 
 
 def lead_has_left(panel: models.RespondentPanel) -> bool:
-    """The lead's account is gone, or no longer a member (with the member role) of the assessment's team."""
-    if panel.lead_id is None:
+    """The lead's account is gone or deactivated, or no longer a member (member role) of the assessment's team."""
+    lead = panel.lead
+    if lead is None or not lead.is_active:
         return True
     return not models.Membership.objects.filter(
-        team_id=panel.assessment.team_id, user_id=panel.lead_id, role=models.Membership.MEMBER
+        team_id=panel.assessment.team_id, user=lead, role=models.Membership.MEMBER
     ).exists()
 
 
@@ -237,6 +256,8 @@ def panel_lead_take_over(*, assessment: models.Assessment, lead: User, by: User)
     ).exists()
     if not in_team:
         raise PanelNotAllowed(f"{respondent_name(lead)} is not a member of the team, so cannot lead its respondents.")
+    if not lead.is_active:
+        raise PanelNotAllowed(deactivated_words([respondent_name(lead)], "lead"))
     if panel.lead_id == lead.pk:
         raise PanelNotAllowed(f"{respondent_name(lead)} is already the lead.")
     change = models.PanelLeadChange.objects.create(

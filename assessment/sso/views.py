@@ -19,9 +19,10 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from assessment import models
 from assessment.sso.discovery import ProviderUnavailable, provider_configuration
 from assessment.sso.exchange import provider_deadline
 
@@ -77,9 +78,15 @@ def login(request):
     return auth_views.LoginView.as_view(redirect_authenticated_user=True, extra_context=context)(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def logout(request):
-    """Sign out here, then at the provider too when the user came through it and it supports that."""
+    """Sign out here, then at the provider too when the user came through it and it supports that.
+
+    A GET (a typed or bookmarked address) asks first: logging out is a POST, with its CSRF token."""
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGOUT_REDIRECT_URL)
+        return render(request, "registration/logout_confirm.html")
     id_token = request.session.get("oidc_id_token")
     auth.logout(request)
     messages.info(request, "You are logged out.")
@@ -211,7 +218,27 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     def dispatch(self, *args, **kwargs):
         if not settings.LOCAL_PASSWORDS:
             raise Http404("Passwords are off: sign in through single sign-on.")
+        user = self.get_user(kwargs["uidb64"])
+        if user is not None and not user.is_active and self._holds_link(user, kwargs["token"]):
+            return self._deactivated(user)
         return super().dispatch(*args, **kwargs)
+
+    def _holds_link(self, user, token: str) -> bool:
+        """The token is the person's own (in the address, or in the session once the first GET moved it there):
+        only then does the page say anything about their account."""
+        if token == self.reset_url_token:
+            token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        return self.token_generator.check_token(user, token)
+
+    def _deactivated(self, user):
+        """A deactivated account sets no password: the page says so, and who can reactivate it."""
+        agencies = models.Agency.objects.filter(teams__memberships__user=user).distinct().order_by("name")
+        return render(
+            self.request,
+            self.template_name,
+            {"deactivated": True, "agencies": ", ".join(agency.name for agency in agencies)},
+            status=403,
+        )
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

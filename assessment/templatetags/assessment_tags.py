@@ -45,6 +45,16 @@ def sentence(text):
 
 
 @register.filter
+def duration_words(delta):
+    """A timedelta in days, hours and minutes: "15 minutes", "1 hour 30 minutes"; seconds round up to a minute."""
+    minutes = -(-int(delta.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n) or "0 minutes"
+
+
+@register.filter
 def signed_change(delta):
     """+0.4, −0.2 (a real minus sign), 0.0; "—" when there is nothing to compare with."""
     if delta is None:

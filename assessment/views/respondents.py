@@ -31,6 +31,7 @@ from assessment.selectors.respondents import (
 from assessment.selectors.results import AssessmentResults, assessment_results
 from assessment.services.assessments import AnswerInvalid, AssessmentLocked
 from assessment.services.respondents import (
+    NO_LONGER_RESPONDENT,
     PanelNotAllowed,
     lead_has_left,
     panel_lead_take_over,
@@ -49,7 +50,9 @@ from assessment.views.journey import (
     journey_context,
 )
 
-NOT_RESPONDENT = "You are not a respondent of this assessment. The lead chooses who answers on their own."
+NOT_RESPONDENT = (
+    "You are not a respondent on this assessment, or no longer one: the lead chooses who answers on their own."
+)
 NOT_LEAD = "Only the lead of this assessment's respondents can do this."
 NOT_YET = "You will see the others' answers once you have submitted your own response."
 
@@ -142,9 +145,15 @@ def panel_lead_view(request, assessment_id):
 
 
 def _own_response(request, assessment_id):
-    """The assessment and the user's own Respondent row (None: not asked to respond)."""
+    """The assessment and the user's own Respondent row; 403 for a user who is not a respondent.
+
+    Only a respondent is shown the forms, so a POST from anyone else comes from a page shown
+    before the lead took them off the list: they are told so."""
     assessment, _ = assessment_for_user(request.user, assessment_id)
-    return assessment, panel_access(request.user, assessment).respondent
+    respondent = panel_access(request.user, assessment).respondent
+    if respondent is None:
+        raise PermissionDenied(NO_LONGER_RESPONDENT if request.method == "POST" else NOT_RESPONDENT)
+    return assessment, respondent
 
 
 def _respondent_report(assessment, respondent) -> AssessmentResults:
@@ -163,8 +172,6 @@ def _respondent_report(assessment, respondent) -> AssessmentResults:
 @login_required
 def respondent_resume(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
-    if respondent is None:
-        raise PermissionDenied(NOT_RESPONDENT)
     if not (assessment.is_submitted or respondent.has_submitted):
         results = _respondent_report(assessment, respondent)
         for area_score in results.score.areas:
@@ -176,8 +183,6 @@ def respondent_resume(request, assessment_id):
 @login_required
 def respondent_area(request, assessment_id, area_key):
     assessment, respondent = _own_response(request, assessment_id)
-    if respondent is None:
-        raise PermissionDenied(NOT_RESPONDENT)
     results = _respondent_report(assessment, respondent)
     questionnaire = results.questionnaire
     index = area_index(questionnaire, area_key)
@@ -205,8 +210,6 @@ def respondent_area(request, assessment_id, area_key):
 @login_required
 def respondent_review(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
-    if respondent is None:
-        raise PermissionDenied(NOT_RESPONDENT)
     results = _respondent_report(assessment, respondent)
     context = journey_context(results)
     context.update(
@@ -225,8 +228,6 @@ def respondent_review(request, assessment_id):
 @require_POST
 def respondent_submit_view(request, assessment_id):
     assessment, respondent = _own_response(request, assessment_id)
-    if respondent is None:
-        raise PermissionDenied(NOT_RESPONDENT)
     try:
         respondent_submit(respondent=respondent, user=request.user)
     except (AssessmentLocked, PanelNotAllowed) as error:
