@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
@@ -106,8 +107,8 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
-    assert page.get_by_role("heading", name="Your teams").is_visible()
-    assert page.get_by_text("No assessment yet").is_visible()
+    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
+    expect(page.get_by_text("No assessment yet")).to_be_visible()
     look(page, "02-home-empty")
 
     # The skip link is the first stop and moves focus to the main content.
@@ -129,8 +130,8 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
     page.wait_for_url(f"{base}/assessments/*/areas/data/")
     assessment = models.Assessment.objects.get(team=team)
     assert assessment.title == "Quarterly check"
-    assert page.get_by_text("Area 1 of 3").is_visible()
-    assert page.get_by_text("0 of 4 questions answered").is_visible()
+    expect(page.get_by_text("Area 1 of 3")).to_be_visible()
+    expect(page.get_by_text("0 of 4 questions answered")).to_be_visible()
     look(page, "04-area-1")
 
     # Area 1: level 3 for streaming data, with a note; level 5 (third choice) for discovery.
@@ -142,7 +143,7 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
     tab_to_text(page, "Save and continue")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/assessments/{assessment.pk}/areas/models/")
-    assert page.get_by_text("2 of 4 questions answered").is_visible()
+    expect(page.get_by_text("2 of 4 questions answered")).to_be_visible()
     look(page, "05-area-2")
 
     # Area 2: answer, then leave half-way with "Save and exit".
@@ -150,8 +151,8 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
     tab_to_text(page, "Save and exit")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
-    assert page.get_by_text("are saved").is_visible()
-    assert page.get_by_text("3 of 4 answered").is_visible()
+    expect(page.get_by_text("are saved")).to_be_visible()
+    expect(page.get_by_text("3 of 4 answered")).to_be_visible()
     look(page, "06-home-draft")
 
     # Nothing was lost on the way out.
@@ -167,15 +168,17 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
     tab_to_text(page, "Continue")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/assessments/{assessment.pk}/areas/operations/")
-    assert page.get_by_text("Area 3 of 3").is_visible()
+    expect(page.get_by_text("Area 3 of 3")).to_be_visible()
 
     # Area 3: "Not sure" is the sixth option here (five levels, then Not sure).
     assert answer_with_keyboard(page, "production-monitoring", 5) == "not_sure"
     page.keyboard.press("Enter")  # Enter in a form submits with its first button, "Save and continue"
     page.wait_for_url(f"{base}/assessments/{assessment.pk}/review/")
-    assert page.get_by_role("heading", name="Review and submit").is_visible()
+    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
     verify = page.get_by_role("region", name="“Not sure” answers to verify (1)")
-    assert verify.get_by_role("link", name="How do you know a model in production still performs well?").is_visible()
+    expect(
+        verify.get_by_role("link", name="How do you know a model in production still performs well?")
+    ).to_be_visible()
     assert page.get_by_text("Every question is answered").count() == 0
     look(page, "07-review")
 
@@ -185,13 +188,13 @@ def test_it_takes_a_new_user_through_the_whole_journey_with_the_keyboard(
     assessment.refresh_from_db()
     assert assessment.is_submitted
     if results_page_exists():
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert "Page not found" not in page.title()
         look(page, "08-results")
 
     # Submitted: the area pages are read-only for everybody.
     page.goto(f"{base}/assessments/{assessment.pk}/areas/data/")
-    assert page.get_by_text("is locked").is_visible()
+    expect(page.get_by_text("is locked")).to_be_visible()
     assert page.locator('input[type="radio"]').count() == 0
     look(page, "09-area-locked")
 
@@ -206,8 +209,8 @@ def test_it_shows_an_error_summary_that_links_to_the_field(page, live_server, me
     )
     page.get_by_role("button", name="Save and continue").click()
     summary = page.get_by_role("alert")
-    assert summary.get_by_text("There is a problem").is_visible()
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
     link = summary.get_by_role("link", name="the note is 2001 characters long")
     link.click()
     assert page.evaluate("() => document.activeElement.id") == "id_note_streaming-data"
@@ -230,7 +233,7 @@ def test_it_works_without_javascript(page_without_js, live_server, member, asses
     assert (answer.choice.level, answer.note) == (3, "Ask Sam")
     page.get_by_role("button", name="Save and exit").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_text("1 of 4 answered").is_visible()
+    expect(page.get_by_text("1 of 4 answered")).to_be_visible()
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/review/")
     page.get_by_role("button", name="Submit and see results").click()
     page.wait_for_url(f"{live_server.url}/assessments/{assessment.pk}/")
@@ -260,22 +263,22 @@ def test_it_keeps_the_other_pages_accessible(
     assessment_submit(assessment=previous, user=member)
     login(page, live_server, member)
     page.goto(f"{base}/teams/{team.pk}/assessments/new/?questionnaire={full_questionnaire_version.pk}")
-    assert page.get_by_label("Questionnaire").is_visible()
+    expect(page.get_by_label("Questionnaire")).to_be_visible()
     assert page.get_by_label("Start from the team's previous assessment", exact=False).is_checked()
     look(page, "11-new-full")
     page.get_by_label("Title").fill("")
     page.get_by_role("button", name="Start the assessment").click()
-    assert page.get_by_role("alert").get_by_role("link", name="Enter a title for the assessment.").is_visible()
+    expect(page.get_by_role("alert").get_by_role("link", name="Enter a title for the assessment.")).to_be_visible()
     look(page, "12-new-error")
     page.get_by_label("Title").fill("Q2 2026")
     page.get_by_role("button", name="Start the assessment").click()
     # Format 2: the journey starts on "About your team"; left "Not stated yet", every area stays in scope.
     page.wait_for_url(f"{base}/assessments/*/profile/")
-    assert page.get_by_role("heading", name="About your team", level=1).is_visible()
+    expect(page.get_by_role("heading", name="About your team", level=1)).to_be_visible()
     look(page, "13-profile-full")
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url(f"{base}/assessments/*/areas/*/")
-    assert page.get_by_text("Area 1 of 7").is_visible()
+    expect(page.get_by_text("Area 1 of 7")).to_be_visible()
     look(page, "13-area-full")
     draft = models.Assessment.objects.get(title="Q2 2026")
 
@@ -284,7 +287,7 @@ def test_it_keeps_the_other_pages_accessible(
     look(page, "14-home-viewer")
     first_area = full_questionnaire_version.areas.first().key
     page.goto(f"{base}/assessments/{draft.pk}/areas/{first_area}/")
-    assert page.get_by_text("only members of Data Platform can change it").is_visible()
+    expect(page.get_by_text("only members of Data Platform can change it")).to_be_visible()
     look(page, "15-area-viewer")
     page.goto(f"{base}/assessments/{draft.pk}/review/")
     look(page, "16-review-viewer")
@@ -320,7 +323,7 @@ def test_it_says_clearly_when_the_login_fails(page, live_server, member):
     page.get_by_label("Username").fill("member")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("alert").get_by_text("did not match").is_visible()
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    expect(page.get_by_role("alert").get_by_text("did not match")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
     assert page.get_by_label("Username").get_attribute("aria-invalid") == "true"
     look(page, "18-login-error")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from assessment import models
 from tests.browser.conftest import _check_requests, _new_page, assert_accessible, login
@@ -48,7 +49,7 @@ def test_the_first_question_is_on_the_first_screen(phone, live_server, member, t
     # Title, progress and the first question with its first choices, without scrolling.
     assert phone.evaluate("() => window.scrollY") == 0
     assert box(phone, "h1")["y"] >= 0
-    assert phone.get_by_text("0 of", exact=False).first.is_visible()
+    expect(phone.get_by_text("0 of", exact=False).first).to_be_visible()
     legend = box(phone, "fieldset.question legend")
     first_choice = box(phone, "fieldset.question .form-check")
     assert legend["y"] + legend["height"] <= height, f"the first question ends at {legend['y'] + legend['height']}"
@@ -56,8 +57,9 @@ def test_the_first_question_is_on_the_first_screen(phone, live_server, member, t
     # The long area list is folded away: one line, "All areas (4 of 7)".
     summary = phone.locator("details.area-jump > summary")
     assert summary.inner_text().strip() == "All areas (4 of 7)"
-    assert summary.is_visible() and box(phone, "details.area-jump")["height"] < 60
-    assert not phone.locator(".journey-sidebar").is_visible()
+    expect(summary).to_be_visible()
+    assert box(phone, "details.area-jump")["height"] < 60
+    expect(phone.locator(".journey-sidebar")).not_to_be_visible()
     # The brand keeps the top bar's padding.
     assert box(phone, ".navbar-brand")["x"] >= 10
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
@@ -100,11 +102,13 @@ def test_not_applicable_asks_why_only_once_chosen(phone, live_server, member, te
     )
     reason = phone.locator(f'select[name="na_reason_{question.key}"]')
     other = phone.locator(f'input[name="na_other_{question.key}"]')
-    assert not reason.is_visible() and not other.is_visible()
+    expect(reason).not_to_be_visible()
+    expect(other).not_to_be_visible()
     phone.locator(f'input[name="answer_{question.key}"][value="not_applicable"]').check()
-    assert reason.is_visible() and not other.is_visible()
+    expect(reason).to_be_visible()
+    expect(other).not_to_be_visible()
     reason.select_option("other")
-    assert other.is_visible()
+    expect(other).to_be_visible()
     phone.get_by_label("Other reason").first.fill("Run for us by the state")
     reason.scroll_into_view_if_needed()
     keep(phone, f"phone-na-reason-{'js' if phone.js_enabled else 'nojs'}")

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
@@ -47,7 +48,7 @@ def test_the_lead_plans_raises_and_the_executive_sees_the_counts(page, live_serv
         boxes.nth(i).check()
     page.get_by_role("button", name="Add the ticked items to the plan").first.click()
     page.wait_for_url(base + reverse("team-plan", args=[team.pk]))
-    assert page.get_by_text("3 actions added to the plan").is_visible()
+    expect(page.get_by_text("3 actions added to the plan")).to_be_visible()
     assert_accessible(page)
     actions = list(models.Action.objects.filter(team=team).order_by("pk"))
     assert len(actions) == 3
@@ -137,7 +138,7 @@ def test_the_plan_works_without_javascript(page_without_js, live_server, demo):
     page.locator("table.plan-table tbody th a").first.click()
     page.get_by_label("Won't do", exact=True).check()
     page.get_by_role("button", name="Save the action").click()
-    assert page.get_by_role("alert").get_by_role("link", name="Say why the team won't do this action.").is_visible()
+    expect(page.get_by_role("alert").get_by_role("link", name="Say why the team won't do this action.")).to_be_visible()
     page.get_by_label("Reason for won't do").fill("A shared service covers it")
     page.get_by_role("button", name="Save the action").click()
     page.wait_for_url(base + reverse("team-plan", args=[team.pk]))

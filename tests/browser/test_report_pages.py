@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
@@ -31,7 +32,7 @@ def test_the_waiting_and_error_pages_are_accessible(page, live_server, settings,
     page.get_by_role("link", name="Stop checking automatically").click()
     page.wait_for_url("**?refresh=off")
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
-    assert page.get_by_role("link", name="Check again now").is_visible()
+    expect(page.get_by_role("link", name="Check again now")).to_be_visible()
     assert_accessible(page)
 
     models.StoredReport.objects.filter(assessment=assessment).update(status=models.StoredReport.FAILED, attempts=3)

@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from assessment import models
@@ -77,13 +78,13 @@ def test_a_lead_opens_an_assessment_to_two_respondents_and_reconciles_their_answ
     assert_accessible(page)
     # Nobody chosen: a located error, and the page with its error summary passes axe too.
     page.get_by_role("button", name="Open to respondents").click()
-    assert page.get_by_role("alert").get_by_text("Choose at least one respondent").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Choose at least one respondent")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Ana Engineer (member)").check()
     page.get_by_label("Ben Security (viewer)").check()
     page.get_by_role("button", name="Open to respondents").click()
     page.wait_for_url(f"{base}/assessments/{a}/respondents/")
-    assert page.get_by_role("row", name=re.compile("Ana Engineer Not started")).is_visible()
+    expect(page.get_by_role("row", name=re.compile("Ana Engineer Not started"))).to_be_visible()
     assert_accessible(page)
 
     # 2. Ana answers with the keyboard alone: home, her answers, the data area, submit.
@@ -103,7 +104,7 @@ def test_a_lead_opens_an_assessment_to_two_respondents_and_reconciles_their_answ
     tab_until(page, lambda el: el["text"].startswith("Your answers"))
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/assessments/{a}/respond/areas/models/")
-    assert page.get_by_text("Your own answers, Ana Engineer").is_visible()
+    expect(page.get_by_text("Your own answers, Ana Engineer")).to_be_visible()
     for next_url in ("areas/operations/", "review/"):
         tab_until(page, lambda el: el["text"] == "Save and continue")
         page.keyboard.press("Enter")
@@ -149,7 +150,7 @@ def test_a_lead_opens_an_assessment_to_two_respondents_and_reconciles_their_answ
 
     # 5. The results show the agreement; the PDF lists the disputed question.
     page.goto(f"{base}/assessments/{a}/")
-    assert page.get_by_role("row", name=re.compile("Data Ingestion and Preparation 50% 1 of 2")).is_visible()
+    expect(page.get_by_role("row", name=re.compile("Data Ingestion and Preparation 50% 1 of 2"))).to_be_visible()
     assert_accessible(page)
     # The PDF a worker stores for the download, rendered here from the same data.
     pdf = assessment_pdf(assessment_results(models.Assessment.objects.get(pk=a)))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from assessment import models
 from tests.browser.conftest import assert_accessible, login
@@ -61,9 +62,9 @@ def test_it_keeps_the_executive_pages_accessible(page, live_server, executive, t
     # Later is closed at first; opened, its items pass too.
     later = page.locator("details.roadmap-later")
     assert later.get_attribute("open") is None
-    assert not page.locator("details.roadmap-later article").first.is_visible()
+    expect(page.locator("details.roadmap-later article").first).not_to_be_visible()
     later.locator("summary").click()
-    assert page.locator("details.roadmap-later article").first.is_visible()
+    expect(page.locator("details.roadmap-later article").first).to_be_visible()
     assert_accessible(page)
     practice = models.Practice.objects.filter(questionnaire=version).exclude(note="").first() or (
         models.Practice.objects.filter(questionnaire=version).first()
@@ -91,7 +92,7 @@ def test_it_keeps_the_executive_pages_accessible(page, live_server, executive, t
     assert_accessible(page)
     # A bad filter shows its error next to the field, and still passes.
     page.goto(base + reverse("portfolio-teams") + "?below=3")
-    assert page.locator("#id_area-error").is_visible()
+    expect(page.locator("#id_area-error")).to_be_visible()
     assert_accessible(page)
 
 

@@ -5,6 +5,7 @@ The provider is the real one from tests/oidc_provider, started for the session.
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from assessment import models
 from tests.browser.conftest import assert_accessible
@@ -48,9 +49,9 @@ def test_it_signs_in_through_the_provider_onto_the_team_and_out_of_both(
     page.get_by_role("button", name="Sign in to the provider").click()
 
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_text("Signed in as Bea Benefits").is_visible()
-    assert page.get_by_role("heading", name="Benefits Analytics").is_visible()
-    assert page.get_by_role("link", name="Start a new assessment for Benefits Analytics").is_visible()
+    expect(page.get_by_text("Signed in as Bea Benefits")).to_be_visible()
+    expect(page.get_by_role("heading", name="Benefits Analytics")).to_be_visible()
+    expect(page.get_by_role("link", name="Start a new assessment for Benefits Analytics")).to_be_visible()
     assert page.get_by_text("Fraud Detection").count() == 0
     assert_accessible(page)
     user = get_user_model().objects.get(username="bea")
@@ -63,10 +64,10 @@ def test_it_signs_in_through_the_provider_onto_the_team_and_out_of_both(
     # Signed out of the provider too: starting again asks for the provider password again.
     page.get_by_role("link", name="Sign in with Test Agency ID").click()
     page.wait_for_url(f"{sso_on.origin}/accounts/login/**")
-    assert page.get_by_label("Provider password").is_visible()
+    expect(page.get_by_label("Provider password")).to_be_visible()
     page.goto(f"{live_server.url}/")
     page.wait_for_url(f"{live_server.url}/login/**")
     # A provider's refusal gets a page in the site's layout that passes axe too.
     page.goto(f"{live_server.url}/sso/callback/?error=access_denied&state=unknown")
-    assert page.get_by_role("heading", name="Sign-in was not completed").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in was not completed")).to_be_visible()
     assert_accessible(page)
