@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # SQLite's "database is locked" from a view: the "try again" page (503), not a 500.
     "assessment.views.errors.DatabaseBusyMiddleware",
+    # A blank 405 (a form's address opened with GET): a page that says so, with a way back; not for the API.
+    "assessment.views.errors.MethodNotAllowedMiddleware",
     # Axes must come last: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]

@@ -5,7 +5,9 @@ import sys
 
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 
 logger = logging.getLogger(__name__)
 
@@ -13,8 +15,9 @@ logger = logging.getLogger(__name__)
 BUSY_RETRY_AFTER_SECONDS = 5
 
 
-def _error(request, status, title, message):
-    return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+def _error(request, status, title, message, *, back=None):
+    context = {"title": title, "message": message, "status": status, "back": back}
+    return render(request, "error.html", context, status=status)
 
 
 def not_found(request, exception=None):
@@ -74,6 +77,68 @@ class DatabaseBusyMiddleware:
         if database_is_locked(exception):
             return database_busy(request)
         return None
+
+
+# A form's address opened with GET: the page the form is on, by the address's URL name (its arguments reused).
+FORM_PAGE_OF = {
+    "assessment-submit": ("assessment-review", "Go to the review page"),
+    "assessment-plan-add": ("assessment-roadmap", "Go to the roadmap"),
+    "evidence-add": ("assessment-resume", "Go back to the assessment"),
+    "evidence-remove": ("assessment-resume", "Go back to the assessment"),
+    "assessment-panel-lead": ("assessment-respondents", "Go to the respondents"),
+    "respondent-submit": ("respondent-review", "Go to your review page"),
+    "api-token-revoke": ("api-tokens", "Go to your API tokens"),
+}
+# Answered in their own way: the API in its JSON format; logout is being reworked on its own.
+NOT_ALLOWED_LEFT_ALONE = ("/api/",)
+NOT_ALLOWED_LEFT_ALONE_NAMES = {"logout"}
+
+
+def _form_page(request) -> tuple[str, str]:
+    """Where the form posting to this address is, when the address says so cheaply; else the home page."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match is not None and match.url_name in FORM_PAGE_OF:
+        name, words = FORM_PAGE_OF[match.url_name]
+        return reverse(name, kwargs={k: v for k, v in match.kwargs.items() if k == "assessment_id"}), words
+    return reverse("home"), "Go to your teams"
+
+
+def method_not_allowed(request, allowed: str):
+    """The 405 page in the site's layout, keeping the Allow header."""
+    if request.method in ("GET", "HEAD") and "POST" in allowed:
+        title = "This address only takes a form submission"
+        message = (
+            "This address only takes a form submission: it is where a button on another page sends its form, "
+            "so opening it from a bookmark or a pasted link does nothing. Nothing was changed. Go to the page "
+            "and use the button there."
+        )
+    else:
+        title = "Method not allowed"
+        message = f"This address does not take a {request.method} request. Nothing was changed."
+    response = _error(request, 405, title, message, back=_form_page(request))
+    response["Allow"] = allowed
+    return response
+
+
+class MethodNotAllowedMiddleware:
+    """Turns the blank 405 of require_POST (and its kind) into a page with a way back, except for the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path_info.startswith(NOT_ALLOWED_LEFT_ALONE)
+            and getattr(request.resolver_match, "url_name", None) not in NOT_ALLOWED_LEFT_ALONE_NAMES
+        ):
+            return method_not_allowed(request, response["Allow"])
+        return response
 
 
 def csrf_failure(request, reason=""):
