@@ -15,31 +15,32 @@ logger = logging.getLogger(__name__)
 BUSY_RETRY_AFTER_SECONDS = 5
 
 
-def _error(request, status, title, message, *, back=None):
+def error_page(request, status, title, message, *, back=None):
+    """The error page in the site's layout; `back` is (address, link text), else the link home."""
     context = {"title": title, "message": message, "status": status, "back": back}
     return render(request, "error.html", context, status=status)
 
 
 def not_found(request, exception=None):
-    return _error(request, 404, "Page not found", "This page does not exist, or you do not have access to it.")
+    return error_page(request, 404, "Page not found", "This page does not exist, or you do not have access to it.")
 
 
 def forbidden(request, exception=None):
     # A refusal raised with a reason (PermissionDenied("...")) says why; nothing else is shown of it.
     reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
-    return _error(request, 403, "Not allowed", reason or "You are not allowed to do this.")
+    return error_page(request, 403, "Not allowed", reason or "You are not allowed to do this.")
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Bad request", "The request could not be understood. Go back and try again.")
+    return error_page(request, 400, "Bad request", "The request could not be understood. Go back and try again.")
 
 
-def server_error(request):
+def servererror_page(request):
     # Django calls this inside its `except`: a lock that outlived the busy timeout outside a view
     # (a session saved after the view) still gets the "try again" page.
     if database_is_locked(sys.exc_info()[1]):
         return database_busy(request)
-    return _error(request, 500, "Something went wrong", "The error has been logged. Please try again later.")
+    return error_page(request, 500, "Something went wrong", "The error has been logged. Please try again later.")
 
 
 def database_is_locked(error: BaseException | None) -> bool:
@@ -50,7 +51,7 @@ def database_is_locked(error: BaseException | None) -> bool:
 def database_busy(request):
     """The "try again" page (503, Retry-After): the transaction was rolled back, so nothing was saved."""
     logger.warning("database is locked: %s %s answered 503 (try again)", request.method, request.path)
-    response = _error(
+    response = error_page(
         request,
         503,
         "The database is busy: try again",
@@ -118,7 +119,7 @@ def method_not_allowed(request, allowed: str):
     else:
         title = "Method not allowed"
         message = f"This address does not take a {request.method} request. Nothing was changed."
-    response = _error(request, 405, title, message, back=_form_page(request))
+    response = error_page(request, 405, title, message, back=_form_page(request))
     response["Allow"] = allowed
     return response
 
@@ -147,7 +148,7 @@ def csrf_failure(request, reason=""):
     Usually the page was open a long time or the user logged in again in another
     tab; say so in the site's layout instead of Django's bare page.
     """
-    return _error(
+    return error_page(
         request,
         403,
         "Your form could not be accepted",
