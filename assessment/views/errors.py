@@ -35,7 +35,7 @@ def bad_request(request, exception=None):
     return error_page(request, 400, "Bad request", "The request could not be understood. Go back and try again.")
 
 
-def servererror_page(request):
+def server_error(request):
     # Django calls this inside its `except`: a lock that outlived the busy timeout outside a view
     # (a session saved after the view) still gets the "try again" page.
     if database_is_locked(sys.exc_info()[1]):
