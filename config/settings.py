@@ -312,6 +312,8 @@ REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5)
 # Changes to an agency's teams within this many seconds make one portfolio render.
 REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60)
 
+# Active (neither revoked nor expired) personal access tokens one user may hold (docs/api.md).
+API_TOKENS_MAX_ACTIVE = envint("API_TOKENS_MAX_ACTIVE", 10)
 # The read API (assessment/api/, docs/api.md): personal access tokens only, read-only, one rate per token.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["assessment.api.authentication.BearerTokenAuthentication"],
