@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # SQLite's "database is locked" from a view: the "try again" page (503), not a 500.
     "assessment.views.errors.DatabaseBusyMiddleware",
+    # A blank 405 (a form's address opened with GET): a page that says so, with a way back; not for the API.
+    "assessment.views.errors.MethodNotAllowedMiddleware",
     # Axes must come last: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -310,6 +312,8 @@ REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5)
 # Changes to an agency's teams within this many seconds make one portfolio render.
 REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60)
 
+# Active (neither revoked nor expired) personal access tokens one user may hold (docs/api.md).
+API_TOKENS_MAX_ACTIVE = envint("API_TOKENS_MAX_ACTIVE", 10)
 # The read API (assessment/api/, docs/api.md): personal access tokens only, read-only, one rate per token.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["assessment.api.authentication.BearerTokenAuthentication"],

@@ -80,7 +80,7 @@ def test_a_draft_shows_the_live_statuses_with_questions_answers_and_closing_road
     assert "To verify" in text.split("4(b)(ii) : Testing generative AI before use")[1].split("4(b)(iv)")[0]
 
 
-def test_each_framework_is_a_link_and_an_unknown_one_is_404(team, member, version):
+def test_each_framework_is_a_link_and_an_unknown_one_is_said_at_the_tabs(team, member, version):
     assessment = draft(team, member, version)
 
     other = page(member, assessment, framework="nist-ai-rmf")
@@ -89,7 +89,10 @@ def test_each_framework_is_a_link_and_an_unknown_one_is_404(team, member, versio
     assert other.status_code == 200
     assert "NIST AI Risk Management Framework version 1.0" in text_of(other)
     assert "MEASURE 2.7 : Security is evaluated" in text_of(other)
-    assert unknown.status_code == 404
+    assert unknown.status_code == 400
+    assert "There is no framework “iso-nonsense” here; choose one of: " in text_of(unknown)
+    assert "(nist-ai-rmf)" in text_of(unknown)
+    assert 'aria-current="page" href="?framework=omb-m-25-21"' in unknown.content.decode()  # the first, shown
 
 
 def test_high_impact_practices_do_not_apply_to_a_team_that_is_not_high_impact(team, member, version):
@@ -236,6 +239,30 @@ def test_the_portfolio_links_the_page_and_a_division_limited_executive_sees_only
     assert reverse("portfolio-frameworks").encode() in home.content
     assert [row[0] for row in rows[1:]] == ["Bravo", "Alpha"]
     assert rows[0][:3] == ["team", "division", "met"] and "4(b)(i)" in rows[0]
+
+
+def test_the_portfolio_says_an_unknown_framework_at_the_tabs_and_shows_the_first(executive, portfolio_teams):
+    client = client_for(executive)
+
+    for asked in ("iso-nonsense", "\x00", "x" * 5000):
+        response = client.get(reverse("portfolio-frameworks"), {"framework": asked})
+        assert response.status_code == 400
+        text = text_of(response)
+        assert "Framework in the address: There is no framework" in text
+        assert "choose one of: OMB Memorandum M-25-21 (omb-m-25-21)" in text
+        assert response.context["framework"].key == "omb-m-25-21"
+    repeated = client.get(reverse("portfolio-frameworks") + "?framework=omb-m-25-21&framework=nist-ai-rmf")
+    assert repeated.status_code == 200 and repeated.context["framework"].key == "nist-ai-rmf"  # the last, as elsewhere
+    assert client.get(reverse("portfolio-frameworks"), {"framework": ""}).status_code == 200
+
+
+def test_the_portfolio_csv_refuses_an_unknown_framework_with_a_page(executive, portfolio_teams):
+    response = client_for(executive).get(reverse("portfolio-frameworks-csv"), {"framework": "iso-nonsense"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "There is no framework “iso-nonsense” here" in text_of(response)
+    assert f'href="{reverse("portfolio-frameworks")}"' in response.content.decode()
 
 
 def test_the_portfolio_pages_are_for_executives_only(member, portfolio_teams):

@@ -225,6 +225,43 @@ def test_the_exports_carry_the_plan(baseline, member, team):
 
 
 @pytest.mark.django_db
+def test_the_exports_of_a_filtered_plan_carry_only_what_the_page_shows(baseline, member, team):
+    keys = roadmap_keys(baseline)
+    actions_add_from_roadmap(
+        assessment=baseline, user=member, item_keys=[keys["streaming-data"], keys["data-discovery"]]
+    )
+    streaming, discovery = (models.Action.objects.get(question_key=key) for key in ("streaming-data", "data-discovery"))
+    action_update(action=streaming, user=member, given=ActionInput(due_date=datetime.date(2027, 5, 1)))
+    action_update(action=discovery, user=member, given=ActionInput(status="done", due_date=datetime.date(2027, 6, 1)))
+    client = client_for(member)
+
+    page = client.get(reverse("team-plan", args=[team.pk]), {"status": "done"})
+    csv_text = client.get(reverse("team-plan-csv", args=[team.pk]), {"status": "done"}).content.decode("utf-8-sig")
+    ics = client.get(reverse("team-plan-ics", args=[team.pk]), {"status": "done"}).content
+    whole = client.get(reverse("team-plan", args=[team.pk]))
+
+    html = page.content.decode()
+    assert f'href="{reverse("team-plan-csv", args=[team.pk])}?status=done">CSV of these 1 action' in html
+    assert f'href="{reverse("team-plan-ics", args=[team.pk])}?status=done">' in html
+    assert '"data-discovery"' in csv_text and '"streaming-data"' not in csv_text
+    [event] = Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("dtstart") == datetime.date(2027, 6, 1)
+    assert "Plan as a spreadsheet (CSV)" in text_of(whole)
+    assert f'href="{reverse("team-plan-csv", args=[team.pk])}"' in whole.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_exports_refuse_a_bad_filter_with_a_page(baseline, member, team):
+    client = client_for(member)
+    for name in ("team-plan-csv", "team-plan-ics"):
+        response = client.get(reverse(name, args=[team.pk]), {"status": "nonsense"})
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        assert "Choose a status from the list." in text_of(response)
+        assert f'href="{reverse("team-plan", args=[team.pk])}"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_portfolio_shows_each_teams_counts_and_the_overdue_list(baseline, member, executive, team):
     keys = roadmap_keys(baseline)
     actions_add_from_roadmap(

@@ -301,6 +301,12 @@ def test_it_sorts_by_any_column_both_ways(client, executive, divided):
     assert 'aria-sort="descending"' in html
 
 
+def test_it_sorts_by_every_column_it_shows_without_an_error(client, executive, divided):
+    client.force_login(executive)
+    for sort in ("", "name", "-name", "division", "overall", "-overall", "submitted", "area:data", "-area:data"):
+        assert client.get(reverse("portfolio-teams"), {"sort": sort}).status_code == 200, sort
+
+
 def test_it_pages_teams_fifty_at_a_time(client, executive, agency):
     models.Team.objects.bulk_create(
         [models.Team(agency=agency, name=f"Team {i:03d}", slug=f"team-{i}") for i in range(120)]
@@ -319,6 +325,10 @@ def test_it_pages_teams_fifty_at_a_time(client, executive, agency):
         ({"area": "operations"}, "below", "Choose the level the teams are below."),
         ({"area": "nowhere", "below": "3"}, "area", "Select a valid choice."),
         ({"page": "-1"}, "page", "greater than or equal to 1"),
+        ({"page": "abc"}, "page", "Enter a whole number."),
+        ({"division": "99999"}, "division", "Select a valid choice."),
+        ({"sort": "nonsense"}, "sort", "Sort in the address: sort by one of the table&#x27;s column headings"),
+        ({"sort": "-area:nowhere"}, "sort", "“-area:nowhere” is not one of them"),
     ],
 )
 def test_it_explains_a_bad_filter_without_failing(client, executive, divided, query, field, message):
@@ -326,7 +336,7 @@ def test_it_explains_a_bad_filter_without_failing(client, executive, divided, qu
     response = client.get(reverse("portfolio-teams"), query)
     assert response.status_code == 400
     assert message in response.content.decode()
-    if field != "page":
+    if field not in ("page", "sort"):
         assert f'id="id_{field}-error"' in response.content.decode()
 
 

@@ -17,6 +17,10 @@ def tag_choices(questionnaire: domain.Questionnaire | None) -> list[tuple[str, s
     return [(tag, f"{tag}: {', '.join(texts)}") for tag, texts in sorted(givers.items())]
 
 
+# The columns the team list sorts by (selectors.portfolio.division_teams), besides each area's "area:<id>".
+SORT_COLUMNS = ("name", "division", "overall", "submitted")
+
+
 class PortfolioTeamsForm(forms.Form):
     """The portfolio team page's search, filters and sort (a GET form: works without JavaScript)."""
 
@@ -32,6 +36,7 @@ class PortfolioTeamsForm(forms.Form):
     def __init__(self, data, *, divisions, questionnaire: domain.Questionnaire | None):
         super().__init__(data)
         areas = questionnaire.areas if questionnaire else ()
+        self.sort_columns = {*SORT_COLUMNS, *(f"area:{a.id}" for a in areas)}
         levels = [level.level for level in questionnaire.scale] if questionnaire else []
         choices = {
             "division": [
@@ -59,6 +64,14 @@ class PortfolioTeamsForm(forms.Form):
             if self.is_bound and name in self.errors:
                 field.widget.attrs["aria-invalid"] = "true"
                 field.widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+    def clean_sort(self):
+        sort = self.cleaned_data["sort"]
+        if sort and sort.removeprefix("-") not in self.sort_columns:
+            raise forms.ValidationError(
+                f"sort by one of the table's column headings; “{sort[:40]}” is not one of them.", code="invalid"
+            )
+        return sort
 
     def clean(self):
         data = super().clean() or {}

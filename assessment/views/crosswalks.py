@@ -11,10 +11,12 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from assessment.access import assessment_for_user
 from assessment.exports.crosswalks import frameworks_to_csv, frameworks_to_dict, portfolio_framework_to_csv
+from assessment.forms.crosswalks import FrameworkFilterForm
 from assessment.presentation import export_file_name
 from assessment.selectors.crosswalks import (
     EVIDENCE_NOTE,
@@ -24,6 +26,7 @@ from assessment.selectors.crosswalks import (
 )
 from assessment.selectors.portfolio import latest_in_scope
 from assessment.selectors.results import assessment_results
+from assessment.views.errors import error_page
 from assessment.views.portfolio import portfolio_scope
 from assessment.views.results import download
 
@@ -34,11 +37,11 @@ def assessment_crosswalks(request, assessment_id):
     assessment, can_write = assessment_for_user(request.user, assessment_id)
     results = assessment_results(assessment)
     frameworks = assessment_frameworks(results, with_evidence=True)
-    chosen = request.GET.get("framework", "")
-    views = frameworks.frameworks
-    current = frameworks.framework(chosen) if chosen else (views[0] if views else None)
-    if chosen and current is None:
-        raise Http404("This assessment's crosswalk has no such framework.")
+    form = FrameworkFilterForm(
+        request.GET, frameworks=[(view.framework.id, view.framework.title) for view in frameworks.frameworks]
+    )
+    # An unknown framework is said at the tabs, over the first one (answered 400, as the portfolio's filters are).
+    current = frameworks.framework(form.chosen) if form.chosen else None
     return render(
         request,
         "assessment/crosswalks.html",
@@ -50,7 +53,9 @@ def assessment_crosswalks(request, assessment_id):
             "current": current,
             "evidence_note": EVIDENCE_NOTE,
             "can_write": can_write,
+            "framework_problem": form.problem,
         },
+        status=400 if form.problem else 200,
     )
 
 
@@ -77,19 +82,16 @@ def _portfolio_choice(request):
     scope = portfolio_scope(request.user)
     team_filter = latest_in_scope(scope, "summary__")
     keys = portfolio_framework_keys(team_filter)
-    chosen = request.GET.get("framework", "")
-    titles = dict(keys)
-    if chosen and chosen not in titles:
-        raise Http404("No team in this portfolio was measured against such a framework.")
-    key = chosen or (keys[0][0] if keys else "")
-    framework = portfolio_framework(team_filter, key, titles[key]) if key else None
-    return scope, keys, framework
+    form = FrameworkFilterForm(request.GET, frameworks=keys)
+    key = form.chosen
+    framework = portfolio_framework(team_filter, key, dict(keys)[key]) if key else None
+    return scope, keys, framework, form.problem
 
 
 @login_required
 @require_safe
 def portfolio_crosswalks(request):
-    scope, keys, framework = _portfolio_choice(request)
+    scope, keys, framework, problem = _portfolio_choice(request)
     return render(
         request,
         "assessment/portfolio_crosswalks.html",
@@ -99,14 +101,19 @@ def portfolio_crosswalks(request):
             "keys": keys,
             "framework": framework,
             "evidence_note": EVIDENCE_NOTE,
+            "framework_problem": problem,
         },
+        status=400 if problem else 200,
     )
 
 
 @login_required
 @require_safe
 def portfolio_crosswalks_csv(request):
-    _scope, _keys, framework = _portfolio_choice(request)
+    _scope, _keys, framework, problem = _portfolio_choice(request)
+    if problem:
+        back = (reverse("portfolio-frameworks"), "Go to the portfolio against the frameworks")
+        return error_page(request, 400, "No such framework", problem, back=back)
     if framework is None:
         raise Http404("No team in this portfolio was measured against a framework yet.")
     return download(

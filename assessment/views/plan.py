@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from assessment import models
@@ -22,20 +23,42 @@ from assessment.forms.plan import ActionForm, PlanFilterForm
 from assessment.selectors.evidence import expired_evidence_of_team
 from assessment.selectors.plan import action_history, action_rows, owner_choices, team_plan
 from assessment.services.plan import ActionConflict, ActionInvalid, action_update, actions_add_from_roadmap
+from assessment.views.errors import error_page
 from assessment.views.results import download
 
 PLAN_MEMBERS_ONLY = "Only members of the team can change its plan."
 
 
+def _plan_filters(request, team) -> tuple[PlanFilterForm, list[tuple[str, str]], str, str]:
+    """The plan page's filters from the address, read the same way by the page and its exports.
+
+    Returns the form, the owners it offers, and the owner and status chosen ("" for any, and when invalid).
+    """
+    owners = owner_choices(team)
+    form = PlanFilterForm(request.GET, owners=owners)
+    if form.is_valid():
+        return form, owners, form.cleaned_data["owner"], form.cleaned_data["status"]
+    return form, owners, "", ""
+
+
+def _exported_rows(request, team):
+    """The actions the plan page shows with the same filters, or the error page for a bad filter (400)."""
+    form, _owners, owner, status = _plan_filters(request, team)
+    if not form.is_valid():
+        problems = " ".join(
+            f"{form.fields[name].label}: {' '.join(str(error) for error in errors)}"
+            for name, errors in form.errors.items()
+        )
+        back = (reverse("team-plan", args=[team.pk]), "Go to the plan")
+        return None, error_page(request, 400, "Check the plan's filters", problems, back=back)
+    return [row for _key, _words, group in team_plan(team, owner=owner, status=status) for row in group], None
+
+
 @login_required
 def plan_page(request, team_id):
     team, can_write = team_for_user(request.user, team_id)
-    owners = owner_choices(team)
-    form = PlanFilterForm(request.GET, owners=owners)
+    form, owners, owner, status = _plan_filters(request, team)
     # A bad filter is shown at its field, over the whole plan (answered 400, as the portfolio's filters are).
-    owner = status = ""
-    if form.is_valid():
-        owner, status = form.cleaned_data["owner"], form.cleaned_data["status"]
     groups = team_plan(team, owner=owner, status=status)
     expired, evidence_of = expired_evidence_of_team(team)
     return render(
@@ -51,6 +74,7 @@ def plan_page(request, team_id):
             "owners": owners,
             "statuses": models.Action.STATUS_CHOICES,
             "filtered": bool(owner or status),
+            "export_query": urlencode({key: value for key, value in (("owner", owner), ("status", status)) if value}),
             "total": sum(len(rows) for _key, _words, rows in groups),
             "expired_evidence": expired,
             "evidence_of": evidence_of,
@@ -120,13 +144,17 @@ def plan_add(request, assessment_id):
 @login_required
 def plan_csv(request, team_id):
     team, _ = team_for_user(request.user, team_id)
-    rows = [row for _key, _words, group in team_plan(team) for row in group]
+    rows, refused = _exported_rows(request, team)
+    if refused is not None:
+        return refused
     return download("\ufeff" + plan_to_csv(team, rows), "text/csv; charset=utf-8", f"{team.slug}-action-plan.csv")
 
 
 @login_required
 def plan_ics(request, team_id):
     team, _ = team_for_user(request.user, team_id)
-    rows = [row for _key, _words, group in team_plan(team) for row in group]
+    rows, refused = _exported_rows(request, team)
+    if refused is not None:
+        return refused
     body = plan_to_ics(team, rows, domain=request.get_host().split(":")[0] or "localhost", stamp=timezone.now())
     return download(body, "text/calendar; charset=utf-8", f"{team.slug}-action-plan.ics")

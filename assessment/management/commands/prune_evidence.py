@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from assessment.management.pruning import age_checked, pruned_report
 from assessment.services.evidence import evidence_prune
 
 MAX_HOURS = 100 * 365 * 24  # more would date the cutoff before year 1
@@ -21,14 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
 
     def handle(self, *args, older_than_hours, dry_run, **options):
-        if not 0 <= older_than_hours <= MAX_HOURS:
-            raise CommandError(
-                f"--older-than-hours must be 0 or more (at most {MAX_HOURS}, a century); got {older_than_hours}.",
-                returncode=1,
-            )
+        age_checked(older_than_hours, option="--older-than-hours", limit=MAX_HOURS)
         removed = evidence_prune(older_than=timedelta(hours=older_than_hours), dry_run=dry_run)
-        for name in removed:
-            self.stdout.write(("Would delete " if dry_run else "Deleted ") + name)
-        self.stdout.write(
-            f"{len(removed)} unused file{'' if len(removed) == 1 else 's'}{' found' if dry_run else ' deleted'}."
-        )
+        pruned_report(self.stdout, removed, dry_run=dry_run, noun="unused file")
