@@ -260,3 +260,30 @@ def test_it_writes_nothing_on_a_dry_run(agency_data, tmp_path, capsys):
     call_command("import_assessments", str(out), "--dry-run")
     assert "Dry run, nothing was written" in capsys.readouterr().out
     assert not models.Team.objects.filter(slug__endswith="-copy").exists()
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("missing/backup.json", "missing/backup.json: No such file or directory; nothing was written."),
+        (".", ": Is a directory; nothing was written."),
+    ],
+)
+def test_it_refuses_an_output_it_cannot_write_and_leaves_nothing(agency_data, tmp_path, where, message):
+    with pytest.raises(CommandError) as error:
+        call_command("export_assessments", "-o", str(tmp_path / where))
+    assert error.value.returncode == 1
+    assert str(error.value).startswith("Cannot write ") and str(error.value).endswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_it_replaces_an_existing_file_and_the_new_one_round_trips(agency_data, tmp_path, capsys):
+    out = tmp_path / "backup.json"
+    out.write_text("yesterday's backup")
+    call_command("export_assessments", "-o", str(out))
+    before = scores_by_assessment()
+    empty_the_database()
+    load_questionnaire_file(DATA / "good_questionnaire.yaml")
+    call_command("import_assessments", str(out))
+    assert scores_by_assessment() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
