@@ -772,7 +772,7 @@ def _check(
                 f"\"{teams[slug]['agency']}\" as the file says; give the file's team another slug, or its agency's "
                 "name here if the agency was renamed"
             )
-    seen_assessments: dict[tuple[object, ...], str] = {}
+    seen_assessments: dict[str, str] = {}
     versions = _Versions()
     checked: list[_Assessment] = []
     for where, item in _objects(data, "assessments", source, "an object", problems):
