@@ -704,10 +704,15 @@ def test_it_refuses_deleting_a_practice_another_requires(client, editor, draft):
     assert models.Practice.objects.filter(pk=practice.pk).exists()
 
 
+def practice_nothing_names(version):
+    practice = models.Practice.objects.get(questionnaire=version, key="model-monitoring")
+    models.QuestionPractice.objects.filter(practice=practice).delete()
+    return practice
+
+
 def test_it_deletes_a_practice_nothing_names(client, editor, draft):
     client.force_login(editor)
-    practice = models.Practice.objects.get(questionnaire=draft, key="model-monitoring")
-    models.QuestionPractice.objects.filter(practice=practice).delete()
+    practice = practice_nothing_names(draft)
 
     response = client.post(reverse("admin:assessment_practice_delete", args=[practice.pk]), {"post": "yes"})
 
@@ -739,8 +744,7 @@ def test_a_post_from_a_page_opened_before_an_assessment_used_the_version_says_wh
 
 def test_a_delete_confirmed_after_another_editor_deleted_it_says_so(client, editor, draft):
     client.force_login(editor)
-    practice = models.Practice.objects.get(questionnaire=draft, key="model-monitoring")
-    models.QuestionPractice.objects.filter(practice=practice).delete()
+    practice = practice_nothing_names(draft)
     url = reverse("admin:assessment_practice_delete", args=[practice.pk])
     client.get(url)
     models.Practice.objects.filter(pk=practice.pk).delete()  # by another editor
