@@ -656,3 +656,100 @@ def test_it_edits_foundation_and_phase_sizes(client, editor, draft):
     response = client.post(change_url(draft), data)
     assert response.status_code == 200
     assert "greater than or equal to 1" in error_texts(response)
+
+
+# --- Deleting a practice that something names ------------------------------------
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_it_refuses_deleting_a_practice_that_questions_choices_or_requires_name(
+    client, editor, questionnaire_version, draft, published
+):
+    version = questionnaire_version if published else draft  # an unused published version is editable too
+    client.force_login(editor)
+    practice = models.Practice.objects.get(questionnaire=version, key="model-registry")
+    url = reverse("admin:assessment_practice_delete", args=[practice.pk])
+    links = models.ChoicePractice.objects.count(), models.QuestionPractice.objects.count()
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"post": "yes"})
+
+    for named in [
+        "question &quot;model-versions&quot; lists practice &quot;model-registry&quot; among its practices: take it "
+        "out there first",
+        "question &quot;production-monitoring&quot; lists practice &quot;model-registry&quot;",
+        "choice 4 of question &quot;model-versions&quot; lists practice &quot;model-registry&quot;: take it out on "
+        "the choice&#x27;s page first",
+    ]:
+        assert named in page
+        assert named in response.content.decode()
+    assert 'name="post"' not in page  # no confirm button
+    assert response.status_code == 200
+    assert models.Practice.objects.filter(pk=practice.pk).exists()
+    assert (models.ChoicePractice.objects.count(), models.QuestionPractice.objects.count()) == links
+
+
+def test_it_refuses_deleting_a_practice_another_requires(client, editor, draft):
+    client.force_login(editor)
+    models.QuestionPractice.objects.filter(practice__key="data-catalog").delete()
+    models.ChoicePractice.objects.filter(practice__key="data-catalog").delete()
+    practice = models.Practice.objects.get(questionnaire=draft, key="data-catalog")
+
+    response = client.post(reverse("admin:assessment_practice_delete", args=[practice.pk]), {"post": "yes"})
+
+    assert (
+        "practice &quot;streaming-ingestion&quot; requires practice &quot;data-catalog&quot;: take it out of its "
+        "requires first"
+    ) in response.content.decode()
+    assert models.Practice.objects.filter(pk=practice.pk).exists()
+
+
+def practice_nothing_names(version):
+    practice = models.Practice.objects.get(questionnaire=version, key="model-monitoring")
+    models.QuestionPractice.objects.filter(practice=practice).delete()
+    return practice
+
+
+def test_it_deletes_a_practice_nothing_names(client, editor, draft):
+    client.force_login(editor)
+    practice = practice_nothing_names(draft)
+
+    response = client.post(reverse("admin:assessment_practice_delete", args=[practice.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not models.Practice.objects.filter(pk=practice.pk).exists()
+
+
+# --- Stale pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["delete", "change"])
+def test_a_post_from_a_page_opened_before_an_assessment_used_the_version_says_why(
+    client, editor, questionnaire_version, team, member, page
+):
+    client.force_login(editor)
+    practice = models.Practice.objects.get(questionnaire=questionnaire_version, key="model-monitoring")
+    url = reverse(f"admin:assessment_practice_{page}", args=[practice.pk])
+    data = {"post": "yes"} if page == "delete" else form_data(client.get(url))
+    models.Assessment.objects.create(team=team, questionnaire=questionnaire_version, title="Started", created_by=member)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 403
+    assert (
+        "Not saved or deleted: &quot;small-ml 2026.1&quot; is used by 1 assessment(s), so it cannot change"
+    ) in response.content.decode()
+    assert models.Practice.objects.filter(pk=practice.pk).exists()
+
+
+def test_a_delete_confirmed_after_another_editor_deleted_it_says_so(client, editor, draft):
+    client.force_login(editor)
+    practice = practice_nothing_names(draft)
+    url = reverse("admin:assessment_practice_delete", args=[practice.pk])
+    client.get(url)
+    models.Practice.objects.filter(pk=practice.pk).delete()  # by another editor
+
+    response = client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert f"Practice with ID “{practice.pk}” doesn’t exist. Perhaps it was deleted?" in response.content.decode()

@@ -119,3 +119,35 @@ def test_a_team_member_has_no_crosswalk_admin(client, member, loaded):
 
     assert response.status_code == 302  # to the admin's sign-in: not staff
     assert "login" in response["Location"]
+
+
+def test_a_delete_page_opened_before_the_first_evaluation_is_refused_saying_why(client, editor, loaded, team, member):
+    client.force_login(editor)
+    revision = models.CrosswalkRevision.objects.get()
+    url = reverse("admin:assessment_crosswalkrevision_delete", args=[revision.pk])
+    assert b'name="post"' in client.get(url).content  # unused: it may be deleted
+    submitted_assessment(team, member, loaded, {"gov-ai-inventory": ("choice", 3)})  # meanwhile
+
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 403
+    assert (
+        f"Not deleted: 1 submitted assessment(s) were evaluated with {revision}, and their frameworks pages and "
+        "reports show it."
+    ) in response.content.decode()
+    assert models.CrosswalkRevision.objects.filter(pk=revision.pk).exists()
+
+
+def test_a_delete_confirmed_after_another_editor_deleted_it_says_so(client, editor, loaded):
+    client.force_login(editor)
+    revision = models.CrosswalkRevision.objects.get()
+    url = reverse("admin:assessment_crosswalkrevision_delete", args=[revision.pk])
+    client.get(url)
+    models.CrosswalkRevision.objects.filter(pk=revision.pk).delete()  # by another editor
+
+    response = client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert f"Crosswalk revision with ID “{revision.pk}” doesn’t exist. Perhaps it was deleted?" in (
+        response.content.decode()
+    )

@@ -260,3 +260,121 @@ def test_it_writes_nothing_on_a_dry_run(agency_data, tmp_path, capsys):
     call_command("import_assessments", str(out), "--dry-run")
     assert "Dry run, nothing was written" in capsys.readouterr().out
     assert not models.Team.objects.filter(slug__endswith="-copy").exists()
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("missing/backup.json", "missing/backup.json: No such file or directory; nothing was written."),
+        (".", ": Is a directory; nothing was written."),
+    ],
+)
+def test_it_refuses_an_output_it_cannot_write_and_leaves_nothing(agency_data, tmp_path, where, message):
+    with pytest.raises(CommandError) as error:
+        call_command("export_assessments", "-o", str(tmp_path / where))
+    assert error.value.returncode == 1
+    assert str(error.value).startswith("Cannot write ") and str(error.value).endswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_it_replaces_an_existing_file_and_the_new_one_round_trips(agency_data, tmp_path, capsys):
+    out = tmp_path / "backup.json"
+    out.write_text("yesterday's backup")
+    call_command("export_assessments", "-o", str(out))
+    before = scores_by_assessment()
+    empty_the_database()
+    load_questionnaire_file(DATA / "good_questionnaire.yaml")
+    call_command("import_assessments", str(out))
+    assert scores_by_assessment() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+
+
+def as_new_teams(change):
+    """`change`, on a file whose teams are new here, so that nothing in it would be skipped as present."""
+
+    def changed(data):
+        for team in data["teams"]:
+            team["slug"] = "new-" + team["slug"]
+        for item in data["assessments"]:
+            item["team"] = "new-" + item["team"]
+        change(data)
+
+    return changed
+
+
+def new_action(**fields):
+    action = {"team": "new-data-platform", "questionnaire": "small-ml", "question": "streaming-data"}
+    return {**action, "target_level": 4, "status": "planned", **fields}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda d: d["assessments"][0].update(created_at="0001-01-01T00:00:00+05:00"),
+            "\"Q1 review\"): created_at: '0001-01-01T00:00:00+05:00' is outside the years 1 to 9999 once converted "
+            "to UTC",
+        ),
+        (
+            lambda d: d["assessments"][0].update(submitted_at="9999-12-31T23:00:00-05:00"),
+            "submitted_at: '9999-12-31T23:00:00-05:00' is outside the years 1 to 9999",
+        ),
+        (
+            lambda d: d.update(actions=[new_action(created_at="0001-01-01T00:00:00+01:00")]),
+            'actions[0] (team "new-data-platform", question "streaming-data"): created_at: '
+            "'0001-01-01T00:00:00+01:00' is outside the years 1 to 9999",
+        ),
+        (
+            lambda d: d.update(actions=[new_action(target_level=10**30)]),
+            f"target_level: expected a whole number from 0 to 2147483647, got {10**30}",
+        ),
+        (
+            lambda d: d["assessments"][0].update(
+                panel={
+                    "decisions": [{"question": "streaming-data", "decided_at": "2026-01-01T00:00:00", "spread": 2**31}]
+                }
+            ),
+            "panel: decisions[0]: spread: expected a whole number from 0 to 2147483647, got 2147483648",
+        ),
+        (
+            lambda d: d["assessments"][1]["answers"][0].update(note="Ask\x00Sam"),
+            "broken.json: assessments[1].answers[0].note: the text holds a NUL character (U+0000), which cannot "
+            "be stored",
+        ),
+        (
+            lambda d: d["teams"][0].update(name="Data\x00"),
+            "broken.json: teams[0].name: the text holds a NUL character (U+0000)",
+        ),
+        (
+            lambda d: d["assessments"][0].update(panel={"decisions": [{"question": "x", "responses": {"A\x00": 1}}]}),
+            "assessments[0].panel.decisions[0].responses.A\\x00: the key holds a NUL character (U+0000)",
+        ),
+        (
+            lambda d: d["assessments"].append(dict(d["assessments"][0])),
+            'assessments[3] (team "new-data-platform", "Q1 review"): the same assessment (team, questionnaire, title '
+            "and created_at) as assessments[0]: listed twice",
+        ),
+        (
+            lambda d: d.update(actions=[new_action(), new_action(status="done")]),
+            'actions[1] (team "new-data-platform", question "streaming-data"): the same action (team, questionnaire, '
+            "question and target_level) as actions[0]: listed twice",
+        ),
+    ],
+)
+def test_it_refuses_what_the_database_cannot_hold_or_a_row_listed_twice(agency_data, tmp_path, capsys, change, message):
+    teams = models.Team.objects.count()
+    err = refuse(broken_export(tmp_path, as_new_teams(change)), capsys)
+    assert message in err
+    assert models.Team.objects.count() == teams and not models.Action.objects.exists()
+
+
+def test_it_refuses_a_team_that_is_another_agencys_here(agency_data, tmp_path, capsys):
+    def change(data):
+        data["teams"][0]["agency"] = "Department of Elsewhere"
+
+    err = refuse(broken_export(tmp_path, change), capsys)
+    assert (
+        'teams[0]: team "data-platform" is in agency "Test Agency" here, not "Department of Elsewhere" as the file '
+        "says; give the file's team another slug, or its agency's name here if the agency was renamed"
+    ) in err
+    assert not models.Agency.objects.filter(name="Department of Elsewhere").exists()

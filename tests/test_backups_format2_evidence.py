@@ -228,3 +228,26 @@ def test_it_restores_the_files_into_the_bucket(backed_up, s3_storage, capsys):  
     body = s3_storage.get_object(Bucket=BUCKET, Key=f"tests/{evidence.stored_name}")["Body"].read()
     assert body == POLICY
     s3_storage.delete_object(Bucket=BUCKET, Key=f"tests/{evidence.stored_name}")
+
+
+def test_a_backup_without_files_over_one_with_files_removes_the_old_archive(backed_up, settings, tmp_path, capsys):
+    models.Evidence.objects.filter(kind=models.Evidence.FILE).delete()
+    call_command("export_assessments", "-o", str(backed_up))  # the nightly backup, to the same path
+    assert not (tmp_path / "backup.json.evidence.zip").exists()
+    emptied(settings, tmp_path)
+    call_command("import_assessments", str(backed_up))  # an archive left beside it was refused as extra files
+    assert models.Evidence.objects.get().kind == models.Evidence.LINK
+
+
+def test_an_evidence_file_missing_from_storage_writes_nothing_and_keeps_the_previous_backup(backed_up, tmp_path):
+    before = backed_up.read_bytes(), (tmp_path / "backup.json.evidence.zip").read_bytes()
+    evidence = models.Evidence.objects.get(kind=models.Evidence.FILE)
+    evidence_storage().delete(evidence.stored_name)
+    with pytest.raises(CommandError) as error:
+        call_command("export_assessments", "-o", str(backed_up))
+    assert str(error.value) == (
+        f"Cannot export: the evidence file {SHA} (stored as {evidence.stored_name}) cannot be read from the evidence "
+        "storage: No such file or directory; nothing was written."
+    )
+    assert (backed_up.read_bytes(), (tmp_path / "backup.json.evidence.zip").read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.json", "backup.json.evidence.zip", "evidence-files"]

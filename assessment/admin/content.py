@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -32,6 +33,7 @@ from assessment.services.versions import (
     version_content_changed,
     version_ensure_editable,
     version_is_locked,
+    version_locked_message,
 )
 
 web_url_validator = URLValidator(
@@ -213,7 +215,19 @@ class ContentAdmin(SimpleHistoryAdmin):
         FormWithProblems.__name__ = form_class.__name__
         return FormWithProblems
 
+    def refuse_post_to_locked(self, request, object_id) -> None:
+        """A post from a page shown before an assessment started using the version: refused, saying why."""
+        if request.method != "POST" or object_id is None:
+            return
+        version = content_version(self.get_object(request, unquote(object_id)))
+        if version is not None and locked(request, version):
+            raise PermissionDenied(
+                f"Not saved or deleted: {version_locked_message(version)} (An assessment may have started using it "
+                "since the page was opened.)"
+            )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self.refuse_post_to_locked(request, object_id)
         try:
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
@@ -277,6 +291,7 @@ class ContentAdmin(SimpleHistoryAdmin):
         self.check_version(request, version)
 
     def delete_view(self, request, object_id, extra_context=None):
+        self.refuse_post_to_locked(request, object_id)
         try:
             with transaction.atomic():
                 return super().delete_view(request, object_id, extra_context)

@@ -4,6 +4,7 @@ edited in a form; made by importing a file, exported back as YAML, deleted only 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
@@ -115,6 +116,18 @@ class CrosswalkRevisionAdmin(UploadAdminMixin, admin.ModelAdmin):
         if obj is not None and obj.evaluations.exists():
             return False  # an assessment was evaluated with it (the foreign key protects it too)
         return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        revision = self.get_object(request, unquote(object_id))
+        used = revision.evaluations.count() if revision is not None else 0
+        if request.method == "POST" and used:
+            # Shown before the first assessment was evaluated with it: refused, saying why.
+            raise PermissionDenied(
+                f"Not deleted: {used} submitted assessment(s) were evaluated with {revision}, and their frameworks "
+                "pages and reports show it. A revision no assessment used can be deleted; load a changed file "
+                "under a new revision instead."
+            )
+        return super().delete_view(request, object_id, extra_context)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

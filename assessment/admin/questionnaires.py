@@ -407,5 +407,38 @@ class PracticeAdmin(VersionPartAdmin):
     fields = ["questionnaire", "key", "title", "summary", "url", "note", "effort", "position"]
     inlines = [PracticeReferenceInline, PracticeRequirementInline]
 
+    def get_deleted_objects(self, objs, request):
+        """A practice still named by a question, a choice or another practice's `requires` is not deleted.
+
+        A file that drops a practice still named is refused ("names unknown practice"); deleting
+        it here would instead drop those names unseen and change the roadmap. Each is listed, to
+        take the practice out of first; the confirm button is not offered.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *practice_namers(objs)]
+
+
+def practice_namers(practices) -> list[str]:
+    """What names these practices, as the delete page lists it: where to take each practice out first."""
+    keys = {practice.pk: practice.key for practice in practices}
+    named = [
+        f'question "{link.question.key}" lists practice "{keys[link.practice_id]}" among its practices: take it out '
+        "there first"
+        for link in models.QuestionPractice.objects.filter(practice__in=keys).select_related("question")
+    ]
+    named += [
+        f'choice {link.choice.level} of question "{link.choice.question.key}" lists practice '
+        f'"{keys[link.practice_id]}": take it out on the choice\'s page first'
+        for link in models.ChoicePractice.objects.filter(practice__in=keys).select_related("choice__question")
+    ]
+    named += [
+        f'practice "{link.practice.key}" requires practice "{keys[link.required_id]}": take it out of its '
+        "requires first"
+        for link in models.PracticeRequirement.objects.filter(required__in=keys)
+        .exclude(practice__in=keys)
+        .select_related("practice")
+    ]
+    return named
+
 
 __all__ = ["AreaAdmin", "ChoiceAdmin", "PracticeAdmin", "ProfileQuestionAdmin", "QuestionAdmin"]

@@ -11,6 +11,7 @@ answers[5]: ...`). Then it writes everything in one transaction.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -48,6 +49,7 @@ FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 # What a backup's answer may say: the answer kinds, and unanswered (a note without an answer).
 ANSWER_KINDS = (*domain.ANSWER_KINDS, domain.UNANSWERED)
+INTEGER_MAX = 2**31 - 1  # the largest value of an integer column, in every database Django supports
 
 
 class ExchangeInvalid(Exception):
@@ -356,7 +358,39 @@ def _datetime(value: object, where: str, problems: list[str], *, required: bool)
         return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, UTC)
+    try:
+        parsed.astimezone(UTC)  # how it is stored
+    except OverflowError:
+        problems.append(f"{where}: {value!r} is outside the years 1 to 9999 once converted to UTC")
+        return None
     return parsed
+
+
+def _whole_number(value: object, minimum: int, where: str, problems: list[str]) -> int | None:
+    """`value` if it is a whole number from `minimum` to the largest a database integer column holds."""
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= INTEGER_MAX:
+        problems.append(f"{where}: expected a whole number from {minimum} to {INTEGER_MAX}, got {value!r}")
+        return None
+    return value
+
+
+def _nul_characters(data: object, source: str, problems: list[str]) -> None:
+    """A problem for each text (value or key) holding U+0000, which PostgreSQL cannot store, named by its path."""
+    stack: list[tuple[object, str]] = [(data, source)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                problems.append(f"{where}: the text holds a NUL character (U+0000), which cannot be stored")
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                shown = key.replace("\x00", "\\x00")
+                at = f"{where}: {shown}" if where == source else f"{where}.{shown}"
+                if "\x00" in key:
+                    problems.append(f"{at}: the key holds a NUL character (U+0000), which cannot be stored")
+                stack.append((item, at))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in reversed(list(enumerate(value))))
 
 
 def _unknown_keys(item: dict[str, Any], allowed: set[str], where: str, problems: list[str]) -> None:
@@ -530,8 +564,8 @@ def _check_panel(panel: object, questionnaire: domain.Questionnaire, where: str,
             problems.append(f'{at}: question "{key}" is decided twice')
             continue
         decided.add(key)
-        if spread is not None and (isinstance(spread, bool) or not isinstance(spread, int) or spread < 0):
-            problems.append(f"{at}: spread: expected a whole number of levels, 0 or more, or null, got {spread!r}")
+        if spread is not None:
+            spread = _whole_number(spread, 0, f"{at}: spread", problems)
         if not isinstance(responses, dict) or not all(
             isinstance(v, (int, str)) and not isinstance(v, bool) for v in responses.values()
         ):
@@ -616,8 +650,18 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
         "note",
         "created_at",
     }
+    seen: dict[str, str] = {}
     for where, item in _objects(data, "actions", source, "an object", problems):
+        place = where.removeprefix(f"{source}: ")
         where = f'{where} (team "{item.get("team")}", question "{item.get("question")}")'
+        same = json.dumps([item.get(k) for k in ("team", "questionnaire", "question", "target_level")], default=str)
+        if same in seen:
+            problems.append(
+                f"{where}: the same action (team, questionnaire, question and target_level) as {seen[same]}: "
+                "listed twice"
+            )
+            continue
+        seen[same] = place
         _unknown_keys(item, allowed, where, problems)
         team = item.get("team")
         if team not in teams and not (isinstance(team, str) and models.Team.objects.filter(slug=team).exists()):
@@ -628,10 +672,7 @@ def _check_actions(data: dict[str, Any], source: str, teams: set[str], problems:
             if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9-]{1,100}", value):
                 problems.append(f"{where}: {name} {value!r} must be lowercase letters, digits and hyphens")
             keys[name] = value if isinstance(value, str) else ""
-        level = item.get("target_level")
-        if not isinstance(level, int) or isinstance(level, bool):
-            problems.append(f"{where}: target_level {level!r} must be a whole number")
-            level = 0
+        level = _whole_number(item.get("target_level"), 0, f"{where}: target_level", problems) or 0
         status = item.get("status")
         if status not in dict(models.Action.STATUS_CHOICES):
             problems.append(f"{where}: status {status!r} is not one of {', '.join(dict(models.Action.STATUS_CHOICES))}")
@@ -704,8 +745,10 @@ def _check(
     )
     if problems:
         raise ExchangeInvalid(problems)
+    _nul_characters(data, source, problems)
 
     teams: dict[str, dict[str, str]] = {}
+    team_places: dict[str, str] = {}
     for where, item in _objects(data, "teams", source, "an object with slug, name, agency", problems):
         _unknown_keys(item, {"slug", "name", "agency"}, where, problems)
         slug = item.get("slug")
@@ -718,8 +761,18 @@ def _check(
         name = _item_text(item, "name", where, problems, max_length=200)
         agency = _item_text(item, "agency", where, problems, max_length=200)
         teams[slug] = {"name": name, "agency": agency}
+        team_places[slug] = where
 
-    existing_teams = set(models.Team.objects.filter(slug__in=list(teams)).values_list("slug", flat=True))
+    existing_teams = dict(models.Team.objects.filter(slug__in=list(teams)).values_list("slug", "agency__name"))
+    for slug, agency_here in existing_teams.items():
+        if teams[slug]["agency"] and teams[slug]["agency"] != agency_here:
+            # Its assessments would land in another agency's team, seen by that agency's people.
+            problems.append(
+                f'{team_places[slug]}: team "{slug}" is in agency "{agency_here}" here, not '
+                f"\"{teams[slug]['agency']}\" as the file says; give the file's team another slug, or its agency's "
+                "name here if the agency was renamed"
+            )
+    seen_assessments: dict[str, str] = {}
     versions = _Versions()
     checked: list[_Assessment] = []
     for where, item in _objects(data, "assessments", source, "an object", problems):
@@ -747,6 +800,14 @@ def _check(
         if team not in teams and not (isinstance(team, str) and models.Team.objects.filter(slug=team).exists()):
             problems.append(f"{where}: team {team!r} is neither in the file's teams nor in this database")
         named = item.get("questionnaire")
+        same = json.dumps([team, named, item.get("title"), item.get("created_at")], sort_keys=True, default=str)
+        if same in seen_assessments:
+            problems.append(
+                f"{where}: the same assessment (team, questionnaire, title and created_at) as "
+                f"{seen_assessments[same]}: listed twice"
+            )
+            continue
+        seen_assessments[same] = where.removeprefix(f"{source}: ").split(" (", 1)[0]
         if (
             not isinstance(named, dict)
             or not isinstance(named.get("slug"), str)

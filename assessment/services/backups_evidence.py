@@ -76,6 +76,30 @@ def evidence_export(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return documents
 
 
+class EvidenceUnreadable(Exception):
+    """An evidence file the document names cannot be read from the evidence storage."""
+
+
+def backup_write(data: dict[str, Any], text: str, output: Path) -> int:
+    """Write the document `text` to `output` and its evidence files to the archive beside it, both or neither.
+
+    Each is written under a temporary name first, so a failure leaves the previous backup at that
+    path as it was; an archive left there by an earlier backup with files is removed when this one
+    has none (an import would read it and refuse its extra files). Returns how many files were archived.
+    """
+    archive = archive_path_for(output)
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        archived = evidence_archive_write(data, archive)
+        if not archived:
+            archive.unlink(missing_ok=True)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return archived
+
+
 def evidence_archive_write(data: dict[str, Any], path: Path) -> int:
     """Write the files of the document's evidence to the archive `path`; returns how many. None, no archive."""
     wanted = {
@@ -93,11 +117,21 @@ def evidence_archive_write(data: dict[str, Any], path: Path) -> int:
     )
     storage = evidence_storage()
     partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for sha256 in sorted(wanted):
-            with storage.open(stored[sha256], "rb") as source, archive.open(sha256, "w", force_zip64=True) as member:
-                shutil.copyfileobj(source, member, CHUNK)
-    partial.replace(path)  # a backup is whole or absent
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for sha256 in sorted(wanted):
+                try:
+                    source = storage.open(stored[sha256], "rb")
+                except OSError as exc:
+                    raise EvidenceUnreadable(
+                        f"the evidence file {sha256} (stored as {stored[sha256]}) cannot be read from the "
+                        f"evidence storage: {exc.strerror or exc}"
+                    ) from exc
+                with source, archive.open(sha256, "w", force_zip64=True) as member:
+                    shutil.copyfileobj(source, member, CHUNK)
+        partial.replace(path)  # a backup is whole or absent
+    finally:
+        partial.unlink(missing_ok=True)
     return len(wanted)
 
 

@@ -97,10 +97,16 @@ def version_ensure_editable(version: models.QuestionnaireVersion) -> None:
     models.QuestionnaireVersion.objects.select_for_update().filter(pk=version.pk).first()
     count = models.Assessment.objects.filter(questionnaire_id=version.pk).count()
     if count:
-        raise VersionLocked(
-            f'"{version.slug} {version.version}" is used by {count} assessment(s), so it cannot change: '
-            'their scores and questions must stay as they were. Use "New draft version" to make an editable copy.'
-        )
+        raise VersionLocked(version_locked_message(version, count))
+
+
+def version_locked_message(version: models.QuestionnaireVersion, count: int | None = None) -> str:
+    if count is None:
+        count = models.Assessment.objects.filter(questionnaire_id=version.pk).count()
+    return (
+        f'"{version.slug} {version.version}" is used by {count} assessment(s), so it cannot change: '
+        'their scores and questions must stay as they were. Use "New draft version" to make an editable copy.'
+    )
 
 
 # --- Checks -------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment import models
 from assessment.services.backups import assessments_export
-from assessment.services.backups_evidence import archive_path_for, evidence_archive_write
+from assessment.services.backups_evidence import EvidenceUnreadable, archive_path_for, backup_write
 
 
 class Command(BaseCommand):
@@ -38,10 +38,15 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
             return
         try:
-            Path(output).write_text(text, encoding="utf-8")
-            archived = evidence_archive_write(data, archive_path_for(Path(output)))
+            archived = backup_write(data, text, Path(output))
+        except EvidenceUnreadable as exc:
+            raise CommandError(f"Cannot export: {exc}; nothing was written.", returncode=1) from exc
         except OSError as exc:
-            raise CommandError(f"Cannot write {output}: {exc.strerror or exc}", returncode=1) from exc
+            raise CommandError(
+                f"Cannot write {str(exc.filename or output).removesuffix('.partial')}: {exc.strerror or exc}; "
+                "nothing was written.",
+                returncode=1,
+            ) from exc
         self.stderr.write(
             f"Wrote {len(data['teams'])} team(s) and {len(data['assessments'])} assessment(s) to {output}"
         )
