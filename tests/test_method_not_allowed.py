@@ -92,7 +92,11 @@ def test_it_keeps_the_api_format(member):
     assert "only takes a form submission" not in response.content.decode()
 
 
-def test_it_leaves_logout_alone(client, member):
+def test_it_asks_before_logging_out_on_a_get_and_explains_a_put(client, member):
     client.force_login(member)
     response = client.get(reverse("logout"))
-    assert "only takes a form submission" not in response.content.decode()
+    assert response.status_code == 200 and "Log out?" in response.content.decode()
+    response = client.put(reverse("logout"))
+    assert response.status_code == 405
+    assert "does not take a PUT request" in response.content.decode()
+    assert response["Allow"] == "GET, POST"

@@ -90,9 +90,8 @@ FORM_PAGE_OF = {
     "respondent-submit": ("respondent-review", "Go to your review page"),
     "api-token-revoke": ("api-tokens", "Go to your API tokens"),
 }
-# Answered in their own way: the API in its JSON format; logout is being reworked on its own.
+# Answered in its own way: the API, in its JSON format.
 NOT_ALLOWED_LEFT_ALONE = ("/api/",)
-NOT_ALLOWED_LEFT_ALONE_NAMES = {"logout"}
 
 
 def _form_page(request) -> tuple[str, str]:
@@ -136,7 +135,6 @@ class MethodNotAllowedMiddleware:
             isinstance(response, HttpResponseNotAllowed)
             and not response.content
             and not request.path_info.startswith(NOT_ALLOWED_LEFT_ALONE)
-            and getattr(request.resolver_match, "url_name", None) not in NOT_ALLOWED_LEFT_ALONE_NAMES
         ):
             return method_not_allowed(request, response["Allow"])
         return response
