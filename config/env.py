@@ -47,17 +47,23 @@ def envbool(name: str, default: bool = False) -> bool:
     )
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole number from the environment; below `minimum` (when given) is refused, naming the least allowed."""
     value = env(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a whole number. Give digits only, or leave {name} unset for the default "
             f"({default})."
         ) from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is too small: give {minimum} or more, or leave {name} unset for the default ({default})."
+        )
+    return number
 
 
 def envlist(name: str, default: str = "") -> list[str]:

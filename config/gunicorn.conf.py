@@ -17,20 +17,20 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Synchronous workers: pages are short and the database does the waiting.
 # 2 * cores + 1 is gunicorn's own rule of thumb.
-workers = envint("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
-threads = envint("GUNICORN_THREADS", 1)
+workers = envint("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+threads = envint("GUNICORN_THREADS", 1, minimum=1)
 worker_class = "gthread" if threads > 1 else "sync"
 
 # A PDF can take a few seconds to render; anything slower is stuck.
-timeout = envint("GUNICORN_TIMEOUT", 60)
-graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = envint("GUNICORN_KEEPALIVE", 5)
+timeout = envint("GUNICORN_TIMEOUT", 60, minimum=0)
+graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=0)
+keepalive = envint("GUNICORN_KEEPALIVE", 5, minimum=0)
 
 # WeasyPrint keeps fonts and layout caches that grow with every PDF. Recycling a
 # worker after a number of requests gives that memory back; the jitter keeps all
 # workers from restarting at the same moment.
-max_requests = envint("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = envint("GUNICORN_MAX_REQUESTS_JITTER", 100)
+max_requests = envint("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
+max_requests_jitter = envint("GUNICORN_MAX_REQUESTS_JITTER", 100, minimum=0)
 
 # Load the app before forking so a broken setting fails at start, once.
 preload_app = envbool("GUNICORN_PRELOAD", True)
@@ -53,7 +53,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # step (1 MiB) is held about three times over while it is buffered and split, which cost each
 # evidence upload 3 MB of the worker's memory (bench/evidence.py, docs/evidence.md); 128 KiB
 # keeps that under 0.5 MB, and is still 16 times gunicorn's 8 KiB reads that were slow.
-BODY_READ_STEP = envint("GUNICORN_BODY_READ_STEP_KB", 128) * 1024
+BODY_READ_STEP = envint("GUNICORN_BODY_READ_STEP_KB", 128, minimum=1) * 1024
 
 
 def post_fork(server, worker):

@@ -97,7 +97,7 @@ DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "var")))
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("CONN_MAX_AGE", 60),
+        conn_max_age=envint("CONN_MAX_AGE", 60, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -108,7 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A wait that still runs out is the "try again" page (assessment/views/errors.py), never a 500.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-        "timeout": envint("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+        "timeout": envint("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=0),
         "transaction_mode": "IMMEDIATE",
         **DATABASES["default"].get("OPTIONS", {}),
     }
@@ -155,9 +155,9 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGORITHM", "RS256")
     if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"):
         raise ImproperlyConfigured("OIDC_SIGN_ALGORITHM must be RS256, RS384, RS512, ES256, ES384 or ES512.")
-    OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10)
+    OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
     # A session from the provider ends after this long, so the groups are read again at least daily.
-    OIDC_SESSION_HOURS = envint("OIDC_SESSION_HOURS", 10)
+    OIDC_SESSION_HOURS = envint("OIDC_SESSION_HOURS", 10, minimum=1)
     OIDC_USE_PKCE = True
     OIDC_USE_NONCE = True
     OIDC_STORE_ID_TOKEN = True  # server-side session only: the hint for logging out at the provider
@@ -173,8 +173,8 @@ if not LOCAL_PASSWORDS:
     )
 
 # Login throttling: five failures lock the username from that address for 15 minutes.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -230,11 +230,11 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "evidence"), "base_url": None},
     }
-EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 10)
+EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 10, minimum=1)
 # A scanner of the agency's choice, run on each uploaded file (its path is the last argument);
 # any exit status but 0 refuses the file, as does running longer than the timeout.
 EVIDENCE_SCAN_COMMAND = env("EVIDENCE_SCAN_COMMAND", "")
-EVIDENCE_SCAN_TIMEOUT_SECONDS = envint("EVIDENCE_SCAN_TIMEOUT_SECONDS", 60)
+EVIDENCE_SCAN_TIMEOUT_SECONDS = envint("EVIDENCE_SCAN_TIMEOUT_SECONDS", 60, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -271,7 +271,7 @@ SECURE_SSL = envbool("SECURE_SSL", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SECURE_SSL)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preload is on with a year of HSTS (check --deploy asks for it; .gov names are
 # preloaded anyway). SECURE_HSTS_PRELOAD=0 opts out deliberately, and then the
@@ -285,7 +285,7 @@ if envbool("BEHIND_PROXY_TLS", False):
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # How many reverse proxies in front append to X-Forwarded-For (nginx: 1). Login
 # throttling then keys on the real client address instead of the proxy's.
-PROXY_COUNT = envint("PROXY_COUNT", 0)
+PROXY_COUNT = envint("PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 
 # The cache is a database table (made by the assessment migration
@@ -306,14 +306,14 @@ CACHES = {
 # (see docs/pdf-reports.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # How long a download waits for a queued report before rendering it itself.
-REPORT_WAIT_SECONDS = envint("REPORT_WAIT_SECONDS", 30)
+REPORT_WAIT_SECONDS = envint("REPORT_WAIT_SECONDS", 30, minimum=0)
 # Seconds the "being prepared" page waits before it loads itself again.
-REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5)
+REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5, minimum=1)
 # Changes to an agency's teams within this many seconds make one portfolio render.
-REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60)
+REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60, minimum=0)
 
 # Active (neither revoked nor expired) personal access tokens one user may hold (docs/api.md).
-API_TOKENS_MAX_ACTIVE = envint("API_TOKENS_MAX_ACTIVE", 10)
+API_TOKENS_MAX_ACTIVE = envint("API_TOKENS_MAX_ACTIVE", 10, minimum=1)
 # The read API (assessment/api/, docs/api.md): personal access tokens only, read-only, one rate per token.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["assessment.api.authentication.BearerTokenAuthentication"],
