@@ -308,7 +308,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # How long a download waits for a queued report before rendering it itself.
 REPORT_WAIT_SECONDS = envint("REPORT_WAIT_SECONDS", 30, minimum=0)
 # Seconds the "being prepared" page waits before it loads itself again.
-REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5, minimum=1)
+REPORT_REFRESH_SECONDS = envint("REPORT_REFRESH_SECONDS", 5, minimum=0)
 # Changes to an agency's teams within this many seconds make one portfolio render.
 REPORT_PORTFOLIO_DEBOUNCE_SECONDS = envint("REPORT_PORTFOLIO_DEBOUNCE_SECONDS", 60, minimum=0)
 
