@@ -93,6 +93,15 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def error_summary_text(response) -> str | None:
+    """The text of the page's error summary (the alert with id "error-summary"), or None without one."""
+    html = response.content.decode()
+    match = re.search(r'<div[^>]*\bid="error-summary"[^>]*>(.*?)</div>', html, flags=re.S)
+    if match is None or 'role="alert"' not in match.group(0).split(">", 1)[0]:
+        return None
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
 def row_text(response, header: str) -> str:
     """The text of the table row whose header cell is `header`."""
     html = response.content.decode()

@@ -12,7 +12,7 @@ from assessment.selectors.plan import action_counts_by_team, action_rows, overdu
 from assessment.selectors.results import assessment_results
 from assessment.services.assessments import assessment_create, assessment_submit
 from assessment.services.plan import ActionInput, action_update, actions_add_from_roadmap, item_key
-from tests.helpers import answer, client_for, count_queries, text_of
+from tests.helpers import answer, client_for, count_queries, error_summary_text, text_of
 
 
 @pytest.fixture
@@ -257,7 +257,7 @@ def test_the_exports_refuse_a_bad_filter_with_a_page(baseline, member, team):
         response = client.get(reverse(name, args=[team.pk]), {"status": "nonsense"})
         assert response.status_code == 400
         assert response["Content-Type"].startswith("text/html")
-        assert "Choose a status from the list." in text_of(response)
+        assert "Status: Choose a status from the list." in (error_summary_text(response) or "")
         assert f'href="{reverse("team-plan", args=[team.pk])}"' in response.content.decode()
 
 

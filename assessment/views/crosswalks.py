@@ -113,7 +113,8 @@ def portfolio_crosswalks_csv(request):
     _scope, _keys, framework, problem = _portfolio_choice(request)
     if problem:
         back = (reverse("portfolio-frameworks"), "Go to the portfolio against the frameworks")
-        return error_page(request, 400, "No such framework", problem, back=back)
+        message = "Nothing was downloaded: the address names a framework this portfolio was not measured against."
+        return error_page(request, 400, "No such framework", message, back=back, problems=[problem])
     if framework is None:
         raise Http404("No team in this portfolio was measured against a framework yet.")
     return download(

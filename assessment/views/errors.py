@@ -15,9 +15,11 @@ logger = logging.getLogger(__name__)
 BUSY_RETRY_AFTER_SECONDS = 5
 
 
-def error_page(request, status, title, message, *, back=None):
-    """The error page in the site's layout; `back` is (address, link text), else the link home."""
-    context = {"title": title, "message": message, "status": status, "back": back}
+def error_page(request, status, title, message, *, back=None, problems=()):
+    """The error page in the site's layout; `back` is (address, link text), else the link home.
+
+    `problems` (what was wrong with the request, each a sentence) are listed in the error summary."""
+    context = {"title": title, "message": message, "status": status, "back": back, "problems": list(problems)}
     return render(request, "error.html", context, status=status)
 
 

@@ -45,12 +45,13 @@ def _exported_rows(request, team):
     """The actions the plan page shows with the same filters, or the error page for a bad filter (400)."""
     form, _owners, owner, status = _plan_filters(request, team)
     if not form.is_valid():
-        problems = " ".join(
+        problems = [
             f"{form.fields[name].label}: {' '.join(str(error) for error in errors)}"
             for name, errors in form.errors.items()
-        )
+        ]
         back = (reverse("team-plan", args=[team.pk]), "Go to the plan")
-        return None, error_page(request, 400, "Check the plan's filters", problems, back=back)
+        message = "Nothing was downloaded: the address asks for a filter the plan page does not offer."
+        return None, error_page(request, 400, "Check the plan's filters", message, back=back, problems=problems)
     return [row for _key, _words, group in team_plan(team, owner=owner, status=status) for row in group], None
 
 
