@@ -113,9 +113,8 @@ def method_not_allowed(request, allowed: str):
     if request.method in ("GET", "HEAD") and "POST" in allowed:
         title = "This address only takes a form submission"
         message = (
-            "This address only takes a form submission: it is where a button on another page sends its form, "
-            "so opening it from a bookmark or a pasted link does nothing. Nothing was changed. Go to the page "
-            "and use the button there."
+            "It is where a button on another page sends its form, so opening it from a bookmark or a pasted "
+            "link does nothing. Nothing was changed: go to the page and use the button there."
         )
     else:
         title = "Method not allowed"
