@@ -176,3 +176,30 @@ def test_the_portfolio_runs_the_pinned_queries_with_format2_teams(client, execut
     assert counts[0] == counts[1]
     assert {page: n for page, n in counts[0].items() if page in pinned} == pinned
     assert counts[0]["a tag"] == pinned["a filtered query"]  # a filter and no division to name, as that one
+
+
+def test_the_plans_key_tells_apart_out_of_scope_sets_of_equal_count_and_id_sum(agency, team):
+    """A profile saved on a draft flips actions' scope without a new "last change": the key still moves.
+
+    Ids {a, d} and {b, c} of four consecutive actions share their number and their sum."""
+    from assessment.selectors.portfolio import PortfolioScope, portfolio_plans_key
+
+    now = timezone.now()
+    a, b, c, d = (
+        models.Action.objects.create(
+            team=team, questionnaire_slug="q", question_key=f"k{i}", target_level=3, created_at=now
+        ).pk
+        for i in range(4)
+    )
+    assert a + d == b + c
+    scope = PortfolioScope(agency=team.agency)
+
+    def key_with_out_of_scope(ids):
+        # As services/plan.py stores it: the flag alone, the last change untouched.
+        models.Action.objects.update(question_out_of_scope=False)
+        models.Action.objects.filter(pk__in=ids).update(question_out_of_scope=True)
+        return portfolio_plans_key(scope, scope.teams(), stamp="same stamp")
+
+    first = key_with_out_of_scope([a, d])
+    assert key_with_out_of_scope([b, c]) != first
+    assert key_with_out_of_scope([a, d]) == first  # and the same set gives the same key

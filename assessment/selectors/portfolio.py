@@ -298,25 +298,45 @@ def portfolio_plans(scope: PortfolioScope, stamp: str | None = None) -> AgencyPl
     last creation and last submission. Three queries when kept. (An owner's new display name shows with
     the next change to any of these, or the next day.)"""
     teams = scope.teams()
-    # A profile saved on a draft moves actions out of scope (or back) without a new "last change"
-    # (services/plan.py stores the flag without touching updated_at): their number and the sum of their ids.
-    actions = models.Action.objects.filter(team__in=teams).aggregate(
-        n=Count("pk"),
-        last=Max("updated_at"),
-        out=Count("pk", filter=Q(question_out_of_scope=True)),
-        out_ids=Sum("pk", filter=Q(question_out_of_scope=True)),
-    )
-    assessments = models.Assessment.objects.filter(team__in=teams).aggregate(
-        n=Count("pk"), created=Max("created_at"), submitted=Max("submitted_at")
-    )
-    parts = [stamp or portfolio_stamp(scope), timezone.localdate(), actions, assessments]
-    key = f"portfolio-plans:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+    key = portfolio_plans_key(scope, teams, stamp)
     cached = cache.get(key)
     if isinstance(cached, AgencyPlanSummary):
         return cached
     plans = agency_plan_summary(teams)
     cache.set(key, plans, PORTFOLIO_CACHE_SECONDS)
     return plans
+
+
+# Two hashes of each out-of-scope action's id, added up (see portfolio_plans_key): the id scattered by a
+# multiplication that wraps around a prime, then squared and reduced by another. Not linear in the id (ids
+# {1, 4} and {2, 3} share their number and sum, and would share any linear hash's sum), and each step stays
+# within a 64-bit integer for any id.
+_ID_HASHES = ((2_147_483_647, 1_000_000_007, 998_244_353), (2_147_483_629, 1_234_567_891, 1_000_000_009))
+
+
+def _id_hash(prime: int, multiplier: int, reducer: int):
+    scattered = (F("pk") % prime * multiplier) % prime
+    return (scattered * scattered) % reducer
+
+
+def portfolio_plans_key(scope: PortfolioScope, teams: QuerySet[models.Team], stamp: str | None = None) -> str:
+    """The cache key of the scope's plan summary: whatever changes the summary changes the key.
+
+    A profile saved on a draft moves actions out of scope (or back) without a new "last change"
+    (services/plan.py stores the flag without touching updated_at, so no open form turns stale). Which
+    actions are out of scope is read as their number, the sum of their ids and two hashed sums of them:
+    two sets alike in all four (ids {1, 4} and {2, 3} share number and sum) are as unlikely as a hash collision.
+    """
+    out = Q(question_out_of_scope=True)
+    hashed = {f"out_h{n}": Sum(_id_hash(*parts), filter=out) for n, parts in enumerate(_ID_HASHES)}
+    actions = models.Action.objects.filter(team__in=teams).aggregate(
+        n=Count("pk"), last=Max("updated_at"), out=Count("pk", filter=out), out_ids=Sum("pk", filter=out), **hashed
+    )
+    assessments = models.Assessment.objects.filter(team__in=teams).aggregate(
+        n=Count("pk"), created=Max("created_at"), submitted=Max("submitted_at")
+    )
+    parts = [stamp or portfolio_stamp(scope), timezone.localdate(), actions, assessments]
+    return f"portfolio-plans:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
 
 
 def _agency_portfolio(scope: PortfolioScope, inputs: PortfolioInputs) -> Portfolio:
