@@ -241,7 +241,9 @@ def test_the_exports_of_a_filtered_plan_carry_only_what_the_page_shows(baseline,
     whole = client.get(reverse("team-plan", args=[team.pk]))
 
     html = page.content.decode()
-    assert f'href="{reverse("team-plan-csv", args=[team.pk])}?status=done">CSV of these 1 action' in html
+    assert (
+        f'href="{reverse("team-plan-csv", args=[team.pk])}?status=done">Spreadsheet (CSV) of the 1 action shown' in html
+    )
     assert f'href="{reverse("team-plan-ics", args=[team.pk])}?status=done">' in html
     assert '"data-discovery"' in csv_text and '"streaming-data"' not in csv_text
     [event] = Calendar.from_ical(ics).walk("VEVENT")

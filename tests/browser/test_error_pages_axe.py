@@ -41,6 +41,9 @@ def refusals(team, member, settings):
     models.ApiToken.objects.filter(pk=old.pk).update(revoked_at=timezone.now())
     for name in ("laptop", "dashboard"):
         api_token_create(user=member, name=name, expires_on=next_month)
+    models.Action.objects.create(
+        team=team, questionnaire_slug=version.slug, question_key="pipelines", target_level=3, created_at=timezone.now()
+    )
     return [
         ("405", reverse("assessment-submit", args=[assessment.pk]), 405, "only takes a form submission"),
         ("plan-csv-400", reverse("team-plan-csv", args=[team.pk]) + "?status=nonsense", 400, "Choose a status"),
@@ -80,5 +83,12 @@ def test_the_refusing_pages_pass_axe_and_fit(browser, request, live_server, memb
     expect(folded.get_by_role("rowheader", name="old script")).to_be_visible()
     _look(page, f"refused-api-token-cap-{size}")
     assert models.ApiToken.objects.filter(name="one too many").count() == 0
+
+    # A filtered plan: its downloads say they hold what the page shows, and carry the filter.
+    team = models.Action.objects.get().team
+    page.goto(live_server.url + reverse("team-plan", args=[team.pk]) + "?status=planned")
+    csv = page.get_by_role("link", name="Spreadsheet (CSV) of the 1 action shown")
+    expect(csv).to_have_attribute("href", reverse("team-plan-csv", args=[team.pk]) + "?status=planned")
+    _look(page, f"plan-filtered-{size}")
     context.close()
     _check_requests(page)
