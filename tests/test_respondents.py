@@ -831,13 +831,25 @@ def test_a_respondent_taken_off_the_list_is_told_on_every_page(opened, member, a
     panel_open(assessment=opened, lead=member, users=[ben])
     response = client.post(url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3"))
     assert response.status_code == 403
-    assert "You are no longer a respondent on this assessment" in text_of(response)
+    assert "You are not a respondent on this assessment, or no longer one" in text_of(response)
     assert "Nothing was saved" in text_of(response)
     for name in ("respondent-resume", "respondent-review"):
         response = client.get(url(name, opened))
         assert response.status_code == 403 and "not a respondent on this assessment" in text_of(response)
+        assert "Nothing was saved" not in text_of(response)  # a page read changes nothing anyway
     response = client.post(url("respondent-submit", opened))
-    assert response.status_code == 403 and "You are no longer a respondent on this assessment" in text_of(response)
+    assert response.status_code == 403 and "or no longer one" in text_of(response)
+    assert not models.RespondentAnswer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_member_never_asked_who_posts_is_not_told_they_were_taken_off(opened, team, member, ana, ben):
+    """Nothing says whether a member without a row was ever asked: the words fit both cases."""
+    carl = team_user(team, "carl", first_name="Carl", last_name="Curious")
+    response = client_for(carl).post(url("respondent-area", opened, area_key="data"), area_post("level-1", "level-3"))
+    assert response.status_code == 403
+    assert "the lead has taken you off the list" not in text_of(response)
+    assert "You are not a respondent on this assessment, or no longer one" in text_of(response)
     assert not models.RespondentAnswer.objects.exists()
 
 

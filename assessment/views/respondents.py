@@ -31,7 +31,6 @@ from assessment.selectors.respondents import (
 from assessment.selectors.results import AssessmentResults, assessment_results
 from assessment.services.assessments import AnswerInvalid, AssessmentLocked
 from assessment.services.respondents import (
-    NO_LONGER_RESPONDENT,
     PanelNotAllowed,
     lead_has_left,
     panel_lead_take_over,
@@ -147,12 +146,12 @@ def panel_lead_view(request, assessment_id):
 def _own_response(request, assessment_id):
     """The assessment and the user's own Respondent row; 403 for a user who is not a respondent.
 
-    Only a respondent is shown the forms, so a POST from anyone else comes from a page shown
-    before the lead took them off the list: they are told so."""
+    A POST from someone who is not (a page shown before the lead took them off the list, or a
+    form posted by hand: a removed row leaves no trace to tell which) is also told nothing was saved."""
     assessment, _ = assessment_for_user(request.user, assessment_id)
     respondent = panel_access(request.user, assessment).respondent
     if respondent is None:
-        raise PermissionDenied(NO_LONGER_RESPONDENT if request.method == "POST" else NOT_RESPONDENT)
+        raise PermissionDenied(NOT_RESPONDENT + (" Nothing was saved." if request.method == "POST" else ""))
     return assessment, respondent
 
 
